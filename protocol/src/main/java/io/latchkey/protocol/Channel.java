@@ -1,0 +1,30 @@
+package io.latchkey.protocol;
+
+import java.util.Locale;
+
+/** The channels of a device's topic tree, {@code lk/{tenant}/{deviceId}/{channel}}. */
+public enum Channel {
+    /** Cloud to car: signed commands. */
+    CMD,
+    /** Car to cloud: the outcome of a command. */
+    ACK,
+    /** Car to cloud: batches of sequenced telemetry records. */
+    TELEMETRY,
+    /** Car to cloud, retained: the device's latest state, and its last will. */
+    STATE,
+    /** Car to cloud: notable events (tamper, low voltage, journal evictions). */
+    EVENT;
+
+    public String segment() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Channel fromSegment(String segment) {
+        for (Channel c : values()) {
+            if (c.segment().equals(segment)) {
+                return c;
+            }
+        }
+        throw new MalformedMessageException("unknown channel '" + segment + "'");
+    }
+}

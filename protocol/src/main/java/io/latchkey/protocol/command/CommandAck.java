@@ -1,0 +1,24 @@
+package io.latchkey.protocol.command;
+
+import io.latchkey.protocol.LockState;
+import java.time.Instant;
+
+/**
+ * The device's answer on the {@code ack} channel.
+ *
+ * @param commandId the command's id ({@code null} only when the command could not even be parsed)
+ * @param deviceId  the answering device
+ * @param outcome   what happened
+ * @param reason    why it was rejected or failed; a {@link CommandRejectedException.Reason} name or text
+ * @param lockState the lock state read back from feedback after the command
+ * @param doorsOpen whether any door was reported open
+ * @param duplicate true when this answers a repeated id from the first result
+ * @param at        when the device answered
+ */
+public record CommandAck(String commandId, String deviceId, CommandOutcome outcome, String reason,
+                         LockState lockState, Boolean doorsOpen, boolean duplicate, Instant at) {
+
+    public CommandAck asDuplicate() {
+        return new CommandAck(commandId, deviceId, outcome, reason, lockState, doorsOpen, true, at);
+    }
+}
