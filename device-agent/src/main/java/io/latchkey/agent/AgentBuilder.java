@@ -1,0 +1,185 @@
+package io.latchkey.agent;
+
+import com.hivemq.client.mqtt.MqttClientExecutorConfig;
+import io.latchkey.agent.command.CommandHistory;
+import io.latchkey.agent.command.CommandProcessor;
+import io.latchkey.agent.command.FileCommandHistory;
+import io.latchkey.agent.command.LockActuator;
+import io.latchkey.agent.command.SerialQueue;
+import io.latchkey.agent.config.AgentConfig;
+import io.latchkey.agent.mqtt.BrokerConnection;
+import io.latchkey.agent.mqtt.HiveMqBrokerConnection;
+import io.latchkey.agent.mqtt.ReconnectBackoff;
+import io.latchkey.agent.telemetry.FileSequenceCounter;
+import io.latchkey.agent.telemetry.PublishingTelemetrySink;
+import io.latchkey.agent.telemetry.SequenceCounter;
+import io.latchkey.agent.telemetry.TelemetryLoop;
+import io.latchkey.agent.telemetry.TelemetrySampler;
+import io.latchkey.agent.telemetry.TelemetrySink;
+import io.latchkey.agent.vehicle.VehicleStatus;
+import io.latchkey.hal.gnss.Gnss;
+import io.latchkey.hal.lock.DoorLocks;
+import io.latchkey.hal.vehicle.VehicleSignals;
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.LockState;
+import io.latchkey.protocol.command.CommandVerifier;
+import io.latchkey.protocol.telemetry.DeviceState;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * Assembles an {@link Agent}. The hardware (door locks, GNSS, vehicle signals) is required; the rest
+ * has defaults: system UTC clock, a private single-thread scheduler, the HiveMQ client on its shared
+ * default event loop, and file-backed command history and telemetry sequence under the data dir.
+ * A fleet passes its shared {@link #scheduler}, {@link #executor} and {@link #mqttExecutorConfig}
+ * so that a thousand agents share a handful of threads.
+ */
+public final class AgentBuilder {
+    /** Reported in {@link DeviceState#agentVersion()}. */
+    public static final String VERSION = versionOf(Agent.class);
+
+    private final AgentConfig config;
+    private DoorLocks doorLocks;
+    private Gnss gnss;
+    private VehicleSignals vehicleSignals;
+    private Clock clock = Clock.systemUTC();
+    private ScheduledExecutorService scheduler;
+    private Executor executor;
+    private MqttClientExecutorConfig mqttExecutorConfig;
+    private RandomGenerator random = new SplittableRandom();
+    private Function<byte[], BrokerConnection> connectionFactory;
+    private CommandHistory commandHistory;
+    private SequenceCounter sequenceCounter;
+    private Function<BrokerConnection, TelemetrySink> telemetrySinkFactory;
+
+    AgentBuilder(AgentConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    public AgentBuilder doorLocks(DoorLocks doorLocks) {
+        this.doorLocks = doorLocks;
+        return this;
+    }
+
+    public AgentBuilder gnss(Gnss gnss) {
+        this.gnss = gnss;
+        return this;
+    }
+
+    public AgentBuilder vehicleSignals(VehicleSignals vehicleSignals) {
+        this.vehicleSignals = vehicleSignals;
+        return this;
+    }
+
+    public AgentBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** Timers (telemetry, feedback timeouts); shared by a fleet, never shut down by the agent. */
+    public AgentBuilder scheduler(ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
+        return this;
+    }
+
+    /** Where commands run (relay pulses) and HAL events are handled; defaults to the scheduler. */
+    public AgentBuilder executor(Executor executor) {
+        this.executor = executor;
+        return this;
+    }
+
+    /** The MQTT client's Netty executor/thread count; agents given the same config share one event loop. */
+    public AgentBuilder mqttExecutorConfig(MqttClientExecutorConfig mqttExecutorConfig) {
+        this.mqttExecutorConfig = mqttExecutorConfig;
+        return this;
+    }
+
+    /** Source of reconnection jitter; seed it for reproducible simulations. */
+    public AgentBuilder random(RandomGenerator random) {
+        this.random = Objects.requireNonNull(random, "random");
+        return this;
+    }
+
+    /** Replaces the HiveMQ connection (tests); the function receives the last-will payload. */
+    public AgentBuilder brokerConnection(Function<byte[], BrokerConnection> factory) {
+        this.connectionFactory = factory;
+        return this;
+    }
+
+    public AgentBuilder commandHistory(CommandHistory history) {
+        this.commandHistory = history;
+        return this;
+    }
+
+    public AgentBuilder sequenceCounter(SequenceCounter counter) {
+        this.sequenceCounter = counter;
+        return this;
+    }
+
+    /** Replaces where telemetry goes (the journal of issue 3 plugs in here); defaults to publishing directly. */
+    public AgentBuilder telemetrySink(Function<BrokerConnection, TelemetrySink> factory) {
+        this.telemetrySinkFactory = factory;
+        return this;
+    }
+
+    public Agent build() {
+        require(doorLocks, "doorLocks");
+        require(gnss, "gnss");
+        require(vehicleSignals, "vehicleSignals");
+        List<AutoCloseable> owned = new ArrayList<>();
+        ScheduledExecutorService timers = scheduler;
+        if (timers == null) {
+            timers = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "latchkey-agent-" + config.deviceId());
+                t.setDaemon(true);
+                return t;
+            });
+            ScheduledExecutorService own = timers;
+            owned.add(own::shutdownNow);
+        }
+        Executor work = executor != null ? executor : timers;
+
+        byte[] will = Json.write(new DeviceState(config.deviceId(), false, LockState.UNKNOWN, clock.instant(), VERSION));
+        BrokerConnection connection = connectionFactory != null
+                ? connectionFactory.apply(will)
+                : new HiveMqBrokerConnection(config, will, mqttExecutorConfig,
+                        new ReconnectBackoff(config.reconnectInitialDelay(), config.reconnectMaxDelay(), random));
+
+        CommandHistory history = commandHistory != null ? commandHistory
+                : new FileCommandHistory(config.dataDir(), config.commandHistorySize(), config.deviceId(), clock);
+        owned.add(0, history);
+        VehicleStatus vehicle = new VehicleStatus(vehicleSignals, gnss, config.movingSpeedKmh());
+        CommandVerifier verifier = new CommandVerifier(config.commandKeys(), config.tenant(), config.deviceId(), clock,
+                config.commandSkew());
+        LockActuator actuator = new LockActuator(doorLocks, timers, config.feedbackTimeout());
+        CommandProcessor processor = new CommandProcessor(verifier, history, actuator, doorLocks, vehicle,
+                config.deviceId(), clock);
+
+        SequenceCounter counter = sequenceCounter != null ? sequenceCounter : new FileSequenceCounter(config.dataDir());
+        TelemetrySink sink = telemetrySinkFactory != null ? telemetrySinkFactory.apply(connection)
+                : new PublishingTelemetrySink(connection, config.deviceId());
+        TelemetryLoop telemetry = new TelemetryLoop(new TelemetrySampler(vehicle, doorLocks, clock), counter, sink,
+                vehicle, doorLocks, timers, work, config.movingInterval(), config.parkedInterval());
+
+        return new Agent(config, doorLocks, clock, connection, processor, new SerialQueue(work), telemetry, owned, VERSION);
+    }
+
+    private static void require(Object value, String name) {
+        if (value == null) {
+            throw new AgentException("AgentBuilder: " + name + " is required");
+        }
+    }
+
+    private static String versionOf(Class<?> type) {
+        String v = type.getPackage() == null ? null : type.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
+}

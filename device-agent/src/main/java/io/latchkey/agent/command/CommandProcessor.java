@@ -1,0 +1,119 @@
+package io.latchkey.agent.command;
+
+import io.latchkey.agent.vehicle.LockStates;
+import io.latchkey.agent.vehicle.VehicleStatus;
+import io.latchkey.hal.lock.DoorLocks;
+import io.latchkey.protocol.command.Command;
+import io.latchkey.protocol.command.CommandAck;
+import io.latchkey.protocol.command.CommandOutcome;
+import io.latchkey.protocol.command.CommandRejectedException;
+import io.latchkey.protocol.command.CommandType;
+import io.latchkey.protocol.command.CommandRejectedException.Reason;
+import io.latchkey.protocol.command.CommandVerifier;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the raw bytes of a {@code cmd} message into an acknowledgement: verify (key, signature,
+ * tenant, device, validity window), answer a remembered id from its first result, refuse what is
+ * unsafe, then drive the relay and report what the feedback shows. Nothing moves unless every check
+ * passed. Calls must not overlap (the agent feeds it through a {@link SerialQueue}).
+ */
+public final class CommandProcessor {
+    /** LOCK did not take because a door was open. */
+    public static final String DOOR_OPEN = "DOOR_OPEN";
+    /** The feedback did not reach the requested state within the timeout. */
+    public static final String NO_FEEDBACK = "NO_FEEDBACK";
+    /** The relay could not be driven. */
+    public static final String RELAY_ERROR = "RELAY_ERROR";
+    /** This build has no immobiliser relay wired (issue 3). */
+    public static final String NO_IMMOBILISER = "NO_IMMOBILISER";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
+
+    private final CommandVerifier verifier;
+    private final CommandHistory history;
+    private final LockActuator actuator;
+    private final DoorLocks locks;
+    private final VehicleStatus vehicle;
+    private final String deviceId;
+    private final Clock clock;
+
+    public CommandProcessor(CommandVerifier verifier, CommandHistory history, LockActuator actuator, DoorLocks locks,
+                            VehicleStatus vehicle, String deviceId, Clock clock) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.history = Objects.requireNonNull(history, "history");
+        this.actuator = Objects.requireNonNull(actuator, "actuator");
+        this.locks = Objects.requireNonNull(locks, "locks");
+        this.vehicle = Objects.requireNonNull(vehicle, "vehicle");
+        this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public CompletableFuture<CommandAck> process(byte[] message) {
+        Command command;
+        try {
+            command = verifier.verify(message);
+        } catch (CommandRejectedException e) {
+            LOG.info("{}: rejected command {}: {}", deviceId, UnverifiedCommandId.peek(message), e.getMessage());
+            return CompletableFuture.completedFuture(reject(UnverifiedCommandId.peek(message), e.reason()));
+        }
+        Optional<CommandAck> first = history.find(command.id());
+        if (first.isPresent()) {
+            LOG.info("{}: repeated command {}, answering from its first result", deviceId, command.id());
+            return CompletableFuture.completedFuture(first.get().asDuplicate());
+        }
+        return execute(command).thenApply(ack -> {
+            history.complete(ack);
+            return ack;
+        });
+    }
+
+    private CompletableFuture<CommandAck> execute(Command command) {
+        switch (command.type()) {
+            case IMMOBILISE:
+                if (vehicle.isMoving()) {
+                    return CompletableFuture.completedFuture(reject(command.id(), Reason.UNSAFE));
+                }
+                return CompletableFuture.completedFuture(answer(command.id(), CommandOutcome.FAILED, NO_IMMOBILISER));
+            case MOBILISE:
+                return CompletableFuture.completedFuture(answer(command.id(), CommandOutcome.FAILED, NO_IMMOBILISER));
+            case UNLOCK:
+            case LOCK:
+                break;
+            default:
+                return CompletableFuture.completedFuture(reject(command.id(), Reason.MALFORMED));
+        }
+        history.begin(command.id());
+        CompletableFuture<LockActuator.Feedback> feedback =
+                command.type() == CommandType.UNLOCK ? actuator.unlock() : actuator.lock();
+        return feedback.handle((f, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                LOG.warn("{}: relay error on {} {}: {}", deviceId, command.type(), command.id(), cause.toString());
+                return answer(command.id(), CommandOutcome.FAILED, RELAY_ERROR + ": " + cause.getMessage());
+            }
+            if (f.confirmed()) {
+                return answer(command.id(), CommandOutcome.EXECUTED, null);
+            }
+            boolean doorsOpen = vehicle.doorsOpen();
+            String reason = command.type() == CommandType.LOCK && doorsOpen
+                    ? DOOR_OPEN : NO_FEEDBACK;
+            return answer(command.id(), CommandOutcome.FAILED, reason);
+        });
+    }
+
+    private CommandAck reject(String commandId, Reason reason) {
+        return answer(commandId, CommandOutcome.REJECTED, reason.name());
+    }
+
+    private CommandAck answer(String commandId, CommandOutcome outcome, String reason) {
+        return new CommandAck(commandId, deviceId, outcome, reason, LockStates.toWire(locks.state()),
+                vehicle.doorsOpen(), false, clock.instant());
+    }
+}

@@ -1,0 +1,332 @@
+package io.latchkey.agent.config;
+
+import io.latchkey.protocol.Keys;
+import io.latchkey.protocol.ProtocolException;
+import io.latchkey.protocol.Topic;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one agent needs to run, checked once at start-up. Built with {@link #builder()}, which
+ * fills defaults and fails with an {@link AgentConfigException} naming the first missing or bad key
+ * (the key names are those of the config file, see {@link AgentConfigLoader}).
+ */
+public final class AgentConfig {
+    public static final Duration DEFAULT_MOVING_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_PARKED_INTERVAL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_COMMAND_SKEW = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_FEEDBACK_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_RECONNECT_INITIAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(24);
+
+    private final String tenant;
+    private final String deviceId;
+    private final URI mqttUrl;
+    private final Map<String, PublicKey> commandKeys;
+    private final Duration movingInterval;
+    private final Duration parkedInterval;
+    private final double movingSpeedKmh;
+    private final Duration commandSkew;
+    private final Duration feedbackTimeout;
+    private final int commandHistorySize;
+    private final Path dataDir;
+    private final Duration reconnectInitialDelay;
+    private final Duration reconnectMaxDelay;
+    private final Duration sessionExpiry;
+
+    private AgentConfig(Builder b) {
+        this.tenant = b.tenant;
+        this.deviceId = b.deviceId;
+        this.mqttUrl = b.mqttUrl;
+        this.commandKeys = Map.copyOf(b.commandKeys);
+        this.movingInterval = b.movingInterval;
+        this.parkedInterval = b.parkedInterval;
+        this.movingSpeedKmh = b.movingSpeedKmh;
+        this.commandSkew = b.commandSkew;
+        this.feedbackTimeout = b.feedbackTimeout;
+        this.commandHistorySize = b.commandHistorySize;
+        this.dataDir = b.dataDir;
+        this.reconnectInitialDelay = b.reconnectInitialDelay;
+        this.reconnectMaxDelay = b.reconnectMaxDelay;
+        this.sessionExpiry = b.sessionExpiry;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String tenant() {
+        return tenant;
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    /** {@code tcp://host:port} or {@code ssl://host:port}. */
+    public URI mqttUrl() {
+        return mqttUrl;
+    }
+
+    public String mqttHost() {
+        return mqttUrl.getHost();
+    }
+
+    public int mqttPort() {
+        if (mqttUrl.getPort() > 0) {
+            return mqttUrl.getPort();
+        }
+        return usesTls() ? 8883 : 1883;
+    }
+
+    public boolean usesTls() {
+        return "ssl".equals(mqttUrl.getScheme());
+    }
+
+    /** Pinned tenant command keys by key id. */
+    public Map<String, PublicKey> commandKeys() {
+        return commandKeys;
+    }
+
+    public Duration movingInterval() {
+        return movingInterval;
+    }
+
+    public Duration parkedInterval() {
+        return parkedInterval;
+    }
+
+    /** Above this speed the car counts as moving (faster telemetry, no immobilising). */
+    public double movingSpeedKmh() {
+        return movingSpeedKmh;
+    }
+
+    public Duration commandSkew() {
+        return commandSkew;
+    }
+
+    /** How long a LOCK or UNLOCK waits for the feedback to confirm before it is reported FAILED. */
+    public Duration feedbackTimeout() {
+        return feedbackTimeout;
+    }
+
+    /** How many command results are remembered for answering repeated ids. */
+    public int commandHistorySize() {
+        return commandHistorySize;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Duration reconnectInitialDelay() {
+        return reconnectInitialDelay;
+    }
+
+    public Duration reconnectMaxDelay() {
+        return reconnectMaxDelay;
+    }
+
+    /** How long the broker keeps the session (and queued commands) while the car is offline. */
+    public Duration sessionExpiry() {
+        return sessionExpiry;
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.tenant = tenant;
+        b.deviceId = deviceId;
+        b.mqttUrl = mqttUrl;
+        b.commandKeys.putAll(commandKeys);
+        b.movingInterval = movingInterval;
+        b.parkedInterval = parkedInterval;
+        b.movingSpeedKmh = movingSpeedKmh;
+        b.commandSkew = commandSkew;
+        b.feedbackTimeout = feedbackTimeout;
+        b.commandHistorySize = commandHistorySize;
+        b.dataDir = dataDir;
+        b.reconnectInitialDelay = reconnectInitialDelay;
+        b.reconnectMaxDelay = reconnectMaxDelay;
+        b.sessionExpiry = sessionExpiry;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConfig{tenant=" + tenant + ", deviceId=" + deviceId + ", mqttUrl=" + mqttUrl
+                + ", commandKeys=" + commandKeys.keySet() + ", dataDir=" + dataDir + "}";
+    }
+
+    /** Fills defaults; {@link #build()} checks everything and names the offending key. */
+    public static final class Builder {
+        private String tenant;
+        private String deviceId;
+        private URI mqttUrl;
+        private final Map<String, PublicKey> commandKeys = new LinkedHashMap<>();
+        private Duration movingInterval = DEFAULT_MOVING_INTERVAL;
+        private Duration parkedInterval = DEFAULT_PARKED_INTERVAL;
+        private double movingSpeedKmh = 3.0;
+        private Duration commandSkew = DEFAULT_COMMAND_SKEW;
+        private Duration feedbackTimeout = DEFAULT_FEEDBACK_TIMEOUT;
+        private int commandHistorySize = 10_000;
+        private Path dataDir;
+        private Duration reconnectInitialDelay = DEFAULT_RECONNECT_INITIAL;
+        private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX;
+        private Duration sessionExpiry = DEFAULT_SESSION_EXPIRY;
+
+        private Builder() {
+        }
+
+        public Builder tenant(String tenant) {
+            if (!Topic.isValidTenantId(tenant)) {
+                throw new AgentConfigException(AgentConfigLoader.TENANT + ": expected a tenant id like 'acme', got '" + tenant + "'");
+            }
+            this.tenant = tenant;
+            return this;
+        }
+
+        public Builder deviceId(String deviceId) {
+            if (!Topic.isValidDeviceId(deviceId)) {
+                throw new AgentConfigException(AgentConfigLoader.DEVICE_ID
+                        + ": expected letters, digits, '-' or '_' (at most 64), got '" + deviceId + "'");
+            }
+            this.deviceId = deviceId;
+            return this;
+        }
+
+        public Builder mqttUrl(String url) {
+            String key = AgentConfigLoader.MQTT_URL;
+            URI uri;
+            try {
+                uri = new URI(Objects.requireNonNull(url, key).strip());
+            } catch (URISyntaxException | NullPointerException e) {
+                throw new AgentConfigException(key + ": expected tcp://host:port or ssl://host:port, got '" + url + "'");
+            }
+            if (!"tcp".equals(uri.getScheme()) && !"ssl".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new AgentConfigException(key + ": expected tcp://host:port or ssl://host:port, got '" + url + "'");
+            }
+            this.mqttUrl = uri;
+            return this;
+        }
+
+        /** Pins a tenant command key: {@code publicKeyBase64} is base64 X.509 SubjectPublicKeyInfo (Ed25519). */
+        public Builder commandKey(String keyId, String publicKeyBase64) {
+            String key = AgentConfigLoader.COMMAND_KEYS + "." + keyId;
+            if (keyId == null || keyId.isBlank()) {
+                throw new AgentConfigException(AgentConfigLoader.COMMAND_KEYS + ": key id must not be blank");
+            }
+            try {
+                commandKeys.put(keyId, Keys.decodeCommandPublicKey(publicKeyBase64));
+            } catch (ProtocolException e) {
+                throw new AgentConfigException(key + ": expected a base64 Ed25519 public key");
+            }
+            return this;
+        }
+
+        public Builder commandKey(String keyId, PublicKey key) {
+            commandKeys.put(Objects.requireNonNull(keyId, "keyId"), Objects.requireNonNull(key, "key"));
+            return this;
+        }
+
+        public Builder movingInterval(Duration d) {
+            this.movingInterval = positive(AgentConfigLoader.MOVING_INTERVAL, d);
+            return this;
+        }
+
+        public Builder parkedInterval(Duration d) {
+            this.parkedInterval = positive(AgentConfigLoader.PARKED_INTERVAL, d);
+            return this;
+        }
+
+        public Builder movingSpeedKmh(double kmh) {
+            if (!(kmh >= 0) || Double.isInfinite(kmh)) {
+                throw new AgentConfigException(AgentConfigLoader.MOVING_SPEED + ": expected a speed in km/h >= 0, got " + kmh);
+            }
+            this.movingSpeedKmh = kmh;
+            return this;
+        }
+
+        public Builder commandSkew(Duration d) {
+            this.commandSkew = notNegative(AgentConfigLoader.COMMAND_SKEW, d);
+            return this;
+        }
+
+        public Builder feedbackTimeout(Duration d) {
+            this.feedbackTimeout = positive(AgentConfigLoader.FEEDBACK_TIMEOUT, d);
+            return this;
+        }
+
+        public Builder commandHistorySize(int size) {
+            if (size < 1) {
+                throw new AgentConfigException(AgentConfigLoader.HISTORY_SIZE + ": expected at least 1, got " + size);
+            }
+            this.commandHistorySize = size;
+            return this;
+        }
+
+        public Builder dataDir(Path dir) {
+            this.dataDir = Objects.requireNonNull(dir, AgentConfigLoader.DATA_DIR);
+            return this;
+        }
+
+        public Builder reconnectDelays(Duration initial, Duration max) {
+            Duration i = positive(AgentConfigLoader.RECONNECT_INITIAL, initial);
+            Duration m = positive(AgentConfigLoader.RECONNECT_MAX, max);
+            if (m.compareTo(i) < 0) {
+                throw new AgentConfigException(AgentConfigLoader.RECONNECT_MAX + ": must not be shorter than "
+                        + AgentConfigLoader.RECONNECT_INITIAL + " (" + i + "), got " + m);
+            }
+            this.reconnectInitialDelay = i;
+            this.reconnectMaxDelay = m;
+            return this;
+        }
+
+        public Builder sessionExpiry(Duration d) {
+            this.sessionExpiry = notNegative(AgentConfigLoader.SESSION_EXPIRY, d);
+            return this;
+        }
+
+        public AgentConfig build() {
+            require(tenant, AgentConfigLoader.TENANT);
+            require(deviceId, AgentConfigLoader.DEVICE_ID);
+            require(mqttUrl, AgentConfigLoader.MQTT_URL);
+            require(dataDir, AgentConfigLoader.DATA_DIR);
+            if (commandKeys.isEmpty()) {
+                throw new AgentConfigException(AgentConfigLoader.COMMAND_KEYS
+                        + ": at least one pinned command key is required (" + AgentConfigLoader.COMMAND_KEYS + ".<keyId>=<base64>)");
+            }
+            if (parkedInterval.compareTo(movingInterval) < 0) {
+                throw new AgentConfigException(AgentConfigLoader.PARKED_INTERVAL + ": must not be shorter than "
+                        + AgentConfigLoader.MOVING_INTERVAL + " (" + movingInterval + "), got " + parkedInterval);
+            }
+            return new AgentConfig(this);
+        }
+
+        private static void require(Object value, String key) {
+            if (value == null) {
+                throw new AgentConfigException(key + " is required");
+            }
+        }
+
+        private static Duration positive(String key, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new AgentConfigException(key + ": expected a positive duration, got " + d);
+            }
+            return d;
+        }
+
+        private static Duration notNegative(String key, Duration d) {
+            if (d == null || d.isNegative()) {
+                throw new AgentConfigException(key + ": expected a duration >= 0, got " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.latchkey.agent.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Reads an {@link AgentConfig} from a {@code .properties} or {@code .json} file. Both formats use the
+ * same keys: a JSON object is flattened with dots, so {@code {"device":{"id":"dev-1"}}} and
+ * {@code device.id=dev-1} mean the same. An unknown key stops the agent, since a typo would otherwise
+ * silently fall back to a default. A relative {@code data.dir} is resolved against the file's folder.
+ *
+ * <pre>
+ * tenant=acme
+ * device.id=dev-001
+ * mqtt.url=tcp://127.0.0.1:1883
+ * command.keys.cmd-1=MCowBQYDK2VwAyEA...
+ * data.dir=/var/lib/latchkey
+ * telemetry.interval.moving=5s
+ * telemetry.interval.parked=60s
+ * </pre>
+ */
+public final class AgentConfigLoader {
+    public static final String TENANT = "tenant";
+    public static final String DEVICE_ID = "device.id";
+    public static final String MQTT_URL = "mqtt.url";
+    public static final String COMMAND_KEYS = "command.keys";
+    public static final String COMMAND_SKEW = "command.skew";
+    public static final String FEEDBACK_TIMEOUT = "command.feedback-timeout";
+    public static final String HISTORY_SIZE = "command.history-size";
+    public static final String MOVING_INTERVAL = "telemetry.interval.moving";
+    public static final String PARKED_INTERVAL = "telemetry.interval.parked";
+    public static final String MOVING_SPEED = "telemetry.moving-speed-kmh";
+    public static final String DATA_DIR = "data.dir";
+    public static final String RECONNECT_INITIAL = "mqtt.reconnect.initial-delay";
+    public static final String RECONNECT_MAX = "mqtt.reconnect.max-delay";
+    public static final String SESSION_EXPIRY = "mqtt.session-expiry";
+
+    private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, COMMAND_SKEW, FEEDBACK_TIMEOUT,
+            HISTORY_SIZE, MOVING_INTERVAL, PARKED_INTERVAL, MOVING_SPEED, DATA_DIR, RECONNECT_INITIAL, RECONNECT_MAX,
+            SESSION_EXPIRY);
+
+    private AgentConfigLoader() {
+    }
+
+    /** Loads a {@code .json} file as JSON and anything else as Java properties. */
+    public static AgentConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new AgentConfigException("config file " + file + " does not exist");
+        }
+        Map<String, String> values = file.getFileName().toString().endsWith(".json") ? readJson(file) : readProperties(file);
+        Path base = file.toAbsolutePath().getParent();
+        return fromMap(values, base);
+    }
+
+    /** Builds from flat key/value pairs; a relative {@code data.dir} is resolved against {@code base}. */
+    public static AgentConfig fromMap(Map<String, String> values, Path base) {
+        AgentConfig.Builder b = AgentConfig.builder();
+        Map<String, String> sorted = new TreeMap<>(values);
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue() == null ? "" : e.getValue().strip();
+            if (key.startsWith(COMMAND_KEYS + ".")) {
+                b.commandKey(key.substring(COMMAND_KEYS.length() + 1), value);
+            } else if (!KNOWN.contains(key)) {
+                throw new AgentConfigException(key + ": unknown key (known: "
+                        + String.join(", ", new TreeSet<>(KNOWN)) + ", " + COMMAND_KEYS + ".<keyId>)");
+            }
+        }
+        apply(sorted, TENANT, b::tenant);
+        apply(sorted, DEVICE_ID, b::deviceId);
+        apply(sorted, MQTT_URL, b::mqttUrl);
+        apply(sorted, DATA_DIR, v -> {
+            Path p = Path.of(v);
+            b.dataDir(p.isAbsolute() || base == null ? p : base.resolve(p).normalize());
+        });
+        apply(sorted, COMMAND_SKEW, v -> b.commandSkew(Durations.parse(COMMAND_SKEW, v)));
+        apply(sorted, FEEDBACK_TIMEOUT, v -> b.feedbackTimeout(Durations.parse(FEEDBACK_TIMEOUT, v)));
+        apply(sorted, HISTORY_SIZE, v -> b.commandHistorySize(parseInt(HISTORY_SIZE, v)));
+        apply(sorted, MOVING_INTERVAL, v -> b.movingInterval(Durations.parse(MOVING_INTERVAL, v)));
+        apply(sorted, PARKED_INTERVAL, v -> b.parkedInterval(Durations.parse(PARKED_INTERVAL, v)));
+        apply(sorted, MOVING_SPEED, v -> b.movingSpeedKmh(parseDouble(MOVING_SPEED, v)));
+        apply(sorted, SESSION_EXPIRY, v -> b.sessionExpiry(Durations.parse(SESSION_EXPIRY, v)));
+        if (sorted.containsKey(RECONNECT_INITIAL) || sorted.containsKey(RECONNECT_MAX)) {
+            b.reconnectDelays(
+                    Durations.parse(RECONNECT_INITIAL, sorted.getOrDefault(RECONNECT_INITIAL, AgentConfig.DEFAULT_RECONNECT_INITIAL.toString())),
+                    Durations.parse(RECONNECT_MAX, sorted.getOrDefault(RECONNECT_MAX, AgentConfig.DEFAULT_RECONNECT_MAX.toString())));
+        }
+        return b.build();
+    }
+
+    private static void apply(Map<String, String> values, String key, Consumer<String> setter) {
+        String v = values.get(key);
+        if (v != null) {
+            setter.accept(v.strip());
+        }
+    }
+
+    private static int parseInt(String key, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new AgentConfigException(key + ": expected an integer, got '" + v + "'");
+        }
+    }
+
+    private static double parseDouble(String key, String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new AgentConfigException(key + ": expected a number, got '" + v + "'");
+        }
+    }
+
+    private static Map<String, String> readProperties(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new AgentConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> values = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k)));
+        return values;
+    }
+
+    private static Map<String, String> readJson(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new AgentConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new AgentConfigException("config file " + file + ": expected a JSON object");
+        }
+        Map<String, String> values = new TreeMap<>();
+        flatten("", root, values);
+        return values;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                flatten(prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey(), f.getValue(), out);
+            }
+        } else if (node.isValueNode()) {
+            out.put(prefix, node.asText());
+        } else {
+            throw new AgentConfigException(prefix + ": expected a value or an object, got " + node.getNodeType());
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.latchkey.agent.mqtt;
+
+import io.latchkey.protocol.Channel;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The agent's one connection to the broker, on its own device's topics only. It connects in the
+ * background and keeps reconnecting until closed; every (re)connection re-subscribes to the command
+ * channel. The agent talks to this interface so that its logic is tested against a fake.
+ */
+public interface BrokerConnection {
+    /** Called from the connection's I/O threads: implementations must return quickly. */
+    interface Listener {
+        void connected();
+
+        void disconnected(Throwable cause);
+
+        /** A message on this device's {@code cmd} channel, as received. */
+        void command(byte[] payload);
+    }
+
+    /** Starts connecting; returns at once. */
+    void start(Listener listener);
+
+    /** Publishes QoS 1 on one of this device's channels; completes when the broker acknowledged it. */
+    CompletableFuture<Void> publish(Channel channel, byte[] payload, boolean retain);
+
+    boolean isConnected();
+
+    /** Disconnects cleanly (no last will) and stops reconnecting. */
+    CompletableFuture<Void> close();
+}

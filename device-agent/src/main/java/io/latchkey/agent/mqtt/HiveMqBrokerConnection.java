@@ -1,0 +1,159 @@
+package io.latchkey.agent.mqtt;
+
+import com.hivemq.client.mqtt.MqttClientExecutorConfig;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.latchkey.agent.config.AgentConfig;
+import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Topic;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker connection on the HiveMQ MQTT 5 async client. Many connections can share one Netty
+ * event loop through the same {@link MqttClientExecutorConfig} (the client keys its event loop groups
+ * by executor), so a simulated fleet costs sockets, not threads.
+ *
+ * <p>Session: persistent ({@code cleanStart=false}, configured expiry), so a command sent while the
+ * car was briefly away is delivered on reconnection, where an expired one is refused by the verifier.
+ * The command subscription is renewed on every connection anyway, in case the session expired.
+ * Reconnection: on every unintended disconnect, after a jittered exponential {@link ReconnectBackoff}.
+ */
+public final class HiveMqBrokerConnection implements BrokerConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(HiveMqBrokerConnection.class);
+
+    private final Mqtt5AsyncClient client;
+    private final String tenant;
+    private final String deviceId;
+    private final String commandTopic;
+    private final ReconnectBackoff backoff;
+    private final Duration sessionExpiry;
+    private volatile Listener listener;
+    private volatile boolean closing;
+
+    /**
+     * @param config         device identity, broker URL, session expiry
+     * @param willPayload    retained on the {@code state} channel if the connection drops without a goodbye
+     * @param executorConfig shared Netty executor/threads; {@code null} for the client's shared default
+     * @param backoff        delays between reconnection attempts
+     */
+    public HiveMqBrokerConnection(AgentConfig config, byte[] willPayload, MqttClientExecutorConfig executorConfig,
+                                  ReconnectBackoff backoff) {
+        this.tenant = config.tenant();
+        this.deviceId = config.deviceId();
+        this.commandTopic = Topic.of(tenant, deviceId, Channel.CMD).name();
+        this.backoff = Objects.requireNonNull(backoff, "backoff");
+        this.sessionExpiry = config.sessionExpiry();
+        Mqtt5ClientBuilder builder = Mqtt5Client.builder()
+                .identifier(DeviceClientId.of(tenant, deviceId))
+                .serverHost(config.mqttHost())
+                .serverPort(config.mqttPort())
+                .addConnectedListener(ctx -> onConnected())
+                .addDisconnectedListener(this::onDisconnected)
+                .willPublish()
+                    .topic(Topic.of(tenant, deviceId, Channel.STATE).name())
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .retain(true)
+                    .payload(willPayload)
+                    .applyWillPublish();
+        if (config.usesTls()) {
+            // Client certificates (mutual TLS with the device's own key) come with provisioning.
+            builder = builder.sslWithDefaultConfig();
+        }
+        if (executorConfig != null) {
+            builder = builder.executorConfig(executorConfig);
+        }
+        this.client = builder.buildAsync();
+    }
+
+    @Override
+    public void start(Listener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        // ALL rather than SUBSCRIBED: after a restart, messages queued in the persistent session arrive
+        // before this process has subscribed again.
+        client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish);
+        client.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(sessionExpiry.toSeconds())
+                .send()
+                .whenComplete((ack, e) -> {
+                    if (e != null) {
+                        LOG.debug("{}: first connection attempt failed: {}", deviceId, e.toString());
+                    }
+                });
+    }
+
+    private void onPublish(Mqtt5Publish publish) {
+        if (commandTopic.equals(publish.getTopic().toString())) {
+            listener.command(publish.getPayloadAsBytes());
+        } else {
+            LOG.debug("{}: ignoring message on {}", deviceId, publish.getTopic());
+        }
+    }
+
+    private void onConnected() {
+        LOG.info("{}: connected to the broker", deviceId);
+        client.subscribeWith().topicFilter(commandTopic).qos(MqttQos.AT_LEAST_ONCE).send()
+                .whenComplete((ack, e) -> {
+                    if (e != null) {
+                        LOG.warn("{}: subscribing to {} failed: {}", deviceId, commandTopic, e.toString());
+                    }
+                });
+        listener.connected();
+    }
+
+    private void onDisconnected(MqttClientDisconnectedContext ctx) {
+        if (closing || ctx.getSource() == MqttDisconnectSource.USER) {
+            return;
+        }
+        int attempt = ctx.getReconnector().getAttempts() + 1;
+        Duration delay = backoff.delay(attempt);
+        LOG.info("{}: disconnected ({}), reconnecting in {} ms (attempt {})", deviceId,
+                ctx.getCause() == null ? "no cause" : ctx.getCause().getMessage(), delay.toMillis(), attempt);
+        ctx.getReconnector().reconnect(true).delay(delay.toMillis(), TimeUnit.MILLISECONDS);
+        Listener l = listener;
+        if (l != null) {
+            l.disconnected(ctx.getCause());
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(Channel channel, byte[] payload, boolean retain) {
+        return client.publishWith()
+                .topic(Topic.of(tenant, deviceId, channel).name())
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(retain)
+                .payload(payload)
+                .send()
+                .thenApply(result -> {
+                    if (result.getError().isPresent()) {
+                        throw new MqttPublishException(channel, result.getError().get());
+                    }
+                    return null;
+                });
+    }
+
+    @Override
+    public boolean isConnected() {
+        return client.getState().isConnected();
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        closing = true;
+        if (!client.getState().isConnectedOrReconnect()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return client.disconnect().exceptionally(e -> null);
+    }
+}

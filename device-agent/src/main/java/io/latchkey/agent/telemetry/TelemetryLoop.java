@@ -1,0 +1,120 @@
+package io.latchkey.agent.telemetry;
+
+import io.latchkey.agent.vehicle.VehicleStatus;
+import io.latchkey.hal.lock.DoorLocks;
+import io.latchkey.hal.vehicle.Vss;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides when to take a record: periodically (the moving interval while the car moves, the parked
+ * interval otherwise) and at once when the lock state, a door or the ignition changes. Every record
+ * restarts the periodic timer, so a change is never followed by a redundant periodic sample. Records
+ * are numbered and handed to the sink in one critical section, so the sink sees them in order.
+ */
+public final class TelemetryLoop {
+    public static final String PERIODIC = "PERIODIC";
+    public static final String START = "START";
+    public static final String LOCK = "LOCK";
+    public static final String DOOR = "DOOR";
+    public static final String IGNITION = "IGNITION";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryLoop.class);
+
+    private final TelemetrySampler sampler;
+    private final SequenceCounter counter;
+    private final TelemetrySink sink;
+    private final VehicleStatus vehicle;
+    private final DoorLocks locks;
+    private final ScheduledExecutorService scheduler;
+    private final Executor executor;
+    private final Duration movingInterval;
+    private final Duration parkedInterval;
+    private ScheduledFuture<?> timer;
+    private boolean running;
+    private boolean listening;
+
+    public TelemetryLoop(TelemetrySampler sampler, SequenceCounter counter, TelemetrySink sink, VehicleStatus vehicle,
+                         DoorLocks locks, ScheduledExecutorService scheduler, Executor executor,
+                         Duration movingInterval, Duration parkedInterval) {
+        this.sampler = Objects.requireNonNull(sampler, "sampler");
+        this.counter = Objects.requireNonNull(counter, "counter");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.vehicle = Objects.requireNonNull(vehicle, "vehicle");
+        this.locks = Objects.requireNonNull(locks, "locks");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.movingInterval = Objects.requireNonNull(movingInterval, "movingInterval");
+        this.parkedInterval = Objects.requireNonNull(parkedInterval, "parkedInterval");
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        if (!listening) {
+            // HAL listeners cannot be removed; they stay registered and are ignored while stopped.
+            listening = true;
+            locks.addListener(state -> trigger(LOCK));
+            vehicle.signals().addListener((name, value) -> {
+                if (VehicleStatus.DOOR_SIGNALS.contains(name)) {
+                    trigger(DOOR);
+                } else if (Vss.IGNITION_ON.equals(name)) {
+                    trigger(IGNITION);
+                }
+            });
+        }
+        trigger(START);
+    }
+
+    public synchronized void stop() {
+        running = false;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /** Takes a record now, on the caller's thread. */
+    public synchronized void recordNow(String reason) {
+        if (!running) {
+            return;
+        }
+        try {
+            sink.submit(sampler.sample(counter.next(), reason));
+        } catch (RuntimeException e) {
+            LOG.warn("telemetry record ({}) failed: {}", reason, e.toString());
+        } finally {
+            reschedule();
+        }
+    }
+
+    /**
+     * The interval until the next periodic record: the moving one while the car moves or its ignition
+     * is on (an ignition change records at once, so driving off is never sampled at the parked rate).
+     */
+    public Duration currentInterval() {
+        return vehicle.isMoving() || vehicle.ignitionOn() ? movingInterval : parkedInterval;
+    }
+
+    private void trigger(String reason) {
+        // HAL listeners run on driver threads: hop to the agent's threads before touching disk or network.
+        executor.execute(() -> recordNow(reason));
+    }
+
+    private void reschedule() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (running) {
+            timer = scheduler.schedule(() -> recordNow(PERIODIC), currentInterval().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.latchkey.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.latchkey.agent.command.InMemoryCommandHistory;
+import io.latchkey.agent.config.AgentConfig;
+import io.latchkey.agent.simulated.FixedGnss;
+import io.latchkey.agent.simulated.SimulatedCentralLocking;
+import io.latchkey.agent.telemetry.InMemorySequenceCounter;
+import io.latchkey.hal.vehicle.MutableVehicleSignals;
+import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.LockState;
+import io.latchkey.protocol.command.CommandAck;
+import io.latchkey.protocol.command.CommandOutcome;
+import io.latchkey.protocol.command.CommandType;
+import io.latchkey.protocol.telemetry.DeviceState;
+import io.latchkey.protocol.telemetry.TelemetryBatch;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T17:00:00Z"));
+    private final TestCloud cloud = new TestCloud("acme", clock);
+    private final SimulatedCentralLocking wiring = new SimulatedCentralLocking(true, () -> false);
+    private FakeBrokerConnection broker;
+    private Agent agent;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void build() {
+        AgentConfig config = AgentConfig.builder().tenant("acme").deviceId("dev-1").mqttUrl("tcp://127.0.0.1:1")
+                .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).dataDir(dir).build();
+        agent = Agent.builder(config)
+                .doorLocks(wiring.doorLocks(Duration.ZERO))
+                .gnss(new FixedGnss(52.5, 13.4, clock))
+                .vehicleSignals(new MutableVehicleSignals())
+                .clock(clock)
+                .commandHistory(new InMemoryCommandHistory(10, "dev-1", clock))
+                .sequenceCounter(new InMemorySequenceCounter())
+                .brokerConnection(will -> broker = new FakeBrokerConnection(will))
+                .build();
+    }
+
+    @AfterEach
+    void close() {
+        agent.close();
+    }
+
+    @Test
+    void lastWill_isARetainableOfflineState() {
+        DeviceState will = Json.read(broker.will, DeviceState.class);
+
+        assertThat(will.online()).isFalse();
+        assertThat(will.deviceId()).isEqualTo("dev-1");
+    }
+
+    @Test
+    void onConnection_theAgentPublishesARetainedOnlineStateWithTheLockState() {
+        agent.start();
+        broker.connect();
+
+        FakeBrokerConnection.Published p = broker.on(Channel.STATE).get(0);
+        DeviceState state = Json.read(p.payload(), DeviceState.class);
+        assertThat(p.retain()).isTrue();
+        assertThat(state.online()).isTrue();
+        assertThat(state.lockState()).isEqualTo(LockState.LOCKED);
+        assertThat(agent.firstConnection()).isDone();
+    }
+
+    @Test
+    void aCommandFromTheBroker_isAnsweredOnTheAckChannel_andTheLockChangeIsSentAsTelemetry() {
+        agent.start();
+        broker.connect();
+
+        broker.deliver(cloud.signed("dev-1", CommandType.UNLOCK));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !broker.on(Channel.ACK).isEmpty());
+        CommandAck ack = Json.read(broker.on(Channel.ACK).get(0).payload(), CommandAck.class);
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.EXECUTED);
+        assertThat(ack.lockState()).isEqualTo(LockState.UNLOCKED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.on(Channel.TELEMETRY).size() >= 2);
+        TelemetryBatch lockRecord = Json.read(broker.on(Channel.TELEMETRY).get(1).payload(), TelemetryBatch.class);
+        assertThat(lockRecord.records().get(0).reason()).isEqualTo("LOCK");
+        assertThat(lockRecord.records().get(0).lockState()).isEqualTo(LockState.UNLOCKED);
+    }
+
+    @Test
+    void close_saysGoodbyeWithARetainedOfflineState_andDisconnects() {
+        agent.start();
+        broker.connect();
+
+        agent.close();
+
+        FakeBrokerConnection.Published last = broker.on(Channel.STATE).get(broker.on(Channel.STATE).size() - 1);
+        assertThat(Json.read(last.payload(), DeviceState.class).online()).isFalse();
+        assertThat(last.retain()).isTrue();
+        assertThat(broker.isClosed()).isTrue();
+    }
+
+    @Test
+    void builder_withoutDoorLocks_failsNamingWhatIsMissing() {
+        AgentConfig config = agent.config();
+
+        assertThatThrownBy(() -> Agent.builder(config).gnss(new FixedGnss(0, 0, clock))
+                .vehicleSignals(new MutableVehicleSignals()).build())
+                .isInstanceOf(AgentException.class).hasMessageContaining("doorLocks is required");
+    }
+}

@@ -1,0 +1,63 @@
+package io.latchkey.agent;
+
+import io.latchkey.agent.mqtt.BrokerConnection;
+import io.latchkey.protocol.Channel;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A broker connection that records what the agent publishes and lets the test deliver commands. */
+public final class FakeBrokerConnection implements BrokerConnection {
+    public record Published(Channel channel, byte[] payload, boolean retain) {
+    }
+
+    public final List<Published> published = new CopyOnWriteArrayList<>();
+    public final byte[] will;
+    private volatile Listener listener;
+    private volatile boolean connected;
+    private volatile boolean closed;
+
+    public FakeBrokerConnection(byte[] will) {
+        this.will = will;
+    }
+
+    @Override
+    public void start(Listener listener) {
+        this.listener = listener;
+    }
+
+    public void connect() {
+        connected = true;
+        listener.connected();
+    }
+
+    public void deliver(byte[] command) {
+        listener.command(command);
+    }
+
+    public List<Published> on(Channel channel) {
+        return published.stream().filter(p -> p.channel() == channel).toList();
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(Channel channel, byte[] payload, boolean retain) {
+        published.add(new Published(channel, payload, retain));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public boolean isConnected() {
+        return connected;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        closed = true;
+        connected = false;
+        return CompletableFuture.completedFuture(null);
+    }
+}

@@ -1,0 +1,263 @@
+package io.latchkey.agent.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latchkey.agent.MutableClock;
+import io.latchkey.agent.TestCloud;
+import io.latchkey.agent.simulated.FixedGnss;
+import io.latchkey.agent.simulated.SimulatedCentralLocking;
+import io.latchkey.agent.vehicle.VehicleStatus;
+import io.latchkey.hal.HalException;
+import io.latchkey.hal.lock.DoorLocks;
+import io.latchkey.hal.lock.LockState;
+import io.latchkey.hal.vehicle.MutableVehicleSignals;
+import io.latchkey.hal.vehicle.Vss;
+import io.latchkey.protocol.command.Command;
+import io.latchkey.protocol.command.CommandAck;
+import io.latchkey.protocol.command.CommandOutcome;
+import io.latchkey.protocol.command.CommandType;
+import io.latchkey.protocol.command.CommandVerifier;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CommandProcessorTest {
+    private static final String TENANT = "acme";
+    private static final String DEVICE = "dev-1";
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T17:00:00Z"));
+    private final TestCloud cloud = new TestCloud(TENANT, clock);
+    private final MutableVehicleSignals signals = new MutableVehicleSignals();
+    private final SimulatedCentralLocking wiring = new SimulatedCentralLocking(true,
+            () -> signals.value(Vss.DRIVER_DOOR_OPEN).orElse(0.0) >= 0.5);
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final InMemoryCommandHistory history = new InMemoryCommandHistory(100, DEVICE, clock);
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    private CommandProcessor processor(DoorLocks locks, Duration feedbackTimeout) {
+        VehicleStatus vehicle = new VehicleStatus(signals, new FixedGnss(52.5, 13.4, clock), 3.0);
+        CommandVerifier verifier = new CommandVerifier(Map.of(TestCloud.KEY_ID, cloud.keys().getPublic()), TENANT, DEVICE,
+                clock, Duration.ofSeconds(30));
+        return new CommandProcessor(verifier, history, new LockActuator(locks, scheduler, feedbackTimeout), locks, vehicle,
+                DEVICE, clock);
+    }
+
+    private CommandProcessor processor() {
+        return processor(wiring.doorLocks(Duration.ZERO), Duration.ofSeconds(1));
+    }
+
+    private static CommandAck await(java.util.concurrent.CompletableFuture<CommandAck> f) throws Exception {
+        return f.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void unlock_withValidSignature_pulsesUnlockRelayOnceAndReportsUnlockedFromFeedback() throws Exception {
+        Command cmd = cloud.command(DEVICE, CommandType.UNLOCK);
+
+        CommandAck ack = await(processor().process(cloud.signed(cmd)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.EXECUTED);
+        assertThat(ack.commandId()).isEqualTo(cmd.id());
+        assertThat(ack.deviceId()).isEqualTo(DEVICE);
+        assertThat(ack.lockState()).isEqualTo(io.latchkey.protocol.LockState.UNLOCKED);
+        assertThat(ack.duplicate()).isFalse();
+        assertThat(wiring.unlockRelay().activations()).isEqualTo(1);
+        assertThat(wiring.lockRelay().activations()).isZero();
+    }
+
+    @Test
+    void lock_afterUnlock_reportsLockedFromFeedback() throws Exception {
+        CommandProcessor p = processor();
+        await(p.process(cloud.signed(DEVICE, CommandType.UNLOCK)));
+
+        CommandAck ack = await(p.process(cloud.signed(DEVICE, CommandType.LOCK)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.EXECUTED);
+        assertThat(ack.lockState()).isEqualTo(io.latchkey.protocol.LockState.LOCKED);
+        assertThat(wiring.lockRelay().activations()).isEqualTo(1);
+    }
+
+    @Test
+    void unlock_withForgedSignature_isRejectedAndRelayNotPulsed() throws Exception {
+        Command cmd = cloud.command(DEVICE, CommandType.UNLOCK);
+
+        CommandAck ack = await(processor().process(TestCloud.forged(cmd)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.REJECTED);
+        assertThat(ack.reason()).isEqualTo("BAD_SIGNATURE");
+        assertThat(ack.commandId()).as("echoed so the cloud can match it").isEqualTo(cmd.id());
+        assertThat(ack.lockState()).isEqualTo(io.latchkey.protocol.LockState.LOCKED);
+        assertThat(wiring.unlockRelay().activations()).isZero();
+    }
+
+    @Test
+    void unlock_forAnotherDevice_isRejectedAsWrongDevice() throws Exception {
+        CommandAck ack = await(processor().process(cloud.signed("dev-2", CommandType.UNLOCK)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.REJECTED);
+        assertThat(ack.reason()).isEqualTo("WRONG_DEVICE");
+        assertThat(wiring.unlockRelay().activations()).isZero();
+    }
+
+    @Test
+    void unlock_forAnotherTenant_isRejectedAsWrongTenant() throws Exception {
+        byte[] foreign = new TestCloud("other", clock).signed(new Command("c-1", "other", DEVICE, CommandType.UNLOCK, clock.instant(),
+                clock.instant().plusSeconds(10), "u"));
+        // Signed with another tenant's key: refused before the tenant is even read.
+        CommandAck ack = await(processor().process(foreign));
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.REJECTED);
+        assertThat(wiring.unlockRelay().activations()).isZero();
+
+        Command sameKeyOtherTenant = new Command("c-2", "other", DEVICE, CommandType.UNLOCK, clock.instant(),
+                clock.instant().plusSeconds(10), "u");
+        CommandAck ack2 = await(processor().process(cloud.signed(sameKeyOtherTenant)));
+        assertThat(ack2.reason()).isEqualTo("WRONG_TENANT");
+        assertThat(wiring.unlockRelay().activations()).isZero();
+    }
+
+    @Test
+    void unlock_afterItsExpiry_isRejectedAsExpiredAndNeverExecuted() throws Exception {
+        byte[] signed = cloud.signed(DEVICE, CommandType.UNLOCK);
+        clock.advance(Duration.ofSeconds(11));
+
+        CommandAck ack = await(processor().process(signed));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.REJECTED);
+        assertThat(ack.reason()).isEqualTo("EXPIRED");
+        assertThat(wiring.unlockRelay().activations()).isZero();
+    }
+
+    @Test
+    void unlock_issuedTooFarInTheFuture_isRejectedAsNotYetValid() throws Exception {
+        Command future = new Command("c-f", TENANT, DEVICE, CommandType.UNLOCK, clock.instant().plusSeconds(60),
+                clock.instant().plusSeconds(70), "u");
+
+        CommandAck ack = await(processor().process(cloud.signed(future)));
+
+        assertThat(ack.reason()).isEqualTo("NOT_YET_VALID");
+        assertThat(wiring.unlockRelay().activations()).isZero();
+    }
+
+    @Test
+    void garbage_isRejectedAsMalformedWithoutAnId() throws Exception {
+        CommandAck ack = await(processor().process("{not json".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.REJECTED);
+        assertThat(ack.reason()).isEqualTo("MALFORMED");
+        assertThat(ack.commandId()).isNull();
+    }
+
+    @Test
+    void repeatedId_isAnsweredFromTheFirstResultWithoutPulsingAgain() throws Exception {
+        CommandProcessor p = processor();
+        byte[] signed = cloud.signed(DEVICE, CommandType.UNLOCK);
+        CommandAck first = await(p.process(signed));
+
+        CommandAck second = await(p.process(signed));
+
+        assertThat(second.duplicate()).isTrue();
+        assertThat(second.outcome()).isEqualTo(first.outcome());
+        assertThat(second.lockState()).isEqualTo(first.lockState());
+        assertThat(second.at()).isEqualTo(first.at());
+        assertThat(wiring.unlockRelay().activations()).isEqualTo(1);
+    }
+
+    @Test
+    void rejectedCommand_isNotRemembered_soAFreshlySignedRetryWithTheSameIdExecutes() throws Exception {
+        CommandProcessor p = processor();
+        Command cmd = cloud.command(DEVICE, CommandType.UNLOCK);
+        await(p.process(TestCloud.forged(cmd)));
+
+        CommandAck ack = await(p.process(cloud.signed(cmd)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.EXECUTED);
+        assertThat(ack.duplicate()).isFalse();
+    }
+
+    @Test
+    void lock_withADoorOpen_failsWithDoorOpenAndReportsTheCarStillUnlocked() throws Exception {
+        CommandProcessor p = processor(wiring.doorLocks(Duration.ZERO), Duration.ofMillis(100));
+        await(p.process(cloud.signed(DEVICE, CommandType.UNLOCK)));
+        signals.update(Vss.DRIVER_DOOR_OPEN, 1);
+
+        CommandAck ack = await(p.process(cloud.signed(DEVICE, CommandType.LOCK)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.FAILED);
+        assertThat(ack.reason()).isEqualTo(CommandProcessor.DOOR_OPEN);
+        assertThat(ack.lockState()).isEqualTo(io.latchkey.protocol.LockState.UNLOCKED);
+        assertThat(ack.doorsOpen()).isTrue();
+    }
+
+    @Test
+    void unlock_whenTheFeedbackNeverChanges_failsWithNoFeedbackAfterTheTimeout() throws Exception {
+        StuckLocks stuck = new StuckLocks();
+        long start = System.nanoTime();
+
+        CommandAck ack = await(processor(stuck, Duration.ofMillis(150)).process(cloud.signed(DEVICE, CommandType.UNLOCK)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.FAILED);
+        assertThat(ack.reason()).isEqualTo(CommandProcessor.NO_FEEDBACK);
+        assertThat(ack.lockState()).isEqualTo(io.latchkey.protocol.LockState.LOCKED);
+        assertThat(stuck.unlockPulses).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(140));
+    }
+
+    @Test
+    void unlock_whenTheRelayCannotBeDriven_failsWithRelayError() throws Exception {
+        StuckLocks broken = new StuckLocks();
+        broken.fail = true;
+
+        CommandAck ack = await(processor(broken, Duration.ofMillis(100)).process(cloud.signed(DEVICE, CommandType.UNLOCK)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.FAILED);
+        assertThat(ack.reason()).startsWith(CommandProcessor.RELAY_ERROR);
+    }
+
+    @Test
+    void immobilise_whileMoving_isRejectedAsUnsafe() throws Exception {
+        signals.update(Vss.SPEED, 50);
+
+        CommandAck ack = await(processor().process(cloud.signed(DEVICE, CommandType.IMMOBILISE)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.REJECTED);
+        assertThat(ack.reason()).isEqualTo("UNSAFE");
+    }
+
+    /** Locks whose feedback never moves: a cut feedback wire, or a car that ignores the relay. */
+    private static final class StuckLocks implements DoorLocks {
+        int unlockPulses;
+        boolean fail;
+
+        @Override
+        public void pulseUnlock() {
+            if (fail) {
+                throw new HalException("gpio line busy");
+            }
+            unlockPulses++;
+        }
+
+        @Override
+        public void pulseLock() {
+        }
+
+        @Override
+        public LockState state() {
+            return LockState.LOCKED;
+        }
+
+        @Override
+        public void addListener(Consumer<LockState> listener) {
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.latchkey.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.latchkey.protocol.Keys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigLoaderTest {
+    private static final String KEY = Keys.encodePublic(Keys.newCommandKeyPair().getPublic());
+
+    @TempDir
+    Path dir;
+
+    private Map<String, String> minimal() {
+        Map<String, String> m = new HashMap<>();
+        m.put("tenant", "acme");
+        m.put("device.id", "dev-001");
+        m.put("mqtt.url", "tcp://127.0.0.1:1883");
+        m.put("command.keys.cmd-1", KEY);
+        m.put("data.dir", "/var/lib/latchkey");
+        return m;
+    }
+
+    @Test
+    void propertiesFile_withTheRequiredKeys_isReadAndDefaultsAreFilledIn() throws Exception {
+        Path file = dir.resolve("agent.properties");
+        Files.writeString(file, """
+                tenant=acme
+                device.id=dev-001
+                mqtt.url=tcp://127.0.0.1:1884
+                command.keys.cmd-1=%s
+                data.dir=data
+                telemetry.interval.moving=2s
+                """.formatted(KEY));
+
+        AgentConfig c = AgentConfigLoader.load(file);
+
+        assertThat(c.tenant()).isEqualTo("acme");
+        assertThat(c.deviceId()).isEqualTo("dev-001");
+        assertThat(c.mqttHost()).isEqualTo("127.0.0.1");
+        assertThat(c.mqttPort()).isEqualTo(1884);
+        assertThat(c.usesTls()).isFalse();
+        assertThat(c.commandKeys()).containsOnlyKeys("cmd-1");
+        assertThat(c.dataDir()).isEqualTo(dir.toAbsolutePath().resolve("data"));
+        assertThat(c.movingInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.parkedInterval()).isEqualTo(AgentConfig.DEFAULT_PARKED_INTERVAL);
+        assertThat(c.commandSkew()).isEqualTo(AgentConfig.DEFAULT_COMMAND_SKEW);
+    }
+
+    @Test
+    void jsonFile_withNestedObjects_meansTheSameAsDottedKeys() throws Exception {
+        Path file = dir.resolve("agent.json");
+        Files.writeString(file, """
+                {"tenant":"acme","device":{"id":"dev-001"},"mqtt":{"url":"ssl://broker.example:8883"},
+                 "command":{"keys":{"cmd-1":"%s"},"feedback-timeout":"500ms"},"data":{"dir":"/tmp/x"}}
+                """.formatted(KEY));
+
+        AgentConfig c = AgentConfigLoader.load(file);
+
+        assertThat(c.deviceId()).isEqualTo("dev-001");
+        assertThat(c.usesTls()).isTrue();
+        assertThat(c.mqttPort()).isEqualTo(8883);
+        assertThat(c.feedbackTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/x"));
+    }
+
+    @Test
+    void missingDeviceId_stopsWithAMessageNamingTheKey() {
+        Map<String, String> m = minimal();
+        m.remove("device.id");
+
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, dir))
+                .isInstanceOf(AgentConfigException.class).hasMessageContaining("device.id is required");
+    }
+
+    @Test
+    void noPinnedCommandKey_stopsWithAMessageNamingTheKey() {
+        Map<String, String> m = minimal();
+        m.remove("command.keys.cmd-1");
+
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, dir)).hasMessageStartingWith("command.keys");
+    }
+
+    @Test
+    void unknownKey_isATypoAndStopsTheAgent() {
+        Map<String, String> m = minimal();
+        m.put("telemetry.intervall.moving", "5s");
+
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, dir))
+                .hasMessageStartingWith("telemetry.intervall.moving: unknown key");
+    }
+
+    @Test
+    void badValues_areReportedWithTheirKeyAndWhatWasExpected() {
+        Map<String, String> m = minimal();
+        m.put("telemetry.interval.moving", "fast");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, dir)).hasMessageStartingWith("telemetry.interval.moving: expected a duration");
+
+        Map<String, String> m2 = minimal();
+        m2.put("mqtt.url", "http://127.0.0.1:1883");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m2, dir)).hasMessageStartingWith("mqtt.url: expected tcp://");
+
+        Map<String, String> m3 = minimal();
+        m3.put("command.keys.cmd-1", "bm90IGEga2V5");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m3, dir)).hasMessageStartingWith("command.keys.cmd-1: expected a base64 Ed25519");
+
+        Map<String, String> m4 = minimal();
+        m4.put("device.id", "dev/1");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m4, dir)).hasMessageStartingWith("device.id:");
+
+        Map<String, String> m5 = minimal();
+        m5.put("telemetry.interval.parked", "1s");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m5, dir)).hasMessageStartingWith("telemetry.interval.parked: must not be shorter");
+    }
+
+    @Test
+    void missingFile_isReportedByName() {
+        assertThatThrownBy(() -> AgentConfigLoader.load(dir.resolve("nope.properties")))
+                .isInstanceOf(AgentConfigException.class).hasMessageContaining("nope.properties does not exist");
+    }
+}
