@@ -5,6 +5,7 @@ import io.latchkey.agent.command.SerialQueue;
 import io.latchkey.agent.config.AgentConfig;
 import io.latchkey.agent.mqtt.BrokerConnection;
 import io.latchkey.agent.telemetry.TelemetryLoop;
+import io.latchkey.agent.telemetry.TelemetrySink;
 import io.latchkey.agent.vehicle.LockStates;
 import io.latchkey.hal.lock.DoorLocks;
 import io.latchkey.protocol.Channel;
@@ -36,6 +37,7 @@ public final class Agent implements AutoCloseable {
     private final CommandProcessor commands;
     private final SerialQueue commandQueue;
     private final TelemetryLoop telemetry;
+    private final TelemetrySink telemetrySink;
     private final List<AutoCloseable> owned;
     private final String version;
     private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
@@ -43,7 +45,8 @@ public final class Agent implements AutoCloseable {
     private volatile boolean closed;
 
     Agent(AgentConfig config, DoorLocks locks, Clock clock, BrokerConnection connection, CommandProcessor commands,
-          SerialQueue commandQueue, TelemetryLoop telemetry, List<AutoCloseable> owned, String version) {
+          SerialQueue commandQueue, TelemetryLoop telemetry, TelemetrySink telemetrySink, List<AutoCloseable> owned,
+          String version) {
         this.config = config;
         this.locks = locks;
         this.clock = clock;
@@ -51,6 +54,7 @@ public final class Agent implements AutoCloseable {
         this.commands = commands;
         this.commandQueue = commandQueue;
         this.telemetry = telemetry;
+        this.telemetrySink = telemetrySink;
         this.owned = List.copyOf(owned);
         this.version = version;
     }
@@ -73,6 +77,7 @@ public final class Agent implements AutoCloseable {
             @Override
             public void connected() {
                 publishState(true);
+                telemetrySink.connected();
                 firstConnection.complete(null);
             }
 

@@ -11,7 +11,7 @@ import io.latchkey.agent.mqtt.BrokerConnection;
 import io.latchkey.agent.mqtt.HiveMqBrokerConnection;
 import io.latchkey.agent.mqtt.ReconnectBackoff;
 import io.latchkey.agent.telemetry.FileSequenceCounter;
-import io.latchkey.agent.telemetry.PublishingTelemetrySink;
+import io.latchkey.agent.telemetry.OutboxTelemetrySink;
 import io.latchkey.agent.telemetry.SequenceCounter;
 import io.latchkey.agent.telemetry.TelemetryLoop;
 import io.latchkey.agent.telemetry.TelemetrySampler;
@@ -45,6 +45,9 @@ import java.util.random.RandomGenerator;
 public final class AgentBuilder {
     /** Reported in {@link DeviceState#agentVersion()}. */
     public static final String VERSION = versionOf(Agent.class);
+    /** Records kept in memory while offline: a day at one a minute when parked, a few hours when driving. */
+    static final int OUTBOX_CAPACITY = 2_000;
+    static final int OUTBOX_BATCH = 50;
 
     private final AgentConfig config;
     private DoorLocks doorLocks;
@@ -165,11 +168,12 @@ public final class AgentBuilder {
 
         SequenceCounter counter = sequenceCounter != null ? sequenceCounter : new FileSequenceCounter(config.dataDir());
         TelemetrySink sink = telemetrySinkFactory != null ? telemetrySinkFactory.apply(connection)
-                : new PublishingTelemetrySink(connection, config.deviceId());
+                : new OutboxTelemetrySink(connection, config.deviceId(), OUTBOX_CAPACITY, OUTBOX_BATCH);
         TelemetryLoop telemetry = new TelemetryLoop(new TelemetrySampler(vehicle, doorLocks, clock), counter, sink,
                 vehicle, doorLocks, timers, work, config.movingInterval(), config.parkedInterval());
 
-        return new Agent(config, doorLocks, clock, connection, processor, new SerialQueue(work), telemetry, owned, VERSION);
+        return new Agent(config, doorLocks, clock, connection, processor, new SerialQueue(work), telemetry, sink, owned,
+                VERSION);
     }
 
     private static void require(Object value, String name) {

@@ -13,6 +13,8 @@ public final class FakeBrokerConnection implements BrokerConnection {
 
     public final List<Published> published = new CopyOnWriteArrayList<>();
     public final byte[] will;
+    /** Publishes answered with this error while set, as a broker that drops the connection would. */
+    public volatile RuntimeException failWith;
     private volatile Listener listener;
     private volatile boolean connected;
     private volatile boolean closed;
@@ -31,6 +33,11 @@ public final class FakeBrokerConnection implements BrokerConnection {
         listener.connected();
     }
 
+    public void disconnect() {
+        connected = false;
+        listener.disconnected(null);
+    }
+
     public void deliver(byte[] command) {
         listener.command(command);
     }
@@ -41,6 +48,9 @@ public final class FakeBrokerConnection implements BrokerConnection {
 
     @Override
     public CompletableFuture<Void> publish(Channel channel, byte[] payload, boolean retain) {
+        if (failWith != null) {
+            return CompletableFuture.failedFuture(failWith);
+        }
         published.add(new Published(channel, payload, retain));
         return CompletableFuture.completedFuture(null);
     }

@@ -1,0 +1,63 @@
+package io.latchkey.agent.it;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.Topic;
+import io.latchkey.protocol.command.CommandAck;
+import io.latchkey.protocol.telemetry.DeviceState;
+import io.latchkey.protocol.telemetry.TelemetryRecord;
+import io.latchkey.protocol.telemetry.TelemetryBatch;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** The cloud's end of the wire in tests: sends commands, collects what devices of one tenant publish. */
+public final class CloudClient implements AutoCloseable {
+    public final List<CommandAck> acks = new CopyOnWriteArrayList<>();
+    private final Map<String, List<TelemetryRecord>> telemetry = new ConcurrentHashMap<>();
+    public final List<DeviceState> states = new CopyOnWriteArrayList<>();
+    private final Mqtt5AsyncClient client;
+    private final String tenant;
+
+    public CloudClient(int port, String tenant) throws Exception {
+        this.tenant = tenant;
+        this.client = Mqtt5Client.builder().identifier("test-cloud").serverHost("127.0.0.1").serverPort(port).buildAsync();
+        client.publishes(MqttGlobalPublishFilter.ALL, p -> {
+            Topic t = Topic.parse(p.getTopic().toString());
+            byte[] bytes = p.getPayloadAsBytes();
+            switch (t.channel()) {
+                case ACK -> acks.add(Json.read(bytes, CommandAck.class));
+                case TELEMETRY -> telemetry.computeIfAbsent(t.deviceId(), d -> new CopyOnWriteArrayList<>())
+                        .addAll(Json.read(bytes, TelemetryBatch.class).records());
+                case STATE -> states.add(Json.read(bytes, DeviceState.class));
+                default -> { }
+            }
+        });
+        client.connect().get(10, TimeUnit.SECONDS);
+        client.subscribeWith().topicFilter("lk/" + tenant + "/+/+").qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
+    }
+
+    public void send(String deviceId, byte[] signedCommand) throws Exception {
+        client.publishWith().topic(Topic.of(tenant, deviceId, Channel.CMD).name()).qos(MqttQos.AT_LEAST_ONCE)
+                .payload(signedCommand).send().get(10, TimeUnit.SECONDS);
+    }
+
+    public List<TelemetryRecord> telemetryOf(String deviceId) {
+        return List.copyOf(telemetry.getOrDefault(deviceId, List.of()));
+    }
+
+    public List<CommandAck> acksFor(String commandId) {
+        return acks.stream().filter(a -> commandId.equals(a.commandId())).toList();
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.disconnect().get(10, TimeUnit.SECONDS);
+    }
+}
