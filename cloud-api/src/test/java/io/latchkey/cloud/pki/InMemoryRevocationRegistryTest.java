@@ -1,0 +1,8 @@
+package io.latchkey.cloud.pki;
+
+class InMemoryRevocationRegistryTest extends RevocationRegistryContract {
+    @Override
+    RevocationRegistry registry() {
+        return new InMemoryRevocationRegistry(CLOCK);
+    }
+}
