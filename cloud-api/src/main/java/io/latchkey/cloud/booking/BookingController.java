@@ -1,0 +1,49 @@
+package io.latchkey.cloud.booking;
+
+import io.latchkey.cloud.identity.Roles;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+/** Borrowers book cars; operators see every booking. */
+@Controller("/t/{tenant}/bookings")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class BookingController {
+    private final BookingService bookings;
+
+    @Serdeable
+    public record NewBooking(String carId, Instant start, Instant end) {
+    }
+
+    public BookingController(BookingService bookings) {
+        this.bookings = bookings;
+    }
+
+    @Operation(summary = "Book a car for [start, end); 409 if it overlaps another booking of the car")
+    @Post
+    @Secured(Roles.BORROWER)
+    public HttpResponse<Booking> create(@PathVariable String tenant, @Body NewBooking body, Authentication caller) {
+        Booking booking = bookings.book(tenant, caller.getName(), body.carId(), body.start(), body.end());
+        return HttpResponse.created(booking, URI.create("/t/" + tenant + "/bookings/" + booking.id()));
+    }
+
+    @Operation(summary = "Bookings: a borrower's own, or all of them for operators")
+    @Get
+    @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
+    public List<Booking> list(@PathVariable String tenant, Authentication caller) {
+        boolean operator = caller.getRoles().contains(Roles.OPERATOR) || caller.getRoles().contains(Roles.TENANT_ADMIN);
+        return operator ? bookings.all(tenant) : bookings.ofUser(tenant, caller.getName());
+    }
+}

@@ -1,0 +1,99 @@
+package io.latchkey.cloud.car;
+
+import io.latchkey.cloud.ForbiddenException;
+import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.booking.BookingService;
+import io.latchkey.cloud.identity.Roles;
+import io.latchkey.cloud.telemetry.TelemetryStore;
+import io.latchkey.protocol.telemetry.TelemetryRecord;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.util.List;
+
+/** Cars of a tenant, their latest state and recent telemetry. */
+@Controller("/t/{tenant}/cars")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class CarController {
+    static final int MAX_TELEMETRY = 1000;
+
+    private final CarRegistry cars;
+    private final BookingService bookings;
+    private final TelemetryStore telemetry;
+
+    @Serdeable
+    public record NewCar(@Nullable String id, String name, String plate, String deviceId) {
+    }
+
+    @Serdeable
+    public record CarSummary(String id, String name, String plate) {
+    }
+
+    @Serdeable
+    public record CarDetail(String id, String name, String plate, String deviceId, CarState state) {
+    }
+
+    public CarController(CarRegistry cars, BookingService bookings, TelemetryStore telemetry) {
+        this.cars = cars;
+        this.bookings = bookings;
+        this.telemetry = telemetry;
+    }
+
+    @Operation(summary = "Register a car and the device fitted in it")
+    @Post
+    @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
+    public HttpResponse<CarDetail> create(@PathVariable String tenant, @Body NewCar body) {
+        Car car = cars.create(tenant, body.id(), body.name(), body.plate(), body.deviceId());
+        return HttpResponse.created(detail(tenant, car), URI.create("/t/" + tenant + "/cars/" + car.id()));
+    }
+
+    @Operation(summary = "List the tenant's cars")
+    @Get
+    @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.INSTALLER, Roles.TENANT_ADMIN})
+    public List<CarSummary> list(@PathVariable String tenant) {
+        return cars.all(tenant).stream().map(c -> new CarSummary(c.id(), c.name(), c.plate())).toList();
+    }
+
+    @Operation(summary = "A car and its latest state (operators; a borrower while a booking of theirs covers now)")
+    @Get("/{carId}")
+    @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
+    public CarDetail get(@PathVariable String tenant, @PathVariable String carId, Authentication caller) {
+        Car car = cars.require(tenant, carId);
+        if (!isOperator(caller) && !bookings.coversNow(tenant, carId, caller.getName())) {
+            throw new ForbiddenException("no booking of yours covers now for car " + carId);
+        }
+        return detail(tenant, car);
+    }
+
+    @Operation(summary = "Recent telemetry records of a car, oldest first")
+    @Get("/{carId}/telemetry")
+    @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
+    public List<TelemetryRecord> telemetry(@PathVariable String tenant, @PathVariable String carId,
+                                           @QueryValue(defaultValue = "50") int limit) {
+        if (limit < 1 || limit > MAX_TELEMETRY) {
+            throw new InvalidRequestException("limit must be 1.." + MAX_TELEMETRY);
+        }
+        Car car = cars.require(tenant, carId);
+        return telemetry.recent(tenant, car.deviceId(), limit);
+    }
+
+    static boolean isOperator(Authentication caller) {
+        return caller.getRoles().contains(Roles.OPERATOR) || caller.getRoles().contains(Roles.TENANT_ADMIN);
+    }
+
+    private CarDetail detail(String tenant, Car car) {
+        return new CarDetail(car.id(), car.name(), car.plate(), car.deviceId(), cars.state(tenant, car.id()));
+    }
+}

@@ -1,0 +1,121 @@
+package io.latchkey.cloud.car;
+
+import io.latchkey.cloud.ConflictException;
+import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.NotFoundException;
+import io.latchkey.cloud.store.DocumentExistsException;
+import io.latchkey.cloud.store.JsonCollection;
+import io.latchkey.cloud.store.Stores;
+import io.latchkey.protocol.Topic;
+import jakarta.inject.Singleton;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Cars, their devices and their latest state, in the tenant's store: {@code cars/{id}},
+ * {@code devices/{deviceId}} and {@code car-states/{id}}.
+ */
+@Singleton
+public class CarRegistry {
+    private final Stores stores;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final Map<String, String> carByDevice = new ConcurrentHashMap<>();
+
+    public CarRegistry(Stores stores, SecureRandom random, Clock clock) {
+        this.stores = stores;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /**
+     * @param id optional; generated when null
+     * @throws InvalidRequestException for a missing or malformed field
+     * @throws ConflictException       when the car id or the device is taken
+     */
+    public Car create(String tenant, String id, String name, String plate, String deviceId) {
+        String carId = id == null ? "car-" + HexFormat.of().toHexDigits(random.nextInt()) : id;
+        if (!Topic.isValidDeviceId(carId)) {
+            throw new InvalidRequestException("id must match [A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+        }
+        if (!Topic.isValidDeviceId(deviceId)) {
+            throw new InvalidRequestException("deviceId is required and must match [A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+        }
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw new InvalidRequestException("name is required (at most 200 characters)");
+        }
+        if (plate == null || plate.isBlank() || plate.length() > 32) {
+            throw new InvalidRequestException("plate is required (at most 32 characters)");
+        }
+        if (cars(tenant).get(carId).isPresent()) {
+            throw new ConflictException("car " + carId + " exists");
+        }
+        try {
+            devices(tenant).create(deviceId, new DeviceClaim(carId));
+        } catch (DocumentExistsException e) {
+            throw new ConflictException("device " + deviceId + " is already fitted in another car");
+        }
+        Car car = new Car(carId, name.strip(), plate.strip(), deviceId, clock.instant());
+        try {
+            cars(tenant).create(carId, car);
+        } catch (DocumentExistsException e) {
+            throw new ConflictException("car " + carId + " exists");
+        }
+        carByDevice.put(tenant + "/" + deviceId, carId);
+        return car;
+    }
+
+    public Optional<Car> find(String tenant, String carId) {
+        if (!Topic.isValidDeviceId(carId)) {
+            return Optional.empty();
+        }
+        return cars(tenant).get(carId);
+    }
+
+    /** @throws NotFoundException for an unknown car */
+    public Car require(String tenant, String carId) {
+        return find(tenant, carId).orElseThrow(() -> new NotFoundException("unknown car " + carId));
+    }
+
+    public List<Car> all(String tenant) {
+        return cars(tenant).all();
+    }
+
+    /** The id of the car a device is fitted in. */
+    public Optional<String> carOfDevice(String tenant, String deviceId) {
+        String key = tenant + "/" + deviceId;
+        String cached = carByDevice.get(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<String> carId = devices(tenant).get(deviceId).map(DeviceClaim::carId);
+        carId.ifPresent(id -> carByDevice.put(key, id));
+        return carId;
+    }
+
+    public CarState state(String tenant, String carId) {
+        return states(tenant).get(carId).orElse(CarState.UNKNOWN);
+    }
+
+    public CarState updateState(String tenant, String carId, UnaryOperator<CarState> change) {
+        return states(tenant).upsert(carId, CarState.UNKNOWN, change);
+    }
+
+    private JsonCollection<Car> cars(String tenant) {
+        return new JsonCollection<>(stores.tenant(tenant), "cars", Car.class);
+    }
+
+    private JsonCollection<DeviceClaim> devices(String tenant) {
+        return new JsonCollection<>(stores.tenant(tenant), "devices", DeviceClaim.class);
+    }
+
+    private JsonCollection<CarState> states(String tenant) {
+        return new JsonCollection<>(stores.tenant(tenant), "car-states", CarState.class);
+    }
+}

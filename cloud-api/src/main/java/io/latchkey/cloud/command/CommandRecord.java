@@ -1,0 +1,31 @@
+package io.latchkey.cloud.command;
+
+import io.latchkey.protocol.LockState;
+import io.latchkey.protocol.command.Command;
+import io.latchkey.protocol.command.CommandAck;
+import io.latchkey.protocol.command.CommandType;
+import java.time.Instant;
+
+/**
+ * A command and what became of it, kept in the tenant's store ({@code commands/{id}}) and appended to
+ * its {@code command-log} stream at every change.
+ */
+public record CommandRecord(String id, String carId, String deviceId, CommandType type, String actor,
+                            Instant issuedAt, Instant expiresAt, CommandStatus status, String reason,
+                            LockState lockState, Boolean doorsOpen, Boolean duplicate, Instant answeredAt) {
+
+    static CommandRecord pending(Command command, String carId) {
+        return new CommandRecord(command.id(), carId, command.deviceId(), command.type(), command.actor(),
+                command.issuedAt(), command.expiresAt(), CommandStatus.PENDING, null, null, null, null, null);
+    }
+
+    CommandRecord answered(CommandAck ack, Instant at) {
+        return new CommandRecord(id, carId, deviceId, type, actor, issuedAt, expiresAt, CommandStatus.of(ack.outcome()),
+                ack.reason(), ack.lockState(), ack.doorsOpen(), ack.duplicate(), at);
+    }
+
+    CommandRecord withStatus(CommandStatus next, Instant at) {
+        return new CommandRecord(id, carId, deviceId, type, actor, issuedAt, expiresAt, next, reason, lockState,
+                doorsOpen, duplicate, at);
+    }
+}

@@ -1,0 +1,208 @@
+package io.latchkey.cloud.command;
+
+import io.latchkey.cloud.ConflictException;
+import io.latchkey.cloud.ForbiddenException;
+import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.UnavailableException;
+import io.latchkey.cloud.booking.BookingService;
+import io.latchkey.cloud.car.Car;
+import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.mqtt.BackendMqttClient;
+import io.latchkey.cloud.store.DocumentExistsException;
+import io.latchkey.cloud.store.JsonCollection;
+import io.latchkey.cloud.store.StoreJson;
+import io.latchkey.cloud.store.Stores;
+import io.latchkey.cloud.store.VersionConflictException;
+import io.latchkey.cloud.store.Versioned;
+import io.latchkey.cloud.tenant.CommandKeys;
+import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.Topic;
+import io.latchkey.protocol.command.Command;
+import io.latchkey.protocol.command.CommandAck;
+import io.latchkey.protocol.command.CommandType;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Sends signed commands to cars and waits, without blocking a thread, for their acknowledgement.
+ *
+ * <p>A command lives exactly as long as the caller waits ({@code latchkey.commands.timeout}): its
+ * {@code expiresAt} is the moment the HTTP call gives up, so a car that receives it later refuses it.
+ * A retried id is answered from the recorded result without publishing again; a retry after a timeout
+ * publishes the same id again, which the car answers from its first result if it did see it.
+ */
+@Singleton
+public class CommandService {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+    private final CarRegistry cars;
+    private final BookingService bookings;
+    private final CommandKeys keys;
+    private final BackendMqttClient mqtt;
+    private final PendingCommands pending;
+    private final Stores stores;
+    private final CommandConfig config;
+    private final Clock clock;
+    private final ExecutorService io;
+    private final Map<String, CompletableFuture<CommandResult>> inFlight = new ConcurrentHashMap<>();
+
+    public CommandService(CarRegistry cars, BookingService bookings, CommandKeys keys, BackendMqttClient mqtt,
+                          PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
+                          @Named(TaskExecutors.IO) ExecutorService io) {
+        this.cars = cars;
+        this.bookings = bookings;
+        this.keys = keys;
+        this.mqtt = mqtt;
+        this.pending = pending;
+        this.stores = stores;
+        this.config = config;
+        this.clock = clock;
+        this.io = io;
+    }
+
+    /**
+     * Checks that the caller may command the car, then sends the command (or answers a retried id).
+     *
+     * @param operator whether the caller may command any car of the tenant (operator, tenant-admin)
+     * @return completes with the car's answer, or exceptionally with {@link CommandTimeoutException}
+     * @throws io.latchkey.cloud.NotFoundException for an unknown car
+     * @throws ForbiddenException                  for a borrower whose booking does not cover now
+     */
+    public CompletableFuture<CommandResult> submit(String tenant, String carId, String userId, boolean operator,
+                                                   String typeName, String requestedId) {
+        Car car = cars.require(tenant, carId);
+        if (!operator && !bookings.coversNow(tenant, carId, userId)) {
+            throw new ForbiddenException("no booking of yours covers now for car " + carId);
+        }
+        CommandType type = parseType(typeName);
+        String id = requestedId == null ? UUID.randomUUID().toString() : requestedId;
+        if (!ID.matcher(id).matches()) {
+            throw new InvalidRequestException("id must match " + ID.pattern());
+        }
+        Optional<Versioned<CommandRecord>> existing = records(tenant).find(id);
+        if (existing.isEmpty()) {
+            return send(tenant, car, type, id, userId, null);
+        }
+        CommandRecord previous = existing.get().value();
+        if (!previous.carId().equals(carId) || previous.type() != type || !previous.actor().equals(userId)) {
+            throw new ConflictException("command id " + id + " was already used for another command");
+        }
+        if (previous.status().isAnswer()) {
+            return CompletableFuture.completedFuture(CommandResult.of(previous, elapsed(previous)));
+        }
+        CompletableFuture<CommandResult> running = inFlight.get(key(tenant, id));
+        if (running != null) {
+            return running;
+        }
+        return send(tenant, car, type, id, userId, existing.get().version());
+    }
+
+    /** An answer nobody here is waiting for: recorded if the command had timed out (a late answer). */
+    void recordLateAnswer(String tenant, String deviceId, CommandAck ack) {
+        records(tenant).find(ack.commandId()).ifPresent(found -> {
+            CommandRecord record = found.value();
+            if (record.deviceId().equals(deviceId) && record.status() == CommandStatus.TIMED_OUT) {
+                CommandRecord answered = record.answered(ack, clock.instant());
+                try {
+                    records(tenant).replace(record.id(), answered, found.version());
+                    log(tenant, answered);
+                } catch (VersionConflictException e) {
+                    // another replica recorded it first
+                }
+            }
+        });
+    }
+
+    private CompletableFuture<CommandResult> send(String tenant, Car car, CommandType type, String id, String userId,
+                                                  String previousVersion) {
+        Duration timeout = config.timeout();
+        Instant issuedAt = clock.instant();
+        Command command = new Command(id, tenant, car.deviceId(), type, issuedAt, issuedAt.plus(timeout), userId);
+        CommandRecord record = CommandRecord.pending(command, car.id());
+        try {
+            if (previousVersion == null) {
+                records(tenant).create(id, record);
+            } else {
+                records(tenant).replace(id, record, previousVersion);
+            }
+        } catch (DocumentExistsException | VersionConflictException e) {
+            throw new ConflictException("command " + id + " is being sent by another request; retry");
+        }
+        log(tenant, record);
+        long started = System.nanoTime();
+        CompletableFuture<CommandAck> answer = pending.register(tenant, id, car.deviceId());
+        byte[] signed = Json.write(keys.signer(tenant).sign(command));
+        CompletableFuture<CommandResult> result = mqtt.publish(Topic.of(tenant, car.deviceId(), Channel.CMD), signed, timeout)
+                .thenCompose(published -> answer)
+                .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handleAsync((ack, error) -> finish(tenant, record, ack, error, started), io);
+        String key = key(tenant, id);
+        inFlight.put(key, result);
+        result.whenComplete((r, e) -> inFlight.remove(key, result));
+        return result;
+    }
+
+    private CommandResult finish(String tenant, CommandRecord sent, CommandAck ack, Throwable error, long started) {
+        pending.forget(tenant, sent.id());
+        Instant now = clock.instant();
+        if (error != null) {
+            update(tenant, sent.withStatus(CommandStatus.NOT_SENT, now));
+            throw new UnavailableException("the MQTT broker did not take the command", error);
+        }
+        if (ack == null) {
+            update(tenant, sent.withStatus(CommandStatus.TIMED_OUT, now));
+            throw new CommandTimeoutException(sent.id(), "command " + sent.id() + ": car " + sent.carId() + " did not answer within "
+                    + config.timeout().toMillis() + " ms; the command expired unexecuted at " + sent.expiresAt());
+        }
+        CommandRecord answered = sent.answered(ack, now);
+        update(tenant, answered);
+        if (!ack.duplicate() && ack.lockState() != null) {
+            cars.updateState(tenant, sent.carId(), s -> s.withLock(ack.lockState(), ack.doorsOpen(), now));
+        }
+        return CommandResult.of(answered, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private void update(String tenant, CommandRecord next) {
+        records(tenant).upsert(next.id(), next, current -> next);
+        log(tenant, next);
+    }
+
+    private void log(String tenant, CommandRecord record) {
+        stores.tenant(tenant).append("command-log", StoreJson.write(record));
+    }
+
+    private static long elapsed(CommandRecord record) {
+        return record.answeredAt() == null ? 0 : Duration.between(record.issuedAt(), record.answeredAt()).toMillis();
+    }
+
+    private static CommandType parseType(String name) {
+        if ("UNLOCK".equals(name)) {
+            return CommandType.UNLOCK;
+        }
+        if ("LOCK".equals(name)) {
+            return CommandType.LOCK;
+        }
+        throw new InvalidRequestException("type must be UNLOCK or LOCK");
+    }
+
+    private JsonCollection<CommandRecord> records(String tenant) {
+        return new JsonCollection<>(stores.tenant(tenant), "commands", CommandRecord.class);
+    }
+
+    private static String key(String tenant, String id) {
+        return tenant + "/" + id;
+    }
+}

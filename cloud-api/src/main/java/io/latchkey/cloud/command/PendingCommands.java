@@ -1,0 +1,41 @@
+package io.latchkey.cloud.command;
+
+import io.latchkey.protocol.command.CommandAck;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Commands this replica has sent and is waiting on, by tenant and command id. */
+@Singleton
+public class PendingCommands {
+    private record Waiter(String deviceId, CompletableFuture<CommandAck> answer) {
+    }
+
+    private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
+
+    CompletableFuture<CommandAck> register(String tenant, String commandId, String deviceId) {
+        CompletableFuture<CommandAck> answer = new CompletableFuture<>();
+        waiting.put(key(tenant, commandId), new Waiter(deviceId, answer));
+        return answer;
+    }
+
+    void forget(String tenant, String commandId) {
+        waiting.remove(key(tenant, commandId));
+    }
+
+    /** Completes the waiter of this command if the answering device is the one it was sent to. */
+    boolean complete(String tenant, String deviceId, CommandAck ack) {
+        String key = key(tenant, ack.commandId());
+        Waiter waiter = waiting.get(key);
+        if (waiter == null || !waiter.deviceId().equals(deviceId)) {
+            return false;
+        }
+        waiting.remove(key, waiter);
+        return waiter.answer().complete(ack);
+    }
+
+    private static String key(String tenant, String commandId) {
+        return tenant + "/" + commandId;
+    }
+}

@@ -1,0 +1,12 @@
+package io.latchkey.cloud.identity;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The verified claims of an access token.
+ *
+ * @param tenant the tenant it was issued for, or {@code null} for a platform token
+ */
+public record AccessToken(String subject, String tenant, List<String> roles, String id, Instant expiresAt) {
+}

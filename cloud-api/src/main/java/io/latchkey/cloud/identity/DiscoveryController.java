@@ -1,0 +1,87 @@
+package io.latchkey.cloud.identity;
+
+import io.latchkey.cloud.http.PublicUrl;
+import io.latchkey.cloud.mqtt.MqttEndpoint;
+import io.latchkey.cloud.secrets.SecretStore;
+import io.latchkey.cloud.tenant.CommandKeys;
+import io.latchkey.cloud.tenant.TenantDirectory;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import java.util.List;
+import java.util.Map;
+
+/** Public discovery documents: OpenID configuration, JWKS, and what a device of the tenant needs. */
+@Controller
+@Secured(SecurityRule.IS_ANONYMOUS)
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class DiscoveryController {
+    private final TenantDirectory tenants;
+    private final SigningKeys signingKeys;
+    private final CommandKeys commandKeys;
+    private final PublicUrl publicUrl;
+    private final MqttEndpoint mqtt;
+
+    /** What a device (or the simulator) needs to reach and trust the cloud. */
+    @Serdeable
+    public record DeviceDiscovery(String tenant, String mqttUrl, List<PublicKey> commandKeys) {
+    }
+
+    @Serdeable
+    public record PublicKey(String kid, String alg, String publicKey) {
+    }
+
+    public DiscoveryController(TenantDirectory tenants, SigningKeys signingKeys, CommandKeys commandKeys,
+                               PublicUrl publicUrl, MqttEndpoint mqtt) {
+        this.tenants = tenants;
+        this.signingKeys = signingKeys;
+        this.commandKeys = commandKeys;
+        this.publicUrl = publicUrl;
+        this.mqtt = mqtt;
+    }
+
+    @Operation(summary = "OpenID Provider metadata of the tenant's issuer")
+    @Get("/t/{tenant}/.well-known/openid-configuration")
+    public Map<String, Object> openidConfiguration(@PathVariable String tenant) {
+        tenants.require(tenant);
+        String issuer = publicUrl.tenantIssuer(tenant);
+        return Map.of(
+                "issuer", issuer,
+                "token_endpoint", issuer + "/oauth/token",
+                "jwks_uri", issuer + "/.well-known/jwks.json",
+                "grant_types_supported", List.of("password", "refresh_token"),
+                "token_endpoint_auth_methods_supported", List.of("none"),
+                "id_token_signing_alg_values_supported", List.of("ES256"),
+                "response_types_supported", List.of("token"),
+                "subject_types_supported", List.of("public"));
+    }
+
+    @Operation(summary = "The tenant issuer's public signing keys")
+    @Get("/t/{tenant}/.well-known/jwks.json")
+    public Map<String, Object> tenantJwks(@PathVariable String tenant) {
+        tenants.require(tenant);
+        return signingKeys.ensure(tenant).toPublicJWKSet().toJSONObject();
+    }
+
+    @Operation(summary = "The platform issuer's public signing keys")
+    @Get("/platform/.well-known/jwks.json")
+    public Map<String, Object> platformJwks() {
+        return signingKeys.ensure(SecretStore.PLATFORM).toPublicJWKSet().toJSONObject();
+    }
+
+    @Operation(summary = "What a device of the tenant needs: the broker URL and the command keys to pin")
+    @Get("/t/{tenant}/.well-known/latchkey-device")
+    public DeviceDiscovery device(@PathVariable String tenant) {
+        tenants.require(tenant);
+        List<PublicKey> keys = commandKeys.publicKeys(tenant).stream()
+                .map(k -> new PublicKey(k.kid(), k.alg(), k.publicKey()))
+                .toList();
+        return new DeviceDiscovery(tenant, mqtt.url(), keys);
+    }
+}

@@ -1,0 +1,90 @@
+package io.latchkey.cloud.identity;
+
+import io.latchkey.cloud.tenant.TenantDirectory;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.swagger.v3.oas.annotations.Operation;
+import java.util.Map;
+import java.util.Optional;
+
+/** The OAuth2 token endpoints (RFC 6749): a tenant's users and the platform admins sign in here. */
+@Controller
+@Secured(SecurityRule.IS_ANONYMOUS)
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class TokenController {
+    private final TenantDirectory tenants;
+    private final UserDirectory users;
+    private final PlatformAdmins admins;
+    private final TokenService tokens;
+    private final RefreshTokens refreshTokens;
+
+    public TokenController(TenantDirectory tenants, UserDirectory users, PlatformAdmins admins, TokenService tokens,
+                           RefreshTokens refreshTokens) {
+        this.tenants = tenants;
+        this.users = users;
+        this.admins = admins;
+        this.tokens = tokens;
+        this.refreshTokens = refreshTokens;
+    }
+
+    @Operation(summary = "Tenant sign-in: grant_type=password (username = e-mail) or grant_type=refresh_token")
+    @Post(uri = "/t/{tenant}/oauth/token", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<TokenResponse> tenantToken(@PathVariable String tenant, @Body Map<String, String> form) {
+        tenants.require(tenant);
+        String grant = form.get("grant_type");
+        if ("password".equals(grant)) {
+            UserAccount user = users.authenticate(tenant, require(form, "username"), require(form, "password"))
+                    .orElseThrow(() -> new OAuthException("invalid_grant", "wrong e-mail or password"));
+            return respond(tenant, user, refreshTokens.issue(tenant, user.id()));
+        }
+        if ("refresh_token".equals(grant)) {
+            RefreshTokens.Rotated rotated = refreshTokens.rotate(tenant, require(form, "refresh_token"))
+                    .orElseThrow(() -> new OAuthException("invalid_grant", "refresh token is invalid, expired or already used"));
+            UserAccount user = users.find(tenant, rotated.userId())
+                    .orElseThrow(() -> new OAuthException("invalid_grant", "the account no longer exists"));
+            return respond(tenant, user, rotated.refreshToken());
+        }
+        throw unsupported(grant);
+    }
+
+    @Operation(summary = "Platform admin sign-in: grant_type=password")
+    @Post(uri = "/platform/oauth/token", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<TokenResponse> platformToken(@Body Map<String, String> form) {
+        String grant = form.get("grant_type");
+        if (!"password".equals(grant)) {
+            throw unsupported(grant);
+        }
+        String user = admins.authenticate(require(form, "username"), require(form, "password"))
+                .orElseThrow(() -> new OAuthException("invalid_grant", "wrong user or password"));
+        String access = tokens.issue(null, user, java.util.List.of(Roles.PLATFORM_ADMIN));
+        return noStore(new TokenResponse(access, "Bearer", tokens.expiresInSeconds(), null, Roles.PLATFORM_ADMIN));
+    }
+
+    private HttpResponse<TokenResponse> respond(String tenant, UserAccount user, String refreshToken) {
+        String access = tokens.issue(tenant, user.id(), user.roles());
+        return noStore(new TokenResponse(access, "Bearer", tokens.expiresInSeconds(), refreshToken,
+                String.join(" ", user.roles())));
+    }
+
+    private static HttpResponse<TokenResponse> noStore(TokenResponse body) {
+        return HttpResponse.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache");
+    }
+
+    private static String require(Map<String, String> form, String name) {
+        return Optional.ofNullable(form.get(name)).filter(v -> !v.isEmpty())
+                .orElseThrow(() -> new OAuthException("invalid_request", name + " is required"));
+    }
+
+    private static OAuthException unsupported(String grant) {
+        return grant == null ? new OAuthException("invalid_request", "grant_type is required")
+                : new OAuthException("unsupported_grant_type", "grant_type must be password or refresh_token");
+    }
+}

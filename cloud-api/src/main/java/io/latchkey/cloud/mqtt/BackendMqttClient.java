@@ -1,0 +1,88 @@
+package io.latchkey.cloud.mqtt;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.latchkey.protocol.Topic;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backend's one MQTT 5 connection (HiveMQ client, reconnects by itself). Its session outlives a
+ * short disconnect, so QoS 1 messages published meanwhile are not lost.
+ */
+@Singleton
+public class BackendMqttClient {
+    private static final Logger LOG = LoggerFactory.getLogger(BackendMqttClient.class);
+
+    private final Mqtt5AsyncClient client;
+
+    public BackendMqttClient(MqttEndpoint endpoint, MqttConfig config) {
+        URI uri = URI.create(endpoint.url());
+        var builder = Mqtt5Client.builder()
+                .identifier(config.clientId())
+                .serverHost(uri.getHost())
+                .serverPort(uri.getPort())
+                .automaticReconnectWithDefaultConfig();
+        if ("ssl".equals(uri.getScheme())) {
+            builder = builder.sslWithDefaultConfig();
+        }
+        this.client = builder.buildAsync();
+        try {
+            client.connectWith().cleanStart(false).sessionExpiryInterval(Duration.ofHours(1).toSeconds())
+                    .send().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new MqttException("cannot connect to the MQTT broker at " + endpoint.url(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MqttException("interrupted while connecting to " + endpoint.url(), e);
+        }
+        LOG.info("Backend MQTT client {} connected to {}", config.clientId(), endpoint.url());
+    }
+
+    /**
+     * Publishes at QoS 1.
+     *
+     * @param expiry how long the broker may hold it for an offline subscriber; null for no limit
+     */
+    public CompletableFuture<Void> publish(Topic topic, byte[] payload, Duration expiry) {
+        var message = Mqtt5Publish.builder().topic(topic.name()).qos(MqttQos.AT_LEAST_ONCE).payload(payload);
+        if (expiry != null) {
+            message.messageExpiryInterval(Math.max(1, (expiry.toMillis() + 999) / 1000));
+        }
+        return client.publish(message.build()).thenApply(result -> {
+            if (result.getError().isPresent()) {
+                throw new MqttException("publish to " + topic + " failed", result.getError().get());
+            }
+            return null;
+        });
+    }
+
+    /** Subscribes at QoS 1; {@code handler} must call {@link Mqtt5Publish#acknowledge()} when done. */
+    public CompletableFuture<Void> subscribe(String filter, Consumer<Mqtt5Publish> handler) {
+        return client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(handler).manualAcknowledgement(true)
+                .send().thenApply(ack -> null);
+    }
+
+    @PreDestroy
+    void disconnect() {
+        try {
+            client.disconnect().get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("MQTT disconnect did not complete cleanly", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.latchkey.cloud.mqtt;
+
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.ProtocolException;
+import io.latchkey.protocol.Topic;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PreDestroy;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Subscribes to the device channels and hands each message to its listeners on one of a few ingestion
+ * threads, chosen by device so that one device's messages stay in order. Telemetry, state and events
+ * use the shared subscription {@value #SHARE_GROUP}, so replicas split the load; acknowledgements use a
+ * plain subscription, because the replica that sent a command is the one waiting for its answer.
+ * A message is acknowledged to the broker only after its listeners ran.
+ */
+@Context
+public class DeviceMessageRouter {
+    public static final String SHARE_GROUP = "latchkey-cloud";
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceMessageRouter.class);
+    private static final int STRIPES = 4;
+
+    private final Map<Channel, List<DeviceMessageListener>> listeners = new EnumMap<>(Channel.class);
+    private final ExecutorService[] stripes = new ExecutorService[STRIPES];
+    private final IngestionCounters counters;
+
+    public DeviceMessageRouter(BackendMqttClient client, List<DeviceMessageListener> all, IngestionCounters counters) {
+        this.counters = counters;
+        for (int i = 0; i < STRIPES; i++) {
+            int n = i;
+            stripes[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lk-ingest-" + n);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        for (Channel channel : List.of(Channel.ACK, Channel.TELEMETRY, Channel.STATE, Channel.EVENT)) {
+            listeners.put(channel, all.stream().filter(l -> l.channels().contains(channel)).toList());
+        }
+        CompletableFuture.allOf(
+                client.subscribe(Topic.allDevices(Channel.ACK), this::dispatch),
+                client.subscribe(shared(Channel.TELEMETRY), this::dispatch),
+                client.subscribe(shared(Channel.STATE), this::dispatch),
+                client.subscribe(shared(Channel.EVENT), this::dispatch)).join();
+        LOG.info("Subscribed to device channels (shared group {})", SHARE_GROUP);
+    }
+
+    static String shared(Channel channel) {
+        return "$share/" + SHARE_GROUP + "/" + Topic.allDevices(channel);
+    }
+
+    private void dispatch(Mqtt5Publish message) {
+        counters.received();
+        Topic topic;
+        try {
+            topic = Topic.parse(message.getTopic().toString());
+        } catch (ProtocolException e) {
+            counters.dropped();
+            message.acknowledge();
+            return;
+        }
+        byte[] payload = message.getPayloadAsBytes();
+        int stripe = Math.floorMod((topic.tenant() + "/" + topic.deviceId()).hashCode(), STRIPES);
+        stripes[stripe].execute(() -> {
+            try {
+                for (DeviceMessageListener listener : listeners.getOrDefault(topic.channel(), List.of())) {
+                    deliver(listener, topic, payload);
+                }
+            } finally {
+                message.acknowledge();
+            }
+        });
+    }
+
+    private void deliver(DeviceMessageListener listener, Topic topic, byte[] payload) {
+        try {
+            listener.onMessage(topic, payload);
+        } catch (RuntimeException e) {
+            counters.dropped();
+            LOG.debug("dropped a message on {}: {}", topic, e.toString());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        for (ExecutorService stripe : stripes) {
+            stripe.shutdown();
+        }
+        for (ExecutorService stripe : stripes) {
+            try {
+                stripe.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.latchkey.cloud.mqtt.security;
+
+import com.hivemq.embedded.EmbeddedExtension;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The broker side of device trust as one HiveMQ extension: certificate authentication and topic
+ * authorization for every client. Add it to an embedded broker with
+ * {@code EmbeddedHiveMQ.builder().withEmbeddedExtension(BrokerSecurityExtension.embedded(trust, platformCa, clock, false))}.
+ */
+public final class BrokerSecurityExtension implements ExtensionMain {
+    public static final String ID = "latchkey-broker-security";
+    /** Runs before any other extension's authenticator, so nothing can admit a client this one would refuse. */
+    static final int PRIORITY = 10_000;
+
+    private final CertificateAuthenticator authenticator;
+    private final TopicAuthorizer authorizer;
+
+    public BrokerSecurityExtension(CertificateAuthenticator authenticator, TopicAuthorizer authorizer) {
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    }
+
+    /**
+     * @param delegateWithoutCertificate pass clients without a certificate (a plain loopback listener)
+     *                                   to the next extension instead of refusing them
+     */
+    public static EmbeddedExtension embedded(DeviceTrust trust, X509Certificate platformCa, Clock clock, boolean delegateWithoutCertificate) {
+        ClientCertificateVerifier verifier = new ClientCertificateVerifier(trust, platformCa, clock);
+        BrokerSecurityExtension main = new BrokerSecurityExtension(
+                new CertificateAuthenticator(verifier, delegateWithoutCertificate), new TopicAuthorizer(new TopicPolicy()));
+        return EmbeddedExtension.builder()
+                .withId(ID)
+                .withName("Latchkey broker security")
+                .withVersion("0.1.0")
+                .withAuthor("Latchkey")
+                .withPriority(PRIORITY)
+                .withStartPriority(PRIORITY)
+                .withExtensionMain(main)
+                .build();
+    }
+
+    @Override
+    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+        Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+        Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
+    }
+
+    @Override
+    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+        // The broker removes the providers with the extension; nothing else to release.
+    }
+}

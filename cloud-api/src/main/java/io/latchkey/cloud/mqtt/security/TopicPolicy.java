@@ -1,0 +1,71 @@
+package io.latchkey.cloud.mqtt.security;
+
+import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.MalformedMessageException;
+import io.latchkey.protocol.Topic;
+import java.util.Set;
+
+/**
+ * Which topics an identity may use. A device publishes only on its own {@code ack}, {@code telemetry},
+ * {@code state} (the only retained one, also its last will) and {@code event}, and subscribes only to
+ * its own {@code cmd}, literally, without wildcards. A service may use everything under {@code lk/},
+ * directly or through a shared subscription {@code $share/{group}/lk/...}.
+ */
+public final class TopicPolicy {
+    private static final Set<Channel> DEVICE_PUBLISHES = Set.of(Channel.ACK, Channel.TELEMETRY, Channel.STATE, Channel.EVENT);
+    private static final String SHARE = "$share/";
+
+    public Decision mayPublish(MqttIdentity identity, String topic, boolean retain) {
+        if (identity instanceof MqttIdentity.Service) {
+            return underRoot(topic) ? Decision.ALLOW : Decision.deny("services publish only under " + Topic.ROOT + "/");
+        }
+        MqttIdentity.Device device = (MqttIdentity.Device) identity;
+        Topic parsed;
+        try {
+            parsed = Topic.parse(topic);
+        } catch (MalformedMessageException e) {
+            return Decision.deny("not a device topic: " + topic);
+        }
+        if (!parsed.tenant().equals(device.tenant()) || !parsed.deviceId().equals(device.deviceId())) {
+            return Decision.deny(device.tenant() + "/" + device.deviceId() + " may not publish on another device's topic " + topic);
+        }
+        if (!DEVICE_PUBLISHES.contains(parsed.channel())) {
+            return Decision.deny("devices do not publish on " + parsed.channel().segment());
+        }
+        if (retain && parsed.channel() != Channel.STATE) {
+            return Decision.deny("only state is retained");
+        }
+        return Decision.ALLOW;
+    }
+
+    public Decision maySubscribe(MqttIdentity identity, String filter) {
+        if (identity instanceof MqttIdentity.Service) {
+            return underRoot(withoutShare(filter)) ? Decision.ALLOW : Decision.deny("services subscribe only under " + Topic.ROOT + "/");
+        }
+        MqttIdentity.Device device = (MqttIdentity.Device) identity;
+        String own = Topic.of(device.tenant(), device.deviceId(), Channel.CMD).name();
+        return own.equals(filter) ? Decision.ALLOW : Decision.deny("a device subscribes only to " + own + ", not " + filter);
+    }
+
+    private static boolean underRoot(String topic) {
+        return topic != null && topic.startsWith(Topic.ROOT + "/");
+    }
+
+    /** {@code $share/{group}/{filter}} to {@code {filter}}; anything else unchanged. */
+    private static String withoutShare(String filter) {
+        if (filter == null || !filter.startsWith(SHARE)) {
+            return filter;
+        }
+        int slash = filter.indexOf('/', SHARE.length());
+        return slash < 0 ? "" : filter.substring(slash + 1);
+    }
+
+    /** Allowed, or refused with a reason the broker passes back to MQTT 5 clients. */
+    public record Decision(boolean allowed, String reason) {
+        public static final Decision ALLOW = new Decision(true, "");
+
+        static Decision deny(String reason) {
+            return new Decision(false, reason);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.latchkey.cloud.store;
+
+import io.latchkey.cloud.LatchkeyConfig;
+import io.latchkey.protocol.Topic;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The embedded default: {@code {data-dir}/platform} and {@code {data-dir}/tenants/{id}}. */
+@Singleton
+public final class FileStores implements Stores {
+    private final Path dataDir;
+    private final FileTenantStore platform;
+    private final Map<String, TenantStore> tenants = new ConcurrentHashMap<>();
+
+    public FileStores(LatchkeyConfig config) {
+        this.dataDir = config.dataDirPath();
+        this.platform = new FileTenantStore(dataDir.resolve("platform"));
+    }
+
+    @Override
+    public TenantStore platform() {
+        return platform;
+    }
+
+    @Override
+    public TenantStore tenant(String tenantId) {
+        Topic.requireTenantId(tenantId);
+        return tenants.computeIfAbsent(tenantId, id -> new FileTenantStore(dataDir.resolve("tenants").resolve(id)));
+    }
+}

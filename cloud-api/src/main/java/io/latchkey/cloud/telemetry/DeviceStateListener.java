@@ -1,0 +1,44 @@
+package io.latchkey.cloud.telemetry;
+
+import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.mqtt.DeviceMessageListener;
+import io.latchkey.cloud.tenant.TenantDirectory;
+import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.MalformedMessageException;
+import io.latchkey.protocol.Topic;
+import io.latchkey.protocol.telemetry.DeviceState;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.Set;
+
+/** The retained device state and its last will: online or offline, and the lock state on connect. */
+@Singleton
+public class DeviceStateListener implements DeviceMessageListener {
+    private final TenantDirectory tenants;
+    private final CarRegistry cars;
+    private final Clock clock;
+
+    public DeviceStateListener(TenantDirectory tenants, CarRegistry cars, Clock clock) {
+        this.tenants = tenants;
+        this.cars = cars;
+        this.clock = clock;
+    }
+
+    @Override
+    public Set<Channel> channels() {
+        return Set.of(Channel.STATE);
+    }
+
+    @Override
+    public void onMessage(Topic topic, byte[] payload) {
+        String carId = KnownDevices.carOf(tenants, cars, topic);
+        DeviceState state = Json.read(payload, DeviceState.class);
+        if (!topic.deviceId().equals(state.deviceId())) {
+            throw new MalformedMessageException("state of " + state.deviceId() + " on " + topic);
+        }
+        cars.updateState(topic.tenant(), carId, s -> state.online()
+                ? s.withLock(state.lockState(), null, clock.instant())
+                : s.withOnline(false, clock.instant()));
+    }
+}

@@ -1,0 +1,67 @@
+package io.latchkey.cloud.tenant;
+
+import io.latchkey.cloud.identity.Roles;
+import io.latchkey.cloud.identity.UserAccount;
+import io.latchkey.cloud.identity.UserDirectory;
+import io.latchkey.cloud.identity.UserView;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+
+/** Platform administration: tenants and their first admins. */
+@Controller("/platform/tenants")
+@Secured(Roles.PLATFORM_ADMIN)
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class PlatformController {
+    private final TenantDirectory tenants;
+    private final UserDirectory users;
+
+    @Serdeable
+    public record NewTenant(String id, String name) {
+    }
+
+    @Serdeable
+    public record NewAdmin(String email, String name, String password) {
+        @Override
+        public String toString() {
+            return "NewAdmin[" + email + "]";
+        }
+    }
+
+    public PlatformController(TenantDirectory tenants, UserDirectory users) {
+        this.tenants = tenants;
+        this.users = users;
+    }
+
+    @Operation(summary = "Create a tenant, with its own store, signing keys and command key")
+    @Post
+    public HttpResponse<Tenant> create(@Body NewTenant body) {
+        Tenant tenant = tenants.create(body.id(), body.name());
+        return HttpResponse.created(tenant, URI.create("/platform/tenants/" + tenant.id()));
+    }
+
+    @Operation(summary = "List tenants")
+    @Get
+    public List<Tenant> list() {
+        return tenants.all();
+    }
+
+    @Operation(summary = "Create a tenant-admin user in a tenant")
+    @Post("/{tenant}/admins")
+    public HttpResponse<UserView> createAdmin(@PathVariable String tenant, @Body NewAdmin body) {
+        tenants.require(tenant);
+        UserAccount user = users.register(tenant, body.email(), body.name(), body.password(), Set.of(Roles.TENANT_ADMIN));
+        return HttpResponse.created(UserView.of(user), URI.create("/t/" + tenant + "/users/" + user.id()));
+    }
+}

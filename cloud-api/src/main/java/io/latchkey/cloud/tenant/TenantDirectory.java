@@ -1,0 +1,85 @@
+package io.latchkey.cloud.tenant;
+
+import io.latchkey.cloud.ConflictException;
+import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.NotFoundException;
+import io.latchkey.cloud.identity.SigningKeys;
+import io.latchkey.cloud.secrets.SecretStore;
+import io.latchkey.cloud.store.DocumentExistsException;
+import io.latchkey.cloud.store.JsonCollection;
+import io.latchkey.cloud.store.Stores;
+import io.latchkey.protocol.Topic;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tenants of the platform, kept in the platform store. Creating one also creates its store and its
+ * keys (token signing, command signing) in its own secret scope.
+ */
+@Singleton
+public class TenantDirectory {
+    private final JsonCollection<Tenant> tenants;
+    private final Stores stores;
+    private final SigningKeys signingKeys;
+    private final CommandKeys commandKeys;
+    private final Clock clock;
+    private final Map<String, Tenant> known = new ConcurrentHashMap<>();
+
+    public TenantDirectory(Stores stores, SigningKeys signingKeys, CommandKeys commandKeys, Clock clock) {
+        this.tenants = new JsonCollection<>(stores.platform(), "tenants", Tenant.class);
+        this.stores = stores;
+        this.signingKeys = signingKeys;
+        this.commandKeys = commandKeys;
+        this.clock = clock;
+    }
+
+    public Tenant create(String id, String name) {
+        if (!Topic.isValidTenantId(id) || SecretStore.PLATFORM.equals(id)) {
+            throw new InvalidRequestException("id must match [a-z0-9][a-z0-9-]{1,62} and not be 'platform'");
+        }
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw new InvalidRequestException("name is required (at most 200 characters)");
+        }
+        Tenant tenant = new Tenant(id, name.strip(), clock.instant());
+        try {
+            tenants.create(id, tenant);
+        } catch (DocumentExistsException e) {
+            throw new ConflictException("tenant " + id + " exists");
+        }
+        stores.tenant(id);
+        signingKeys.ensure(id);
+        commandKeys.ensure(id);
+        known.put(id, tenant);
+        return tenant;
+    }
+
+    public Optional<Tenant> find(String id) {
+        if (!Topic.isValidTenantId(id)) {
+            return Optional.empty();
+        }
+        Tenant cached = known.get(id);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<Tenant> stored = tenants.get(id);
+        stored.ifPresent(t -> known.put(id, t));
+        return stored;
+    }
+
+    /** @throws NotFoundException for an unknown tenant */
+    public Tenant require(String id) {
+        return find(id).orElseThrow(() -> new NotFoundException("unknown tenant " + id));
+    }
+
+    public boolean exists(String id) {
+        return find(id).isPresent();
+    }
+
+    public List<Tenant> all() {
+        return tenants.all();
+    }
+}

@@ -1,0 +1,80 @@
+package io.latchkey.cloud.mqtt.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TopicPolicyTest {
+    private final TopicPolicy policy = new TopicPolicy();
+    private final MqttIdentity device = new MqttIdentity.Device("acme", "dev-001", "car-7");
+    private final MqttIdentity service = new MqttIdentity.Service("latchkey-cloud");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lk/acme/dev-001/ack", "lk/acme/dev-001/telemetry", "lk/acme/dev-001/state", "lk/acme/dev-001/event"})
+    void device_publishesOnItsOwnUpstreamChannels(String topic) {
+        assertThat(policy.mayPublish(device, topic, false).allowed()).isTrue();
+    }
+
+    @Test
+    void device_retainsOnlyItsState() {
+        assertThat(policy.mayPublish(device, "lk/acme/dev-001/state", true).allowed()).isTrue();
+        assertThat(policy.mayPublish(device, "lk/acme/dev-001/telemetry", true).allowed()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lk/acme/dev-002/telemetry", "lk/globex/dev-001/telemetry", "lk/acme/dev-001/cmd",
+        "lk/acme/dev-001/telemetry/x", "lk/acme/+/telemetry", "other/acme/dev-001/telemetry", "lk/acme/dev-001", ""})
+    void device_isRefusedEverywhereElse(String topic) {
+        assertThat(policy.mayPublish(device, topic, false).allowed()).isFalse();
+    }
+
+    @Test
+    void device_publishingOnAnotherDevicesTopic_isToldWhy() {
+        assertThat(policy.mayPublish(device, "lk/acme/dev-002/ack", false).reason()).contains("another device");
+    }
+
+    @Test
+    void device_subscribesOnlyToItsOwnCommands() {
+        assertThat(policy.maySubscribe(device, "lk/acme/dev-001/cmd").allowed()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lk/acme/dev-002/cmd", "lk/globex/dev-001/cmd", "lk/acme/dev-001/#", "lk/acme/+/cmd", "lk/#", "#",
+        "lk/acme/dev-001/telemetry", "$share/g/lk/acme/dev-001/cmd"})
+    void device_cannotSubscribeToAnythingElse(String filter) {
+        assertThat(policy.maySubscribe(device, filter).allowed()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lk/+/+/ack", "lk/#", "$share/latchkey-cloud/lk/+/+/telemetry", "lk/acme/dev-001/state"})
+    void service_subscribesUnderTheRootDirectlyOrShared(String filter) {
+        assertThat(policy.maySubscribe(service, filter).allowed()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"#", "$SYS/#", "$share/g/#", "other/x", "$share/lk/"})
+    void service_staysUnderTheRoot(String filter) {
+        assertThat(policy.maySubscribe(service, filter).allowed()).isFalse();
+    }
+
+    @Test
+    void service_publishesCommandsToAnyDevice() {
+        assertThat(policy.mayPublish(service, "lk/globex/dev-9/cmd", false).allowed()).isTrue();
+        assertThat(policy.mayPublish(service, "elsewhere/cmd", false).allowed()).isFalse();
+    }
+
+    @Test
+    void identity_roundTripsThroughTheConnectionAttribute() {
+        assertThat(MqttIdentity.decode(device.encode())).contains(device);
+        assertThat(MqttIdentity.decode(service.encode())).contains(service);
+        assertThat(MqttIdentity.decode("device:acme")).isEmpty();
+    }
+
+    @Test
+    void deviceClientId_isUniqueAcrossTenants() {
+        assertThat(MqttIdentity.deviceClientId("acme", "dev-001")).isEqualTo("acme:dev-001")
+                .isNotEqualTo(MqttIdentity.deviceClientId("globex", "dev-001"));
+    }
+}
