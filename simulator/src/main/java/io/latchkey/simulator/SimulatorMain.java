@@ -1,0 +1,25 @@
+package io.latchkey.simulator;
+
+import io.latchkey.simulator.cli.BenchUnlockCommand;
+import io.latchkey.simulator.cli.DemoCommand;
+import io.latchkey.simulator.cli.RunCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code latchkey-sim demo | run | bench-unlock}: simulated cars running the real agent against a backend. */
+@Command(name = "latchkey-sim", mixinStandardHelpOptions = true, version = "latchkey-sim 0.1.0",
+        description = "Latchkey simulator: virtual cars running the real device agent, virtual borrowers and operators.",
+        subcommands = {DemoCommand.class, RunCommand.class, BenchUnlockCommand.class})
+public final class SimulatorMain implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SimulatorMain()).execute(args));
+    }
+}

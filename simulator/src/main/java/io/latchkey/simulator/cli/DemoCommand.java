@@ -1,0 +1,54 @@
+package io.latchkey.simulator.cli;
+
+import io.latchkey.simulator.api.LatchkeyClient;
+import io.latchkey.simulator.fleet.Fleet;
+import io.latchkey.simulator.scenario.Demo;
+import io.latchkey.simulator.scenario.TenantBootstrap;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Bootstraps a tenant with an operator, borrowers and simulated cars through the public API, then",
+                "the borrower books, unlocks and locks car 1 while the operator watches. Exit code 0 only if every",
+                "step did what it should."})
+public final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    AdminOptions admin;
+
+    @Option(names = "--cars", defaultValue = "3", description = "simulated cars (default ${DEFAULT-VALUE})")
+    int cars;
+
+    @Option(names = "--tenant", defaultValue = "demo", description = "tenant id to create; a suffixed one if taken (default ${DEFAULT-VALUE})")
+    String tenant;
+
+    @Option(names = "--pulse-ms", defaultValue = "200", description = "relay pulse length in ms (default ${DEFAULT-VALUE})")
+    long pulseMs;
+
+    @Option(names = "--timeout-s", defaultValue = "30", description = "how long to wait for cars and state (default ${DEFAULT-VALUE})")
+    long timeoutS;
+
+    @Override
+    public Integer call() {
+        common.applyLogging();
+        if (admin.missing() != null) {
+            System.err.println("demo: " + admin.missing());
+            return 2;
+        }
+        LatchkeyClient api = new LatchkeyClient(common.url, Duration.ofSeconds(30));
+        TenantBootstrap.Options options = new TenantBootstrap.Options(admin.user, admin.password, tenant, cars,
+                Duration.ofMillis(pulseMs), common.dataDir("latchkey-demo"), Duration.ofSeconds(timeoutS),
+                Duration.ofSeconds(5), Duration.ofSeconds(10));
+        try (Fleet fleet = new Fleet(Fleet.Options.defaults())) {
+            Demo.Result result = new Demo(api, System.out, Clock.systemUTC(), new SplittableRandom()).run(options, fleet);
+            return result.ok() ? 0 : 1;
+        }
+    }
+}

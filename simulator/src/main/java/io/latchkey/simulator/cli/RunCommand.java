@@ -1,0 +1,76 @@
+package io.latchkey.simulator.cli;
+
+import io.latchkey.agent.config.AgentConfig;
+import io.latchkey.simulator.api.ApiTypes.Car;
+import io.latchkey.simulator.api.ApiTypes.CarDetail;
+import io.latchkey.simulator.api.ApiTypes.DeviceDiscovery;
+import io.latchkey.simulator.api.LatchkeyClient;
+import io.latchkey.simulator.car.SimulatedCar;
+import io.latchkey.simulator.car.VehicleModel;
+import io.latchkey.simulator.fleet.Fleet;
+import io.latchkey.simulator.scenario.AgentConfigs;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Simulates every car of a tenant (the real agent on simulated hardware) until Ctrl-C.")
+public final class RunCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--tenant", required = true, description = "tenant id")
+    String tenant;
+
+    @Option(names = "--user", required = true, description = "an operator's e-mail (to list the tenant's cars)")
+    String user;
+
+    @Option(names = "--password", required = true, description = "the operator's password")
+    String password;
+
+    @Option(names = "--pulse-ms", defaultValue = "200", description = "relay pulse length in ms (default ${DEFAULT-VALUE})")
+    long pulseMs;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        common.applyLogging();
+        LatchkeyClient api = new LatchkeyClient(common.url, Duration.ofSeconds(30));
+        String token = api.tenantToken(tenant, user, password).access_token();
+        List<Car> cars = api.cars(token, tenant);
+        if (cars.isEmpty()) {
+            System.err.println("run: tenant " + tenant + " has no cars");
+            return 1;
+        }
+        DeviceDiscovery discovery = api.deviceDiscovery(tenant);
+        Path dataDir = common.dataDir("latchkey-sim");
+        SplittableRandom random = new SplittableRandom();
+        Clock clock = Clock.systemUTC();
+        Fleet fleet = new Fleet(Fleet.Options.defaults());
+        for (Car summary : cars) {
+            CarDetail car = api.car(token, tenant, summary.id());
+            AgentConfig config = AgentConfigs.fromDiscovery(discovery, car.deviceId(), dataDir, Duration.ofSeconds(5),
+                    Duration.ofSeconds(30));
+            VehicleModel model = new VehicleModel(52.52 + (random.nextDouble() - 0.5) * 0.02,
+                    13.405 + (random.nextDouble() - 0.5) * 0.03, 2_000, 10_000, 80, random);
+            fleet.add(config, new SimulatedCar(car.deviceId(), model, clock, Duration.ofMillis(pulseMs)));
+            System.out.printf("car %-12s device %-24s starting%n", car.id(), car.deviceId());
+        }
+        boolean connected = fleet.awaitConnected(Duration.ofSeconds(30));
+        System.out.printf("%d car(s) of tenant %s %s to %s; data under %s. Ctrl-C to stop.%n", fleet.size(), tenant,
+                connected ? "connected" : "still connecting", discovery.mqttUrl(), dataDir);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            fleet.close();
+            stop.countDown();
+        }, "simulator-shutdown"));
+        stop.await();
+        return 0;
+    }
+}

@@ -1,0 +1,25 @@
+package io.latchkey.simulator.scenario;
+
+import io.latchkey.simulator.api.ApiTypes.CarDetail;
+import io.latchkey.simulator.api.ApiTypes.DeviceDiscovery;
+import io.latchkey.simulator.car.SimulatedCar;
+import io.latchkey.simulator.fleet.Fleet;
+import java.util.List;
+
+/**
+ * What {@link TenantBootstrap} set up: a tenant, its people (as access tokens), its cars, and the
+ * running fleet of simulated cars behind them.
+ *
+ * @param strangerToken a borrower of the tenant who holds no booking
+ */
+public record World(String tenant, String adminToken, String operatorToken, String borrowerToken, String strangerToken,
+                    DeviceDiscovery discovery, List<CarDetail> cars, Fleet fleet) {
+
+    public CarDetail car(int index) {
+        return cars.get(index);
+    }
+
+    public SimulatedCar simulatedCar(int index) {
+        return fleet.car(cars.get(index).deviceId());
+    }
+}
