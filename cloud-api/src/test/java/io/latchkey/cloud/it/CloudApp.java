@@ -1,0 +1,107 @@
+package io.latchkey.cloud.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.latchkey.cloud.mqtt.MqttEndpoint;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts the real backend the way another module's end-to-end test can: a random HTTP port, a free MQTT
+ * port for the embedded broker, a temporary data directory and a known platform admin.
+ */
+public final class CloudApp implements AutoCloseable {
+    public static final String ADMIN_PASSWORD = "platform-admin-password-for-tests";
+    public static final String PASSWORD = "a perfectly long passphrase";
+
+    private final EmbeddedServer server;
+    private final HttpClient httpClient;
+    public final Http http;
+
+    private CloudApp(EmbeddedServer server) {
+        this.server = server;
+        this.httpClient = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
+        this.http = new Http(httpClient);
+    }
+
+    public static CloudApp start(Path dataDir, Map<String, Object> overrides) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("micronaut.server.port", -1);
+        props.put("latchkey.data-dir", dataDir.toString());
+        props.put("latchkey.mqtt.port", 0);
+        props.put("latchkey.mqtt.persistence", "in-memory");
+        props.put("latchkey.admin.user", "admin");
+        props.put("latchkey.admin.password", ADMIN_PASSWORD);
+        props.putAll(overrides);
+        return new CloudApp(ApplicationContext.run(EmbeddedServer.class, props, "test"));
+    }
+
+    public ApplicationContext context() {
+        return server.getApplicationContext();
+    }
+
+    public String mqttUrl() {
+        return context().getBean(MqttEndpoint.class).url();
+    }
+
+    public MutableClock clock() {
+        return context().getBean(MutableClock.class);
+    }
+
+    public String adminToken() {
+        Http.Reply reply = http.postForm("/platform/oauth/token",
+                Map.of("grant_type", "password", "username", "admin", "password", ADMIN_PASSWORD));
+        if (reply.status() != 200) {
+            throw new IllegalStateException("admin sign-in failed: " + reply);
+        }
+        return reply.text("access_token");
+    }
+
+    /** Creates a tenant with a tenant-admin {@code admin@{tenant}.test}; returns that admin's token. */
+    public String tenantWithAdmin(String tenant) {
+        String admin = adminToken();
+        expect(201, http.postJson("/platform/tenants", admin, Map.of("id", tenant, "name", tenant + " cars")));
+        String email = "admin@" + tenant + ".test";
+        expect(201, http.postJson("/platform/tenants/" + tenant + "/admins", admin,
+                Map.of("email", email, "name", "Admin", "password", PASSWORD)));
+        return token(tenant, email);
+    }
+
+    /** Registers a user with roles (through the tenant-admin) and returns their access token. */
+    public String user(String tenant, String tenantAdminToken, String email, String role) {
+        expect(201, http.postJson("/t/" + tenant + "/users", tenantAdminToken,
+                Map.of("email", email, "name", role, "password", PASSWORD, "roles", List.of(role))));
+        return token(tenant, email);
+    }
+
+    public JsonNode tokenResponse(String tenant, String email) {
+        return expect(200, http.postForm("/t/" + tenant + "/oauth/token",
+                Map.of("grant_type", "password", "username", email, "password", PASSWORD))).json();
+    }
+
+    public String token(String tenant, String email) {
+        return tokenResponse(tenant, email).path("access_token").asText();
+    }
+
+    public void car(String tenant, String operatorToken, String carId, String deviceId) {
+        expect(201, http.postJson("/t/" + tenant + "/cars", operatorToken,
+                Map.of("id", carId, "name", "Car " + carId, "plate", "B-LK " + carId.hashCode() % 1000, "deviceId", deviceId)));
+    }
+
+    public static Http.Reply expect(int status, Http.Reply reply) {
+        if (reply.status() != status) {
+            throw new AssertionError("expected " + status + " but got " + reply.status() + ": " + reply.body());
+        }
+        return reply;
+    }
+
+    @Override
+    public void close() {
+        httpClient.close();
+        server.getApplicationContext().close();
+    }
+}

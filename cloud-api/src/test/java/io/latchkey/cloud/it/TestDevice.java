@@ -1,0 +1,150 @@
+package io.latchkey.cloud.it;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.Keys;
+import io.latchkey.protocol.LockState;
+import io.latchkey.protocol.Topic;
+import io.latchkey.protocol.command.Command;
+import io.latchkey.protocol.command.CommandAck;
+import io.latchkey.protocol.command.CommandOutcome;
+import io.latchkey.protocol.command.CommandRejectedException;
+import io.latchkey.protocol.command.CommandType;
+import io.latchkey.protocol.command.CommandVerifier;
+import io.latchkey.protocol.telemetry.DeviceState;
+import io.latchkey.protocol.telemetry.TelemetryBatch;
+import io.latchkey.protocol.telemetry.TelemetryRecord;
+import java.net.URI;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A stand-in car for the backend's tests: it verifies each command with the protocol's
+ * {@link CommandVerifier} (key, signature, tenant, device, expiry), answers repeats from the first
+ * result, and moves a pretend lock. {@link #silent()} makes it swallow commands, like a car out of
+ * coverage that still holds its session.
+ */
+public final class TestDevice implements AutoCloseable {
+    private final String tenant;
+    private final String deviceId;
+    private final CommandVerifier verifier;
+    private final Mqtt5AsyncClient client;
+    private final List<byte[]> received = new CopyOnWriteArrayList<>();
+    private final Map<String, CommandAck> answered = new ConcurrentHashMap<>();
+    private volatile boolean silent;
+    private volatile boolean doorOpen;
+    private volatile LockState lock = LockState.LOCKED;
+
+    public TestDevice(String mqttUrl, String tenant, String deviceId, Map<String, PublicKey> commandKeys, Clock clock)
+            throws Exception {
+        this.tenant = tenant;
+        this.deviceId = deviceId;
+        this.verifier = new CommandVerifier(commandKeys, tenant, deviceId, clock, Duration.ofSeconds(30));
+        URI uri = URI.create(mqttUrl);
+        this.client = Mqtt5Client.builder().identifier("test-" + deviceId).serverHost(uri.getHost())
+                .serverPort(uri.getPort()).buildAsync();
+        client.connect().get(10, TimeUnit.SECONDS);
+        client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.CMD).name()).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(this::onCommand).send().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Decodes the keys as the discovery document publishes them. */
+    public static Map<String, PublicKey> keys(com.fasterxml.jackson.databind.JsonNode discovery) {
+        Map<String, PublicKey> keys = new ConcurrentHashMap<>();
+        discovery.path("commandKeys").forEach(k -> keys.put(k.path("kid").asText(),
+                Keys.decodeCommandPublicKey(k.path("publicKey").asText())));
+        return keys;
+    }
+
+    public TestDevice silent() {
+        silent = true;
+        return this;
+    }
+
+    public void openDoor(boolean open) {
+        doorOpen = open;
+    }
+
+    public List<byte[]> receivedCommands() {
+        return List.copyOf(received);
+    }
+
+    public CommandVerifier verifier() {
+        return verifier;
+    }
+
+    public void publishTelemetry(TelemetryRecord... records) throws Exception {
+        publish(Channel.TELEMETRY, Json.write(new TelemetryBatch(deviceId, List.of(records))), false);
+    }
+
+    public void publishState(boolean online) throws Exception {
+        publish(Channel.STATE, Json.write(new DeviceState(deviceId, online, lock, java.time.Instant.now(), "test")), true);
+    }
+
+    public void publishRaw(Channel channel, byte[] payload) throws Exception {
+        publish(channel, payload, false);
+    }
+
+    private void onCommand(Mqtt5Publish message) {
+        byte[] bytes = message.getPayloadAsBytes();
+        received.add(bytes);
+        if (silent) {
+            return;
+        }
+        CommandAck ack;
+        try {
+            Command command = verifier.verify(bytes);
+            CommandAck first = answered.get(command.id());
+            ack = first != null ? first.asDuplicate() : execute(command);
+            answered.putIfAbsent(command.id(), ack);
+        } catch (CommandRejectedException e) {
+            ack = new CommandAck(idOf(bytes), deviceId, CommandOutcome.REJECTED, e.reason().name(), lock, doorOpen, false,
+                    java.time.Instant.now());
+        }
+        try {
+            publish(Channel.ACK, Json.write(ack), false);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The id of a command that failed verification, read without trusting it (as a real agent does). */
+    private static String idOf(byte[] message) {
+        try {
+            io.latchkey.protocol.command.SignedCommand signed = Json.read(message, io.latchkey.protocol.command.SignedCommand.class);
+            return Json.read(java.util.Base64.getUrlDecoder().decode(signed.payload()), Command.class).id();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private CommandAck execute(Command command) {
+        if (command.type() == CommandType.LOCK && doorOpen) {
+            return new CommandAck(command.id(), deviceId, CommandOutcome.FAILED, "DOOR_OPEN", lock, true, false,
+                    java.time.Instant.now());
+        }
+        lock = command.type() == CommandType.UNLOCK ? LockState.UNLOCKED : LockState.LOCKED;
+        return new CommandAck(command.id(), deviceId, CommandOutcome.EXECUTED, null, lock, doorOpen, false,
+                java.time.Instant.now());
+    }
+
+    private void publish(Channel channel, byte[] payload, boolean retain) throws Exception {
+        client.publishWith().topic(Topic.of(tenant, deviceId, channel).name()).qos(MqttQos.AT_LEAST_ONCE)
+                .retain(retain).payload(payload).send().get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.disconnect().get(10, TimeUnit.SECONDS);
+    }
+}
