@@ -1,0 +1,83 @@
+package io.latchkey.hal.can;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bus shared by the agent and a simulated car. The car side {@link #inject}s frames (what its ECUs
+ * send), which reach the agent's listeners; frames the agent {@link #send}s reach the car side's
+ * {@link #onSend} handlers (an ECU answering an OBD-II request, say) and are kept for tests.
+ * Delivery is synchronous on the caller's thread, so tests need not wait.
+ */
+public final class SimulatedCanBus implements CanBus {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedCanBus.class);
+
+    private final Clock clock;
+    private final List<Consumer<CanFrame>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<CanFrame>> carSide = new CopyOnWriteArrayList<>();
+    private final List<CanFrame> sent = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    /** @param clock stamps frames that arrive without a timestamp */
+    public SimulatedCanBus(Clock clock) {
+        this.clock = clock;
+    }
+
+    public SimulatedCanBus() {
+        this(Clock.systemUTC());
+    }
+
+    /** A frame from the car's side of the bus, delivered to the agent's listeners. */
+    public void inject(CanFrame frame) {
+        CanFrame stamped = frame.timestamp() != null ? frame : frame.withTimestamp(clock.instant());
+        deliver(listeners, stamped);
+    }
+
+    /** Registers the car side's handler for frames the agent sends. */
+    public void onSend(Consumer<CanFrame> handler) {
+        carSide.add(handler);
+    }
+
+    /** Everything the agent has sent, in order. */
+    public List<CanFrame> sent() {
+        return new ArrayList<>(sent);
+    }
+
+    @Override
+    public void send(CanFrame frame) {
+        if (closed) {
+            throw new CanException("simulated CAN bus is closed");
+        }
+        CanFrame stamped = frame.timestamp() != null ? frame : frame.withTimestamp(clock.instant());
+        sent.add(stamped);
+        deliver(carSide, stamped);
+    }
+
+    @Override
+    public void addListener(Consumer<CanFrame> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private void deliver(List<Consumer<CanFrame>> targets, CanFrame frame) {
+        if (closed) {
+            return;
+        }
+        for (Consumer<CanFrame> target : targets) {
+            try {
+                target.accept(frame);
+            } catch (RuntimeException e) {
+                LOG.warn("CAN listener failed on {}", frame, e);
+            }
+        }
+    }
+}
