@@ -1,0 +1,45 @@
+package io.latchkey.cloud.it;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.util.Base64;
+
+/** Forged variants of a genuine access token, for attack tests. */
+final class Tokens {
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private Tokens() {
+    }
+
+    /** Same claims, header {@code alg: none}, no signature. */
+    static String algNone(String genuine) throws ParseException {
+        SignedJWT jwt = SignedJWT.parse(genuine);
+        String header = "{\"alg\":\"none\",\"kid\":\"" + jwt.getHeader().getKeyID() + "\",\"typ\":\"JWT\"}";
+        return B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "." + jwt.getParsedParts()[1] + ".";
+    }
+
+    /** Same claims and kid, signed HS256 with a key the attacker chose. */
+    static String hs256(String genuine) throws ParseException, JOSEException {
+        SignedJWT jwt = SignedJWT.parse(genuine);
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(jwt.getHeader().getKeyID()).build(),
+                jwt.getJWTClaimsSet());
+        forged.sign(new MACSigner(secret));
+        return forged.serialize();
+    }
+
+    /** The genuine signature over a payload whose roles were changed. */
+    static String tamperedRoles(String genuine) throws ParseException {
+        SignedJWT jwt = SignedJWT.parse(genuine);
+        String payload = jwt.getPayload().toString().replace("\"borrower\"", "\"tenant-admin\"");
+        return jwt.getParsedParts()[0] + "." + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + jwt.getParsedParts()[2];
+    }
+}
