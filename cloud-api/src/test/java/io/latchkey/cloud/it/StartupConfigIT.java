@@ -1,0 +1,32 @@
+package io.latchkey.cloud.it;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bad configuration value stops the start with a message naming the key. */
+class StartupConfigIT {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void accessTokenTtl_over15Minutes_stopsTheStart() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.tokens.access-ttl", "20m")))
+                .hasStackTraceContaining("latchkey.tokens.access-ttl must be more than 0 and at most 15m");
+    }
+
+    @Test
+    void externalBroker_withoutUrl_stopsTheStart() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mqtt.embedded", "false")))
+                .hasStackTraceContaining("latchkey.mqtt.url must be");
+    }
+
+    @Test
+    void shortAdminPassword_stopsTheStart() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.admin.password", "short")))
+                .hasStackTraceContaining("latchkey.admin.password");
+    }
+}
