@@ -113,17 +113,19 @@ public final class Agent implements AutoCloseable {
     }
 
     private void onCommand(byte[] payload) {
+        long received = System.nanoTime();
         commandQueue.submit(() -> commands.process(payload))
-                .thenCompose(this::publishAck)
+                .thenCompose(ack -> publishAck(ack, received))
                 .exceptionally(e -> {
                     LOG.error("{}: command handling failed", config.deviceId(), e);
                     return null;
                 });
     }
 
-    private CompletableFuture<Void> publishAck(CommandAck ack) {
-        LOG.info("{}: command {} -> {}{}{}", config.deviceId(), ack.commandId(), ack.outcome(),
-                ack.reason() == null ? "" : " " + ack.reason(), ack.duplicate() ? " (duplicate)" : "");
+    private CompletableFuture<Void> publishAck(CommandAck ack, long receivedNanos) {
+        LOG.info("{}: command {} -> {}{}{} in {} ms", config.deviceId(), ack.commandId(), ack.outcome(),
+                ack.reason() == null ? "" : " " + ack.reason(), ack.duplicate() ? " (duplicate)" : "",
+                String.format("%.1f", (System.nanoTime() - receivedNanos) / 1e6));
         return connection.publish(Channel.ACK, Json.write(ack), false);
     }
 

@@ -1,0 +1,107 @@
+package io.latchkey.simulator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.latchkey.simulator.api.ApiTypes.CarDetail;
+import io.latchkey.simulator.api.ApiTypes.CommandResponse;
+import io.latchkey.simulator.api.LatchkeyClient;
+import io.latchkey.simulator.car.SimulatedCar;
+import io.latchkey.simulator.fleet.Fleet;
+import io.latchkey.simulator.scenario.Demo;
+import io.latchkey.simulator.scenario.Steps;
+import io.latchkey.simulator.scenario.TenantBootstrap;
+import io.latchkey.simulator.scenario.World;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton end to end in one JVM: the real backend (HTTP, JWTs, embedded broker, signed
+ * commands) and a fleet of simulated cars each running the real agent, driven through the public API
+ * by the same code as {@code latchkey-sim demo}.
+ */
+class WalkingSkeletonIT {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(3);
+
+    @TempDir
+    static Path backendDir;
+    private static Backend backend;
+    private static LatchkeyClient api;
+
+    @TempDir
+    Path agentsDir;
+    private final Fleet fleet = new Fleet(Fleet.Options.defaults());
+    private final Clock clock = Clock.systemUTC();
+
+    @BeforeAll
+    static void startBackend() {
+        backend = new Backend(backendDir, Map.of("latchkey.commands.timeout", COMMAND_TIMEOUT.toMillis() + "ms"));
+        api = new LatchkeyClient(backend.url(), Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stopBackend() {
+        backend.close();
+    }
+
+    @AfterEach
+    void stopFleet() {
+        fleet.close();
+    }
+
+    private TenantBootstrap.Options options(String tenant, int cars) {
+        return new TenantBootstrap.Options(Backend.ADMIN_USER, Backend.ADMIN_PASSWORD, tenant, cars, Duration.ofMillis(50),
+                agentsDir, Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void demo_bootstrapsATenant_unlocksAndLocksFromFeedback_andRefusesABorrowerWithoutBooking() {
+        Demo.Result result = new Demo(api, System.out, clock, new SplittableRandom(1)).run(options("demo", 2), fleet);
+
+        assertThat(result.steps()).allSatisfy(step -> assertThat(step.ok()).as(step.title() + ": " + step.detail()).isTrue());
+        assertThat(result.ok()).isTrue();
+        assertThat(result.steps()).extracting(Steps.Step::title)
+                .anyMatch(t -> t.startsWith("Borrower UNLOCKs"))
+                .anyMatch(t -> t.startsWith("Borrower LOCKs"))
+                .anyMatch(t -> t.startsWith("A borrower WITHOUT a booking"));
+        SimulatedCar car1 = result.world().simulatedCar(0);
+        assertThat(car1.unlockActivations()).as("unlock relay activations").isEqualTo(1);
+        assertThat(car1.lockActivations()).as("lock relay activations").isEqualTo(1);
+        assertThat(car1.isLocked()).isTrue();
+        assertThat(result.world().simulatedCar(1).unlockActivations()).as("the other car was never touched").isZero();
+    }
+
+    @Test
+    void offlineCar_answers504_andNeverExecutesTheExpiredCommandWhenItComesBack() {
+        World w = new TenantBootstrap(api, new Steps(System.out), clock, new SplittableRandom(2)).run(options("offline", 1), fleet);
+        CarDetail car = w.car(0);
+        SimulatedCar simulated = w.simulatedCar(0);
+        fleet.stopAgent(car.deviceId());
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                Boolean.FALSE.equals(api.car(w.operatorToken(), w.tenant(), car.id()).state().online()));
+
+        long started = System.nanoTime();
+        CommandResponse r = api.command(w.operatorToken(), w.tenant(), car.id(), "UNLOCK");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(r.status()).isEqualTo(504);
+        assertThat(took).isBetween(COMMAND_TIMEOUT.minusMillis(200), COMMAND_TIMEOUT.plusSeconds(2));
+        fleet.restartAgent(car.deviceId()).firstConnection().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                Boolean.TRUE.equals(api.car(w.operatorToken(), w.tenant(), car.id()).state().online()));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> simulated.unlockActivations() == 0);
+        assertThat(simulated.isLocked()).isTrue();
+
+        CommandResponse again = api.command(w.operatorToken(), w.tenant(), car.id(), "UNLOCK");
+        assertThat(again.status()).as("the car answers again once back").isEqualTo(200);
+        assertThat(simulated.unlockActivations()).isEqualTo(1);
+    }
+}
