@@ -1,0 +1,24 @@
+package io.latchkey.provisioning.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * What {@code POST /t/{tenant}/devices/{deviceId}/certificate} returns.
+ *
+ * @param certificate    the device certificate, PEM
+ * @param caChain        the tenant device CA chain that verifies it, PEM each
+ * @param brokerCaChain  CA certificates that verify the broker's TLS certificate; absent when the broker
+ *                       has a publicly trusted certificate
+ * @param mqttUrl        {@code ssl://host:port}
+ * @param commandKeys    the tenant's command-verification keys to pin
+ * @param vehicleProfile the car's vehicle profile (which CAN signals to expect), if the car has one
+ */
+public record CertificateResponse(String certificate, List<String> caChain, List<String> brokerCaChain, String mqttUrl,
+                                  List<CommandKey> commandKeys, JsonNode vehicleProfile) {
+    public CertificateResponse {
+        caChain = caChain == null ? List.of() : List.copyOf(caChain);
+        brokerCaChain = brokerCaChain == null ? List.of() : List.copyOf(brokerCaChain);
+        commandKeys = commandKeys == null ? List.of() : List.copyOf(commandKeys);
+    }
+}

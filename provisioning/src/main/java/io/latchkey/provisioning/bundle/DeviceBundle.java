@@ -1,0 +1,113 @@
+package io.latchkey.provisioning.bundle;
+
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.Keys;
+import io.latchkey.protocol.ProtocolException;
+import io.latchkey.provisioning.ExitCodes;
+import io.latchkey.provisioning.ProvisioningException;
+import io.latchkey.provisioning.backend.CertificateResponse;
+import io.latchkey.provisioning.backend.CommandKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Assembles the files of one device's bundle from the local key and the backend's answer. */
+public final class DeviceBundle {
+    private DeviceBundle() {
+    }
+
+    public record Identity(String tenant, String deviceId, String carId, String dataDir, String installer, Instant createdAt) {
+    }
+
+    public static List<BundleFile> files(Identity id, DeviceKeys keys, IssuedCertificate issued, CertificateResponse response) {
+        requireMqttUrl(response.mqttUrl());
+        Map<String, String> pinned = commandKeys(response.commandKeys());
+        List<BundleFile> files = new ArrayList<>();
+        files.add(BundleFile.text(BundleLayout.DEVICE_KEY, keys.privateKeyPem(), true));
+        files.add(BundleFile.text(BundleLayout.DEVICE_CERTIFICATE, response.certificate().strip() + "\n", false));
+        files.add(BundleFile.text(BundleLayout.CA_CHAIN, String.join("", response.caChain()).strip() + "\n", false));
+        String brokerCa = null;
+        if (!response.brokerCaChain().isEmpty()) {
+            brokerCa = BundleLayout.BROKER_CA;
+            files.add(BundleFile.text(BundleLayout.BROKER_CA, String.join("", response.brokerCaChain()).strip() + "\n", false));
+        }
+        files.add(new BundleFile(BundleLayout.COMMAND_KEYS, pretty(response.commandKeys()), false));
+        if (response.vehicleProfile() != null && !response.vehicleProfile().isNull()) {
+            files.add(new BundleFile(BundleLayout.VEHICLE_PROFILE, pretty(response.vehicleProfile()), false));
+        }
+        files.add(BundleFile.text(BundleLayout.AGENT_CONFIG, AgentConfigFile.render(id.tenant(), id.deviceId(), id.carId(),
+                response.mqttUrl(), pinned, id.dataDir(), brokerCa, id.createdAt()), false));
+        files.add(new BundleFile(BundleLayout.MANIFEST, manifest(id, issued, response, files), false));
+        return files;
+    }
+
+    private static Map<String, String> commandKeys(List<CommandKey> keys) {
+        if (keys.isEmpty()) {
+            throw invalid("it sent no command-verification key: the device could not check any command");
+        }
+        Map<String, String> pinned = new LinkedHashMap<>();
+        for (CommandKey key : keys) {
+            if (key.kid() == null || !key.kid().matches("[A-Za-z0-9._-]{1,64}")) {
+                throw invalid("command key id '" + key.kid() + "' is not usable");
+            }
+            try {
+                Keys.decodeCommandPublicKey(key.publicKey());
+            } catch (ProtocolException | NullPointerException e) {
+                throw invalid("command key " + key.kid() + " is not a base64 Ed25519 public key");
+            }
+            pinned.put(key.kid(), key.publicKey().strip());
+        }
+        return pinned;
+    }
+
+    private static void requireMqttUrl(String url) {
+        if (url == null || !(url.matches("ssl://[^/\\s]+:\\d+") || url.matches("tcp://[^/\\s]+:\\d+"))) {
+            throw invalid("mqttUrl '" + url + "' is not ssl://host:port");
+        }
+    }
+
+    private static byte[] manifest(Identity id, IssuedCertificate issued, CertificateResponse response, List<BundleFile> files) {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("tenant", id.tenant());
+        manifest.put("deviceId", id.deviceId());
+        manifest.put("carId", id.carId());
+        manifest.put("certificateSerial", issued.serialHex());
+        manifest.put("certificateNotAfter", issued.certificate().getNotAfter().toInstant().toString());
+        manifest.put("mqttUrl", response.mqttUrl());
+        manifest.put("createdAt", id.createdAt().toString());
+        manifest.put("createdBy", id.installer());
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (BundleFile file : files) {
+            digests.put(file.name(), sha256(file.content()));
+        }
+        manifest.put("sha256", digests);
+        return pretty(manifest);
+    }
+
+    private static byte[] pretty(Object value) {
+        try {
+            return (Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ProvisioningException("cannot write JSON: " + e.getMessage(), "report this as a bug", ExitCodes.LOCAL_FILES, e);
+        }
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    private static ProvisioningException invalid(String why) {
+        return new ProvisioningException("the backend's answer cannot be used: " + why,
+                "nothing was written; report this to the operator", ExitCodes.UNREACHABLE);
+    }
+}

@@ -1,0 +1,245 @@
+package io.latchkey.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.latchkey.protocol.Json;
+import io.latchkey.provisioning.bundle.PrivateFiles;
+import java.io.ByteArrayInputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Properties;
+import java.util.stream.Stream;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProvisionTest {
+    @TempDir
+    Path home;
+    FakeBackend backend;
+    Cli cli;
+    Path card;
+
+    @BeforeEach
+    void start() throws Exception {
+        backend = new FakeBackend();
+        cli = new Cli(home.resolve("config"));
+        card = Files.createDirectory(home.resolve("boot"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        backend.close();
+    }
+
+    @Test
+    void provision_writesACompleteBundle_withTheKeyReadableByTheOwnerOnly() throws Exception {
+        cli.login(backend);
+
+        int code = cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString());
+
+        assertThat(code).as(cli.out + cli.err).isEqualTo(ExitCodes.OK);
+        Path bundle = card.resolve("latchkey");
+        try (Stream<Path> files = Files.list(bundle)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("agent.properties", "device.crt", "device.key",
+                    "ca-chain.pem", "command-keys.json", "vehicle-profile.json", "bundle.json");
+        }
+        assertThat(Files.getPosixFilePermissions(bundle.resolve("device.key"))).isEqualTo(PrivateFiles.OWNER_ONLY);
+        assertThat(Files.getPosixFilePermissions(bundle.resolve("device.crt"))).isEqualTo(PrivateFiles.PUBLIC);
+        assertThat(Files.getPosixFilePermissions(bundle)).isEqualTo(PrivateFiles.OWNER_ONLY_DIR);
+        assertThat(cli.out).contains("[1/7] Checking your sign-in").contains("[7/7] Writing the bundle").contains("Next: put the card");
+
+        Properties config = new Properties();
+        try (Reader reader = Files.newBufferedReader(bundle.resolve("agent.properties"))) {
+            config.load(reader);
+        }
+        assertThat(config).containsEntry("tenant", "acme").containsEntry("device.id", "dev-001").containsEntry("mqtt.url", "ssl://127.0.0.1:1")
+                .containsEntry("mqtt.tls.certificate", "device.crt").containsEntry("mqtt.tls.private-key", "device.key")
+                .containsEntry("command.keys.cmd-1", FakeBackend.COMMAND_KEY).containsEntry("data.dir", "/var/lib/latchkey")
+                .doesNotContainKey("mqtt.tls.ca");
+
+        X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(bundle.resolve("device.crt"))));
+        assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("O=acme,CN=dev-001");
+        assertThat(keyBelongsTo(bundle.resolve("device.key"), cert)).isTrue();
+
+        RecordedRequest request = backend.requestsTo("/certificate").get(0);
+        assertThat(request.getPath()).isEqualTo("/t/acme/devices/dev-001/certificate");
+        JsonNode body = Json.read(request.getBody().readByteArray(), JsonNode.class);
+        assertThat(body.get("carId").asText()).isEqualTo("car-7");
+        assertThat(body.get("csr").asText()).startsWith("-----BEGIN CERTIFICATE REQUEST-----").doesNotContain("PRIVATE");
+        assertThat(Json.mapper().readTree(bundle.resolve("bundle.json").toFile()).get("carId").asText()).isEqualTo("car-7");
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void provision_forAnotherTenantThanSignedIn_isRefusedBeforeAnythingHappens() {
+        cli.login(backend);
+
+        int code = cli.run("provision", "--tenant", "globex", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString());
+
+        assertThat(code).isEqualTo(ExitCodes.NOT_SIGNED_IN);
+        assertThat(cli.err).contains("signed in to tenant 'acme', not 'globex'").contains("login --tenant globex");
+        assertThat(backend.requestsTo("/certificate")).isEmpty();
+        assertThat(card.resolve("latchkey")).doesNotExist();
+    }
+
+    @Test
+    void provision_whenTheBackendRefusesTheToken_asksToSignInAgain() throws Exception {
+        cli.login(backend);
+        rewriteStoredToken("someone-elses-token");
+
+        int code = cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString());
+
+        assertThat(code).isEqualTo(ExitCodes.REFUSED);
+        assertThat(cli.err).contains("(401)").contains("login --tenant acme");
+        assertThat(card.resolve("latchkey")).doesNotExist();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void provision_withAnExpiredSignIn_isRefusedBeforeGeneratingAnything() {
+        cli.login(backend);
+        cli.advance(Duration.ofMinutes(16));
+
+        int code = cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString());
+
+        assertThat(code).isEqualTo(ExitCodes.NOT_SIGNED_IN);
+        assertThat(cli.err).contains("expired").contains("login --tenant acme");
+        assertThat(cli.out).contains("[1/7] Checking your sign-in ... failed").doesNotContain("[3/7]");
+        assertThat(backend.requestsTo("/certificate")).isEmpty();
+    }
+
+    @Test
+    void provision_withoutSigningIn_saysHowToSignIn() {
+        int code = cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString());
+
+        assertThat(code).isEqualTo(ExitCodes.NOT_SIGNED_IN);
+        assertThat(cli.err).contains("not signed in").contains("provision login");
+    }
+
+    @Test
+    void provision_toANonWritableDirectory_isRefusedBeforeTheKeyIsGenerated_andWritesNothing() throws Exception {
+        cli.login(backend);
+        Path readOnly = nonWritableDirectory();
+
+        int code = cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", readOnly.toString());
+
+        assertThat(code).isEqualTo(ExitCodes.LOCAL_FILES);
+        assertThat(cli.err).contains("not writable").contains("Next:");
+        assertThat(cli.out).contains("[2/7]").doesNotContain("[3/7] Generating");
+        assertThat(backend.requestsTo("/certificate")).isEmpty();
+        assertThat(readOnly.resolve("latchkey")).doesNotExist();
+    }
+
+    @Test
+    void provision_intoAMissingDirectory_saysToMountTheCard() {
+        cli.login(backend);
+
+        int code = cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", home.resolve("not-mounted").toString());
+
+        assertThat(code).isEqualTo(ExitCodes.LOCAL_FILES);
+        assertThat(cli.err).contains("does not exist").contains("mount");
+    }
+
+    @Test
+    void provision_overAnExistingBundle_needsReplace() throws Exception {
+        cli.login(backend);
+        cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString());
+        byte[] firstKey = Files.readAllBytes(card.resolve("latchkey/device.key"));
+
+        assertThat(cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString())).isEqualTo(ExitCodes.LOCAL_FILES);
+        assertThat(cli.err).contains("already holds a device bundle").contains("--replace");
+        assertThat(Files.readAllBytes(card.resolve("latchkey/device.key"))).isEqualTo(firstKey);
+
+        assertThat(cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString(), "--replace")).isEqualTo(ExitCodes.OK);
+        assertThat(Files.readAllBytes(card.resolve("latchkey/device.key"))).isNotEqualTo(firstKey);
+    }
+
+    @Test
+    void provision_whenTheBackendCertifiesAnotherKey_trustsNothingAndWritesNothing() throws Exception {
+        cli.login(backend);
+        backend.certificateAnswer = csr -> {
+            var other = FakeBackend.p256();
+            try {
+                var forged = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(csr.getSubject(), other.getPublic())
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(other.getPrivate()));
+                return backend.certificateFor(forged);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        int code = cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString());
+
+        assertThat(code).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(cli.err).contains("another key");
+        assertThat(card.resolve("latchkey")).doesNotExist();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void provision_withABadDeviceId_isAUsageError() {
+        assertThat(cli.run("provision", "--car", "car-7", "--device", "dev/../x", "--bundle", card.toString())).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void decommission_revokesTheDeviceAtTheBackend() {
+        cli.login(backend);
+
+        int code = cli.run("decommission", "--device", "dev-001", "--reason", "replaced");
+
+        assertThat(code).as(cli.err).isEqualTo(ExitCodes.OK);
+        assertThat(backend.requestsTo("/decommission").get(0).getPath()).isEqualTo("/t/acme/devices/dev-001/decommission");
+        assertThat(cli.out).contains("decommissioned");
+    }
+
+    private Path nonWritableDirectory() throws Exception {
+        if ("root".equals(System.getProperty("user.name"))) {
+            // Root ignores permission bits; /proc/self is a directory nobody can create files in.
+            return Path.of("/proc/self");
+        }
+        Path dir = Files.createDirectory(home.resolve("read-only"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
+        return dir;
+    }
+
+    private void rewriteStoredToken(String token) throws Exception {
+        Path file = cli.configDir.resolve("installer-token.json");
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(file.toFile());
+        node.put("accessToken", token);
+        Files.write(file, Json.write(node));
+    }
+
+    private java.util.List<String> leftovers() throws Exception {
+        try (Stream<Path> files = Files.list(card)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
+        }
+    }
+
+    private static boolean keyBelongsTo(Path keyFile, X509Certificate cert) throws Exception {
+        String pem = Files.readString(keyFile);
+        assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
+        var key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(
+                Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""))));
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(key);
+        signer.update(new byte[] {1, 2, 3});
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(cert.getPublicKey());
+        verifier.update(new byte[] {1, 2, 3});
+        return verifier.verify(signature);
+    }
+}
