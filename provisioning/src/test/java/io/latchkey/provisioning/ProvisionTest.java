@@ -195,6 +195,28 @@ class ProvisionTest {
     }
 
     @Test
+    void selftest_onASimulatedCar_printsTheTable_andUploadsAReportSignedByTheDeviceKey() throws Exception {
+        cli.login(backend);
+        cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString());
+
+        int code = cli.run("selftest", "--bundle", card.resolve("latchkey").toString(), "--simulated");
+
+        // The fake backend's broker URL points nowhere: every car check passes, the broker check fails.
+        assertThat(code).as(cli.out + cli.err).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(cli.out).contains("Door locks", "PASS", "Broker connection", "FAIL", "1 of 7 checks failed", "Report uploaded");
+        JsonNode signed = Json.read(backend.requestsTo("/install-report").get(0).getBody().readByteArray(), JsonNode.class);
+        byte[] payload = Base64.getUrlDecoder().decode(signed.get("payload").asText());
+        X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(card.resolve("latchkey/device.crt"))));
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(cert.getPublicKey());
+        verifier.update(payload);
+        assertThat(verifier.verify(Base64.getUrlDecoder().decode(signed.get("signature").asText()))).isTrue();
+        assertThat(Json.read(payload, JsonNode.class).get("passed").asBoolean()).isFalse();
+        assertThat(card.resolve("latchkey/install-report.json")).exists();
+    }
+
+    @Test
     void decommission_revokesTheDeviceAtTheBackend() {
         cli.login(backend);
 
