@@ -116,7 +116,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         if (closing || ctx.getSource() == MqttDisconnectSource.USER) {
             return;
         }
-        int attempt = ctx.getReconnector().getAttempts() + 1;
+        // getAttempts() counts the failed connection itself: 1 before the first retry.
+        int attempt = Math.max(1, ctx.getReconnector().getAttempts());
         Duration delay = backoff.delay(attempt);
         LOG.info("{}: disconnected ({}), reconnecting in {} ms (attempt {})", deviceId,
                 ctx.getCause() == null ? "no cause" : ctx.getCause().getMessage(), delay.toMillis(), attempt);
