@@ -122,6 +122,24 @@ public final class CertificateAuthority {
         }
     }
 
+    /** An X.509 CRL of {@code revoked}, valid for {@code validity}, for brokers that check revocation themselves (Mosquitto's crlfile). */
+    public java.security.cert.X509CRL crl(java.util.List<RevokedCertificate> revoked, Duration validity) {
+        Instant now = clock.instant();
+        try {
+            org.bouncycastle.cert.X509v2CRLBuilder builder = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(certificate, Date.from(now));
+            builder.setNextUpdate(Date.from(now.plus(validity)));
+            for (RevokedCertificate r : revoked) {
+                builder.addCRLEntry(new BigInteger(r.serial(), 16), Date.from(r.revokedAt()), org.bouncycastle.asn1.x509.CRLReason.cessationOfOperation);
+            }
+            builder.addExtension(Extension.authorityKeyIdentifier, false, new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+            return new org.bouncycastle.cert.jcajce.JcaX509CRLConverter()
+                    .getCRL(builder.build(new JcaContentSignerBuilder(EcKeys.SIGNATURE).build(privateKey)));
+        } catch (CertIOException | java.security.NoSuchAlgorithmException | CertificateException | java.security.cert.CRLException
+                 | OperatorCreationException e) {
+            throw new PkiException("cannot build the CRL of " + certificate.getSubjectX500Principal(), e);
+        }
+    }
+
     private void requireKeyMatchesCertificate() {
         try {
             X509Certificate probe = issue(new LeafProfile(new X500Name("CN=key-check"), certificate.getPublicKey(),

@@ -70,6 +70,11 @@ public final class DeviceCertificateAuthority {
         return ca.certificate();
     }
 
+    /** The tenant's revocations as a PEM X.509 CRL, for an external broker (see docs/mosquitto). */
+    public String crlPem(java.util.List<RevokedCertificate> revoked, Duration validity) {
+        return Pem.encode(ca.crl(revoked, validity));
+    }
+
     /**
      * Issues the certificate of {@code deviceId} fitted to {@code carId}.
      *

@@ -124,6 +124,23 @@ class DeviceCertificateAuthorityTest {
     }
 
     @Test
+    void crl_listsRevokedSerials_signedByTheTenantCa() throws Exception {
+        X509Certificate revoked = acme.issue("dev-001", "car-7", TestCsrs.csr("CN=dev-001,O=acme", TestCsrs.p256())).certificate();
+        X509Certificate kept = acme.issue("dev-002", "car-8", TestCsrs.csr("CN=dev-002,O=acme", TestCsrs.p256())).certificate();
+        InMemoryRevocationRegistry registry = new InMemoryRevocationRegistry(clock);
+        registry.revoke("acme", revoked.getSerialNumber(), "dev-001", "decommissioned");
+
+        String pem = acme.crlPem(registry.revoked("acme"), Duration.ofDays(7));
+
+        var crl = (java.security.cert.X509CRL) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCRL(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        crl.verify(acme.certificate().getPublicKey());
+        assertThat(crl.isRevoked(revoked)).isTrue();
+        assertThat(crl.isRevoked(kept)).isFalse();
+        assertThat(crl.getNextUpdate().toInstant()).isEqualTo(NOW.plus(Duration.ofDays(7)));
+    }
+
+    @Test
     void caSavedAsPem_loadsAndIssuesUnderTheSameName() throws Exception {
         CertificateAuthority saved = acme.authority();
         CertificateAuthority loaded = CertificateAuthority.load(saved.certificatePem(), saved.privateKeyPem(), clock, random);
