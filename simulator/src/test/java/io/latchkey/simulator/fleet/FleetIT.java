@@ -1,0 +1,60 @@
+package io.latchkey.simulator.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latchkey.agent.config.AgentConfig;
+import io.latchkey.protocol.Keys;
+import io.latchkey.simulator.car.SimulatedCar;
+import io.latchkey.simulator.car.VehicleModel;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Many agents in one JVM share a fixed set of threads: the fleet costs sockets, not threads. */
+class FleetIT {
+    private static final int CARS = 200;
+
+    @TempDir
+    Path brokerDir;
+
+    @TempDir
+    Path agentsDir;
+
+    @Test
+    void twoHundredAgents_connect_andShareAFixedNumberOfThreads() throws Exception {
+        String key = Keys.encodePublic(Keys.newCommandKeyPair().getPublic());
+        SplittableRandom random = new SplittableRandom(6);
+        try (EmbeddedBroker broker = new EmbeddedBroker(brokerDir);
+             Fleet fleet = new Fleet(Fleet.Options.defaults())) {
+            add(fleet, broker, key, random, 0, 10);
+            assertThat(fleet.awaitConnected(Duration.ofSeconds(30))).isTrue();
+            int threadsWithTen = ManagementFactory.getThreadMXBean().getThreadCount();
+
+            long start = System.nanoTime();
+            add(fleet, broker, key, random, 10, CARS);
+            assertThat(fleet.awaitConnected(Duration.ofSeconds(60))).isTrue();
+            long connectMs = (System.nanoTime() - start) / 1_000_000;
+            int threadsWithAll = ManagementFactory.getThreadMXBean().getThreadCount();
+
+            System.out.printf("fleet: %d agents connected in %d ms; JVM threads with 10 agents %d, with %d agents %d%n",
+                    CARS, connectMs, threadsWithTen, CARS, threadsWithAll);
+            assertThat(fleet.agents()).allMatch(a -> a.isConnected());
+            // The broker's own pools may grow a little with connections; the agents add none per car.
+            assertThat(threadsWithAll - threadsWithTen).isLessThan(20);
+        }
+    }
+
+    private void add(Fleet fleet, EmbeddedBroker broker, String key, SplittableRandom random, int from, int to) {
+        for (int i = from; i < to; i++) {
+            String deviceId = "car-" + i;
+            AgentConfig config = AgentConfig.builder().tenant("fleet").deviceId(deviceId).mqttUrl(broker.url())
+                    .commandKey("cmd-1", key).dataDir(agentsDir.resolve(deviceId)).build();
+            fleet.add(config, new SimulatedCar(deviceId, new VehicleModel(52.52, 13.405, 2_000, 10_000, 80, random),
+                    Clock.systemUTC(), Duration.ZERO));
+        }
+    }
+}
