@@ -111,11 +111,9 @@ public final class TestDevice implements AutoCloseable {
             ack = new CommandAck(idOf(bytes), deviceId, CommandOutcome.REJECTED, e.reason().name(), lock, doorOpen, false,
                     java.time.Instant.now());
         }
-        try {
-            publish(Channel.ACK, Json.write(ack), false);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        // never block the client's callback thread: it also completes our own publishes
+        client.publishWith().topic(Topic.of(tenant, deviceId, Channel.ACK).name()).qos(MqttQos.AT_LEAST_ONCE)
+                .payload(Json.write(ack)).send();
     }
 
     /** The id of a command that failed verification, read without trusting it (as a real agent does). */
