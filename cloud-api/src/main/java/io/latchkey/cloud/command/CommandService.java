@@ -35,6 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends signed commands to cars and waits, without blocking a thread, for their acknowledgement.
@@ -46,6 +48,7 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public class CommandService {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private final CarRegistry cars;
@@ -57,7 +60,7 @@ public class CommandService {
     private final CommandConfig config;
     private final Clock clock;
     private final ExecutorService io;
-    private final Map<String, CompletableFuture<CommandResult>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
     public CommandService(CarRegistry cars, BookingService bookings, CommandKeys keys, BackendMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
@@ -100,12 +103,21 @@ public class CommandService {
         if (!previous.carId().equals(carId) || previous.type() != type || !previous.actor().equals(userId)) {
             throw new ConflictException("command id " + id + " was already used for another command");
         }
+        InFlight running = inFlight.get(key(tenant, id));
+        if (running != null) {
+            if (!running.response().isDone()) {
+                return running.response();
+            }
+            // answered a moment ago and its outcome is being recorded: wait for that, then read it
+            running.settled().exceptionally(e -> null).join();
+            existing = records(tenant).find(id);
+            if (existing.isEmpty()) {
+                throw new IllegalStateException("command " + id + " vanished from the store");
+            }
+            previous = existing.get().value();
+        }
         if (previous.status().isAnswer()) {
             return CompletableFuture.completedFuture(CommandResult.of(previous, elapsed(previous)));
-        }
-        CompletableFuture<CommandResult> running = inFlight.get(key(tenant, id));
-        if (running != null) {
-            return running;
         }
         return send(tenant, car, type, id, userId, existing.get().version());
     }
@@ -141,38 +153,70 @@ public class CommandService {
         } catch (DocumentExistsException | VersionConflictException e) {
             throw new ConflictException("command " + id + " is being sent by another request; retry");
         }
-        log(tenant, record);
         long started = System.nanoTime();
         CompletableFuture<CommandAck> answer = pending.register(tenant, id, car.deviceId());
         byte[] signed = Json.write(keys.signer(tenant).sign(command));
-        CompletableFuture<CommandResult> result = mqtt.publish(Topic.of(tenant, car.deviceId(), Channel.CMD), signed, timeout)
+        CompletableFuture<Concluded> concluded = mqtt.publish(Topic.of(tenant, car.deviceId(), Channel.CMD), signed, timeout)
                 .thenCompose(published -> answer)
                 .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handleAsync((ack, error) -> finish(tenant, record, ack, error, started), io);
+                .handle((ack, error) -> conclude(tenant, record, ack, error, started));
+        CompletableFuture<CommandResult> response = concluded.thenApply(Concluded::resultOrThrow);
+        // The caller gets the car's answer as soon as it arrives; the bookkeeping writes follow on an I/O
+        // thread, and until they are done a retry of this id joins this call instead of sending again.
         String key = key(tenant, id);
-        inFlight.put(key, result);
-        result.whenComplete((r, e) -> inFlight.remove(key, result));
-        return result;
+        CompletableFuture<Void> settled = concluded.thenAcceptAsync(c -> record(tenant, c), io);
+        InFlight entry = new InFlight(response, settled);
+        inFlight.put(key, entry);
+        settled.whenComplete((done, error) -> inFlight.remove(key, entry));
+        return response;
     }
 
-    private CommandResult finish(String tenant, CommandRecord sent, CommandAck ack, Throwable error, long started) {
+    /** A command this replica is sending: the caller's answer, and the moment its outcome is recorded. */
+    private record InFlight(CompletableFuture<CommandResult> response, CompletableFuture<Void> settled) {
+    }
+
+    /** What became of a sent command: the record to store, and the answer or the error for the caller. */
+    private record Concluded(CommandRecord record, CommandResult result, RuntimeException error) {
+        CommandResult resultOrThrow() {
+            if (error != null) {
+                throw error;
+            }
+            return result;
+        }
+    }
+
+    private Concluded conclude(String tenant, CommandRecord sent, CommandAck ack, Throwable error, long started) {
         pending.forget(tenant, sent.id());
         Instant now = clock.instant();
         if (error != null) {
-            update(tenant, sent.withStatus(CommandStatus.NOT_SENT, now));
-            throw new UnavailableException("the MQTT broker did not take the command", error);
+            return new Concluded(sent.withStatus(CommandStatus.NOT_SENT, now), null,
+                    new UnavailableException("the MQTT broker did not take the command", error));
         }
         if (ack == null) {
-            update(tenant, sent.withStatus(CommandStatus.TIMED_OUT, now));
-            throw new CommandTimeoutException(sent.id(), "command " + sent.id() + ": car " + sent.carId() + " did not answer within "
-                    + config.timeout().toMillis() + " ms; the command expired unexecuted at " + sent.expiresAt());
+            return new Concluded(sent.withStatus(CommandStatus.TIMED_OUT, now), null,
+                    new CommandTimeoutException(sent.id(), "command " + sent.id() + ": car " + sent.carId()
+                            + " did not answer within " + config.timeout().toMillis()
+                            + " ms; the command expired unexecuted at " + sent.expiresAt()));
         }
         CommandRecord answered = sent.answered(ack, now);
-        update(tenant, answered);
         if (!ack.duplicate() && ack.lockState() != null) {
-            cars.updateState(tenant, sent.carId(), s -> s.withLock(ack.lockState(), ack.doorsOpen(), now));
+            // before answering, so that a GET of the car right after the answer shows the new lock state
+            try {
+                cars.updateState(tenant, sent.carId(), s -> s.withLock(ack.lockState(), ack.doorsOpen(), now));
+            } catch (RuntimeException e) {
+                LOG.warn("could not update the state of car {} of tenant {}", sent.carId(), tenant, e);
+            }
         }
-        return CommandResult.of(answered, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return new Concluded(answered, CommandResult.of(answered,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)), null);
+    }
+
+    private void record(String tenant, Concluded concluded) {
+        try {
+            update(tenant, concluded.record());
+        } catch (RuntimeException e) {
+            LOG.error("could not record the outcome of command {} of tenant {}", concluded.record().id(), tenant, e);
+        }
     }
 
     private void update(String tenant, CommandRecord next) {
