@@ -88,7 +88,9 @@ public final class Agent implements AutoCloseable {
 
             @Override
             public void command(byte[] payload) {
-                onCommand(payload);
+                if (!closed) {
+                    onCommand(payload);
+                }
             }
         });
         telemetry.start();
@@ -137,7 +139,11 @@ public final class Agent implements AutoCloseable {
         });
     }
 
-    /** Stops telemetry, says goodbye (retained {@code online:false}), disconnects, and releases what it owns. */
+    /**
+     * The graceful shutdown (SIGTERM): stops taking telemetry and commands, lets the command in flight
+     * finish and answers it, fsyncs the journal, says goodbye (retained {@code online:false}),
+     * disconnects, and releases what it owns.
+     */
     @Override
     public void close() {
         close(Duration.ofSeconds(5));
@@ -149,6 +155,12 @@ public final class Agent implements AutoCloseable {
         }
         closed = true;
         telemetry.stop();
+        await(commandQueue.idle(), timeout);
+        try {
+            telemetrySink.close();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: closing telemetry: {}", config.deviceId(), e.toString());
+        }
         if (connection.isConnected()) {
             await(publishState(false), timeout);
         }

@@ -10,8 +10,10 @@ import io.latchkey.agent.config.AgentConfig;
 import io.latchkey.agent.mqtt.BrokerConnection;
 import io.latchkey.agent.mqtt.HiveMqBrokerConnection;
 import io.latchkey.agent.mqtt.ReconnectBackoff;
+import io.latchkey.agent.journal.JournalSequenceCounter;
+import io.latchkey.agent.journal.JournalTelemetrySink;
+import io.latchkey.agent.journal.TelemetryJournal;
 import io.latchkey.agent.telemetry.FileSequenceCounter;
-import io.latchkey.agent.telemetry.OutboxTelemetrySink;
 import io.latchkey.agent.telemetry.SequenceCounter;
 import io.latchkey.agent.telemetry.TelemetryLoop;
 import io.latchkey.agent.telemetry.TelemetrySampler;
@@ -38,16 +40,16 @@ import java.util.random.RandomGenerator;
 /**
  * Assembles an {@link Agent}. The hardware (door locks, GNSS, vehicle signals) is required; the rest
  * has defaults: system UTC clock, a private single-thread scheduler, the HiveMQ client on its shared
- * default event loop, and file-backed command history and telemetry sequence under the data dir.
+ * default event loop, file-backed command history, and the telemetry journal (which also owns the
+ * telemetry sequence) under the data dir.
  * A fleet passes its shared {@link #scheduler}, {@link #executor} and {@link #mqttExecutorConfig}
  * so that a thousand agents share a handful of threads.
  */
 public final class AgentBuilder {
     /** Reported in {@link DeviceState#agentVersion()}. */
     public static final String VERSION = versionOf(Agent.class);
-    /** Records kept in memory while offline: a day at one a minute when parked, a few hours when driving. */
-    static final int OUTBOX_CAPACITY = 2_000;
-    static final int OUTBOX_BATCH = 50;
+    /** The journal's folder under the data dir. */
+    public static final String JOURNAL_DIR = "journal";
 
     private final AgentConfig config;
     private DoorLocks doorLocks;
@@ -127,7 +129,7 @@ public final class AgentBuilder {
         return this;
     }
 
-    /** Replaces where telemetry goes (the journal of issue 3 plugs in here); defaults to publishing directly. */
+    /** Replaces where telemetry goes (tests); defaults to the on-disk journal under {@code data.dir/journal}. */
     public AgentBuilder telemetrySink(Function<BrokerConnection, TelemetrySink> factory) {
         this.telemetrySinkFactory = factory;
         return this;
@@ -166,9 +168,21 @@ public final class AgentBuilder {
         CommandProcessor processor = new CommandProcessor(verifier, history, actuator, doorLocks, vehicle,
                 config.deviceId(), clock);
 
-        SequenceCounter counter = sequenceCounter != null ? sequenceCounter : new FileSequenceCounter(config.dataDir());
-        TelemetrySink sink = telemetrySinkFactory != null ? telemetrySinkFactory.apply(connection)
-                : new OutboxTelemetrySink(connection, config.deviceId(), OUTBOX_CAPACITY, OUTBOX_BATCH);
+        TelemetrySink sink;
+        SequenceCounter counter = sequenceCounter;
+        if (telemetrySinkFactory != null) {
+            sink = telemetrySinkFactory.apply(connection);
+            if (counter == null) {
+                counter = new FileSequenceCounter(config.dataDir());
+            }
+        } else {
+            TelemetryJournal journal = TelemetryJournal.open(config.dataDir().resolve(JOURNAL_DIR), config.journal(),
+                    FileSequenceCounter.legacyLast(config.dataDir()));
+            sink = new JournalTelemetrySink(journal, connection, config.deviceId(), clock, timers, work);
+            if (counter == null) {
+                counter = new JournalSequenceCounter(journal);
+            }
+        }
         TelemetryLoop telemetry = new TelemetryLoop(new TelemetrySampler(vehicle, doorLocks, clock), counter, sink,
                 vehicle, doorLocks, timers, work, config.movingInterval(), config.parkedInterval());
 

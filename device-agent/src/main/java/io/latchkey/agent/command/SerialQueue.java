@@ -19,6 +19,11 @@ public final class SerialQueue {
         this.executor = Objects.requireNonNull(executor, "executor");
     }
 
+    /** Completes (never exceptionally) when every task submitted so far has finished. */
+    public synchronized CompletableFuture<Void> idle() {
+        return tail.handle((r, e) -> null);
+    }
+
     public synchronized <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> task) {
         CompletableFuture<T> next = tail.handle((r, e) -> null).thenComposeAsync(ignored -> task.get(), executor);
         tail = next;

@@ -1,5 +1,6 @@
 package io.latchkey.agent.config;
 
+import io.latchkey.agent.journal.JournalSettings;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.ProtocolException;
 import io.latchkey.protocol.Topic;
@@ -40,6 +41,7 @@ public final class AgentConfig {
     private final Duration reconnectInitialDelay;
     private final Duration reconnectMaxDelay;
     private final Duration sessionExpiry;
+    private final JournalSettings journal;
 
     private AgentConfig(Builder b) {
         this.tenant = b.tenant;
@@ -56,6 +58,8 @@ public final class AgentConfig {
         this.reconnectInitialDelay = b.reconnectInitialDelay;
         this.reconnectMaxDelay = b.reconnectMaxDelay;
         this.sessionExpiry = b.sessionExpiry;
+        this.journal = new JournalSettings(b.journalMaxBytes, b.journalSegmentBytes, b.journalFsyncInterval,
+                b.telemetryBatchSize);
     }
 
     public static Builder builder() {
@@ -139,6 +143,11 @@ public final class AgentConfig {
         return sessionExpiry;
     }
 
+    /** Size bound, segment size, group-commit interval and batch size of the telemetry journal. */
+    public JournalSettings journal() {
+        return journal;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.tenant = tenant;
@@ -155,6 +164,10 @@ public final class AgentConfig {
         b.reconnectInitialDelay = reconnectInitialDelay;
         b.reconnectMaxDelay = reconnectMaxDelay;
         b.sessionExpiry = sessionExpiry;
+        b.journalMaxBytes = journal.maxBytes();
+        b.journalSegmentBytes = journal.segmentBytes();
+        b.journalFsyncInterval = journal.fsyncInterval();
+        b.telemetryBatchSize = journal.batchSize();
         return b;
     }
 
@@ -180,6 +193,10 @@ public final class AgentConfig {
         private Duration reconnectInitialDelay = DEFAULT_RECONNECT_INITIAL;
         private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX;
         private Duration sessionExpiry = DEFAULT_SESSION_EXPIRY;
+        private long journalMaxBytes = JournalSettings.DEFAULT_MAX_BYTES;
+        private long journalSegmentBytes = JournalSettings.DEFAULT_SEGMENT_BYTES;
+        private Duration journalFsyncInterval = JournalSettings.DEFAULT_FSYNC_INTERVAL;
+        private int telemetryBatchSize = JournalSettings.DEFAULT_BATCH_SIZE;
 
         private Builder() {
         }
@@ -293,6 +310,35 @@ public final class AgentConfig {
             return this;
         }
 
+        /** Total bytes of journal segments before the oldest are evicted; at least two segments. */
+        public Builder journalMaxBytes(long bytes) {
+            this.journalMaxBytes = bytes;
+            return this;
+        }
+
+        public Builder journalSegmentBytes(long bytes) {
+            if (bytes < JournalSettings.MIN_SEGMENT_BYTES) {
+                throw new AgentConfigException(AgentConfigLoader.JOURNAL_SEGMENT_BYTES + ": expected at least "
+                        + JournalSettings.MIN_SEGMENT_BYTES + " bytes, got " + bytes);
+            }
+            this.journalSegmentBytes = bytes;
+            return this;
+        }
+
+        /** Group commit: how long an appended record may wait for its fsync. */
+        public Builder journalFsyncInterval(Duration d) {
+            this.journalFsyncInterval = positive(AgentConfigLoader.JOURNAL_FSYNC_INTERVAL, d);
+            return this;
+        }
+
+        public Builder telemetryBatchSize(int records) {
+            if (records < 1 || records > 10_000) {
+                throw new AgentConfigException(AgentConfigLoader.TELEMETRY_BATCH_SIZE + ": expected 1..10000, got " + records);
+            }
+            this.telemetryBatchSize = records;
+            return this;
+        }
+
         public AgentConfig build() {
             require(tenant, AgentConfigLoader.TENANT);
             require(deviceId, AgentConfigLoader.DEVICE_ID);
@@ -305,6 +351,10 @@ public final class AgentConfig {
             if (parkedInterval.compareTo(movingInterval) < 0) {
                 throw new AgentConfigException(AgentConfigLoader.PARKED_INTERVAL + ": must not be shorter than "
                         + AgentConfigLoader.MOVING_INTERVAL + " (" + movingInterval + "), got " + parkedInterval);
+            }
+            if (journalMaxBytes < 2 * journalSegmentBytes) {
+                throw new AgentConfigException(AgentConfigLoader.JOURNAL_MAX_BYTES + ": must hold at least two segments of "
+                        + AgentConfigLoader.JOURNAL_SEGMENT_BYTES + " (" + 2 * journalSegmentBytes + " bytes), got " + journalMaxBytes);
             }
             return new AgentConfig(this);
         }

@@ -46,10 +46,14 @@ public final class AgentConfigLoader {
     public static final String RECONNECT_INITIAL = "mqtt.reconnect.initial-delay";
     public static final String RECONNECT_MAX = "mqtt.reconnect.max-delay";
     public static final String SESSION_EXPIRY = "mqtt.session-expiry";
+    public static final String JOURNAL_MAX_BYTES = "journal.max-bytes";
+    public static final String JOURNAL_SEGMENT_BYTES = "journal.segment-bytes";
+    public static final String JOURNAL_FSYNC_INTERVAL = "journal.fsync-interval";
+    public static final String TELEMETRY_BATCH_SIZE = "telemetry.batch-size";
 
     private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, COMMAND_SKEW, FEEDBACK_TIMEOUT,
             HISTORY_SIZE, MOVING_INTERVAL, PARKED_INTERVAL, MOVING_SPEED, DATA_DIR, RECONNECT_INITIAL, RECONNECT_MAX,
-            SESSION_EXPIRY);
+            SESSION_EXPIRY, JOURNAL_MAX_BYTES, JOURNAL_SEGMENT_BYTES, JOURNAL_FSYNC_INTERVAL, TELEMETRY_BATCH_SIZE);
 
     private AgentConfigLoader() {
     }
@@ -92,6 +96,10 @@ public final class AgentConfigLoader {
         apply(sorted, PARKED_INTERVAL, v -> b.parkedInterval(Durations.parse(PARKED_INTERVAL, v)));
         apply(sorted, MOVING_SPEED, v -> b.movingSpeedKmh(parseDouble(MOVING_SPEED, v)));
         apply(sorted, SESSION_EXPIRY, v -> b.sessionExpiry(Durations.parse(SESSION_EXPIRY, v)));
+        apply(sorted, JOURNAL_MAX_BYTES, v -> b.journalMaxBytes(ByteSizes.parse(JOURNAL_MAX_BYTES, v)));
+        apply(sorted, JOURNAL_SEGMENT_BYTES, v -> b.journalSegmentBytes(ByteSizes.parse(JOURNAL_SEGMENT_BYTES, v)));
+        apply(sorted, JOURNAL_FSYNC_INTERVAL, v -> b.journalFsyncInterval(Durations.parse(JOURNAL_FSYNC_INTERVAL, v)));
+        apply(sorted, TELEMETRY_BATCH_SIZE, v -> b.telemetryBatchSize(parseInt(TELEMETRY_BATCH_SIZE, v)));
         if (sorted.containsKey(RECONNECT_INITIAL) || sorted.containsKey(RECONNECT_MAX)) {
             b.reconnectDelays(
                     Durations.parse(RECONNECT_INITIAL, sorted.getOrDefault(RECONNECT_INITIAL, AgentConfig.DEFAULT_RECONNECT_INITIAL.toString())),

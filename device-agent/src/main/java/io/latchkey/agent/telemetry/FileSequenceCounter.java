@@ -10,8 +10,9 @@ import java.nio.file.StandardCopyOption;
 /**
  * Keeps the last sequence number in a small file under the data directory, replaced atomically (write
  * to a temporary file, then rename) on every number, so that a restart continues where it stopped
- * instead of reusing numbers the cloud would discard as duplicates. No fsync: the journal of issue 3
- * will own durability (and the sequence) together with the records themselves.
+ * instead of reusing numbers the cloud would discard as duplicates. No fsync. The agent now numbers
+ * records from its journal ({@code JournalSequenceCounter}); this counter remains for sinks without a
+ * journal, and its file is read once as a floor so that an upgraded car never reuses a number.
  */
 public final class FileSequenceCounter implements SequenceCounter {
     public static final String FILE_NAME = "telemetry.seq";
@@ -30,6 +31,16 @@ public final class FileSequenceCounter implements SequenceCounter {
             }
         } catch (IOException | NumberFormatException e) {
             throw new AgentException("cannot read telemetry sequence " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The last number a walking-skeleton agent stored under {@code dataDir}, or 0 if none or unreadable. */
+    public static long legacyLast(Path dataDir) {
+        Path file = dataDir.resolve(FILE_NAME);
+        try {
+            return Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip()) : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
         }
     }
 
