@@ -5,15 +5,43 @@ import io.latchkey.cloud.identity.AdminConfig;
 import io.latchkey.cloud.identity.TokenConfig;
 import io.latchkey.cloud.mqtt.MqttConfig;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.env.Environment;
+import io.micronaut.context.exceptions.ConfigurationException;
+import java.time.Duration;
+import java.util.Map;
 
 /**
- * Binds every configuration record at start-up, so that a bad value stops the program with a message
- * naming the key instead of failing at the first request that needs it.
+ * Checks the configuration at start-up, before the broker or the server start, so that a bad value stops
+ * the program with a message naming the key. A value that does not convert to its type (a port of
+ * {@code abc}) would otherwise be silently replaced by the default; the records check ranges.
  */
 @Context
 public class StartupChecks {
-    public StartupChecks(LatchkeyConfig latchkey, MqttConfig mqtt, CommandConfig commands, TokenConfig tokens,
-                         AdminConfig admin) {
-        // binding is the check
+    private static final Map<String, Class<?>> TYPED_KEYS = Map.of(
+            "micronaut.server.port", Integer.class,
+            "latchkey.mqtt.port", Integer.class,
+            "latchkey.mqtt.embedded", Boolean.class,
+            "latchkey.commands.timeout", Duration.class,
+            "latchkey.tokens.access-ttl", Duration.class,
+            "latchkey.tokens.refresh-ttl", Duration.class);
+
+    public StartupChecks(Environment environment, LatchkeyConfig latchkey, MqttConfig mqtt, CommandConfig commands,
+                         TokenConfig tokens, AdminConfig admin) {
+        TYPED_KEYS.forEach((key, type) -> {
+            if (environment.containsProperty(key) && environment.getProperty(key, type).isEmpty()) {
+                throw new ConfigurationException(key + " must be " + describe(type) + ", got '"
+                        + environment.getProperty(key, String.class).orElse("") + "'");
+            }
+        });
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == Integer.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class) {
+            return "true or false";
+        }
+        return "a duration such as 10s, 500ms or 15m";
     }
 }

@@ -2,6 +2,7 @@ package io.latchkey.cloud.mqtt;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import io.latchkey.cloud.LatchkeyConfig;
+import io.latchkey.cloud.StartupChecks;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
@@ -29,7 +30,8 @@ public class EmbeddedBroker implements MqttEndpoint {
     private final EmbeddedHiveMQ hivemq;
     private final String url;
 
-    public EmbeddedBroker(MqttConfig config, LatchkeyConfig latchkey) {
+    /** {@code checks}: the configuration is checked before a broker starts on it. */
+    public EmbeddedBroker(MqttConfig config, LatchkeyConfig latchkey, StartupChecks checks) {
         Path home = latchkey.dataDirPath().resolve("broker");
         int port = config.port() == 0 ? freePort(config.host()) : config.port();
         try {

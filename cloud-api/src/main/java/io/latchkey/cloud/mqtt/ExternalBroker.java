@@ -1,5 +1,6 @@
 package io.latchkey.cloud.mqtt;
 
+import io.latchkey.cloud.StartupChecks;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 
@@ -9,7 +10,7 @@ import jakarta.inject.Singleton;
 public class ExternalBroker implements MqttEndpoint {
     private final String url;
 
-    public ExternalBroker(MqttConfig config) {
+    public ExternalBroker(MqttConfig config, StartupChecks checks) {
         this.url = config.url();
     }
 

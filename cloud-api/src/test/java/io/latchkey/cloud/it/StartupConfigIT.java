@@ -19,6 +19,18 @@ class StartupConfigIT {
     }
 
     @Test
+    void aPortThatIsNotANumber_stopsTheStart_insteadOfFallingBackToTheDefault() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mqtt.port", "abc")))
+                .hasStackTraceContaining("latchkey.mqtt.port must be a whole number, got 'abc'");
+    }
+
+    @Test
+    void aTimeoutThatIsNotADuration_stopsTheStart() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.commands.timeout", "soon")))
+                .hasStackTraceContaining("latchkey.commands.timeout must be a duration");
+    }
+
+    @Test
     void externalBroker_withoutUrl_stopsTheStart() {
         assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mqtt.embedded", "false")))
                 .hasStackTraceContaining("latchkey.mqtt.url must be");
