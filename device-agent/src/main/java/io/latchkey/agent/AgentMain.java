@@ -1,28 +1,45 @@
 package io.latchkey.agent;
 
+import io.latchkey.agent.cli.DecodeCommand;
 import io.latchkey.agent.cli.RunCommand;
+import io.latchkey.agent.cli.Streams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code latchkey-agent <subcommand>}: {@code run} starts the agent from a config file; the
- * installers' diagnostics ({@code decode nmea|can}) join here with issue 3.
+ * {@code latchkey-agent <subcommand>}: {@code run} starts the agent from a config file;
+ * {@code decode nmea|can} are the installers' diagnostics over hal's decoders.
  */
 @Command(name = "latchkey-agent", mixinStandardHelpOptions = true, version = "latchkey-agent 0.1.0",
-        description = "The Latchkey device agent.", subcommands = {RunCommand.class})
+        description = "The Latchkey device agent.")
 public final class AgentMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The whole command tree, reading and writing the given streams. */
+    public static CommandLine commandLine(Streams streams) {
+        CommandLine decode = new CommandLine(new DecodeCommand())
+                .addSubcommand(DecodeCommand.nmea(streams))
+                .addSubcommand(DecodeCommand.can(streams));
+        // hal's tools parse their own arguments (--dbc, -h, '-'): hand every word over unchanged.
+        decode.getSubcommands().values().forEach(c -> c.setUnmatchedOptionsArePositionalParams(true));
+        CommandLine cli = new CommandLine(new AgentMain())
+                .addSubcommand(new RunCommand())
+                .addSubcommand(decode);
+        cli.setOut(new java.io.PrintWriter(streams.out(), true));
+        cli.setErr(new java.io.PrintWriter(streams.err(), true));
+        return cli;
     }
 
     public static void main(String[] args) {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "latchkey-agent-logback.xml");
         }
-        System.exit(new CommandLine(new AgentMain()).execute(args));
+        System.exit(commandLine(Streams.system()).execute(args));
     }
 }
