@@ -159,7 +159,8 @@ public class CommandService {
         CompletableFuture<Concluded> concluded = mqtt.publish(Topic.of(tenant, car.deviceId(), Channel.CMD), signed, timeout)
                 .thenCompose(published -> answer)
                 .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((ack, error) -> conclude(tenant, record, ack, error, started));
+                // an I/O thread: the answer may complete on the MQTT client's event loop; concluding writes
+                .handleAsync((ack, error) -> conclude(tenant, record, ack, error, started), io);
         CompletableFuture<CommandResult> response = concluded.thenApply(Concluded::resultOrThrow);
         // The caller gets the car's answer as soon as it arrives; the bookkeeping writes follow on an I/O
         // thread, and until they are done a retry of this id joins this call instead of sending again.
