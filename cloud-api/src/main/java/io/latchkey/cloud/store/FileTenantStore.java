@@ -89,6 +89,18 @@ public final class FileTenantStore implements TenantStore {
     }
 
     @Override
+    public void delete(String collection, String id) {
+        Path file = documentPath(collection, id);
+        synchronized (lockFor(file)) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new StoreException("cannot delete " + collection + "/" + id, e);
+            }
+        }
+    }
+
+    @Override
     public List<String> list(String collection) {
         Path dir = root.resolve("docs").resolve(Names.require("collection", collection));
         if (!Files.isDirectory(dir)) {
@@ -107,34 +119,129 @@ public final class FileTenantStore implements TenantStore {
 
     @Override
     public void append(String stream, byte[] record) {
+        requireOneLine(record);
+        Path file = streamPath(stream);
+        synchronized (lockFor(file)) {
+            appendLocked(stream, file, record);
+        }
+    }
+
+    @Override
+    public StreamEnd end(String stream) {
+        Path file = streamPath(stream);
+        synchronized (lockFor(file)) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = channel.size();
+                return new StreamEnd(lastLine(channel, size), Long.toString(size));
+            } catch (NoSuchFileException e) {
+                return new StreamEnd(Optional.empty(), "0");
+            } catch (IOException e) {
+                throw new StoreException("cannot read stream " + stream, e);
+            }
+        }
+    }
+
+    @Override
+    public StreamEnd appendAt(String stream, byte[] record, String expectedPosition) {
+        requireOneLine(record);
+        Path file = streamPath(stream);
+        synchronized (lockFor(file)) {
+            long size;
+            try {
+                size = Files.exists(file) ? Files.size(file) : 0;
+            } catch (IOException e) {
+                throw new StoreException("cannot read stream " + stream, e);
+            }
+            if (!Long.toString(size).equals(expectedPosition)) {
+                throw new StreamChangedException(stream);
+            }
+            long end = appendLocked(stream, file, record);
+            return new StreamEnd(Optional.of(record.clone()), Long.toString(end));
+        }
+    }
+
+    @Override
+    public List<String> collections() {
+        return namesIn(root.resolve("docs"), true, "");
+    }
+
+    @Override
+    public List<String> streams() {
+        return namesIn(root.resolve("streams"), false, ".jsonl");
+    }
+
+    private List<String> namesIn(Path dir, boolean directories, String suffix) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> directories ? Files.isDirectory(p) : Files.isRegularFile(p))
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(suffix) && !n.startsWith("."))
+                    .map(n -> n.substring(0, n.length() - suffix.length()))
+                    .filter(n -> !directories || !list(n).isEmpty())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new StoreException("cannot list " + root.relativize(dir), e);
+        }
+    }
+
+    private static void requireOneLine(byte[] record) {
         for (byte b : record) {
             if (b == '\n' || b == '\r') {
                 throw new IllegalArgumentException("a stream record must be one line");
             }
         }
-        Path file = streamPath(stream);
-        synchronized (lockFor(file)) {
-            try {
-                Files.createDirectories(file.getParent());
-                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-                    long size = channel.size();
-                    // A crash mid-append leaves a partial last line; start on a fresh line so only
-                    // that partial record is lost, never the one written now.
-                    boolean needsNewline = size > 0 && lastByte(channel, size) != '\n';
-                    ByteBuffer buffer = ByteBuffer.allocate(record.length + 2);
-                    if (needsNewline) {
-                        buffer.put((byte) '\n');
-                    }
-                    buffer.put(record).put((byte) '\n').flip();
-                    channel.position(size);
-                    while (buffer.hasRemaining()) {
-                        channel.write(buffer);
-                    }
-                    channel.force(false);
+    }
+
+    /** @return the stream's size after the append */
+    private long appendLocked(String stream, Path file, byte[] record) {
+        try {
+            Files.createDirectories(file.getParent());
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+                long size = channel.size();
+                // A crash mid-append leaves a partial last line; start on a fresh line so only
+                // that partial record is lost, never the one written now.
+                boolean needsNewline = size > 0 && lastByte(channel, size) != '\n';
+                ByteBuffer buffer = ByteBuffer.allocate(record.length + 2);
+                if (needsNewline) {
+                    buffer.put((byte) '\n');
                 }
-            } catch (IOException e) {
-                throw new StoreException("cannot append to " + stream, e);
+                buffer.put(record).put((byte) '\n').flip();
+                channel.position(size);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(false);
+                return channel.size();
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot append to " + stream, e);
+        }
+    }
+
+    /** The last non-blank line: reads a tail window, doubled until it holds the whole line. */
+    private static Optional<byte[]> lastLine(FileChannel channel, long size) throws IOException {
+        for (long window = Math.min(size, 8192); ; window = Math.min(size, window * 2)) {
+            ByteBuffer tail = ByteBuffer.allocate(Math.toIntExact(window));
+            while (tail.hasRemaining()) {
+                if (channel.read(tail, size - window + tail.position()) < 0) {
+                    throw new IOException("stream shrank while reading");
+                }
+            }
+            byte[] bytes = tail.array();
+            int end = bytes.length;
+            while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
+                end--;
+            }
+            int start = end;
+            while (start > 0 && bytes[start - 1] != '\n') {
+                start--;
+            }
+            if (start > 0 || window == size) {
+                return end == 0 ? Optional.empty() : Optional.of(java.util.Arrays.copyOfRange(bytes, start, end));
             }
         }
     }

@@ -62,6 +62,11 @@ public final class JsonCollection<T> {
         throw new VersionConflictException(name, id);
     }
 
+    /** Removes the document; nothing happens if there is none. */
+    public void delete(String id) {
+        store.delete(name, id);
+    }
+
     public List<String> ids() {
         return store.list(name);
     }

@@ -6,8 +6,9 @@ import java.util.function.Consumer;
 
 /**
  * The data store of one tenant (or of the platform): versioned JSON documents grouped in collections,
- * and append-only record streams. Implementations: {@link FileTenantStore} (one directory), later an
- * Azure Blob store (one storage account per tenant); both must pass {@code TenantStoreContract}.
+ * and append-only record streams. Implementations: {@link FileTenantStore} (one directory) and
+ * {@link io.latchkey.cloud.store.azure.AzureBlobTenantStore} (one container in the tenant's own storage
+ * account); both pass {@code TenantStoreContract}.
  *
  * <p>Names of collections, streams and ids match {@value #NAME_PATTERN}, so that no id can reach
  * outside its own collection. Every write of a document is atomic: a reader sees the old or the new
@@ -35,8 +36,22 @@ public interface TenantStore {
      */
     String replace(String collection, String id, byte[] content, String expectedVersion);
 
+    /**
+     * Removes a document for good (account termination scrubs the e-mail index this way); nothing
+     * happens if there is none. Implementations must not keep the old bytes anywhere readable.
+     */
+    default void delete(String collection, String id) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot delete documents yet");
+    }
+
     /** Ids of the collection's documents, sorted; empty for an unknown collection. */
     List<String> list(String collection);
+
+    /** Names of the collections that hold at least one document, sorted (for read-only exports). */
+    List<String> collections();
+
+    /** Names of the streams that hold at least one record, sorted (for read-only exports). */
+    List<String> streams();
 
     /**
      * Appends one record to a stream, creating the stream on first use. Records are kept in append
@@ -51,4 +66,20 @@ public interface TenantStore {
 
     /** Every record of a stream in append order (to rebuild indexes at start-up). */
     void forEach(String stream, Consumer<byte[]> consumer);
+
+    /**
+     * The stream's last record and its end position, for {@link #appendAt}: a chained stream (the audit
+     * trail) reads the last record, derives the next one from it and appends only if nobody else did.
+     */
+    StreamEnd end(String stream);
+
+    /**
+     * Appends one record only if the stream still ends at {@code expectedPosition} (from {@link #end} or
+     * a previous {@code appendAt}), so that concurrent writers, in this process or another, cannot both
+     * append after the same record.
+     *
+     * @return the stream's new end, holding this record
+     * @throws StreamChangedException if another record was appended since; read {@link #end} again
+     */
+    StreamEnd appendAt(String stream, byte[] record, String expectedPosition);
 }

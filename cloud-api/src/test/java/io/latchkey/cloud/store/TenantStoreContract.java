@@ -82,6 +82,17 @@ public abstract class TenantStoreContract {
     }
 
     @Test
+    void delete_removesTheDocument_andALaterCreateStartsAfresh() {
+        store.create("emails", "e-1", bytes("{\"userId\":\"u-1\"}"));
+        store.delete("emails", "e-1");
+        assertThat(store.read("emails", "e-1")).isEmpty();
+        assertThat(store.list("emails")).doesNotContain("e-1");
+        store.delete("emails", "e-1");
+        store.create("emails", "e-1", bytes("again"));
+        assertThat(text(store.read("emails", "e-1").orElseThrow().value())).isEqualTo("again");
+    }
+
+    @Test
     void list_returnsIdsSorted_perCollection() {
         store.create("cars", "b", bytes("1"));
         store.create("cars", "a", bytes("2"));
@@ -124,6 +135,83 @@ public abstract class TenantStoreContract {
     @Test
     void streamRecords_mustBeOneLine() {
         assertThatThrownBy(() -> store.append("s", bytes("a\nb"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void collectionsAndStreams_areListedByName_onceTheyHoldSomething() {
+        assertThat(store.collections()).isEmpty();
+        assertThat(store.streams()).isEmpty();
+        store.create("users", "u", bytes("1"));
+        store.create("cars", "c", bytes("2"));
+        store.append("telemetry-dev-1", bytes("{}"));
+        store.append("audit", bytes("{}"));
+        assertThat(store.collections()).containsExactly("cars", "users");
+        assertThat(store.streams()).containsExactly("audit", "telemetry-dev-1");
+    }
+
+    @Test
+    void end_ofAnUnknownStream_hasNoRecord() {
+        StreamEnd end = store.end("audit");
+        assertThat(end.lastRecord()).isEmpty();
+    }
+
+    @Test
+    void appendAt_theCurrentEnd_appends_andReturnsTheNewEnd() {
+        StreamEnd first = store.appendAt("audit", bytes("{\"n\":1}"), store.end("audit").position());
+        StreamEnd second = store.appendAt("audit", bytes("{\"n\":2}"), first.position());
+        assertThat(text(second.lastRecord().orElseThrow())).isEqualTo("{\"n\":2}");
+        StreamEnd read = store.end("audit");
+        assertThat(text(read.lastRecord().orElseThrow())).isEqualTo("{\"n\":2}");
+        assertThat(read.position()).isEqualTo(second.position());
+        assertThat(store.tail("audit", 10).stream().map(TenantStoreContract::text)).containsExactly("{\"n\":1}", "{\"n\":2}");
+    }
+
+    @Test
+    void appendAt_aStaleEnd_isRefused_andAppendsNothing() {
+        String empty = store.end("audit").position();
+        store.appendAt("audit", bytes("{\"n\":1}"), empty);
+        assertThatThrownBy(() -> store.appendAt("audit", bytes("{\"n\":\"late\"}"), empty))
+                .isInstanceOf(StreamChangedException.class);
+        assertThat(store.tail("audit", 10).stream().map(TenantStoreContract::text)).containsExactly("{\"n\":1}");
+    }
+
+    @Test
+    void concurrentAppendAt_chainsEveryRecordExactlyOnce() throws Exception {
+        int threads = 4;
+        int perThread = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        while (true) {
+                            StreamEnd end = store.end("chain");
+                            int next = end.lastRecord().map(r -> Integer.parseInt(text(r)) + 1).orElse(1);
+                            try {
+                                store.appendAt("chain", bytes(Integer.toString(next)), end.position());
+                                break;
+                            } catch (StreamChangedException retry) {
+                                Thread.onSpinWait();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<String> all = new ArrayList<>();
+        store.forEach("chain", r -> all.add(text(r)));
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= threads * perThread; i++) {
+            expected.add(Integer.toString(i));
+        }
+        assertThat(all).isEqualTo(expected);
     }
 
     @Test
