@@ -3,6 +3,15 @@ package io.latchkey.agent;
 import io.latchkey.agent.command.CommandProcessor;
 import io.latchkey.agent.command.SerialQueue;
 import io.latchkey.agent.config.AgentConfig;
+import io.latchkey.agent.events.DeviceEvents;
+import io.latchkey.agent.journal.JournalTelemetrySink;
+import io.latchkey.agent.power.BatteryGuard;
+import io.latchkey.agent.status.AgentState;
+import io.latchkey.agent.status.AgentStatus;
+import io.latchkey.agent.status.StatusFile;
+import io.latchkey.agent.status.StatusIndicator;
+import io.latchkey.agent.vehicle.AgentSignals;
+import io.latchkey.hal.vehicle.VehicleSignals;
 import io.latchkey.agent.mqtt.BrokerConnection;
 import io.latchkey.agent.telemetry.TelemetryLoop;
 import io.latchkey.agent.telemetry.TelemetrySink;
@@ -15,6 +24,9 @@ import io.latchkey.protocol.telemetry.DeviceState;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,12 +53,31 @@ public final class Agent implements AutoCloseable {
     private final List<AutoCloseable> owned;
     private final String version;
     private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
+    private final VehicleSignals signals;
+    private final DeviceEvents events;
+    private final BatteryGuard battery;
+    private final StatusIndicator indicator;
+    private final StatusFile statusFile;
+    private final Timers timers;
+    private final List<ScheduledFuture<?>> periodic = new java.util.ArrayList<>();
     private volatile boolean started;
     private volatile boolean closed;
+    private volatile boolean everOnline;
+
+    /** The agent's own periodic work: status refresh, and the battery check when there is a supply to read. */
+    record Timers(ScheduledExecutorService scheduler, Duration statusEvery, Duration batteryEvery) {
+    }
 
     Agent(AgentConfig config, DoorLocks locks, Clock clock, BrokerConnection connection, CommandProcessor commands,
           SerialQueue commandQueue, TelemetryLoop telemetry, TelemetrySink telemetrySink, List<AutoCloseable> owned,
-          String version) {
+          String version, VehicleSignals signals, DeviceEvents events, BatteryGuard battery, StatusIndicator indicator,
+          Timers timers) {
+        this.signals = signals;
+        this.events = events;
+        this.battery = battery;
+        this.indicator = indicator;
+        this.statusFile = new StatusFile(config.dataDir());
+        this.timers = timers;
         this.config = config;
         this.locks = locks;
         this.clock = clock;
@@ -57,6 +88,7 @@ public final class Agent implements AutoCloseable {
         this.telemetrySink = telemetrySink;
         this.owned = List.copyOf(owned);
         this.version = version;
+        indicator.show(AgentState.BOOTING);
     }
 
     public static AgentBuilder builder(AgentConfig config) {
@@ -76,14 +108,17 @@ public final class Agent implements AutoCloseable {
         connection.start(new BrokerConnection.Listener() {
             @Override
             public void connected() {
+                everOnline = true;
                 publishState(true);
                 telemetrySink.connected();
                 firstConnection.complete(null);
+                refreshStatus();
             }
 
             @Override
             public void disconnected(Throwable cause) {
                 LOG.debug("{}: connection lost: {}", config.deviceId(), cause == null ? "-" : cause.toString());
+                refreshStatus();
             }
 
             @Override
@@ -93,7 +128,18 @@ public final class Agent implements AutoCloseable {
                 }
             }
         });
+        signals.addListener((name, value) -> {
+            if (AgentSignals.TAMPERED.equals(name) && value >= 0.5 && !closed) {
+                events.publish("TAMPER", Map.of("signal", name));
+            }
+        });
         telemetry.start();
+        periodic.add(timers.scheduler().scheduleWithFixedDelay(this::refreshStatus, 0,
+                timers.statusEvery().toMillis(), TimeUnit.MILLISECONDS));
+        if (battery != null) {
+            periodic.add(timers.scheduler().scheduleWithFixedDelay(this::checkBattery, 0,
+                    timers.batteryEvery().toMillis(), TimeUnit.MILLISECONDS));
+        }
         LOG.info("{}: agent {} started for tenant {}, broker {}", config.deviceId(), version, config.tenant(), config.mqttUrl());
     }
 
@@ -104,6 +150,40 @@ public final class Agent implements AutoCloseable {
 
     public boolean isConnected() {
         return connection.isConnected();
+    }
+
+    /** What the status LED and {@code status.json} show now. */
+    public AgentStatus status() {
+        String fault = telemetrySink.fault();
+        boolean connected = connection.isConnected();
+        AgentState state = fault != null ? AgentState.FAULT
+                : connected ? AgentState.ONLINE
+                : everOnline ? AgentState.OFFLINE_BUFFERING
+                : started ? AgentState.CONNECTING : AgentState.BOOTING;
+        return new AgentStatus(config.deviceId(), version, state, connected, clock.instant(),
+                telemetrySink instanceof JournalTelemetrySink j ? j.stats() : null,
+                battery == null ? null : battery.lastVolts(), battery != null && battery.isLow(), fault);
+    }
+
+    private void refreshStatus() {
+        if (closed) {
+            return;
+        }
+        try {
+            AgentStatus s = status();
+            indicator.show(s.state());
+            statusFile.write(s);
+        } catch (Exception e) {
+            LOG.debug("{}: status not written: {}", config.deviceId(), e.toString());
+        }
+    }
+
+    private void checkBattery() {
+        try {
+            battery.check();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: battery check failed: {}", config.deviceId(), e.toString());
+        }
     }
 
     public AgentConfig config() {
@@ -154,6 +234,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         closed = true;
+        periodic.forEach(f -> f.cancel(false));
         telemetry.stop();
         await(commandQueue.idle(), timeout);
         try {

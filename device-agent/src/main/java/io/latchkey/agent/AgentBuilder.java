@@ -20,7 +20,14 @@ import io.latchkey.agent.telemetry.TelemetrySampler;
 import io.latchkey.agent.telemetry.TelemetrySink;
 import io.latchkey.agent.vehicle.VehicleStatus;
 import io.latchkey.hal.gnss.Gnss;
+import io.latchkey.agent.events.DeviceEvents;
+import io.latchkey.agent.hardware.HardwareConfig;
+import io.latchkey.agent.power.BatteryGuard;
+import io.latchkey.agent.status.LogStatusIndicator;
+import io.latchkey.agent.status.StatusIndicator;
 import io.latchkey.hal.lock.DoorLocks;
+import io.latchkey.hal.lock.Immobiliser;
+import io.latchkey.hal.power.SupplyVoltage;
 import io.latchkey.hal.vehicle.VehicleSignals;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.LockState;
@@ -30,6 +37,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -64,6 +72,10 @@ public final class AgentBuilder {
     private CommandHistory commandHistory;
     private SequenceCounter sequenceCounter;
     private Function<BrokerConnection, TelemetrySink> telemetrySinkFactory;
+    private Immobiliser immobiliser;
+    private SupplyVoltage supplyVoltage;
+    private StatusIndicator statusIndicator;
+    private final List<AutoCloseable> resources = new ArrayList<>();
 
     AgentBuilder(AgentConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -135,6 +147,30 @@ public final class AgentBuilder {
         return this;
     }
 
+    /** The immobiliser relay; without one, IMMOBILISE and MOBILISE are answered FAILED NO_IMMOBILISER. */
+    public AgentBuilder immobiliser(Immobiliser immobiliser) {
+        this.immobiliser = immobiliser;
+        return this;
+    }
+
+    /** Enables battery protection with the thresholds of {@code hardware.power.*} (defaults if none). */
+    public AgentBuilder supplyVoltage(SupplyVoltage supplyVoltage) {
+        this.supplyVoltage = supplyVoltage;
+        return this;
+    }
+
+    /** Where the agent shows its state; defaults to the log. Closed with the agent. */
+    public AgentBuilder statusIndicator(StatusIndicator indicator) {
+        this.statusIndicator = indicator;
+        return this;
+    }
+
+    /** Something the agent closes when it stops, after everything else (hardware drivers). */
+    public AgentBuilder closeOnStop(AutoCloseable resource) {
+        resources.add(Objects.requireNonNull(resource, "resource"));
+        return this;
+    }
+
     public Agent build() {
         require(doorLocks, "doorLocks");
         require(gnss, "gnss");
@@ -165,8 +201,8 @@ public final class AgentBuilder {
         CommandVerifier verifier = new CommandVerifier(config.commandKeys(), config.tenant(), config.deviceId(), clock,
                 config.commandSkew());
         LockActuator actuator = new LockActuator(doorLocks, timers, config.feedbackTimeout());
-        CommandProcessor processor = new CommandProcessor(verifier, history, actuator, doorLocks, vehicle,
-                config.deviceId(), clock);
+        CommandProcessor processor = new CommandProcessor(verifier, history, actuator, doorLocks,
+                Optional.ofNullable(immobiliser), vehicle, config.deviceId(), clock);
 
         TelemetrySink sink;
         SequenceCounter counter = sequenceCounter;
@@ -186,8 +222,19 @@ public final class AgentBuilder {
         TelemetryLoop telemetry = new TelemetryLoop(new TelemetrySampler(vehicle, doorLocks, clock), counter, sink,
                 vehicle, doorLocks, timers, work, config.movingInterval(), config.parkedInterval());
 
+        DeviceEvents events = new DeviceEvents(connection, config.deviceId(), clock);
+        BatteryGuard battery = null;
+        Agent.Timers agentTimers = new Agent.Timers(timers, java.time.Duration.ofSeconds(10), null);
+        if (supplyVoltage != null) {
+            HardwareConfig hw = config.hardware().orElse(HardwareConfig.allSimulated());
+            battery = new BatteryGuard(supplyVoltage, telemetry, events, hw.lowVolts(), hw.recoverVolts(), hw.lowPowerInterval());
+            agentTimers = new Agent.Timers(timers, agentTimers.statusEvery(), hw.powerCheckInterval());
+        }
+        StatusIndicator indicator = statusIndicator != null ? statusIndicator : new LogStatusIndicator();
+        owned.add(indicator);
+        owned.addAll(resources);
         return new Agent(config, doorLocks, clock, connection, processor, new SerialQueue(work), telemetry, sink, owned,
-                VERSION);
+                VERSION, vehicleSignals, events, battery, indicator, agentTimers);
     }
 
     private static void require(Object value, String name) {

@@ -30,6 +30,7 @@ public final class AgentMain implements Runnable {
         decode.getSubcommands().values().forEach(c -> c.setUnmatchedOptionsArePositionalParams(true));
         CommandLine cli = new CommandLine(new AgentMain())
                 .addSubcommand(new RunCommand())
+                .addSubcommand(new io.latchkey.agent.cli.StatusCommand())
                 .addSubcommand(decode);
         cli.setOut(new java.io.PrintWriter(streams.out(), true));
         cli.setErr(new java.io.PrintWriter(streams.err(), true));

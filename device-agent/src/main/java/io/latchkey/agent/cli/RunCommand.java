@@ -1,26 +1,30 @@
 package io.latchkey.agent.cli;
 
 import io.latchkey.agent.Agent;
-
+import io.latchkey.agent.AgentException;
 import io.latchkey.agent.config.AgentConfig;
 import io.latchkey.agent.config.AgentConfigException;
 import io.latchkey.agent.config.AgentConfigLoader;
-import io.latchkey.agent.simulated.FixedGnss;
-import io.latchkey.agent.simulated.SimulatedCentralLocking;
-import io.latchkey.hal.vehicle.MutableVehicleSignals;
-import io.latchkey.hal.vehicle.Vss;
+import io.latchkey.agent.hardware.Hardware;
+import io.latchkey.agent.hardware.HardwareConfig;
+import io.latchkey.agent.hardware.HardwareFactory;
+import io.latchkey.agent.hardware.pi4j.Pi4jGpio;
+import io.latchkey.hal.HalException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code latchkey-agent run --config agent.properties --simulated}: the agent process. Real hardware
- * drivers arrive with issue 3; until then the agent runs only on simulated hardware, and only when
- * asked to, so that it can never pretend to drive a car it is not wired to.
+ * {@code latchkey-agent run --config agent.properties}: the agent process, on the drivers its
+ * {@code hardware.*} keys name. {@code --simulated} runs every part simulated instead; nothing else
+ * ever falls back to a simulation. SIGTERM (systemd stop) runs the graceful shutdown: the command in
+ * flight finishes, the journal is fsynced, {@code online:false} is published, then it disconnects.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs the device agent from a config file (.properties or .json) until stopped.")
@@ -28,7 +32,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, description = "agent config file (.properties or .json)")
     Path configFile;
 
-    @Option(names = "--simulated", description = "run on simulated hardware (relays, feedback, a parked GNSS fix)")
+    @Option(names = "--simulated", description = "run every hardware part simulated (relays, feedback, a parked GNSS fix, 12.6 V)")
     boolean simulated;
 
     @Option(names = "--sim-lat", defaultValue = "52.5200", description = "simulated latitude (default ${DEFAULT-VALUE})")
@@ -40,36 +44,46 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AgentConfig config;
+        HardwareConfig hardwareConfig;
         try {
             config = AgentConfigLoader.load(configFile);
+            hardwareConfig = simulated
+                    ? HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
+                            "hardware.power", "simulated", "hardware.gnss.simulated.lat", Double.toString(lat),
+                            "hardware.gnss.simulated.lon", Double.toString(lon)), null)
+                    : config.hardware().orElseThrow(() -> new AgentConfigException(
+                            "no hardware.* keys: name the drivers (hardware.locks=pi4j|simulated, hardware.gnss="
+                                    + "serial|gpsd|simulated, ...) or pass --simulated"));
         } catch (AgentConfigException e) {
             System.err.println("latchkey-agent run: bad configuration: " + e.getMessage());
             return 2;
         }
-        if (!simulated) {
-            System.err.println("latchkey-agent run: this build has no hardware drivers yet; "
-                    + "pass --simulated to run on simulated hardware");
-            return 2;
-        }
         Clock clock = Clock.systemUTC();
-        MutableVehicleSignals signals = new MutableVehicleSignals();
-        signals.update(Vss.SPEED, 0);
-        signals.update(Vss.IGNITION_ON, 0);
-        SimulatedCentralLocking wiring = new SimulatedCentralLocking(true,
-                () -> signals.value(Vss.DRIVER_DOOR_OPEN).orElse(0.0) >= 0.5);
-        Agent agent = Agent.builder(config)
-                .doorLocks(wiring.doorLocks(Duration.ofMillis(200)))
-                .gnss(new FixedGnss(lat, lon, clock))
-                .vehicleSignals(signals)
-                .clock(clock)
-                .build();
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "latchkey-agent");
+            t.setDaemon(true);
+            return t;
+        });
+        Agent agent;
+        Hardware hardware;
+        try {
+            hardware = new HardwareFactory(clock, scheduler, () -> Pi4jGpio.gpiod(hardwareConfig.gpioDebounce()))
+                    .create(hardwareConfig);
+            agent = hardware.applyTo(Agent.builder(config)).clock(clock).scheduler(scheduler).build();
+        } catch (HalException | AgentException e) {
+            System.err.println("latchkey-agent run: cannot start: " + e.getMessage());
+            scheduler.shutdownNow();
+            return 3;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
+            scheduler.shutdownNow();
             stopped.countDown();
         }, "latchkey-agent-shutdown"));
-        System.out.println("latchkey-agent: " + config.deviceId() + " (tenant " + config.tenant()
-                + ") on SIMULATED hardware, broker " + config.mqttUrl());
+        System.out.println("latchkey-agent: " + config.deviceId() + " (tenant " + config.tenant() + "), broker "
+                + config.mqttUrl() + (simulated ? ", on SIMULATED hardware" : ""));
+        hardware.description().forEach(line -> System.out.println("  " + line));
         agent.start();
         stopped.await();
         return 0;

@@ -2,7 +2,9 @@ package io.latchkey.agent.command;
 
 import io.latchkey.agent.vehicle.LockStates;
 import io.latchkey.agent.vehicle.VehicleStatus;
+import io.latchkey.hal.HalException;
 import io.latchkey.hal.lock.DoorLocks;
+import io.latchkey.hal.lock.Immobiliser;
 import io.latchkey.protocol.command.Command;
 import io.latchkey.protocol.command.CommandAck;
 import io.latchkey.protocol.command.CommandOutcome;
@@ -31,7 +33,7 @@ public final class CommandProcessor {
     public static final String NO_FEEDBACK = "NO_FEEDBACK";
     /** The relay could not be driven. */
     public static final String RELAY_ERROR = "RELAY_ERROR";
-    /** This build has no immobiliser relay wired (issue 3). */
+    /** No immobiliser relay is wired ({@code hardware.gpio.immobiliser-relay} unset). */
     public static final String NO_IMMOBILISER = "NO_IMMOBILISER";
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
@@ -43,9 +45,16 @@ public final class CommandProcessor {
     private final VehicleStatus vehicle;
     private final String deviceId;
     private final Clock clock;
+    private final Optional<Immobiliser> immobiliser;
 
     public CommandProcessor(CommandVerifier verifier, CommandHistory history, LockActuator actuator, DoorLocks locks,
                             VehicleStatus vehicle, String deviceId, Clock clock) {
+        this(verifier, history, actuator, locks, Optional.empty(), vehicle, deviceId, clock);
+    }
+
+    public CommandProcessor(CommandVerifier verifier, CommandHistory history, LockActuator actuator, DoorLocks locks,
+                            Optional<Immobiliser> immobiliser, VehicleStatus vehicle, String deviceId, Clock clock) {
+        this.immobiliser = Objects.requireNonNull(immobiliser, "immobiliser");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.history = Objects.requireNonNull(history, "history");
         this.actuator = Objects.requireNonNull(actuator, "actuator");
@@ -80,9 +89,9 @@ public final class CommandProcessor {
                 if (vehicle.isMoving()) {
                     return CompletableFuture.completedFuture(reject(command.id(), Reason.UNSAFE));
                 }
-                return CompletableFuture.completedFuture(answer(command.id(), CommandOutcome.FAILED, NO_IMMOBILISER));
+                return CompletableFuture.completedFuture(switchImmobiliser(command, true));
             case MOBILISE:
-                return CompletableFuture.completedFuture(answer(command.id(), CommandOutcome.FAILED, NO_IMMOBILISER));
+                return CompletableFuture.completedFuture(switchImmobiliser(command, false));
             case UNLOCK:
             case LOCK:
                 break;
@@ -106,6 +115,27 @@ public final class CommandProcessor {
                     ? DOOR_OPEN : NO_FEEDBACK;
             return answer(command.id(), CommandOutcome.FAILED, reason);
         });
+    }
+
+    /** Switches the immobiliser relay and reports what its feedback (or the relay line) then shows. */
+    private CommandAck switchImmobiliser(Command command, boolean immobilise) {
+        if (immobiliser.isEmpty()) {
+            return answer(command.id(), CommandOutcome.FAILED, NO_IMMOBILISER);
+        }
+        Immobiliser relay = immobiliser.get();
+        history.begin(command.id());
+        try {
+            if (immobilise) {
+                relay.immobilise();
+            } else {
+                relay.mobilise();
+            }
+        } catch (HalException e) {
+            LOG.warn("{}: relay error on {} {}: {}", deviceId, command.type(), command.id(), e.toString());
+            return answer(command.id(), CommandOutcome.FAILED, RELAY_ERROR + ": " + e.getMessage());
+        }
+        boolean confirmed = relay.isImmobilised() == immobilise;
+        return answer(command.id(), confirmed ? CommandOutcome.EXECUTED : CommandOutcome.FAILED, confirmed ? null : NO_FEEDBACK);
     }
 
     private CommandAck reject(String commandId, Reason reason) {

@@ -1,5 +1,6 @@
 package io.latchkey.agent.config;
 
+import io.latchkey.agent.hardware.HardwareConfig;
 import io.latchkey.agent.journal.JournalSettings;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.ProtocolException;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything one agent needs to run, checked once at start-up. Built with {@link #builder()}, which
@@ -42,6 +44,7 @@ public final class AgentConfig {
     private final Duration reconnectMaxDelay;
     private final Duration sessionExpiry;
     private final JournalSettings journal;
+    private final HardwareConfig hardware;
 
     private AgentConfig(Builder b) {
         this.tenant = b.tenant;
@@ -60,6 +63,7 @@ public final class AgentConfig {
         this.sessionExpiry = b.sessionExpiry;
         this.journal = new JournalSettings(b.journalMaxBytes, b.journalSegmentBytes, b.journalFsyncInterval,
                 b.telemetryBatchSize);
+        this.hardware = b.hardware;
     }
 
     public static Builder builder() {
@@ -148,6 +152,11 @@ public final class AgentConfig {
         return journal;
     }
 
+    /** The {@code hardware.*} keys; empty when the config names no hardware (simulator, tests). */
+    public Optional<HardwareConfig> hardware() {
+        return Optional.ofNullable(hardware);
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.tenant = tenant;
@@ -168,6 +177,7 @@ public final class AgentConfig {
         b.journalSegmentBytes = journal.segmentBytes();
         b.journalFsyncInterval = journal.fsyncInterval();
         b.telemetryBatchSize = journal.batchSize();
+        b.hardware = hardware;
         return b;
     }
 
@@ -197,6 +207,7 @@ public final class AgentConfig {
         private long journalSegmentBytes = JournalSettings.DEFAULT_SEGMENT_BYTES;
         private Duration journalFsyncInterval = JournalSettings.DEFAULT_FSYNC_INTERVAL;
         private int telemetryBatchSize = JournalSettings.DEFAULT_BATCH_SIZE;
+        private HardwareConfig hardware;
 
         private Builder() {
         }
@@ -307,6 +318,11 @@ public final class AgentConfig {
 
         public Builder sessionExpiry(Duration d) {
             this.sessionExpiry = notNegative(AgentConfigLoader.SESSION_EXPIRY, d);
+            return this;
+        }
+
+        public Builder hardware(HardwareConfig hardware) {
+            this.hardware = hardware;
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.latchkey.agent.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latchkey.agent.hardware.HardwareConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -75,12 +76,17 @@ public final class AgentConfigLoader {
         for (Map.Entry<String, String> e : sorted.entrySet()) {
             String key = e.getKey();
             String value = e.getValue() == null ? "" : e.getValue().strip();
-            if (key.startsWith(COMMAND_KEYS + ".")) {
+            if (key.startsWith(HardwareConfig.PREFIX)) {
+                continue;
+            } else if (key.startsWith(COMMAND_KEYS + ".")) {
                 b.commandKey(key.substring(COMMAND_KEYS.length() + 1), value);
             } else if (!KNOWN.contains(key)) {
                 throw new AgentConfigException(key + ": unknown key (known: "
-                        + String.join(", ", new TreeSet<>(KNOWN)) + ", " + COMMAND_KEYS + ".<keyId>)");
+                        + String.join(", ", new TreeSet<>(KNOWN)) + ", " + COMMAND_KEYS + ".<keyId>, hardware.*)");
             }
+        }
+        if (sorted.keySet().stream().anyMatch(k -> k.startsWith(HardwareConfig.PREFIX))) {
+            b.hardware(HardwareConfig.parse(sorted, base));
         }
         apply(sorted, TENANT, b::tenant);
         apply(sorted, DEVICE_ID, b::deviceId);

@@ -43,6 +43,7 @@ public final class JournalTelemetrySink implements TelemetrySink {
     private boolean eventInFlight;
     private boolean damageReported;
     private boolean closed;
+    private volatile String fault;
 
     public JournalTelemetrySink(TelemetryJournal journal, BrokerConnection connection, String deviceId, Clock clock,
                                 ScheduledExecutorService scheduler, Executor executor) {
@@ -58,8 +59,19 @@ public final class JournalTelemetrySink implements TelemetrySink {
 
     @Override
     public void submit(TelemetryRecord record) {
-        journal.append(record);
+        try {
+            journal.append(record);
+            fault = null;
+        } catch (JournalException e) {
+            fault = e.getMessage();
+            throw e;
+        }
         drain();
+    }
+
+    @Override
+    public String fault() {
+        return fault;
     }
 
     @Override
@@ -80,6 +92,7 @@ public final class JournalTelemetrySink implements TelemetrySink {
         try {
             journal.sync();
         } catch (RuntimeException e) {
+            fault = e.getMessage();
             LOG.warn("{}: telemetry journal group commit failed: {}", deviceId, e.toString());
         }
     }

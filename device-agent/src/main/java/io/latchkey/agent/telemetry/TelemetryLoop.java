@@ -1,5 +1,6 @@
 package io.latchkey.agent.telemetry;
 
+import io.latchkey.agent.vehicle.AgentSignals;
 import io.latchkey.agent.vehicle.VehicleStatus;
 import io.latchkey.hal.lock.DoorLocks;
 import io.latchkey.hal.vehicle.Vss;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides when to take a record: periodically (the moving interval while the car moves, the parked
- * interval otherwise) and at once when the lock state, a door or the ignition changes. Every record
+ * interval otherwise, longer still on a low battery) and at once when the lock state, a door, the
+ * ignition or the key holder changes. Every record
  * restarts the periodic timer, so a change is never followed by a redundant periodic sample. Records
  * are numbered and handed to the sink in one critical section, so the sink sees them in order.
  */
@@ -24,6 +26,7 @@ public final class TelemetryLoop {
     public static final String LOCK = "LOCK";
     public static final String DOOR = "DOOR";
     public static final String IGNITION = "IGNITION";
+    public static final String KEY = "KEY";
 
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryLoop.class);
 
@@ -36,6 +39,7 @@ public final class TelemetryLoop {
     private final Executor executor;
     private final Duration movingInterval;
     private final Duration parkedInterval;
+    private volatile Duration lowPowerInterval;
     private ScheduledFuture<?> timer;
     private boolean running;
     private boolean listening;
@@ -68,6 +72,8 @@ public final class TelemetryLoop {
                     trigger(DOOR);
                 } else if (Vss.IGNITION_ON.equals(name)) {
                     trigger(IGNITION);
+                } else if (AgentSignals.KEY_IN_HOLDER.equals(name)) {
+                    trigger(KEY);
                 }
             });
         }
@@ -101,7 +107,19 @@ public final class TelemetryLoop {
      * is on (an ignition change records at once, so driving off is never sampled at the parked rate).
      */
     public Duration currentInterval() {
-        return vehicle.isMoving() || vehicle.ignitionOn() ? movingInterval : parkedInterval;
+        if (vehicle.isMoving() || vehicle.ignitionOn()) {
+            return movingInterval;
+        }
+        Duration low = lowPowerInterval;
+        return low != null && low.compareTo(parkedInterval) > 0 ? low : parkedInterval;
+    }
+
+    /**
+     * Battery protection: while set, a parked car samples at this (longer) interval; null restores the
+     * normal one. Changes, and driving, still record at once.
+     */
+    public void lowPower(Duration interval) {
+        this.lowPowerInterval = interval;
     }
 
     private void trigger(String reason) {

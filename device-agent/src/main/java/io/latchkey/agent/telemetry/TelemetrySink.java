@@ -14,6 +14,11 @@ public interface TelemetrySink extends AutoCloseable {
     default void connected() {
     }
 
+    /** Null while records are stored fine; otherwise why the last one could not be (disk full, I/O error). */
+    default String fault() {
+        return null;
+    }
+
     /** Makes everything submitted so far durable (a no-op for sinks that keep nothing). */
     default void flush() {
     }

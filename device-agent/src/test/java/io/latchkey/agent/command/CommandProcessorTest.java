@@ -234,6 +234,50 @@ class CommandProcessorTest {
         assertThat(ack.reason()).isEqualTo("UNSAFE");
     }
 
+    private final io.latchkey.hal.gpio.SimulatedDigitalOutput immobiliserRelay =
+            new io.latchkey.hal.gpio.SimulatedDigitalOutput("immobiliser-relay");
+
+    private CommandProcessor processorWithImmobiliser() {
+        DoorLocks locks = wiring.doorLocks(Duration.ZERO);
+        VehicleStatus vehicle = new VehicleStatus(signals, new FixedGnss(52.5, 13.4, clock), 3.0);
+        CommandVerifier verifier = new CommandVerifier(Map.of(TestCloud.KEY_ID, cloud.keys().getPublic()), TENANT, DEVICE,
+                clock, Duration.ofSeconds(30));
+        return new CommandProcessor(verifier, history, new LockActuator(locks, scheduler, Duration.ofSeconds(1)), locks,
+                java.util.Optional.of(new io.latchkey.hal.lock.RelayImmobiliser(immobiliserRelay)), vehicle, DEVICE, clock);
+    }
+
+    @Test
+    void immobilise_whileMoving_neverTouchesTheRelay() throws Exception {
+        signals.update(Vss.SPEED, 50);
+
+        CommandAck ack = await(processorWithImmobiliser().process(cloud.signed(DEVICE, CommandType.IMMOBILISE)));
+
+        assertThat(ack.reason()).isEqualTo("UNSAFE");
+        assertThat(immobiliserRelay.activations()).isZero();
+    }
+
+    @Test
+    void immobilise_whenParked_energisesTheRelay_andMobiliseReleasesIt() throws Exception {
+        signals.update(Vss.SPEED, 0);
+        CommandProcessor processor = processorWithImmobiliser();
+
+        CommandAck immobilised = await(processor.process(cloud.signed(DEVICE, CommandType.IMMOBILISE)));
+        assertThat(immobilised.outcome()).isEqualTo(CommandOutcome.EXECUTED);
+        assertThat(immobiliserRelay.isOn()).isTrue();
+
+        CommandAck mobilised = await(processor.process(cloud.signed(DEVICE, CommandType.MOBILISE)));
+        assertThat(mobilised.outcome()).isEqualTo(CommandOutcome.EXECUTED);
+        assertThat(immobiliserRelay.isOn()).isFalse();
+    }
+
+    @Test
+    void immobilise_withoutAnImmobiliserRelay_failsWithNoImmobiliser() throws Exception {
+        CommandAck ack = await(processor().process(cloud.signed(DEVICE, CommandType.IMMOBILISE)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.FAILED);
+        assertThat(ack.reason()).isEqualTo(CommandProcessor.NO_IMMOBILISER);
+    }
+
     /** Locks whose feedback never moves: a cut feedback wire, or a car that ignores the relay. */
     private static final class StuckLocks implements DoorLocks {
         int unlockPulses;
