@@ -1,21 +1,35 @@
 package io.latchkey.simulator.car;
 
 import io.latchkey.agent.simulated.SimulatedCentralLocking;
+import io.latchkey.hal.can.CanFrame;
+import io.latchkey.hal.can.SimulatedCanBus;
 import io.latchkey.hal.gnss.GnssFix;
-import io.latchkey.hal.lock.DoorLocks;
+import io.latchkey.hal.gnss.nmea.NmeaGnss;
+import io.latchkey.hal.gnss.nmea.NmeaWriter;
 import io.latchkey.hal.vehicle.MutableVehicleSignals;
-import io.latchkey.hal.vehicle.VehicleSignals;
 import io.latchkey.hal.vehicle.Vss;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One virtual car as the agent sees it through the HAL: lock and unlock relays and a locked-feedback
- * contact wired to a simulated central locking (which will not lock with a door open), a GNSS
- * receiver, and the vehicle signals a CAN decoder would produce, all driven by a {@link VehicleModel}.
- * The real {@code RelayDoorLocks} and the real agent run on it unchanged.
+ * One virtual car at the bus level. Each {@link #tick} advances its {@link VehicleModel} and sends what
+ * the car's ECUs would: CAN frames of its DBC profile onto the agent's {@link SimulatedCanBus} (decoded
+ * there by the real {@code CanVehicleSignals}) and one NMEA cycle into the agent's {@link NmeaGnss}
+ * (parsed by the real NMEA parser). Lock and unlock relays and the locked-feedback contact are wired to
+ * a simulated central locking that will not lock with a door open. Fuel or state of charge, ignition
+ * and supply voltage have no signal in the built-in profiles (they come from OBD-II, GPIO and an ADC
+ * in a real install) and are written into the agent's signal table directly.
+ *
+ * <p>The agent gets a fresh {@link CarHarness} at every start ({@link #attach}): a restarted process
+ * starts from an empty signal table, as after a reboot. Times of relay activations are recorded on the
+ * simulator's true clock for the audit.
  */
 public final class SimulatedCar {
     private static final Map<VehicleModel.Door, String> DOOR_SIGNALS = Map.of(
@@ -27,30 +41,61 @@ public final class SimulatedCar {
 
     private final String deviceId;
     private final VehicleModel model;
+    private final CarProfile profile;
     private final Clock clock;
+    private final Duration relayPulse;
     private final SimulatedCentralLocking wiring;
-    private final DoorLocks doorLocks;
-    private final SimulatedGnss gnss = new SimulatedGnss();
-    private final MutableVehicleSignals signals = new MutableVehicleSignals();
+    private final NmeaWriter nmea = new NmeaWriter("GN");
+    private final List<RelayActivation> activations = new CopyOnWriteArrayList<>();
+    private final Object emitLock = new Object();
+    private volatile CarHarness harness;
+    private volatile GnssCondition gnssCondition = GnssCondition.FIX;
 
     /**
+     * @param clock      the simulator's true clock (NMEA time, relay activation times)
      * @param relayPulse how long each relay stays energised (0 for benchmarks; a real kit uses 200-500 ms)
      */
-    public SimulatedCar(String deviceId, VehicleModel model, Clock clock, Duration relayPulse) {
+    public SimulatedCar(String deviceId, VehicleModel model, CarProfile profile, Clock clock, Duration relayPulse) {
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.model = Objects.requireNonNull(model, "model");
+        this.profile = Objects.requireNonNull(profile, "profile");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.relayPulse = Objects.requireNonNull(relayPulse, "relayPulse");
         this.wiring = new SimulatedCentralLocking(true, this::anyDoorOpen);
-        this.doorLocks = wiring.doorLocks(relayPulse);
-        publish();
+        wiring.unlockRelay().onChange(on -> record(on, RelayActivation.Kind.UNLOCK));
+        wiring.lockRelay().onChange(on -> record(on, RelayActivation.Kind.LOCK));
     }
 
-    /** Advances the model and reports the result through GNSS and the vehicle signals. */
+    private void record(boolean on, RelayActivation.Kind kind) {
+        if (on) {
+            activations.add(new RelayActivation(kind, clock.instant()));
+        }
+    }
+
+    /**
+     * Wires fresh hardware for a new agent process and sends the car's current state on it at once.
+     * The previous process's harness goes deaf.
+     */
+    public CarHarness attach() {
+        MutableVehicleSignals signals = new MutableVehicleSignals();
+        SimulatedCanBus bus = new SimulatedCanBus(clock);
+        bus.addListener(profile.decoder(signals));
+        CarHarness fresh = new CarHarness(bus, signals, new NmeaGnss(), wiring.doorLocks(relayPulse));
+        CarHarness old = harness;
+        harness = fresh;
+        if (old != null) {
+            old.disconnect();
+        }
+        emit();
+        return fresh;
+    }
+
+    /** Advances the model and sends the result over CAN and NMEA. */
     public void tick(Duration dt) {
         synchronized (this) {
             model.step(dt);
         }
-        publish();
+        emit();
     }
 
     public void openDoor(VehicleModel.Door door) {
@@ -65,14 +110,24 @@ public final class SimulatedCar {
         synchronized (this) {
             model.door(door, open);
         }
-        publish();
+        emit();
     }
 
-    public void ignition(boolean on) {
+    /** Returns whether the ignition is on afterwards (it needs the key in its holder). */
+    public boolean ignition(boolean on) {
+        boolean result;
         synchronized (this) {
-            model.ignition(on);
+            result = model.ignition(on);
         }
-        publish();
+        emit();
+        return result;
+    }
+
+    public void keyInHolder(boolean present) {
+        synchronized (this) {
+            model.keyInHolder(present);
+        }
+        emit();
     }
 
     /** Sets the speed the driver aims for; the car moves only with the ignition on. */
@@ -80,62 +135,87 @@ public final class SimulatedCar {
         model.drive(targetSpeedKmh);
     }
 
+    /** Fault: the battery's resting voltage (12.6 V healthy; below about 11.8 V a car may not start). */
+    public void restingVolts(double volts) {
+        synchronized (this) {
+            model.restingVolts(volts);
+        }
+        emit();
+    }
+
+    /** Fault: what the GNSS receiver sends from now on. */
+    public void gnss(GnssCondition condition) {
+        this.gnssCondition = Objects.requireNonNull(condition, "condition");
+    }
+
+    public GnssCondition gnssCondition() {
+        return gnssCondition;
+    }
+
     public synchronized boolean anyDoorOpen() {
         return model.anyDoorOpen();
     }
 
-    private void publish() {
-        double lat;
-        double lon;
-        double heading;
-        double speed;
-        double odometer;
-        double fuel;
-        boolean ignition;
-        boolean[] open = new boolean[VehicleModel.Door.values().length];
-        synchronized (this) {
-            lat = model.lat();
-            lon = model.lon();
-            heading = model.headingDeg();
-            speed = model.speedKmh();
-            odometer = model.odometerKm();
-            fuel = model.fuelPercent();
-            ignition = model.ignition();
-            for (VehicleModel.Door d : VehicleModel.Door.values()) {
-                open[d.ordinal()] = model.isOpen(d);
-            }
+    /** Serialises whole cycles: NMEA sentences and frames of two emissions must never interleave. */
+    private void emit() {
+        synchronized (emitLock) {
+            emitCycle();
         }
-        signals.update(Vss.SPEED, round(speed, 1));
-        signals.update(Vss.TRAVELED_DISTANCE, round(odometer, 1));
-        signals.update(Vss.FUEL_LEVEL, round(fuel, 0));
-        signals.update(Vss.SUPPLY_VOLTAGE, ignition ? 14.2 : 12.6);
-        for (VehicleModel.Door d : VehicleModel.Door.values()) {
-            signals.update(DOOR_SIGNALS.get(d), open[d.ordinal()] ? 1 : 0);
-        }
-        signals.update(Vss.IGNITION_ON, ignition ? 1 : 0);
-        gnss.report(new GnssFix(clock.instant(), GnssFix.MODE_3D, lat, lon, 35.0, speed / 3.6, heading));
     }
 
-    private static double round(double v, int decimals) {
-        double f = Math.pow(10, decimals);
-        return Math.round(v * f) / f;
+    private void emitCycle() {
+        CarHarness h = harness;
+        if (h == null) {
+            return;
+        }
+        Map<String, Double> vss = new HashMap<>();
+        Map<String, Double> direct = new HashMap<>();
+        GnssFix fix;
+        Instant now = clock.instant();
+        synchronized (this) {
+            vss.put(Vss.SPEED, model.speedKmh());
+            vss.put(Vss.TRAVELED_DISTANCE, model.odometerKm());
+            for (VehicleModel.Door d : VehicleModel.Door.values()) {
+                vss.put(DOOR_SIGNALS.get(d), model.isOpen(d) ? 1.0 : 0.0);
+            }
+            vss.put(Vss.IS_LOCKED, wiring.isLocked() ? 1.0 : 0.0);
+            direct.put(model.powertrain() == Powertrain.ELECTRIC ? Vss.BATTERY_SOC : Vss.FUEL_LEVEL,
+                    Math.round(model.energyPercent() * 10) / 10.0);
+            direct.put(Vss.IGNITION_ON, model.ignition() ? 1.0 : 0.0);
+            direct.put(Vss.SUPPLY_VOLTAGE, Math.round(model.supplyVolts() * 100) / 100.0);
+            fix = new GnssFix(now, GnssFix.MODE_3D, model.lat(), model.lon(), 35.0, model.speedKmh() / 3.6, model.headingDeg());
+        }
+        for (CanFrame frame : profile.frames().frames(vss, now)) {
+            h.bus().inject(frame);
+        }
+        direct.forEach(h.mutableSignals()::update);
+        sendNmea(h.gnss(), fix);
+    }
+
+    private void sendNmea(NmeaGnss gnss, GnssFix fix) {
+        GnssCondition condition = gnssCondition;
+        if (condition == GnssCondition.SILENT) {
+            return;
+        }
+        GnssFix sent = condition == GnssCondition.FIX ? fix
+                : new GnssFix(fix.time(), GnssFix.MODE_NO_FIX, null, null, null, null, null);
+        for (String line : nmea.sentences(sent)) {
+            gnss.acceptLine(line);
+        }
+        gnss.flush();
     }
 
     public String deviceId() {
         return deviceId;
     }
 
-    /** The real relay driver over this car's simulated lines: what the agent is given. */
-    public DoorLocks doorLocks() {
-        return doorLocks;
+    public CarProfile profile() {
+        return profile;
     }
 
-    public SimulatedGnss gnss() {
-        return gnss;
-    }
-
-    public VehicleSignals signals() {
-        return signals;
+    /** The hardware of the agent process running now (null before the first {@link #attach}). */
+    public CarHarness harness() {
+        return harness;
     }
 
     /** How many times the unlock relay was energised. */
@@ -148,8 +228,21 @@ public final class SimulatedCar {
         return wiring.lockRelay().activations();
     }
 
+    /** Every relay activation so far, oldest first. */
+    public List<RelayActivation> activations() {
+        return new ArrayList<>(activations);
+    }
+
     public boolean isLocked() {
         return wiring.isLocked();
+    }
+
+    public synchronized double odometerKm() {
+        return model.odometerKm();
+    }
+
+    public synchronized double speedKmh() {
+        return model.speedKmh();
     }
 
     public synchronized VehicleModel.Door[] openDoors() {

@@ -1,94 +1,113 @@
 package io.latchkey.simulator.car;
 
+import io.latchkey.simulator.route.GeoPoint;
+import io.latchkey.simulator.route.RouteSource;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Objects;
-import java.util.random.RandomGenerator;
 
 /**
- * A plain physical model of one car around its home: position, heading, speed, odometer, fuel, doors
- * and ignition. It drives only with the ignition on and a target speed set, wanders by turning a
- * little each step, and turns back towards home beyond a radius. Not thread-safe: the simulated car
- * serialises access.
+ * A plain physical model of one car: it follows trips from a {@link RouteSource} (a street grid or a
+ * GPX track) at up to the driver's target speed, accelerating and braking gently; the odometer counts
+ * the distance and the fuel or battery level falls with it. Doors, ignition (only with the key in its
+ * holder) and the 12 V supply (charging while the ignition is on, slowly sagging while parked) are
+ * state the driver and the fault injector change. Not thread-safe: {@link SimulatedCar} serialises.
  */
 public final class VehicleModel {
-    private static final double EARTH_RADIUS_M = 6_371_000;
-    /** Percent of tank per km: about 7 l/100 km from a 50 l tank. */
-    private static final double FUEL_PERCENT_PER_KM = 0.14;
+    /** km/h per second, a gentle car. */
+    private static final double ACCELERATION = 10;
+    private static final double CHARGING_VOLTS = 14.2;
+    private static final double RESTING_VOLTS = 12.6;
+    private static final int MAX_WAYPOINTS_PER_STEP = 64;
 
     public enum Door { DRIVER, PASSENGER, REAR_LEFT, REAR_RIGHT, TRUNK }
 
-    private final double homeLat;
-    private final double homeLon;
-    private final double radiusM;
-    private final RandomGenerator random;
-    private double lat;
-    private double lon;
+    private final RouteSource routes;
+    private final Powertrain powertrain;
+    private final Deque<GeoPoint> route = new ArrayDeque<>();
+    private GeoPoint position;
     private double headingDeg;
     private double speedKmh;
     private double targetSpeedKmh;
     private double odometerKm;
-    private double fuelPercent;
+    private double energyPercent;
     private boolean ignition;
+    private boolean keyInHolder = true;
+    private double restingVolts = RESTING_VOLTS;
     private final boolean[] doors = new boolean[Door.values().length];
 
-    public VehicleModel(double homeLat, double homeLon, double radiusM, double odometerKm, double fuelPercent,
-                        RandomGenerator random) {
-        this.homeLat = homeLat;
-        this.homeLon = homeLon;
-        this.radiusM = radiusM;
-        this.lat = homeLat;
-        this.lon = homeLon;
+    public VehicleModel(RouteSource routes, GeoPoint start, Powertrain powertrain, double odometerKm, double energyPercent) {
+        this.routes = Objects.requireNonNull(routes, "routes");
+        this.position = Objects.requireNonNull(start, "start");
+        this.powertrain = Objects.requireNonNull(powertrain, "powertrain");
         this.odometerKm = odometerKm;
-        this.fuelPercent = fuelPercent;
-        this.random = Objects.requireNonNull(random, "random");
-        this.headingDeg = random.nextDouble() * 360;
+        this.energyPercent = energyPercent;
     }
 
-    /** Advances the model by {@code dt}: accelerates towards the target speed and moves. */
+    /** Advances the model by {@code dt}: speeds up or slows down towards the target and moves along the trip. */
     public void step(Duration dt) {
         double seconds = dt.toNanos() / 1e9;
-        double target = ignition && fuelPercent > 0 ? targetSpeedKmh : 0;
-        double maxChange = 10 * seconds; // km/h per second, a gentle car
+        double target = ignition && energyPercent > 0 ? targetSpeedKmh : 0;
+        double maxChange = ACCELERATION * seconds;
         speedKmh += Math.max(-maxChange, Math.min(maxChange, target - speedKmh));
         if (speedKmh < 0.05) {
             speedKmh = 0;
             return;
         }
-        double distanceM = speedKmh / 3.6 * seconds;
-        headingDeg = (headingDeg + (random.nextDouble() - 0.5) * 20 + 360) % 360;
-        if (distanceFromHomeM() > radiusM) {
-            headingDeg = bearingTo(homeLat, homeLon);
+        double metres = speedKmh / 3.6 * seconds;
+        move(metres);
+        odometerKm += metres / 1000;
+        energyPercent = Math.max(0, energyPercent - metres / 1000 * powertrain.percentPerKm());
+    }
+
+    private void move(double metres) {
+        double left = metres;
+        for (int i = 0; i < MAX_WAYPOINTS_PER_STEP && left > 0; i++) {
+            if (route.isEmpty()) {
+                route.addAll(routes.nextRoute(position));
+            }
+            GeoPoint next = route.peekFirst();
+            double d = position.distanceM(next);
+            if (d > 0.01) {
+                headingDeg = position.bearingDeg(next);
+            }
+            if (d <= left) {
+                position = next;
+                route.removeFirst();
+                left -= d;
+            } else {
+                position = position.toward(next, left);
+                left = 0;
+            }
         }
-        double dLat = distanceM * Math.cos(Math.toRadians(headingDeg)) / EARTH_RADIUS_M;
-        double dLon = distanceM * Math.sin(Math.toRadians(headingDeg)) / (EARTH_RADIUS_M * Math.cos(Math.toRadians(lat)));
-        lat += Math.toDegrees(dLat);
-        lon += Math.toDegrees(dLon);
-        odometerKm += distanceM / 1000;
-        fuelPercent = Math.max(0, fuelPercent - distanceM / 1000 * FUEL_PERCENT_PER_KM);
-    }
-
-    public double distanceFromHomeM() {
-        double dLat = Math.toRadians(lat - homeLat);
-        double dLon = Math.toRadians(lon - homeLon) * Math.cos(Math.toRadians(homeLat));
-        return Math.hypot(dLat, dLon) * EARTH_RADIUS_M;
-    }
-
-    private double bearingTo(double toLat, double toLon) {
-        double dLat = toLat - lat;
-        double dLon = (toLon - lon) * Math.cos(Math.toRadians(lat));
-        return (Math.toDegrees(Math.atan2(dLon, dLat)) + 360) % 360;
     }
 
     public void drive(double targetSpeedKmh) {
         this.targetSpeedKmh = Math.max(0, targetSpeedKmh);
     }
 
-    public void ignition(boolean on) {
-        this.ignition = on;
+    /** Turns the ignition on (only with the key in its holder) or off; returns whether it is on. */
+    public boolean ignition(boolean on) {
+        this.ignition = on && keyInHolder;
+        return ignition;
+    }
+
+    /** Taking the key out switches the ignition off. */
+    public void keyInHolder(boolean present) {
+        this.keyInHolder = present;
+        if (!present) {
+            ignition = false;
+        }
     }
 
     public void door(Door door, boolean open) {
         doors[door.ordinal()] = open;
+    }
+
+    /** The battery's resting voltage while parked (a fault lowers it; the alternator still charges). */
+    public void restingVolts(double volts) {
+        this.restingVolts = volts;
     }
 
     public boolean isOpen(Door door) {
@@ -104,12 +123,16 @@ public final class VehicleModel {
         return false;
     }
 
+    public GeoPoint position() {
+        return position;
+    }
+
     public double lat() {
-        return lat;
+        return position.lat();
     }
 
     public double lon() {
-        return lon;
+        return position.lon();
     }
 
     public double headingDeg() {
@@ -124,11 +147,24 @@ public final class VehicleModel {
         return odometerKm;
     }
 
-    public double fuelPercent() {
-        return fuelPercent;
+    /** Fuel or battery state of charge, percent. */
+    public double energyPercent() {
+        return energyPercent;
+    }
+
+    public Powertrain powertrain() {
+        return powertrain;
     }
 
     public boolean ignition() {
         return ignition;
+    }
+
+    public boolean keyInHolder() {
+        return keyInHolder;
+    }
+
+    public double supplyVolts() {
+        return ignition ? CHARGING_VOLTS : restingVolts;
     }
 }

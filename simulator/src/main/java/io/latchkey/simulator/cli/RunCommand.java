@@ -5,8 +5,9 @@ import io.latchkey.simulator.api.ApiTypes.Car;
 import io.latchkey.simulator.api.ApiTypes.CarDetail;
 import io.latchkey.simulator.api.ApiTypes.DeviceDiscovery;
 import io.latchkey.simulator.api.LatchkeyClient;
-import io.latchkey.simulator.car.SimulatedCar;
-import io.latchkey.simulator.car.VehicleModel;
+import io.latchkey.simulator.car.CarFactory;
+import io.latchkey.simulator.car.CarProfiles;
+import io.latchkey.simulator.route.GeoPoint;
 import io.latchkey.simulator.fleet.Fleet;
 import io.latchkey.simulator.scenario.AgentConfigs;
 import java.nio.file.Path;
@@ -53,13 +54,14 @@ public final class RunCommand implements Callable<Integer> {
         SplittableRandom random = new SplittableRandom();
         Clock clock = Clock.systemUTC();
         Fleet fleet = new Fleet(Fleet.Options.defaults());
+        CarFactory factory = new CarFactory(new CarProfiles(), new GeoPoint(52.52, 13.405), 1_500, clock,
+                Duration.ofMillis(pulseMs), random.nextLong());
+        int index = 0;
         for (Car summary : cars) {
             CarDetail car = api.car(token, tenant, summary.id());
             AgentConfig config = AgentConfigs.fromDiscovery(discovery, car.deviceId(), dataDir, Duration.ofSeconds(5),
                     Duration.ofSeconds(30));
-            VehicleModel model = new VehicleModel(52.52 + (random.nextDouble() - 0.5) * 0.02,
-                    13.405 + (random.nextDouble() - 0.5) * 0.03, 2_000, 10_000, 80, random);
-            fleet.add(config, new SimulatedCar(car.deviceId(), model, clock, Duration.ofMillis(pulseMs)));
+            fleet.add(config, factory.create(car.deviceId(), index++));
             System.out.printf("car %-12s device %-24s starting%n", car.id(), car.deviceId());
         }
         boolean connected = fleet.awaitConnected(Duration.ofSeconds(30));

@@ -2,8 +2,22 @@ package io.latchkey.simulator.fleet;
 
 import com.hivemq.client.mqtt.MqttClientExecutorConfig;
 import io.latchkey.agent.Agent;
+import io.latchkey.agent.AgentBuilder;
 import io.latchkey.agent.config.AgentConfig;
+import io.latchkey.agent.journal.JournalSequenceCounter;
+import io.latchkey.agent.journal.JournalStats;
+import io.latchkey.agent.journal.JournalTelemetrySink;
+import io.latchkey.agent.journal.TelemetryJournal;
+import io.latchkey.agent.mqtt.BrokerConnection;
+import io.latchkey.agent.mqtt.DeviceClientId;
+import io.latchkey.agent.mqtt.HiveMqBrokerConnection;
+import io.latchkey.agent.mqtt.ReconnectBackoff;
+import io.latchkey.agent.telemetry.FileSequenceCounter;
+import io.latchkey.simulator.audit.CarLedger;
+import io.latchkey.simulator.audit.ObservedConnection;
+import io.latchkey.simulator.car.CarHarness;
 import io.latchkey.simulator.car.SimulatedCar;
+import io.latchkey.simulator.net.FleetNetwork;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -11,44 +25,76 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Many simulated cars, each with its own real {@link Agent}, in one JVM. The agents share one Netty
- * event loop (through one {@link MqttClientExecutorConfig}), one timer scheduler and one worker pool,
- * so the thread count does not grow with the fleet. One periodic task advances every car's model.
+ * event loop (one {@link MqttClientExecutorConfig}), one timer scheduler and one worker pool, so the
+ * thread count does not grow with the fleet; one periodic task advances every car's model and sends
+ * its CAN frames and NMEA sentences. With a {@link FleetNetwork} the cars reach the broker through it,
+ * which is what lets faults cut single cars off.
+ *
+ * <p>Each car keeps its own {@link SkewedClock} (the agent's clock) and {@link CarLedger} across agent
+ * restarts. A restart after {@link #kill} is a new process on the same data directory, with fresh
+ * hardware from {@link SimulatedCar#attach}.
  */
 public final class Fleet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
 
-    /** How the fleet shares its threads. */
-    public record Options(Clock clock, Duration tick, int nettyThreads, int timerThreads, int workerThreads,
-                          RandomGenerator random) {
+    /** How the fleet shares its threads; {@code clock} is the true clock every car's clock is skewed from. */
+    public record Options(Clock clock, Duration tick, int nettyThreads, int timerThreads, int workerThreads, long seed) {
         public static Options defaults() {
-            return new Options(Clock.systemUTC(), Duration.ofSeconds(1), 2, 2, 4, new java.util.SplittableRandom());
+            return new Options(Clock.systemUTC(), Duration.ofSeconds(1), 2, 2, 4, System.nanoTime());
+        }
+
+        public Options withSeed(long seed) {
+            return new Options(clock, tick, nettyThreads, timerThreads, workerThreads, seed);
         }
     }
 
-    private record Member(SimulatedCar car, AgentConfig config, Agent agent) {
+    private static final class Member {
+        final SimulatedCar car;
+        final AgentConfig config;
+        final CarLedger ledger;
+        final SkewedClock clock;
+        AgentProcess process;
+
+        Member(SimulatedCar car, AgentConfig config, CarLedger ledger, SkewedClock clock) {
+            this.car = car;
+            this.config = config;
+            this.ledger = ledger;
+            this.clock = clock;
+        }
     }
 
     private final Options options;
+    private final FleetNetwork network;
     private final ScheduledExecutorService timers;
     private final ExecutorService workers;
     private final ExecutorService netty;
     private final MqttClientExecutorConfig mqttExecutors;
+    private final SplittableRandom random;
     private final Map<String, Member> members = new LinkedHashMap<>();
 
+    /** Cars connect straight to the broker in their configs; no network faults. */
     public Fleet(Options options) {
+        this(options, null);
+    }
+
+    /** @param network the relay every car connects through (faults), or null for straight to the broker */
+    public Fleet(Options options, FleetNetwork network) {
         this.options = options;
+        this.network = network;
+        this.random = new SplittableRandom(options.seed());
         this.timers = Executors.newScheduledThreadPool(options.timerThreads(), daemon("fleet-timer"));
         this.workers = Executors.newFixedThreadPool(options.workerThreads(), daemon("fleet-worker"));
         this.netty = Executors.newFixedThreadPool(options.nettyThreads(), daemon("fleet-netty"));
@@ -62,50 +108,121 @@ public final class Fleet implements AutoCloseable {
         if (members.containsKey(config.deviceId())) {
             throw new IllegalArgumentException("device " + config.deviceId() + " is already in the fleet");
         }
-        Agent agent = startAgent(config, car);
-        members.put(config.deviceId(), new Member(car, config, agent));
+        AgentConfig routed = network == null ? config : config.toBuilder().mqttUrl(network.url()).build();
+        Member m = new Member(car, routed, new CarLedger(config.deviceId(), options.clock()),
+                new SkewedClock(options.clock(), Duration.ZERO));
+        m.process = startProcess(m);
+        members.put(config.deviceId(), m);
         return car;
     }
 
-    private Agent startAgent(AgentConfig config, SimulatedCar car) {
-        Agent agent = Agent.builder(config)
-                .doorLocks(car.doorLocks())
-                .gnss(car.gnss())
-                .vehicleSignals(car.signals())
-                .clock(options.clock())
-                .scheduler(timers)
-                .executor(workers)
+    private AgentProcess startProcess(Member m) {
+        AgentConfig cfg = m.config;
+        CarHarness hardware = m.car.attach();
+        ProcessThreads threads = new ProcessThreads(timers, workers);
+        SplittableRandom jitter = random.split();
+        // The journal is opened here rather than by the builder (the same way it would) so that the
+        // simulator can read the process's backlog for the audit and the reconnect benchmark.
+        TelemetryJournal journal = TelemetryJournal.open(cfg.dataDir().resolve(AgentBuilder.JOURNAL_DIR), cfg.journal(),
+                FileSequenceCounter.legacyLast(cfg.dataDir()));
+        BrokerConnection[] inner = new BrokerConnection[1];
+        ObservedConnection[] observed = new ObservedConnection[1];
+        JournalTelemetrySink[] sink = new JournalTelemetrySink[1];
+        Agent agent = Agent.builder(cfg)
+                .doorLocks(hardware.doorLocks())
+                .gnss(hardware.gnss())
+                .vehicleSignals(hardware.signals())
+                .clock(m.clock)
+                .scheduler(threads)
+                .executor(threads.workExecutor())
                 .mqttExecutorConfig(mqttExecutors)
-                .random(options.random())
+                .random(jitter)
+                .brokerConnection(will -> {
+                    inner[0] = new HiveMqBrokerConnection(cfg, will, mqttExecutors,
+                            new ReconnectBackoff(cfg.reconnectInitialDelay(), cfg.reconnectMaxDelay(), jitter));
+                    observed[0] = new ObservedConnection(inner[0], m.ledger);
+                    return observed[0];
+                })
+                .telemetrySink(connection -> sink[0] = new JournalTelemetrySink(journal, connection, cfg.deviceId(), m.clock,
+                        threads, threads.workExecutor()))
+                .sequenceCounter(new JournalSequenceCounter(journal))
                 .build();
         agent.start();
-        return agent;
+        return new AgentProcess(agent, threads, observed[0], inner[0], sink[0]);
     }
 
-    /** Stops one car's agent, as if the car lost power: it says goodbye and goes offline. */
+    /** SIGTERM: the agent shuts down gracefully (goodbye, journal flushed) and stays down. */
     public synchronized void stopAgent(String deviceId) {
-        member(deviceId).agent().close();
+        member(deviceId).process.stop();
     }
 
-    /** Starts a fresh agent process on the same car and data directory, as after a reboot. */
+    /** Power loss: the agent dies without a word and stays down until {@link #startAgent}. */
+    public synchronized void kill(String deviceId) {
+        Member m = member(deviceId);
+        if (m.process.isKilled()) {
+            return;
+        }
+        String clientId = clientId(m);
+        CompletableFuture<Void> cut = network == null ? CompletableFuture.completedFuture(null) : network.blackout(clientId);
+        if (network == null) {
+            LOG.warn("{}: killed without a fleet network; the broker sees a clean disconnect, not a dropped one", deviceId);
+        }
+        m.process.kill(cut);
+    }
+
+    /** Boots a new agent process on the car's data directory (after {@link #kill} or {@link #stopAgent}). */
+    public synchronized Agent startAgent(String deviceId) {
+        Member m = member(deviceId);
+        if (network != null) {
+            network.restore(clientId(m));
+        }
+        m.process = startProcess(m);
+        return m.process.agent();
+    }
+
+    /** A graceful restart: stop, then start a fresh process on the same car and data directory. */
     public synchronized Agent restartAgent(String deviceId) {
         Member m = member(deviceId);
-        m.agent().close();
-        Agent agent = startAgent(m.config(), m.car());
-        members.put(deviceId, new Member(m.car(), m.config(), agent));
-        return agent;
+        if (!m.process.isKilled()) {
+            m.process.stop();
+        }
+        return startAgent(deviceId);
     }
 
-    /** Waits until every agent has connected once; returns false on timeout. */
+    /** Connectivity lost: the car's connection is cut and it cannot reach the broker until {@link #reconnect}. */
+    public synchronized void disconnect(String deviceId) {
+        requireNetwork("disconnect");
+        network.blackout(clientId(member(deviceId)));
+    }
+
+    public synchronized void reconnect(String deviceId) {
+        requireNetwork("reconnect");
+        network.restore(clientId(member(deviceId)));
+    }
+
+    /** Sets the car's clock offset from true time (the agent reads it for command validity and telemetry). */
+    public synchronized void skewClock(String deviceId, Duration skew) {
+        member(deviceId).clock.skew(skew);
+    }
+
+    private void requireNetwork(String what) {
+        if (network == null) {
+            throw new IllegalStateException(what + " needs the fleet to run behind a FleetNetwork");
+        }
+    }
+
+    private String clientId(Member m) {
+        return DeviceClientId.of(m.config.tenant(), m.config.deviceId());
+    }
+
+    /** Waits until every agent running now has connected once; returns false on timeout. */
     public boolean awaitConnected(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Agent a : agents()) {
             long left = deadline - System.nanoTime();
             try {
                 a.firstConnection().get(Math.max(0, left), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                return false;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
                 return false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -115,24 +232,46 @@ public final class Fleet implements AutoCloseable {
         return true;
     }
 
+    /** The running process's telemetry journal: what it holds and what the broker acknowledged. */
+    public synchronized JournalStats journal(String deviceId) {
+        return member(deviceId).process.journalStats();
+    }
+
+    public synchronized CarLedger ledger(String deviceId) {
+        return member(deviceId).ledger;
+    }
+
     public synchronized SimulatedCar car(String deviceId) {
-        return member(deviceId).car();
+        return member(deviceId).car;
     }
 
     public synchronized Agent agent(String deviceId) {
-        return member(deviceId).agent();
+        return member(deviceId).process.agent();
+    }
+
+    public synchronized boolean isRunning(String deviceId) {
+        return !member(deviceId).process.isKilled();
+    }
+
+    public synchronized List<String> deviceIds() {
+        return List.copyOf(members.keySet());
     }
 
     public synchronized List<Agent> agents() {
-        return members.values().stream().map(Member::agent).toList();
+        return members.values().stream().filter(m -> !m.process.isKilled()).map(m -> m.process.agent()).toList();
     }
 
     public synchronized Collection<SimulatedCar> cars() {
-        return members.values().stream().map(Member::car).toList();
+        return members.values().stream().map(m -> m.car).toList();
     }
 
     public synchronized int size() {
         return members.size();
+    }
+
+    /** The network every car goes through, or null. */
+    public FleetNetwork network() {
+        return network;
     }
 
     private Member member(String deviceId) {
@@ -144,19 +283,22 @@ public final class Fleet implements AutoCloseable {
     }
 
     private void tickAll() {
-        try {
-            for (SimulatedCar car : cars()) {
+        for (SimulatedCar car : cars()) {
+            try {
                 car.tick(options.tick());
+            } catch (RuntimeException e) {
+                LOG.warn("{}: tick failed: {}", car.deviceId(), e.toString());
             }
-        } catch (RuntimeException e) {
-            LOG.warn("fleet tick failed: {}", e.toString());
         }
     }
 
     @Override
     public void close() {
-        List<Agent> all = agents();
-        all.forEach(Agent::close);
+        List<AgentProcess> running;
+        synchronized (this) {
+            running = members.values().stream().map(m -> m.process).filter(p -> !p.isKilled()).toList();
+        }
+        running.forEach(AgentProcess::stop);
         timers.shutdownNow();
         workers.shutdownNow();
         netty.shutdown();

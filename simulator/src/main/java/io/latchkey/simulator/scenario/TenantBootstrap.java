@@ -5,8 +5,9 @@ import io.latchkey.simulator.api.ApiException;
 import io.latchkey.simulator.api.ApiTypes.CarDetail;
 import io.latchkey.simulator.api.ApiTypes.DeviceDiscovery;
 import io.latchkey.simulator.api.LatchkeyClient;
-import io.latchkey.simulator.car.SimulatedCar;
-import io.latchkey.simulator.car.VehicleModel;
+import io.latchkey.simulator.car.CarFactory;
+import io.latchkey.simulator.car.CarProfiles;
+import io.latchkey.simulator.route.GeoPoint;
 import io.latchkey.simulator.fleet.Fleet;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -71,7 +72,7 @@ public final class TenantBootstrap {
                 () -> user(tenant, null, "borrower@" + tenant + ".example", "Ben Borrower", null));
         String stranger = steps.run("A second borrower, who will book nothing, registers and signs in",
                 () -> user(tenant, null, "stranger@" + tenant + ".example", "Sam Stranger", null));
-        List<CarDetail> cars = steps.run("Operator registers " + o.cars() + " car(s) with their device ids", () -> {
+        List<CarDetail> registered = steps.run("Operator registers " + o.cars() + " car(s) with their device ids", () -> {
             List<CarDetail> created = new ArrayList<>();
             for (int i = 1; i <= o.cars(); i++) {
                 CarDetail car = api.createCar(operator, tenant, "Car " + i, "B-LK " + (1000 + i), deviceId(tenant, i));
@@ -87,28 +88,27 @@ public final class TenantBootstrap {
             steps.detail("broker %s, command keys %s", d.mqttUrl(), d.commandKeys().stream().map(k -> k.kid()).toList());
             return d;
         });
+        CarFactory cars = new CarFactory(new CarProfiles(), new GeoPoint(HOME_LAT, HOME_LON), 1_500, clock, o.relayPulse(),
+                random.nextLong());
         steps.run("Simulated cars start their agents (keys pinned) and connect", () -> {
-            for (int i = 0; i < cars.size(); i++) {
-                AgentConfig config = AgentConfigs.fromDiscovery(discovery, cars.get(i).deviceId(), o.dataDir(),
+            for (int i = 0; i < registered.size(); i++) {
+                AgentConfig config = AgentConfigs.fromDiscovery(discovery, registered.get(i).deviceId(), o.dataDir(),
                         o.movingInterval(), o.parkedInterval());
-                VehicleModel model = new VehicleModel(HOME_LAT + (random.nextDouble() - 0.5) * 0.02,
-                        HOME_LON + (random.nextDouble() - 0.5) * 0.03, 2_000, 10_000 + random.nextInt(50_000),
-                        40 + random.nextInt(60), random);
-                fleet.add(config, new SimulatedCar(config.deviceId(), model, clock, o.relayPulse()));
+                fleet.add(config, cars.create(config.deviceId(), i));
             }
             Steps.check(fleet.awaitConnected(o.onlineTimeout()), "not every agent connected to %s within %s",
                     discovery.mqttUrl(), o.onlineTimeout());
         });
         steps.run("Operator sees every car online", () -> {
-            for (CarDetail car : cars) {
+            for (CarDetail car : registered) {
                 Polling.until(o.onlineTimeout(), () -> {
                     CarDetail c = api.car(operator, tenant, car.id());
                     return c.state() != null && Boolean.TRUE.equals(c.state().online());
                 }, "car " + car.id() + " (device " + car.deviceId() + ") is not reported online");
             }
-            steps.detail("%d car(s) online", cars.size());
+            steps.detail("%d car(s) online", registered.size());
         });
-        return new World(tenant, admin, operator, borrower, stranger, discovery, cars, fleet);
+        return new World(tenant, admin, operator, borrower, stranger, discovery, registered, fleet);
     }
 
     private String createTenant(String platformToken, String preferred) {

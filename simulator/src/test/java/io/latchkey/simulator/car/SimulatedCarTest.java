@@ -1,9 +1,13 @@
 package io.latchkey.simulator.car;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.latchkey.hal.gnss.GnssFix;
 import io.latchkey.hal.lock.LockState;
 import io.latchkey.hal.vehicle.Vss;
+import io.latchkey.simulator.route.GeoPoint;
+import io.latchkey.simulator.route.StreetGrid;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,60 +15,137 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class SimulatedCarTest {
+    private static final GeoPoint HOME = new GeoPoint(52.52, 13.405);
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-23T17:00:00Z"), ZoneOffset.UTC);
-    private final SimulatedCar car = new SimulatedCar("dev-1",
-            new VehicleModel(52.52, 13.405, 2_000, 12_034.5, 63, new SplittableRandom(1)), clock, Duration.ZERO);
+    private final CarProfiles profiles = new CarProfiles();
+
+    private SimulatedCar car(String profile) {
+        VehicleModel model = new VehicleModel(new StreetGrid(HOME, 120, 8, new SplittableRandom(1)), HOME,
+                profiles.get(profile).powertrain(), 12_034.5, 63);
+        return new SimulatedCar("dev-1", model, profiles.get(profile), clock, Duration.ZERO);
+    }
 
     @Test
     void unlockRelay_drivesTheFeedbackToUnlocked_andLockRelayBackToLocked() {
+        SimulatedCar car = car("hyundai_i30_2014");
+        CarHarness h = car.attach();
         List<LockState> seen = new ArrayList<>();
-        car.doorLocks().addListener(seen::add);
-        assertThat(car.doorLocks().state()).isEqualTo(LockState.LOCKED);
+        h.doorLocks().addListener(seen::add);
+        assertThat(h.doorLocks().state()).isEqualTo(LockState.LOCKED);
 
-        car.doorLocks().pulseUnlock();
-        assertThat(car.doorLocks().state()).isEqualTo(LockState.UNLOCKED);
-        car.doorLocks().pulseLock();
+        h.doorLocks().pulseUnlock();
+        assertThat(h.doorLocks().state()).isEqualTo(LockState.UNLOCKED);
+        h.doorLocks().pulseLock();
 
-        assertThat(car.doorLocks().state()).isEqualTo(LockState.LOCKED);
+        assertThat(h.doorLocks().state()).isEqualTo(LockState.LOCKED);
         assertThat(seen).containsExactly(LockState.UNLOCKED, LockState.LOCKED);
-        assertThat(car.unlockActivations()).isEqualTo(1);
-        assertThat(car.lockActivations()).isEqualTo(1);
+        assertThat(car.activations()).extracting(RelayActivation::kind)
+                .containsExactly(RelayActivation.Kind.UNLOCK, RelayActivation.Kind.LOCK);
+        assertThat(car.activations()).allSatisfy(a -> assertThat(a.at()).isEqualTo(clock.instant()));
     }
 
     @Test
     void lockRelay_withADoorOpen_leavesTheCarUnlocked() {
-        car.doorLocks().pulseUnlock();
+        SimulatedCar car = car("hyundai_i30_2014");
+        CarHarness h = car.attach();
+        h.doorLocks().pulseUnlock();
         car.openDoor(VehicleModel.Door.PASSENGER);
 
-        car.doorLocks().pulseLock();
+        h.doorLocks().pulseLock();
 
-        assertThat(car.doorLocks().state()).isEqualTo(LockState.UNLOCKED);
+        assertThat(h.doorLocks().state()).isEqualTo(LockState.UNLOCKED);
         assertThat(car.lockActivations()).as("the relay did fire").isEqualTo(1);
     }
 
-    @Test
-    void signalsAndGnss_reportTheModel_underVssNames() {
-        assertThat(car.signals().value(Vss.TRAVELED_DISTANCE)).contains(12_034.5);
-        assertThat(car.signals().value(Vss.FUEL_LEVEL)).contains(63.0);
-        assertThat(car.signals().value(Vss.SPEED)).contains(0.0);
-        assertThat(car.signals().value(Vss.IGNITION_ON)).contains(0.0);
-        assertThat(car.gnss().latest()).hasValueSatisfying(fix -> {
-            assertThat(fix.hasPosition()).isTrue();
-            assertThat(fix.lat()).isEqualTo(52.52);
-            assertThat(fix.time()).isEqualTo(clock.instant());
-        });
-
+    @ParameterizedTest
+    @ValueSource(strings = {"hyundai_i30_2014", "ford_cgea1_2_bodycan_2011", "tesla_model_s"})
+    void speedAndDriverDoor_reachTheAgent_throughTheProfilesCanFrames(String profile) {
+        SimulatedCar car = car(profile);
+        CarHarness h = car.attach();
         car.openDoor(VehicleModel.Door.DRIVER);
         car.ignition(true);
         car.drive(30);
         car.tick(Duration.ofSeconds(1));
+        car.tick(Duration.ofSeconds(1));
 
-        assertThat(car.signals().value(Vss.DRIVER_DOOR_OPEN)).contains(1.0);
-        assertThat(car.signals().value(Vss.IGNITION_ON)).contains(1.0);
-        assertThat(car.signals().value(Vss.SPEED)).contains(10.0);
-        assertThat(car.gnss().latest().orElseThrow().speedMps()).isCloseTo(10 / 3.6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(h.signals().value(Vss.SPEED).orElseThrow()).isCloseTo(20.0, within(0.1));
+        assertThat(h.signals().value(Vss.DRIVER_DOOR_OPEN)).contains(1.0);
+        assertThat(h.signals().value(Vss.IGNITION_ON)).contains(1.0);
+        assertThat(h.signals().value(Vss.SUPPLY_VOLTAGE)).contains(14.2);
+
+        car.closeDoor(VehicleModel.Door.DRIVER);
+        assertThat(h.signals().value(Vss.DRIVER_DOOR_OPEN)).contains(0.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hyundai_i30_2014", "ford_cgea1_2_bodycan_2011"})
+    void odometer_reachesTheAgent_fromCanWhereTheProfileHasIt(String profile) {
+        CarHarness h = car(profile).attach();
+
+        assertThat(h.signals().value(Vss.TRAVELED_DISTANCE).orElseThrow()).isCloseTo(12_034.5, within(1.0));
+        assertThat(h.signals().value(Vss.FUEL_LEVEL)).contains(63.0);
+    }
+
+    @Test
+    void electricCar_reportsStateOfCharge_insteadOfFuel() {
+        CarHarness h = car("tesla_model_s").attach();
+
+        assertThat(h.signals().value(Vss.BATTERY_SOC)).contains(63.0);
+        assertThat(h.signals().value(Vss.FUEL_LEVEL)).isEmpty();
+    }
+
+    @Test
+    void position_reachesTheAgent_asNmeaParsedByTheRealReceiver() {
+        SimulatedCar car = car("hyundai_i30_2014");
+        CarHarness h = car.attach();
+
+        GnssFix fix = h.gnss().latest().orElseThrow();
+        assertThat(fix.hasPosition()).isTrue();
+        assertThat(fix.mode()).isEqualTo(GnssFix.MODE_3D);
+        assertThat(fix.lat()).isCloseTo(52.52, within(1e-6));
+        assertThat(fix.lon()).isCloseTo(13.405, within(1e-6));
+        assertThat(fix.time()).isEqualTo(clock.instant());
+        assertThat(h.gnss().rejectedLines()).isZero();
+    }
+
+    @Test
+    void gnssLost_sendsNoFix_orNothing() {
+        SimulatedCar car = car("hyundai_i30_2014");
+        CarHarness h = car.attach();
+
+        car.gnss(GnssCondition.NO_FIX);
+        car.tick(Duration.ofSeconds(1));
+        assertThat(h.gnss().latest().orElseThrow().hasPosition()).isFalse();
+
+        car.gnss(GnssCondition.SILENT);
+        CarHarness rebooted = car.attach();
+        car.tick(Duration.ofSeconds(1));
+        assertThat(rebooted.gnss().latest()).isEmpty();
+    }
+
+    @Test
+    void lowSupplyVoltage_isWhatTheAgentReads() {
+        SimulatedCar car = car("ford_cgea1_2_bodycan_2011");
+        CarHarness h = car.attach();
+
+        car.restingVolts(11.4);
+
+        assertThat(h.signals().value(Vss.SUPPLY_VOLTAGE)).contains(11.4);
+    }
+
+    @Test
+    void attach_givesARestartedAgentFreshHardware_andTheOldHarnessHearsNothingMore() {
+        SimulatedCar car = car("tesla_model_s");
+        CarHarness old = car.attach();
+        CarHarness fresh = car.attach();
+        car.openDoor(VehicleModel.Door.DRIVER);
+
+        assertThat(fresh.signals().value(Vss.DRIVER_DOOR_OPEN)).contains(1.0);
+        assertThat(old.signals().value(Vss.DRIVER_DOOR_OPEN)).contains(0.0);
     }
 }

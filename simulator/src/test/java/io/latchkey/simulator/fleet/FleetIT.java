@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.agent.config.AgentConfig;
 import io.latchkey.protocol.Keys;
-import io.latchkey.simulator.car.SimulatedCar;
-import io.latchkey.simulator.car.VehicleModel;
+import io.latchkey.simulator.car.CarFactory;
+import io.latchkey.simulator.car.CarProfiles;
+import io.latchkey.simulator.route.GeoPoint;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +24,9 @@ class FleetIT {
 
     @TempDir
     Path agentsDir;
+
+    private final CarFactory cars = new CarFactory(new CarProfiles(), new GeoPoint(52.52, 13.405), 1_500, Clock.systemUTC(),
+            Duration.ZERO, 6);
 
     @Test
     void twoHundredAgents_connect_andShareAFixedNumberOfThreads() throws Exception {
@@ -53,8 +57,7 @@ class FleetIT {
             String deviceId = "car-" + i;
             AgentConfig config = AgentConfig.builder().tenant("fleet").deviceId(deviceId).mqttUrl(broker.url())
                     .commandKey("cmd-1", key).dataDir(agentsDir.resolve(deviceId)).build();
-            fleet.add(config, new SimulatedCar(deviceId, new VehicleModel(52.52, 13.405, 2_000, 10_000, 80, random),
-                    Clock.systemUTC(), Duration.ZERO));
+            fleet.add(config, cars.create(deviceId, i));
         }
     }
 }
