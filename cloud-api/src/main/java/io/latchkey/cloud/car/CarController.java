@@ -3,6 +3,8 @@ package io.latchkey.cloud.car;
 import io.latchkey.cloud.ForbiddenException;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.booking.BookingService;
+import io.latchkey.cloud.device.DeviceIdentities;
+import io.latchkey.cloud.device.Installation;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.telemetry.TelemetryStore;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
@@ -32,6 +34,7 @@ public class CarController {
     private final CarRegistry cars;
     private final BookingService bookings;
     private final TelemetryStore telemetry;
+    private final DeviceIdentities deviceIdentities;
 
     @Serdeable
     public record NewCar(@Nullable String id, String name, String plate, String deviceId) {
@@ -41,14 +44,17 @@ public class CarController {
     public record CarSummary(String id, String name, String plate) {
     }
 
+    /** {@code installation}: the device's last signed self-test (verified, or which checks failed); absent before one. */
     @Serdeable
-    public record CarDetail(String id, String name, String plate, String deviceId, CarState state) {
+    public record CarDetail(String id, String name, String plate, String deviceId, CarState state,
+                            @Nullable Installation installation) {
     }
 
-    public CarController(CarRegistry cars, BookingService bookings, TelemetryStore telemetry) {
+    public CarController(CarRegistry cars, BookingService bookings, TelemetryStore telemetry, DeviceIdentities deviceIdentities) {
         this.cars = cars;
         this.bookings = bookings;
         this.telemetry = telemetry;
+        this.deviceIdentities = deviceIdentities;
     }
 
     @Operation(summary = "Register a car and the device fitted in it")
@@ -94,6 +100,7 @@ public class CarController {
     }
 
     private CarDetail detail(String tenant, Car car) {
-        return new CarDetail(car.id(), car.name(), car.plate(), car.deviceId(), cars.state(tenant, car.id()));
+        return new CarDetail(car.id(), car.name(), car.plate(), car.deviceId(), cars.state(tenant, car.id()),
+                deviceIdentities.installation(tenant, car).orElse(null));
     }
 }

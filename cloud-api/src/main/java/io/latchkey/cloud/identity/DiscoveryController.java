@@ -5,6 +5,7 @@ import io.latchkey.cloud.mqtt.MqttEndpoint;
 import io.latchkey.cloud.secrets.SecretStore;
 import io.latchkey.cloud.tenant.CommandKeys;
 import io.latchkey.cloud.tenant.TenantDirectory;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -28,9 +29,12 @@ public class DiscoveryController {
     private final PublicUrl publicUrl;
     private final MqttEndpoint mqtt;
 
-    /** What a device (or the simulator) needs to reach and trust the cloud. */
+    /**
+     * What a device (or the simulator) needs to reach and trust the cloud. {@code mqttTlsUrl}: the
+     * mutual-TLS broker URL for provisioned devices (with their certificate), when the broker has one.
+     */
     @Serdeable
-    public record DeviceDiscovery(String tenant, String mqttUrl, List<PublicKey> commandKeys) {
+    public record DeviceDiscovery(String tenant, String mqttUrl, List<PublicKey> commandKeys, @Nullable String mqttTlsUrl) {
     }
 
     @Serdeable
@@ -82,6 +86,6 @@ public class DiscoveryController {
         List<PublicKey> keys = commandKeys.publicKeys(tenant).stream()
                 .map(k -> new PublicKey(k.kid(), k.alg(), k.publicKey()))
                 .toList();
-        return new DeviceDiscovery(tenant, mqtt.url(), keys);
+        return new DeviceDiscovery(tenant, mqtt.url(), keys, mqtt.deviceTlsUrl().orElse(null));
     }
 }

@@ -4,7 +4,16 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.latchkey.cloud.device.DeviceAuthorities;
+import io.latchkey.cloud.pki.PlatformCertificateAuthority;
+import io.latchkey.cloud.pki.ServiceIdentity;
 import io.latchkey.protocol.Topic;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.TrustManagerFactory;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -25,29 +34,55 @@ import org.slf4j.LoggerFactory;
 public class BackendMqttClient {
     private static final Logger LOG = LoggerFactory.getLogger(BackendMqttClient.class);
 
+    /** The backend's name in its service certificate ({@code urn:latchkey:service:latchkey-cloud}). */
+    static final String SERVICE_NAME = "latchkey-cloud";
+    private static final Duration SERVICE_VALIDITY = Duration.ofDays(365);
+
     private final Mqtt5AsyncClient client;
 
-    public BackendMqttClient(MqttEndpoint endpoint, MqttConfig config) {
-        URI uri = URI.create(endpoint.url());
+    public BackendMqttClient(MqttEndpoint endpoint, MqttConfig config, DeviceAuthorities authorities) {
+        String url = endpoint.backendUrl();
+        URI uri = URI.create(url);
         var builder = Mqtt5Client.builder()
                 .identifier(config.clientId())
                 .serverHost(uri.getHost())
                 .serverPort(uri.getPort())
                 .automaticReconnectWithDefaultConfig();
         if ("ssl".equals(uri.getScheme())) {
-            builder = builder.sslWithDefaultConfig();
+            // Mutual TLS with the backend's service identity, issued afresh at each start by the platform CA,
+            // which also issued the broker's certificate (embedded, or the Mosquitto setup of docs/mosquitto).
+            PlatformCertificateAuthority platform = authorities.platform();
+            ServiceIdentity service = platform.issueService(SERVICE_NAME, SERVICE_VALIDITY);
+            builder = builder.sslConfig()
+                    .keyManagerFactory(service.tls().keyManagerFactory())
+                    .trustManagerFactory(trusting(platform.certificate()))
+                    .protocols(List.of("TLSv1.3", "TLSv1.2"))
+                    .applySslConfig();
         }
         this.client = builder.buildAsync();
         try {
             client.connectWith().cleanStart(false).sessionExpiryInterval(Duration.ofHours(1).toSeconds())
                     .send().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new MqttException("cannot connect to the MQTT broker at " + endpoint.url(), e);
+            throw new MqttException("cannot connect to the MQTT broker at " + url, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MqttException("interrupted while connecting to " + endpoint.url(), e);
+            throw new MqttException("interrupted while connecting to " + url, e);
         }
-        LOG.info("Backend MQTT client {} connected to {}", config.clientId(), endpoint.url());
+        LOG.info("Backend MQTT client {} connected to {}", config.clientId(), url);
+    }
+
+    private static TrustManagerFactory trusting(X509Certificate ca) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("platform-ca", ca);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new MqttException("cannot build the trust store of the platform CA", e);
+        }
     }
 
     /**

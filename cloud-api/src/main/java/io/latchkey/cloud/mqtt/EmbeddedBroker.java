@@ -3,6 +3,14 @@ package io.latchkey.cloud.mqtt;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import io.latchkey.cloud.LatchkeyConfig;
 import io.latchkey.cloud.StartupChecks;
+import io.latchkey.cloud.device.DeviceAuthorities;
+import io.latchkey.cloud.mqtt.security.BrokerSecurityExtension;
+import io.latchkey.cloud.mqtt.security.BrokerTlsFiles;
+import io.latchkey.cloud.mqtt.security.HiveMqSessionControl;
+import io.latchkey.cloud.mqtt.security.SessionControl;
+import io.latchkey.cloud.pki.PlatformCertificateAuthority;
+import io.latchkey.cloud.tenant.Tenant;
+import io.latchkey.cloud.tenant.TenantDirectory;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
@@ -11,6 +19,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,47 +34,89 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HiveMQ CE inside this process (the embedded default). Its configuration is generated under
- * {@code {data-dir}/broker/conf} at every start: one TCP listener on {@code latchkey.mqtt.host}:
- * {@code latchkey.mqtt.port} (a free port when 0), anonymous usage statistics off.
+ * {@code {data-dir}/broker/conf} at every start, with two listeners:
+ * <ul>
+ * <li>mutual TLS on {@code latchkey.mqtt.tls-port} (TLS 1.3/1.2, client certificate required): devices
+ * prove their identity with the certificate of their tenant's device CA, the backend with its service
+ * certificate from the platform CA; {@link BrokerSecurityExtension} confines each to its topics and
+ * refuses revoked certificates;</li>
+ * <li>plain TCP on {@code latchkey.mqtt.port}, only while {@code latchkey.mqtt.allow-plain-loopback} is on
+ * (the default on a loopback address): for the demo and the simulator. Nobody is authenticated there;
+ * a client whose id has the device form {@code {tenant}:{deviceId}} is still held to that device's topics.</li>
+ * </ul>
+ * The TLS files (a fresh server certificate from the platform CA at each start, and a trust store of
+ * the platform CA and every tenant's device CA) live in {@code {data-dir}/broker/tls}; the trust store
+ * is rewritten when a tenant is created, and HiveMQ picks it up without a restart.
  */
 @Context
 @Requires(property = "latchkey.mqtt.embedded", notEquals = "false")
 public class EmbeddedBroker implements MqttEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+    private static final java.time.Duration SERVER_CERTIFICATE_VALIDITY = java.time.Duration.ofDays(365);
 
     private final EmbeddedHiveMQ hivemq;
     private final String url;
+    private final String tlsUrl;
+    private final String backendUrl;
+    private final SessionControl sessions = new HiveMqSessionControl();
 
     /** {@code checks}: the configuration is checked before a broker starts on it. */
-    public EmbeddedBroker(MqttConfig config, LatchkeyConfig latchkey, StartupChecks checks) {
+    public EmbeddedBroker(MqttConfig config, LatchkeyConfig latchkey, StartupChecks checks, DeviceAuthorities authorities,
+                          TenantDirectory tenants, Clock clock, SecureRandom random) {
         Path home = latchkey.dataDirPath().resolve("broker");
-        int port = config.port() == 0 ? freePort(config.host()) : config.port();
+        int port = config.plainListener() ? (config.port() == 0 ? freePort(config.host()) : config.port()) : -1;
+        int tlsPort = config.tlsPort() == 0 ? freePort(config.host()) : config.tlsPort();
         try {
             Path conf = Files.createDirectories(home.resolve("conf"));
             Files.createDirectories(home.resolve("data"));
             Files.createDirectories(home.resolve("extensions"));
-            Files.writeString(conf.resolve("config.xml"), configXml(config.host(), port, config.persistence()));
+            BrokerTlsFiles tls = tlsFiles(home.resolve("tls"), config, authorities, tenants, random);
+            Files.writeString(conf.resolve("config.xml"), configXml(config.host(), port, tls.listenerXml(config.host(), tlsPort),
+                    config.persistence()));
             hivemq = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(conf)
                     .withDataFolder(home.resolve("data"))
                     .withExtensionsFolder(home.resolve("extensions"))
+                    .withEmbeddedExtension(BrokerSecurityExtension.embedded(authorities.trust(), authorities.platform().certificate(),
+                            clock, config.plainListener()))
                     .withoutLoggingBootstrap()
                     .build();
             hivemq.start().get(60, TimeUnit.SECONDS);
         } catch (IOException | ExecutionException | TimeoutException e) {
-            throw new MqttException("cannot start the embedded MQTT broker on " + config.host() + ":" + port
-                    + " (is latchkey.mqtt.port free?)", e);
+            throw new MqttException("cannot start the embedded MQTT broker on " + config.host() + " ports " + port + "/" + tlsPort
+                    + " (are latchkey.mqtt.port and latchkey.mqtt.tls-port free?)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MqttException("interrupted while starting the embedded MQTT broker", e);
         }
-        this.url = "tcp://" + config.host() + ":" + port;
-        LOG.info("Embedded MQTT broker listening on {}", url);
+        this.tlsUrl = "ssl://" + config.deviceHost() + ":" + tlsPort;
+        this.backendUrl = "ssl://" + connectHost(config.host()) + ":" + tlsPort;
+        this.url = config.plainListener() ? "tcp://" + config.host() + ":" + port : tlsUrl;
+        if (config.plainListener()) {
+            LOG.warn("Embedded MQTT broker: plain listener {} is for development only (clients are not authenticated there);"
+                    + " set latchkey.mqtt.allow-plain-loopback=false to run mutual TLS only", url);
+        }
+        LOG.info("Embedded MQTT broker listening on {} (mutual TLS, device certificates)", tlsUrl);
     }
 
     @Override
     public String url() {
         return url;
+    }
+
+    @Override
+    public Optional<String> deviceTlsUrl() {
+        return Optional.of(tlsUrl);
+    }
+
+    @Override
+    public String backendUrl() {
+        return backendUrl;
+    }
+
+    @Override
+    public SessionControl sessions() {
+        return sessions;
     }
 
     @PreDestroy
@@ -73,15 +130,60 @@ public class EmbeddedBroker implements MqttEndpoint {
         }
     }
 
-    static String configXml(String host, int port, String persistence) {
+    /** Key store with a fresh server certificate; trust store of every CA known now, rewritten for each new tenant. */
+    private static BrokerTlsFiles tlsFiles(Path dir, MqttConfig config, DeviceAuthorities authorities, TenantDirectory tenants,
+                                           SecureRandom random) throws IOException {
+        byte[] secret = new byte[18];
+        random.nextBytes(secret);
+        BrokerTlsFiles tls = new BrokerTlsFiles(Files.createDirectories(dir), Base64.getUrlEncoder().encodeToString(secret));
+        PlatformCertificateAuthority platform = authorities.platform();
+        tls.writeKeyStore(platform.issueBrokerServer(serverNames(config), SERVER_CERTIFICATE_VALIDITY));
+        for (Tenant tenant : tenants.all()) {
+            authorities.ensure(tenant.id());
+        }
+        tls.writeTrustStore(authorities.trustedCas());
+        authorities.onNewAuthority(ca -> {
+            synchronized (tls) {
+                tls.writeTrustStore(authorities.trustedCas());
+            }
+        });
+        return tls;
+    }
+
+    /** The names the broker's certificate is valid for: the public host, the bind address, and loopback. */
+    static List<String> serverNames(MqttConfig config) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(config.deviceHost());
+        if (!isWildcard(config.host())) {
+            names.add(config.host());
+        }
+        names.add("127.0.0.1");
+        names.add("localhost");
+        return List.copyOf(names);
+    }
+
+    private static String connectHost(String bindHost) {
+        return isWildcard(bindHost) ? "127.0.0.1" : bindHost;
+    }
+
+    private static boolean isWildcard(String host) {
+        return "0.0.0.0".equals(host) || "::".equals(host) || "[::]".equals(host);
+    }
+
+    /** {@code plainPort} below 0: no plain listener. */
+    static String configXml(String host, int plainPort, String tlsListenerXml, String persistence) {
+        String plain = plainPort < 0 ? "" : """
+                        <tcp-listener>
+                            <port>%d</port>
+                            <bind-address>%s</bind-address>
+                            <name>latchkey-plain-loopback</name>
+                        </tcp-listener>
+                """.formatted(plainPort, escape(host));
         return """
                 <?xml version="1.0"?>
                 <hivemq>
                     <listeners>
-                        <tcp-listener>
-                            <port>%d</port>
-                            <bind-address>%s</bind-address>
-                        </tcp-listener>
+                %s%s
                     </listeners>
                     <anonymous-usage-statistics>
                         <enabled>false</enabled>
@@ -90,7 +192,7 @@ public class EmbeddedBroker implements MqttEndpoint {
                         <mode>%s</mode>
                     </persistence>
                 </hivemq>
-                """.formatted(port, escape(host), persistence);
+                """.formatted(plain, tlsListenerXml, persistence);
     }
 
     private static String escape(String s) {

@@ -3,6 +3,7 @@ package io.latchkey.cloud.tenant;
 import io.latchkey.cloud.ConflictException;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.NotFoundException;
+import io.latchkey.cloud.device.DeviceAuthorities;
 import io.latchkey.cloud.identity.SigningKeys;
 import io.latchkey.cloud.secrets.SecretStore;
 import io.latchkey.cloud.store.DocumentExistsException;
@@ -18,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tenants of the platform, kept in the platform store. Creating one also creates its store and its
- * keys (token signing, command signing) in its own secret scope.
+ * keys (token signing, command signing) and its device CA in its own secret scope.
  */
 @Singleton
 public class TenantDirectory {
@@ -26,14 +27,17 @@ public class TenantDirectory {
     private final Stores stores;
     private final SigningKeys signingKeys;
     private final CommandKeys commandKeys;
+    private final DeviceAuthorities deviceAuthorities;
     private final Clock clock;
     private final Map<String, Tenant> known = new ConcurrentHashMap<>();
 
-    public TenantDirectory(Stores stores, SigningKeys signingKeys, CommandKeys commandKeys, Clock clock) {
+    public TenantDirectory(Stores stores, SigningKeys signingKeys, CommandKeys commandKeys, DeviceAuthorities deviceAuthorities,
+                           Clock clock) {
         this.tenants = new JsonCollection<>(stores.platform(), "tenants", Tenant.class);
         this.stores = stores;
         this.signingKeys = signingKeys;
         this.commandKeys = commandKeys;
+        this.deviceAuthorities = deviceAuthorities;
         this.clock = clock;
     }
 
@@ -53,6 +57,7 @@ public class TenantDirectory {
         stores.tenant(id);
         signingKeys.ensure(id);
         commandKeys.ensure(id);
+        deviceAuthorities.ensure(id);
         known.put(id, tenant);
         return tenant;
     }

@@ -30,13 +30,13 @@ public final class BrokerSecurityExtension implements ExtensionMain {
     }
 
     /**
-     * @param delegateWithoutCertificate pass clients without a certificate (a plain loopback listener)
-     *                                   to the next extension instead of refusing them
+     * @param allowWithoutCertificate admit clients without a certificate (the plain loopback development
+     *                                listener) instead of refusing them; see {@link CertificateAuthenticator}
      */
-    public static EmbeddedExtension embedded(DeviceTrust trust, X509Certificate platformCa, Clock clock, boolean delegateWithoutCertificate) {
+    public static EmbeddedExtension embedded(DeviceTrust trust, X509Certificate platformCa, Clock clock, boolean allowWithoutCertificate) {
         ClientCertificateVerifier verifier = new ClientCertificateVerifier(trust, platformCa, clock);
         BrokerSecurityExtension main = new BrokerSecurityExtension(
-                new CertificateAuthenticator(verifier, delegateWithoutCertificate), new TopicAuthorizer(new TopicPolicy()));
+                new CertificateAuthenticator(verifier, allowWithoutCertificate), new TopicAuthorizer(new TopicPolicy()));
         return EmbeddedExtension.builder()
                 .withId(ID)
                 .withName("Latchkey broker security")

@@ -4,9 +4,11 @@ import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
+import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import io.latchkey.cloud.pki.RevokedCertificateException;
 import io.latchkey.cloud.pki.UntrustedCertificateException;
+import io.latchkey.protocol.Topic;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,18 +19,21 @@ import org.slf4j.LoggerFactory;
  * Authenticates MQTT connections by their TLS client certificate alone: the certificate decides who
  * the client is ({@link ClientCertificateVerifier}); a device must also use its own client id,
  * {@code {tenant}:{deviceId}}, so that no device can take over another's session. Connections
- * without a client certificate (a plain listener) are refused, or passed to the next extension when
- * {@code delegateWithoutCertificate} is set for a loopback development listener.
+ * without a client certificate (a plain listener) are refused, unless {@code allowWithoutCertificate} is
+ * set for the loopback development listener: then they are admitted unauthenticated, and one whose client
+ * id has the device form {@code {tenant}:{deviceId}} is held to that device's topics as if its certificate
+ * said so (this catches mistakes in development; it proves nothing, since anyone may claim any id there).
+ * Other plain clients (test harnesses, {@code mosquitto_sub}) get the broker's default: everything.
  */
 public final class CertificateAuthenticator implements SimpleAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateAuthenticator.class);
 
     private final ClientCertificateVerifier verifier;
-    private final boolean delegateWithoutCertificate;
+    private final boolean allowWithoutCertificate;
 
-    public CertificateAuthenticator(ClientCertificateVerifier verifier, boolean delegateWithoutCertificate) {
+    public CertificateAuthenticator(ClientCertificateVerifier verifier, boolean allowWithoutCertificate) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
-        this.delegateWithoutCertificate = delegateWithoutCertificate;
+        this.allowWithoutCertificate = allowWithoutCertificate;
     }
 
     @Override
@@ -37,8 +42,11 @@ public final class CertificateAuthenticator implements SimpleAuthenticator {
         Optional<X509Certificate[]> chain = input.getConnectionInformation().getClientTlsInformation()
                 .flatMap(ClientTlsInformation::getClientCertificateChain);
         if (chain.isEmpty()) {
-            if (delegateWithoutCertificate) {
-                output.nextExtensionOrDefault();
+            if (allowWithoutCertificate) {
+                claimedDevice(clientId).ifPresent(device ->
+                        ConnectionIdentities.put(input.getConnectionInformation().getConnectionAttributeStore(), device));
+                output.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.ALLOW);
+                output.authenticateSuccessfully();
             } else {
                 refuse(output, clientId, ConnackReasonCode.NOT_AUTHORIZED, "a TLS client certificate is required");
             }
@@ -65,6 +73,20 @@ public final class CertificateAuthenticator implements SimpleAuthenticator {
         }
         ConnectionIdentities.put(input.getConnectionInformation().getConnectionAttributeStore(), identity);
         output.authenticateSuccessfully();
+    }
+
+    /** {@code acme:dev-001} on the plain listener: confined to device dev-001 of acme, car unknown. */
+    static Optional<MqttIdentity> claimedDevice(String clientId) {
+        int colon = clientId.indexOf(':');
+        if (colon < 0) {
+            return Optional.empty();
+        }
+        String tenant = clientId.substring(0, colon);
+        String deviceId = clientId.substring(colon + 1);
+        if (!Topic.isValidTenantId(tenant) || !Topic.isValidDeviceId(deviceId)) {
+            return Optional.empty();
+        }
+        return Optional.of(new MqttIdentity.Device(tenant, deviceId, ""));
     }
 
     private static void refuse(SimpleAuthOutput output, String clientId, ConnackReasonCode code, String reason) {

@@ -1,0 +1,92 @@
+package io.latchkey.cloud.device;
+
+import io.latchkey.cloud.identity.Roles;
+import io.latchkey.cloud.mqtt.MqttEndpoint;
+import io.latchkey.cloud.pki.IssuedDeviceCertificate;
+import io.latchkey.cloud.pki.Pem;
+import io.latchkey.cloud.tenant.CommandKeys;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/** Device identity for installers: certificates, decommissioning and signed install reports. */
+@Controller("/t/{tenant}/devices/{deviceId}")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Secured({Roles.INSTALLER, Roles.TENANT_ADMIN})
+public class DeviceController {
+    private final DeviceIdentities identities;
+    private final DeviceAuthorities authorities;
+    private final CommandKeys commandKeys;
+    private final MqttEndpoint mqtt;
+
+    @Serdeable
+    public record CertificateRequest(@Nullable String carId, @Nullable String csr) {
+    }
+
+    @Serdeable
+    public record CommandKey(String kid, String alg, String publicKey) {
+    }
+
+    /** {@code brokerCaChain} verifies the broker's TLS certificate; {@code vehicleProfile} is absent until cars have profiles. */
+    @Serdeable
+    public record CertificateResponse(String certificate, List<String> caChain, List<String> brokerCaChain, String mqttUrl,
+                                      List<CommandKey> commandKeys, @Nullable Map<String, Object> vehicleProfile) {
+    }
+
+    @Serdeable
+    public record DecommissionRequest(@Nullable String reason) {
+    }
+
+    @Serdeable
+    public record DecommissionResponse(String deviceId, List<String> revokedSerials) {
+    }
+
+    @Serdeable
+    public record SignedReport(@Nullable String payload, @Nullable String signature, @Nullable String certificate) {
+    }
+
+    public DeviceController(DeviceIdentities identities, DeviceAuthorities authorities, CommandKeys commandKeys, MqttEndpoint mqtt) {
+        this.identities = identities;
+        this.authorities = authorities;
+        this.commandKeys = commandKeys;
+        this.mqtt = mqtt;
+    }
+
+    @Operation(summary = "Issue the device's certificate for a PKCS#10 request (EC P-256, CN=deviceId, O=tenant)")
+    @Post("/certificate")
+    public HttpResponse<CertificateResponse> certificate(@PathVariable String tenant, @PathVariable String deviceId,
+                                                         @Body CertificateRequest body, Authentication caller) {
+        IssuedDeviceCertificate issued = identities.issue(tenant, deviceId, body.carId(), body.csr(), caller.getName());
+        List<CommandKey> keys = commandKeys.publicKeys(tenant).stream().map(k -> new CommandKey(k.kid(), k.alg(), k.publicKey())).toList();
+        CertificateResponse response = new CertificateResponse(issued.certificatePem(), issued.caChainPem(),
+                List.of(Pem.encode(authorities.platform().certificate())), mqtt.deviceTlsUrl().orElse(mqtt.url()), keys, null);
+        return HttpResponse.created(response, URI.create("/t/" + tenant + "/devices/" + deviceId + "/certificate"));
+    }
+
+    @Operation(summary = "Revoke the device's certificate; the broker drops its session and refuses it from now on")
+    @Post("/decommission")
+    public DecommissionResponse decommission(@PathVariable String tenant, @PathVariable String deviceId,
+                                             @Body DecommissionRequest body, Authentication caller) {
+        return new DecommissionResponse(deviceId, identities.decommission(tenant, deviceId, body.reason(), caller.getName()));
+    }
+
+    @Operation(summary = "Record a self-test report signed by the device's own key")
+    @Post("/install-report")
+    public HttpResponse<Installation> installReport(@PathVariable String tenant, @PathVariable String deviceId,
+                                                    @Body SignedReport body, Authentication caller) {
+        return HttpResponse.created(identities.acceptInstallReport(tenant, deviceId, body.payload(), body.signature(),
+                body.certificate(), caller.getName()));
+    }
+}

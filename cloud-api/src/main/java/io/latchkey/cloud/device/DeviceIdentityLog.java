@@ -1,0 +1,42 @@
+package io.latchkey.cloud.device;
+
+import io.latchkey.cloud.store.StoreJson;
+import io.latchkey.cloud.store.Stores;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who issued, revoked or verified which device certificate: appended to the tenant's
+ * {@code device-identity} stream (append-only) and logged. Never holds key material.
+ */
+@Singleton
+public class DeviceIdentityLog {
+    static final String STREAM = "device-identity";
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceIdentityLog.class);
+
+    private final Stores stores;
+
+    public DeviceIdentityLog(Stores stores) {
+        this.stores = stores;
+    }
+
+    void record(String tenant, Instant at, String action, String by, String deviceId, String carId, String serial, String detail) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("at", at.toString());
+        entry.put("action", action);
+        entry.put("by", by);
+        entry.put("deviceId", deviceId);
+        entry.put("carId", carId);
+        entry.put("serial", serial);
+        if (detail != null) {
+            entry.put("detail", detail);
+        }
+        stores.tenant(tenant).append(STREAM, StoreJson.write(entry));
+        LOG.info("device identity {}: tenant {} device {} car {} serial {} by {}{}", action, tenant, deviceId, carId, serial, by,
+                detail == null ? "" : " (" + detail + ")");
+    }
+}
