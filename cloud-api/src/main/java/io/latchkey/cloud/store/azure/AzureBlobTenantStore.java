@@ -1,0 +1,198 @@
+package io.latchkey.cloud.store.azure;
+
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobDownloadContentResponse;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
+import io.latchkey.cloud.store.DocumentExistsException;
+import io.latchkey.cloud.store.Names;
+import io.latchkey.cloud.store.StreamEnd;
+import io.latchkey.cloud.store.TenantStore;
+import io.latchkey.cloud.store.VersionConflictException;
+import io.latchkey.cloud.store.Versioned;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A {@link TenantStore} in one blob container of the tenant's own storage account. Documents are block
+ * blobs {@code docs/{collection}/{id}.json}, each written with one conditional PUT: {@code If-None-Match: *}
+ * to create, {@code If-Match: <etag>} to replace, so the blob's ETag is the document's version and the
+ * service itself refuses a lost update, whichever replica wrote in between. Streams (telemetry, command
+ * log, audit) are append blobs, see {@link AppendBlobStreams}.
+ */
+public final class AzureBlobTenantStore implements TenantStore {
+    /** 4 MiB segments: reading a stream's tail never downloads more than a segment or two. */
+    public static final long DEFAULT_SEGMENT_BYTES = 4L * 1024 * 1024;
+    private static final String DOCS = "docs/";
+    private static final String JSON = ".json";
+    private static final BlobHttpHeaders JSON_HEADERS = new BlobHttpHeaders().setContentType("application/json");
+
+    private final BlobContainerClient container;
+    private final AppendBlobStreams streams;
+    private final Duration timeout;
+
+    /**
+     * @param container    the tenant's container, created already, with a client holding that tenant's key
+     * @param segmentBytes size at which a stream moves on to its next append blob
+     * @param timeout      per service call
+     */
+    public AzureBlobTenantStore(BlobContainerClient container, long segmentBytes, Duration timeout) {
+        if (segmentBytes < 64) {
+            throw new IllegalArgumentException("segmentBytes must be at least 64, got " + segmentBytes);
+        }
+        this.container = container;
+        this.streams = new AppendBlobStreams(container, segmentBytes, timeout);
+        this.timeout = timeout;
+    }
+
+    public AzureBlobTenantStore(BlobContainerClient container) {
+        this(container, DEFAULT_SEGMENT_BYTES, Duration.ofSeconds(30));
+    }
+
+    /** The container; for minting read-only SAS URLs of this tenant's data. */
+    public BlobContainerClient container() {
+        return container;
+    }
+
+    @Override
+    public Optional<Versioned<byte[]>> read(String collection, String id) {
+        BlobClient blob = document(collection, id);
+        try {
+            BlobDownloadContentResponse response = blob.downloadContentWithResponse(null, null, timeout, Context.NONE);
+            return Optional.of(new Versioned<>(response.getValue().toBytes(), response.getDeserializedHeaders().getETag()));
+        } catch (BlobStorageException e) {
+            if (BlobErrors.notFound(e)) {
+                return Optional.empty();
+            }
+            throw BlobErrors.failure("read " + collection + "/" + id, e);
+        }
+    }
+
+    @Override
+    public String create(String collection, String id, byte[] content) {
+        try {
+            return upload(document(collection, id), content, new BlobRequestConditions().setIfNoneMatch("*"));
+        } catch (BlobStorageException e) {
+            if (BlobErrors.is(e, BlobErrorCode.BLOB_ALREADY_EXISTS, BlobErrorCode.CONDITION_NOT_MET)) {
+                throw new DocumentExistsException(collection, id);
+            }
+            throw BlobErrors.failure("create " + collection + "/" + id, e);
+        }
+    }
+
+    @Override
+    public String replace(String collection, String id, byte[] content, String expectedVersion) {
+        try {
+            return upload(document(collection, id), content, new BlobRequestConditions().setIfMatch(expectedVersion));
+        } catch (BlobStorageException e) {
+            if (BlobErrors.is(e, BlobErrorCode.CONDITION_NOT_MET) || BlobErrors.notFound(e)) {
+                throw new VersionConflictException(collection, id);
+            }
+            throw BlobErrors.failure("replace " + collection + "/" + id, e);
+        }
+    }
+
+    @Override
+    public void delete(String collection, String id) {
+        try {
+            // snapshots too; with blob versioning or soft delete enabled on the account the service would
+            // still keep old bytes, so docs/storage.md asks for both to be off on tenant accounts
+            document(collection, id).deleteIfExistsWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, timeout,
+                    Context.NONE);
+        } catch (BlobStorageException e) {
+            throw BlobErrors.failure("delete " + collection + "/" + id, e);
+        }
+    }
+
+    @Override
+    public List<String> list(String collection) {
+        String prefix = DOCS + Names.require("collection", collection) + "/";
+        List<String> ids = new ArrayList<>();
+        for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), timeout)) {
+            String name = item.getName().substring(prefix.length());
+            if (name.endsWith(JSON) && !name.contains("/")) {
+                ids.add(name.substring(0, name.length() - JSON.length()));
+            }
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    @Override
+    public List<String> collections() {
+        List<String> names = new ArrayList<>();
+        for (BlobItem item : container.listBlobsByHierarchy("/", new ListBlobsOptions().setPrefix(DOCS), timeout)) {
+            if (Boolean.TRUE.equals(item.isPrefix())) {
+                names.add(item.getName().substring(DOCS.length(), item.getName().length() - 1));
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    @Override
+    public List<String> streams() {
+        return streams.names();
+    }
+
+    @Override
+    public void append(String stream, byte[] record) {
+        streams.append(Names.require("stream", stream), line(record));
+    }
+
+    @Override
+    public List<byte[]> tail(String stream, int limit) {
+        return limit <= 0 ? List.of() : streams.tail(Names.require("stream", stream), limit);
+    }
+
+    @Override
+    public void forEach(String stream, Consumer<byte[]> consumer) {
+        streams.forEach(Names.require("stream", stream), consumer);
+    }
+
+    @Override
+    public StreamEnd end(String stream) {
+        return streams.end(Names.require("stream", stream));
+    }
+
+    @Override
+    public StreamEnd appendAt(String stream, byte[] record, String expectedPosition) {
+        return streams.appendAt(Names.require("stream", stream), line(record), expectedPosition);
+    }
+
+    private String upload(BlobClient blob, byte[] content, BlobRequestConditions conditions) {
+        BlockBlobSimpleUploadOptions options = new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(content))
+                .setHeaders(JSON_HEADERS)
+                .setRequestConditions(conditions);
+        return blob.getBlockBlobClient().uploadWithResponse(options, timeout, Context.NONE).getValue().getETag();
+    }
+
+    private BlobClient document(String collection, String id) {
+        return container.getBlobClient(DOCS + Names.require("collection", collection) + "/" + Names.require("id", id) + JSON);
+    }
+
+    /** The record and its line break, checked to be one line. */
+    private static byte[] line(byte[] record) {
+        for (byte b : record) {
+            if (b == '\n' || b == '\r') {
+                throw new IllegalArgumentException("a stream record must be one line");
+            }
+        }
+        byte[] line = Arrays.copyOf(record, record.length + 1);
+        line[record.length] = '\n';
+        return line;
+    }
+}

@@ -1,0 +1,82 @@
+package io.latchkey.cloud.store.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobItem;
+import io.latchkey.cloud.store.TenantStore;
+import io.latchkey.cloud.store.TenantStoreContract;
+import io.latchkey.cloud.store.VersionConflictException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store contract on a real blob service (Azurite). Segments are tiny (64 bytes) so that every stream
+ * test also crosses append-blob boundaries.
+ */
+class AzureBlobTenantStoreIT extends TenantStoreContract {
+    private static final AtomicInteger CONTAINERS = new AtomicInteger();
+    private static AzuriteServer azurite;
+    private static AzureBlobClients clients;
+    private BlobContainerClient container;
+
+    @BeforeAll
+    static void startAzurite() {
+        azurite = AzuriteServer.start("acme");
+        clients = new AzureBlobClients();
+    }
+
+    @AfterAll
+    static void stopAzurite() {
+        if (azurite != null) {
+            azurite.close();
+        }
+    }
+
+    @Override
+    protected TenantStore newStore() {
+        container = clients.container(azurite.connectionString("acme"), "contract-" + CONTAINERS.incrementAndGet());
+        return new AzureBlobTenantStore(container, 64, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void documentVersions_areTheBlobsETags_andAStaleETagIsAConflict() {
+        String v1 = store.create("cars", "car-1", utf8("{\"n\":1}"));
+        assertThat(v1).isEqualTo(container.getBlobClient("docs/cars/car-1.json").getProperties().getETag());
+        container.getBlobClient("docs/cars/car-1.json").getBlockBlobClient()
+                .upload(com.azure.core.util.BinaryData.fromString("{\"n\":\"changed behind our back\"}"), true);
+        assertThatThrownBy(() -> store.replace("cars", "car-1", utf8("{\"n\":2}"), v1))
+                .isInstanceOf(VersionConflictException.class);
+    }
+
+    @Test
+    void streams_areAppendBlobs_rolledIntoSealedSegments() {
+        for (int i = 0; i < 12; i++) {
+            store.append("audit", utf8("{\"i\":" + i + ",\"pad\":\"xxxxxxxxxx\"}"));
+        }
+        List<String> blobs = new ArrayList<>();
+        for (BlobItem item : container.listBlobs()) {
+            if (item.getName().startsWith("streams/audit/")) {
+                blobs.add(item.getName() + " " + item.getProperties().getBlobType() + " sealed=" + item.getProperties().isSealed());
+            }
+        }
+        assertThat(blobs).hasSizeGreaterThan(3);
+        assertThat(blobs.get(0)).isEqualTo("streams/audit/0000000000.jsonl AppendBlob sealed=true");
+        assertThat(blobs).allMatch(b -> b.contains(" AppendBlob "));
+        List<String> records = new ArrayList<>();
+        store.forEach("audit", r -> records.add(new String(r, StandardCharsets.UTF_8)));
+        assertThat(records).hasSize(12).first().asString().startsWith("{\"i\":0,");
+        assertThat(new String(store.tail("audit", 1).get(0), StandardCharsets.UTF_8)).startsWith("{\"i\":11,");
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
