@@ -1,6 +1,7 @@
 package io.latchkey.cloud.booking;
 
 import io.latchkey.cloud.identity.Roles;
+import io.latchkey.cloud.ownership.CarOwners;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -16,19 +17,22 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /** Borrowers book cars; operators see every booking. */
 @Controller("/t/{tenant}/bookings")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class BookingController {
     private final BookingService bookings;
+    private final CarOwners owners;
 
     @Serdeable
     public record NewBooking(String carId, Instant start, Instant end) {
     }
 
-    public BookingController(BookingService bookings) {
+    public BookingController(BookingService bookings, CarOwners owners) {
         this.bookings = bookings;
+        this.owners = owners;
     }
 
     @Operation(summary = "Book a car for [start, end); 409 if it overlaps another booking of the car")
@@ -39,11 +43,18 @@ public class BookingController {
         return HttpResponse.created(booking, URI.create("/t/" + tenant + "/bookings/" + booking.id()));
     }
 
-    @Operation(summary = "Bookings: a borrower's own, or all of them for operators")
+    @Operation(summary = "Bookings: a borrower's own, an owner's those of their cars, all of them for operators")
     @Get
-    @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
+    @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public List<Booking> list(@PathVariable String tenant, Authentication caller) {
         boolean operator = caller.getRoles().contains(Roles.OPERATOR) || caller.getRoles().contains(Roles.TENANT_ADMIN);
-        return operator ? bookings.all(tenant) : bookings.ofUser(tenant, caller.getName());
+        if (operator) {
+            return bookings.all(tenant);
+        }
+        Set<String> ownCars = caller.getRoles().contains(Roles.OWNER)
+                ? Set.copyOf(owners.carsOf(tenant, caller.getName())) : Set.of();
+        return bookings.all(tenant).stream()
+                .filter(b -> b.userId().equals(caller.getName()) || ownCars.contains(b.carId()))
+                .toList();
     }
 }

@@ -1,15 +1,19 @@
 package io.latchkey.cloud.identity;
 
+import com.nimbusds.jwt.SignedJWT;
+import io.latchkey.cloud.account.SessionGate;
 import io.latchkey.protocol.Topic;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.filters.AuthenticationFetcher;
 import jakarta.inject.Singleton;
+import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -18,20 +22,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns {@code Authorization: Bearer <jwt>} into an {@link Authentication}, verifying the token against
  * the issuer the request path names: {@code /t/{tenant}/...} the tenant's, {@code /platform/...} the
- * platform's. A token of another tenant, or any token on another path, yields no authentication, so a
- * secured route answers 401. The token itself is never logged.
+ * platform's. A token of another tenant, a forged one, or one whose account was terminated, locked or
+ * had its sessions revoked, yields no authentication and marks the request, so that
+ * {@link PresentedTokenRule} answers 401 even on routes open to anonymous callers. The token itself is
+ * never logged.
  */
 @Singleton
 public class BearerAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
     public static final String TENANT_ATTRIBUTE = "tenant";
+    /** Request attribute set when a bearer token was presented and refused. */
+    public static final String REFUSED_TOKEN_ATTRIBUTE = "latchkey.refused-bearer-token";
     private static final Logger LOG = LoggerFactory.getLogger(BearerAuthenticationFetcher.class);
     private static final String PREFIX = "Bearer ";
 
     private final TokenService tokens;
+    private final SessionGate sessions;
     private final SecurityCounters counters;
 
-    public BearerAuthenticationFetcher(TokenService tokens, SecurityCounters counters) {
+    public BearerAuthenticationFetcher(TokenService tokens, SessionGate sessions, SecurityCounters counters) {
         this.tokens = tokens;
+        this.sessions = sessions;
         this.counters = counters;
     }
 
@@ -48,11 +58,28 @@ public class BearerAuthenticationFetcher implements AuthenticationFetcher<HttpRe
         String token = header.get().substring(PREFIX.length()).strip();
         try {
             AccessToken verified = tokens.verify(scope.get().tenant(), token);
+            if (!sessions.admits(verified)) {
+                throw new InvalidTokenException("the account's sessions were ended");
+            }
             return Publishers.just(toAuthentication(verified));
         } catch (InvalidTokenException e) {
             counters.rejectedToken();
+            if (claimsAnotherTenant(token, scope.get().tenant())) {
+                counters.crossTenantRefusal();
+            }
+            request.setAttribute(REFUSED_TOKEN_ATTRIBUTE, Boolean.TRUE);
             LOG.debug("bearer token refused on {}: {}", request.getPath(), e.getMessage());
             return Publishers.empty();
+        }
+    }
+
+    /** Unverified peek: does the token say it belongs to another tenant (or the platform)? Only for counting. */
+    private static boolean claimsAnotherTenant(String token, String pathTenant) {
+        try {
+            String claimed = SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("tenant");
+            return !Objects.equals(claimed, pathTenant);
+        } catch (ParseException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -4,9 +4,10 @@ import io.latchkey.cloud.InvalidRequestException;
 import java.util.Locale;
 
 /**
- * NIST SP 800-63B style: length over composition. At least 12 characters (Unicode code points), up to
- * {@value #MAX_LENGTH} accepted and hashed whole, never truncated; no composition rules; the user's own
- * e-mail is refused.
+ * NIST SP 800-63B / OWASP ASVS style: length over composition. At least {@value #MIN_LENGTH}
+ * characters (Unicode code points), up to {@value #MAX_LENGTH} accepted and hashed whole, never
+ * truncated; no composition rules. Refused: passwords on the shipped common-password list
+ * ({@link CommonPasswords}), the user's own e-mail address and its local part (case-insensitive).
  */
 public final class PasswordPolicy {
     public static final int MIN_LENGTH = 12;
@@ -15,6 +16,7 @@ public final class PasswordPolicy {
     private PasswordPolicy() {
     }
 
+    /** @throws InvalidRequestException naming the rule the password breaks */
     public static void check(String password, String email) {
         if (password == null) {
             throw new InvalidRequestException("password is required");
@@ -26,8 +28,19 @@ public final class PasswordPolicy {
         if (length > MAX_LENGTH) {
             throw new InvalidRequestException("password must be at most " + MAX_LENGTH + " characters");
         }
-        if (email != null && password.strip().toLowerCase(Locale.ROOT).equals(email.strip().toLowerCase(Locale.ROOT))) {
+        if (email != null && isOwnEmail(password, email)) {
             throw new InvalidRequestException("password must not be your e-mail address");
         }
+        if (CommonPasswords.contains(password)) {
+            throw new InvalidRequestException("password is too common: it appears on lists of leaked passwords");
+        }
+    }
+
+    private static boolean isOwnEmail(String password, String email) {
+        String candidate = password.strip().toLowerCase(Locale.ROOT);
+        String normal = email.strip().toLowerCase(Locale.ROOT);
+        int at = normal.lastIndexOf('@');
+        String localPart = at > 0 ? normal.substring(0, at) : normal;
+        return candidate.equals(normal) || candidate.equals(localPart);
     }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * Opaque refresh tokens: 32 random bytes, stored only as their SHA-256 in the tenant's store. Each use
@@ -48,8 +49,12 @@ public class RefreshTokens {
         return issue(tenant, userId, "f-" + HexFormat.of().formatHex(family));
     }
 
-    /** The user id the token belonged to, having consumed it; empty for an unknown, expired, used or revoked token. */
-    public Optional<Rotated> rotate(String tenant, String token) {
+    /**
+     * The user id the token belonged to, having consumed it; empty for an unknown, expired, used or revoked
+     * token, or one that {@code stillValid(userId, issuedAt)} no longer admits (the account's sessions were
+     * revoked after it was issued).
+     */
+    public Optional<Rotated> rotate(String tenant, String token, BiPredicate<String, Instant> stillValid) {
         if (token == null || token.isBlank() || token.length() > 100) {
             return Optional.empty();
         }
@@ -65,7 +70,8 @@ public class RefreshTokens {
             revoke(tenant, stored.family());
             return Optional.empty();
         }
-        if (!now.isBefore(stored.expiresAt()) || families(tenant).get(stored.family()).isPresent()) {
+        if (!now.isBefore(stored.expiresAt()) || families(tenant).get(stored.family()).isPresent()
+                || !stillValid.test(stored.userId(), stored.issuedAt())) {
             return Optional.empty();
         }
         try {

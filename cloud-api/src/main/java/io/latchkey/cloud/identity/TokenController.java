@@ -1,5 +1,7 @@
 package io.latchkey.cloud.identity;
 
+import io.latchkey.cloud.account.SessionGate;
+import io.latchkey.cloud.account.SignIn;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -22,14 +24,18 @@ import java.util.Optional;
 public class TokenController {
     private final TenantDirectory tenants;
     private final UserDirectory users;
+    private final SignIn signIn;
+    private final SessionGate sessions;
     private final PlatformAdmins admins;
     private final TokenService tokens;
     private final RefreshTokens refreshTokens;
 
-    public TokenController(TenantDirectory tenants, UserDirectory users, PlatformAdmins admins, TokenService tokens,
-                           RefreshTokens refreshTokens) {
+    public TokenController(TenantDirectory tenants, UserDirectory users, SignIn signIn, SessionGate sessions,
+                           PlatformAdmins admins, TokenService tokens, RefreshTokens refreshTokens) {
         this.tenants = tenants;
         this.users = users;
+        this.signIn = signIn;
+        this.sessions = sessions;
         this.admins = admins;
         this.tokens = tokens;
         this.refreshTokens = refreshTokens;
@@ -41,14 +47,15 @@ public class TokenController {
         tenants.require(tenant);
         String grant = form.get("grant_type");
         if ("password".equals(grant)) {
-            UserAccount user = users.authenticate(tenant, require(form, "username"), require(form, "password"))
+            UserAccount user = signIn.withPassword(tenant, require(form, "username"), require(form, "password"))
                     .orElseThrow(() -> new OAuthException("invalid_grant", "wrong e-mail or password"));
             return respond(tenant, user, refreshTokens.issue(tenant, user.id()));
         }
         if ("refresh_token".equals(grant)) {
-            RefreshTokens.Rotated rotated = refreshTokens.rotate(tenant, require(form, "refresh_token"))
+            RefreshTokens.Rotated rotated = refreshTokens.rotate(tenant, require(form, "refresh_token"),
+                            (userId, issuedAt) -> sessions.admitsRefresh(tenant, userId, issuedAt))
                     .orElseThrow(() -> new OAuthException("invalid_grant", "refresh token is invalid, expired or already used"));
-            UserAccount user = users.find(tenant, rotated.userId())
+            UserAccount user = users.find(tenant, rotated.userId()).filter(u -> !u.terminated())
                     .orElseThrow(() -> new OAuthException("invalid_grant", "the account no longer exists"));
             return respond(tenant, user, rotated.refreshToken());
         }
@@ -69,7 +76,7 @@ public class TokenController {
     }
 
     private HttpResponse<TokenResponse> respond(String tenant, UserAccount user, String refreshToken) {
-        String access = tokens.issue(tenant, user.id(), user.roles());
+        String access = tokens.issue(tenant, user.id(), user.roles(), sessions.sessionVersion(tenant, user.id()));
         return noStore(new TokenResponse(access, "Bearer", tokens.expiresInSeconds(), refreshToken,
                 String.join(" ", user.roles())));
     }

@@ -43,8 +43,16 @@ public class TokenService {
         this.clock = clock;
     }
 
-    /** @param tenant the tenant, or {@code null} for a platform token */
+    /** A platform token ({@code tenant} null), or a tenant token of session version 0. */
     public String issue(String tenant, String subject, List<String> roles) {
+        return issue(tenant, subject, roles, tenant == null ? null : 0);
+    }
+
+    /**
+     * @param tenant         the tenant, or {@code null} for a platform token
+     * @param sessionVersion the account's current session version (claim {@code sv}); see {@code SessionGate}
+     */
+    public String issue(String tenant, String subject, List<String> roles, Integer sessionVersion) {
         String scope = tenant == null ? SecretStore.PLATFORM : tenant;
         ECKey key = (ECKey) keys.ensure(scope).getKeys().get(0);
         Instant now = clock.instant();
@@ -59,6 +67,9 @@ public class TokenService {
                 .jwtID(UUID.randomUUID().toString());
         if (tenant != null) {
             claims.claim("tenant", tenant);
+        }
+        if (sessionVersion != null) {
+            claims.claim("sv", sessionVersion);
         }
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
                 .type(JOSEObjectType.JWT).build(), claims.build());
@@ -129,7 +140,7 @@ public class TokenService {
             throw new InvalidTokenException("sub and roles are required");
         }
         return new AccessToken(claims.getSubject(), claimedTenant, List.copyOf(roles), claims.getJWTID(),
-                claims.getExpirationTime().toInstant());
+                claims.getIntegerClaim("sv"), claims.getExpirationTime().toInstant());
     }
 
     private String issuerOf(String tenant) {

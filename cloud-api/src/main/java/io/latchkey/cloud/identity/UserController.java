@@ -2,12 +2,18 @@ package io.latchkey.cloud.identity;
 
 import io.latchkey.cloud.ForbiddenException;
 import io.latchkey.cloud.NotFoundException;
+import io.latchkey.cloud.account.AccountAudit;
+import io.latchkey.cloud.account.ProfileChange;
+import io.latchkey.cloud.account.ProfileVisibility;
+import io.latchkey.cloud.account.Profiles;
+import io.latchkey.cloud.account.UserProfileView;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
@@ -21,24 +27,31 @@ import java.net.URI;
 import java.util.List;
 import java.util.Set;
 
-/** Self-registration and one's own profile. */
+/** Self-registration, one's own profile, and other users' profiles as far as the caller may see them. */
 @Controller("/t/{tenant}/users")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class UserController {
     private final TenantDirectory tenants;
     private final UserDirectory users;
+    private final Profiles profiles;
+    private final ProfileVisibility visibility;
+    private final AccountAudit audit;
 
     @Serdeable
     public record Registration(String email, String name, String password, @Nullable List<String> roles) {
         @Override
         public String toString() {
-            return "Registration[" + email + "]";
+            return "Registration";
         }
     }
 
-    public UserController(TenantDirectory tenants, UserDirectory users) {
+    public UserController(TenantDirectory tenants, UserDirectory users, Profiles profiles, ProfileVisibility visibility,
+                          AccountAudit audit) {
         this.tenants = tenants;
         this.users = users;
+        this.profiles = profiles;
+        this.visibility = visibility;
+        this.audit = audit;
     }
 
     @Operation(summary = "Register: anyone becomes a borrower; a tenant-admin may set roles")
@@ -55,14 +68,31 @@ public class UserController {
             roles = Set.copyOf(body.roles());
         }
         UserAccount user = users.register(tenant, body.email(), body.name(), body.password(), roles);
+        audit.record(tenant, caller == null ? user.id() : caller.getName(), "user.register", AccountAudit.user(user.id()),
+                "OK");
         return HttpResponse.created(UserView.of(user), URI.create("/t/" + tenant + "/users/" + user.id()));
     }
 
-    @Operation(summary = "Your own profile")
+    @Operation(summary = "Your own profile, with all your personal data")
     @Get("/me")
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.INSTALLER, Roles.TENANT_ADMIN})
-    public UserView me(@PathVariable String tenant, Authentication caller) {
-        return users.find(tenant, caller.getName()).map(UserView::of)
+    public UserProfileView me(@PathVariable String tenant, Authentication caller) {
+        UserAccount user = users.find(tenant, caller.getName())
                 .orElseThrow(() -> new NotFoundException("your account no longer exists"));
+        return visibility.own(tenant, user);
+    }
+
+    @Operation(summary = "Change your name or optional personal data (phone, driverLicence, dateOfBirth; \"\" erases)")
+    @Patch("/me")
+    @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.INSTALLER, Roles.TENANT_ADMIN})
+    public UserProfileView changeMe(@PathVariable String tenant, @Body ProfileChange change, Authentication caller) {
+        return visibility.own(tenant, profiles.change(tenant, caller.getName(), change));
+    }
+
+    @Operation(summary = "A user's profile, sanitised for the caller (see docs/security.md, who sees what)")
+    @Get("/{userId}")
+    @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.INSTALLER, Roles.TENANT_ADMIN})
+    public UserProfileView get(@PathVariable String tenant, @PathVariable String userId, Authentication caller) {
+        return visibility.view(tenant, caller, users.require(tenant, userId));
     }
 }

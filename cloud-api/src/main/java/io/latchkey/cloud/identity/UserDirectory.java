@@ -2,10 +2,13 @@ package io.latchkey.cloud.identity;
 
 import io.latchkey.cloud.ConflictException;
 import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.NotFoundException;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.TenantStore;
+import io.latchkey.cloud.store.VersionConflictException;
+import io.latchkey.cloud.store.Versioned;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,29 +20,30 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
  * The users of each tenant, in that tenant's store: {@code users/{id}} and an e-mail index
- * {@code emails/{sha256(email)}} whose atomic creation is what makes an e-mail unique.
+ * {@code emails/{sha256(email)}} whose atomic creation is what makes an e-mail unique. Termination deletes
+ * the index entry and overwrites the user document, so no trace of the e-mail is left in storage.
  */
 @Singleton
 public class UserDirectory {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+    private static final int MAX_ATTEMPTS = 20;
 
     record EmailClaim(String userId) {
     }
 
     private final Stores stores;
     private final PasswordHasher hasher;
-    private final SecurityCounters counters;
     private final SecureRandom random;
     private final Clock clock;
 
-    public UserDirectory(Stores stores, PasswordHasher hasher, SecurityCounters counters, SecureRandom random, Clock clock) {
+    public UserDirectory(Stores stores, PasswordHasher hasher, SecureRandom random, Clock clock) {
         this.stores = stores;
         this.hasher = hasher;
-        this.counters = counters;
         this.random = random;
         this.clock = clock;
     }
@@ -50,15 +54,13 @@ public class UserDirectory {
      */
     public UserAccount register(String tenant, String email, String name, String password, Set<String> roles) {
         String normalEmail = normaliseEmail(email);
-        if (name == null || name.isBlank() || name.length() > 200) {
-            throw new InvalidRequestException("name is required (at most 200 characters)");
-        }
+        String normalName = checkName(name);
         PasswordPolicy.check(password, normalEmail);
         if (roles.isEmpty() || !Roles.TENANT_ROLES.containsAll(roles)) {
             throw new InvalidRequestException("roles must be among " + Roles.TENANT_ROLES);
         }
         String id = "u-" + HexFormat.of().formatHex(randomBytes(10));
-        UserAccount user = new UserAccount(id, normalEmail, name.strip(), List.copyOf(roles), hasher.hash(password),
+        UserAccount user = UserAccount.registered(id, normalEmail, normalName, List.copyOf(roles), hasher.hash(password),
                 clock.instant());
         try {
             emails(tenant).create(emailKey(normalEmail), new EmailClaim(id));
@@ -76,23 +78,67 @@ public class UserDirectory {
         return users(tenant).get(userId);
     }
 
-    /** The user whose e-mail and password match; empty otherwise, after the same amount of work. */
-    public Optional<UserAccount> authenticate(String tenant, String email, String password) {
-        Optional<UserAccount> user = Optional.empty();
-        if (email != null && password != null) {
-            user = emails(tenant).get(emailKey(email.strip().toLowerCase(Locale.ROOT)))
-                    .flatMap(claim -> users(tenant).get(claim.userId()));
-        }
-        if (user.isEmpty()) {
-            hasher.verifyDummy(password);
-            counters.failedSignIn();
+    /** @throws NotFoundException for an unknown user */
+    public UserAccount require(String tenant, String userId) {
+        return find(tenant, userId).orElseThrow(() -> new NotFoundException("unknown user " + userId));
+    }
+
+    /** The (not terminated) account registered with this e-mail, compared case-insensitively. */
+    public Optional<UserAccount> findByEmail(String tenant, String email) {
+        if (email == null || email.isBlank() || email.length() > 254) {
             return Optional.empty();
         }
-        if (!hasher.verify(password, user.get().passwordHash())) {
-            counters.failedSignIn();
-            return Optional.empty();
+        return emails(tenant).get(emailKey(email.strip().toLowerCase(Locale.ROOT)))
+                .flatMap(claim -> users(tenant).get(claim.userId()))
+                .filter(user -> !user.terminated());
+    }
+
+    /**
+     * Rewrites the stored account under optimistic concurrency, re-applying {@code change} if another
+     * writer got in between.
+     *
+     * @throws NotFoundException for an unknown user
+     */
+    public UserAccount update(String tenant, String userId, UnaryOperator<UserAccount> change) {
+        JsonCollection<UserAccount> users = users(tenant);
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Versioned<UserAccount> current = users.find(userId)
+                    .orElseThrow(() -> new NotFoundException("unknown user " + userId));
+            UserAccount changed = change.apply(current.value());
+            try {
+                users.replace(userId, changed, current.version());
+                return changed;
+            } catch (VersionConflictException e) {
+                Thread.onSpinWait();
+            }
         }
-        return user;
+        throw new VersionConflictException("users", userId);
+    }
+
+    /** Sets a new password (checked against the policy first). */
+    public void changePassword(String tenant, String userId, String password) {
+        UserAccount user = require(tenant, userId);
+        PasswordPolicy.check(password, user.email());
+        String hash = hasher.hash(password);
+        update(tenant, userId, u -> u.withPasswordHash(hash));
+    }
+
+    /** Deletes the e-mail's index entry, so the address is no longer linked to any account and can register again. */
+    public void forgetEmail(String tenant, String email) {
+        if (email != null) {
+            emails(tenant).delete(emailKey(email));
+        }
+    }
+
+    public List<UserAccount> all(String tenant) {
+        return users(tenant).all();
+    }
+
+    static String checkName(String name) {
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw new InvalidRequestException("name is required (at most 200 characters)");
+        }
+        return name.strip();
     }
 
     private static String normaliseEmail(String email) {

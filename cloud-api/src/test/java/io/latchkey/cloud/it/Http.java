@@ -48,6 +48,15 @@ public final class Http {
         return send(authorised(HttpRequest.POST(path, json).contentType(MediaType.APPLICATION_JSON_TYPE), token));
     }
 
+    public Reply patchJson(String path, String token, Object body) {
+        String json = body instanceof String s ? s : write(body);
+        return send(authorised(HttpRequest.PATCH(path, json).contentType(MediaType.APPLICATION_JSON_TYPE), token));
+    }
+
+    public Reply delete(String path, String token) {
+        return send(authorised(HttpRequest.DELETE(path), token));
+    }
+
     public Reply postForm(String path, Map<String, String> form) {
         return send(HttpRequest.POST(path, form).contentType(MediaType.APPLICATION_FORM_URLENCODED_TYPE));
     }

@@ -1,0 +1,98 @@
+package io.latchkey.cloud.account;
+
+import io.latchkey.cloud.store.JsonCollection;
+import io.latchkey.cloud.store.Stores;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+
+/**
+ * Lockouts and session revocation, with the policy's numbers: more than {@value #MAX_FAILED_SIGN_INS}
+ * consecutive failed sign-ins lock the account for {@link #TEMPORARY_LOCKOUT}; {@value #MAX_FAILED_RESET_ANSWERS}
+ * wrong reset answers lock it permanently; an operator can lock and unlock it. Every time rule reads the
+ * injected clock.
+ */
+@Singleton
+public class AccountLocks {
+    public static final int MAX_FAILED_SIGN_INS = 5;
+    public static final Duration TEMPORARY_LOCKOUT = Duration.ofMinutes(5);
+    public static final int MAX_FAILED_RESET_ANSWERS = 4;
+    public static final String BY_OPERATOR = "OPERATOR";
+    public static final String FAILED_RESET = "FAILED_RESET";
+
+    private final Stores stores;
+    private final Clock clock;
+
+    public AccountLocks(Stores stores, Clock clock) {
+        this.stores = stores;
+        this.clock = clock;
+    }
+
+    public AccountSecurity of(String tenant, String userId) {
+        return collection(tenant).get(userId).orElse(AccountSecurity.CLEAN);
+    }
+
+    /** Counts a failed sign-in; true when this one locked the account (the sixth in a row). */
+    public boolean recordFailedSignIn(String tenant, String userId) {
+        Instant now = clock.instant();
+        AccountSecurity after = change(tenant, userId, s -> {
+            int failures = s.failedSignIns() + 1;
+            return failures > MAX_FAILED_SIGN_INS ? s.withFailedSignIns(0, now.plus(TEMPORARY_LOCKOUT))
+                    : s.withFailedSignIns(failures, s.lockedUntil());
+        });
+        return after.failedSignIns() == 0 && after.temporarilyLockedAt(now);
+    }
+
+    public void recordSuccessfulSignIn(String tenant, String userId) {
+        if (of(tenant, userId).failedSignIns() != 0) {
+            change(tenant, userId, s -> s.withFailedSignIns(0, s.lockedUntil()));
+        }
+    }
+
+    /** Locks for good and ends every session of the account. */
+    public void lockPermanently(String tenant, String userId, String reason, String by) {
+        Instant now = clock.instant();
+        change(tenant, userId, s -> s.withPermanentLock(new AccountSecurity.PermanentLock(reason, by, now))
+                .withSessionsRevokedAt(now));
+    }
+
+    /** Lifts permanent and temporary locks and forgets failed attempts; revoked sessions stay revoked. */
+    public void unlock(String tenant, String userId) {
+        change(tenant, userId, s -> s.withPermanentLock(null).withFailedSignIns(0, null).withFailedResetAnswers(0));
+    }
+
+    /** Counts a wrong reset answer; returns how many are left, 0 meaning the account is now locked for good. */
+    public int recordFailedResetAnswer(String tenant, String userId) {
+        Instant now = clock.instant();
+        AccountSecurity after = change(tenant, userId, s -> {
+            int failures = s.failedResetAnswers() + 1;
+            AccountSecurity counted = s.withFailedResetAnswers(failures);
+            return failures >= MAX_FAILED_RESET_ANSWERS && !s.permanentlyLocked()
+                    ? counted.withPermanentLock(new AccountSecurity.PermanentLock(FAILED_RESET, "system", now))
+                            .withSessionsRevokedAt(now)
+                    : counted;
+        });
+        return Math.max(0, MAX_FAILED_RESET_ANSWERS - after.failedResetAnswers());
+    }
+
+    /** After a completed password reset: failures forgotten, temporary lockout lifted, all sessions ended. */
+    public void passwordReset(String tenant, String userId) {
+        Instant now = clock.instant();
+        change(tenant, userId, s -> s.withFailedSignIns(0, null).withFailedResetAnswers(0).withSessionsRevokedAt(now));
+    }
+
+    public void revokeSessions(String tenant, String userId) {
+        Instant now = clock.instant();
+        change(tenant, userId, s -> s.withSessionsRevokedAt(now));
+    }
+
+    private AccountSecurity change(String tenant, String userId, UnaryOperator<AccountSecurity> change) {
+        return collection(tenant).upsert(userId, AccountSecurity.CLEAN, change);
+    }
+
+    private JsonCollection<AccountSecurity> collection(String tenant) {
+        return new JsonCollection<>(stores.tenant(tenant), "account-security", AccountSecurity.class);
+    }
+}

@@ -1,0 +1,54 @@
+package io.latchkey.cloud.account;
+
+import io.latchkey.cloud.identity.AccessToken;
+import io.latchkey.cloud.identity.UserDirectory;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Whether a verified token still speaks for a live account: the account exists, is not terminated, not
+ * locked for good, and the token was issued after the account's sessions were last revoked (password
+ * reset, lock, termination): refresh tokens by their stored issue time, access tokens by the session
+ * version they carry. A temporary lockout does not end sessions: whoever guesses passwords must
+ * not be able to log the real user out.
+ */
+@Singleton
+public class SessionGate {
+    private final UserDirectory users;
+    private final AccountLocks locks;
+
+    public SessionGate(UserDirectory users, AccountLocks locks) {
+        this.users = users;
+        this.locks = locks;
+    }
+
+    /** For access tokens: their session version must be the account's current one. */
+    public boolean admits(AccessToken token) {
+        if (token.tenant() == null) {
+            return true;
+        }
+        return live(token.tenant(), token.subject())
+                .filter(s -> token.sessionVersion() != null && token.sessionVersion() == s.sessionVersion())
+                .isPresent();
+    }
+
+    /** For a refresh token issued at {@code issuedAt}. */
+    public boolean admitsRefresh(String tenant, String userId, Instant issuedAt) {
+        return live(tenant, userId)
+                .filter(s -> s.sessionsRevokedAt() == null || issuedAt.isAfter(s.sessionsRevokedAt()))
+                .isPresent();
+    }
+
+    /** The session version to put into a new access token of the user. */
+    public int sessionVersion(String tenant, String userId) {
+        return locks.of(tenant, userId).sessionVersion();
+    }
+
+    private Optional<AccountSecurity> live(String tenant, String userId) {
+        if (users.find(tenant, userId).filter(u -> !u.terminated()).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(locks.of(tenant, userId)).filter(s -> !s.permanentlyLocked());
+    }
+}

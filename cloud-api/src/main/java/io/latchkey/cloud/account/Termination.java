@@ -1,0 +1,48 @@
+package io.latchkey.cloud.account;
+
+import io.latchkey.cloud.identity.UserAccount;
+import io.latchkey.cloud.identity.UserDirectory;
+import io.latchkey.cloud.outbox.Outbox;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/**
+ * Account termination on request. The account record stays (id, roles, dates, and the audit trail that
+ * names it by id), but every identifying value is erased in storage: the user document is overwritten
+ * with {@link UserAccount#scrubbed}, the e-mail index entry is deleted, and the outbox messages to the
+ * user are erased. All sessions end; the account can never sign in again.
+ */
+@Singleton
+public class Termination {
+    private final UserDirectory users;
+    private final AccountLocks locks;
+    private final Outbox outbox;
+    private final AccountAudit audit;
+    private final Clock clock;
+
+    public Termination(UserDirectory users, AccountLocks locks, Outbox outbox, AccountAudit audit, Clock clock) {
+        this.users = users;
+        this.locks = locks;
+        this.outbox = outbox;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /**
+     * Idempotent: terminating a terminated account changes nothing.
+     *
+     * @param actor the user id of whoever asked (the user, or a tenant-admin)
+     * @throws io.latchkey.cloud.NotFoundException for an unknown user
+     */
+    public void terminate(String tenant, String userId, String actor) {
+        UserAccount user = users.require(tenant, userId);
+        if (user.terminated()) {
+            return;
+        }
+        locks.revokeSessions(tenant, userId);
+        users.update(tenant, userId, u -> u.terminated() ? u : u.scrubbed(clock.instant()));
+        users.forgetEmail(tenant, user.email());
+        outbox.eraseRecipient(tenant, userId);
+        audit.record(tenant, actor, "user.terminate", AccountAudit.user(userId), "OK");
+    }
+}
