@@ -63,6 +63,8 @@ public final class Agent implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean everOnline;
+    /** The answer to the last command received: completes once it is processed and its ack published. */
+    private volatile CompletableFuture<?> lastAnswer = CompletableFuture.completedFuture(null);
 
     /** The agent's own periodic work: status refresh, and the battery check when there is a supply to read. */
     record Timers(ScheduledExecutorService scheduler, Duration statusEvery, Duration batteryEvery) {
@@ -196,7 +198,7 @@ public final class Agent implements AutoCloseable {
 
     private void onCommand(byte[] payload) {
         long received = System.nanoTime();
-        commandQueue.submit(() -> commands.process(payload))
+        lastAnswer = commandQueue.submit(() -> commands.process(payload))
                 .thenCompose(ack -> publishAck(ack, received))
                 .exceptionally(e -> {
                     LOG.error("{}: command handling failed", config.deviceId(), e);
@@ -237,6 +239,7 @@ public final class Agent implements AutoCloseable {
         periodic.forEach(f -> f.cancel(false));
         telemetry.stop();
         await(commandQueue.idle(), timeout);
+        await(lastAnswer, timeout);
         try {
             telemetrySink.close();
         } catch (RuntimeException e) {

@@ -108,6 +108,46 @@ class AgentTest {
     }
 
     @Test
+    void close_letsTheCommandInFlightFinishAndAnswersIt_beforeSayingOffline() {
+        SimulatedCentralLocking slow = new SimulatedCentralLocking(true, () -> false);
+        AgentConfig config = AgentConfig.builder().tenant("acme").deviceId("dev-2").mqttUrl("tcp://127.0.0.1:1")
+                .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).dataDir(dir.resolve("dev-2")).build();
+        Agent slowAgent = Agent.builder(config)
+                .doorLocks(slow.doorLocks(Duration.ofMillis(300)))
+                .gnss(new FixedGnss(52.5, 13.4, clock))
+                .vehicleSignals(new MutableVehicleSignals())
+                .clock(clock)
+                .brokerConnection(will -> broker = new FakeBrokerConnection(will))
+                .build();
+        slowAgent.start();
+        broker.connect();
+        broker.deliver(cloud.signed("dev-2", CommandType.UNLOCK));
+
+        slowAgent.close();
+
+        java.util.List<Channel> order = broker.published.stream().map(FakeBrokerConnection.Published::channel)
+                .filter(c -> c == Channel.ACK || c == Channel.STATE).toList();
+        assertThat(order).containsSubsequence(Channel.ACK, Channel.STATE);
+        assertThat(Json.read(broker.on(Channel.STATE).get(broker.on(Channel.STATE).size() - 1).payload(), DeviceState.class).online())
+                .isFalse();
+        assertThat(slow.unlockRelay().activations()).isEqualTo(1);
+        assertThat(broker.isClosed()).isTrue();
+    }
+
+    @Test
+    void status_followsTheConnection_fromConnectingToOnlineToOfflineBuffering() {
+        assertThat(agent.status().state()).isEqualTo(io.latchkey.agent.status.AgentState.BOOTING);
+        agent.start();
+        assertThat(agent.status().state()).isEqualTo(io.latchkey.agent.status.AgentState.CONNECTING);
+        broker.connect();
+        assertThat(agent.status().state()).isEqualTo(io.latchkey.agent.status.AgentState.ONLINE);
+        broker.disconnect();
+
+        assertThat(agent.status().state()).isEqualTo(io.latchkey.agent.status.AgentState.OFFLINE_BUFFERING);
+        assertThat(agent.status().journal()).isNotNull();
+    }
+
+    @Test
     void builder_withoutDoorLocks_failsNamingWhatIsMissing() {
         AgentConfig config = agent.config();
 

@@ -125,4 +125,34 @@ class AgentConfigLoaderTest {
         assertThatThrownBy(() -> AgentConfigLoader.load(dir.resolve("nope.properties")))
                 .isInstanceOf(AgentConfigException.class).hasMessageContaining("nope.properties does not exist");
     }
+
+    @Test
+    void theSampleConfigShippedInDist_isValid_oncePinnedToARealKey() throws Exception {
+        String sample = Files.readString(Path.of("src/main/dist/agent.properties.example"))
+                .replaceAll("(?m)^command\\.keys\\.cmd-1=.*$", "command.keys.cmd-1=" + KEY);
+        Path file = dir.resolve("agent.properties");
+        Files.writeString(file, sample);
+
+        AgentConfig c = AgentConfigLoader.load(file);
+
+        assertThat(c.hardware()).isPresent();
+        assertThat(c.hardware().get().locks()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Locks.PI4J);
+        assertThat(c.journal().maxBytes()).isEqualTo(32L * 1024 * 1024);
+    }
+
+    @Test
+    void journalKeys_areReadWithUnits_andABoundBelowTwoSegmentsIsRefused() {
+        Map<String, String> m = minimal();
+        m.put("journal.max-bytes", "8MiB");
+        m.put("journal.fsync-interval", "250ms");
+        AgentConfig c = AgentConfigLoader.fromMap(m, null);
+        assertThat(c.journal().maxBytes()).isEqualTo(8L * 1024 * 1024);
+        assertThat(c.journal().fsyncInterval()).isEqualTo(Duration.ofMillis(250));
+
+        m.put("journal.max-bytes", "1MiB");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, null)).isInstanceOf(AgentConfigException.class)
+                .hasMessageStartingWith("journal.max-bytes: must hold at least two segments");
+        m.put("journal.max-bytes", "lots");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, null)).hasMessageStartingWith("journal.max-bytes: expected a size");
+    }
 }
