@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class AccountAudit {
     public static final String ANONYMOUS = "anonymous";
+    public static final String SYSTEM_ACTOR = AuditEntry.SYSTEM;
     private static final Logger LOG = LoggerFactory.getLogger(AccountAudit.class);
 
     private final BeanProvider<AuditLog> auditLog;

@@ -173,6 +173,8 @@ class AccountsIT {
         expect(200, app.http.patchJson("/t/acme/users/me", token, Map.of(
                 "phone", "+44 20 7946 0958", "driverLicence", "TESSX901234", "dateOfBirth", "1985-02-03")));
         assertThat(DataDir.filesContaining(dataDir.resolve("tenants/acme"), "TESSX901234")).isNotEmpty();
+        expect(202, app.http.postJson("/t/acme/password-resets", null, Map.of("email", email)));
+        assertThat(DataDir.filesContaining(dataDir.resolve("tenants/acme"), email)).contains("outbox.jsonl");
 
         expect(204, app.http.delete("/t/acme/users/me", token));
 

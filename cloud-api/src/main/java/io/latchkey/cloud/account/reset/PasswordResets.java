@@ -1,0 +1,216 @@
+package io.latchkey.cloud.account.reset;
+
+import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.account.AccountAudit;
+import io.latchkey.cloud.account.AccountLocks;
+import io.latchkey.cloud.account.AccountSecurity;
+import io.latchkey.cloud.account.AccountsConfig;
+import io.latchkey.cloud.http.PublicUrl;
+import io.latchkey.cloud.identity.SecurityCounters;
+import io.latchkey.cloud.identity.UserAccount;
+import io.latchkey.cloud.identity.UserDirectory;
+import io.latchkey.cloud.outbox.Outbox;
+import io.latchkey.cloud.outbox.OutboxMessage;
+import io.latchkey.cloud.store.JsonCollection;
+import io.latchkey.cloud.store.Stores;
+import io.latchkey.cloud.store.Versioned;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Password reset, harder than sign-in and adapted to how much PII the account holds (POLICY):
+ * <ol>
+ * <li>the link: {@link #start} mails a one-time random token (32 bytes; stored only as its SHA-256) to the
+ *     account's e-mail; holding it proves the e-mail;</li>
+ * <li>the questions: an account that holds more than e-mail and name must confirm every optional PII field
+ *     it holds (phone, driver licence, date of birth) before a new password is taken; each wrong answer
+ *     counts against the account (not the reset, so starting over does not help), and the
+ *     {@value AccountLocks#MAX_FAILED_RESET_ANSWERS}th locks it for good;</li>
+ * <li>the new password, checked like at registration; all sessions end.</li>
+ * </ol>
+ * The whole reset must finish within {@code latchkey.accounts.reset-window} of its start.
+ */
+@Singleton
+public class PasswordResets {
+    public static final String MESSAGE_KIND = "password-reset";
+
+    private final Stores stores;
+    private final UserDirectory users;
+    private final AccountLocks locks;
+    private final Outbox outbox;
+    private final AccountAudit audit;
+    private final SecurityCounters counters;
+    private final PublicUrl publicUrl;
+    private final AccountsConfig config;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    public PasswordResets(Stores stores, UserDirectory users, AccountLocks locks, Outbox outbox, AccountAudit audit,
+                          SecurityCounters counters, PublicUrl publicUrl, AccountsConfig config, SecureRandom random,
+                          Clock clock) {
+        this.stores = stores;
+        this.users = users;
+        this.locks = locks;
+        this.outbox = outbox;
+        this.audit = audit;
+        this.counters = counters;
+        this.publicUrl = publicUrl;
+        this.config = config;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** Sends a reset link if the e-mail belongs to an account that may reset; says nothing either way. */
+    public void start(String tenant, String email) {
+        UserAccount user = users.findByEmail(tenant, email).orElse(null);
+        if (user == null || locks.of(tenant, user.id()).permanentlyLocked()) {
+            return;
+        }
+        Instant now = clock.instant();
+        String token = newToken();
+        Instant expiresAt = now.plus(config.resetWindow());
+        resets(tenant).create(digest(token), new StoredReset(user.id(), now, expiresAt, List.of(), null));
+        String link = publicUrl.tenantIssuer(tenant) + "/password-resets/" + token;
+        outbox.send(tenant, new OutboxMessage("m-" + HexFormat.of().toHexDigits(random.nextLong()), user.id(),
+                user.email(), MESSAGE_KIND, "Reset your Latchkey password",
+                "Someone asked to reset the password of your account. If it was you, open " + link
+                        + " before " + expiresAt + ". If it was not, ignore this message.", now));
+        audit.record(tenant, AccountAudit.ANONYMOUS, "user.password-reset.start", AccountAudit.user(user.id()), "OK");
+    }
+
+    /** @throws ResetNotFoundException for an unknown, expired or used token */
+    public ResetState state(String tenant, String token) {
+        Versioned<StoredReset> reset = live(tenant, token);
+        return stateOf(tenant, reset.value(), users.require(tenant, reset.value().userId()));
+    }
+
+    /**
+     * Checks answers to the open challenges, e.g. {@code {"phone": "+49 30 1234567"}}.
+     *
+     * @throws InvalidRequestException for a field that is not asked
+     * @throws WrongAnswerException    if an answer does not match (correct ones in the same call count)
+     * @throws ResetLockedException    if this wrong answer was one too many
+     */
+    public ResetState answer(String tenant, String token, Map<String, String> answers) {
+        Versioned<StoredReset> reset = live(tenant, token);
+        UserAccount user = users.require(tenant, reset.value().userId());
+        List<String> open = open(reset.value(), user);
+        if (answers == null || answers.isEmpty()) {
+            throw new InvalidRequestException("answer at least one of " + open);
+        }
+        List<String> right = new ArrayList<>();
+        int wrong = 0;
+        for (Map.Entry<String, String> answer : answers.entrySet()) {
+            if (!open.contains(answer.getKey())) {
+                throw new InvalidRequestException(answer.getKey() + " is not asked; open questions: " + open);
+            }
+            if (Challenges.matches(user, answer.getKey(), answer.getValue(), clock)) {
+                right.add(answer.getKey());
+            } else {
+                wrong++;
+            }
+        }
+        StoredReset updated = reset.value().withAnswered(right);
+        resets(tenant).replace(digest(token), updated, reset.version());
+        if (wrong > 0) {
+            failedAnswers(tenant, user, wrong);
+        }
+        return stateOf(tenant, updated, user);
+    }
+
+    /**
+     * Sets the new password once every challenge is answered.
+     *
+     * @throws io.latchkey.cloud.ForbiddenException if challenges are still open
+     * @throws InvalidRequestException              if the password breaks the policy
+     */
+    public void complete(String tenant, String token, String newPassword) {
+        Versioned<StoredReset> reset = live(tenant, token);
+        UserAccount user = users.require(tenant, reset.value().userId());
+        if (!open(reset.value(), user).isEmpty()) {
+            throw new io.latchkey.cloud.ForbiddenException("answer the open questions first: " + open(reset.value(), user));
+        }
+        users.changePassword(tenant, user.id(), newPassword);
+        resets(tenant).replace(digest(token), reset.value().completed(clock.instant()), reset.version());
+        locks.passwordReset(tenant, user.id());
+        audit.record(tenant, user.id(), "user.password-reset.complete", AccountAudit.user(user.id()), "OK");
+    }
+
+    private void failedAnswers(String tenant, UserAccount user, int wrong) {
+        int left = 0;
+        for (int i = 0; i < wrong; i++) {
+            left = locks.recordFailedResetAnswer(tenant, user.id());
+            audit.record(tenant, AccountAudit.ANONYMOUS, "user.password-reset.answer", AccountAudit.user(user.id()),
+                    "REFUSED_WRONG_ANSWER");
+            if (left == 0) {
+                counters.lockout();
+                audit.record(tenant, AccountAudit.SYSTEM_ACTOR, "user.lock", AccountAudit.user(user.id()),
+                        "LOCKED_PERMANENTLY_FAILED_RESET");
+                throw new ResetLockedException();
+            }
+        }
+        throw new WrongAnswerException(left);
+    }
+
+    /** The reset, if it is known, unexpired, unused, and its account still live and not locked for good. */
+    private Versioned<StoredReset> live(String tenant, String token) {
+        if (token == null || token.length() < 20 || token.length() > 100) {
+            throw new ResetNotFoundException();
+        }
+        Versioned<StoredReset> reset = resets(tenant).find(digest(token)).orElseThrow(ResetNotFoundException::new);
+        StoredReset value = reset.value();
+        if (value.completedAt() != null || !clock.instant().isBefore(value.expiresAt())) {
+            throw new ResetNotFoundException();
+        }
+        UserAccount user = users.find(tenant, value.userId()).orElseThrow(ResetNotFoundException::new);
+        AccountSecurity security = locks.of(tenant, user.id());
+        if (user.terminated()) {
+            throw new ResetNotFoundException();
+        }
+        if (security.permanentlyLocked()) {
+            throw new ResetLockedException();
+        }
+        if (security.sessionsRevokedAt() != null && value.startedAt().isBefore(security.sessionsRevokedAt())) {
+            throw new ResetNotFoundException();
+        }
+        return reset;
+    }
+
+    private ResetState stateOf(String tenant, StoredReset reset, UserAccount user) {
+        List<String> open = open(reset, user);
+        int left = Math.max(0, AccountLocks.MAX_FAILED_RESET_ANSWERS - locks.of(tenant, user.id()).failedResetAnswers());
+        return new ResetState(reset.expiresAt(), open, open.isEmpty(), left);
+    }
+
+    private static List<String> open(StoredReset reset, UserAccount user) {
+        return user.heldExtraPii().stream().filter(f -> !reset.answered().contains(f)).toList();
+    }
+
+    private String newToken() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String digest(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonCollection<StoredReset> resets(String tenant) {
+        return new JsonCollection<>(stores.tenant(tenant), "password-resets", StoredReset.class);
+    }
+}
