@@ -2,13 +2,18 @@ package io.latchkey.cloud.store;
 
 import io.latchkey.cloud.LatchkeyConfig;
 import io.latchkey.protocol.Topic;
+import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The embedded default: {@code {data-dir}/platform} and {@code {data-dir}/tenants/{id}}. */
+/**
+ * The embedded default ({@code latchkey.store.type=file}): {@code {data-dir}/platform} and
+ * {@code {data-dir}/tenants/{id}}.
+ */
 @Singleton
+@Requires(property = "latchkey.store.type", value = StoreConfig.FILE, defaultValue = StoreConfig.FILE)
 public final class FileStores implements Stores {
     private final Path dataDir;
     private final FileTenantStore platform;
