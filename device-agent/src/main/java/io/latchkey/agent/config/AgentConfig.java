@@ -2,6 +2,7 @@ package io.latchkey.agent.config;
 
 import io.latchkey.agent.hardware.HardwareConfig;
 import io.latchkey.agent.journal.JournalSettings;
+import io.latchkey.agent.mqtt.MqttTls;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.ProtocolException;
 import io.latchkey.protocol.Topic;
@@ -40,6 +41,7 @@ public final class AgentConfig {
     private final Duration feedbackTimeout;
     private final int commandHistorySize;
     private final Path dataDir;
+    private final MqttTls tls;
     private final Duration reconnectInitialDelay;
     private final Duration reconnectMaxDelay;
     private final Duration sessionExpiry;
@@ -58,6 +60,7 @@ public final class AgentConfig {
         this.feedbackTimeout = b.feedbackTimeout;
         this.commandHistorySize = b.commandHistorySize;
         this.dataDir = b.dataDir;
+        this.tls = b.tls;
         this.reconnectInitialDelay = b.reconnectInitialDelay;
         this.reconnectMaxDelay = b.reconnectMaxDelay;
         this.sessionExpiry = b.sessionExpiry;
@@ -134,6 +137,11 @@ public final class AgentConfig {
         return dataDir;
     }
 
+    /** The device certificate, key and broker CA for mutual TLS; null without ({@code tcp://}, or server-only TLS). */
+    public MqttTls tls() {
+        return tls;
+    }
+
     public Duration reconnectInitialDelay() {
         return reconnectInitialDelay;
     }
@@ -170,6 +178,7 @@ public final class AgentConfig {
         b.feedbackTimeout = feedbackTimeout;
         b.commandHistorySize = commandHistorySize;
         b.dataDir = dataDir;
+        b.tls = tls;
         b.reconnectInitialDelay = reconnectInitialDelay;
         b.reconnectMaxDelay = reconnectMaxDelay;
         b.sessionExpiry = sessionExpiry;
@@ -200,6 +209,7 @@ public final class AgentConfig {
         private Duration feedbackTimeout = DEFAULT_FEEDBACK_TIMEOUT;
         private int commandHistorySize = 10_000;
         private Path dataDir;
+        private MqttTls tls;
         private Duration reconnectInitialDelay = DEFAULT_RECONNECT_INITIAL;
         private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX;
         private Duration sessionExpiry = DEFAULT_SESSION_EXPIRY;
@@ -299,6 +309,12 @@ public final class AgentConfig {
             return this;
         }
 
+        /** Mutual TLS with the device's certificate (the provisioning bundle's files); only with an {@code ssl://} URL. */
+        public Builder tls(MqttTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
         public Builder dataDir(Path dir) {
             this.dataDir = Objects.requireNonNull(dir, AgentConfigLoader.DATA_DIR);
             return this;
@@ -360,6 +376,10 @@ public final class AgentConfig {
             require(deviceId, AgentConfigLoader.DEVICE_ID);
             require(mqttUrl, AgentConfigLoader.MQTT_URL);
             require(dataDir, AgentConfigLoader.DATA_DIR);
+            if (tls != null && !"ssl".equals(mqttUrl.getScheme())) {
+                throw new AgentConfigException(MqttTls.CERTIFICATE_KEY + ": a device certificate needs an ssl:// "
+                        + AgentConfigLoader.MQTT_URL + ", got '" + mqttUrl + "'");
+            }
             if (commandKeys.isEmpty()) {
                 throw new AgentConfigException(AgentConfigLoader.COMMAND_KEYS
                         + ": at least one pinned command key is required (" + AgentConfigLoader.COMMAND_KEYS + ".<keyId>=<base64>)");

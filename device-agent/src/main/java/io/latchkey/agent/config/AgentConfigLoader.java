@@ -3,6 +3,7 @@ package io.latchkey.agent.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.agent.hardware.HardwareConfig;
+import io.latchkey.agent.mqtt.MqttTls;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,8 @@ public final class AgentConfigLoader {
     public static final String JOURNAL_FSYNC_INTERVAL = "journal.fsync-interval";
     public static final String TELEMETRY_BATCH_SIZE = "telemetry.batch-size";
 
-    private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, COMMAND_SKEW, FEEDBACK_TIMEOUT,
+    private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, MqttTls.CERTIFICATE_KEY, MqttTls.PRIVATE_KEY_KEY, MqttTls.CA_KEY,
+            COMMAND_SKEW, FEEDBACK_TIMEOUT,
             HISTORY_SIZE, MOVING_INTERVAL, PARKED_INTERVAL, MOVING_SPEED, DATA_DIR, RECONNECT_INITIAL, RECONNECT_MAX,
             SESSION_EXPIRY, JOURNAL_MAX_BYTES, JOURNAL_SEGMENT_BYTES, JOURNAL_FSYNC_INTERVAL, TELEMETRY_BATCH_SIZE);
 
@@ -91,6 +93,7 @@ public final class AgentConfigLoader {
         apply(sorted, TENANT, b::tenant);
         apply(sorted, DEVICE_ID, b::deviceId);
         apply(sorted, MQTT_URL, b::mqttUrl);
+        applyTls(sorted, base, b);
         apply(sorted, DATA_DIR, v -> {
             Path p = Path.of(v);
             b.dataDir(p.isAbsolute() || base == null ? p : base.resolve(p).normalize());
@@ -112,6 +115,26 @@ public final class AgentConfigLoader {
                     Durations.parse(RECONNECT_MAX, sorted.getOrDefault(RECONNECT_MAX, AgentConfig.DEFAULT_RECONNECT_MAX.toString())));
         }
         return b.build();
+    }
+
+    /** {@code mqtt.tls.*} (the provisioning bundle): files resolved against the config file's folder. */
+    private static void applyTls(Map<String, String> values, Path base, AgentConfig.Builder b) {
+        String certificate = values.get(MqttTls.CERTIFICATE_KEY);
+        String key = values.get(MqttTls.PRIVATE_KEY_KEY);
+        String ca = values.get(MqttTls.CA_KEY);
+        if (certificate == null && key == null && ca == null) {
+            return;
+        }
+        if (certificate == null || key == null) {
+            throw new AgentConfigException((certificate == null ? MqttTls.CERTIFICATE_KEY : MqttTls.PRIVATE_KEY_KEY)
+                    + " is required with " + (certificate == null ? MqttTls.PRIVATE_KEY_KEY : MqttTls.CERTIFICATE_KEY));
+        }
+        b.tls(MqttTls.load(resolve(base, certificate), resolve(base, key), ca == null ? null : resolve(base, ca)));
+    }
+
+    private static Path resolve(Path base, String value) {
+        Path p = Path.of(value.strip());
+        return p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
     }
 
     private static void apply(Map<String, String> values, String key, Consumer<String> setter) {

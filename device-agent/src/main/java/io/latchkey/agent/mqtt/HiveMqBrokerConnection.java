@@ -66,8 +66,14 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
                     .retain(true)
                     .payload(willPayload)
                     .applyWillPublish();
-        if (config.usesTls()) {
-            // Client certificates (mutual TLS with the device's own key) come with provisioning.
+        if (config.tls() != null) {
+            // Mutual TLS with the device's own key and certificate from provisioning.
+            var ssl = builder.sslConfig().keyManagerFactory(config.tls().keyManagerFactory());
+            if (config.tls().trustManagerFactory() != null) {
+                ssl = ssl.trustManagerFactory(config.tls().trustManagerFactory());
+            }
+            builder = ssl.applySslConfig();
+        } else if (config.usesTls()) {
             builder = builder.sslWithDefaultConfig();
         }
         if (executorConfig != null) {
