@@ -42,7 +42,12 @@ public final class LatchkeyClient {
 
     public LatchkeyClient(String baseUrl, Duration timeout) {
         this.base = Objects.requireNonNull(HttpUrl.parse(baseUrl), () -> "not an http(s) URL: " + baseUrl);
-        this.http = new OkHttpClient.Builder().callTimeout(timeout).readTimeout(timeout).build();
+        okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
+        // Virtual people share one client; OkHttp's default of 5 calls per host would queue them.
+        dispatcher.setMaxRequests(512);
+        dispatcher.setMaxRequestsPerHost(512);
+        this.http = new OkHttpClient.Builder().callTimeout(timeout).readTimeout(timeout).dispatcher(dispatcher)
+                .connectionPool(new okhttp3.ConnectionPool(64, 5, java.util.concurrent.TimeUnit.MINUTES)).build();
     }
 
     public String baseUrl() {
@@ -117,7 +122,17 @@ public final class LatchkeyClient {
      * round trip measured here.
      */
     public CommandResponse command(String token, String tenant, String carId, String type) {
-        Request request = post("/t/" + tenant + "/cars/" + carId + "/commands", token, json(Map.of("type", type)));
+        return command(token, tenant, carId, type, null);
+    }
+
+    /** As {@link #command(String, String, String, String)}, with the caller's command id (retries reuse it). */
+    public CommandResponse command(String token, String tenant, String carId, String type, String commandId) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("type", type);
+        if (commandId != null) {
+            fields.put("id", commandId);
+        }
+        Request request = post("/t/" + tenant + "/cars/" + carId + "/commands", token, json(fields));
         long start = System.nanoTime();
         try (Response response = http.newCall(request).execute()) {
             String body = response.body() == null ? "" : response.body().string();

@@ -19,6 +19,7 @@ final class AgentProcess {
     private final ObservedConnection connection;
     private final BrokerConnection innerConnection;
     private final JournalTelemetrySink journal;
+    private volatile boolean stopped;
 
     AgentProcess(Agent agent, ProcessThreads threads, ObservedConnection connection, BrokerConnection innerConnection,
                  JournalTelemetrySink journal) {
@@ -41,6 +42,11 @@ final class AgentProcess {
         return threads.isKilled();
     }
 
+    /** Neither killed nor stopped. */
+    boolean isRunning() {
+        return !stopped && !threads.isKilled();
+    }
+
     /**
      * Power loss / {@code kill -9}: no goodbye, no journal flush, no state published. {@code socketCut}
      * completes once the network has dropped the car's TCP connection (so the broker sees it vanish
@@ -59,6 +65,7 @@ final class AgentProcess {
 
     /** SIGTERM: the agent's own graceful shutdown. */
     void stop() {
+        stopped = true;
         agent.close();
     }
 }

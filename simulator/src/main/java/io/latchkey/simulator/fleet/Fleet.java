@@ -84,6 +84,7 @@ public final class Fleet implements AutoCloseable {
     private final MqttClientExecutorConfig mqttExecutors;
     private final SplittableRandom random;
     private final Map<String, Member> members = new LinkedHashMap<>();
+    private final java.util.Set<String> disconnected = new java.util.HashSet<>();
 
     /** Cars connect straight to the broker in their configs; no network faults. */
     public Fleet(Options options) {
@@ -173,7 +174,10 @@ public final class Fleet implements AutoCloseable {
     /** Boots a new agent process on the car's data directory (after {@link #kill} or {@link #stopAgent}). */
     public synchronized Agent startAgent(String deviceId) {
         Member m = member(deviceId);
-        if (network != null) {
+        if (m.process.isRunning()) {
+            return m.process.agent();
+        }
+        if (network != null && !disconnected.contains(deviceId)) {
             network.restore(clientId(m));
         }
         m.process = startProcess(m);
@@ -183,7 +187,7 @@ public final class Fleet implements AutoCloseable {
     /** A graceful restart: stop, then start a fresh process on the same car and data directory. */
     public synchronized Agent restartAgent(String deviceId) {
         Member m = member(deviceId);
-        if (!m.process.isKilled()) {
+        if (m.process.isRunning()) {
             m.process.stop();
         }
         return startAgent(deviceId);
@@ -192,12 +196,18 @@ public final class Fleet implements AutoCloseable {
     /** Connectivity lost: the car's connection is cut and it cannot reach the broker until {@link #reconnect}. */
     public synchronized void disconnect(String deviceId) {
         requireNetwork("disconnect");
+        disconnected.add(deviceId);
         network.blackout(clientId(member(deviceId)));
     }
 
+    /** Ends a {@link #disconnect}; a car whose agent is down stays unreachable until it starts. */
     public synchronized void reconnect(String deviceId) {
         requireNetwork("reconnect");
-        network.restore(clientId(member(deviceId)));
+        Member m = member(deviceId);
+        disconnected.remove(deviceId);
+        if (!m.process.isKilled()) {
+            network.restore(clientId(m));
+        }
     }
 
     /** Sets the car's clock offset from true time (the agent reads it for command validity and telemetry). */
@@ -250,7 +260,7 @@ public final class Fleet implements AutoCloseable {
     }
 
     public synchronized boolean isRunning(String deviceId) {
-        return !member(deviceId).process.isKilled();
+        return member(deviceId).process.isRunning();
     }
 
     public synchronized List<String> deviceIds() {

@@ -1,0 +1,61 @@
+package io.latchkey.simulator.audit;
+
+import io.latchkey.simulator.car.RelayActivation;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks one car's physical effects against what it answered: every relay activation must belong to a
+ * command the car answered EXECUTED (first time, not a duplicate), at a moment before that command's
+ * signed expiry. An activation with no such answer, or after the expiry, is a command executed that
+ * should not have been.
+ */
+public final class CommandAudit {
+    /**
+     * @param activations           relay activations on the car
+     * @param executedAnswers       EXECUTED or FAILED (relay pulsed), non-duplicate answers the car published
+     * @param executedAfterExpiry   activations at or after the expiry of the command they belong to
+     * @param unexplained           activations with no EXECUTED answer to account for them
+     * @param expiredRefusals       commands the car refused as EXPIRED (delivered late, rightly not executed)
+     */
+    public record Result(String deviceId, int activations, int executedAnswers, int executedAfterExpiry, int unexplained,
+                         int expiredRefusals, int duplicateAnswers) {
+        public boolean clean() {
+            return executedAfterExpiry == 0 && unexplained == 0;
+        }
+    }
+
+    private CommandAudit() {
+    }
+
+    public static Result check(String deviceId, List<RelayActivation> activations, List<CarLedger.Answered> answers,
+                               List<CarLedger.Received> received) {
+        Map<String, Instant> expiry = new HashMap<>();
+        for (CarLedger.Received r : received) {
+            if (r.id() != null) {
+                expiry.putIfAbsent(r.id(), r.expiresAt());
+            }
+        }
+        // FAILED also means the relay was pulsed (feedback did not confirm), so it accounts for an activation.
+        List<CarLedger.Answered> executed = answers.stream()
+                .filter(a -> ("EXECUTED".equals(a.outcome()) || "FAILED".equals(a.outcome())) && !a.duplicate()).toList();
+        int afterExpiry = 0;
+        int unexplained = 0;
+        // Commands run one at a time per car: the k-th activation belongs to the k-th EXECUTED answer.
+        for (int k = 0; k < activations.size(); k++) {
+            if (k >= executed.size()) {
+                unexplained++;
+                continue;
+            }
+            Instant expires = expiry.get(executed.get(k).commandId());
+            if (expires == null || !activations.get(k).at().isBefore(expires)) {
+                afterExpiry++;
+            }
+        }
+        int expiredRefusals = (int) answers.stream().filter(a -> "REJECTED".equals(a.outcome()) && "EXPIRED".equals(a.reason())).count();
+        int duplicates = (int) answers.stream().filter(CarLedger.Answered::duplicate).count();
+        return new Result(deviceId, activations.size(), executed.size(), afterExpiry, unexplained, expiredRefusals, duplicates);
+    }
+}
