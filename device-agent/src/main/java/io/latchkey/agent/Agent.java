@@ -1,5 +1,6 @@
 package io.latchkey.agent;
 
+import io.latchkey.hal.Registration;
 import io.latchkey.agent.command.CommandProcessor;
 import io.latchkey.agent.command.SerialQueue;
 import io.latchkey.agent.config.AgentConfig;
@@ -60,6 +61,7 @@ public final class Agent implements AutoCloseable {
     private final StatusFile statusFile;
     private final Timers timers;
     private final List<ScheduledFuture<?>> periodic = new java.util.ArrayList<>();
+    private final List<Registration> registrations = new java.util.ArrayList<>();
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean everOnline;
@@ -102,11 +104,11 @@ public final class Agent implements AutoCloseable {
             throw new IllegalStateException("agent " + config.deviceId() + " already started");
         }
         started = true;
-        locks.addListener(state -> {
+        registrations.add(locks.addListener(state -> {
             if (connection.isConnected() && !closed) {
                 publishState(true);
             }
-        });
+        }));
         connection.start(new BrokerConnection.Listener() {
             @Override
             public void connected() {
@@ -130,11 +132,11 @@ public final class Agent implements AutoCloseable {
                 }
             }
         });
-        signals.addListener((name, value) -> {
+        registrations.add(signals.addListener((name, value) -> {
             if (AgentSignals.TAMPERED.equals(name) && value >= 0.5 && !closed) {
                 events.publish("TAMPER", Map.of("signal", name));
             }
-        });
+        }));
         telemetry.start();
         periodic.add(timers.scheduler().scheduleWithFixedDelay(this::refreshStatus, 0,
                 timers.statusEvery().toMillis(), TimeUnit.MILLISECONDS));
@@ -236,6 +238,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         closed = true;
+        registrations.forEach(Registration::close);
         periodic.forEach(f -> f.cancel(false));
         telemetry.stop();
         await(commandQueue.idle(), timeout);

@@ -201,6 +201,7 @@ public final class AgentBuilder {
         CommandVerifier verifier = new CommandVerifier(config.commandKeys(), config.tenant(), config.deviceId(), clock,
                 config.commandSkew());
         LockActuator actuator = new LockActuator(doorLocks, timers, config.feedbackTimeout());
+        owned.add(actuator);
         CommandProcessor processor = new CommandProcessor(verifier, history, actuator, doorLocks,
                 Optional.ofNullable(immobiliser), vehicle, config.deviceId(), clock);
 

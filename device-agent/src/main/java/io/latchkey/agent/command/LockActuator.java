@@ -1,5 +1,6 @@
 package io.latchkey.agent.command;
 
+import io.latchkey.hal.Registration;
 import io.latchkey.hal.lock.DoorLocks;
 import io.latchkey.hal.lock.LockState;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * state. The answer is what the feedback says, never what was pulsed. Not for concurrent use: the
  * agent runs one command at a time per car (see {@link SerialQueue}).
  */
-public final class LockActuator {
+public final class LockActuator implements AutoCloseable {
     /** What the feedback showed: {@code confirmed} when it reached the target within the timeout. */
     public record Feedback(boolean confirmed, LockState state) {
     }
@@ -27,12 +28,19 @@ public final class LockActuator {
     private final ScheduledExecutorService scheduler;
     private final Duration timeout;
     private final AtomicReference<Waiter> pending = new AtomicReference<>();
+    private final Registration feedback;
 
     public LockActuator(DoorLocks locks, ScheduledExecutorService scheduler, Duration timeout) {
         this.locks = Objects.requireNonNull(locks, "locks");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        locks.addListener(this::onFeedback);
+        this.feedback = locks.addListener(this::onFeedback);
+    }
+
+    /** Detaches from the lock feedback. */
+    @Override
+    public void close() {
+        feedback.close();
     }
 
     /** Pulses the unlock relay and completes with the feedback. A relay error completes exceptionally. */

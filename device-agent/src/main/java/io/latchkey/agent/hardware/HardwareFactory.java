@@ -4,7 +4,7 @@ import io.latchkey.agent.hardware.HardwareConfig.Can;
 import io.latchkey.agent.hardware.pi4j.Pi4jGpio;
 import io.latchkey.agent.hardware.serial.JSerialCommPort;
 import io.latchkey.agent.hardware.serial.SerialNmeaReader;
-import io.latchkey.agent.hardware.socketcan.SocketCanBus;
+import io.latchkey.hal.can.socketcan.SocketCanBus;
 import io.latchkey.agent.simulated.FixedGnss;
 import io.latchkey.agent.simulated.SimulatedCentralLocking;
 import io.latchkey.agent.status.GpioStatusIndicator;

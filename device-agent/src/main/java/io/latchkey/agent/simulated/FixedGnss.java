@@ -1,5 +1,7 @@
 package io.latchkey.agent.simulated;
 
+import io.latchkey.hal.Registration;
+
 import io.latchkey.hal.gnss.Gnss;
 import io.latchkey.hal.gnss.GnssFix;
 import java.time.Clock;
@@ -24,7 +26,8 @@ public final class FixedGnss implements Gnss {
     }
 
     @Override
-    public void addListener(Consumer<GnssFix> listener) {
+    public Registration addListener(Consumer<GnssFix> listener) {
         // A parked receiver with nothing new to say.
+        return Registration.NONE;
     }
 }

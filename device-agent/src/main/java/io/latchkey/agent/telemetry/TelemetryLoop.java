@@ -1,5 +1,8 @@
 package io.latchkey.agent.telemetry;
 
+import java.util.List;
+import java.util.ArrayList;
+import io.latchkey.hal.Registration;
 import io.latchkey.agent.vehicle.AgentSignals;
 import io.latchkey.agent.vehicle.VehicleStatus;
 import io.latchkey.hal.lock.DoorLocks;
@@ -42,7 +45,7 @@ public final class TelemetryLoop {
     private volatile Duration lowPowerInterval;
     private ScheduledFuture<?> timer;
     private boolean running;
-    private boolean listening;
+    private final List<Registration> registrations = new ArrayList<>();
 
     public TelemetryLoop(TelemetrySampler sampler, SequenceCounter counter, TelemetrySink sink, VehicleStatus vehicle,
                          DoorLocks locks, ScheduledExecutorService scheduler, Executor executor,
@@ -63,11 +66,9 @@ public final class TelemetryLoop {
             return;
         }
         running = true;
-        if (!listening) {
-            // HAL listeners cannot be removed; they stay registered and are ignored while stopped.
-            listening = true;
-            locks.addListener(state -> trigger(LOCK));
-            vehicle.signals().addListener((name, value) -> {
+        if (registrations.isEmpty()) {
+            registrations.add(locks.addListener(state -> trigger(LOCK)));
+            registrations.add(vehicle.signals().addListener((name, value) -> {
                 if (VehicleStatus.DOOR_SIGNALS.contains(name)) {
                     trigger(DOOR);
                 } else if (Vss.IGNITION_ON.equals(name)) {
@@ -75,13 +76,15 @@ public final class TelemetryLoop {
                 } else if (AgentSignals.KEY_IN_HOLDER.equals(name)) {
                     trigger(KEY);
                 }
-            });
+            }));
         }
         trigger(START);
     }
 
     public synchronized void stop() {
         running = false;
+        registrations.forEach(Registration::close);
+        registrations.clear();
         if (timer != null) {
             timer.cancel(false);
             timer = null;

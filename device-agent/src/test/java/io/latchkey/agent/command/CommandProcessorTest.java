@@ -1,5 +1,7 @@
 package io.latchkey.agent.command;
 
+import io.latchkey.hal.Registration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.agent.MutableClock;
@@ -301,7 +303,8 @@ class CommandProcessorTest {
         }
 
         @Override
-        public void addListener(Consumer<LockState> listener) {
+        public Registration addListener(Consumer<LockState> listener) {
+            return Registration.NONE;
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.latchkey.hal.can;
 
+import io.latchkey.hal.Registration;
+
 import java.util.function.Consumer;
 
 /**
@@ -18,7 +20,7 @@ public interface CanBus extends AutoCloseable {
      * Called for every frame received, on the bus's receive thread, in arrival order. Listeners must
      * be quick; a listener that throws is logged and skipped, and does not stop reception.
      */
-    void addListener(Consumer<CanFrame> listener);
+    Registration addListener(Consumer<CanFrame> listener);
 
     /** Stops reception and releases the interface. Idempotent. */
     @Override

@@ -1,5 +1,7 @@
 package io.latchkey.hal.can;
 
+import io.latchkey.hal.Registration;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,8 +61,9 @@ public final class SimulatedCanBus implements CanBus {
     }
 
     @Override
-    public void addListener(Consumer<CanFrame> listener) {
+    public Registration addListener(Consumer<CanFrame> listener) {
         listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     @Override

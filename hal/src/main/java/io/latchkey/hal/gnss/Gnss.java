@@ -1,5 +1,7 @@
 package io.latchkey.hal.gnss;
 
+import io.latchkey.hal.Registration;
+
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -9,5 +11,5 @@ public interface Gnss {
     Optional<GnssFix> latest();
 
     /** Called for every new report. */
-    void addListener(Consumer<GnssFix> listener);
+    Registration addListener(Consumer<GnssFix> listener);
 }

@@ -1,5 +1,7 @@
 package io.latchkey.hal.gpio;
 
+import io.latchkey.hal.Registration;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,8 +31,9 @@ public final class SimulatedDigitalInput implements DigitalInput {
     }
 
     @Override
-    public void addListener(Consumer<Boolean> listener) {
+    public Registration addListener(Consumer<Boolean> listener) {
         listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.latchkey.hal.lock;
 
+import io.latchkey.hal.Registration;
+
 import java.util.function.Consumer;
 
 /**
@@ -18,5 +20,5 @@ public interface DoorLocks {
     LockState state();
 
     /** Called on every feedback change. */
-    void addListener(Consumer<LockState> listener);
+    Registration addListener(Consumer<LockState> listener);
 }

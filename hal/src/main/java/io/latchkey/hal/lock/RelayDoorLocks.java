@@ -1,5 +1,7 @@
 package io.latchkey.hal.lock;
 
+import io.latchkey.hal.Registration;
+
 import io.latchkey.hal.gpio.DigitalInput;
 import io.latchkey.hal.gpio.DigitalOutput;
 import java.time.Duration;
@@ -72,7 +74,7 @@ public final class RelayDoorLocks implements DoorLocks {
     }
 
     @Override
-    public void addListener(Consumer<LockState> listener) {
-        lockedFeedback.addListener(active -> listener.accept(active ? LockState.LOCKED : LockState.UNLOCKED));
+    public Registration addListener(Consumer<LockState> listener) {
+        return lockedFeedback.addListener(active -> listener.accept(active ? LockState.LOCKED : LockState.UNLOCKED));
     }
 }

@@ -1,5 +1,7 @@
 package io.latchkey.hal.vehicle;
 
+import io.latchkey.hal.Registration;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,8 @@ public final class MutableVehicleSignals implements VehicleSignals {
     }
 
     @Override
-    public void addListener(BiConsumer<String, Double> listener) {
+    public Registration addListener(BiConsumer<String, Double> listener) {
         listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 }

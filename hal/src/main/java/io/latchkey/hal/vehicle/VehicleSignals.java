@@ -1,5 +1,7 @@
 package io.latchkey.hal.vehicle;
 
+import io.latchkey.hal.Registration;
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -15,5 +17,5 @@ public interface VehicleSignals {
     Map<String, Double> snapshot();
 
     /** Called with (name, value) whenever a signal's value changes. */
-    void addListener(BiConsumer<String, Double> listener);
+    Registration addListener(BiConsumer<String, Double> listener);
 }

@@ -1,5 +1,7 @@
 package io.latchkey.provisioning.selftest;
 
+import io.latchkey.hal.Registration;
+
 import io.latchkey.hal.gnss.Gnss;
 import io.latchkey.hal.gnss.GnssFix;
 import io.latchkey.hal.gpio.SimulatedDigitalInput;
@@ -52,8 +54,9 @@ public final class SimulatedHardwareProvider implements HardwareProvider {
             }
 
             @Override
-            public void addListener(Consumer<GnssFix> listener) {
+            public Registration addListener(Consumer<GnssFix> listener) {
                 // The fix never changes.
+                return Registration.NONE;
             }
         };
         return new Hardware(new RelayDoorLocks(unlock, lock, feedback, Duration.ZERO, RelayDoorLocks.Pause.THREAD_SLEEP), signals, gnss, keyHolder);

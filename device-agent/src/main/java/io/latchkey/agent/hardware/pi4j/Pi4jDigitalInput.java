@@ -1,5 +1,7 @@
 package io.latchkey.agent.hardware.pi4j;
 
+import io.latchkey.hal.Registration;
+
 import com.pi4j.io.gpio.digital.DigitalState;
 import io.latchkey.hal.gpio.DigitalInput;
 import java.util.List;
@@ -33,8 +35,9 @@ public final class Pi4jDigitalInput implements DigitalInput {
     }
 
     @Override
-    public void addListener(Consumer<Boolean> listener) {
+    public Registration addListener(Consumer<Boolean> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+        return () -> listeners.remove(listener);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.latchkey.hal.can.socketcan;
 
+import io.latchkey.hal.Registration;
+
 import io.latchkey.hal.can.CanBus;
 import io.latchkey.hal.can.CanException;
 import io.latchkey.hal.can.CanFrame;
@@ -70,8 +72,9 @@ public final class SocketCanBus implements CanBus {
     }
 
     @Override
-    public void addListener(Consumer<CanFrame> listener) {
+    public Registration addListener(Consumer<CanFrame> listener) {
         listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     @Override

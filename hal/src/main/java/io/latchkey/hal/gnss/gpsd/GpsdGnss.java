@@ -1,5 +1,7 @@
 package io.latchkey.hal.gnss.gpsd;
 
+import io.latchkey.hal.Registration;
+
 import io.latchkey.hal.gnss.Gnss;
 import io.latchkey.hal.gnss.GnssFix;
 import java.io.BufferedReader;
@@ -73,8 +75,9 @@ public final class GpsdGnss implements Gnss, AutoCloseable {
     }
 
     @Override
-    public void addListener(Consumer<GnssFix> listener) {
+    public Registration addListener(Consumer<GnssFix> listener) {
         listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     /** Lines gpsd sent that could not be read. */

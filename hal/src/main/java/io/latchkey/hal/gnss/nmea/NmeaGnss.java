@@ -1,5 +1,7 @@
 package io.latchkey.hal.gnss.nmea;
 
+import io.latchkey.hal.Registration;
+
 import io.latchkey.hal.gnss.Gnss;
 import io.latchkey.hal.gnss.GnssFix;
 import java.io.BufferedInputStream;
@@ -78,8 +80,9 @@ public final class NmeaGnss implements Gnss {
     }
 
     @Override
-    public void addListener(Consumer<GnssFix> listener) {
+    public Registration addListener(Consumer<GnssFix> listener) {
         listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     private void publish(NmeaEpoch epoch) {
