@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -11,6 +12,10 @@ import io.latchkey.cloud.secrets.SecretStore;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.text.ParseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ES256 token-signing keys of each issuer (a tenant, or the platform), kept in its secret store
- * as a private JWK set. The first key signs; all keys verify, so a new key can be added ahead of a
- * rotation without logging anybody out.
+ * as a private JWK set. The first key signs; all keys verify, so {@link #rotate} adds a new signing key
+ * without logging anybody out: the old ones keep verifying until every token they signed has expired.
  */
 @Singleton
 public class SigningKeys {
@@ -49,15 +54,45 @@ public class SigningKeys {
         return secrets.get(scope, SECRET_NAME).map(json -> cache.computeIfAbsent(scope, s -> parse(json)));
     }
 
+    /**
+     * Adds a new key in front (it signs from now on). The previous keys keep verifying until
+     * {@code keepUntil} (the last moment a token they signed can still be valid), recorded as their JWK
+     * {@code exp}; keys whose {@code exp} has passed are dropped.
+     *
+     * @return the new signing key's id
+     */
+    public String rotate(String scope, Instant now, Instant keepUntil) {
+        ensure(scope);
+        String json = secrets.update(scope, SECRET_NAME, current -> {
+            List<JWK> keys = new ArrayList<>();
+            keys.add(newKey());
+            for (JWK old : parse(current).getKeys()) {
+                Date exp = old.getExpirationTime();
+                if (exp == null) {
+                    keys.add(new ECKey.Builder((ECKey) old).expirationTime(Date.from(keepUntil)).build());
+                } else if (now.isBefore(exp.toInstant())) {
+                    keys.add(old);
+                }
+            }
+            return new JWKSet(keys).toString(false);
+        });
+        JWKSet rotated = parse(json);
+        cache.put(scope, rotated);
+        return rotated.getKeys().get(0).getKeyID();
+    }
+
     private String newKeySet() {
+        return new JWKSet(newKey()).toString(false);
+    }
+
+    private ECKey newKey() {
         try {
-            ECKey key = new ECKeyGenerator(Curve.P_256)
+            return new ECKeyGenerator(Curve.P_256)
                     .keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.ES256)
                     .keyID("es256-" + HexFormat.of().toHexDigits(random.nextInt()))
                     .secureRandom(random)
                     .generate();
-            return new JWKSet(key).toString(false);
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate an ES256 key", e);
         }

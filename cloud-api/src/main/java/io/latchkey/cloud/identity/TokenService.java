@@ -107,6 +107,9 @@ public class TokenService {
         if (!(jwk instanceof ECKey ecKey)) {
             throw new InvalidTokenException("unknown key id");
         }
+        if (jwk.getExpirationTime() != null && !clock.instant().isBefore(jwk.getExpirationTime().toInstant())) {
+            throw new InvalidTokenException("retired key");
+        }
         try {
             if (!jwt.verify(new ECDSAVerifier(ecKey.toECPublicKey()))) {
                 throw new InvalidTokenException("bad signature");

@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -76,6 +77,22 @@ public final class FileSecretStore implements SecretStore {
             }
             Map<String, String> next = new TreeMap<>(current);
             String value = generator.get();
+            next.put(name, value);
+            write(scope, next);
+            cache.put(scope, Map.copyOf(next));
+            return value;
+        }
+    }
+
+    @Override
+    public String update(String scope, String name, UnaryOperator<String> change) {
+        synchronized (lockFor(scope)) {
+            Map<String, String> current = secretsOf(scope);
+            if (!current.containsKey(name)) {
+                throw new SecretStoreException("no secret " + name + " in " + scope, null);
+            }
+            Map<String, String> next = new TreeMap<>(current);
+            String value = change.apply(current.get(name));
             next.put(name, value);
             write(scope, next);
             cache.put(scope, Map.copyOf(next));

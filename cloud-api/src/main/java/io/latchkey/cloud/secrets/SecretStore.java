@@ -2,6 +2,7 @@ package io.latchkey.cloud.secrets;
 
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Secrets (signing keys, command keys) of one scope: a tenant id, or {@link #PLATFORM}. The embedded
@@ -18,4 +19,17 @@ public interface SecretStore {
      * of the same scope and name all see the one value that was stored.
      */
     String getOrCreate(String scope, String name, Supplier<String> generator);
+
+    /**
+     * Replaces an existing secret with {@code change} applied to its current value, atomically with respect
+     * to other callers of this store (key rotation). A store whose secrets are managed elsewhere (a key
+     * vault with its own rotation) may refuse.
+     *
+     * @return the stored new value
+     * @throws SecretStoreException if the secret does not exist or cannot be written
+     * @throws UnsupportedOperationException if this store cannot change secrets
+     */
+    default String update(String scope, String name, UnaryOperator<String> change) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot change secrets");
+    }
 }

@@ -15,8 +15,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Each tenant's Ed25519 command keys, kept in its secret store. The first key signs; devices pin the
- * public halves (published by {@code /.well-known/latchkey-device}) and pick one by {@code kid}.
+ * Each tenant's Ed25519 command keys, kept in its secret store. The first key signs; the second is the
+ * next one, published ahead of use. Devices pin every public half published by
+ * {@code /.well-known/latchkey-device} and pick one by {@code kid}, so a device provisioned before a
+ * {@link #rotate rotation} already trusts the key that signs after it (one rotation; after two it must
+ * fetch the keys again).
  */
 @Singleton
 public class CommandKeys {
@@ -61,11 +64,47 @@ public class CommandKeys {
         return cache.computeIfAbsent(tenant, t -> parse(secrets.getOrCreate(t, SECRET_NAME, CommandKeys::newKeys)));
     }
 
+    /**
+     * The next key becomes the signing key (a new one is made if the tenant has none yet) and a new next
+     * key is published; the old signing key is dropped (commands it signed expire within the command
+     * timeout, and devices keep the keys they pinned).
+     *
+     * @return the kid that signs from now on
+     */
+    public String rotate(String tenant) {
+        keysOf(tenant);
+        String json = secrets.update(tenant, SECRET_NAME, current -> {
+            List<StoredKey> keys = parse(current);
+            int highest = keys.stream().mapToInt(k -> number(k.kid())).max().orElse(0);
+            StoredKey signer = keys.size() > 1 ? keys.get(1) : newKey(++highest);
+            return write(List.of(signer, newKey(highest + 1)));
+        });
+        List<StoredKey> rotated = parse(json);
+        cache.put(tenant, rotated);
+        signers.remove(tenant);
+        return rotated.get(0).kid();
+    }
+
     private static String newKeys() {
+        return write(List.of(newKey(1), newKey(2)));
+    }
+
+    private static StoredKey newKey(int number) {
         KeyPair pair = Keys.newCommandKeyPair();
-        StoredKey key = new StoredKey("cmd-1", Keys.encodePrivate(pair.getPrivate()), Keys.encodePublic(pair.getPublic()));
+        return new StoredKey("cmd-" + number, Keys.encodePrivate(pair.getPrivate()), Keys.encodePublic(pair.getPublic()));
+    }
+
+    private static int number(String kid) {
         try {
-            return MAPPER.writeValueAsString(List.of(key));
+            return Integer.parseInt(kid.substring(kid.lastIndexOf('-') + 1));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static String write(List<StoredKey> keys) {
+        try {
+            return MAPPER.writeValueAsString(keys);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

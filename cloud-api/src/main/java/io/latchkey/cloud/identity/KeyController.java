@@ -1,0 +1,76 @@
+package io.latchkey.cloud.identity;
+
+import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.account.AccountAudit;
+import io.latchkey.cloud.tenant.CommandKeys;
+import io.latchkey.cloud.tenant.TenantDirectory;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Key rotation without logging anybody out. {@code token}: a new ES256 key signs access tokens from now
+ * on; the old keys stay in the JWKS and keep verifying until every token they signed has expired
+ * ({@code latchkey.tokens.access-ttl}). {@code command}: the pre-published next command key starts
+ * signing and a new next key is published.
+ */
+@Controller("/t/{tenant}/keys/rotate")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class KeyController {
+    private final TenantDirectory tenants;
+    private final SigningKeys signingKeys;
+    private final CommandKeys commandKeys;
+    private final TokenConfig tokenConfig;
+    private final AccountAudit audit;
+    private final Clock clock;
+
+    /** @param key {@code token} (default) or {@code command} */
+    @Serdeable
+    public record Rotation(@Nullable String key) {
+    }
+
+    @Serdeable
+    public record Rotated(String key, String kid) {
+    }
+
+    public KeyController(TenantDirectory tenants, SigningKeys signingKeys, CommandKeys commandKeys,
+                         TokenConfig tokenConfig, AccountAudit audit, Clock clock) {
+        this.tenants = tenants;
+        this.signingKeys = signingKeys;
+        this.commandKeys = commandKeys;
+        this.tokenConfig = tokenConfig;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Operation(summary = "Rotate the tenant's token-signing key (default) or command key, without logging anybody out")
+    @Post
+    @Secured(Roles.TENANT_ADMIN)
+    public Rotated rotate(@PathVariable String tenant, @Nullable @Body Rotation body, Authentication caller) {
+        tenants.require(tenant);
+        String key = body == null || body.key() == null ? "token" : body.key();
+        String kid = switch (key) {
+            case "token" -> {
+                Instant now = clock.instant();
+                // exp in a JWK is whole seconds: round up, so no token outlives its key
+                Instant keepUntil = now.plus(tokenConfig.accessTtl()).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+                yield signingKeys.rotate(tenant, now, keepUntil);
+            }
+            case "command" -> commandKeys.rotate(tenant);
+            default -> throw new InvalidRequestException("key must be token or command");
+        };
+        audit.record(tenant, caller.getName(), "keys.rotate", "keys/" + key, "OK");
+        return new Rotated(key, kid);
+    }
+}
