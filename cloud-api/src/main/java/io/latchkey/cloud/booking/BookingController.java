@@ -1,5 +1,7 @@
 package io.latchkey.cloud.booking;
 
+import io.latchkey.cloud.audit.AuditEntry;
+import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.ownership.CarOwners;
 import io.micronaut.http.HttpResponse;
@@ -25,14 +27,16 @@ import java.util.Set;
 public class BookingController {
     private final BookingService bookings;
     private final CarOwners owners;
+    private final Auditor auditor;
 
     @Serdeable
     public record NewBooking(String carId, Instant start, Instant end) {
     }
 
-    public BookingController(BookingService bookings, CarOwners owners) {
+    public BookingController(BookingService bookings, CarOwners owners, Auditor auditor) {
         this.bookings = bookings;
         this.owners = owners;
+        this.auditor = auditor;
     }
 
     @Operation(summary = "Book a car for [start, end); 409 if it overlaps another booking of the car")
@@ -40,6 +44,8 @@ public class BookingController {
     @Secured(Roles.BORROWER)
     public HttpResponse<Booking> create(@PathVariable String tenant, @Body NewBooking body, Authentication caller) {
         Booking booking = bookings.book(tenant, caller.getName(), body.carId(), body.start(), body.end());
+        auditor.record(tenant, caller.getName(), "booking.create", "booking/" + booking.id() + " car/" + booking.carId(),
+                AuditEntry.OK);
         return HttpResponse.created(booking, URI.create("/t/" + tenant + "/bookings/" + booking.id()));
     }
 

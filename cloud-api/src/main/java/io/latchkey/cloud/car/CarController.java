@@ -2,6 +2,8 @@ package io.latchkey.cloud.car;
 
 import io.latchkey.cloud.ForbiddenException;
 import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.audit.AuditEntry;
+import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.booking.BookingService;
 import io.latchkey.cloud.device.DeviceIdentities;
 import io.latchkey.cloud.device.Installation;
@@ -35,6 +37,7 @@ public class CarController {
     private final BookingService bookings;
     private final TelemetryStore telemetry;
     private final DeviceIdentities deviceIdentities;
+    private final Auditor auditor;
 
     @Serdeable
     public record NewCar(@Nullable String id, String name, String plate, String deviceId) {
@@ -50,18 +53,21 @@ public class CarController {
                             @Nullable Installation installation) {
     }
 
-    public CarController(CarRegistry cars, BookingService bookings, TelemetryStore telemetry, DeviceIdentities deviceIdentities) {
+    public CarController(CarRegistry cars, BookingService bookings, TelemetryStore telemetry, DeviceIdentities deviceIdentities,
+                         Auditor auditor) {
         this.cars = cars;
         this.bookings = bookings;
         this.telemetry = telemetry;
         this.deviceIdentities = deviceIdentities;
+        this.auditor = auditor;
     }
 
     @Operation(summary = "Register a car and the device fitted in it")
     @Post
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
-    public HttpResponse<CarDetail> create(@PathVariable String tenant, @Body NewCar body) {
+    public HttpResponse<CarDetail> create(@PathVariable String tenant, @Body NewCar body, Authentication caller) {
         Car car = cars.create(tenant, body.id(), body.name(), body.plate(), body.deviceId());
+        auditor.record(tenant, caller.getName(), "car.create", "car/" + car.id(), AuditEntry.OK);
         return HttpResponse.created(detail(tenant, car), URI.create("/t/" + tenant + "/cars/" + car.id()));
     }
 

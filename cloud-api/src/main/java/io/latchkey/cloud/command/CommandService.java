@@ -4,9 +4,12 @@ import io.latchkey.cloud.ConflictException;
 import io.latchkey.cloud.ForbiddenException;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.UnavailableException;
+import io.latchkey.cloud.audit.AuditEntry;
+import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.booking.BookingService;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.metrics.CommandMetrics;
 import io.latchkey.cloud.mqtt.BackendMqttClient;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
@@ -60,11 +63,13 @@ public class CommandService {
     private final CommandConfig config;
     private final Clock clock;
     private final ExecutorService io;
+    private final Auditor auditor;
+    private final CommandMetrics metrics;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
     public CommandService(CarRegistry cars, BookingService bookings, CommandKeys keys, BackendMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
-                          @Named(TaskExecutors.IO) ExecutorService io) {
+                          @Named(TaskExecutors.IO) ExecutorService io, Auditor auditor, CommandMetrics metrics) {
         this.cars = cars;
         this.bookings = bookings;
         this.keys = keys;
@@ -74,6 +79,8 @@ public class CommandService {
         this.config = config;
         this.clock = clock;
         this.io = io;
+        this.auditor = auditor;
+        this.metrics = metrics;
     }
 
     /**
@@ -88,6 +95,7 @@ public class CommandService {
                                                    String typeName, String requestedId) {
         Car car = cars.require(tenant, carId);
         if (!operator && !bookings.coversNow(tenant, carId, userId)) {
+            auditor.record(tenant, userId, "car.command", "car/" + carId, AuditEntry.REFUSED);
             throw new ForbiddenException("no booking of yours covers now for car " + carId);
         }
         CommandType type = parseType(typeName);
@@ -131,6 +139,7 @@ public class CommandService {
                 try {
                     records(tenant).replace(record.id(), answered, found.version());
                     log(tenant, answered);
+                    audit(tenant, answered, "LATE_");
                 } catch (VersionConflictException e) {
                     // another replica recorded it first
                 }
@@ -213,10 +222,24 @@ public class CommandService {
     }
 
     private void record(String tenant, Concluded concluded) {
+        CommandRecord record = concluded.record();
+        metrics.concluded(tenant, record.type().name(), record.status().name(), concluded.result() != null
+                ? Duration.ofMillis(concluded.result().elapsedMs()) : Duration.between(record.issuedAt(), clock.instant()));
         try {
-            update(tenant, concluded.record());
+            update(tenant, record);
         } catch (RuntimeException e) {
-            LOG.error("could not record the outcome of command {} of tenant {}", concluded.record().id(), tenant, e);
+            LOG.error("could not record the outcome of command {} of tenant {}", record.id(), tenant, e);
+        }
+        audit(tenant, record, "");
+    }
+
+    /** Unlocks and locks are business-critical: each outcome goes to the tenant's audit trail. */
+    private void audit(String tenant, CommandRecord record, String outcomePrefix) {
+        try {
+            auditor.record(tenant, record.actor(), "car." + record.type().name().toLowerCase(java.util.Locale.ROOT),
+                    "car/" + record.carId() + " command/" + record.id(), outcomePrefix + record.status().name());
+        } catch (RuntimeException e) {
+            LOG.error("could not audit command {} of tenant {}", record.id(), tenant, e);
         }
     }
 

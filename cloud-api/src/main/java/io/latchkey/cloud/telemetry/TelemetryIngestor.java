@@ -2,6 +2,7 @@ package io.latchkey.cloud.telemetry;
 
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.car.CarState;
+import io.latchkey.cloud.metrics.TelemetryMetrics;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Json;
@@ -23,12 +24,15 @@ public class TelemetryIngestor implements DeviceMessageListener {
     private final CarRegistry cars;
     private final TelemetryStore store;
     private final Clock clock;
+    private final TelemetryMetrics metrics;
 
-    public TelemetryIngestor(TenantDirectory tenants, CarRegistry cars, TelemetryStore store, Clock clock) {
+    public TelemetryIngestor(TenantDirectory tenants, CarRegistry cars, TelemetryStore store, Clock clock,
+                             TelemetryMetrics metrics) {
         this.tenants = tenants;
         this.cars = cars;
         this.store = store;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -51,6 +55,9 @@ public class TelemetryIngestor implements DeviceMessageListener {
         for (TelemetryRecord record : records) {
             if (store.append(topic.tenant(), topic.deviceId(), record)) {
                 newest = record;
+                metrics.stored(topic.tenant());
+            } else {
+                metrics.duplicate(topic.tenant());
             }
         }
         if (newest != null) {

@@ -1,5 +1,7 @@
 package io.latchkey.cloud.tenant;
 
+import io.latchkey.cloud.audit.AuditEntry;
+import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.identity.UserAccount;
 import io.latchkey.cloud.identity.UserDirectory;
@@ -13,6 +15,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
@@ -26,6 +29,7 @@ import java.util.Set;
 public class PlatformController {
     private final TenantDirectory tenants;
     private final UserDirectory users;
+    private final Auditor auditor;
 
     @Serdeable
     public record NewTenant(String id, String name) {
@@ -39,15 +43,17 @@ public class PlatformController {
         }
     }
 
-    public PlatformController(TenantDirectory tenants, UserDirectory users) {
+    public PlatformController(TenantDirectory tenants, UserDirectory users, Auditor auditor) {
         this.tenants = tenants;
         this.users = users;
+        this.auditor = auditor;
     }
 
     @Operation(summary = "Create a tenant, with its own store, signing keys and command key")
     @Post
-    public HttpResponse<Tenant> create(@Body NewTenant body) {
+    public HttpResponse<Tenant> create(@Body NewTenant body, Authentication caller) {
         Tenant tenant = tenants.create(body.id(), body.name());
+        auditor.record(tenant.id(), Auditor.platformActor(caller.getName()), "tenant.create", "tenant/" + tenant.id(), AuditEntry.OK);
         return HttpResponse.created(tenant, URI.create("/platform/tenants/" + tenant.id()));
     }
 

@@ -49,12 +49,13 @@ public class TenantDirectory {
             throw new InvalidRequestException("name is required (at most 200 characters)");
         }
         Tenant tenant = new Tenant(id, name.strip(), clock.instant());
+        // its store first: a tenant whose store cannot be opened (no Azure account configured) is not created
+        stores.tenant(id);
         try {
             tenants.create(id, tenant);
         } catch (DocumentExistsException e) {
             throw new ConflictException("tenant " + id + " exists");
         }
-        stores.tenant(id);
         signingKeys.ensure(id);
         commandKeys.ensure(id);
         deviceAuthorities.ensure(id);
