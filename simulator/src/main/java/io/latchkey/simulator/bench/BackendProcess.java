@@ -1,0 +1,84 @@
+package io.latchkey.simulator.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The real backend, cloud-api, as a child process started from its build output
+ * ({@code cloud-api/target/cloud-api-*.jar} and {@code target/lib}), against the benchmark's broker
+ * as an external broker, with its store under {@code dataDir} so that the benchmark can count what
+ * it stored.
+ */
+final class BackendProcess implements AutoCloseable {
+    private final ChildProcess process;
+    private final String url;
+
+    BackendProcess(Path cloudApiTarget, int httpPort, String brokerUrl, Path dataDir, String adminPassword,
+                   Duration commandTimeout, String heap, Path log) {
+        String classpath = classpath(cloudApiTarget);
+        this.url = "http://127.0.0.1:" + httpPort;
+        this.process = ChildProcess.java("backend", classpath, List.of("-Xmx" + heap, "-XX:+UseParallelGC",
+                        "-Dmicronaut.server.port=" + httpPort,
+                        "-Dlatchkey.data-dir=" + dataDir,
+                        "-Dlatchkey.mqtt.embedded=false",
+                        "-Dlatchkey.mqtt.url=" + brokerUrl,
+                        "-Dlatchkey.commands.timeout=" + commandTimeout.toMillis() + "ms"),
+                "io.latchkey.cloud.Application", List.of(),
+                Map.of("LATCHKEY_ADMIN_USER", "admin", "LATCHKEY_ADMIN_PASSWORD", adminPassword), log);
+        awaitHealthy(Duration.ofSeconds(120));
+    }
+
+    static String classpath(Path target) {
+        try (var files = Files.list(target)) {
+            Path jar = files.filter(p -> p.getFileName().toString().matches("cloud-api-.*\\.jar")
+                            && !p.getFileName().toString().contains("tests"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no cloud-api jar in " + target
+                            + "; build it: mvn -o -q -pl cloud-api package -DskipTests"));
+            if (!Files.isDirectory(target.resolve("lib"))) {
+                throw new IllegalStateException("no " + target.resolve("lib") + "; build cloud-api with package");
+            }
+            return jar + java.io.File.pathSeparator + target.resolve("lib") + "/*";
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitHealthy(Duration timeout) {
+        OkHttpClient http = new OkHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the backend exited during start-up (see its log)");
+            }
+            try (Response r = http.newCall(new Request.Builder().url(url + "/health").build()).execute()) {
+                if (r.isSuccessful()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            ChildProcess.sleep(250);
+        }
+        throw new IllegalStateException("the backend was not healthy within " + timeout);
+    }
+
+    String url() {
+        return url;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,22 @@
+package io.latchkey.simulator.bench;
+
+import java.nio.file.Path;
+
+/**
+ * What {@code sim bench} runs.
+ *
+ * @param cloudApiTarget  cloud-api's build output (jar and lib/), the backend started as a child process
+ * @param workDir         broker and backend data, agents' data, logs
+ * @param cars            fleet size for the unlock, reconnect-storm and ingestion phases
+ * @param commandsPerSecond the command load during the unlock phase
+ * @param unlockSeconds   how long the unlock phase runs
+ * @param stormDowntimeSeconds broker downtime before the reconnect storm
+ * @param backlogSeconds  broker downtime while every car drives (the ingestion backlog)
+ * @param faultCars       cars in the loss/duplication-under-faults scenario (0 skips it)
+ * @param faultSeconds    its duration
+ * @param backendHeap     the backend's -Xmx
+ */
+public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double commandsPerSecond, int unlockSeconds,
+                           int stormDowntimeSeconds, int backlogSeconds, int faultCars, int faultSeconds, String backendHeap,
+                           long seed) {
+}

@@ -1,0 +1,80 @@
+package io.latchkey.simulator.bench;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import io.latchkey.simulator.scenario.Percentiles;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the broker alone can do on this machine, for comparison: a plain pair of MQTT 5 clients (the same
+ * HiveMQ client library the agent and backend use) against the same broker, with messages of the same
+ * size. Round trip: A publishes QoS 1, B echoes it QoS 1, A receives; sequential. Throughput: A publishes
+ * QoS 1 as fast as 64 in flight allow, B counts what arrives.
+ */
+final class BrokerReference {
+    record Result(int messageBytes, double rttP50Ms, double rttP99Ms, double throughputMsgPerSec) {
+    }
+
+    private BrokerReference() {
+    }
+
+    static Result measure(String brokerUrl, int messageBytes, int roundTrips, double throughputSeconds) throws Exception {
+        URI u = URI.create(brokerUrl);
+        Mqtt5AsyncClient a = Mqtt5Client.builder().identifier("ref-a").serverHost(u.getHost()).serverPort(u.getPort()).buildAsync();
+        Mqtt5AsyncClient b = Mqtt5Client.builder().identifier("ref-b").serverHost(u.getHost()).serverPort(u.getPort()).buildAsync();
+        a.connect().get(10, TimeUnit.SECONDS);
+        b.connect().get(10, TimeUnit.SECONDS);
+        try {
+            byte[] payload = new byte[messageBytes];
+            java.util.Arrays.fill(payload, (byte) 'x');
+            AtomicReference<CompletableFuture<Void>> echo = new AtomicReference<>();
+            b.subscribeWith().topicFilter("ref/ping").qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(p -> b.publishWith().topic("ref/pong").qos(MqttQos.AT_LEAST_ONCE).payload(p.getPayloadAsBytes()).send())
+                    .send().get(10, TimeUnit.SECONDS);
+            a.subscribeWith().topicFilter("ref/pong").qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(p -> {
+                        CompletableFuture<Void> f = echo.get();
+                        if (f != null) {
+                            f.complete(null);
+                        }
+                    }).send().get(10, TimeUnit.SECONDS);
+            long[] micros = new long[roundTrips];
+            for (int i = -50; i < roundTrips; i++) {
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                echo.set(f);
+                long t0 = System.nanoTime();
+                a.publishWith().topic("ref/ping").qos(MqttQos.AT_LEAST_ONCE).payload(payload).send();
+                f.get(10, TimeUnit.SECONDS);
+                if (i >= 0) {
+                    micros[i] = (System.nanoTime() - t0) / 1_000;
+                }
+            }
+            Percentiles p = new Percentiles(micros);
+
+            AtomicLong received = new AtomicLong();
+            b.subscribeWith().topicFilter("ref/flood").qos(MqttQos.AT_LEAST_ONCE).callback(m -> received.incrementAndGet())
+                    .send().get(10, TimeUnit.SECONDS);
+            Semaphore inFlight = new Semaphore(64);
+            long end = System.nanoTime() + (long) (throughputSeconds * 1e9);
+            long startCount = received.get();
+            long t0 = System.nanoTime();
+            while (System.nanoTime() < end) {
+                inFlight.acquire();
+                a.publishWith().topic("ref/flood").qos(MqttQos.AT_LEAST_ONCE).payload(payload).send()
+                        .whenComplete((r, e) -> inFlight.release());
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double rate = (received.get() - startCount) / seconds;
+            return new Result(messageBytes, p.at(50) / 1000.0, p.at(99) / 1000.0, Math.round(rate));
+        } finally {
+            a.disconnect();
+            b.disconnect();
+        }
+    }
+}

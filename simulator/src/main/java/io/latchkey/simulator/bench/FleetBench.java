@@ -1,0 +1,335 @@
+package io.latchkey.simulator.bench;
+
+import io.latchkey.agent.config.AgentConfig;
+import io.latchkey.agent.journal.JournalStats;
+import io.latchkey.simulator.api.ApiTypes.CarDetail;
+import io.latchkey.simulator.api.LatchkeyClient;
+import io.latchkey.simulator.audit.CarLedger;
+import io.latchkey.simulator.audit.CommandAudit;
+import io.latchkey.simulator.audit.TelemetryAudit;
+import io.latchkey.simulator.car.CarFactory;
+import io.latchkey.simulator.car.CarProfiles;
+import io.latchkey.simulator.car.SimulatedCar;
+import io.latchkey.simulator.fleet.Fleet;
+import io.latchkey.simulator.people.CommandLoad;
+import io.latchkey.simulator.people.CommandLog;
+import io.latchkey.simulator.route.GeoPoint;
+import io.latchkey.simulator.scenario.AgentConfigs;
+import io.latchkey.simulator.scenario.FaultSpec;
+import io.latchkey.simulator.scenario.FleetSetup;
+import io.latchkey.simulator.scenario.Percentiles;
+import io.latchkey.simulator.scenario.ScenarioReport;
+import io.latchkey.simulator.scenario.ScenarioRunner;
+import io.latchkey.simulator.scenario.ScenarioSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code sim bench}: starts a broker and the real backend as child processes, connects a fleet of real
+ * agents from this process, and measures, phase by phase: the raw broker's round trip and throughput
+ * (reference), unlock round trips under a steady command load with every car reporting, a reconnect
+ * storm after a broker crash, telemetry ingestion counted in the backend's store (live, then a backlog
+ * drain), end-to-end loss and duplication across all of it, and a faults scenario. Peak RSS and CPU of
+ * backend, broker and simulator are sampled per phase.
+ */
+public final class FleetBench {
+    private static final GeoPoint CENTRE = new GeoPoint(52.52, 13.405);
+
+    private final BenchOptions o;
+    private final PrintStream out;
+    private final Clock clock = Clock.systemUTC();
+    private final BenchReport report = new BenchReport();
+
+    public FleetBench(BenchOptions options, PrintStream out) {
+        this.o = options;
+        this.out = out;
+    }
+
+    public BenchReport run() throws Exception {
+        Files.createDirectories(o.workDir());
+        String adminPassword = password();
+        Path backendData = o.workDir().resolve("backend-data");
+        out.printf("work directory %s (logs: broker.log, backend.log)%n", o.workDir());
+        try (BrokerProcess broker = new BrokerProcess(freePort(), o.workDir().resolve("broker"), o.workDir().resolve("broker.log"));
+             BackendProcess backend = new BackendProcess(o.cloudApiTarget(), freePort(), broker.url(), backendData, adminPassword,
+                     Duration.ofSeconds(10), o.backendHeap(), o.workDir().resolve("backend.log"))) {
+            Map<String, LongSupplier> pids = new LinkedHashMap<>();
+            pids.put("backend", backend::pid);
+            pids.put("broker", broker::pid);
+            pids.put("simulator", () -> ProcessHandle.current().pid());
+            try (ProcessSampler sampler = new ProcessSampler(pids)) {
+                report.put("cars", o.cars());
+                report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, java " + Runtime.version());
+                reference(broker, sampler);
+                LatchkeyClient api = new LatchkeyClient(backend.url(), Duration.ofSeconds(60));
+                FleetSetup.Result world = new FleetSetup(api, clock, out).run("admin", adminPassword, "bench", o.cars(), 0);
+                fleetPhases(api, world, broker, backendData, sampler);
+                if (o.faultCars() > 0) {
+                    sampler.startPhase();
+                    ScenarioReport faults = new ScenarioRunner(api, broker, clock, out).run(faultSpec(),
+                            new ScenarioRunner.Options("admin", adminPassword, o.workDir().resolve("fault-agents"),
+                                    Duration.ofSeconds(10), Duration.ofSeconds(120)));
+                    report.usage("faults scenario", sampler.endPhase());
+                    report.faults(faults);
+                }
+            }
+        }
+        return report;
+    }
+
+    private void reference(BrokerProcess broker, ProcessSampler sampler) throws Exception {
+        out.println("reference: plain MQTT client pair against the broker");
+        sampler.startPhase();
+        Map<String, Object> ref = new LinkedHashMap<>();
+        BrokerReference.Result small = BrokerReference.measure(broker.url(), 400, 2_000, 10);
+        BrokerReference.Result batch = BrokerReference.measure(broker.url(), 14_000, 500, 10);
+        ref.put("round trip p50 / p99 ms (400 B, a command or 1-record batch)", small.rttP50Ms() + " / " + small.rttP99Ms());
+        ref.put("throughput msg/s (400 B)", small.throughputMsgPerSec());
+        ref.put("round trip p50 / p99 ms (14 kB, a 50-record batch)", batch.rttP50Ms() + " / " + batch.rttP99Ms());
+        ref.put("throughput msg/s (14 kB) = records/s at 50 per batch", batch.throughputMsgPerSec() + " = "
+                + Math.round(batch.throughputMsgPerSec() * 50));
+        report.put("reference broker", ref);
+        report.usage("reference", sampler.endPhase());
+    }
+
+    private void fleetPhases(LatchkeyClient api, FleetSetup.Result world, BrokerProcess broker, Path backendData,
+                             ProcessSampler sampler) throws IOException {
+        StoreCounter store = new StoreCounter(backendData, world.tenant());
+        CarFactory factory = new CarFactory(new CarProfiles(), CENTRE, 3_000, clock, Duration.ZERO, o.seed());
+        try (Fleet fleet = new Fleet(new Fleet.Options(clock, Duration.ofSeconds(1), 2, 2, 4, o.seed()))) {
+            sampler.startPhase();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < world.cars().size(); i++) {
+                CarDetail car = world.cars().get(i);
+                AgentConfig config = AgentConfigs.fromDiscovery(world.discovery(), car.deviceId(), o.workDir().resolve("agents"),
+                        Duration.ofMillis(200), Duration.ofSeconds(1));
+                fleet.add(config, factory.create(car.deviceId(), i));
+            }
+            boolean connected = fleet.awaitConnected(Duration.ofSeconds(120));
+            report.put("fleet start: all agents connected (s)", connected ? seconds(t0) : "NOT within 120 s");
+            report.usage("fleet start", sampler.endPhase());
+
+            unlocks(api, world, fleet, store, sampler);
+            reconnectStorm(fleet, broker, store, sampler, "reconnect storm", o.stormDowntimeSeconds());
+            ingestion(fleet, broker, store, sampler);
+            audit(fleet, world, backendData);
+        }
+    }
+
+    private void unlocks(LatchkeyClient api, FleetSetup.Result world, Fleet fleet, StoreCounter store, ProcessSampler sampler) {
+        out.printf("unlock round trips: %.0f commands/s for %d s with %d cars reporting every second%n",
+                o.commandsPerSecond(), o.unlockSeconds(), fleet.size());
+        CommandLog log = new CommandLog();
+        List<String> carIds = world.cars().stream().map(CarDetail::id).toList();
+        sleep(5_000);
+        sampler.startPhase();
+        long storedBefore = store.count();
+        long t0 = System.nanoTime();
+        CommandLoad load = new CommandLoad(api, world.operator(), world.tenant(), carIds, log, clock);
+        load.start(o.commandsPerSecond());
+        sleep(o.unlockSeconds() * 1000L);
+        load.close();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long stored = store.count() - storedBefore;
+        report.usage("unlock load", sampler.endPhase());
+        long[] micros = log.entries().stream().filter(e -> e.status() == 200).mapToLong(CommandLog.Entry::roundTripMicros).toArray();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("commands sent / executed", log.entries().size() + " / " + micros.length);
+        r.put("other answers", log.entries().stream().filter(e -> e.status() != 200)
+                .collect(java.util.stream.Collectors.groupingBy(e -> e.status(), java.util.stream.Collectors.counting())));
+        if (micros.length > 0) {
+            Percentiles p = new Percentiles(micros);
+            r.put("round trip p50 / p95 / p99 / max ms", String.format("%.1f / %.1f / %.1f / %.1f",
+                    p.at(50) / 1000.0, p.at(95) / 1000.0, p.at(99) / 1000.0, p.max() / 1000.0));
+            r.put("p99 target <= 50 ms", p.at(99) / 1000.0 <= 50 ? "met" : "NOT met");
+        }
+        r.put("telemetry stored meanwhile (records/s)", Math.round(stored / seconds));
+        report.put("unlock", r);
+    }
+
+    private void reconnectStorm(Fleet fleet, BrokerProcess broker, StoreCounter store, ProcessSampler sampler, String phase,
+                                int downtimeSeconds) {
+        out.printf("%s: broker killed for %d s, then started again%n", phase, downtimeSeconds);
+        sampler.startPhase();
+        broker.stop();
+        sleep(downtimeSeconds * 1000L);
+        long backlogStart = pendingRecords(fleet);
+        long t0 = System.nanoTime();
+        broker.start();
+        double brokerUp = seconds(t0);
+        double allConnected = -1;
+        double drained = -1;
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+        while (System.nanoTime() < deadline && drained < 0) {
+            if (allConnected < 0 && fleet.agents().stream().allMatch(a -> a.isConnected())) {
+                allConnected = seconds(t0);
+            }
+            if (allConnected >= 0 && pendingRecords(fleet) == 0 && store.count() >= ackedTotal(fleet)) {
+                drained = seconds(t0);
+            }
+            sleep(250);
+        }
+        report.usage(phase, sampler.endPhase());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("broker downtime (s)", downtimeSeconds);
+        r.put("records waiting in journals when the broker came back", backlogStart);
+        r.put("broker accepting connections after (s)", brokerUp);
+        r.put("all cars connected after (s)", allConnected < 0 ? "NOT within 300 s" : allConnected);
+        r.put("all journals drained and stored after (s)", drained < 0 ? "NOT within 300 s" : drained);
+        r.put("target <= 30 s", drained >= 0 && drained <= 30 ? "met" : "NOT met");
+        report.put(phase, r);
+    }
+
+    private void ingestion(Fleet fleet, BrokerProcess broker, StoreCounter store, ProcessSampler sampler) {
+        out.println("ingestion: every car drives (a record every 200 ms)");
+        fleet.cars().forEach(c -> {
+            c.ignition(true);
+            c.drive(40);
+        });
+        sleep(10_000);
+        sampler.startPhase();
+        long before = store.count();
+        long t0 = System.nanoTime();
+        sleep(30_000);
+        double liveRate = (store.count() - before) / seconds(t0);
+        report.usage("ingestion live", sampler.endPhase());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("offered (records/s, 5 per car)", fleet.size() * 5);
+        r.put("stored live (records/s, from the store)", Math.round(liveRate));
+
+        out.printf("ingestion backlog: broker down %d s while every car drives%n", o.backlogSeconds());
+        sampler.startPhase();
+        broker.stop();
+        sleep(o.backlogSeconds() * 1000L);
+        long backlog = pendingRecords(fleet);
+        long base = store.count();
+        broker.start();
+        List<long[]> samples = new ArrayList<>();
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(600).toNanos();
+        while (System.nanoTime() < deadline) {
+            long n = store.count();
+            samples.add(new long[] {System.nanoTime(), n});
+            if (pendingRecords(fleet) < fleet.size() * 2L && n >= ackedTotal(fleet)) {
+                break;
+            }
+            sleep(500);
+        }
+        report.usage("ingestion backlog", sampler.endPhase());
+        double peak = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            for (int j = i + 1; j < samples.size(); j++) {
+                double dt = (samples.get(j)[0] - samples.get(i)[0]) / 1e9;
+                if (dt >= 5) {
+                    peak = Math.max(peak, (samples.get(j)[1] - samples.get(i)[1]) / dt);
+                    break;
+                }
+            }
+        }
+        long drainedRecords = samples.get(samples.size() - 1)[1] - base;
+        double drainSeconds = (samples.get(samples.size() - 1)[0] - start) / 1e9;
+        r.put("backlog in journals when the broker came back (records)", backlog);
+        r.put("drain: records stored / seconds", drainedRecords + " / " + Math.round(drainSeconds * 10) / 10.0);
+        r.put("drain average (records/s)", Math.round(drainedRecords / Math.max(0.1, drainSeconds)));
+        r.put("highest sustained over 5 s (records/s, from the store)", Math.round(peak));
+        r.put("target >= 20,000 records/s", peak >= 20_000 ? "met" : "NOT met");
+        report.put("ingestion", r);
+        fleet.cars().forEach(c -> {
+            c.drive(0);
+            c.ignition(false);
+        });
+    }
+
+    private void audit(Fleet fleet, FleetSetup.Result world, Path backendData) throws IOException {
+        out.println("audit: every sequence number of every car, store vs. journals; relay activations vs. answers");
+        sleep(3_000);
+        long lost = 0, dup = 0, stored = 0, assigned = 0, afterExpiry = 0, unexplained = 0, activations = 0;
+        List<String> issues = new ArrayList<>();
+        for (String deviceId : fleet.deviceIds()) {
+            JournalStats s = fleet.journal(deviceId);
+            for (int i = 0; i < 40 && StoreAudit.seqs(backendData, world.tenant(), deviceId).size() < s.ackedSeq(); i++) {
+                sleep(250);
+            }
+            TelemetryAudit.Result t = TelemetryAudit.check(deviceId, StoreAudit.seqs(backendData, world.tenant(), deviceId),
+                    s.lastSeq(), s.ackedSeq(), false);
+            lost += t.lostCount();
+            dup += t.duplicatedCount();
+            stored += t.stored();
+            assigned += t.lastSeq();
+            if (!t.clean() && issues.size() < 10) {
+                issues.add(deviceId + ": lost " + t.lost() + ", duplicated " + t.duplicatedCount());
+            }
+            SimulatedCar car = fleet.car(deviceId);
+            CarLedger ledger = fleet.ledger(deviceId);
+            CommandAudit.Result c = CommandAudit.check(deviceId, car.activations(), ledger.answers(), ledger.received());
+            afterExpiry += c.executedAfterExpiry();
+            unexplained += c.unexplained();
+            activations += c.activations();
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("sequence numbers assigned by the cars", assigned);
+        r.put("records in the store", stored);
+        r.put("lost", lost);
+        r.put("duplicated in the store", dup);
+        r.put("relay activations", activations);
+        r.put("executed after expiry", afterExpiry);
+        r.put("activations without an answer", unexplained);
+        if (!issues.isEmpty()) {
+            r.put("issues", issues);
+        }
+        report.put("loss and duplication (whole fleet run, two broker crashes)", r);
+    }
+
+    private ScenarioSpec faultSpec() {
+        return new ScenarioSpec("bench-faults", o.faultCars(), o.faultSeconds(), o.seed(), 0,
+                new ScenarioSpec.Telemetry(2, 5),
+                new ScenarioSpec.People(Math.min(50, o.faultCars() / 4), 10, 5, 10, 2, 5, 2.0),
+                List.of(new FaultSpec(FaultSpec.Type.CONNECTIVITY_LOSS, 10.0, 20.0, "30%", null, null),
+                        new FaultSpec(FaultSpec.Type.AGENT_RESTART, 25.0, 3.0, "10%", null, null),
+                        new FaultSpec(FaultSpec.Type.BROKER_RESTART, Math.min(40.0, o.faultSeconds() * 0.66), 3.0, "all", null, null),
+                        new FaultSpec(FaultSpec.Type.GNSS_LOST, 5.0, 20.0, "10%", null, null),
+                        new FaultSpec(FaultSpec.Type.LOW_VOLTAGE, 5.0, 20.0, "5%", 11.3, null),
+                        new FaultSpec(FaultSpec.Type.CLOCK_SKEW, 0.0, 0.0, "5%", null, 2.0))).validate();
+    }
+
+    private static long pendingRecords(Fleet fleet) {
+        return fleet.deviceIds().stream().mapToLong(id -> fleet.journal(id).pendingRecords()).sum();
+    }
+
+    private static long ackedTotal(Fleet fleet) {
+        return fleet.deviceIds().stream().mapToLong(id -> fleet.journal(id).ackedSeq()).sum();
+    }
+
+    private static double seconds(long since) {
+        return Math.round((System.nanoTime() - since) / 1e8) / 10.0;
+    }
+
+    private static void sleep(long millis) {
+        ChildProcess.sleep(millis);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String password() {
+        byte[] b = new byte[18];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

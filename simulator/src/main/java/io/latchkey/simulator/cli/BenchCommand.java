@@ -1,0 +1,70 @@
+package io.latchkey.simulator.cli;
+
+import io.latchkey.simulator.bench.BenchOptions;
+import io.latchkey.simulator.bench.BenchReport;
+import io.latchkey.simulator.bench.FleetBench;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Fleet benchmark: starts a broker and the real backend (cloud-api from its build output) as child",
+                "processes, runs N real agents here, and measures unlock round trips under load, a reconnect storm after a",
+                "broker crash, telemetry ingestion counted in the store, loss/duplication end to end, a faults scenario,",
+                "and the raw broker for reference, with RSS and CPU per process. Prints a table; --json writes the results."})
+public final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--cars", defaultValue = "1000", description = "fleet size (default ${DEFAULT-VALUE})")
+    int cars;
+
+    @Option(names = "--commands-per-second", defaultValue = "10", description = "command load in the unlock phase (default ${DEFAULT-VALUE})")
+    double commandsPerSecond;
+
+    @Option(names = "--unlock-seconds", defaultValue = "60", description = "length of the unlock phase (default ${DEFAULT-VALUE})")
+    int unlockSeconds;
+
+    @Option(names = "--storm-downtime", defaultValue = "10", description = "broker downtime before the reconnect storm, s (default ${DEFAULT-VALUE})")
+    int stormDowntime;
+
+    @Option(names = "--backlog-seconds", defaultValue = "60", description = "broker downtime while every car drives, s (default ${DEFAULT-VALUE})")
+    int backlogSeconds;
+
+    @Option(names = "--fault-cars", defaultValue = "200", description = "cars in the faults scenario, 0 to skip (default ${DEFAULT-VALUE})")
+    int faultCars;
+
+    @Option(names = "--fault-seconds", defaultValue = "60", description = "length of the faults scenario (default ${DEFAULT-VALUE})")
+    int faultSeconds;
+
+    @Option(names = "--cloud-api-target", defaultValue = "cloud-api/target",
+            description = "cloud-api's build output with its jar and lib/ (default ${DEFAULT-VALUE}, relative to the repository)")
+    Path cloudApiTarget;
+
+    @Option(names = "--backend-heap", defaultValue = "1g", description = "the backend's -Xmx (default ${DEFAULT-VALUE})")
+    String backendHeap;
+
+    @Option(names = "--seed", defaultValue = "42", description = "fleet seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--json", description = "write the results as JSON to this file")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        common.applyLogging();
+        Path work = common.dataDir("latchkey-bench");
+        BenchReport report = new FleetBench(new BenchOptions(cloudApiTarget.toAbsolutePath(), work, cars, commandsPerSecond,
+                unlockSeconds, stormDowntime, backlogSeconds, faultCars, faultSeconds, backendHeap, seed), System.out).run();
+        report.print(System.out);
+        if (json != null) {
+            Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
+            System.out.println("results written to " + json);
+        }
+        return 0;
+    }
+}
