@@ -1,0 +1,116 @@
+package io.latchkey.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The .deb the build made: its control data and contents as {@code dpkg-deb} reads them, and, where this
+ * runs as root with dpkg, a real install into a throwaway root ({@code dpkg --root --force-script-chrootless},
+ * so the maintainer scripts run and honour {@code DPKG_ROOT}), then a remove and a purge.
+ */
+class AgentDebIT {
+    static Path deb;
+
+    @BeforeAll
+    static void findPackage() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            deb = files.filter(p -> p.getFileName().toString().matches("latchkey-agent_.*_all\\.deb")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no latchkey-agent_*_all.deb in target/ (the package phase makes it)"));
+        }
+    }
+
+    @Test
+    void control_namesThePackage_itsJavaDependency_andItsMaintainerScripts() throws Exception {
+        assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
+        String info = run("dpkg-deb", "--info", deb.toString()).out();
+
+        assertThat(info).contains("Package: latchkey-agent", "Architecture: all", "openjdk-17-jre-headless", "postinst", "prerm", "postrm");
+        // a snapshot build is 0.1.0~{timestamp}: it sorts before the 0.1.0 release
+        assertThat(info).containsPattern("Version: 0\\.1\\.0(~\\d{14})?\\n");
+    }
+
+    @Test
+    void contents_areTheJar_itsLibraries_theUnit_andTheConfigFolder() throws Exception {
+        assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
+        String contents = run("dpkg-deb", "--contents", deb.toString()).out();
+
+        assertThat(contents).contains("./opt/latchkey/device-agent.jar", "./opt/latchkey/lib/hivemq-mqtt-client-",
+                "./opt/latchkey/lib/protocol-", "./opt/latchkey/lib/hal-", "./lib/systemd/system/latchkey-agent.service",
+                "./usr/share/doc/latchkey-agent/agent.properties.example");
+        assertThat(contents).containsPattern("drwxr-x--- root/root .* ./etc/latchkey/");
+        assertThat(contents).doesNotContain("junit", "assertj", "pi4j-plugin-mock");
+    }
+
+    @Test
+    void installsIntoAThrowawayRoot_withItsUser_thenRemovesAndPurgesCleanly(@TempDir Path root) throws Exception {
+        assumeTrue(onPath("dpkg") && onPath("useradd"), "dpkg/useradd not installed: install test skipped");
+        assumeTrue("root".equals(System.getProperty("user.name")), "not root: a real dpkg install is not tried");
+        for (String dir : List.of("etc", "var/lib/dpkg/info", "var/lib/dpkg/updates", "var/lib/dpkg/triggers", "usr/sbin")) {
+            Files.createDirectories(root.resolve(dir));
+        }
+        Files.writeString(root.resolve("var/lib/dpkg/status"), "");
+        Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+        Files.writeString(root.resolve("etc/group"), "root:x:0:\ndialout:x:20:\n");
+        Files.writeString(root.resolve("etc/shadow"), "root:*:19000:0:99999:7:::\n");
+        Files.writeString(root.resolve("etc/gshadow"), "root:*::\ndialout:*::\n");
+        Files.setPosixFilePermissions(root.resolve("etc/shadow"), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(root.resolve("etc/gshadow"), PosixFilePermissions.fromString("rw-------"));
+
+        Result install = run("dpkg", "--root=" + root, "--force-script-chrootless", "--force-depends", "--log=/dev/null", "-i", deb.toString());
+        assertThat(install.code()).as(install.out()).isZero();
+
+        assertThat(root.resolve("opt/latchkey/device-agent.jar")).isRegularFile();
+        assertThat(root.resolve("lib/systemd/system/latchkey-agent.service")).content().contains("User=latchkey");
+        String passwd = Files.readString(root.resolve("etc/passwd"));
+        assertThat(passwd).containsPattern("(?m)^latchkey:x:\\d+:\\d+:Latchkey device agent:/var/lib/latchkey:/usr/sbin/nologin$");
+        assertThat(Files.readString(root.resolve("etc/group"))).containsPattern("(?m)^dialout:x:20:latchkey$");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("var/lib/latchkey")))).isEqualTo("rwxr-x---");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/latchkey")))).isEqualTo("rwxr-x---");
+
+        Files.writeString(root.resolve("etc/latchkey/agent.properties"), "tenant=acme\n");
+        Result remove = run("dpkg", "--root=" + root, "--force-script-chrootless", "--log=/dev/null", "--remove", "latchkey-agent");
+        assertThat(remove.code()).as(remove.out()).isZero();
+        assertThat(root.resolve("opt/latchkey/device-agent.jar")).doesNotExist();
+        assertThat(root.resolve("etc/latchkey/agent.properties")).as("remove keeps the device identity").exists();
+        assertThat(Files.readString(root.resolve("etc/passwd"))).contains("latchkey:");
+
+        Result purge = run("dpkg", "--root=" + root, "--force-script-chrootless", "--log=/dev/null", "--purge", "latchkey-agent");
+        assertThat(purge.code()).as(purge.out()).isZero();
+        assertThat(root.resolve("etc/latchkey")).doesNotExist();
+        assertThat(root.resolve("var/lib/latchkey")).doesNotExist();
+        assertThat(Files.readString(root.resolve("etc/passwd"))).doesNotContain("latchkey:");
+        assertThat(root.resolve("opt/latchkey")).doesNotExist();
+    }
+
+    record Result(int code, String out) {
+    }
+
+    static Result run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish");
+        }
+        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    static boolean onPath(String tool) {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
+        return dirs.stream().anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
+    }
+}
