@@ -113,6 +113,47 @@ class RefusalsIT {
     }
 
     @Test
+    void wrongIssuer_orAudience_signedWithTheTenantsOwnKey_is401() throws Exception {
+        com.nimbusds.jose.jwk.ECKey acmeKey = signingKey("acme");
+        String kid = acmeKey.getKeyID();
+        assertProblem(app.http.get("/t/acme/cars", Tokens.signed(acmeKey, kid,
+                Tokens.claimsOf(borrower, c -> c.issuer("https://evil.example/t/acme")))), 401, "bearer");
+        assertProblem(app.http.get("/t/acme/cars", Tokens.signed(acmeKey, kid,
+                Tokens.claimsOf(borrower, c -> c.audience("another-api")))), 401, "bearer");
+        assertProblem(app.http.get("/t/acme/cars", Tokens.signed(acmeKey, kid,
+                Tokens.claimsOf(borrower, c -> c.claim("tenant", "beta")))), 401, "bearer");
+        assertProblem(app.http.get("/t/acme/cars", Tokens.signed(acmeKey, kid,
+                Tokens.claimsOf(borrower, c -> c.claim("sv", null)))), 401, "bearer");
+        expect(200, app.http.get("/t/acme/cars", Tokens.signed(acmeKey, kid, Tokens.claimsOf(borrower, c -> c))));
+    }
+
+    @Test
+    void anotherTenantsKey_orAStrangersKey_withThisTenantsClaims_is401() throws Exception {
+        com.nimbusds.jose.jwk.ECKey betaKey = signingKey("beta");
+        String acmeKid = signingKey("acme").getKeyID();
+        assertProblem(app.http.get("/t/acme/cars", Tokens.signed(betaKey, betaKey.getKeyID(),
+                Tokens.claimsOf(borrower, c -> c))), 401, "bearer");
+        assertProblem(app.http.get("/t/acme/cars", Tokens.signed(betaKey, acmeKid,
+                Tokens.claimsOf(borrower, c -> c))), 401, "bearer");
+        com.nimbusds.jose.jwk.ECKey stranger = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+                .keyID(acmeKid).generate();
+        assertProblem(app.http.get("/t/acme/cars", Tokens.signed(stranger, acmeKid,
+                Tokens.claimsOf(borrower, c -> c))), 401, "bearer");
+    }
+
+    @Test
+    void aForeignToken_isRefused_evenOnRoutesOpenToAnonymousCallers() {
+        assertProblem(app.http.get("/t/acme/.well-known/jwks.json", foreignBorrower), 401, "bearer");
+        assertProblem(app.http.postJson("/t/acme/users", foreignBorrower,
+                Map.of("email", "sneaky@acme.test", "name", "S", "password", PASSWORD)), 401, "bearer");
+    }
+
+    private com.nimbusds.jose.jwk.ECKey signingKey(String tenant) {
+        return (com.nimbusds.jose.jwk.ECKey) app.context().getBean(io.latchkey.cloud.identity.SigningKeys.class)
+                .ensure(tenant).getKeys().get(0);
+    }
+
+    @Test
     void expiredToken_is401() {
         String token = app.token("acme", "bob@acme.test");
         expect(200, app.http.get("/t/acme/cars", token));

@@ -35,6 +35,20 @@ final class Tokens {
         return forged.serialize();
     }
 
+    /** Claims of our choosing, signed ES256 with {@code key} under header kid {@code kid}. */
+    static String signed(com.nimbusds.jose.jwk.ECKey key, String kid, com.nimbusds.jwt.JWTClaimsSet claims)
+            throws JOSEException {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid).build(), claims);
+        jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
+        return jwt.serialize();
+    }
+
+    /** A genuine token's claims, changed by {@code edit}. */
+    static com.nimbusds.jwt.JWTClaimsSet claimsOf(String genuine,
+            java.util.function.UnaryOperator<com.nimbusds.jwt.JWTClaimsSet.Builder> edit) throws ParseException {
+        return edit.apply(new com.nimbusds.jwt.JWTClaimsSet.Builder(SignedJWT.parse(genuine).getJWTClaimsSet())).build();
+    }
+
     /** The genuine signature over a payload whose roles were changed. */
     static String tamperedRoles(String genuine) throws ParseException {
         SignedJWT jwt = SignedJWT.parse(genuine);
