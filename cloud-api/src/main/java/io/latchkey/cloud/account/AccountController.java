@@ -57,7 +57,7 @@ public class AccountController {
     public HttpResponse<Void> lock(@PathVariable String tenant, @PathVariable String userId, Authentication caller) {
         UserAccount user = target(tenant, userId, caller);
         locks.lockPermanently(tenant, user.id(), AccountLocks.BY_OPERATOR, caller.getName());
-        counters.lockout();
+        counters.lockout(tenant);
         audit.record(tenant, caller.getName(), "user.lock", AccountAudit.user(user.id()), "LOCKED_PERMANENTLY");
         return HttpResponse.noContent();
     }

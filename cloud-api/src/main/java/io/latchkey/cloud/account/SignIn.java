@@ -39,7 +39,7 @@ public class SignIn {
         Optional<UserAccount> found = users.findByEmail(tenant, email);
         if (found.isEmpty()) {
             hasher.verifyDummy(password);
-            counters.failedSignIn();
+            counters.failedSignIn(tenant);
             return Optional.empty();
         }
         UserAccount user = found.get();
@@ -54,7 +54,7 @@ public class SignIn {
         if (!matches) {
             refuse(tenant, user, "REFUSED_WRONG_PASSWORD");
             if (locks.recordFailedSignIn(tenant, user.id())) {
-                counters.lockout();
+                counters.lockout(tenant);
                 audit.record(tenant, AccountAudit.ANONYMOUS, "user.lockout", AccountAudit.user(user.id()),
                         "LOCKED_" + AccountLocks.TEMPORARY_LOCKOUT.toMinutes() + "_MINUTES");
             }
@@ -65,7 +65,7 @@ public class SignIn {
     }
 
     private Optional<UserAccount> refuse(String tenant, UserAccount user, String reason) {
-        counters.failedSignIn();
+        counters.failedSignIn(tenant);
         audit.record(tenant, AccountAudit.ANONYMOUS, ACTION, AccountAudit.user(user.id()), reason);
         return Optional.empty();
     }

@@ -65,7 +65,7 @@ public class BearerAuthenticationFetcher implements AuthenticationFetcher<HttpRe
         } catch (InvalidTokenException e) {
             counters.rejectedToken();
             if (claimsAnotherTenant(token, scope.get().tenant())) {
-                counters.crossTenantRefusal();
+                counters.crossTenantRefusal(scope.get().tenant());
             }
             request.setAttribute(REFUSED_TOKEN_ATTRIBUTE, Boolean.TRUE);
             LOG.debug("bearer token refused on {}: {}", request.getPath(), e.getMessage());

@@ -49,11 +49,11 @@ public class PlatformAdmins {
         Optional<PlatformAdmin> admin = user == null ? Optional.empty() : admins.get(key(user.strip()));
         if (admin.isEmpty()) {
             hasher.verifyDummy(password);
-            counters.failedSignIn();
+            counters.failedSignIn(null);
             return Optional.empty();
         }
         if (!hasher.verify(password, admin.get().passwordHash())) {
-            counters.failedSignIn();
+            counters.failedSignIn(null);
             return Optional.empty();
         }
         return Optional.of(admin.get().user());

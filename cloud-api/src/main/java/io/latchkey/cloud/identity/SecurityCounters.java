@@ -1,13 +1,15 @@
 package io.latchkey.cloud.identity;
 
+import io.latchkey.cloud.metrics.SecurityMetrics;
+import io.micronaut.context.BeanProvider;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Security-relevant counts since start: refused tokens, failed sign-ins, lockouts and calls refused
- * because their token belonged to another tenant. A metrics exporter reads them through {@link #snapshot()}
- * (names are stable: {@code latchkey.security.*}).
+ * because their token belonged to another tenant. Totals are kept here (tests and {@link #snapshot()} read
+ * them); each event is also reported per tenant to {@link SecurityMetrics} (Micrometer, {@code /prometheus}).
  */
 @Singleton
 public class SecurityCounters {
@@ -20,23 +22,32 @@ public class SecurityCounters {
     private final AtomicLong failedSignIns = new AtomicLong();
     private final AtomicLong lockouts = new AtomicLong();
     private final AtomicLong crossTenantRefusals = new AtomicLong();
+    private final BeanProvider<SecurityMetrics> metrics;
+
+    public SecurityCounters(BeanProvider<SecurityMetrics> metrics) {
+        this.metrics = metrics;
+    }
 
     public void rejectedToken() {
         rejectedTokens.incrementAndGet();
     }
 
-    public void failedSignIn() {
+    /** @param tenant the tenant signed in to, or null for the platform */
+    public void failedSignIn(String tenant) {
         failedSignIns.incrementAndGet();
+        metrics.ifPresent(m -> m.failedSignIn(tenant));
     }
 
     /** An account was locked, temporarily (failed sign-ins) or for good (operator, failed reset). */
-    public void lockout() {
+    public void lockout(String tenant) {
         lockouts.incrementAndGet();
+        metrics.ifPresent(m -> m.lockout(tenant));
     }
 
     /** A call under {@code /t/A/...} carried a token issued by another tenant (or by the platform). */
-    public void crossTenantRefusal() {
+    public void crossTenantRefusal(String pathTenant) {
         crossTenantRefusals.incrementAndGet();
+        metrics.ifPresent(m -> m.crossTenantRefused(pathTenant));
     }
 
     public long rejectedTokens() {

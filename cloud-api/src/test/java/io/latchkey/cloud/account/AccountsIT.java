@@ -78,6 +78,9 @@ class AccountsIT {
         assertInvalidGrant(rightButLocked);
         assertThat(rightButLocked.body()).isEqualTo(wrong.body());
         assertThat(counters.lockouts()).isEqualTo(lockouts + 1);
+        assertThat(expect(200, app.http.get("/prometheus", null)).body())
+                .contains("latchkey_account_lockouts_total{tenant=\"acme\"}")
+                .contains("latchkey_signin_failed_total{tenant=\"acme\"}");
         assertThat(audit(id)).extracting(AuditEntry::action, AuditEntry::outcome).contains(
                 org.assertj.core.groups.Tuple.tuple("user.sign-in", "REFUSED_WRONG_PASSWORD"),
                 org.assertj.core.groups.Tuple.tuple("user.lockout", "LOCKED_5_MINUTES"),

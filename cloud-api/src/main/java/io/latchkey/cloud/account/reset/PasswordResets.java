@@ -153,7 +153,7 @@ public class PasswordResets {
             audit.record(tenant, AccountAudit.ANONYMOUS, "user.password-reset.answer", AccountAudit.user(user.id()),
                     "REFUSED_WRONG_ANSWER");
             if (left == 0) {
-                counters.lockout();
+                counters.lockout(tenant);
                 audit.record(tenant, AccountAudit.SYSTEM_ACTOR, "user.lock", AccountAudit.user(user.id()),
                         "LOCKED_PERMANENTLY_FAILED_RESET");
                 throw new ResetLockedException();
