@@ -7,6 +7,10 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.latchkey.cloud.store.StoreException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds blob clients that share one OkHttp connection pool. Each client holds the credentials of exactly
@@ -15,9 +19,21 @@ import io.latchkey.cloud.store.StoreException;
  */
 public final class AzureBlobClients {
     private final HttpClient http;
+    private final ExecutorService blockingCalls;
 
     public AzureBlobClients() {
         this.http = new OkHttpAsyncHttpClientBuilder().build();
+        AtomicInteger threads = new AtomicInteger();
+        this.blockingCalls = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "azure-blob-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Where store calls made on an event-loop thread run (see {@code OffEventLoop}). */
+    public Executor blockingCalls() {
+        return blockingCalls;
     }
 
     public BlobServiceClient service(String connectionString) {

@@ -43,23 +43,27 @@ public final class AzureBlobTenantStore implements TenantStore {
     private final BlobContainerClient container;
     private final AppendBlobStreams streams;
     private final Duration timeout;
+    private final OffEventLoop offEventLoop;
 
     /**
      * @param container    the tenant's container, created already, with a client holding that tenant's key
      * @param segmentBytes size at which a stream moves on to its next append blob
      * @param timeout      per service call
+     * @param blocking     runs calls made on an event-loop thread (see {@link OffEventLoop})
      */
-    public AzureBlobTenantStore(BlobContainerClient container, long segmentBytes, Duration timeout) {
+    public AzureBlobTenantStore(BlobContainerClient container, long segmentBytes, Duration timeout,
+                                java.util.concurrent.Executor blocking) {
         if (segmentBytes < 64) {
             throw new IllegalArgumentException("segmentBytes must be at least 64, got " + segmentBytes);
         }
         this.container = container;
         this.streams = new AppendBlobStreams(container, segmentBytes, timeout);
         this.timeout = timeout;
+        this.offEventLoop = new OffEventLoop(blocking);
     }
 
-    public AzureBlobTenantStore(BlobContainerClient container) {
-        this(container, DEFAULT_SEGMENT_BYTES, Duration.ofSeconds(30));
+    public AzureBlobTenantStore(BlobContainerClient container, long segmentBytes, Duration timeout) {
+        this(container, segmentBytes, timeout, java.util.concurrent.ForkJoinPool.commonPool());
     }
 
     /** The container; for minting read-only SAS URLs of this tenant's data. */
@@ -67,8 +71,7 @@ public final class AzureBlobTenantStore implements TenantStore {
         return container;
     }
 
-    @Override
-    public Optional<Versioned<byte[]>> read(String collection, String id) {
+    private Optional<Versioned<byte[]>> doRead(String collection, String id) {
         BlobClient blob = document(collection, id);
         try {
             BlobDownloadContentResponse response = blob.downloadContentWithResponse(null, null, timeout, Context.NONE);
@@ -81,8 +84,7 @@ public final class AzureBlobTenantStore implements TenantStore {
         }
     }
 
-    @Override
-    public String create(String collection, String id, byte[] content) {
+    private String doCreate(String collection, String id, byte[] content) {
         try {
             return upload(document(collection, id), content, new BlobRequestConditions().setIfNoneMatch("*"));
         } catch (BlobStorageException e) {
@@ -93,8 +95,7 @@ public final class AzureBlobTenantStore implements TenantStore {
         }
     }
 
-    @Override
-    public String replace(String collection, String id, byte[] content, String expectedVersion) {
+    private String doReplace(String collection, String id, byte[] content, String expectedVersion) {
         try {
             return upload(document(collection, id), content, new BlobRequestConditions().setIfMatch(expectedVersion));
         } catch (BlobStorageException e) {
@@ -105,8 +106,7 @@ public final class AzureBlobTenantStore implements TenantStore {
         }
     }
 
-    @Override
-    public void delete(String collection, String id) {
+    private void doDelete(String collection, String id) {
         try {
             // snapshots too; with blob versioning or soft delete enabled on the account the service would
             // still keep old bytes, so docs/storage.md asks for both to be off on tenant accounts
@@ -117,8 +117,7 @@ public final class AzureBlobTenantStore implements TenantStore {
         }
     }
 
-    @Override
-    public List<String> list(String collection) {
+    private List<String> doList(String collection) {
         String prefix = DOCS + Names.require("collection", collection) + "/";
         List<String> ids = new ArrayList<>();
         for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), timeout)) {
@@ -131,8 +130,7 @@ public final class AzureBlobTenantStore implements TenantStore {
         return ids;
     }
 
-    @Override
-    public List<String> collections() {
+    private List<String> doCollections() {
         List<String> names = new ArrayList<>();
         for (BlobItem item : container.listBlobsByHierarchy("/", new ListBlobsOptions().setPrefix(DOCS), timeout)) {
             if (Boolean.TRUE.equals(item.isPrefix())) {
@@ -143,34 +141,91 @@ public final class AzureBlobTenantStore implements TenantStore {
         return names;
     }
 
-    @Override
-    public List<String> streams() {
+    private List<String> doStreams() {
         return streams.names();
     }
 
-    @Override
-    public void append(String stream, byte[] record) {
+    private void doAppend(String stream, byte[] record) {
         streams.append(Names.require("stream", stream), line(record));
     }
 
-    @Override
-    public List<byte[]> tail(String stream, int limit) {
+    private List<byte[]> doTail(String stream, int limit) {
         return limit <= 0 ? List.of() : streams.tail(Names.require("stream", stream), limit);
     }
 
     @Override
     public void forEach(String stream, Consumer<byte[]> consumer) {
-        streams.forEach(Names.require("stream", stream), consumer);
+        String name = Names.require("stream", stream);
+        if (!reactor.core.scheduler.Schedulers.isInNonBlockingThread()) {
+            streams.forEach(name, consumer);
+            return;
+        }
+        List<byte[]> records = new ArrayList<>();
+        offEventLoop.run(() -> streams.forEach(name, records::add));
+        records.forEach(consumer);
+    }
+
+    private StreamEnd doEnd(String stream) {
+        return streams.end(Names.require("stream", stream));
+    }
+
+    private StreamEnd doAppendAt(String stream, byte[] record, String expectedPosition) {
+        return streams.appendAt(Names.require("stream", stream), line(record), expectedPosition);
+    }
+
+    @Override
+    public Optional<Versioned<byte[]>> read(String collection, String id) {
+        return offEventLoop.call(() -> doRead(collection, id));
+    }
+
+    @Override
+    public String create(String collection, String id, byte[] content) {
+        return offEventLoop.call(() -> doCreate(collection, id, content));
+    }
+
+    @Override
+    public String replace(String collection, String id, byte[] content, String expectedVersion) {
+        return offEventLoop.call(() -> doReplace(collection, id, content, expectedVersion));
+    }
+
+    @Override
+    public void delete(String collection, String id) {
+        offEventLoop.run(() -> doDelete(collection, id));
+    }
+
+    @Override
+    public List<String> list(String collection) {
+        return offEventLoop.call(() -> doList(collection));
+    }
+
+    @Override
+    public List<String> collections() {
+        return offEventLoop.call(() -> doCollections());
+    }
+
+    @Override
+    public List<String> streams() {
+        return offEventLoop.call(() -> doStreams());
+    }
+
+    @Override
+    public void append(String stream, byte[] record) {
+        offEventLoop.run(() -> doAppend(stream, record));
+    }
+
+    @Override
+    public List<byte[]> tail(String stream, int limit) {
+        return offEventLoop.call(() -> doTail(stream, limit));
     }
 
     @Override
     public StreamEnd end(String stream) {
-        return streams.end(Names.require("stream", stream));
+        return offEventLoop.call(() -> doEnd(stream));
     }
 
     @Override
     public StreamEnd appendAt(String stream, byte[] record, String expectedPosition) {
-        return streams.appendAt(Names.require("stream", stream), line(record), expectedPosition);
+        return offEventLoop.call(() -> doAppendAt(stream, record, expectedPosition));
     }
 
     private String upload(BlobClient blob, byte[] content, BlobRequestConditions conditions) {

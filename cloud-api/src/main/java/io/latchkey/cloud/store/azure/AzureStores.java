@@ -65,6 +65,6 @@ public final class AzureStores implements Stores {
 
     private AzureBlobTenantStore open(AzureAccount account) {
         BlobContainerClient container = clients.container(account.connectionString(), account.container());
-        return new AzureBlobTenantStore(container, config.segmentBytes(), config.timeout());
+        return new AzureBlobTenantStore(container, config.segmentBytes(), config.timeout(), clients.blockingCalls());
     }
 }
