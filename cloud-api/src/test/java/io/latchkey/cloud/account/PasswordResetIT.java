@@ -153,6 +153,21 @@ class PasswordResetIT {
                 .isEqualTo(404);
     }
 
+    @Test
+    void termination_afterAReset_leavesNoPiiInAnyFile_withTheRealAuditTrail() {
+        String email = "rita.reset@acme.test";
+        register(email, "Rita Resetter");
+        String session = app.token("acme", email);
+        expect(200, app.http.patchJson("/t/acme/users/me", session, Map.of("phone", "+49 89 7654321", "driverLicence", "RITA7777")));
+        link(email);
+        expect(204, app.http.delete("/t/acme/users/me", session));
+        for (String pii : java.util.List.of(email, "Rita Resetter", "+49897654321", "RITA7777")) {
+            assertThat(io.latchkey.cloud.it.DataDir.filesContaining(dataDir.resolve("tenants/acme"), pii)).as(pii).isEmpty();
+        }
+        assertThat(io.latchkey.cloud.it.DataDir.filesContaining(dataDir.resolve("tenants/acme"), "user.terminate"))
+                .as("the audit trail keeps the termination").isNotEmpty();
+    }
+
     private String register(String email, String name) {
         return expect(201, app.http.postJson("/t/acme/users", null,
                 Map.of("email", email, "name", name, "password", PASSWORD))).text("id");
