@@ -22,7 +22,7 @@ final class BackendProcess implements AutoCloseable {
 
     BackendProcess(Path cloudApiTarget, int httpPort, String brokerUrl, Path dataDir, String adminPassword,
                    Duration commandTimeout, String heap, Path log) {
-        String classpath = classpath(cloudApiTarget);
+        String classpath = snapshot(cloudApiTarget, dataDir.resolveSibling("cloud-api"));
         this.url = "http://127.0.0.1:" + httpPort;
         this.process = ChildProcess.java("backend", classpath, List.of("-Xmx" + heap, "-XX:+UseParallelGC",
                         "-Dmicronaut.server.port=" + httpPort,
@@ -33,6 +33,27 @@ final class BackendProcess implements AutoCloseable {
                 "io.latchkey.cloud.Application", List.of(),
                 Map.of("LATCHKEY_ADMIN_USER", "admin", "LATCHKEY_ADMIN_PASSWORD", adminPassword), log);
         awaitHealthy(Duration.ofSeconds(120));
+    }
+
+    /**
+     * Copies the jar and its libraries first: cloud-api may be rebuilt while the benchmark runs, and a jar
+     * replaced under a running JVM breaks it.
+     */
+    static String snapshot(Path target, Path copy) {
+        String original = classpath(target);
+        try {
+            Path lib = Files.createDirectories(copy.resolve("lib"));
+            Path jar = Path.of(original.substring(0, original.indexOf(java.io.File.pathSeparator)));
+            Files.copy(jar, copy.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (var libs = Files.list(target.resolve("lib"))) {
+                for (Path f : (Iterable<Path>) libs::iterator) {
+                    Files.copy(f, lib.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            return copy.resolve(jar.getFileName()) + java.io.File.pathSeparator + lib + "/*";
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy cloud-api from " + target + ": " + e.getMessage(), e);
+        }
     }
 
     static String classpath(Path target) {

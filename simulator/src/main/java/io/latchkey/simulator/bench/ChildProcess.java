@@ -33,7 +33,10 @@ final class ChildProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         try {
-            return new ChildProcess(name, pb.start());
+            Process process = pb.start();
+            // If the benchmark itself is stopped (Ctrl-C), its children go with it.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, name + "-reaper"));
+            return new ChildProcess(name, process);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
