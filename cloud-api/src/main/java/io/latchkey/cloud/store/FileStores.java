@@ -2,6 +2,7 @@ package io.latchkey.cloud.store;
 
 import io.latchkey.cloud.LatchkeyConfig;
 import io.latchkey.protocol.Topic;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -10,9 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The embedded default ({@code latchkey.store.type=file}): {@code {data-dir}/platform} and
- * {@code {data-dir}/tenants/{id}}.
+ * {@code {data-dir}/tenants/{id}}. Handed out as {@link Stores} by {@link StoresFactory}.
  */
 @Singleton
+@Bean(typed = FileStores.class)
 @Requires(property = "latchkey.store.type", value = StoreConfig.FILE, defaultValue = StoreConfig.FILE)
 public final class FileStores implements Stores {
     private final Path dataDir;

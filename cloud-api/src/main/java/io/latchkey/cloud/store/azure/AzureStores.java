@@ -6,6 +6,7 @@ import io.latchkey.cloud.store.StoreException;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.protocol.Topic;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * account another tenant already uses, is refused: a leaked tenant key must expose nobody else's data.
  */
 @Singleton
+@Bean(typed = AzureStores.class)
 @Requires(property = "latchkey.store.type", value = StoreConfig.AZURE)
 public final class AzureStores implements Stores {
     private final AzureAccounts accounts;
