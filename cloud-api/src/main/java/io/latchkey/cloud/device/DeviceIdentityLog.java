@@ -1,5 +1,7 @@
 package io.latchkey.cloud.device;
 
+import io.latchkey.cloud.audit.AuditEntry;
+import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.store.StoreJson;
 import io.latchkey.cloud.store.Stores;
 import jakarta.inject.Singleton;
@@ -11,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who issued, revoked or verified which device certificate: appended to the tenant's
- * {@code device-identity} stream (append-only) and logged. Never holds key material.
+ * {@code device-identity} stream (append-only), to the tenant's hash-chained audit trail (a device
+ * identity is as business-critical as an unlock), and logged. Never holds key material.
  */
 @Singleton
 public class DeviceIdentityLog {
@@ -19,9 +22,11 @@ public class DeviceIdentityLog {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceIdentityLog.class);
 
     private final Stores stores;
+    private final Auditor auditor;
 
-    public DeviceIdentityLog(Stores stores) {
+    public DeviceIdentityLog(Stores stores, Auditor auditor) {
         this.stores = stores;
+        this.auditor = auditor;
     }
 
     void record(String tenant, Instant at, String action, String by, String deviceId, String carId, String serial, String detail) {
@@ -36,6 +41,8 @@ public class DeviceIdentityLog {
             entry.put("detail", detail);
         }
         stores.tenant(tenant).append(STREAM, StoreJson.write(entry));
+        auditor.record(tenant, by, "device." + action, "device/" + deviceId + " car/" + carId + " serial/" + serial
+                + (detail == null ? "" : " (" + detail + ")"), AuditEntry.OK);
         LOG.info("device identity {}: tenant {} device {} car {} serial {} by {}{}", action, tenant, deviceId, carId, serial, by,
                 detail == null ? "" : " (" + detail + ")");
     }

@@ -126,6 +126,15 @@ class DeviceIdentityIT {
         assertThat(tryConnect(issued, keys, "acme:dev-004")).isFalse();
         // the device may be provisioned again with a new key
         expect(201, certificate(installer, "acme", "dev-004", "car-4", csr("acme", "dev-004", TestCsrs.p256())));
+
+        // issuing and revoking are in the tenant's hash-chained audit trail, which still verifies
+        JsonNode audit = expect(200, app.http.get("/t/acme/audit?limit=1000", acmeAdmin)).json();
+        java.util.List<String> trail = new java.util.ArrayList<>();
+        audit.forEach(r -> trail.add(r.path("action").asText() + " " + r.path("subject").asText()));
+        assertThat(trail).anyMatch(a -> a.startsWith("device.certificate-issued device/dev-004 car/car-4 serial/" + serial));
+        assertThat(trail).anyMatch(a -> a.startsWith("device.certificate-revoked device/dev-004 car/car-4 serial/" + serial)
+                && a.contains("replaced"));
+        assertThat(expect(200, app.http.get("/t/acme/audit/verify", acmeAdmin)).json().path("status").asText()).isEqualTo("OK");
     }
 
     @Test
