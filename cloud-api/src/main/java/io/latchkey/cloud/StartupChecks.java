@@ -21,6 +21,8 @@ public class StartupChecks {
             "micronaut.server.port", Integer.class,
             "latchkey.mqtt.port", Integer.class,
             "latchkey.mqtt.embedded", Boolean.class,
+            "latchkey.mqtt.tls-port", Integer.class,
+            "latchkey.mqtt.allow-plain-loopback", Boolean.class,
             "latchkey.commands.timeout", Duration.class,
             "latchkey.tokens.access-ttl", Duration.class,
             "latchkey.tokens.refresh-ttl", Duration.class);
@@ -28,11 +30,21 @@ public class StartupChecks {
     public StartupChecks(Environment environment, LatchkeyConfig latchkey, MqttConfig mqtt, CommandConfig commands,
                          TokenConfig tokens, AdminConfig admin) {
         TYPED_KEYS.forEach((key, type) -> {
-            if (environment.containsProperty(key) && environment.getProperty(key, type).isEmpty()) {
+            if (environment.containsProperty(key) && !converts(environment, key, type)) {
                 throw new ConfigurationException(key + " must be " + describe(type) + ", got '"
                         + environment.getProperty(key, String.class).orElse("") + "'");
             }
         });
+    }
+
+    // Micronaut reads any word that is not "true"/"yes"/"on" as false; a typo must not switch a listener off.
+    private static boolean converts(Environment environment, String key, Class<?> type) {
+        if (type == Boolean.class) {
+            return environment.getProperty(key, String.class)
+                    .map(v -> v.strip().equalsIgnoreCase("true") || v.strip().equalsIgnoreCase("false"))
+                    .orElse(false);
+        }
+        return environment.getProperty(key, type).isPresent();
     }
 
     private static String describe(Class<?> type) {

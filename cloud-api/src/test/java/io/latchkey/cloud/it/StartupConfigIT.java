@@ -25,6 +25,14 @@ class StartupConfigIT {
     }
 
     @Test
+    void brokerTlsPortAndPlainListenerSwitch_thatDoNotConvert_stopTheStartNamingTheKey() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mqtt.tls-port", "eighty")))
+                .hasStackTraceContaining("latchkey.mqtt.tls-port must be a whole number, got 'eighty'");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mqtt.allow-plain-loopback", "sometimes")))
+                .hasStackTraceContaining("latchkey.mqtt.allow-plain-loopback must be true or false, got 'sometimes'");
+    }
+
+    @Test
     void aTimeoutThatIsNotADuration_stopsTheStart() {
         assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.commands.timeout", "soon")))
                 .hasStackTraceContaining("latchkey.commands.timeout must be a duration");
