@@ -39,8 +39,9 @@ public class CarController {
     private final DeviceIdentities deviceIdentities;
     private final Auditor auditor;
 
+    /** {@code vehicleProfile}: optional, one of {@link VehicleProfiles#BUILT_IN}; the device's bundle carries it. */
     @Serdeable
-    public record NewCar(@Nullable String id, String name, String plate, String deviceId) {
+    public record NewCar(@Nullable String id, String name, String plate, String deviceId, @Nullable String vehicleProfile) {
     }
 
     @Serdeable
@@ -49,7 +50,7 @@ public class CarController {
 
     /** {@code installation}: the device's last signed self-test (verified, or which checks failed); absent before one. */
     @Serdeable
-    public record CarDetail(String id, String name, String plate, String deviceId, CarState state,
+    public record CarDetail(String id, String name, String plate, String deviceId, @Nullable String vehicleProfile, CarState state,
                             @Nullable Installation installation) {
     }
 
@@ -66,7 +67,7 @@ public class CarController {
     @Post
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public HttpResponse<CarDetail> create(@PathVariable String tenant, @Body NewCar body, Authentication caller) {
-        Car car = cars.create(tenant, body.id(), body.name(), body.plate(), body.deviceId());
+        Car car = cars.create(tenant, body.id(), body.name(), body.plate(), body.deviceId(), body.vehicleProfile());
         auditor.record(tenant, caller.getName(), "car.create", "car/" + car.id(), AuditEntry.OK);
         return HttpResponse.created(detail(tenant, car), URI.create("/t/" + tenant + "/cars/" + car.id()));
     }
@@ -106,7 +107,7 @@ public class CarController {
     }
 
     private CarDetail detail(String tenant, Car car) {
-        return new CarDetail(car.id(), car.name(), car.plate(), car.deviceId(), cars.state(tenant, car.id()),
+        return new CarDetail(car.id(), car.name(), car.plate(), car.deviceId(), car.vehicleProfile(), cars.state(tenant, car.id()),
                 deviceIdentities.installation(tenant, car).orElse(null));
     }
 }

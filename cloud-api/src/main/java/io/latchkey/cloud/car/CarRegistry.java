@@ -40,6 +40,15 @@ public class CarRegistry {
      * @throws ConflictException       when the car id or the device is taken
      */
     public Car create(String tenant, String id, String name, String plate, String deviceId) {
+        return create(tenant, id, name, plate, deviceId, null);
+    }
+
+    /**
+     * @param vehicleProfile optional; one of {@link VehicleProfiles#BUILT_IN}
+     * @throws InvalidRequestException for a missing or malformed field, or an unknown vehicle profile
+     * @throws ConflictException       when the car id or the device is taken
+     */
+    public Car create(String tenant, String id, String name, String plate, String deviceId, String vehicleProfile) {
         String carId = id == null ? "car-" + HexFormat.of().toHexDigits(random.nextInt()) : id;
         if (!Topic.isValidDeviceId(carId)) {
             throw new InvalidRequestException("id must match [A-Za-z0-9][A-Za-z0-9_-]{0,63}");
@@ -53,6 +62,10 @@ public class CarRegistry {
         if (plate == null || plate.isBlank() || plate.length() > 32) {
             throw new InvalidRequestException("plate is required (at most 32 characters)");
         }
+        if (vehicleProfile != null && !VehicleProfiles.isBuiltIn(vehicleProfile)) {
+            throw new InvalidRequestException("vehicleProfile '" + vehicleProfile + "' is not a known vehicle profile (known: "
+                    + String.join(", ", VehicleProfiles.BUILT_IN) + ")");
+        }
         if (cars(tenant).get(carId).isPresent()) {
             throw new ConflictException("car " + carId + " exists");
         }
@@ -61,7 +74,7 @@ public class CarRegistry {
         } catch (DocumentExistsException e) {
             throw new ConflictException("device " + deviceId + " is already fitted in another car");
         }
-        Car car = new Car(carId, name.strip(), plate.strip(), deviceId, clock.instant());
+        Car car = new Car(carId, name.strip(), plate.strip(), deviceId, clock.instant(), vehicleProfile);
         try {
             cars(tenant).create(carId, car);
         } catch (DocumentExistsException e) {

@@ -1,5 +1,7 @@
 package io.latchkey.cloud.device;
 
+import io.latchkey.cloud.car.Car;
+import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.mqtt.MqttEndpoint;
 import io.latchkey.cloud.pki.IssuedDeviceCertificate;
@@ -19,7 +21,6 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 
 /** Device identity for installers: certificates, decommissioning and signed install reports. */
 @Controller("/t/{tenant}/devices/{deviceId}")
@@ -30,6 +31,7 @@ public class DeviceController {
     private final DeviceAuthorities authorities;
     private final CommandKeys commandKeys;
     private final MqttEndpoint mqtt;
+    private final CarRegistry cars;
 
     @Serdeable
     public record CertificateRequest(@Nullable String carId, @Nullable String csr) {
@@ -39,10 +41,13 @@ public class DeviceController {
     public record CommandKey(String kid, String alg, String publicKey) {
     }
 
-    /** {@code brokerCaChain} verifies the broker's TLS certificate; {@code vehicleProfile} is absent until cars have profiles. */
+    /**
+     * {@code brokerCaChain} verifies the broker's TLS certificate; {@code vehicleProfile} is the name of the car's built-in
+     * vehicle profile, absent when the car has none.
+     */
     @Serdeable
     public record CertificateResponse(String certificate, List<String> caChain, List<String> brokerCaChain, String mqttUrl,
-                                      List<CommandKey> commandKeys, @Nullable Map<String, Object> vehicleProfile) {
+                                      List<CommandKey> commandKeys, @Nullable String vehicleProfile) {
     }
 
     @Serdeable
@@ -57,8 +62,10 @@ public class DeviceController {
     public record SignedReport(@Nullable String payload, @Nullable String signature, @Nullable String certificate) {
     }
 
-    public DeviceController(DeviceIdentities identities, DeviceAuthorities authorities, CommandKeys commandKeys, MqttEndpoint mqtt) {
+    public DeviceController(DeviceIdentities identities, DeviceAuthorities authorities, CommandKeys commandKeys, MqttEndpoint mqtt,
+                            CarRegistry cars) {
         this.identities = identities;
+        this.cars = cars;
         this.authorities = authorities;
         this.commandKeys = commandKeys;
         this.mqtt = mqtt;
@@ -70,8 +77,10 @@ public class DeviceController {
                                                          @Body CertificateRequest body, Authentication caller) {
         IssuedDeviceCertificate issued = identities.issue(tenant, deviceId, body.carId(), body.csr(), caller.getName());
         List<CommandKey> keys = commandKeys.publicKeys(tenant).stream().map(k -> new CommandKey(k.kid(), k.alg(), k.publicKey())).toList();
+        // issue() has checked the car exists and holds this device.
+        String profile = cars.find(tenant, body.carId()).map(Car::vehicleProfile).orElse(null);
         CertificateResponse response = new CertificateResponse(issued.certificatePem(), issued.caChainPem(),
-                List.of(Pem.encode(authorities.platform().certificate())), mqtt.deviceTlsUrl().orElse(mqtt.url()), keys, null);
+                List.of(Pem.encode(authorities.platform().certificate())), mqtt.deviceTlsUrl().orElse(mqtt.url()), keys, profile);
         return HttpResponse.created(response, URI.create("/t/" + tenant + "/devices/" + deviceId + "/certificate"));
     }
 

@@ -49,6 +49,7 @@ class DeviceIdentityIT {
     String installer;
     String borrower;
     String globexInstaller;
+    String operator;
 
     @BeforeAll
     void start() {
@@ -56,7 +57,7 @@ class DeviceIdentityIT {
         acmeAdmin = app.tenantWithAdmin("acme");
         installer = app.user("acme", acmeAdmin, "ian@acme.test", "installer");
         borrower = app.user("acme", acmeAdmin, "bea@acme.test", "borrower");
-        String operator = app.user("acme", acmeAdmin, "olga@acme.test", "operator");
+        operator = app.user("acme", acmeAdmin, "olga@acme.test", "operator");
         for (int i = 1; i <= 6; i++) {
             app.car("acme", operator, "car-" + i, "dev-00" + i);
         }
@@ -70,6 +71,33 @@ class DeviceIdentityIT {
         if (app != null) {
             app.close();
         }
+    }
+
+    @Test
+    void car_mayNameABuiltInVehicleProfile_andTheCertificateResponseCarriesIt() {
+        JsonNode car = expect(201, app.http.postJson("/t/acme/cars", operator, Map.of("id", "car-p1", "name", "Model S",
+                "plate", "B-LK 77", "deviceId", "dev-p01", "vehicleProfile", "tesla_model_s"))).json();
+        assertThat(car.path("vehicleProfile").asText()).isEqualTo("tesla_model_s");
+        assertThat(expect(200, app.http.get("/t/acme/cars/car-p1", operator)).json().path("vehicleProfile").asText())
+                .isEqualTo("tesla_model_s");
+
+        JsonNode issued = expect(201, certificate(installer, "acme", "dev-p01", "car-p1", csr("acme", "dev-p01", TestCsrs.p256()))).json();
+        assertThat(issued.path("vehicleProfile").asText()).isEqualTo("tesla_model_s");
+    }
+
+    @Test
+    void car_withoutProfile_hasNone_andAnUnknownProfileIsRefused() {
+        JsonNode plain = expect(201, app.http.postJson("/t/acme/cars", operator, Map.of("id", "car-p2", "name", "Plain",
+                "plate", "B-LK 78", "deviceId", "dev-p02"))).json();
+        assertThat(plain.path("vehicleProfile").isMissingNode() || plain.path("vehicleProfile").isNull()).isTrue();
+        JsonNode issued = expect(201, certificate(installer, "acme", "dev-p02", "car-p2", csr("acme", "dev-p02", TestCsrs.p256()))).json();
+        assertThat(issued.path("vehicleProfile").isMissingNode() || issued.path("vehicleProfile").isNull()).isTrue();
+
+        Http.Reply unknown = app.http.postJson("/t/acme/cars", operator, Map.of("id", "car-p3", "name", "Trabant",
+                "plate", "B-LK 79", "deviceId", "dev-p03", "vehicleProfile", "trabant_601"));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("trabant_601").contains("hyundai_i30_2014");
+        expect(404, app.http.get("/t/acme/cars/car-p3", operator));
     }
 
     @Test
