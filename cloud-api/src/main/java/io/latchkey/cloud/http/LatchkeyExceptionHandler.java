@@ -7,6 +7,7 @@ import io.latchkey.cloud.LatchkeyCloudException;
 import io.latchkey.cloud.NotFoundException;
 import io.latchkey.cloud.UnavailableException;
 import io.latchkey.cloud.command.CommandTimeoutException;
+import io.latchkey.cloud.platform.CrashReports;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.VersionConflictException;
 import io.micronaut.http.HttpRequest;
@@ -22,14 +23,25 @@ import org.slf4j.LoggerFactory;
 public class LatchkeyExceptionHandler implements ExceptionHandler<LatchkeyCloudException, HttpResponse<Problem>> {
     private static final Logger LOG = LoggerFactory.getLogger(LatchkeyExceptionHandler.class);
 
+    private final CrashReports crashes;
+
+    public LatchkeyExceptionHandler(CrashReports crashes) {
+        this.crashes = crashes;
+    }
+
     @Override
     public HttpResponse<Problem> handle(HttpRequest request, LatchkeyCloudException exception) {
         HttpStatus status = statusOf(exception);
         String detail = exception.getMessage();
         if (status.getCode() >= 500 && status != HttpStatus.GATEWAY_TIMEOUT) {
             LOG.error("{} {} failed", request.getMethod(), request.getPath(), exception);
-            detail = status == HttpStatus.SERVICE_UNAVAILABLE ? exception.getMessage()
-                    : "internal error; the operator can find it in the server log";
+            if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+                detail = exception.getMessage();
+            } else {
+                String fingerprint = crashes.record(request.getMethodName(),
+                        UnexpectedExceptionHandler.routeTemplate(request), exception);
+                detail = "internal error; crash report " + fingerprint + " was recorded for the operator";
+            }
         }
         return HttpResponse.<Problem>status(status).body(Problem.of(status, detail)).contentType(Problem.MEDIA_TYPE);
     }
