@@ -49,8 +49,11 @@ public final class FleetAudit {
         long drainMillis = undrained.isEmpty() ? (System.nanoTime() - start) / 1_000_000 : -1;
         List<TelemetryAudit.Result> telemetry = new ArrayList<>();
         List<CommandAudit.Result> commands = new ArrayList<>();
+        // One grace period for the whole fleet, not one per car: a backend that stopped ingesting must
+        // not turn the audit into hours of waiting.
+        long catchUpDeadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         for (String deviceId : fleet.deviceIds()) {
-            telemetry.add(telemetry(deviceId));
+            telemetry.add(telemetry(deviceId, catchUpDeadline));
             CarLedger ledger = fleet.ledger(deviceId);
             commands.add(CommandAudit.check(deviceId, fleet.car(deviceId).activations(), ledger.answers(), ledger.received()));
         }
@@ -87,10 +90,10 @@ public final class FleetAudit {
         }
     }
 
-    private TelemetryAudit.Result telemetry(String deviceId) {
+    private TelemetryAudit.Result telemetry(String deviceId, long catchUpDeadline) {
         JournalStats s = fleet.journal(deviceId);
         // What the broker acknowledged may still be on its way into the store: give it a moment.
-        for (int i = 0; i < 50 && storeLastSeq(deviceId) < s.ackedSeq(); i++) {
+        while (System.nanoTime() < catchUpDeadline && storeLastSeq(deviceId) < s.ackedSeq()) {
             sleep(200);
         }
         List<TelemetryRecord> stored = api.telemetry(operator.token(), tenant, carIdByDevice.get(deviceId), API_LIMIT);

@@ -71,8 +71,8 @@ public final class FleetBench {
             pids.put("broker", broker::pid);
             pids.put("simulator", () -> ProcessHandle.current().pid());
             try (ProcessSampler sampler = new ProcessSampler(pids)) {
-                report.put("cars", o.cars());
-                report.put("machine", Runtime.getRuntime().availableProcessors() + " cores, java " + Runtime.version());
+                put("cars", o.cars());
+                put("machine", Runtime.getRuntime().availableProcessors() + " cores, java " + Runtime.version());
                 reference(broker, sampler);
                 LatchkeyClient api = new LatchkeyClient(backend.url(), Duration.ofSeconds(60));
                 FleetSetup.Result world = new FleetSetup(api, clock, out).run("admin", adminPassword, "bench", o.cars(), 0);
@@ -82,7 +82,7 @@ public final class FleetBench {
                     ScenarioReport faults = new ScenarioRunner(api, broker, clock, out).run(faultSpec(),
                             new ScenarioRunner.Options("admin", adminPassword, o.workDir().resolve("fault-agents"),
                                     Duration.ofSeconds(10), Duration.ofSeconds(120)));
-                    report.usage("faults scenario", sampler.endPhase());
+                    usage("faults scenario", sampler.endPhase());
                     report.faults(faults);
                 }
             }
@@ -101,8 +101,8 @@ public final class FleetBench {
         ref.put("round trip p50 / p99 ms (14 kB, a 50-record batch)", batch.rttP50Ms() + " / " + batch.rttP99Ms());
         ref.put("throughput msg/s (14 kB) = records/s at 50 per batch", batch.throughputMsgPerSec() + " = "
                 + Math.round(batch.throughputMsgPerSec() * 50));
-        report.put("reference broker", ref);
-        report.usage("reference", sampler.endPhase());
+        put("reference broker", ref);
+        usage("reference", sampler.endPhase());
     }
 
     private void fleetPhases(LatchkeyClient api, FleetSetup.Result world, BrokerProcess broker, Path backendData,
@@ -119,8 +119,8 @@ public final class FleetBench {
                 fleet.add(config, factory.create(car.deviceId(), i));
             }
             boolean connected = fleet.awaitConnected(Duration.ofSeconds(120));
-            report.put("fleet start: all agents connected (s)", connected ? seconds(t0) : "NOT within 120 s");
-            report.usage("fleet start", sampler.endPhase());
+            put("fleet start: all agents connected (s)", connected ? seconds(t0) : "NOT within 120 s");
+            usage("fleet start", sampler.endPhase());
 
             unlocks(api, world, fleet, store, sampler);
             reconnectStorm(fleet, broker, store, sampler, "reconnect storm", o.stormDowntimeSeconds());
@@ -144,7 +144,7 @@ public final class FleetBench {
         load.close();
         double seconds = (System.nanoTime() - t0) / 1e9;
         long stored = store.count() - storedBefore;
-        report.usage("unlock load", sampler.endPhase());
+        usage("unlock load", sampler.endPhase());
         long[] micros = log.entries().stream().filter(e -> e.status() == 200).mapToLong(CommandLog.Entry::roundTripMicros).toArray();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("commands sent / executed", log.entries().size() + " / " + micros.length);
@@ -157,7 +157,7 @@ public final class FleetBench {
             r.put("p99 target <= 50 ms", p.at(99) / 1000.0 <= 50 ? "met" : "NOT met");
         }
         r.put("telemetry stored meanwhile (records/s)", Math.round(stored / seconds));
-        report.put("unlock", r);
+        put("unlock", r);
     }
 
     private void reconnectStorm(Fleet fleet, BrokerProcess broker, StoreCounter store, ProcessSampler sampler, String phase,
@@ -184,7 +184,7 @@ public final class FleetBench {
             }
             sleep(250);
         }
-        report.usage(phase, sampler.endPhase());
+        usage(phase, sampler.endPhase());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("broker downtime (s)", downtimeSeconds);
         r.put("records waiting in journals when the broker came back", backlogStart);
@@ -192,7 +192,7 @@ public final class FleetBench {
         r.put("all cars connected after (s)", allConnected < 0 ? "NOT within 300 s" : allConnected);
         r.put("all journals drained and stored after (s)", drained < 0 ? "NOT within 300 s" : drained);
         r.put("target <= 30 s", drained >= 0 && drained <= 30 ? "met" : "NOT met");
-        report.put(phase, r);
+        put(phase, r);
     }
 
     private void ingestion(Fleet fleet, BrokerProcess broker, StoreCounter store, ProcessSampler sampler) {
@@ -207,7 +207,7 @@ public final class FleetBench {
         long t0 = System.nanoTime();
         sleep(30_000);
         double liveRate = (store.count() - before) / seconds(t0);
-        report.usage("ingestion live", sampler.endPhase());
+        usage("ingestion live", sampler.endPhase());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("offered (records/s, 5 per car)", fleet.size() * 5);
         r.put("stored live (records/s, from the store)", Math.round(liveRate));
@@ -231,7 +231,7 @@ public final class FleetBench {
             }
             sleep(500);
         }
-        report.usage("ingestion backlog", sampler.endPhase());
+        usage("ingestion backlog", sampler.endPhase());
         double peak = 0;
         for (int i = 0; i < samples.size(); i++) {
             for (int j = i + 1; j < samples.size(); j++) {
@@ -249,7 +249,7 @@ public final class FleetBench {
         r.put("drain average (records/s)", Math.round(drainedRecords / Math.max(0.1, drainSeconds)));
         r.put("highest sustained over 5 s (records/s, from the store)", Math.round(peak));
         r.put("target >= 20,000 records/s", peak >= 20_000 ? "met" : "NOT met");
-        report.put("ingestion", r);
+        put("ingestion", r);
         fleet.cars().forEach(c -> {
             c.drive(0);
             c.ignition(false);
@@ -258,14 +258,15 @@ public final class FleetBench {
 
     private void audit(Fleet fleet, FleetSetup.Result world, Path backendData) throws IOException {
         out.println("audit: every sequence number of every car, store vs. journals; relay activations vs. answers");
-        sleep(3_000);
+        // Snapshot every journal first, then give the backend a moment to store what the broker had
+        // acknowledged by then: anything acknowledged before the snapshot and still missing is lost.
+        Map<String, JournalStats> snapshot = new LinkedHashMap<>();
+        fleet.deviceIds().forEach(id -> snapshot.put(id, fleet.journal(id)));
+        sleep(5_000);
         long lost = 0, dup = 0, stored = 0, assigned = 0, afterExpiry = 0, unexplained = 0, activations = 0;
         List<String> issues = new ArrayList<>();
         for (String deviceId : fleet.deviceIds()) {
-            JournalStats s = fleet.journal(deviceId);
-            for (int i = 0; i < 40 && StoreAudit.seqs(backendData, world.tenant(), deviceId).size() < s.ackedSeq(); i++) {
-                sleep(250);
-            }
+            JournalStats s = snapshot.get(deviceId);
             TelemetryAudit.Result t = TelemetryAudit.check(deviceId, StoreAudit.seqs(backendData, world.tenant(), deviceId),
                     s.lastSeq(), s.ackedSeq(), false);
             lost += t.lostCount();
@@ -293,7 +294,18 @@ public final class FleetBench {
         if (!issues.isEmpty()) {
             r.put("issues", issues);
         }
-        report.put("loss and duplication (whole fleet run, two broker crashes)", r);
+        put("loss and duplication (whole fleet run, two broker crashes)", r);
+    }
+
+    private void usage(String phase, Map<String, ProcessSampler.Usage> u) {
+        report.usage(phase, u);
+        out.println("  => resources during " + phase + " (peak RSS MB, CPU % of one core): " + u);
+    }
+
+    /** Records a result and prints it at once, so that a run cut short still shows what it measured. */
+    private void put(String key, Object value) {
+        report.put(key, value);
+        out.println("  => " + key + ": " + value);
     }
 
     private ScenarioSpec faultSpec() {
