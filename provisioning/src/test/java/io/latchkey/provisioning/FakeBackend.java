@@ -50,6 +50,8 @@ public final class FakeBackend extends Dispatcher implements AutoCloseable {
     private volatile Instant tokenExpiry = Instant.now().plusSeconds(900);
     /** Replaces the certificate answer when set, e.g. to return a certificate for another key. */
     public volatile Function<PKCS10CertificationRequest, MockResponse> certificateAnswer;
+    /** The car's vehicle profile name in the certificate response; null leaves it out. */
+    public volatile String vehicleProfile = "hyundai_i30_2014";
 
     public FakeBackend() throws IOException {
         ca = sign(new X500Name("CN=Latchkey device CA acme, O=acme"), caKeys.getPublic(), true);
@@ -108,9 +110,13 @@ public final class FakeBackend extends Dispatcher implements AutoCloseable {
         try {
             var key = new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());
             X509Certificate cert = sign(csr.getSubject(), key, false);
-            return json(201, Map.of("certificate", pem(cert), "caChain", List.of(pem(ca)), "mqttUrl", "ssl://127.0.0.1:1",
-                    "commandKeys", List.of(Map.of("kid", "cmd-1", "alg", "Ed25519", "publicKey", COMMAND_KEY)),
-                    "vehicleProfile", Map.of("name", "generic-obd2", "signals", List.of("Vehicle.Speed"))));
+            Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("certificate", pem(cert), "caChain", List.of(pem(ca)),
+                    "mqttUrl", "ssl://127.0.0.1:1",
+                    "commandKeys", List.of(Map.of("kid", "cmd-1", "alg", "Ed25519", "publicKey", COMMAND_KEY))));
+            if (vehicleProfile != null) {
+                body.put("vehicleProfile", vehicleProfile);
+            }
+            return json(201, body);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -68,6 +68,11 @@ class ProvisionTest {
                 .containsEntry("mqtt.tls.certificate", "device.crt").containsEntry("mqtt.tls.private-key", "device.key")
                 .containsEntry("command.keys.cmd-1", FakeBackend.COMMAND_KEY).containsEntry("data.dir", "/var/lib/latchkey")
                 .doesNotContainKey("mqtt.tls.ca");
+        // The car's vehicle profile: the HAL's own JSON, and the default 'pi' hardware reads it from can0.
+        assertThat(bundle.resolve("vehicle-profile.json")).hasBinaryContent(
+                io.latchkey.hal.can.VehicleProfile.class.getResourceAsStream("/profiles/hyundai_i30_2014.json").readAllBytes());
+        assertThat(config).containsEntry("hardware.can.profile", "hyundai_i30_2014").containsEntry("hardware.can", "socketcan")
+                .containsEntry("hardware.can.interface", "can0").containsEntry("hardware.locks", "pi4j");
 
         X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(bundle.resolve("device.crt"))));
@@ -81,6 +86,93 @@ class ProvisionTest {
         assertThat(body.get("csr").asText()).startsWith("-----BEGIN CERTIFICATE REQUEST-----").doesNotContain("PRIVATE");
         assertThat(Json.mapper().readTree(bundle.resolve("bundle.json").toFile()).get("carId").asText()).isEqualTo("car-7");
         assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void provision_piHardware_writesTheStandardWiring_thatTheAgentLoads() throws Exception {
+        cli.login(backend);
+
+        assertThat(cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString())).as(cli.out + cli.err)
+                .isEqualTo(ExitCodes.OK);
+
+        io.latchkey.agent.config.AgentConfig agent = io.latchkey.agent.config.AgentConfigLoader.load(card.resolve("latchkey/agent.properties"));
+        io.latchkey.agent.hardware.HardwareConfig hw = agent.hardware().orElseThrow();
+        assertThat(hw.locks()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Locks.PI4J);
+        assertThat(hw.pins()).hasSize(8);
+        assertThat(hw.pins().get("unlock-relay").address()).isEqualTo(17);
+        assertThat(hw.pins().get("lock-relay").address()).isEqualTo(27);
+        assertThat(hw.pins().get("locked-feedback").address()).isEqualTo(22);
+        assertThat(hw.pins().get("immobiliser-relay").address()).isEqualTo(23);
+        assertThat(hw.pins().get("ignition").address()).isEqualTo(24);
+        assertThat(hw.pins().get("key-in-holder").address()).isEqualTo(25);
+        assertThat(hw.pins().get("tamper").address()).isEqualTo(5);
+        assertThat(hw.pins().get("status-led").address()).isEqualTo(6);
+        assertThat(hw.statusLed()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.StatusLed.GPIO);
+        assertThat(hw.gnss()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Gnss.SERIAL);
+        assertThat(hw.serialPort()).isEqualTo("/dev/serial0");
+        assertThat(hw.serialBaud()).isEqualTo(9600);
+        assertThat(hw.can()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Can.SOCKETCAN);
+        assertThat(hw.canInterface()).isEqualTo("can0");
+        assertThat(hw.canProfile()).contains("hyundai_i30_2014");
+        assertThat(agent.deviceId()).isEqualTo("dev-001");
+    }
+
+    @Test
+    void provision_withoutAVehicleProfile_writesNoProfile_andPiHasNoCan() throws Exception {
+        cli.login(backend);
+        backend.vehicleProfile = null;
+
+        assertThat(cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString())).as(cli.out + cli.err)
+                .isEqualTo(ExitCodes.OK);
+
+        assertThat(card.resolve("latchkey/vehicle-profile.json")).doesNotExist();
+        io.latchkey.agent.hardware.HardwareConfig hw = io.latchkey.agent.config.AgentConfigLoader
+                .load(card.resolve("latchkey/agent.properties")).hardware().orElseThrow();
+        assertThat(hw.can()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Can.NONE);
+        assertThat(hw.canProfile()).isEmpty();
+        assertThat(cli.out).contains("vehicle profile: none");
+    }
+
+    @Test
+    void provision_simulatedHardware_namesEverySimulatedPart_andTheAgentLoadsIt() throws Exception {
+        cli.login(backend);
+        backend.vehicleProfile = "tesla_model_s";
+
+        assertThat(cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString(), "--hardware", "simulated"))
+                .as(cli.out + cli.err).isEqualTo(ExitCodes.OK);
+
+        io.latchkey.agent.hardware.HardwareConfig hw = io.latchkey.agent.config.AgentConfigLoader
+                .load(card.resolve("latchkey/agent.properties")).hardware().orElseThrow();
+        assertThat(hw.locks()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Locks.SIMULATED);
+        assertThat(hw.gnss()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Gnss.SIMULATED);
+        assertThat(hw.power()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Power.SIMULATED);
+        assertThat(hw.can()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Can.NONE);
+        assertThat(hw.canProfile()).contains("tesla_model_s");
+        assertThat(hw.pins()).isEmpty();
+        assertThat(card.resolve("latchkey/vehicle-profile.json")).hasBinaryContent(
+                io.latchkey.hal.can.VehicleProfile.class.getResourceAsStream("/profiles/tesla_model_s.json").readAllBytes());
+    }
+
+    @Test
+    void provision_unknownHardwareChoice_isAUsageError() {
+        cli.login(backend);
+
+        assertThat(cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString(), "--hardware", "arduino"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(cli.err).contains("'arduino' is not a hardware choice: use pi or simulated");
+        assertThat(backend.requestsTo("/certificate")).isEmpty();
+    }
+
+    @Test
+    void provision_aProfileThisToolDoesNotKnow_writesNothing() throws Exception {
+        cli.login(backend);
+        backend.vehicleProfile = "trabant_601";
+
+        int code = cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString());
+
+        assertThat(code).isNotEqualTo(ExitCodes.OK);
+        assertThat(cli.err + cli.out).contains("vehicle profile 'trabant_601' is not built into this tool");
+        assertThat(card.resolve("latchkey")).doesNotExist();
     }
 
     @Test

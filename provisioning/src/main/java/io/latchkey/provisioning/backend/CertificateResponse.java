@@ -1,6 +1,5 @@
 package io.latchkey.provisioning.backend;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -12,10 +11,10 @@ import java.util.List;
  *                       has a publicly trusted certificate
  * @param mqttUrl        {@code ssl://host:port}
  * @param commandKeys    the tenant's command-verification keys to pin
- * @param vehicleProfile the car's vehicle profile (which CAN signals to expect), if the car has one
+ * @param vehicleProfile the name of the car's built-in vehicle profile (which CAN signals to expect), or null
  */
 public record CertificateResponse(String certificate, List<String> caChain, List<String> brokerCaChain, String mqttUrl,
-                                  List<CommandKey> commandKeys, JsonNode vehicleProfile) {
+                                  List<CommandKey> commandKeys, String vehicleProfile) {
     public CertificateResponse {
         caChain = caChain == null ? List.of() : List.copyOf(caChain);
         brokerCaChain = brokerCaChain == null ? List.of() : List.copyOf(brokerCaChain);

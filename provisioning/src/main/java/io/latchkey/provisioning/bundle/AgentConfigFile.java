@@ -23,6 +23,15 @@ public final class AgentConfigFile {
      */
     public static String render(String tenant, String deviceId, String carId, String mqttUrl, Map<String, String> commandKeys,
                                 String dataDir, String brokerCa, Instant createdAt) {
+        return render(tenant, deviceId, carId, mqttUrl, commandKeys, dataDir, brokerCa, createdAt, Map.of(), null);
+    }
+
+    /**
+     * @param hardware      the {@code hardware.*} keys ({@link HardwareSection#keys}), in order
+     * @param hardwareLabel what the hardware section is, for its comment line
+     */
+    public static String render(String tenant, String deviceId, String carId, String mqttUrl, Map<String, String> commandKeys,
+                                String dataDir, String brokerCa, Instant createdAt, Map<String, String> hardware, String hardwareLabel) {
         StringBuilder out = new StringBuilder();
         out.append("# Latchkey agent configuration for device ").append(deviceId).append(" in car ").append(carId)
                 .append(", tenant ").append(tenant).append(".\n");
@@ -39,6 +48,10 @@ public final class AgentConfigFile {
         }
         commandKeys.forEach((kid, key) -> line(out, "command.keys." + kid, key));
         line(out, "data.dir", dataDir);
+        if (!hardware.isEmpty()) {
+            out.append("# Hardware: ").append(hardwareLabel).append(" (see docs/installer-guide.md, 'Hardware keys').\n");
+            hardware.forEach((key, value) -> line(out, key, value));
+        }
         return out.toString();
     }
 

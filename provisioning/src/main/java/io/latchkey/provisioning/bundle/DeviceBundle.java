@@ -1,5 +1,6 @@
 package io.latchkey.provisioning.bundle;
 
+import io.latchkey.hal.can.VehicleProfile;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.ProtocolException;
@@ -7,6 +8,8 @@ import io.latchkey.provisioning.ExitCodes;
 import io.latchkey.provisioning.ProvisioningException;
 import io.latchkey.provisioning.backend.CertificateResponse;
 import io.latchkey.provisioning.backend.CommandKey;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,7 +25,11 @@ public final class DeviceBundle {
     private DeviceBundle() {
     }
 
-    public record Identity(String tenant, String deviceId, String carId, String dataDir, String installer, Instant createdAt) {
+    public record Identity(String tenant, String deviceId, String carId, String dataDir, String installer, Instant createdAt,
+                           HardwareSection.Choice hardware) {
+        public Identity(String tenant, String deviceId, String carId, String dataDir, String installer, Instant createdAt) {
+            this(tenant, deviceId, carId, dataDir, installer, createdAt, HardwareSection.Choice.PI);
+        }
     }
 
     public static List<BundleFile> files(Identity id, DeviceKeys keys, IssuedCertificate issued, CertificateResponse response) {
@@ -38,13 +45,34 @@ public final class DeviceBundle {
             files.add(BundleFile.text(BundleLayout.BROKER_CA, String.join("", response.brokerCaChain()).strip() + "\n", false));
         }
         files.add(new BundleFile(BundleLayout.COMMAND_KEYS, pretty(response.commandKeys()), false));
-        if (response.vehicleProfile() != null && !response.vehicleProfile().isNull()) {
-            files.add(new BundleFile(BundleLayout.VEHICLE_PROFILE, pretty(response.vehicleProfile()), false));
+        String profile = response.vehicleProfile();
+        if (profile != null) {
+            files.add(new BundleFile(BundleLayout.VEHICLE_PROFILE, builtInProfile(profile), false));
         }
         files.add(BundleFile.text(BundleLayout.AGENT_CONFIG, AgentConfigFile.render(id.tenant(), id.deviceId(), id.carId(),
-                response.mqttUrl(), pinned, id.dataDir(), brokerCa, id.createdAt()), false));
+                response.mqttUrl(), pinned, id.dataDir(), brokerCa, id.createdAt(), HardwareSection.keys(id.hardware(), profile),
+                id.hardware().label()), false));
         files.add(new BundleFile(BundleLayout.MANIFEST, manifest(id, issued, response, files), false));
         return files;
+    }
+
+    /** The profile's JSON as shipped in the HAL ({@code /profiles/NAME.json}), the one the agent decodes with. */
+    static byte[] builtInProfile(String name) {
+        if (!VehicleProfile.BUILT_IN.contains(name)) {
+            throw new ProvisioningException("the backend's answer cannot be used: the car's vehicle profile '" + name
+                    + "' is not built into this tool (it knows " + String.join(", ", VehicleProfile.BUILT_IN) + ")",
+                    "nothing was written; update the installer tool, or ask the operator to correct the car's vehicle profile",
+                    ExitCodes.UNREACHABLE);
+        }
+        try (InputStream in = VehicleProfile.class.getResourceAsStream("/profiles/" + name + ".json")) {
+            if (in == null) {
+                throw new IllegalStateException("hal jar lacks /profiles/" + name + ".json");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new ProvisioningException("cannot read the built-in vehicle profile " + name + ": " + e.getMessage(),
+                    "report this as a bug", ExitCodes.LOCAL_FILES, e);
+        }
     }
 
     private static Map<String, String> commandKeys(List<CommandKey> keys) {
@@ -80,6 +108,10 @@ public final class DeviceBundle {
         manifest.put("certificateSerial", issued.serialHex());
         manifest.put("certificateNotAfter", issued.certificate().getNotAfter().toInstant().toString());
         manifest.put("mqttUrl", response.mqttUrl());
+        manifest.put("hardware", id.hardware().label());
+        if (response.vehicleProfile() != null) {
+            manifest.put("vehicleProfile", response.vehicleProfile());
+        }
         manifest.put("createdAt", id.createdAt().toString());
         manifest.put("createdBy", id.installer());
         Map<String, String> digests = new LinkedHashMap<>();

@@ -48,6 +48,12 @@ public final class ProvisionCommand implements Callable<Integer> {
             description = "The agent's data directory on the device (default: ${DEFAULT-VALUE}).")
     String dataDir;
 
+    @Option(names = "--hardware", defaultValue = "pi", paramLabel = "pi|simulated",
+            converter = HardwareChoiceConverter.class,
+            description = {"The device's hardware, written as the hardware.* keys of agent.properties (default: ${DEFAULT-VALUE}):",
+                "pi = the standard Latchkey Pi wiring (docs/installer-guide.md), simulated = every part simulated (bench/demo)."})
+    HardwareSection.Choice hardware;
+
     @Option(names = "--replace", description = "Replace an existing bundle in DIR (the old one is kept as latchkey.replaced-*).")
     boolean replace;
 
@@ -73,7 +79,7 @@ public final class ProvisionCommand implements Callable<Integer> {
         IssuedCertificate issued = progress.run("Checking the certificate matches this device's key and tenant CA",
                 () -> IssuedCertificate.check(response.certificate(), response.caChain(), keys.keyPair().getPublic(), token.tenant(), deviceId),
                 i -> "serial " + i.serialHex() + ", valid until " + i.certificate().getNotAfter().toInstant());
-        DeviceBundle.Identity identity = new DeviceBundle.Identity(token.tenant(), deviceId, carId, dataDir, token.username(), env.clock().instant());
+        DeviceBundle.Identity identity = new DeviceBundle.Identity(token.tenant(), deviceId, carId, dataDir, token.username(), env.clock().instant(), hardware);
         Path written = progress.run("Writing the bundle", () -> write(target, identity, keys, issued, response), Path::toString);
         summary(target, written, response);
         return ExitCodes.OK;
@@ -94,6 +100,9 @@ public final class ProvisionCommand implements Callable<Integer> {
     private void summary(BundleDirectory target, Path written, CertificateResponse response) {
         env.out().println();
         env.out().println("Device " + deviceId + " of car " + carId + " is provisioned. Bundle: " + written);
+        env.out().println("Hardware: " + hardware.label() + (hardware == HardwareSection.Choice.PI ? " (standard Latchkey Pi wiring)" : "")
+                + "; vehicle profile: " + (response.vehicleProfile() != null ? response.vehicleProfile()
+                : "none (the car has no vehicle profile: no CAN signals)") + ".");
         if (!target.keepsPermissions()) {
             env.out().println("Warning: " + written.getParent() + " does not keep file permissions (FAT?): device.key is readable by anyone"
                     + " who can read the card. Keep the card with you until it is in the device.");
@@ -103,6 +112,18 @@ public final class ProvisionCommand implements Callable<Integer> {
                     + " and without its certificate. This is only acceptable on a development backend.");
         }
         env.out().println("Next: put the card in the device, power it on, then run './latchkey provision selftest' on the device.");
+    }
+
+    static final class HardwareChoiceConverter implements picocli.CommandLine.ITypeConverter<HardwareSection.Choice> {
+        @Override
+        public HardwareSection.Choice convert(String value) {
+            for (HardwareSection.Choice c : HardwareSection.Choice.values()) {
+                if (c.label().equals(value)) {
+                    return c;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a hardware choice: use pi or simulated");
+        }
     }
 
     private void requireIds() {

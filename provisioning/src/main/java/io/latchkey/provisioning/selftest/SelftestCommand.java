@@ -98,7 +98,7 @@ public final class SelftestCommand implements Callable<Integer> {
     /** The profile's {@code signals} array, or the signals every car must have. */
     static List<String> expectedSignals(InstalledBundle bundle) {
         List<String> signals = new ArrayList<>();
-        bundle.vehicleProfile().map(p -> p.path("signals")).filter(JsonNode::isArray).ifPresent(a -> a.forEach(s -> signals.add(s.asText())));
+        bundle.vehicleProfile().map(p -> p.path("signals")).filter(JsonNode::isArray).ifPresent(a -> a.forEach(s -> signals.add(s.isObject() ? s.path("vss").asText() : s.asText())));
         return signals.isEmpty() ? DEFAULT_SIGNALS : signals;
     }
 

@@ -26,6 +26,21 @@ public final class SimulatedHardwareProvider implements HardwareProvider {
         return "simulated";
     }
 
+    /** The VSS paths the bundle's vehicle profile decodes: the simulated car sends each of them. */
+    private static java.util.List<String> profileSignals(Path bundle) {
+        java.util.List<String> vss = new java.util.ArrayList<>();
+        Path profile = bundle.resolve(io.latchkey.provisioning.bundle.BundleLayout.VEHICLE_PROFILE);
+        if (java.nio.file.Files.isRegularFile(profile)) {
+            try {
+                io.latchkey.protocol.Json.mapper().readTree(profile.toFile()).path("signals")
+                        .forEach(s -> vss.add(s.isObject() ? s.path("vss").asText() : s.asText()));
+            } catch (java.io.IOException e) {
+                // A damaged profile: the signals check reports what is missing.
+            }
+        }
+        return vss;
+    }
+
     @Override
     public Hardware open(Path bundle) {
         SimulatedDigitalOutput unlock = new SimulatedDigitalOutput("unlock-relay");
@@ -45,6 +60,11 @@ public final class SimulatedHardwareProvider implements HardwareProvider {
         signals.update(Vss.SPEED, 0.0);
         signals.update(Vss.TRAVELED_DISTANCE, 12034.5);
         signals.update(Vss.SUPPLY_VOLTAGE, 12.6);
+        profileSignals(bundle).forEach(vss -> {
+            if (signals.value(vss).isEmpty()) {
+                signals.update(vss, 0.0);
+            }
+        });
         SimulatedDigitalInput keyHolder = new SimulatedDigitalInput("key-holder", true);
         GnssFix fix = new GnssFix(Instant.now(), GnssFix.MODE_3D, 52.52, 13.405, 34.0, 0.0, 0.0);
         Gnss gnss = new Gnss() {
