@@ -80,7 +80,7 @@ public class DeviceController {
         // issue() has checked the car exists and holds this device.
         String profile = cars.find(tenant, body.carId()).map(Car::vehicleProfile).orElse(null);
         CertificateResponse response = new CertificateResponse(issued.certificatePem(), issued.caChainPem(),
-                List.of(Pem.encode(authorities.platform().certificate())), mqtt.deviceTlsUrl().orElse(mqtt.url()), keys, profile);
+                List.of(Pem.encode(authorities.platform().certificate())), mqtt.deviceTlsUrl(tenant).orElse(mqtt.url()), keys, profile);
         return HttpResponse.created(response, URI.create("/t/" + tenant + "/devices/" + deviceId + "/certificate"));
     }
 

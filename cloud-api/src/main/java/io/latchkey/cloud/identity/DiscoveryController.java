@@ -86,6 +86,6 @@ public class DiscoveryController {
         List<PublicKey> keys = commandKeys.publicKeys(tenant).stream()
                 .map(k -> new PublicKey(k.kid(), k.alg(), k.publicKey()))
                 .toList();
-        return new DeviceDiscovery(tenant, mqtt.url(), keys, mqtt.deviceTlsUrl().orElse(null));
+        return new DeviceDiscovery(tenant, mqtt.url(), keys, mqtt.deviceTlsUrl(tenant).orElse(null));
     }
 }

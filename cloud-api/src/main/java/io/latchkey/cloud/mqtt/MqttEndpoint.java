@@ -17,6 +17,14 @@ public interface MqttEndpoint {
         return url().startsWith("ssl://") ? Optional.of(url()) : Optional.empty();
     }
 
+    /**
+     * The mutual-TLS URL for the devices of one tenant. The same for every tenant on the embedded
+     * broker; an external broker may give each tenant its own listener (Mosquitto: one per tenant CA).
+     */
+    default Optional<String> deviceTlsUrl(String tenant) {
+        return deviceTlsUrl();
+    }
+
     /** The URL the backend's own client connects to (with its service identity when it is {@code ssl://}). */
     default String backendUrl() {
         return url();
