@@ -309,6 +309,36 @@ class ProvisionTest {
     }
 
     @Test
+    void selftest_withoutSimulated_opensTheHardwareTheBundleConfigures_throughTheAgentsFactory() {
+        cli.login(backend);
+        cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString(), "--hardware", "simulated");
+
+        // The test clock stands still: every wait checks once (the agent's simulated locks confirm within the pulse).
+        int code = cli.run("selftest", "--bundle", card.resolve("latchkey").toString(), "--no-upload",
+                "--signals-timeout", "PT0S", "--gnss-timeout", "PT0S", "--feedback-timeout", "PT0S");
+
+        // The agent's simulated central locking follows the relays; no CAN (hardware.can=none) and no broker here.
+        assertThat(code).as(cli.out + cli.err).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(cli.out).contains("Hardware opened as").contains("(agent)").doesNotContain("SIMULATED hardware")
+                .containsPattern("Door locks\\s+PASS").containsPattern("GNSS fix\\s+PASS").containsPattern("Supply voltage\\s+PASS");
+    }
+
+    @Test
+    void selftest_onPiHardware_offThePi_failsCleanly_namingTheKeysAndTheNextStep() {
+        cli.login(backend);
+        cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString());
+
+        int code = cli.run("selftest", "--bundle", card.resolve("latchkey").toString(), "--no-upload",
+                "--signals-timeout", "PT0S", "--gnss-timeout", "PT0S", "--feedback-timeout", "PT0S");
+
+        assertThat(code).as(cli.out + cli.err).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(cli.out).contains("FAILED: cannot open the device's hardware: hardware.locks=pi4j")
+                .contains("Next: check the hardware.* keys in").contains("add --simulated")
+                .containsPattern("Door locks\\s+FAIL");
+        assertThat(cli.out + cli.err).doesNotContain("\tat ");
+    }
+
+    @Test
     void decommission_revokesTheDeviceAtTheBackend() {
         cli.login(backend);
 

@@ -8,6 +8,7 @@ import io.latchkey.provisioning.ExitCodes;
 import io.latchkey.provisioning.ProvisioningException;
 import io.latchkey.provisioning.backend.BackendClient;
 import io.latchkey.provisioning.backend.BackendUrl;
+import io.latchkey.provisioning.bundle.BundleLayout;
 import io.latchkey.provisioning.bundle.PrivateFiles;
 import io.latchkey.provisioning.login.InstallerToken;
 import io.latchkey.provisioning.login.TokenStore;
@@ -42,7 +43,8 @@ public final class SelftestCommand implements Callable<Integer> {
             description = "The device bundle (default: ${DEFAULT-VALUE}).")
     Path bundleDir;
 
-    @Option(names = "--simulated", description = "Use a simulated car instead of the device's hardware (to try the tool).")
+    @Option(names = "--simulated", description = {"Use a simulated car instead of the device's hardware (to try the tool).",
+        "Without it the hardware is opened as the bundle's agent.properties (hardware.*) configures it, as the agent does."})
     boolean simulated;
 
     @Option(names = "--no-upload", description = "Do not upload the report (it is still saved in the bundle).")
@@ -88,7 +90,18 @@ public final class SelftestCommand implements Callable<Integer> {
             return new SimulatedHardwareProvider().open(bundleDir);
         }
         for (HardwareProvider provider : ServiceLoader.load(HardwareProvider.class)) {
-            return provider.open(bundleDir);
+            try {
+                Hardware hardware = provider.open(bundleDir);
+                env.out().println("Hardware opened as " + bundleDir.resolve(BundleLayout.AGENT_CONFIG) + " configures it (" + provider.name() + ").");
+                return hardware;
+            } catch (RuntimeException | LinkageError e) {
+                env.out().println("FAILED: cannot open the device's hardware: " + e.getMessage());
+                env.out().println("Next: check the hardware.* keys in " + bundleDir.resolve(BundleLayout.AGENT_CONFIG)
+                        + " against the wiring (docs/installer-guide.md, 'Hardware keys') and that this runs on the device"
+                        + " (GPIO, serial and CAN need the Pi and a user in the gpio/dialout groups); to try the tool elsewhere, add --simulated."
+                        + " The car checks below fail until then.");
+                return new Hardware(null, null, null, null);
+            }
         }
         env.out().println("No hardware driver is installed on this machine: the car checks will fail. On the device, the agent"
                 + " package provides it; to try the tool elsewhere, add --simulated.");
