@@ -1,5 +1,6 @@
 package io.latchkey.cloud.identity;
 
+import io.latchkey.cloud.account.AccountLocks;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import jakarta.inject.Singleton;
@@ -11,10 +12,30 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 
-/** Platform administrators, in the platform store (no tenant route can reach it). */
+/**
+ * Platform administrators, in the platform store (no tenant route can reach it). The policy's
+ * temporary lockout holds for them as for every account: more than 5 failed sign-ins in a row lock
+ * the account for 5 minutes, during which even the right password is refused.
+ */
 @Singleton
 public class PlatformAdmins {
-    record PlatformAdmin(String user, String passwordHash, Instant createdAt) {
+    record PlatformAdmin(String user, String passwordHash, Instant createdAt, Integer failedSignIns, Instant lockedUntil) {
+        PlatformAdmin(String user, String passwordHash, Instant createdAt) {
+            this(user, passwordHash, createdAt, 0, null);
+        }
+
+        int failures() {
+            return failedSignIns == null ? 0 : failedSignIns;
+        }
+
+        boolean lockedAt(Instant now) {
+            return lockedUntil != null && now.isBefore(lockedUntil);
+        }
+
+        PlatformAdmin withFailures(int failures, Instant until) {
+            return new PlatformAdmin(user, passwordHash, createdAt, failures, until);
+        }
+
         @Override
         public String toString() {
             return "PlatformAdmin[" + user + "]";
@@ -41,7 +62,7 @@ public class PlatformAdmins {
     public void put(String user, String password) {
         admins.upsert(key(user), new PlatformAdmin(user, hasher.hash(password), clock.instant()),
                 existing -> hasher.verify(password, existing.passwordHash()) ? existing
-                        : new PlatformAdmin(user, hasher.hash(password), existing.createdAt()));
+                        : new PlatformAdmin(user, hasher.hash(password), existing.createdAt(), 0, null));
     }
 
     /** The admin's user name if user and password match. */
@@ -52,9 +73,28 @@ public class PlatformAdmins {
             counters.failedSignIn(null);
             return Optional.empty();
         }
-        if (!hasher.verify(password, admin.get().passwordHash())) {
+        String id = key(user.strip());
+        Instant now = clock.instant();
+        if (admin.get().lockedAt(now)) {
+            hasher.verifyDummy(password);
             counters.failedSignIn(null);
             return Optional.empty();
+        }
+        if (!hasher.verify(password, admin.get().passwordHash())) {
+            counters.failedSignIn(null);
+            PlatformAdmin after = admins.upsert(id, admin.get(), a -> {
+                int failures = a.failures() + 1;
+                return failures > AccountLocks.MAX_FAILED_SIGN_INS
+                        ? a.withFailures(0, now.plus(AccountLocks.TEMPORARY_LOCKOUT))
+                        : a.withFailures(failures, a.lockedUntil());
+            });
+            if (after.lockedAt(now)) {
+                counters.lockout(null);
+            }
+            return Optional.empty();
+        }
+        if (admin.get().failures() > 0 || admin.get().lockedUntil() != null) {
+            admins.upsert(id, admin.get(), a -> a.withFailures(0, null));
         }
         return Optional.of(admin.get().user());
     }
