@@ -4,12 +4,10 @@ import io.latchkey.cloud.account.AccountLocks;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
+
 import java.util.Optional;
 
 /**
@@ -100,10 +98,6 @@ public class PlatformAdmins {
     }
 
     private static String key(String user) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(user.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return OpaqueTokens.digest(user);
     }
 }

@@ -5,13 +5,11 @@ import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.VersionConflictException;
 import io.latchkey.cloud.store.Versioned;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
+
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.BiPredicate;
@@ -59,7 +57,7 @@ public class RefreshTokens {
             return Optional.empty();
         }
         JsonCollection<StoredRefreshToken> collection = tokens(tenant);
-        String key = digest(token);
+        String key = OpaqueTokens.digest(token);
         Optional<Versioned<StoredRefreshToken>> found = collection.find(key);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -88,28 +86,14 @@ public class RefreshTokens {
     }
 
     private String issue(String tenant, String userId, String family) {
-        String token = newSecret();
+        String token = OpaqueTokens.newToken(random);
         Instant now = clock.instant();
-        tokens(tenant).create(digest(token), new StoredRefreshToken(userId, family, now, now.plus(config.refreshTtl()), null));
+        tokens(tenant).create(OpaqueTokens.digest(token), new StoredRefreshToken(userId, family, now, now.plus(config.refreshTtl()), null));
         return token;
     }
 
     private void revoke(String tenant, String family) {
         families(tenant).upsert(family, new RevokedFamily(clock.instant()), existing -> existing);
-    }
-
-    private String newSecret() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static String digest(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private JsonCollection<StoredRefreshToken> tokens(String tenant) {

@@ -1,5 +1,6 @@
 package io.latchkey.cloud.account.reset;
 
+import io.latchkey.cloud.identity.OpaqueTokens;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.account.AccountAudit;
 import io.latchkey.cloud.account.AccountLocks;
@@ -15,14 +16,12 @@ import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.Versioned;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -77,9 +76,9 @@ public class PasswordResets {
             return;
         }
         Instant now = clock.instant();
-        String token = newToken();
+        String token = OpaqueTokens.newToken(random);
         Instant expiresAt = now.plus(config.resetWindow());
-        resets(tenant).create(digest(token), new StoredReset(user.id(), now, expiresAt, List.of(), null));
+        resets(tenant).create(OpaqueTokens.digest(token), new StoredReset(user.id(), now, expiresAt, List.of(), null));
         String link = publicUrl.tenantIssuer(tenant) + "/password-resets/" + token;
         outbox.send(tenant, new OutboxMessage("m-" + HexFormat.of().toHexDigits(random.nextLong()), user.id(),
                 user.email(), MESSAGE_KIND, "Reset your Latchkey password",
@@ -121,7 +120,7 @@ public class PasswordResets {
             }
         }
         StoredReset updated = reset.value().withAnswered(right);
-        resets(tenant).replace(digest(token), updated, reset.version());
+        resets(tenant).replace(OpaqueTokens.digest(token), updated, reset.version());
         if (wrong > 0) {
             failedAnswers(tenant, user, wrong);
         }
@@ -141,7 +140,7 @@ public class PasswordResets {
             throw new io.latchkey.cloud.ForbiddenException("answer the open questions first: " + open(reset.value(), user));
         }
         users.changePassword(tenant, user.id(), newPassword);
-        resets(tenant).replace(digest(token), reset.value().completed(clock.instant()), reset.version());
+        resets(tenant).replace(OpaqueTokens.digest(token), reset.value().completed(clock.instant()), reset.version());
         locks.passwordReset(tenant, user.id());
         audit.record(tenant, user.id(), "user.password-reset.complete", AccountAudit.user(user.id()), "OK");
     }
@@ -167,7 +166,7 @@ public class PasswordResets {
         if (token == null || token.length() < 20 || token.length() > 100) {
             throw new ResetNotFoundException();
         }
-        Versioned<StoredReset> reset = resets(tenant).find(digest(token)).orElseThrow(ResetNotFoundException::new);
+        Versioned<StoredReset> reset = resets(tenant).find(OpaqueTokens.digest(token)).orElseThrow(ResetNotFoundException::new);
         StoredReset value = reset.value();
         if (value.completedAt() != null || !clock.instant().isBefore(value.expiresAt())) {
             throw new ResetNotFoundException();
@@ -194,20 +193,6 @@ public class PasswordResets {
 
     private static List<String> open(StoredReset reset, UserAccount user) {
         return user.heldExtraPii().stream().filter(f -> !reset.answered().contains(f)).toList();
-    }
-
-    private String newToken() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static String digest(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private JsonCollection<StoredReset> resets(String tenant) {
