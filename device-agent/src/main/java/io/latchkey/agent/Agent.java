@@ -20,8 +20,10 @@ import io.latchkey.agent.vehicle.LockStates;
 import io.latchkey.hal.lock.DoorLocks;
 import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Json;
+import io.latchkey.protocol.MalformedMessageException;
 import io.latchkey.protocol.command.CommandAck;
 import io.latchkey.protocol.telemetry.DeviceState;
+import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -131,6 +133,13 @@ public final class Agent implements AutoCloseable {
                     onCommand(payload);
                 }
             }
+
+            @Override
+            public void receipt(byte[] payload) {
+                if (!closed) {
+                    onReceipt(payload);
+                }
+            }
         });
         registrations.add(signals.addListener((name, value) -> {
             if (AgentSignals.TAMPERED.equals(name) && value >= 0.5 && !closed) {
@@ -196,6 +205,22 @@ public final class Agent implements AutoCloseable {
 
     public String version() {
         return version;
+    }
+
+    /** The cloud stored a telemetry batch: the journal may release it. Anything malformed is ignored. */
+    private void onReceipt(byte[] payload) {
+        TelemetryReceipt receipt;
+        try {
+            receipt = Json.read(payload, TelemetryReceipt.class);
+        } catch (MalformedMessageException e) {
+            LOG.warn("{}: ignoring a malformed telemetry receipt: {}", config.deviceId(), e.getMessage());
+            return;
+        }
+        if (!config.deviceId().equals(receipt.deviceId())) {
+            LOG.warn("{}: ignoring a telemetry receipt for {}", config.deviceId(), receipt.deviceId());
+            return;
+        }
+        telemetrySink.receipt(receipt);
     }
 
     private void onCommand(byte[] payload) {

@@ -215,7 +215,8 @@ public final class AgentBuilder {
         } else {
             TelemetryJournal journal = TelemetryJournal.open(config.dataDir().resolve(JOURNAL_DIR), config.journal(),
                     FileSequenceCounter.legacyLast(config.dataDir()));
-            sink = new JournalTelemetrySink(journal, connection, config.deviceId(), clock, timers, work);
+            sink = new JournalTelemetrySink(journal, connection, config.deviceId(), clock, timers, work,
+                    config.receiptTimeout());
             if (counter == null) {
                 counter = new JournalSequenceCounter(journal);
             }

@@ -18,6 +18,7 @@ import io.latchkey.protocol.command.CommandOutcome;
 import io.latchkey.protocol.command.CommandType;
 import io.latchkey.protocol.telemetry.DeviceState;
 import io.latchkey.protocol.telemetry.TelemetryBatch;
+import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,6 +146,26 @@ class AgentTest {
 
         assertThat(agent.status().state()).isEqualTo(io.latchkey.agent.status.AgentState.OFFLINE_BUFFERING);
         assertThat(agent.status().journal()).isNotNull();
+    }
+
+    @Test
+    void telemetryStaysInTheJournalUntilTheCloudsReceipt_andBadReceiptsReleaseNothing() {
+        agent.start();
+        broker.receipts = false;
+        broker.connect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !broker.on(Channel.TELEMETRY).isEmpty());
+        TelemetryBatch sent = Json.read(broker.on(Channel.TELEMETRY).get(0).payload(), TelemetryBatch.class);
+        long first = sent.records().get(0).seq();
+        long last = sent.records().get(sent.records().size() - 1).seq();
+        assertThat(agent.status().journal().pendingRecords()).isPositive();
+
+        broker.deliverReceipt("{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        broker.deliverReceipt(Json.write(new TelemetryReceipt("dev-2", first, last)));
+        broker.deliverReceipt("{\"deviceId\":\"dev-1\",\"firstSeq\":0,\"lastSeq\":-1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(agent.status().journal().ackedSeq()).isZero();
+
+        broker.deliverReceipt(Json.write(new TelemetryReceipt("dev-1", first, last)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().journal().ackedSeq() == last);
     }
 
     @Test

@@ -2,11 +2,18 @@ package io.latchkey.agent;
 
 import io.latchkey.agent.mqtt.BrokerConnection;
 import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.telemetry.TelemetryBatch;
+import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A broker connection that records what the agent publishes and lets the test deliver commands. */
+/**
+ * A broker connection that records what the agent publishes and lets the test deliver commands. Like
+ * the cloud behind a real broker, it answers each telemetry batch with its receipt (unless
+ * {@link #receipts} is switched off).
+ */
 public final class FakeBrokerConnection implements BrokerConnection {
     public record Published(Channel channel, byte[] payload, boolean retain) {
     }
@@ -15,6 +22,8 @@ public final class FakeBrokerConnection implements BrokerConnection {
     public final byte[] will;
     /** Publishes answered with this error while set, as a broker that drops the connection would. */
     public volatile RuntimeException failWith;
+    /** Whether telemetry batches are answered with a receipt, as the cloud does once it stored them. */
+    public volatile boolean receipts = true;
     private volatile Listener listener;
     private volatile boolean connected;
     private volatile boolean closed;
@@ -42,6 +51,11 @@ public final class FakeBrokerConnection implements BrokerConnection {
         listener.command(command);
     }
 
+    /** Delivers a message on the receipt channel, as the cloud would send it. */
+    public void deliverReceipt(byte[] receipt) {
+        listener.receipt(receipt);
+    }
+
     public List<Published> on(Channel channel) {
         return published.stream().filter(p -> p.channel() == channel).toList();
     }
@@ -52,6 +66,9 @@ public final class FakeBrokerConnection implements BrokerConnection {
             return CompletableFuture.failedFuture(failWith);
         }
         published.add(new Published(channel, payload, retain));
+        if (channel == Channel.TELEMETRY && receipts && listener != null) {
+            listener.receipt(Json.write(TelemetryReceipt.of(Json.read(payload, TelemetryBatch.class))));
+        }
         return CompletableFuture.completedFuture(null);
     }
 

@@ -13,7 +13,12 @@ public enum Channel {
     /** Car to cloud, retained: the device's latest state, and its last will. */
     STATE,
     /** Car to cloud: notable events (tamper, low voltage, journal evictions). */
-    EVENT;
+    EVENT,
+    /**
+     * Cloud to car: a telemetry batch is durably stored. The car keeps every record in its journal until
+     * a receipt covers it; the broker's PUBACK alone never releases a record.
+     */
+    RECEIPT;
 
     public String segment() {
         return name().toLowerCase(Locale.ROOT);

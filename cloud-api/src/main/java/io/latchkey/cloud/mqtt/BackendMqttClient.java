@@ -1,6 +1,7 @@
 package io.latchkey.cloud.mqtt;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -27,8 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backend's one MQTT 5 connection (HiveMQ client, reconnects by itself). Its session outlives a
- * short disconnect, so QoS 1 messages published meanwhile are not lost.
+ * The backend's one MQTT 5 connection (HiveMQ client). Its session outlives a short disconnect, so QoS 1
+ * messages published meanwhile are not lost. After a disconnect it reconnects promptly (backoff from
+ * {@value #RECONNECT_INITIAL_MS} ms doubling to at most {@value #RECONNECT_MAX_MS} ms, not the client's
+ * default of up to two minutes) and subscribes again even when the broker kept the session: a broker
+ * that crashed may have lost the shared subscriptions, and the cars' telemetry waits for the backend.
  */
 @Singleton
 public class BackendMqttClient {
@@ -37,6 +41,8 @@ public class BackendMqttClient {
     /** The backend's name in its service certificate ({@code urn:latchkey:service:latchkey-cloud}). */
     static final String SERVICE_NAME = "latchkey-cloud";
     private static final Duration SERVICE_VALIDITY = Duration.ofDays(365);
+    static final long RECONNECT_INITIAL_MS = 250;
+    static final long RECONNECT_MAX_MS = 5_000;
 
     private final Mqtt5AsyncClient client;
 
@@ -47,7 +53,18 @@ public class BackendMqttClient {
                 .identifier(config.clientId())
                 .serverHost(uri.getHost())
                 .serverPort(uri.getPort())
-                .automaticReconnectWithDefaultConfig();
+                .addConnectedListener(ctx -> LOG.info("Backend MQTT client connected to {}", url))
+                .addDisconnectedListener(ctx -> {
+                    if (ctx.getSource() == MqttDisconnectSource.USER) {
+                        return;
+                    }
+                    int attempt = Math.max(1, ctx.getReconnector().getAttempts());
+                    long delay = Math.min(RECONNECT_MAX_MS, RECONNECT_INITIAL_MS << Math.min(attempt - 1, 16));
+                    LOG.warn("Backend MQTT client disconnected from {} ({}); reconnecting in {} ms", url,
+                            ctx.getCause() == null ? "no cause" : ctx.getCause().getMessage(), delay);
+                    ctx.getReconnector().reconnect(true).resubscribeIfSessionPresent(true)
+                            .delay(delay, TimeUnit.MILLISECONDS);
+                });
         if ("ssl".equals(uri.getScheme())) {
             // Mutual TLS with the backend's service identity, issued afresh at each start by the platform CA,
             // which also issued the broker's certificate (embedded, or the Mosquitto setup of docs/mosquitto).

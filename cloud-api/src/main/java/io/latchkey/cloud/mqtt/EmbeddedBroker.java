@@ -191,6 +191,14 @@ public class EmbeddedBroker implements MqttEndpoint {
                     <persistence>
                         <mode>%s</mode>
                     </persistence>
+                    <mqtt>
+                        <!-- Per client. The backend's one session receives every car's telemetry: each car has
+                             at most one batch in flight until its receipt, so this bounds the fleet per backend
+                             session before the broker drops (and the cars resend after their receipt timeout). -->
+                        <queued-messages>
+                            <max-queue-size>10000</max-queue-size>
+                        </queued-messages>
+                    </mqtt>
                 </hivemq>
                 """.formatted(plain, tlsListenerXml, persistence);
     }

@@ -17,7 +17,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
-/** Stores telemetry batches exactly once per (device, seq) and moves the car's latest state forward. */
+/**
+ * Stores telemetry batches exactly once per (device, seq), moves the car's latest state forward, and
+ * answers each stored batch with a {@link TelemetryReceipts receipt} so that the car may release it.
+ */
 @Singleton
 public class TelemetryIngestor implements DeviceMessageListener {
     private final TenantDirectory tenants;
@@ -25,9 +28,11 @@ public class TelemetryIngestor implements DeviceMessageListener {
     private final TelemetryStore store;
     private final Clock clock;
     private final TelemetryMetrics metrics;
+    private final TelemetryReceipts receipts;
 
     public TelemetryIngestor(TenantDirectory tenants, CarRegistry cars, TelemetryStore store, Clock clock,
-                             TelemetryMetrics metrics) {
+                             TelemetryMetrics metrics, TelemetryReceipts receipts) {
+        this.receipts = receipts;
         this.tenants = tenants;
         this.cars = cars;
         this.store = store;
@@ -64,6 +69,7 @@ public class TelemetryIngestor implements DeviceMessageListener {
             TelemetryRecord latest = newest;
             cars.updateState(topic.tenant(), carId, state -> merge(state, latest));
         }
+        receipts.stored(topic.tenant(), topic.deviceId(), records);
     }
 
     private CarState merge(CarState s, TelemetryRecord r) {

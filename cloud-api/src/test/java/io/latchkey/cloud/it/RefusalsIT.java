@@ -324,14 +324,37 @@ class RefusalsIT {
     void malformedDeviceMessages_areCountedAndDropped_andIngestionGoesOn() throws Exception {
         IngestionCounters counters = app.context().getBean(IngestionCounters.class);
         long dropped = counters.droppedCount();
+        int receipts = device.receipts().size();
         device.publishRaw(Channel.TELEMETRY, "{not json".getBytes(StandardCharsets.UTF_8));
         device.publishRaw(Channel.ACK, "[]".getBytes(StandardCharsets.UTF_8));
         device.publishRaw(Channel.STATE, new byte[0]);
         await().atMost(Duration.ofSeconds(10)).until(() -> counters.droppedCount() >= dropped + 3);
+        assertThat(device.receipts()).as("nothing stored, nothing receipted").hasSize(receipts);
         device.publishTelemetry(new TelemetryRecord(1, Instant.now(), 1.0, 2.0, 0.0, 10.0, LockState.LOCKED, false, false,
                 3, Map.of(), "PERIODIC"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(expect(200, app.http.get("/t/acme/cars/car-1/telemetry", operator)).json().size()).isEqualTo(1));
+                assertThat(expect(200, app.http.get("/t/acme/cars/car-1/telemetry", operator)).json().findValuesAsText("seq"))
+                        .contains("1").doesNotHaveDuplicates());
+        await().atMost(Duration.ofSeconds(10)).until(() -> device.receipts().size() > receipts);
+        assertThat(device.receipts().subList(receipts, device.receipts().size())).extracting(r -> r.lastSeq()).containsExactly(1L);
+    }
+
+    @Test
+    void telemetryOfADeviceWithoutCar_isDropped_andNotReceipted_soTheDeviceKeepsIt() throws Exception {
+        IngestionCounters counters = app.context().getBean(IngestionCounters.class);
+        long dropped = counters.droppedCount();
+        JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
+        try (TestDevice stranger = new TestDevice(app.mqttUrl(), "acme", "dev-nocar", TestDevice.keys(discovery),
+                Clock.systemUTC())) {
+            stranger.publishTelemetry(new TelemetryRecord(1, Instant.now(), 1.0, 2.0, 0.0, 10.0, LockState.LOCKED, false,
+                    false, 3, Map.of(), "PERIODIC"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> counters.droppedCount() >= dropped + 1);
+            // the receipt would have been published before the drop was counted, had there been one
+            device.publishTelemetry(new TelemetryRecord(2, Instant.now(), 1.0, 2.0, 0.0, 10.0, LockState.LOCKED, false,
+                    false, 3, Map.of(), "PERIODIC"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> device.receipts().stream().anyMatch(r -> r.lastSeq() == 2));
+            assertThat(stranger.receipts()).isEmpty();
+        }
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.latchkey.protocol.command.CommandType;
 import io.latchkey.protocol.command.CommandVerifier;
 import io.latchkey.protocol.telemetry.DeviceState;
 import io.latchkey.protocol.telemetry.TelemetryBatch;
+import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import java.net.URI;
 import java.security.PublicKey;
@@ -40,6 +41,7 @@ public final class TestDevice implements AutoCloseable {
     private final CommandVerifier verifier;
     private final Mqtt5AsyncClient client;
     private final List<byte[]> received = new CopyOnWriteArrayList<>();
+    private final List<TelemetryReceipt> receipts = new CopyOnWriteArrayList<>();
     private final Map<String, CommandAck> answered = new ConcurrentHashMap<>();
     private volatile boolean silent;
     private volatile boolean doorOpen;
@@ -56,6 +58,14 @@ public final class TestDevice implements AutoCloseable {
         client.connect().get(10, TimeUnit.SECONDS);
         client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.CMD).name()).qos(MqttQos.AT_LEAST_ONCE)
                 .callback(this::onCommand).send().get(10, TimeUnit.SECONDS);
+        client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.RECEIPT).name()).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(m -> receipts.add(Json.read(m.getPayloadAsBytes(), TelemetryReceipt.class)))
+                .send().get(10, TimeUnit.SECONDS);
+    }
+
+    /** The backend's receipts of stored telemetry, in arrival order. */
+    public List<TelemetryReceipt> receipts() {
+        return List.copyOf(receipts);
     }
 
     /** Decodes the keys as the discovery document publishes them. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.protocol.LockState;
+import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -105,11 +106,18 @@ class WalkingSkeletonIT {
     }
 
     @Test
-    void telemetry_isStoredOncePerSequence_andMovesTheCarState() throws Exception {
+    void telemetry_isStoredOncePerSequence_andMovesTheCarState_andEachBatchIsReceipted() throws Exception {
         Instant t = Instant.now();
+        int receiptsBefore = device.receipts().size();
         device.publishTelemetry(record(1, t, 52.52), record(2, t.plusSeconds(1), 52.53));
         device.publishTelemetry(record(2, t.plusSeconds(1), 52.53), record(3, t.plusSeconds(2), 52.54));
         device.publishTelemetry(record(1, t, 52.52));
+
+        // Every batch is answered once stored, resends (already stored) included, so the car may release them.
+        await().atMost(Duration.ofSeconds(10)).until(() -> device.receipts().size() >= receiptsBefore + 3);
+        assertThat(device.receipts().subList(receiptsBefore, receiptsBefore + 3)).containsExactly(
+                new TelemetryReceipt("dev-001", 1, 2), new TelemetryReceipt("dev-001", 2, 3),
+                new TelemetryReceipt("dev-001", 1, 1));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonNode records = expect(200, app.http.get("/t/acme/cars/car-1/telemetry?limit=50", operator)).json();

@@ -45,6 +45,7 @@ public final class AgentConfig {
     private final Duration reconnectInitialDelay;
     private final Duration reconnectMaxDelay;
     private final Duration sessionExpiry;
+    private final Duration receiptTimeout;
     private final JournalSettings journal;
     private final HardwareConfig hardware;
 
@@ -64,6 +65,7 @@ public final class AgentConfig {
         this.reconnectInitialDelay = b.reconnectInitialDelay;
         this.reconnectMaxDelay = b.reconnectMaxDelay;
         this.sessionExpiry = b.sessionExpiry;
+        this.receiptTimeout = b.receiptTimeout;
         this.journal = new JournalSettings(b.journalMaxBytes, b.journalSegmentBytes, b.journalFsyncInterval,
                 b.telemetryBatchSize);
         this.hardware = b.hardware;
@@ -155,6 +157,11 @@ public final class AgentConfig {
         return sessionExpiry;
     }
 
+    /** How long a sent telemetry batch waits for the cloud's receipt before it is sent again. */
+    public Duration receiptTimeout() {
+        return receiptTimeout;
+    }
+
     /** Size bound, segment size, group-commit interval and batch size of the telemetry journal. */
     public JournalSettings journal() {
         return journal;
@@ -182,6 +189,7 @@ public final class AgentConfig {
         b.reconnectInitialDelay = reconnectInitialDelay;
         b.reconnectMaxDelay = reconnectMaxDelay;
         b.sessionExpiry = sessionExpiry;
+        b.receiptTimeout = receiptTimeout;
         b.journalMaxBytes = journal.maxBytes();
         b.journalSegmentBytes = journal.segmentBytes();
         b.journalFsyncInterval = journal.fsyncInterval();
@@ -213,6 +221,7 @@ public final class AgentConfig {
         private Duration reconnectInitialDelay = DEFAULT_RECONNECT_INITIAL;
         private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX;
         private Duration sessionExpiry = DEFAULT_SESSION_EXPIRY;
+        private Duration receiptTimeout = io.latchkey.agent.journal.JournalTelemetrySink.DEFAULT_RECEIPT_TIMEOUT;
         private long journalMaxBytes = JournalSettings.DEFAULT_MAX_BYTES;
         private long journalSegmentBytes = JournalSettings.DEFAULT_SEGMENT_BYTES;
         private Duration journalFsyncInterval = JournalSettings.DEFAULT_FSYNC_INTERVAL;
@@ -360,6 +369,12 @@ public final class AgentConfig {
         /** Group commit: how long an appended record may wait for its fsync. */
         public Builder journalFsyncInterval(Duration d) {
             this.journalFsyncInterval = positive(AgentConfigLoader.JOURNAL_FSYNC_INTERVAL, d);
+            return this;
+        }
+
+        /** How long a sent telemetry batch waits for the cloud's receipt before it is sent again. */
+        public Builder receiptTimeout(Duration d) {
+            this.receiptTimeout = positive(AgentConfigLoader.TELEMETRY_RECEIPT_TIMEOUT, d);
             return this;
         }
 

@@ -52,11 +52,13 @@ public final class AgentConfigLoader {
     public static final String JOURNAL_SEGMENT_BYTES = "journal.segment-bytes";
     public static final String JOURNAL_FSYNC_INTERVAL = "journal.fsync-interval";
     public static final String TELEMETRY_BATCH_SIZE = "telemetry.batch-size";
+    public static final String TELEMETRY_RECEIPT_TIMEOUT = "telemetry.receipt-timeout";
 
     private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, MqttTls.CERTIFICATE_KEY, MqttTls.PRIVATE_KEY_KEY, MqttTls.CA_KEY,
             COMMAND_SKEW, FEEDBACK_TIMEOUT,
             HISTORY_SIZE, MOVING_INTERVAL, PARKED_INTERVAL, MOVING_SPEED, DATA_DIR, RECONNECT_INITIAL, RECONNECT_MAX,
-            SESSION_EXPIRY, JOURNAL_MAX_BYTES, JOURNAL_SEGMENT_BYTES, JOURNAL_FSYNC_INTERVAL, TELEMETRY_BATCH_SIZE);
+            SESSION_EXPIRY, JOURNAL_MAX_BYTES, JOURNAL_SEGMENT_BYTES, JOURNAL_FSYNC_INTERVAL, TELEMETRY_BATCH_SIZE,
+            TELEMETRY_RECEIPT_TIMEOUT);
 
     private AgentConfigLoader() {
     }
@@ -109,6 +111,7 @@ public final class AgentConfigLoader {
         apply(sorted, JOURNAL_SEGMENT_BYTES, v -> b.journalSegmentBytes(ByteSizes.parse(JOURNAL_SEGMENT_BYTES, v)));
         apply(sorted, JOURNAL_FSYNC_INTERVAL, v -> b.journalFsyncInterval(Durations.parse(JOURNAL_FSYNC_INTERVAL, v)));
         apply(sorted, TELEMETRY_BATCH_SIZE, v -> b.telemetryBatchSize(parseInt(TELEMETRY_BATCH_SIZE, v)));
+        apply(sorted, TELEMETRY_RECEIPT_TIMEOUT, v -> b.receiptTimeout(Durations.parse(TELEMETRY_RECEIPT_TIMEOUT, v)));
         if (sorted.containsKey(RECONNECT_INITIAL) || sorted.containsKey(RECONNECT_MAX)) {
             b.reconnectDelays(
                     Durations.parse(RECONNECT_INITIAL, sorted.getOrDefault(RECONNECT_INITIAL, AgentConfig.DEFAULT_RECONNECT_INITIAL.toString())),

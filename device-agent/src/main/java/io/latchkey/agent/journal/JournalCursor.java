@@ -10,7 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
 /**
- * The journal's small persistent state, {@code cursor}: the highest sequence the broker acknowledged
+ * The journal's small persistent state, {@code cursor}: the highest sequence the cloud receipted (stored)
  * ({@code acked}), and the running eviction counts. Replaced atomically (temporary file, fsync,
  * rename), so a crash leaves the old or the new one. A cursor that lags only causes resends, which the
  * cloud de-duplicates; it is never ahead of the data, since only fsynced records are published.

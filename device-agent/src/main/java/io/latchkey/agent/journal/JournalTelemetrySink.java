@@ -6,8 +6,10 @@ import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.telemetry.DeviceEvent;
 import io.latchkey.protocol.telemetry.TelemetryBatch;
+import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -21,9 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Telemetry through the {@link TelemetryJournal}: every record is appended to disk first, then sent
  * from the journal in sequence order, one batch in flight at a time, whenever the broker is
- * connected. A batch is fsynced before it is published and acknowledged in the journal only after
- * the broker's PUBACK, so a drop mid-flight means a resend (de-duplicated by the cloud), never a
- * loss. A timer runs the group commit ({@link TelemetryJournal#sync()}) every
+ * connected. A batch is fsynced before it is published and released from the journal only on the
+ * cloud's {@link TelemetryReceipt} (the batch is durably stored), not on the broker's PUBACK: a
+ * broker can acknowledge a message and still lose it (a full queue, a crash). A batch without a
+ * receipt within the receipt timeout, or in flight when the connection comes back, is sent again
+ * (the cloud de-duplicates by device and seq), so records are resent, never lost. A timer runs the group commit ({@link TelemetryJournal#sync()}) every
  * {@link JournalSettings#fsyncInterval()}. Evictions and damage found at start-up are reported as
  * {@code JOURNAL_EVICTED} and {@code JOURNAL_DAMAGED} events.
  */
@@ -38,20 +42,40 @@ public final class JournalTelemetrySink implements TelemetrySink {
     private final String deviceId;
     private final Clock clock;
     private final Executor executor;
+    private final ScheduledExecutorService scheduler;
+    private final Duration receiptTimeout;
     private final ScheduledFuture<?> groupCommit;
-    private boolean inFlight;
+    /** The batch sent and not yet receipted, or null. */
+    private JournalBatch inFlight;
+    /** Numbers each send, so that a late PUBACK or timeout of an earlier send changes nothing. */
+    private long sendNumber;
+    private ScheduledFuture<?> receiptTimer;
+    private long resends;
     private boolean eventInFlight;
     private boolean damageReported;
     private boolean closed;
     private volatile String fault;
 
+    /** How long a sent batch waits for its receipt before it is sent again, unless configured. */
+    public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofSeconds(10);
+
     public JournalTelemetrySink(TelemetryJournal journal, BrokerConnection connection, String deviceId, Clock clock,
                                 ScheduledExecutorService scheduler, Executor executor) {
+        this(journal, connection, deviceId, clock, scheduler, executor, DEFAULT_RECEIPT_TIMEOUT);
+    }
+
+    public JournalTelemetrySink(TelemetryJournal journal, BrokerConnection connection, String deviceId, Clock clock,
+                                ScheduledExecutorService scheduler, Executor executor, Duration receiptTimeout) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.connection = Objects.requireNonNull(connection, "connection");
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.receiptTimeout = Objects.requireNonNull(receiptTimeout, "receiptTimeout");
+        if (receiptTimeout.isNegative() || receiptTimeout.isZero()) {
+            throw new IllegalArgumentException("receiptTimeout must be positive, got " + receiptTimeout);
+        }
         long every = journal.settings().fsyncInterval().toNanos();
         this.groupCommit = scheduler.scheduleWithFixedDelay(this::groupCommit, every, every, TimeUnit.NANOSECONDS);
         this.damageReported = journal.stats().damagedSegments() == 0;
@@ -76,7 +100,38 @@ public final class JournalTelemetrySink implements TelemetrySink {
 
     @Override
     public void connected() {
+        synchronized (this) {
+            // A batch in flight when the connection went may be lost with it, or already receipted by a
+            // cloud whose receipt is lost: send it again now rather than after the timeout.
+            if (inFlight != null) {
+                resend("reconnected");
+            }
+        }
         drain();
+    }
+
+    @Override
+    public void receipt(TelemetryReceipt receipt) {
+        // Receipts arrive on the connection's I/O thread; trimming segments and the next batch's fsync
+        // and read do not belong there.
+        executor.execute(() -> onReceipt(receipt));
+    }
+
+    private void onReceipt(TelemetryReceipt receipt) {
+        synchronized (this) {
+            if (closed || inFlight == null || !receipt.covers(inFlight.firstSeq(), inFlight.lastSeq())) {
+                LOG.debug("{}: receipt {}..{} matches nothing in flight", deviceId, receipt.firstSeq(), receipt.lastSeq());
+                return;
+            }
+            journal.acknowledge(inFlight);
+            clearInFlight();
+        }
+        drain();
+    }
+
+    /** Batches sent again because no receipt came in time or the connection came back. */
+    public synchronized long resends() {
+        return resends;
     }
 
     @Override
@@ -99,12 +154,13 @@ public final class JournalTelemetrySink implements TelemetrySink {
 
     private void drain() {
         JournalBatch batch;
+        long number;
         synchronized (this) {
             if (closed || !connection.isConnected()) {
                 return;
             }
             reportEvents();
-            if (inFlight) {
+            if (inFlight != null) {
                 return;
             }
             // Only durable records are published: a number the cloud has seen must never be reused.
@@ -113,23 +169,52 @@ public final class JournalTelemetrySink implements TelemetrySink {
             if (batch.isEmpty()) {
                 return;
             }
-            inFlight = true;
+            inFlight = batch;
+            number = ++sendNumber;
+            receiptTimer = scheduler.schedule(() -> receiptOverdue(number), receiptTimeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         connection.publish(Channel.TELEMETRY, Json.write(new TelemetryBatch(deviceId, batch.records())), false)
                 .whenCompleteAsync((ok, error) -> {
-                    synchronized (this) {
-                        inFlight = false;
-                        if (error == null) {
-                            journal.acknowledge(batch);
-                        } else {
-                            LOG.debug("{}: telemetry batch up to seq {} not acknowledged: {}", deviceId, batch.lastSeq(),
-                                    error.toString());
-                        }
-                    }
                     if (error == null) {
-                        drain();
+                        return; // the broker has it; the batch stays in the journal until its receipt
+                    }
+                    synchronized (this) {
+                        if (number != sendNumber || inFlight == null) {
+                            return;
+                        }
+                        LOG.debug("{}: telemetry batch {}..{} not acknowledged by the broker: {}", deviceId,
+                                batch.firstSeq(), batch.lastSeq(), error.toString());
+                        // Sent again once connected (connected() -> drain()).
+                        clearInFlight();
                     }
                 }, executor);
+    }
+
+    private void receiptOverdue(long number) {
+        synchronized (this) {
+            if (closed || number != sendNumber || inFlight == null) {
+                return;
+            }
+            resend("no receipt within " + receiptTimeout.toMillis() + " ms");
+        }
+        drain();
+    }
+
+    /** Called holding the lock: forget the batch in flight so that the next drain reads it again. */
+    private void resend(String why) {
+        LOG.debug("{}: sending telemetry {}..{} again: {}", deviceId, inFlight.firstSeq(), inFlight.lastSeq(), why);
+        resends++;
+        clearInFlight();
+    }
+
+    /** Called holding the lock. */
+    private void clearInFlight() {
+        inFlight = null;
+        sendNumber++;
+        if (receiptTimer != null) {
+            receiptTimer.cancel(false);
+            receiptTimer = null;
+        }
     }
 
     /** Called holding the lock; at most one event in flight. */
@@ -175,6 +260,9 @@ public final class JournalTelemetrySink implements TelemetrySink {
                 return;
             }
             closed = true;
+            if (receiptTimer != null) {
+                receiptTimer.cancel(false);
+            }
         }
         groupCommit.cancel(false);
         journal.close();

@@ -301,7 +301,7 @@ public final class TelemetryJournal implements AutoCloseable {
         return new JournalBatch(records, endSegment, endOffset);
     }
 
-    /** The broker acknowledged {@code batch}: replay continues after it and wholly sent segments go. */
+    /** The cloud stored {@code batch} (its receipt came): replay continues after it and wholly sent segments go. */
     public synchronized void acknowledge(JournalBatch batch) {
         if (closed || batch.isEmpty()) {
             return;

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The agent's one connection to the broker, on its own device's topics only. It connects in the
  * background and keeps reconnecting until closed; every (re)connection re-subscribes to the command
- * channel. The agent talks to this interface so that its logic is tested against a fake.
+ * and receipt channels. The agent talks to this interface so that its logic is tested against a fake.
  */
 public interface BrokerConnection {
     /** Called from the connection's I/O threads: implementations must return quickly. */
@@ -17,6 +17,9 @@ public interface BrokerConnection {
 
         /** A message on this device's {@code cmd} channel, as received. */
         void command(byte[] payload);
+
+        /** A message on this device's {@code receipt} channel (telemetry stored by the cloud), as received. */
+        void receipt(byte[] payload);
     }
 
     /** Starts connecting; returns at once. */

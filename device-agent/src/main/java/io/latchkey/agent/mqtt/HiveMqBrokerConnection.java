@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Session: persistent ({@code cleanStart=false}, configured expiry), so a command sent while the
  * car was briefly away is delivered on reconnection, where an expired one is refused by the verifier.
- * The command subscription is renewed on every connection anyway, in case the session expired.
+ * The command and receipt subscriptions are renewed on every connection anyway, in case the session
+ * expired.
  * Reconnection: on every unintended disconnect, after a jittered exponential {@link ReconnectBackoff}.
  */
 public final class HiveMqBrokerConnection implements BrokerConnection {
@@ -36,6 +37,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     private final String tenant;
     private final String deviceId;
     private final String commandTopic;
+    private final String receiptTopic;
     private final ReconnectBackoff backoff;
     private final Duration sessionExpiry;
     private volatile Listener listener;
@@ -52,6 +54,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         this.tenant = config.tenant();
         this.deviceId = config.deviceId();
         this.commandTopic = Topic.of(tenant, deviceId, Channel.CMD).name();
+        this.receiptTopic = Topic.of(tenant, deviceId, Channel.RECEIPT).name();
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.sessionExpiry = config.sessionExpiry();
         Mqtt5ClientBuilder builder = Mqtt5Client.builder()
@@ -100,8 +103,11 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     }
 
     private void onPublish(Mqtt5Publish publish) {
-        if (commandTopic.equals(publish.getTopic().toString())) {
+        String topic = publish.getTopic().toString();
+        if (commandTopic.equals(topic)) {
             listener.command(publish.getPayloadAsBytes());
+        } else if (receiptTopic.equals(topic)) {
+            listener.receipt(publish.getPayloadAsBytes());
         } else {
             LOG.debug("{}: ignoring message on {}", deviceId, publish.getTopic());
         }
@@ -109,10 +115,16 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
 
     private void onConnected() {
         LOG.info("{}: connected to the broker", deviceId);
-        client.subscribeWith().topicFilter(commandTopic).qos(MqttQos.AT_LEAST_ONCE).send()
+        client.subscribeWith()
+                .addSubscription().topicFilter(commandTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .addSubscription().topicFilter(receiptTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .send()
                 .whenComplete((ack, e) -> {
                     if (e != null) {
-                        LOG.warn("{}: subscribing to {} failed: {}", deviceId, commandTopic, e.toString());
+                        LOG.warn("{}: subscribing to {} and {} failed: {}", deviceId, commandTopic, receiptTopic,
+                                e.toString());
+                    } else if (ack.getReasonCodes().stream().anyMatch(c -> c.isError())) {
+                        LOG.warn("{}: broker refused a subscription: {}", deviceId, ack.getReasonCodes());
                     }
                 });
         listener.connected();

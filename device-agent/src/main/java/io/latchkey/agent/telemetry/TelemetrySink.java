@@ -1,10 +1,11 @@
 package io.latchkey.agent.telemetry;
 
+import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 
 /**
- * Where sequenced records go once sampled: the on-disk {@code JournalTelemetrySink} in the agent, or
- * the in-memory {@link OutboxTelemetrySink} where nothing must touch the disk.
+ * Where sequenced records go once sampled: the on-disk {@code JournalTelemetrySink} in the agent (and
+ * in every simulated car); tests may put their own behind it.
  */
 public interface TelemetrySink extends AutoCloseable {
     /** Takes a record, in sequence order; must not block for long (called on the agent's shared threads). */
@@ -12,6 +13,14 @@ public interface TelemetrySink extends AutoCloseable {
 
     /** The broker connection is (again) up: a good moment to send what waited. */
     default void connected() {
+    }
+
+    /**
+     * The cloud durably stored the records of {@code receipt}'s range: they may be released. Records
+     * are never released on the broker's PUBACK alone, because the broker may still lose them. Sinks
+     * that keep nothing (test collectors) ignore it.
+     */
+    default void receipt(TelemetryReceipt receipt) {
     }
 
     /** Null while records are stored fine; otherwise why the last one could not be (disk full, I/O error). */

@@ -1,6 +1,7 @@
 package io.latchkey.agent.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.latchkey.agent.FakeBrokerConnection;
 import io.latchkey.agent.mqtt.BrokerConnection;
@@ -8,6 +9,7 @@ import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.telemetry.DeviceEvent;
 import io.latchkey.protocol.telemetry.TelemetryBatch;
+import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,6 +49,10 @@ class JournalTelemetrySinkTest {
             @Override
             public void command(byte[] payload) {
             }
+
+            @Override
+            public void receipt(byte[] payload) {
+            }
         });
     }
 
@@ -59,18 +65,40 @@ class JournalTelemetrySinkTest {
     }
 
     private JournalTelemetrySink open(JournalSettings settings) {
+        return open(settings, JournalTelemetrySink.DEFAULT_RECEIPT_TIMEOUT);
+    }
+
+    private JournalTelemetrySink open(JournalSettings settings, Duration receiptTimeout) {
         if (sink != null) {
             sink.close();
         }
         sink = new JournalTelemetrySink(TelemetryJournal.open(dir, settings, 0), broker, "dev-1", clock, scheduler,
-                Runnable::run);
+                Runnable::run, receiptTimeout);
         return sink;
+    }
+
+    private List<TelemetryBatch> sentBatches() {
+        return broker.on(Channel.TELEMETRY).stream().map(p -> Json.read(p.payload(), TelemetryBatch.class)).toList();
+    }
+
+    /** What the cloud does: stores each batch sent and answers with its receipt, until nothing new is sent. */
+    private void cloudReceiptsEverything() {
+        for (int answered = 0; answered < broker.on(Channel.TELEMETRY).size(); answered++) {
+            sink.receipt(TelemetryReceipt.of(sentBatches().get(answered)));
+        }
     }
 
     private List<Long> sentSeqs() {
         return broker.on(Channel.TELEMETRY).stream()
                 .flatMap(p -> Json.read(p.payload(), TelemetryBatch.class).records().stream())
                 .map(TelemetryRecord::seq).toList();
+    }
+
+    /** Records taken offline, then the connection comes: they go as one batch. */
+    private void submitOfflineThenConnect(long from, long to) {
+        submit(from, to);
+        broker.connect();
+        sink.connected();
     }
 
     private void submit(long from, long to) {
@@ -87,9 +115,82 @@ class JournalTelemetrySinkTest {
 
         broker.connect();
         sink.connected();
+        cloudReceiptsEverything();
 
         assertThat(sentSeqs()).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 45).boxed().toList());
         assertThat(broker.on(Channel.TELEMETRY)).hasSize(3);
+        assertThat(sink.stats().pendingRecords()).isZero();
+        assertThat(sink.stats().ackedSeq()).isEqualTo(45);
+    }
+
+    @Test
+    void theBrokersAcknowledgementAlone_releasesNothing_onlyTheCloudsReceiptDoes() {
+        open(JournalSettings.DEFAULTS);
+        submitOfflineThenConnect(1, 3);
+        submit(4, 4);
+
+        assertThat(sentBatches()).hasSize(1);
+        assertThat(sentSeqs()).containsExactly(1L, 2L, 3L);
+        assertThat(sink.stats().pendingRecords()).isEqualTo(4);
+        assertThat(sink.stats().ackedSeq()).isZero();
+
+        sink.receipt(new TelemetryReceipt("dev-1", 1, 3));
+
+        assertThat(sink.stats().ackedSeq()).isEqualTo(3);
+        assertThat(sentSeqs()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(sink.stats().pendingRecords()).isEqualTo(1);
+    }
+
+    @Test
+    void aReceiptThatDoesNotCoverTheBatchInFlight_changesNothing() {
+        open(JournalSettings.DEFAULTS);
+        submitOfflineThenConnect(1, 5);
+
+        sink.receipt(new TelemetryReceipt("dev-1", 1, 4));
+        sink.receipt(new TelemetryReceipt("dev-1", 2, 5));
+        sink.receipt(new TelemetryReceipt("dev-1", 6, 9));
+
+        assertThat(sink.stats().ackedSeq()).isZero();
+        assertThat(sink.stats().pendingRecords()).isEqualTo(5);
+        assertThat(sentBatches()).hasSize(1);
+
+        sink.receipt(new TelemetryReceipt("dev-1", 1, 5));
+        sink.receipt(new TelemetryReceipt("dev-1", 1, 5)); // a duplicate receipt: nothing more to release
+
+        assertThat(sink.stats().ackedSeq()).isEqualTo(5);
+        assertThat(sink.stats().pendingRecords()).isZero();
+    }
+
+    @Test
+    void aBatchWithoutReceipt_isSentAgainAfterTheReceiptTimeout_untilOneComes() {
+        open(JournalSettings.DEFAULTS, Duration.ofMillis(100));
+        submitOfflineThenConnect(1, 2);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> sentBatches().size() >= 3);
+        assertThat(sentBatches()).allSatisfy(b -> assertThat(b.records()).extracting(TelemetryRecord::seq).containsExactly(1L, 2L));
+        assertThat(sink.resends()).isGreaterThanOrEqualTo(2);
+        assertThat(sink.stats().pendingRecords()).isEqualTo(2);
+
+        sink.receipt(new TelemetryReceipt("dev-1", 1, 2));
+        assertThat(sink.stats().pendingRecords()).isZero();
+        int sent = sentBatches().size();
+        submit(3, 3);
+        assertThat(sentBatches()).hasSize(sent + 1);
+        assertThat(sentBatches().get(sent).records()).extracting(TelemetryRecord::seq).containsExactly(3L);
+    }
+
+    @Test
+    void aBatchInFlightWhenTheConnectionComesBack_isSentAgainAtOnce() {
+        open(JournalSettings.DEFAULTS);
+        submitOfflineThenConnect(1, 2);
+        broker.disconnect();
+        broker.connect();
+        sink.connected();
+
+        assertThat(sentSeqs()).containsExactly(1L, 2L, 1L, 2L);
+        assertThat(sink.resends()).isEqualTo(1);
+        // The receipt of either copy releases the batch.
+        sink.receipt(new TelemetryReceipt("dev-1", 1, 2));
         assertThat(sink.stats().pendingRecords()).isZero();
     }
 
@@ -105,6 +206,8 @@ class JournalTelemetrySinkTest {
         sink.connected();
 
         assertThat(sentSeqs()).containsExactly(1L, 2L, 3L);
+        cloudReceiptsEverything();
+        assertThat(sink.stats().pendingRecords()).isZero();
     }
 
     @Test
@@ -112,6 +215,7 @@ class JournalTelemetrySinkTest {
         open(JournalSettings.DEFAULTS);
         broker.connect();
         submit(1, 2);
+        cloudReceiptsEverything();
         broker.disconnect();
         submit(3, 5);
         sink.close();
@@ -125,6 +229,21 @@ class JournalTelemetrySinkTest {
     }
 
     @Test
+    void recordsTheBrokerAcknowledgedButTheCloudNeverReceipted_areSentAgainAfterARestart() {
+        open(JournalSettings.DEFAULTS);
+        submitOfflineThenConnect(1, 3);
+        assertThat(sentSeqs()).containsExactly(1L, 2L, 3L);
+        sink.close();
+        sink = null;
+
+        broker.published.clear();
+        open(JournalSettings.DEFAULTS);
+        sink.connected();
+
+        assertThat(sentSeqs()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
     void evictions_areReportedOnce_asAJournalEvictedEvent() {
         open(new JournalSettings(4 * SEGMENT, SEGMENT, Duration.ofSeconds(1), 500));
         submit(1, 20_000);
@@ -132,6 +251,7 @@ class JournalTelemetrySinkTest {
 
         broker.connect();
         sink.connected();
+        cloudReceiptsEverything();
         sink.connected();
 
         List<DeviceEvent> events = broker.on(Channel.EVENT).stream()

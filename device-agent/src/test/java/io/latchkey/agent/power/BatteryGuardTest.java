@@ -47,6 +47,10 @@ class BatteryGuardTest {
             @Override
             public void command(byte[] payload) {
             }
+
+            @Override
+            public void receipt(byte[] payload) {
+            }
         });
         broker.connect();
         MutableVehicleSignals signals = new MutableVehicleSignals();

@@ -60,7 +60,7 @@ public final class FleetAudit {
         return new Result(telemetry, commands, drainMillis, undrained);
     }
 
-    /** Cars whose journal still holds unacknowledged records, or whose records the store has not all got. */
+    /** Cars whose journal still holds unreceipted records, or whose records the store has not all got. */
     private List<String> awaitDrained(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> waiting = new ArrayList<>(fleet.deviceIds());
@@ -92,7 +92,7 @@ public final class FleetAudit {
 
     private TelemetryAudit.Result telemetry(String deviceId, long catchUpDeadline) {
         JournalStats s = fleet.journal(deviceId);
-        // What the broker acknowledged may still be on its way into the store: give it a moment.
+        // The car state lags the telemetry store by a moment (separate documents): give it one.
         while (System.nanoTime() < catchUpDeadline && storeLastSeq(deviceId) < s.ackedSeq()) {
             sleep(200);
         }

@@ -45,6 +45,13 @@ public final class ObservedConnection implements BrokerConnection {
                     listener.command(payload);
                 }
             }
+
+            @Override
+            public void receipt(byte[] payload) {
+                if (!severed) {
+                    listener.receipt(payload);
+                }
+            }
         });
     }
 

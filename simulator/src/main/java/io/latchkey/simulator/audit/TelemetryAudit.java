@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * Accounts for every telemetry sequence number of one car end to end: each number the agent ever
  * assigned ({@code 1..lastSeq} of its journal) must be in the store exactly once, or still waiting in the
- * car's journal (not yet acknowledged by the broker). What is neither is lost; what is stored twice is
+ * car's journal (not yet receipted by the cloud). What is neither is lost; what is stored twice is
  * duplicated.
  */
 public final class TelemetryAudit {
@@ -45,7 +45,7 @@ public final class TelemetryAudit {
             }
         }
         long pending = Math.max(0, lastSeq - ackedSeq);
-        // Acknowledged by the broker but not stored is lost; never acknowledged and not in the journal
+        // Receipted by the cloud (so released from the journal) but not stored is lost; never receipted and not in the journal
         // would be too, but the journal keeps everything above ackedSeq by construction.
         return new Result(deviceId, lastSeq, ackedSeq, distinct.size(), from, lostCount, duplicated, pending, lost);
     }

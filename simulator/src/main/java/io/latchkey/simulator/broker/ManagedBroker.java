@@ -60,6 +60,7 @@ public final class ManagedBroker implements BrokerControl, AutoCloseable {
                     <hivemq>
                       <listeners><tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>
                       <persistence><mode>%s</mode></persistence>
+                      <mqtt><queued-messages><max-queue-size>10000</max-queue-size></queued-messages></mqtt>
                       <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                     </hivemq>
                     """.formatted(port, filePersistence ? "file" : "in-memory"));

@@ -145,7 +145,7 @@ public final class Fleet implements AutoCloseable {
                     return observed[0];
                 })
                 .telemetrySink(connection -> sink[0] = new JournalTelemetrySink(journal, connection, cfg.deviceId(), m.clock,
-                        threads, threads.workExecutor()))
+                        threads, threads.workExecutor(), cfg.receiptTimeout()))
                 .sequenceCounter(new JournalSequenceCounter(journal))
                 .build();
         agent.start();
@@ -242,7 +242,7 @@ public final class Fleet implements AutoCloseable {
         return true;
     }
 
-    /** The running process's telemetry journal: what it holds and what the broker acknowledged. */
+    /** The running process's telemetry journal: what it holds and what the cloud receipted. */
     public synchronized JournalStats journal(String deviceId) {
         return member(deviceId).process.journalStats();
     }

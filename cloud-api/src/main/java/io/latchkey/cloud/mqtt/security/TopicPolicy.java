@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * Which topics an identity may use. A device publishes only on its own {@code ack}, {@code telemetry},
  * {@code state} (the only retained one, also its last will) and {@code event}, and subscribes only to
- * its own {@code cmd}, literally, without wildcards. A service may use everything under {@code lk/},
+ * its own {@code cmd} and {@code receipt}, literally, without wildcards. A service may use everything under {@code lk/},
  * directly or through a shared subscription {@code $share/{group}/lk/...}.
  */
 public final class TopicPolicy {
@@ -43,8 +43,10 @@ public final class TopicPolicy {
             return underRoot(withoutShare(filter)) ? Decision.ALLOW : Decision.deny("services subscribe only under " + Topic.ROOT + "/");
         }
         MqttIdentity.Device device = (MqttIdentity.Device) identity;
-        String own = Topic.of(device.tenant(), device.deviceId(), Channel.CMD).name();
-        return own.equals(filter) ? Decision.ALLOW : Decision.deny("a device subscribes only to " + own + ", not " + filter);
+        String commands = Topic.of(device.tenant(), device.deviceId(), Channel.CMD).name();
+        String receipts = Topic.of(device.tenant(), device.deviceId(), Channel.RECEIPT).name();
+        return commands.equals(filter) || receipts.equals(filter) ? Decision.ALLOW
+                : Decision.deny("a device subscribes only to " + commands + " and " + receipts + ", not " + filter);
     }
 
     private static boolean underRoot(String topic) {

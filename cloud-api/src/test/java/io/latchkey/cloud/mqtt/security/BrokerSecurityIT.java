@@ -112,10 +112,16 @@ class BrokerSecurityIT {
         device.subscribeWith().topicFilter("lk/acme/dev-001/cmd").qos(MqttQos.AT_LEAST_ONCE)
                 .callback(p -> commands.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))).send().join();
 
+        List<String> receipts = new CopyOnWriteArrayList<>();
+        device.subscribeWith().topicFilter("lk/acme/dev-001/receipt").qos(MqttQos.AT_LEAST_ONCE)
+                .callback(p -> receipts.add(p.getTopic().toString())).send().join();
+
         assertThat(publish(device, "lk/acme/dev-001/telemetry").getError()).isEmpty();
         assertThat(publish(cloud, "lk/acme/dev-001/cmd").getError()).isEmpty();
+        assertThat(publish(cloud, "lk/acme/dev-001/receipt").getError()).isEmpty();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> seenByCloud.contains("lk/acme/dev-001/telemetry") && commands.size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> seenByCloud.contains("lk/acme/dev-001/telemetry")
+                && commands.size() == 1 && receipts.size() == 1);
         disconnect(device, cloud);
     }
 
@@ -127,7 +133,9 @@ class BrokerSecurityIT {
                 .callback(p -> victimCommands.add(p.getTopic().toString())).send().join();
         TlsIdentity attacker = TestPki.provision(acme, "dev-010", "car-10");
 
-        for (String topic : List.of("lk/acme/dev-011/cmd", "lk/acme/dev-011/telemetry", "lk/globex/dev-010/telemetry")) {
+        // Receipts too: a forged receipt would make a car drop telemetry the cloud never stored.
+        for (String topic : List.of("lk/acme/dev-011/cmd", "lk/acme/dev-011/telemetry", "lk/globex/dev-010/telemetry",
+                "lk/acme/dev-011/receipt", "lk/acme/dev-010/receipt")) {
             Mqtt5AsyncClient device = connect("acme:dev-010", attacker);
             assertThat(publish(device, topic).getError()).as(topic).isPresent();
             disconnect(device);
@@ -139,15 +147,16 @@ class BrokerSecurityIT {
     }
 
     @Test
-    void device_subscribingToAnotherDevicesCommands_isRefused() {
+    void device_subscribingToAnotherDevicesCommandsOrReceipts_isRefused() {
         Mqtt5AsyncClient device = connect("acme:dev-020", TestPki.provision(acme, "dev-020", "car-20"));
 
-        Throwable refusal = device.subscribeWith().topicFilter("lk/acme/dev-021/cmd").qos(MqttQos.AT_LEAST_ONCE).send()
-                .handle((ack, error) -> error != null ? error
-                        : ack.getReasonCodes().contains(Mqtt5SubAckReasonCode.NOT_AUTHORIZED) ? new IllegalStateException("refused") : null)
-                .join();
-
-        assertThat(refusal).isNotNull();
+        for (String filter : List.of("lk/acme/dev-021/cmd", "lk/acme/dev-021/receipt")) {
+            Throwable refusal = device.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send()
+                    .handle((ack, error) -> error != null ? error
+                            : ack.getReasonCodes().contains(Mqtt5SubAckReasonCode.NOT_AUTHORIZED) ? new IllegalStateException("refused") : null)
+                    .join();
+            assertThat(refusal).as(filter).isNotNull();
+        }
         disconnect(device);
     }
 

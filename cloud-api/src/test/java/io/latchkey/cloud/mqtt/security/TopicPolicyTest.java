@@ -25,7 +25,7 @@ class TopicPolicyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"lk/acme/dev-002/telemetry", "lk/globex/dev-001/telemetry", "lk/acme/dev-001/cmd",
-        "lk/acme/dev-001/telemetry/x", "lk/acme/+/telemetry", "other/acme/dev-001/telemetry", "lk/acme/dev-001", ""})
+        "lk/acme/dev-001/receipt", "lk/acme/dev-001/telemetry/x", "lk/acme/+/telemetry", "other/acme/dev-001/telemetry", "lk/acme/dev-001", ""})
     void device_isRefusedEverywhereElse(String topic) {
         assertThat(policy.mayPublish(device, topic, false).allowed()).isFalse();
     }
@@ -36,13 +36,15 @@ class TopicPolicyTest {
     }
 
     @Test
-    void device_subscribesOnlyToItsOwnCommands() {
+    void device_subscribesOnlyToItsOwnCommandsAndReceipts() {
         assertThat(policy.maySubscribe(device, "lk/acme/dev-001/cmd").allowed()).isTrue();
+        assertThat(policy.maySubscribe(device, "lk/acme/dev-001/receipt").allowed()).isTrue();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"lk/acme/dev-002/cmd", "lk/globex/dev-001/cmd", "lk/acme/dev-001/#", "lk/acme/+/cmd", "lk/#", "#",
-        "lk/acme/dev-001/telemetry", "$share/g/lk/acme/dev-001/cmd"})
+        "lk/acme/dev-001/telemetry", "$share/g/lk/acme/dev-001/cmd", "lk/acme/dev-002/receipt", "lk/globex/dev-001/receipt",
+        "lk/acme/+/receipt"})
     void device_cannotSubscribeToAnythingElse(String filter) {
         assertThat(policy.maySubscribe(device, filter).allowed()).isFalse();
     }
