@@ -42,7 +42,7 @@ public class BackendMqttClient {
     static final String SERVICE_NAME = "latchkey-cloud";
     private static final Duration SERVICE_VALIDITY = Duration.ofDays(365);
     static final long RECONNECT_INITIAL_MS = 250;
-    static final long RECONNECT_MAX_MS = 5_000;
+    static final long RECONNECT_MAX_MS = 2_000;
 
     private final Mqtt5AsyncClient client;
 
@@ -103,11 +103,17 @@ public class BackendMqttClient {
     }
 
     /**
-     * Publishes at QoS 1.
+     * Publishes at QoS 1 if connected; fails at once otherwise. The client would queue the message until
+     * it reconnects, but the broker then counts the message expiry from that moment, so a command sent
+     * into an outage could reach a car after its signed expiry (a car with a slow clock would run it).
      *
      * @param expiry how long the broker may hold it for an offline subscriber; null for no limit
      */
     public CompletableFuture<Void> publish(Topic topic, byte[] payload, Duration expiry) {
+        if (!client.getState().isConnected()) {
+            return CompletableFuture.failedFuture(new MqttException("not connected to the MQTT broker; " + topic
+                    + " not sent", null));
+        }
         var message = Mqtt5Publish.builder().topic(topic.name()).qos(MqttQos.AT_LEAST_ONCE).payload(payload);
         if (expiry != null) {
             message.messageExpiryInterval(Math.max(1, (expiry.toMillis() + 999) / 1000));

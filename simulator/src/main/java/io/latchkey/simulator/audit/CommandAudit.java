@@ -2,14 +2,12 @@ package io.latchkey.simulator.audit;
 
 import io.latchkey.simulator.car.RelayActivation;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Checks one car's physical effects against what it answered: every relay activation must belong to a
- * command the car answered EXECUTED (first time, not a duplicate), at a moment before that command's
- * signed expiry. An activation with no such answer, or after the expiry, is a command executed that
+ * command the car answered EXECUTED (first time, not a duplicate), at a moment before the signed expiry
+ * of the delivery that caused it. An activation with no such answer, or after the expiry, is a command executed that
  * should not have been.
  */
 public final class CommandAudit {
@@ -32,12 +30,6 @@ public final class CommandAudit {
 
     public static Result check(String deviceId, List<RelayActivation> activations, List<CarLedger.Answered> answers,
                                List<CarLedger.Received> received) {
-        Map<String, Instant> expiry = new HashMap<>();
-        for (CarLedger.Received r : received) {
-            if (r.id() != null) {
-                expiry.putIfAbsent(r.id(), r.expiresAt());
-            }
-        }
         // FAILED also means the relay was pulsed (feedback did not confirm), so it accounts for an activation.
         List<CarLedger.Answered> executed = answers.stream()
                 .filter(a -> ("EXECUTED".equals(a.outcome()) || "FAILED".equals(a.outcome())) && !a.duplicate()).toList();
@@ -49,7 +41,7 @@ public final class CommandAudit {
                 unexplained++;
                 continue;
             }
-            Instant expires = expiry.get(executed.get(k).commandId());
+            Instant expires = expiryOf(executed.get(k).commandId(), activations.get(k).at(), received);
             if (expires == null || !activations.get(k).at().isBefore(expires)) {
                 afterExpiry++;
             }
@@ -57,5 +49,24 @@ public final class CommandAudit {
         int expiredRefusals = (int) answers.stream().filter(a -> "REJECTED".equals(a.outcome()) && "EXPIRED".equals(a.reason())).count();
         int duplicates = (int) answers.stream().filter(CarLedger.Answered::duplicate).count();
         return new Result(deviceId, activations.size(), executed.size(), afterExpiry, unexplained, expiredRefusals, duplicates);
+    }
+
+    /**
+     * The signed expiry of the delivery that caused an activation: the last delivery of that id received
+     * before it. A retry after a timeout re-signs the same id with a new expiry, so an id can arrive
+     * first expired (refused EXPIRED) and then valid (executed); its first expiry says nothing about the
+     * second.
+     */
+    private static Instant expiryOf(String commandId, Instant activatedAt, List<CarLedger.Received> received) {
+        Instant expires = null;
+        Instant latest = null;
+        for (CarLedger.Received r : received) {
+            if (commandId != null && commandId.equals(r.id()) && !r.receivedAt().isAfter(activatedAt)
+                    && (latest == null || !r.receivedAt().isBefore(latest))) {
+                latest = r.receivedAt();
+                expires = r.expiresAt();
+            }
+        }
+        return expires;
     }
 }

@@ -13,9 +13,12 @@ public final class CommandLog {
      */
     public record Entry(String source, String carId, String commandId, String type, int status, String outcome,
                         String reason, long roundTripMicros, Instant sentAt, String error) {
-        /** Answered by the car (200, 409, 502) or cleanly timed out by the backend (504). */
+        /**
+         * Answered by the car (200, 409, 502), cleanly timed out by the backend (504), or cleanly not sent
+         * because the backend had no broker connection (503): a definite answer in every case.
+         */
         public boolean answeredOrTimedOut() {
-            return status == 200 || status == 409 || status == 502 || status == 504;
+            return status == 200 || status == 409 || status == 502 || status == 503 || status == 504;
         }
     }
 

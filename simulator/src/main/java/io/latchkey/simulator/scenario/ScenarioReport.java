@@ -18,7 +18,8 @@ public record ScenarioReport(String name, int cars, int durationSeconds, double 
     public record Telemetry(long stored, long lastSeqSum, long lost, long duplicated, long pendingAtEnd, List<String> issues) {
     }
 
-    public record Commands(long sent, long executed, long timedOut504, long rejected502, long failed409, long unanswered,
+    public record Commands(long sent, long executed, long timedOut504, long rejected502, long failed409, long notSent503,
+                           long unanswered,
                            long executedAfterExpiry, long unexplainedActivations, long expiredRefusals,
                            long relayActivations, double p50Ms, double p95Ms, double p99Ms, double maxMs) {
     }
@@ -50,7 +51,8 @@ public record ScenarioReport(String name, int cars, int durationSeconds, double 
         row(out, "timed out (504)", commands.timedOut504());
         row(out, "refused by the car (502)", commands.rejected502());
         row(out, "failed on the car (409)", commands.failed409());
-        row(out, "unanswered (no 200/409/502/504)", commands.unanswered());
+        row(out, "not sent, broker unreachable (503)", commands.notSent503());
+        row(out, "unanswered (no 200/409/502/503/504)", commands.unanswered());
         row(out, "relay activations", commands.relayActivations());
         row(out, "executed after expiry", commands.executedAfterExpiry());
         row(out, "activations without an answer", commands.unexplainedActivations());

@@ -225,10 +225,11 @@ public final class ScenarioRunner {
             long t504 = entries.stream().filter(e -> e.status() == 504).count();
             long r502 = entries.stream().filter(e -> e.status() == 502).count();
             long f409 = entries.stream().filter(e -> e.status() == 409).count();
+            long n503 = entries.stream().filter(e -> e.status() == 503).count();
             long unanswered = entries.stream().filter(e -> !e.answeredOrTimedOut()).count();
             long[] micros = entries.stream().filter(e -> e.status() == 200).mapToLong(CommandLog.Entry::roundTripMicros).toArray();
             Percentiles pct = micros.length == 0 ? null : new Percentiles(micros);
-            return new ScenarioReport.Commands(entries.size(), executed, t504, r502, f409, unanswered,
+            return new ScenarioReport.Commands(entries.size(), executed, t504, r502, f409, n503, unanswered,
                     cars.stream().mapToLong(CommandAudit.Result::executedAfterExpiry).sum(),
                     cars.stream().mapToLong(CommandAudit.Result::unexplained).sum(),
                     cars.stream().mapToLong(CommandAudit.Result::expiredRefusals).sum(),

@@ -48,4 +48,23 @@ class CommandAuditTest {
         assertThat(r.expiredRefusals()).isEqualTo(1);
         assertThat(r.clean()).isTrue();
     }
+
+    @Test
+    void aRetriedIdReSignedWithANewExpiry_isJudgedByTheDeliveryThatCausedTheActivation() {
+        // First delivery expired in transit (refused), the retry after the timeout carries a new expiry.
+        CarLedger.Received stale = new CarLedger.Received("c1", "UNLOCK", T.plusSeconds(3), T.plusSeconds(5));
+        CarLedger.Received retry = new CarLedger.Received("c1", "UNLOCK", T.plusSeconds(9), T.plusSeconds(5).plusMillis(10));
+        List<CarLedger.Answered> answers = List.of(new CarLedger.Answered("c1", "REJECTED", "EXPIRED", false, T.plusSeconds(5)),
+                new CarLedger.Answered("c1", "EXECUTED", null, false, T.plusSeconds(5).plusMillis(30)));
+
+        CommandAudit.Result clean = CommandAudit.check("d",
+                List.of(new RelayActivation(RelayActivation.Kind.UNLOCK, T.plusSeconds(5).plusMillis(20))), answers,
+                List.of(stale, retry));
+        assertThat(clean.clean()).isTrue();
+
+        // ... but executing the retry after its own expiry is still caught.
+        CommandAudit.Result late = CommandAudit.check("d",
+                List.of(new RelayActivation(RelayActivation.Kind.UNLOCK, T.plusSeconds(10))), answers, List.of(stale, retry));
+        assertThat(late.executedAfterExpiry()).isEqualTo(1);
+    }
 }
