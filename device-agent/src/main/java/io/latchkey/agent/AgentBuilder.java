@@ -66,6 +66,7 @@ public final class AgentBuilder {
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
     private Executor executor;
+    private Executor commandExecutor;
     private MqttClientExecutorConfig mqttExecutorConfig;
     private RandomGenerator random = new SplittableRandom();
     private Function<byte[], BrokerConnection> connectionFactory;
@@ -110,6 +111,16 @@ public final class AgentBuilder {
     /** Where commands run (relay pulses) and HAL events are handled; defaults to the scheduler. */
     public AgentBuilder executor(Executor executor) {
         this.executor = executor;
+        return this;
+    }
+
+    /**
+     * Where commands are verified and executed, one at a time; defaults to the {@link #executor work
+     * executor}. A simulated fleet gives commands threads of their own, as each real car has its own CPU
+     * for its command while the fleet's shared workers journal everyone's telemetry.
+     */
+    public AgentBuilder commandExecutor(Executor commandExecutor) {
+        this.commandExecutor = commandExecutor;
         return this;
     }
 
@@ -235,7 +246,7 @@ public final class AgentBuilder {
         StatusIndicator indicator = statusIndicator != null ? statusIndicator : new LogStatusIndicator();
         owned.add(indicator);
         owned.addAll(resources);
-        return new Agent(config, doorLocks, clock, connection, processor, new SerialQueue(work), telemetry, sink, owned,
+        return new Agent(config, doorLocks, clock, connection, processor, new SerialQueue(commandExecutor != null ? commandExecutor : work), telemetry, sink, owned,
                 VERSION, vehicleSignals, events, battery, indicator, agentTimers);
     }
 

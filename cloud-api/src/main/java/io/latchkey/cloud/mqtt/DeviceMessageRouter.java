@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * threads, chosen by device so that one device's messages stay in order. Telemetry, state and events
  * use the shared subscription {@value #SHARE_GROUP}, so replicas split the load; acknowledgements use a
  * plain subscription, because the replica that sent a command is the one waiting for its answer.
- * A message is acknowledged to the broker only after its listeners ran.
+ * Acknowledgements have a thread of their own: a borrower waits for each one, and it must not queue
+ * behind telemetry batches being stored (one fsync each). A message is acknowledged to the broker only
+ * after its listeners ran.
  */
 @Context
 public class DeviceMessageRouter {
@@ -31,6 +33,11 @@ public class DeviceMessageRouter {
 
     private final Map<Channel, List<DeviceMessageListener>> listeners = new EnumMap<>(Channel.class);
     private final ExecutorService[] stripes = new ExecutorService[STRIPES];
+    private final ExecutorService acks = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "lk-ingest-ack");
+        t.setDaemon(true);
+        return t;
+    });
     private final IngestionCounters counters;
 
     public DeviceMessageRouter(BackendMqttClient client, List<DeviceMessageListener> all, IngestionCounters counters) {
@@ -69,8 +76,9 @@ public class DeviceMessageRouter {
             return;
         }
         byte[] payload = message.getPayloadAsBytes();
-        int stripe = Math.floorMod((topic.tenant() + "/" + topic.deviceId()).hashCode(), STRIPES);
-        stripes[stripe].execute(() -> {
+        ExecutorService executor = topic.channel() == Channel.ACK ? acks
+                : stripes[Math.floorMod((topic.tenant() + "/" + topic.deviceId()).hashCode(), STRIPES)];
+        executor.execute(() -> {
             try {
                 for (DeviceMessageListener listener : listeners.getOrDefault(topic.channel(), List.of())) {
                     deliver(listener, topic, payload);
@@ -92,10 +100,12 @@ public class DeviceMessageRouter {
 
     @PreDestroy
     void stop() {
-        for (ExecutorService stripe : stripes) {
+        List<ExecutorService> all = new java.util.ArrayList<>(List.of(stripes));
+        all.add(acks);
+        for (ExecutorService stripe : all) {
             stripe.shutdown();
         }
-        for (ExecutorService stripe : stripes) {
+        for (ExecutorService stripe : all) {
             try {
                 stripe.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -79,7 +79,13 @@ public final class Fleet implements AutoCloseable {
     private final Options options;
     private final FleetNetwork network;
     private final ScheduledExecutorService timers;
+    /**
+     * Commands get threads apart from the telemetry workers (a real car's command does not queue behind
+     * other cars' journal fsyncs); two, so that one car's slow relay feedback does not hold up the rest.
+     */
+    private static final int COMMAND_THREADS = 2;
     private final ExecutorService workers;
+    private final ExecutorService commands;
     private final ExecutorService netty;
     private final MqttClientExecutorConfig mqttExecutors;
     private final SplittableRandom random;
@@ -98,6 +104,7 @@ public final class Fleet implements AutoCloseable {
         this.random = new SplittableRandom(options.seed());
         this.timers = Executors.newScheduledThreadPool(options.timerThreads(), daemon("fleet-timer"));
         this.workers = Executors.newFixedThreadPool(options.workerThreads(), daemon("fleet-worker"));
+        this.commands = Executors.newFixedThreadPool(COMMAND_THREADS, daemon("fleet-command"));
         this.netty = Executors.newFixedThreadPool(options.nettyThreads(), daemon("fleet-netty"));
         this.mqttExecutors = MqttClientExecutorConfig.builder().nettyExecutor(netty).nettyThreads(options.nettyThreads()).build();
         long tickNanos = options.tick().toNanos();
@@ -120,7 +127,7 @@ public final class Fleet implements AutoCloseable {
     private AgentProcess startProcess(Member m) {
         AgentConfig cfg = m.config;
         CarHarness hardware = m.car.attach();
-        ProcessThreads threads = new ProcessThreads(timers, workers);
+        ProcessThreads threads = new ProcessThreads(timers, workers, commands);
         SplittableRandom jitter = random.split();
         // The journal is opened here rather than by the builder (the same way it would) so that the
         // simulator can read the process's backlog for the audit and the reconnect benchmark.
@@ -136,6 +143,7 @@ public final class Fleet implements AutoCloseable {
                 .clock(m.clock)
                 .scheduler(threads)
                 .executor(threads.workExecutor())
+                .commandExecutor(threads.commandExecutor())
                 .mqttExecutorConfig(mqttExecutors)
                 .random(jitter)
                 .brokerConnection(will -> {
@@ -311,6 +319,7 @@ public final class Fleet implements AutoCloseable {
         running.forEach(AgentProcess::stop);
         timers.shutdownNow();
         workers.shutdownNow();
+        commands.shutdownNow();
         netty.shutdown();
         try {
             netty.awaitTermination(5, TimeUnit.SECONDS);

@@ -20,17 +20,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ProcessThreads extends AbstractExecutorService implements ScheduledExecutorService {
     private final ScheduledExecutorService timers;
     private final ExecutorService workers;
+    private final ExecutorService commands;
     private final AtomicInteger running = new AtomicInteger();
     private volatile boolean killed;
 
-    ProcessThreads(ScheduledExecutorService timers, ExecutorService workers) {
+    ProcessThreads(ScheduledExecutorService timers, ExecutorService workers, ExecutorService commands) {
         this.timers = timers;
         this.workers = workers;
+        this.commands = commands;
     }
 
-    /** The agent's work executor (commands, HAL events, acknowledgements). */
+    /** The agent's work executor (HAL events, journal, receipts). */
     Executor workExecutor() {
         return task -> workers.execute(guard(task));
+    }
+
+    /** Where the agent's commands run: the fleet's command threads, shared by all cars but not with telemetry. */
+    Executor commandExecutor() {
+        return task -> commands.execute(guard(task));
     }
 
     /** Nothing of this process runs any more; waits (bounded) for what is running right now to end. */
