@@ -32,6 +32,8 @@ import java.util.stream.Stream;
  */
 public final class FileTenantStore implements TenantStore {
     private static final int STRIPES = 64;
+    /** One batch is one heap buffer; far above any telemetry batch (50 records of a few hundred bytes). */
+    private static final long MAX_BATCH_BYTES = 64L * 1024 * 1024;
 
     private final Path root;
     private final Object[] locks = new Object[STRIPES];
@@ -119,10 +121,18 @@ public final class FileTenantStore implements TenantStore {
 
     @Override
     public void append(String stream, byte[] record) {
-        requireOneLine(record);
+        appendAll(stream, List.of(record));
+    }
+
+    @Override
+    public void appendAll(String stream, List<byte[]> records) {
         Path file = streamPath(stream);
+        records.forEach(FileTenantStore::requireOneLine);
+        if (records.isEmpty()) {
+            return;
+        }
         synchronized (lockFor(file)) {
-            appendLocked(stream, file, record);
+            appendLocked(stream, file, records);
         }
     }
 
@@ -155,7 +165,7 @@ public final class FileTenantStore implements TenantStore {
             if (!Long.toString(size).equals(expectedPosition)) {
                 throw new StreamChangedException(stream);
             }
-            long end = appendLocked(stream, file, record);
+            long end = appendLocked(stream, file, List.of(record));
             return new StreamEnd(Optional.of(record.clone()), Long.toString(end));
         }
     }
@@ -195,21 +205,37 @@ public final class FileTenantStore implements TenantStore {
         }
     }
 
-    /** @return the stream's size after the append */
-    private long appendLocked(String stream, Path file, byte[] record) {
+    /**
+     * Writes all records with one write and one {@code force}: a crash can tear only the tail of the
+     * batch, and the next append starts after it on a fresh line.
+     *
+     * @return the stream's size after the append
+     */
+    private long appendLocked(String stream, Path file, List<byte[]> records) {
+        long bytes = 1;
+        for (byte[] record : records) {
+            bytes += record.length + 1;
+        }
+        if (bytes > MAX_BATCH_BYTES) {
+            throw new IllegalArgumentException("a batch of stream records must be at most " + MAX_BATCH_BYTES
+                    + " bytes, got " + bytes);
+        }
         try {
             Files.createDirectories(file.getParent());
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.READ)) {
                 long size = channel.size();
                 // A crash mid-append leaves a partial last line; start on a fresh line so only
-                // that partial record is lost, never the one written now.
+                // that partial record is lost, never the ones written now.
                 boolean needsNewline = size > 0 && lastByte(channel, size) != '\n';
-                ByteBuffer buffer = ByteBuffer.allocate(record.length + 2);
+                ByteBuffer buffer = ByteBuffer.allocate((int) bytes);
                 if (needsNewline) {
                     buffer.put((byte) '\n');
                 }
-                buffer.put(record).put((byte) '\n').flip();
+                for (byte[] record : records) {
+                    buffer.put(record).put((byte) '\n');
+                }
+                buffer.flip();
                 channel.position(size);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

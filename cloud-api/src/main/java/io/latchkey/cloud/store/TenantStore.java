@@ -61,6 +61,19 @@ public interface TenantStore {
      */
     void append(String stream, byte[] record);
 
+    /**
+     * Appends several records to a stream in list order, as one write where the medium allows (group
+     * commit: the file store writes and forces them once; the Azure store appends one block, or several
+     * in order when they exceed a block or a segment). Every record is checked first, so a bad one fails
+     * the call with nothing written. A crash part-way may lose a suffix of the batch, never a record in
+     * the middle and never the order. Another writer's record lands before or after the batch, or, if
+     * the batch needed several Azure blocks, between two of them. An empty list writes nothing.
+     *
+     * @param records each one JSON value on one line (no line breaks)
+     * @throws IllegalArgumentException if a record is not one line, or too large for the store
+     */
+    void appendAll(String stream, List<byte[]> records);
+
     /** The last {@code limit} records of a stream, oldest first; empty for an unknown stream. */
     List<byte[]> tail(String stream, int limit);
 

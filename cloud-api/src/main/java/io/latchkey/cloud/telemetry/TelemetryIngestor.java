@@ -56,15 +56,12 @@ public class TelemetryIngestor implements DeviceMessageListener {
                 .filter(r -> r != null && r.seq() >= 1)
                 .sorted(Comparator.comparingLong(TelemetryRecord::seq))
                 .toList();
-        TelemetryRecord newest = null;
-        for (TelemetryRecord record : records) {
-            if (store.append(topic.tenant(), topic.deviceId(), record)) {
-                newest = record;
-                metrics.stored(topic.tenant());
-            } else {
-                metrics.duplicate(topic.tenant());
-            }
+        List<TelemetryRecord> stored = store.appendNew(topic.tenant(), topic.deviceId(), records);
+        stored.forEach(record -> metrics.stored(topic.tenant()));
+        for (int i = stored.size(); i < records.size(); i++) {
+            metrics.duplicate(topic.tenant());
         }
+        TelemetryRecord newest = stored.isEmpty() ? null : stored.get(stored.size() - 1);
         if (newest != null) {
             TelemetryRecord latest = newest;
             cars.updateState(topic.tenant(), carId, state -> merge(state, latest));

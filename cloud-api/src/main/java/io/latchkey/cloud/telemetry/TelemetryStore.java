@@ -6,14 +6,17 @@ import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Telemetry of each device in an append-only stream {@code telemetry-{deviceId}} of the tenant's store
  * (JSON lines). Each (device, seq) is stored once: the sequence numbers already stored are rebuilt from
- * the stream on first use and checked before every append.
+ * the stream on first use and checked before every append. A batch from a device is written with one
+ * group commit ({@link TenantStore#appendAll}).
  */
 @Singleton
 public class TelemetryStore {
@@ -30,25 +33,54 @@ public class TelemetryStore {
      * @return whether it was new
      */
     public boolean append(String tenant, String deviceId, TelemetryRecord record) {
-        if (record.seq() < 1) {
-            throw new IllegalArgumentException("seq must be at least 1");
+        return !appendNew(tenant, deviceId, List.of(record)).isEmpty();
+    }
+
+    /**
+     * Appends, in seq order and with one {@link TenantStore#appendAll}, the records whose seq is not
+     * stored yet; of several records with the same seq only the first in the list counts. Callers
+     * serialise calls per device. If the store fails, nothing is marked as stored and the device's
+     * resend is taken as new.
+     *
+     * @return the records stored now, in seq order (empty if all were duplicates)
+     * @throws IllegalArgumentException if a seq is below 1 (then nothing is stored)
+     */
+    public List<TelemetryRecord> appendNew(String tenant, String deviceId, List<TelemetryRecord> records) {
+        for (TelemetryRecord record : records) {
+            if (record.seq() < 1) {
+                throw new IllegalArgumentException("seq must be at least 1");
+            }
         }
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        List<TelemetryRecord> bySeq = records.stream().sorted(Comparator.comparingLong(TelemetryRecord::seq)).toList();
         SeqSet seen = ledger(tenant, deviceId);
         synchronized (seen) {
-            if (seen.contains(record.seq())) {
-                return false;
+            List<TelemetryRecord> fresh = new ArrayList<>(bySeq.size());
+            List<byte[]> lines = new ArrayList<>(bySeq.size());
+            long previous = 0;
+            for (TelemetryRecord record : bySeq) {
+                if (record.seq() != previous && !seen.contains(record.seq())) {
+                    fresh.add(record);
+                    lines.add(StoreJson.write(record));
+                }
+                previous = record.seq();
             }
-            stores.tenant(tenant).append(stream(deviceId), StoreJson.write(record));
-            seen.add(record.seq());
-            return true;
+            if (fresh.isEmpty()) {
+                return List.of();
+            }
+            stores.tenant(tenant).appendAll(stream(deviceId), lines);
+            fresh.forEach(record -> seen.add(record.seq()));
+            return List.copyOf(fresh);
         }
     }
 
-    /** The last {@code limit} records in storage order. */
+    /** The last {@code limit} records in storage order (fewer if a torn line is among them). */
     public List<TelemetryRecord> recent(String tenant, String deviceId, int limit) {
         List<TelemetryRecord> records = new ArrayList<>();
         for (byte[] line : stores.tenant(tenant).tail(stream(deviceId), limit)) {
-            records.add(StoreJson.read(line, TelemetryRecord.class));
+            readable(line).ifPresent(records::add);
         }
         return records;
     }
@@ -57,15 +89,18 @@ public class TelemetryStore {
         return ledgers.computeIfAbsent(tenant + "/" + deviceId, k -> {
             SeqSet seqs = new SeqSet();
             TenantStore store = stores.tenant(tenant);
-            store.forEach(stream(deviceId), line -> {
-                try {
-                    seqs.add(StoreJson.read(line, TelemetryRecord.class).seq());
-                } catch (RuntimeException e) {
-                    // a torn last line from a crash: that record was never acknowledged, the device resends it
-                }
-            });
+            store.forEach(stream(deviceId), line -> readable(line).ifPresent(record -> seqs.add(record.seq())));
             return seqs;
         });
+    }
+
+    private static Optional<TelemetryRecord> readable(byte[] line) {
+        try {
+            return Optional.of(StoreJson.read(line, TelemetryRecord.class));
+        } catch (RuntimeException e) {
+            // a torn line from a crash: that record was never acknowledged, the device resends it
+            return Optional.empty();
+        }
     }
 
     private static String stream(String deviceId) {

@@ -28,11 +28,11 @@ public abstract class TenantStoreContract {
         store = newStore();
     }
 
-    static byte[] bytes(String s) {
+    protected static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String text(byte[] b) {
+    protected static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
 
@@ -108,6 +108,7 @@ public abstract class TenantStoreContract {
             assertThatThrownBy(() -> store.create("cars", bad, bytes("x"))).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> store.read(bad, "id")).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> store.append(bad, bytes("x"))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.appendAll(bad, List.of(bytes("x")))).isInstanceOf(IllegalArgumentException.class);
         }
     }
 
@@ -135,6 +136,127 @@ public abstract class TenantStoreContract {
     @Test
     void streamRecords_mustBeOneLine() {
         assertThatThrownBy(() -> store.append("s", bytes("a\nb"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void appendAll_keepsTheBatchInListOrder() {
+        store.appendAll("telemetry-dev-1", records("{\"seq\":%d}", 1, 5));
+        assertThat(all("telemetry-dev-1")).containsExactly("{\"seq\":1}", "{\"seq\":2}", "{\"seq\":3}", "{\"seq\":4}",
+                "{\"seq\":5}");
+        assertThat(store.tail("telemetry-dev-1", 2).stream().map(TenantStoreContract::text))
+                .containsExactly("{\"seq\":4}", "{\"seq\":5}");
+    }
+
+    @Test
+    void appendAll_andAppend_interleaveInCallOrder() {
+        store.append("log", bytes("a"));
+        store.appendAll("log", List.of(bytes("b"), bytes("c"), bytes("d")));
+        store.append("log", bytes("e"));
+        store.appendAll("log", List.of(bytes("f")));
+        store.appendAll("log", List.of(bytes("g"), bytes("h")));
+        assertThat(all("log")).containsExactly("a", "b", "c", "d", "e", "f", "g", "h");
+    }
+
+    @Test
+    void appendAll_ofAnEmptyList_writesNothing() {
+        store.appendAll("fresh", List.of());
+        assertThat(store.streams()).isEmpty();
+        assertThat(all("fresh")).isEmpty();
+
+        store.append("log", bytes("a"));
+        StreamEnd before = store.end("log");
+        store.appendAll("log", List.of());
+        assertThat(store.end("log").position()).isEqualTo(before.position());
+        assertThat(all("log")).containsExactly("a");
+    }
+
+    @Test
+    void appendAll_withOneBadRecord_isRefused_andWritesNothing() {
+        store.append("log", bytes("a"));
+        StreamEnd before = store.end("log");
+        for (String bad : List.of("x\ny", "x\ry", "\n")) {
+            assertThatThrownBy(() -> store.appendAll("log", List.of(bytes("b"), bytes(bad), bytes("c"))))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.appendAll("fresh", List.of(bytes("b"), bytes(bad))))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(all("log")).containsExactly("a");
+        assertThat(store.end("log").position()).isEqualTo(before.position());
+        assertThat(all("fresh")).isEmpty();
+        assertThat(store.streams()).containsExactly("log");
+    }
+
+    @Test
+    void appendAll_ofALargeBatch_keepsEveryRecordInOrder() {
+        store.append("log", bytes("{\"seq\":0}"));
+        store.appendAll("log", records("{\"seq\":%d}", 1, 300));
+        store.append("log", bytes("{\"seq\":301}"));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i <= 301; i++) {
+            expected.add("{\"seq\":" + i + "}");
+        }
+        assertThat(all("log")).isEqualTo(expected);
+        assertThat(store.tail("log", 3).stream().map(TenantStoreContract::text))
+                .containsExactly("{\"seq\":299}", "{\"seq\":300}", "{\"seq\":301}");
+        assertThat(text(store.end("log").lastRecord().orElseThrow())).isEqualTo("{\"seq\":301}");
+    }
+
+    @Test
+    void appendAt_afterAppendAll_chainsOntoTheBatchsLastRecord() {
+        store.appendAll("audit", List.of(bytes("1"), bytes("2")));
+        StreamEnd end = store.end("audit");
+        assertThat(text(end.lastRecord().orElseThrow())).isEqualTo("2");
+        store.appendAt("audit", bytes("3"), end.position());
+        assertThatThrownBy(() -> store.appendAt("audit", bytes("late"), end.position()))
+                .isInstanceOf(StreamChangedException.class);
+        assertThat(all("audit")).containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void concurrentAppendAll_losesNothing_andKeepsEachWritersOrder() throws Exception {
+        int threads = 4;
+        int batches = 10;
+        int perBatch = 5;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String writer = "w" + t + "-%d";
+                futures.add(pool.submit(() -> {
+                    for (int b = 0; b < batches; b++) {
+                        store.appendAll("shared", records(writer, b * perBatch, b * perBatch + perBatch - 1));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<String> stored = all("shared");
+        assertThat(stored).hasSize(threads * batches * perBatch).doesNotHaveDuplicates();
+        for (int n = 0; n < threads; n++) {
+            String writer = "w" + n + "-";
+            assertThat(stored.stream().filter(r -> r.startsWith(writer)).toList())
+                    .isEqualTo(records(writer + "%d", 0, batches * perBatch - 1).stream().map(TenantStoreContract::text).toList());
+        }
+    }
+
+    /** {@code format} filled with each number from {@code from} to {@code to}, inclusive. */
+    protected static List<byte[]> records(String format, int from, int to) {
+        List<byte[]> records = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            records.add(bytes(String.format(format, i)));
+        }
+        return records;
+    }
+
+    protected List<String> all(String stream) {
+        List<String> records = new ArrayList<>();
+        store.forEach(stream, r -> records.add(text(r)));
+        return records;
     }
 
     @Test

@@ -28,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Append-only streams as a chain of append blobs, {@code streams/{stream}/{segment}.jsonl}, one record
- * (one JSON line) per block. An append blob takes at most 50,000 blocks, so a stream moves on to the next
+ * Append-only streams as a chain of append blobs, {@code streams/{stream}/{segment}.jsonl}, one or more
+ * whole records (JSON lines) per block: one for {@code append}, a batch for {@code appendAll}. An append
+ * blob takes at most 50,000 blocks, so a stream moves on to the next
  * segment when the current one is full ({@code segmentBytes}, enforced by the service with the
  * max-size condition, or the block limit). The full segment is sealed first, so no writer, in this
  * process or another, can append to it after a record went into the next one: append order holds
@@ -38,6 +39,8 @@ import java.util.function.Consumer;
 final class AppendBlobStreams {
     private static final String PREFIX = "streams/";
     private static final int TAIL_WINDOW = 64 * 1024;
+    /** Append Block limit of service versions before 2022-11-02; newer ones (and Azurite 3.37) take 100 MiB. */
+    static final int MAX_APPEND_BLOCK_BYTES = 4 * 1024 * 1024;
     private static final BlobHttpHeaders JSON_LINES = new BlobHttpHeaders().setContentType("application/x-ndjson");
 
     private final BlobContainerClient container;
@@ -52,13 +55,42 @@ final class AppendBlobStreams {
         this.timeout = timeout;
     }
 
-    void append(String stream, byte[] line) {
-        requireFits(line);
+    /**
+     * Appends the lines in order, packed into as few blocks as the block and segment limits allow (one
+     * for a telemetry batch). Each block is atomic; a block that does not fit the current segment goes
+     * whole into the next one, so a line never spans two segments.
+     */
+    void appendAll(String stream, List<byte[]> lines) {
+        lines.forEach(this::requireFits);
+        for (byte[] block : blocks(lines)) {
+            appendBlock(stream, block);
+        }
+    }
+
+    /** Whole lines, in order, each chunk at most a block and at most a segment. */
+    private List<byte[]> blocks(List<byte[]> lines) {
+        long limit = maxBlockBytes();
+        List<byte[]> blocks = new ArrayList<>();
+        ByteArrayOutputStream block = new ByteArrayOutputStream();
+        for (byte[] line : lines) {
+            if (block.size() > 0 && block.size() + line.length > limit) {
+                blocks.add(block.toByteArray());
+                block.reset();
+            }
+            block.writeBytes(line);
+        }
+        if (block.size() > 0) {
+            blocks.add(block.toByteArray());
+        }
+        return blocks;
+    }
+
+    private void appendBlock(String stream, byte[] block) {
         int segment = current.computeIfAbsent(stream, s -> lastSegment(s).orElse(0));
         while (true) {
             AppendBlobClient blob = segment(stream, segment);
             try {
-                appendBlock(blob, line, new AppendBlobRequestConditions().setMaxSize(segmentBytes));
+                appendBlock(blob, block, new AppendBlobRequestConditions().setMaxSize(segmentBytes));
                 return;
             } catch (BlobStorageException e) {
                 if (BlobErrors.notFound(e)) {
@@ -246,9 +278,14 @@ final class AppendBlobStreams {
     }
 
     private void requireFits(byte[] line) {
-        if (line.length > segmentBytes) {
-            throw new IllegalArgumentException("a stream record must be shorter than a segment (" + segmentBytes + " bytes)");
+        if (line.length > maxBlockBytes()) {
+            throw new IllegalArgumentException("a stream record must be shorter than a segment and an append block ("
+                    + maxBlockBytes() + " bytes)");
         }
+    }
+
+    private long maxBlockBytes() {
+        return Math.min(segmentBytes, MAX_APPEND_BLOCK_BYTES);
     }
 
     static List<byte[]> lines(byte[] content) {

@@ -145,8 +145,13 @@ public final class AzureBlobTenantStore implements TenantStore {
         return streams.names();
     }
 
-    private void doAppend(String stream, byte[] record) {
-        streams.append(Names.require("stream", stream), line(record));
+    private void doAppendAll(String stream, List<byte[]> records) {
+        String name = Names.require("stream", stream);
+        List<byte[]> lines = new ArrayList<>(records.size());
+        for (byte[] record : records) {
+            lines.add(line(record));
+        }
+        streams.appendAll(name, lines);
     }
 
     private List<byte[]> doTail(String stream, int limit) {
@@ -210,7 +215,12 @@ public final class AzureBlobTenantStore implements TenantStore {
 
     @Override
     public void append(String stream, byte[] record) {
-        offEventLoop.run(() -> doAppend(stream, record));
+        appendAll(stream, List.of(record));
+    }
+
+    @Override
+    public void appendAll(String stream, List<byte[]> records) {
+        offEventLoop.run(() -> doAppendAll(stream, records));
     }
 
     @Override

@@ -76,6 +76,39 @@ class AzureBlobTenantStoreIT extends TenantStoreContract {
         assertThat(new String(store.tail("audit", 1).get(0), StandardCharsets.UTF_8)).startsWith("{\"i\":11,");
     }
 
+    @Test
+    void aBatchLargerThanASegment_isSplitIntoBlocksOfWholeLines_acrossSealedSegments() {
+        List<byte[]> batch = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            batch.add(utf8("{\"i\":" + i + ",\"pad\":\"xxxxxxxxxx\"}"));
+        }
+        store.appendAll("telemetry-dev-1", batch);
+        List<String> segments = new ArrayList<>();
+        for (BlobItem item : container.listBlobs()) {
+            if (item.getName().startsWith("streams/telemetry-dev-1/")) {
+                segments.add(item.getName());
+                byte[] content = container.getBlobClient(item.getName()).downloadContent().toBytes();
+                assertThat(content.length).isLessThanOrEqualTo(64);
+                assertThat(content[content.length - 1]).as("a segment ends with a whole line").isEqualTo((byte) '\n');
+            }
+        }
+        assertThat(segments).hasSizeGreaterThan(3);
+        List<String> records = new ArrayList<>();
+        store.forEach("telemetry-dev-1", r -> records.add(new String(r, StandardCharsets.UTF_8)));
+        assertThat(records).hasSize(20);
+        for (int i = 0; i < 20; i++) {
+            assertThat(records.get(i)).startsWith("{\"i\":" + i + ",");
+        }
+    }
+
+    @Test
+    void aBatchHoldingARecordLargerThanASegment_isRefused_andWritesNothing() {
+        byte[] tooLarge = utf8("{\"pad\":\"" + "x".repeat(64) + "\"}");
+        assertThatThrownBy(() -> store.appendAll("log", List.of(utf8("{}"), tooLarge)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.streams()).isEmpty();
+    }
+
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
