@@ -167,7 +167,7 @@ public final class FleetBench {
         broker.stop();
         sleep(downtimeSeconds * 1000L);
         long backlogStart = pendingRecords(fleet);
-        long target = assignedTotal(fleet);
+        Map<String, Long> recorded = lastSeqs(fleet);
         long t0 = System.nanoTime();
         broker.start();
         double brokerUp = seconds(t0);
@@ -178,8 +178,9 @@ public final class FleetBench {
             if (allConnected < 0 && fleet.agents().stream().allMatch(a -> a.isConnected())) {
                 allConnected = seconds(t0);
             }
-            // Drained: everything the cars had recorded when the broker came back is in the store.
-            if (allConnected >= 0 && store.count() >= target) {
+            // Drained: everything each car had recorded when the broker came back is receipted, i.e. the
+            // backend has durably stored it (a receipt is sent only then), car by car, not by count.
+            if (allConnected >= 0 && receiptedUpTo(fleet, recorded)) {
                 drained = seconds(t0);
             }
             sleep(250);
@@ -218,7 +219,7 @@ public final class FleetBench {
         sleep(o.backlogSeconds() * 1000L);
         long backlog = pendingRecords(fleet);
         long base = store.count();
-        long target = assignedTotal(fleet);
+        Map<String, Long> recorded = lastSeqs(fleet);
         broker.start();
         List<long[]> samples = new ArrayList<>();
         long start = System.nanoTime();
@@ -226,7 +227,7 @@ public final class FleetBench {
         while (System.nanoTime() < deadline) {
             long n = store.count();
             samples.add(new long[] {System.nanoTime(), n});
-            if (n >= target) {
+            if (receiptedUpTo(fleet, recorded)) {
                 break;
             }
             sleep(500);
@@ -322,6 +323,18 @@ public final class FleetBench {
 
     private static long pendingRecords(Fleet fleet) {
         return fleet.deviceIds().stream().mapToLong(id -> fleet.journal(id).pendingRecords()).sum();
+    }
+
+    /** Each car's highest sequence number so far. */
+    private static Map<String, Long> lastSeqs(Fleet fleet) {
+        Map<String, Long> seqs = new LinkedHashMap<>();
+        fleet.deviceIds().forEach(id -> seqs.put(id, fleet.journal(id).lastSeq()));
+        return seqs;
+    }
+
+    /** Whether every car's journal is receipted (stored by the backend) at least up to {@code seqs}. */
+    private static boolean receiptedUpTo(Fleet fleet, Map<String, Long> seqs) {
+        return seqs.entrySet().stream().allMatch(e -> fleet.journal(e.getKey()).ackedSeq() >= e.getValue());
     }
 
     /** Every sequence number the cars have assigned so far (records start at 1 per car). */
