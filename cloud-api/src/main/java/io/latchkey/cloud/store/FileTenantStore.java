@@ -237,10 +237,21 @@ public final class FileTenantStore implements TenantStore {
                 }
                 buffer.flip();
                 channel.position(size);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
+                try {
+                    while (buffer.hasRemaining()) {
+                        channel.write(buffer);
+                    }
+                    channel.force(false);
+                } catch (IOException e) {
+                    // The caller hears "not stored" (a device gets no receipt and resends): take back
+                    // whatever part of the batch reached the file, so the resend cannot duplicate it.
+                    try {
+                        channel.truncate(size);
+                    } catch (IOException undo) {
+                        e.addSuppressed(undo);
+                    }
+                    throw e;
                 }
-                channel.force(false);
                 return channel.size();
             }
         } catch (IOException e) {
