@@ -29,7 +29,12 @@ import org.slf4j.LoggerFactory;
 public class DeviceMessageRouter {
     public static final String SHARE_GROUP = "latchkey-cloud";
     private static final Logger LOG = LoggerFactory.getLogger(DeviceMessageRouter.class);
-    private static final int STRIPES = 4;
+    /**
+     * Ingestion threads. They spend most of their time waiting for fsyncs (each telemetry batch is one
+     * group commit plus the car state), not on the CPU, so there are more of them than cores: more
+     * fsyncs in flight at once is what raises the rate (see docs/benchmarks-fleet.md).
+     */
+    private static final int STRIPES = 16;
 
     private final Map<Channel, List<DeviceMessageListener>> listeners = new EnumMap<>(Channel.class);
     private final ExecutorService[] stripes = new ExecutorService[STRIPES];

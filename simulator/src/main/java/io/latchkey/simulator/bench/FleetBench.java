@@ -109,13 +109,13 @@ public final class FleetBench {
                              ProcessSampler sampler) throws IOException {
         StoreCounter store = new StoreCounter(backendData, world.tenant());
         CarFactory factory = new CarFactory(new CarProfiles(), CENTRE, 3_000, clock, Duration.ZERO, o.seed());
-        try (Fleet fleet = new Fleet(new Fleet.Options(clock, Duration.ofSeconds(1), 2, 2, 4, o.seed()))) {
+        try (Fleet fleet = new Fleet(new Fleet.Options(clock, Duration.ofSeconds(1), 2, 2, 8, o.seed()))) {
             sampler.startPhase();
             long t0 = System.nanoTime();
             for (int i = 0; i < world.cars().size(); i++) {
                 CarDetail car = world.cars().get(i);
                 AgentConfig config = AgentConfigs.fromDiscovery(world.discovery(), car.deviceId(), o.workDir().resolve("agents"),
-                        Duration.ofMillis(200), Duration.ofSeconds(1));
+                        Duration.ofMillis(200), Duration.ofSeconds(o.parkedSeconds()));
                 fleet.add(config, factory.create(car.deviceId(), i));
             }
             boolean connected = fleet.awaitConnected(Duration.ofSeconds(120));
@@ -130,8 +130,8 @@ public final class FleetBench {
     }
 
     private void unlocks(LatchkeyClient api, FleetSetup.Result world, Fleet fleet, StoreCounter store, ProcessSampler sampler) {
-        out.printf("unlock round trips: %.0f commands/s for %d s with %d cars reporting every second%n",
-                o.commandsPerSecond(), o.unlockSeconds(), fleet.size());
+        out.printf("unlock round trips: %.0f commands/s for %d s with %d parked cars reporting every %d s%n",
+                o.commandsPerSecond(), o.unlockSeconds(), fleet.size(), o.parkedSeconds());
         CommandLog log = new CommandLog();
         List<String> carIds = world.cars().stream().map(CarDetail::id).toList();
         sleep(5_000);

@@ -29,6 +29,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--unlock-seconds", defaultValue = "60", description = "length of the unlock phase (default ${DEFAULT-VALUE})")
     int unlockSeconds;
 
+    @Option(names = "--parked-seconds", defaultValue = "1",
+            description = "telemetry interval of a parked car, s (default ${DEFAULT-VALUE}: a stress load; the agent's own default is 60)")
+    int parkedSeconds;
+
     @Option(names = "--storm-downtime", defaultValue = "10", description = "broker downtime before the reconnect storm, s (default ${DEFAULT-VALUE})")
     int stormDowntime;
 
@@ -59,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
         common.applyLogging();
         Path work = common.dataDir("latchkey-bench");
         BenchReport report = new FleetBench(new BenchOptions(cloudApiTarget.toAbsolutePath(), work, cars, commandsPerSecond,
-                unlockSeconds, stormDowntime, backlogSeconds, faultCars, faultSeconds, backendHeap, seed), System.out).run();
+                unlockSeconds, parkedSeconds, stormDowntime, backlogSeconds, faultCars, faultSeconds, backendHeap, seed), System.out).run();
         report.print(System.out);
         if (json != null) {
             Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
