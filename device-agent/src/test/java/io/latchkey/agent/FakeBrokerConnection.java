@@ -24,6 +24,8 @@ public final class FakeBrokerConnection implements BrokerConnection {
     public volatile RuntimeException failWith;
     /** Whether telemetry batches are answered with a receipt, as the cloud does once it stored them. */
     public volatile boolean receipts = true;
+    /** How often the agent asked for a fresh broker session. */
+    public final java.util.concurrent.atomic.AtomicInteger renewals = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Listener listener;
     private volatile boolean connected;
     private volatile boolean closed;
@@ -70,6 +72,11 @@ public final class FakeBrokerConnection implements BrokerConnection {
             listener.receipt(Json.write(TelemetryReceipt.of(Json.read(payload, TelemetryBatch.class))));
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void renewSession() {
+        renewals.incrementAndGet();
     }
 
     @Override

@@ -51,6 +51,10 @@ public final class JournalTelemetrySink implements TelemetrySink {
     private long sendNumber;
     private ScheduledFuture<?> receiptTimer;
     private long resends;
+    /** Receipt timeouts in a row while connected; reset by any receipt that releases a batch. */
+    private int overdueInARow;
+    /** This many overdue receipts in a row while connected: the broker session is repaired. */
+    static final int OVERDUE_BEFORE_RENEWAL = 3;
     private boolean eventInFlight;
     private boolean damageReported;
     private boolean closed;
@@ -125,6 +129,7 @@ public final class JournalTelemetrySink implements TelemetrySink {
             }
             journal.acknowledge(inFlight);
             clearInFlight();
+            overdueInARow = 0;
         }
         drain();
     }
@@ -191,11 +196,21 @@ public final class JournalTelemetrySink implements TelemetrySink {
     }
 
     private void receiptOverdue(long number) {
+        boolean renew = false;
         synchronized (this) {
             if (closed || number != sendNumber || inFlight == null) {
                 return;
             }
             resend("no receipt within " + receiptTimeout.toMillis() + " ms");
+            if (connection.isConnected() && ++overdueInARow >= OVERDUE_BEFORE_RENEWAL) {
+                // Connected all along and still no receipt: the cloud answers resends (it de-duplicates
+                // them), so the broker session is not delivering to us. Seen after a broker crash.
+                overdueInARow = 0;
+                renew = true;
+            }
+        }
+        if (renew) {
+            connection.renewSession();
         }
         drain();
     }

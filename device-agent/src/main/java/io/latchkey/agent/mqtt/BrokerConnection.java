@@ -30,6 +30,15 @@ public interface BrokerConnection {
 
     boolean isConnected();
 
+    /**
+     * Drops this device's session at the broker and starts a fresh one (reconnect with a clean start,
+     * subscribe again): the repair when the session stopped delivering while the connection looks fine,
+     * as a broker restarted from a crash can leave one. Messages queued in the old session are lost
+     * (commands in it would be about to expire anyway). Nothing happens while not connected.
+     */
+    default void renewSession() {
+    }
+
     /** Disconnects cleanly (no last will) and stops reconnecting. */
     CompletableFuture<Void> close();
 }

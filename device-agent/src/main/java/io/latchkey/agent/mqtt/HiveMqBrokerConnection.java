@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.latchkey.agent.config.AgentConfig;
 import io.latchkey.protocol.Channel;
@@ -42,6 +43,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     private final Duration sessionExpiry;
     private volatile Listener listener;
     private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicBoolean renewing = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param config         device identity, broker URL, session expiry
@@ -137,6 +139,10 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         // getAttempts() counts the failed connection itself: 1 before the first retry.
         int attempt = Math.max(1, ctx.getReconnector().getAttempts());
         Duration delay = backoff.delay(attempt);
+        if (ctx instanceof Mqtt5ClientDisconnectedContext c5) {
+            // Reconnect into the persistent session, also after a renewSession() connected with a clean start.
+            c5.getReconnector().connectWith().cleanStart(false).sessionExpiryInterval(sessionExpiry.toSeconds()).applyConnect();
+        }
         LOG.info("{}: disconnected ({}), reconnecting in {} ms (attempt {})", deviceId,
                 ctx.getCause() == null ? "no cause" : ctx.getCause().getMessage(), delay.toMillis(), attempt);
         ctx.getReconnector().reconnect(true).delay(delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -160,6 +166,25 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
                     }
                     return null;
                 });
+    }
+
+    @Override
+    public void renewSession() {
+        if (closing || !client.getState().isConnected() || !renewing.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.warn("{}: the broker session stopped delivering; starting a fresh session", deviceId);
+        // A USER disconnect is not reconnected by onDisconnected; the clean-start connect below is.
+        client.disconnect().whenComplete((ok, e) -> client.connectWith()
+                .cleanStart(true)
+                .sessionExpiryInterval(sessionExpiry.toSeconds())
+                .send()
+                .whenComplete((ack, error) -> {
+                    renewing.set(false);
+                    if (error != null) {
+                        LOG.warn("{}: fresh session not established: {}", deviceId, error.toString());
+                    }
+                }));
     }
 
     @Override

@@ -180,6 +180,26 @@ class JournalTelemetrySinkTest {
     }
 
     @Test
+    void receiptsMissingWhileConnected_renewTheBrokerSession_afterThreeTimeouts() {
+        open(JournalSettings.DEFAULTS, Duration.ofMillis(50));
+        submitOfflineThenConnect(1, 2);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.renewals.get() >= 1);
+        assertThat(sink.resends()).isGreaterThanOrEqualTo(JournalTelemetrySink.OVERDUE_BEFORE_RENEWAL);
+        assertThat(sink.stats().pendingRecords()).as("nothing released without a receipt").isEqualTo(2);
+    }
+
+    @Test
+    void receiptTimeoutsWhileDisconnected_doNotRenewTheSession() throws InterruptedException {
+        open(JournalSettings.DEFAULTS, Duration.ofMillis(20));
+        submitOfflineThenConnect(1, 2);
+        broker.disconnect();
+
+        Thread.sleep(300); // well over three timeouts; what matters is that no renewal is asked for
+        assertThat(broker.renewals.get()).isZero();
+    }
+
+    @Test
     void aBatchInFlightWhenTheConnectionComesBack_isSentAgainAtOnce() {
         open(JournalSettings.DEFAULTS);
         submitOfflineThenConnect(1, 2);

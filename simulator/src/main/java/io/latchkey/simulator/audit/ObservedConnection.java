@@ -71,6 +71,13 @@ public final class ObservedConnection implements BrokerConnection {
     }
 
     @Override
+    public void renewSession() {
+        if (!severed) {
+            inner.renewSession();
+        }
+    }
+
+    @Override
     public boolean isConnected() {
         return !severed && inner.isConnected();
     }

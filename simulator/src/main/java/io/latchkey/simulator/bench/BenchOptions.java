@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * @param commandsPerSecond the command load during the unlock phase
  * @param unlockSeconds   how long the unlock phase runs
  * @param parkedSeconds   telemetry interval of a parked car (the unlock phase's background load)
+ * @param batchSize       the agents' telemetry.batch-size
  * @param stormDowntimeSeconds broker downtime before the reconnect storm
  * @param backlogSeconds  broker downtime while every car drives (the ingestion backlog)
  * @param faultCars       cars in the loss/duplication-under-faults scenario (0 skips it)
@@ -18,7 +19,7 @@ import java.nio.file.Path;
  * @param backendHeap     the backend's -Xmx
  */
 public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double commandsPerSecond, int unlockSeconds,
-                           int parkedSeconds,
+                           int parkedSeconds, int batchSize,
                            int stormDowntimeSeconds, int backlogSeconds, int faultCars, int faultSeconds, String backendHeap,
                            long seed) {
 }

@@ -37,7 +37,7 @@ final class BrokerProcess implements BrokerControl, AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = ChildProcess.java("broker", System.getProperty("java.class.path"), List.of("-Xmx1g", "-XX:+UseParallelGC"),
+        process = ChildProcess.java("broker", System.getProperty("java.class.path"), List.of("-Xmx1g"),
                 BrokerMain.class.getName(), List.of(Integer.toString(port), dir.toString(), "file"), Map.of(), log);
         process.awaitPort(port, Duration.ofSeconds(90));
     }

@@ -115,7 +115,8 @@ public final class FleetBench {
             for (int i = 0; i < world.cars().size(); i++) {
                 CarDetail car = world.cars().get(i);
                 AgentConfig config = AgentConfigs.fromDiscovery(world.discovery(), car.deviceId(), o.workDir().resolve("agents"),
-                        Duration.ofMillis(200), Duration.ofSeconds(o.parkedSeconds()));
+                        Duration.ofMillis(200), Duration.ofSeconds(o.parkedSeconds()))
+                        .toBuilder().telemetryBatchSize(o.batchSize()).build();
                 fleet.add(config, factory.create(car.deviceId(), i));
             }
             boolean connected = fleet.awaitConnected(Duration.ofSeconds(120));

@@ -33,6 +33,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "telemetry interval of a parked car, s (default ${DEFAULT-VALUE}: a stress load; the agent's own default is 60)")
     int parkedSeconds;
 
+    @Option(names = "--batch-size", defaultValue = "50",
+            description = "records per telemetry batch, the agents' telemetry.batch-size (default ${DEFAULT-VALUE}, the agent's default)")
+    int batchSize;
+
     @Option(names = "--storm-downtime", defaultValue = "10", description = "broker downtime before the reconnect storm, s (default ${DEFAULT-VALUE})")
     int stormDowntime;
 
@@ -63,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
         common.applyLogging();
         Path work = common.dataDir("latchkey-bench");
         BenchReport report = new FleetBench(new BenchOptions(cloudApiTarget.toAbsolutePath(), work, cars, commandsPerSecond,
-                unlockSeconds, parkedSeconds, stormDowntime, backlogSeconds, faultCars, faultSeconds, backendHeap, seed), System.out).run();
+                unlockSeconds, parkedSeconds, batchSize, stormDowntime, backlogSeconds, faultCars, faultSeconds, backendHeap, seed), System.out).run();
         report.print(System.out);
         if (json != null) {
             Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
