@@ -128,6 +128,28 @@ public final class FleetBench {
             ingestion(fleet, broker, store, sampler);
             audit(fleet, world, backendData);
         }
+        ingestionCapacity(world, broker, store, sampler);
+    }
+
+    /** The fleet has stopped: what broker and backend store from light senders, same flow control. */
+    private void ingestionCapacity(FleetSetup.Result world, BrokerProcess broker, StoreCounter store,
+                                   ProcessSampler sampler) throws IOException {
+        out.println("ingestion capacity: light senders (no agents) with the agents' flow control, 30 s");
+        sampler.startPhase();
+        List<String> devices = world.cars().stream().map(CarDetail::deviceId).toList();
+        double[] rate;
+        try {
+            rate = new IngestionCapacity(broker.url(), world.tenant(), devices, o.batchSize(), 4).run(store, 30);
+        } catch (Exception e) {
+            throw new IOException("ingestion capacity phase failed", e);
+        }
+        usage("ingestion capacity", sampler.endPhase());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("devices / records per batch", devices.size() + " / " + o.batchSize());
+        r.put("stored (records/s, from the store, 30 s average)", Math.round(rate[0]));
+        r.put("highest sustained over 5 s (records/s)", Math.round(rate[1]));
+        r.put("target >= 20,000 records/s", rate[1] >= 20_000 ? "met" : "NOT met");
+        put("ingestion capacity (broker + backend, light senders)", r);
     }
 
     private void unlocks(LatchkeyClient api, FleetSetup.Result world, Fleet fleet, StoreCounter store, ProcessSampler sampler) {

@@ -80,6 +80,12 @@ public final class Fleet implements AutoCloseable {
     private final FleetNetwork network;
     private final ScheduledExecutorService timers;
     /**
+     * The physical world's clock: every car's model steps and puts its CAN frames and NMEA sentences on
+     * its bus here. Apart from the agents' timers, so that a tick of the whole fleet does not delay an
+     * agent's relay pulse or feedback check (a real car's world does not run on its agent's threads).
+     */
+    private final ScheduledExecutorService world;
+    /**
      * Commands get threads apart from the telemetry workers (a real car's command does not queue behind
      * other cars' journal fsyncs); two, so that one car's slow relay feedback does not hold up the rest.
      */
@@ -108,7 +114,8 @@ public final class Fleet implements AutoCloseable {
         this.netty = Executors.newFixedThreadPool(options.nettyThreads(), daemon("fleet-netty"));
         this.mqttExecutors = MqttClientExecutorConfig.builder().nettyExecutor(netty).nettyThreads(options.nettyThreads()).build();
         long tickNanos = options.tick().toNanos();
-        timers.scheduleAtFixedRate(this::tickAll, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+        this.world = Executors.newSingleThreadScheduledExecutor(daemon("fleet-world"));
+        world.scheduleAtFixedRate(this::tickAll, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Adds a car and starts its agent; the agent connects in the background. */
@@ -317,6 +324,7 @@ public final class Fleet implements AutoCloseable {
             running = members.values().stream().map(m -> m.process).filter(p -> !p.isKilled()).toList();
         }
         running.forEach(AgentProcess::stop);
+        world.shutdownNow();
         timers.shutdownNow();
         workers.shutdownNow();
         commands.shutdownNow();

@@ -1,0 +1,125 @@
+package io.latchkey.simulator.bench;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.LockState;
+import io.latchkey.protocol.Topic;
+import io.latchkey.protocol.telemetry.TelemetryBatch;
+import io.latchkey.protocol.telemetry.TelemetryReceipt;
+import io.latchkey.protocol.telemetry.TelemetryRecord;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What broker and backend ingest when the senders cost next to nothing: a few MQTT clients publish
+ * ready-made telemetry batches for the fleet's devices, each device with one batch in flight until
+ * the backend's receipt, exactly the agents' flow control, but without 1,000 agents' sampling,
+ * journalling and serialising on the same two cores. Counted from the store. Runs after the fleet
+ * has stopped, with sequence numbers far above anything the agents used, so the audit is untouched.
+ */
+final class IngestionCapacity {
+    /** Above any sequence number an agent reaches in a benchmark run. */
+    static final long SEQ_BASE = 100_000_000L;
+
+    private final String brokerUrl;
+    private final String tenant;
+    private final List<String> deviceIds;
+    private final int batchSize;
+    private final int senders;
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+
+    IngestionCapacity(String brokerUrl, String tenant, List<String> deviceIds, int batchSize, int senders) {
+        this.brokerUrl = brokerUrl;
+        this.tenant = tenant;
+        this.deviceIds = List.copyOf(deviceIds);
+        this.batchSize = batchSize;
+        this.senders = senders;
+    }
+
+    /** Sends for {@code seconds}; returns the store's records/s over the run and over its best 5 s. */
+    double[] run(StoreCounter store, int seconds) throws Exception {
+        URI u = URI.create(brokerUrl);
+        List<Mqtt5AsyncClient> clients = new ArrayList<>();
+        Map<String, Long> nextSeq = new ConcurrentHashMap<>();
+        Map<String, Mqtt5AsyncClient> owner = new ConcurrentHashMap<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (int s = 0; s < senders; s++) {
+            Mqtt5AsyncClient c = Mqtt5Client.builder().identifier("bench-ingest-" + s).serverHost(u.getHost())
+                    .serverPort(u.getPort()).buildAsync();
+            c.connectWith().cleanStart(true).send().get(30, TimeUnit.SECONDS);
+            clients.add(c);
+        }
+        for (int i = 0; i < deviceIds.size(); i++) {
+            owner.put(deviceIds.get(i), clients.get(i % senders));
+            nextSeq.put(deviceIds.get(i), SEQ_BASE);
+        }
+        for (Mqtt5AsyncClient c : clients) {
+            // Each sender hears the receipts of every device; it answers only for its own.
+            c.subscribeWith().topicFilter(Topic.ROOT + "/" + tenant + "/+/" + Channel.RECEIPT.segment())
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(p -> {
+                        TelemetryReceipt r = Json.read(p.getPayloadAsBytes(), TelemetryReceipt.class);
+                        if (owner.get(r.deviceId()) == c && r.firstSeq() >= SEQ_BASE && System.nanoTime() < deadline) {
+                            send(c, r.deviceId(), nextSeq);
+                        }
+                    }).send().get(30, TimeUnit.SECONDS);
+        }
+        long before = store.count();
+        long t0 = System.nanoTime();
+        deviceIds.forEach(d -> send(owner.get(d), d, nextSeq));
+        List<long[]> samples = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            samples.add(new long[] {System.nanoTime(), store.count()});
+            Thread.sleep(500);
+        }
+        double average = (store.count() - before) / ((System.nanoTime() - t0) / 1e9);
+        for (Mqtt5AsyncClient c : clients) {
+            c.disconnect().get(10, TimeUnit.SECONDS);
+        }
+        return new double[] {average, best5s(samples)};
+    }
+
+    private void send(Mqtt5AsyncClient client, String deviceId, Map<String, Long> nextSeq) {
+        long first = nextSeq.merge(deviceId, (long) batchSize, Long::sum) - batchSize;
+        List<TelemetryRecord> records = new ArrayList<>(batchSize);
+        Instant t = Instant.now();
+        for (int k = 0; k < batchSize; k++) {
+            Map<String, Double> signals = new TreeMap<>();
+            signals.put("Vehicle.Powertrain.FuelSystem.RelativeLevel", 50.0);
+            signals.put("Vehicle.LowVoltageBattery.CurrentVoltage", 14.2);
+            records.add(new TelemetryRecord(first + 1 + k, t, 52.52, 13.405, 40.0, 12_000.0, LockState.LOCKED, false,
+                    true, 3, signals, "PERIODIC"));
+        }
+        client.publishWith().topic(Topic.of(tenant, deviceId, Channel.TELEMETRY).name()).qos(MqttQos.AT_LEAST_ONCE)
+                .payload(Json.write(new TelemetryBatch(deviceId, records))).send()
+                .whenComplete((result, e) -> {
+                    Throwable error = e != null ? e : result.getError().orElse(null);
+                    if (error != null && failures.getAndIncrement() == 0) {
+                        System.err.println("ingestion capacity: publish failed: " + error);
+                    }
+                });
+    }
+
+    static double best5s(List<long[]> samples) {
+        double best = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            for (int j = i + 1; j < samples.size(); j++) {
+                double dt = (samples.get(j)[0] - samples.get(i)[0]) / 1e9;
+                if (dt >= 5) {
+                    best = Math.max(best, (samples.get(j)[1] - samples.get(i)[1]) / dt);
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+}
