@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * {@value #RECONNECT_INITIAL_MS} ms doubling to at most {@value #RECONNECT_MAX_MS} ms, not the client's
  * default of up to two minutes) and subscribes again even when the broker kept the session: a broker
  * that crashed may have lost the shared subscriptions, and the cars' telemetry waits for the backend.
+ *
+ * <p>Liveness probe: every {@code latchkey.mqtt.probe-interval} (10 s) the client publishes a probe to its own topic
+ * {@code lk/_probe/{clientId}} and expects it back. A probe not back within three intervals, while
+ * connected, means the session is not delivering (seen after a broker SIGKILL: connected, subscriptions granted,
+ * nothing arrives). The client then ends that session, connects with a clean start and subscribes to
+ * everything again.
  */
 @Singleton
 public class BackendMqttClient {
@@ -45,10 +51,24 @@ public class BackendMqttClient {
     static final long RECONNECT_MAX_MS = 2_000;
 
     private final Mqtt5AsyncClient client;
+    private final MqttConfig config;
+    private final String probeTopic;
+    private final List<Subscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ScheduledExecutorService probes;
+    private final java.util.concurrent.atomic.AtomicBoolean renewing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong renewals = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String probeOut;
+    private volatile boolean probeBack = true;
+    private volatile long probeSentAt;
+
+    private record Subscription(String filter, Consumer<Mqtt5Publish> handler, boolean manualAck) {
+    }
 
     public BackendMqttClient(MqttEndpoint endpoint, MqttConfig config, DeviceAuthorities authorities) {
         String url = endpoint.backendUrl();
         URI uri = URI.create(url);
+        this.config = config;
+        this.probeTopic = Topic.ROOT + "/_probe/" + config.clientId();
         var builder = Mqtt5Client.builder()
                 .identifier(config.clientId())
                 .serverHost(uri.getHost())
@@ -87,6 +107,74 @@ public class BackendMqttClient {
             throw new MqttException("interrupted while connecting to " + url, e);
         }
         LOG.info("Backend MQTT client {} connected to {}", config.clientId(), url);
+        subscribe(new Subscription(probeTopic, p -> {
+            if (new String(p.getPayloadAsBytes(), java.nio.charset.StandardCharsets.UTF_8).equals(probeOut)) {
+                probeBack = true;
+            }
+        }, false)).join();
+        this.probes = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lk-mqtt-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100, config.probeInterval().toMillis());
+        probes.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Checks the last probe came back, then sends the next one. */
+    void probe() {
+        try {
+            if (!client.getState().isConnected() || renewing.get()) {
+                probeBack = true;
+                return;
+            }
+            if (!probeBack) {
+                // Under a deep backlog the probe queues behind telemetry: allow it three intervals.
+                if (System.nanoTime() - probeSentAt > 3 * config.probeInterval().toNanos()) {
+                    renewSession();
+                }
+                return;
+            }
+            String nonce = java.util.UUID.randomUUID().toString();
+            probeOut = nonce;
+            probeSentAt = System.nanoTime();
+            probeBack = false;
+            client.publishWith().topic(probeTopic).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(nonce.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .messageExpiryInterval(Math.max(1, config.probeInterval().toSeconds())).send();
+        } catch (RuntimeException e) {
+            LOG.warn("MQTT liveness probe failed: {}", e.toString());
+        }
+    }
+
+    /** Ends the current broker session, connects with a clean start and subscribes to everything again. */
+    void renewSession() {
+        if (!renewing.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.warn("Backend MQTT session stopped delivering (liveness probe not back within {}); starting a fresh session",
+                config.probeInterval());
+        renewals.incrementAndGet();
+        client.disconnectWith().sessionExpiryInterval(0).send()
+                .handle((ok, e) -> null)
+                .thenCompose(x -> client.connectWith().cleanStart(true)
+                        .sessionExpiryInterval(Duration.ofHours(1).toSeconds()).send())
+                .thenCompose(ack -> CompletableFuture.allOf(subscriptions.stream()
+                        .map(this::send).toArray(CompletableFuture[]::new)))
+                .whenComplete((ok, e) -> {
+                    probeBack = true;
+                    renewing.set(false);
+                    if (e != null) {
+                        LOG.warn("Backend MQTT session not renewed: {}", e.toString());
+                    } else {
+                        LOG.info("Backend MQTT session renewed, {} subscription(s) restored", subscriptions.size());
+                    }
+                });
+    }
+
+    /** How often the session was renewed since start (for tests and metrics). */
+    public long sessionRenewals() {
+        return renewals.get();
     }
 
     private static TrustManagerFactory trusting(X509Certificate ca) {
@@ -128,13 +216,30 @@ public class BackendMqttClient {
 
     /** Subscribes at QoS 1; {@code handler} must call {@link Mqtt5Publish#acknowledge()} when done. */
     public CompletableFuture<Void> subscribe(String filter, Consumer<Mqtt5Publish> handler) {
-        return client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE)
-                .callback(handler).manualAcknowledgement(true)
+        return subscribe(new Subscription(filter, handler, true));
+    }
+
+    private CompletableFuture<Void> subscribe(Subscription s) {
+        subscriptions.add(s);
+        return send(s);
+    }
+
+    private CompletableFuture<Void> send(Subscription s) {
+        return client.subscribeWith().topicFilter(s.filter()).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(s.handler()).manualAcknowledgement(s.manualAck())
                 .send().thenApply(ack -> null);
+    }
+
+    /** For tests: drops this client's subscriptions at the broker behind its back, as a broken session would. */
+    CompletableFuture<Void> loseSubscriptionsAtTheBroker() {
+        return CompletableFuture.allOf(subscriptions.stream()
+                .map(s -> client.unsubscribeWith().topicFilter(s.filter()).send())
+                .toArray(CompletableFuture[]::new));
     }
 
     @PreDestroy
     void disconnect() {
+        probes.shutdownNow();
         try {
             client.disconnect().get(5, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -25,6 +25,9 @@ import java.util.Set;
  *                    on any other address
  * @param publicHost  {@code latchkey.mqtt.public-host}: the host name devices are given in the
  *                    {@code ssl://} URL and that the broker's TLS certificate names; defaults to {@code host}
+ * @param probeInterval {@code latchkey.mqtt.probe-interval}: how often the backend checks that its broker
+ *                    session still delivers (a probe to itself); a probe not back within three intervals
+ *                    renews the session. Default 10s
  */
 @ConfigurationProperties("latchkey.mqtt")
 public record MqttConfig(@Bindable(defaultValue = "true") boolean embedded,
@@ -35,7 +38,8 @@ public record MqttConfig(@Bindable(defaultValue = "true") boolean embedded,
                          @Bindable(defaultValue = "latchkey-cloud") String clientId,
                          @Nullable Integer tlsPort,
                          @Nullable Boolean allowPlainLoopback,
-                         @Nullable String publicHost) {
+                         @Nullable String publicHost,
+                         @Bindable(defaultValue = "10s") java.time.Duration probeInterval) {
     private static final Set<String> PERSISTENCE = Set.of("file", "in-memory");
 
     /** True when the plain development listener runs beside the mutual-TLS one. */

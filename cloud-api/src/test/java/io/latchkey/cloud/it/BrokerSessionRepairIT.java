@@ -1,0 +1,62 @@
+package io.latchkey.cloud.it;
+
+import static io.latchkey.cloud.it.CloudApp.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.latchkey.cloud.mqtt.BackendMqttClient;
+import io.latchkey.cloud.mqtt.BackendMqttClientAccess;
+import io.latchkey.protocol.LockState;
+import io.latchkey.protocol.telemetry.TelemetryRecord;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A broker session that stops delivering while the connection looks fine (seen after a broker
+ * SIGKILL) is found by the backend's liveness probe and replaced: telemetry is stored again, nothing
+ * else to do for anyone. Here the session is broken on purpose: its subscriptions are dropped at the
+ * broker behind the backend's back.
+ */
+class BrokerSessionRepairIT {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aSessionThatStoppedDelivering_isRenewed_andIngestionResumes() throws Exception {
+        try (CloudApp app = CloudApp.start(dataDir, Map.of("latchkey.mqtt.probe-interval", "300ms"))) {
+            String admin = app.tenantWithAdmin("acme");
+            String operator = app.user("acme", admin, "olga@acme.test", "operator");
+            app.car("acme", operator, "car-1", "dev-001");
+            JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
+            BackendMqttClient mqtt = app.context().getBean(BackendMqttClient.class);
+            try (TestDevice device = new TestDevice(app.mqttUrl(), "acme", "dev-001", TestDevice.keys(discovery),
+                    Clock.systemUTC())) {
+                device.publishTelemetry(record(1));
+                await().atMost(Duration.ofSeconds(10)).until(() -> device.receipts().size() == 1);
+                assertThat(mqtt.sessionRenewals()).isZero();
+
+                BackendMqttClientAccess.loseSubscriptionsAtTheBroker(mqtt);
+                // The session delivers nothing now; the probe notices and the session is replaced.
+                await().atMost(Duration.ofSeconds(20)).until(() -> mqtt.sessionRenewals() >= 1);
+
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    device.publishTelemetry(record(2));
+                    assertThat(device.receipts()).anyMatch(r -> r.lastSeq() == 2);
+                });
+                JsonNode stored = expect(200, app.http.get("/t/acme/cars/car-1/telemetry?limit=10", operator)).json();
+                assertThat(stored.findValuesAsText("seq")).containsExactly("1", "2");
+            }
+        }
+    }
+
+    private static TelemetryRecord record(long seq) {
+        return new TelemetryRecord(seq, Instant.now(), 52.5, 13.4, 0.0, 1000.0 + seq, LockState.LOCKED, false, false, 3,
+                Map.of(), "PERIODIC");
+    }
+}

@@ -1,0 +1,11 @@
+package io.latchkey.cloud.mqtt;
+
+/** Test access to {@link BackendMqttClient}'s package-private fault injection. */
+public final class BackendMqttClientAccess {
+    private BackendMqttClientAccess() {
+    }
+
+    public static void loseSubscriptionsAtTheBroker(BackendMqttClient client) {
+        client.loseSubscriptionsAtTheBroker().join();
+    }
+}
