@@ -11,13 +11,18 @@ import io.latchkey.protocol.command.CommandAck;
 import io.latchkey.protocol.telemetry.DeviceState;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import io.latchkey.protocol.telemetry.TelemetryBatch;
+import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** The cloud's end of the wire in tests: sends commands, collects what devices of one tenant publish. */
+/**
+ * The cloud's end of the wire in tests: sends commands, collects what devices of one tenant publish,
+ * and, like the backend, keeps each (device, seq) once and answers every telemetry batch with its
+ * receipt, without which the agent would not release it.
+ */
 public final class CloudClient implements AutoCloseable {
     public final List<CommandAck> acks = new CopyOnWriteArrayList<>();
     private final Map<String, List<TelemetryRecord>> telemetry = new ConcurrentHashMap<>();
@@ -33,14 +38,28 @@ public final class CloudClient implements AutoCloseable {
             byte[] bytes = p.getPayloadAsBytes();
             switch (t.channel()) {
                 case ACK -> acks.add(Json.read(bytes, CommandAck.class));
-                case TELEMETRY -> telemetry.computeIfAbsent(t.deviceId(), d -> new CopyOnWriteArrayList<>())
-                        .addAll(Json.read(bytes, TelemetryBatch.class).records());
+                case TELEMETRY -> stored(t.deviceId(), Json.read(bytes, TelemetryBatch.class));
                 case STATE -> states.add(Json.read(bytes, DeviceState.class));
                 default -> { }
             }
         });
         client.connect().get(10, TimeUnit.SECONDS);
         client.subscribeWith().topicFilter("lk/" + tenant + "/+/+").qos(MqttQos.AT_LEAST_ONCE).send().get(10, TimeUnit.SECONDS);
+    }
+
+    private void stored(String deviceId, TelemetryBatch batch) {
+        List<TelemetryRecord> kept = telemetry.computeIfAbsent(deviceId, d -> new CopyOnWriteArrayList<>());
+        synchronized (kept) {
+            for (TelemetryRecord r : batch.records()) {
+                if (kept.stream().noneMatch(k -> k.seq() == r.seq())) {
+                    kept.add(r);
+                }
+            }
+        }
+        if (!batch.records().isEmpty()) {
+            client.publishWith().topic(Topic.of(tenant, deviceId, Channel.RECEIPT).name()).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(Json.write(TelemetryReceipt.of(batch))).send();
+        }
     }
 
     public void send(String deviceId, byte[] signedCommand) throws Exception {

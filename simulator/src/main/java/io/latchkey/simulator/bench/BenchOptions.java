@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param unlockSeconds   how long the unlock phase runs
  * @param parkedSeconds   telemetry interval of a parked car (the unlock phase's background load)
  * @param batchSize       the agents' telemetry.batch-size
+ * @param unlockOnly      stop after the unlock phase (repeated measurements of the unlock tail)
  * @param stormDowntimeSeconds broker downtime before the reconnect storm
  * @param backlogSeconds  broker downtime while every car drives (the ingestion backlog)
  * @param faultCars       cars in the loss/duplication-under-faults scenario (0 skips it)
@@ -19,7 +20,7 @@ import java.nio.file.Path;
  * @param backendHeap     the backend's -Xmx
  */
 public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double commandsPerSecond, int unlockSeconds,
-                           int parkedSeconds, int batchSize,
+                           int parkedSeconds, int batchSize, boolean unlockOnly,
                            int stormDowntimeSeconds, int backlogSeconds, int faultCars, int faultSeconds, String backendHeap,
                            long seed) {
 }

@@ -124,6 +124,9 @@ public final class FleetBench {
             usage("fleet start", sampler.endPhase());
 
             unlocks(api, world, fleet, store, sampler);
+            if (o.unlockOnly()) {
+                return;
+            }
             reconnectStorm(fleet, broker, store, sampler, "reconnect storm", o.stormDowntimeSeconds());
             ingestion(fleet, broker, store, sampler);
             audit(fleet, world, backendData);

@@ -37,6 +37,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "records per telemetry batch, the agents' telemetry.batch-size (default ${DEFAULT-VALUE}, the agent's default)")
     int batchSize;
 
+    @Option(names = "--unlock-only", description = "run only the reference pair, fleet start and the unlock phase")
+    boolean unlockOnly;
+
     @Option(names = "--storm-downtime", defaultValue = "10", description = "broker downtime before the reconnect storm, s (default ${DEFAULT-VALUE})")
     int stormDowntime;
 
@@ -67,7 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
         common.applyLogging();
         Path work = common.dataDir("latchkey-bench");
         BenchReport report = new FleetBench(new BenchOptions(cloudApiTarget.toAbsolutePath(), work, cars, commandsPerSecond,
-                unlockSeconds, parkedSeconds, batchSize, stormDowntime, backlogSeconds, faultCars, faultSeconds, backendHeap, seed), System.out).run();
+                unlockSeconds, parkedSeconds, batchSize, unlockOnly, stormDowntime, backlogSeconds, unlockOnly ? 0 : faultCars, faultSeconds, backendHeap, seed), System.out).run();
         report.print(System.out);
         if (json != null) {
             Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
