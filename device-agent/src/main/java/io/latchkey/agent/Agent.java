@@ -225,12 +225,17 @@ public final class Agent implements AutoCloseable {
 
     private void onCommand(byte[] payload) {
         long received = System.nanoTime();
-        lastAnswer = commandQueue.submit(() -> commands.process(payload))
-                .thenCompose(ack -> publishAck(ack, received))
-                .exceptionally(e -> {
-                    LOG.error("{}: command handling failed", config.deviceId(), e);
-                    return null;
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        // The answer is published as soon as it is known; the history's result record is forced after.
+        commandQueue.submit(() -> commands.process(payload, ack -> publishAck(ack, received)
+                        .whenComplete((ok, e) -> answered.complete(null))))
+                .whenComplete((ack, e) -> {
+                    if (e != null) {
+                        LOG.error("{}: command handling failed", config.deviceId(), e);
+                        answered.complete(null);
+                    }
                 });
+        lastAnswer = answered;
     }
 
     private CompletableFuture<Void> publishAck(CommandAck ack, long receivedNanos) {

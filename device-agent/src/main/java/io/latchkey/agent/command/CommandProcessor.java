@@ -65,22 +65,38 @@ public final class CommandProcessor {
     }
 
     public CompletableFuture<CommandAck> process(byte[] message) {
+        return process(message, ack -> { });
+    }
+
+    /**
+     * Verifies and runs one command. {@code answer} gets the answer as soon as it is known, before the
+     * result is written to the history (an fsync): the answer goes out while the disk works. The
+     * history already holds the command as begun (forced before any relay moved), so a crash between
+     * the two can never run it again; a repeat is then answered {@code FAILED INTERRUPTED}.
+     */
+    public CompletableFuture<CommandAck> process(byte[] message, java.util.function.Consumer<CommandAck> answer) {
         Command command;
         try {
             command = verifier.verify(message);
         } catch (CommandRejectedException e) {
             LOG.info("{}: rejected command {}: {}", deviceId, UnverifiedCommandId.peek(message), e.getMessage());
-            return CompletableFuture.completedFuture(reject(UnverifiedCommandId.peek(message), e.reason()));
+            return answered(reject(UnverifiedCommandId.peek(message), e.reason()), answer);
         }
         Optional<CommandAck> first = history.find(command.id());
         if (first.isPresent()) {
             LOG.info("{}: repeated command {}, answering from its first result", deviceId, command.id());
-            return CompletableFuture.completedFuture(first.get().asDuplicate());
+            return answered(first.get().asDuplicate(), answer);
         }
         return execute(command).thenApply(ack -> {
+            answer.accept(ack);
             history.complete(ack);
             return ack;
         });
+    }
+
+    private static CompletableFuture<CommandAck> answered(CommandAck ack, java.util.function.Consumer<CommandAck> answer) {
+        answer.accept(ack);
+        return CompletableFuture.completedFuture(ack);
     }
 
     private CompletableFuture<CommandAck> execute(Command command) {

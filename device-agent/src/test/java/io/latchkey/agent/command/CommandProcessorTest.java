@@ -64,6 +64,23 @@ class CommandProcessorTest {
     }
 
     @Test
+    void theAnswerGoesOut_whileTheCommandIsBegunButItsResultNotYetRecorded_andARepeatNeverRunsItAgain() throws Exception {
+        Command cmd = cloud.command(DEVICE, CommandType.UNLOCK);
+        java.util.List<String> seenByAnswer = new java.util.ArrayList<>();
+
+        CommandAck ack = await(processor().process(cloud.signed(cmd), a -> seenByAnswer.add(
+                a.outcome() + " / history: " + history.find(cmd.id()).map(h -> h.outcome() + " " + h.reason()).orElse("none"))));
+
+        // When the answer was handed out, the history held the command as begun (forced before the relay
+        // moved), not yet its result: a crash right then answers a repeat FAILED INTERRUPTED, never runs it.
+        assertThat(seenByAnswer).containsExactly("EXECUTED / history: FAILED " + CommandHistory.INTERRUPTED);
+        assertThat(history.find(cmd.id())).contains(ack);
+        CommandAck repeat = await(processor().process(cloud.signed(cmd)));
+        assertThat(repeat.duplicate()).isTrue();
+        assertThat(wiring.unlockRelay().activations()).isEqualTo(1);
+    }
+
+    @Test
     void unlock_withValidSignature_pulsesUnlockRelayOnceAndReportsUnlockedFromFeedback() throws Exception {
         Command cmd = cloud.command(DEVICE, CommandType.UNLOCK);
 
