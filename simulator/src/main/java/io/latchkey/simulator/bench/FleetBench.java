@@ -259,16 +259,7 @@ public final class FleetBench {
             sleep(500);
         }
         usage("ingestion backlog", sampler.endPhase());
-        double peak = 0;
-        for (int i = 0; i < samples.size(); i++) {
-            for (int j = i + 1; j < samples.size(); j++) {
-                double dt = (samples.get(j)[0] - samples.get(i)[0]) / 1e9;
-                if (dt >= 5) {
-                    peak = Math.max(peak, (samples.get(j)[1] - samples.get(i)[1]) / dt);
-                    break;
-                }
-            }
-        }
+        double peak = IngestionCapacity.best5s(samples);
         long drainedRecords = samples.get(samples.size() - 1)[1] - base;
         double drainSeconds = (samples.get(samples.size() - 1)[0] - start) / 1e9;
         r.put("backlog in journals when the broker came back (records)", backlog);

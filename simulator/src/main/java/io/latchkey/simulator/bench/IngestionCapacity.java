@@ -109,6 +109,7 @@ final class IngestionCapacity {
                 });
     }
 
+    /** The highest rate over any window of at least 5 s in {@code samples} of (nanoTime, count). */
     static double best5s(List<long[]> samples) {
         double best = 0;
         for (int i = 0; i < samples.size(); i++) {
