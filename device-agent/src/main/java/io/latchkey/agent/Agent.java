@@ -124,6 +124,7 @@ public final class Agent implements AutoCloseable {
             @Override
             public void disconnected(Throwable cause) {
                 LOG.debug("{}: connection lost: {}", config.deviceId(), cause == null ? "-" : cause.toString());
+                telemetrySink.disconnected();
                 refreshStatus();
             }
 

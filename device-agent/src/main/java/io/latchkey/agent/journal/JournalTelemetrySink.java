@@ -50,6 +50,8 @@ public final class JournalTelemetrySink implements TelemetrySink {
     /** Numbers each send, so that a late PUBACK or timeout of an earlier send changes nothing. */
     private long sendNumber;
     private ScheduledFuture<?> receiptTimer;
+    /** The connection dropped while the batch in flight was out: send it again on the next connection. */
+    private boolean inFlightLost;
     private long resends;
     /** Receipt timeouts in a row while connected; reset by any receipt that releases a batch. */
     private int overdueInARow;
@@ -106,12 +108,20 @@ public final class JournalTelemetrySink implements TelemetrySink {
     public void connected() {
         synchronized (this) {
             // A batch in flight when the connection went may be lost with it, or already receipted by a
-            // cloud whose receipt is lost: send it again now rather than after the timeout.
-            if (inFlight != null) {
+            // cloud whose receipt is lost: send it again now rather than after the timeout. (Not a batch
+            // sent on this very connection just before its connected callback ran.)
+            if (inFlight != null && inFlightLost) {
                 resend("reconnected");
             }
         }
         drain();
+    }
+
+    @Override
+    public synchronized void disconnected() {
+        if (inFlight != null) {
+            inFlightLost = true;
+        }
     }
 
     @Override
@@ -225,6 +235,7 @@ public final class JournalTelemetrySink implements TelemetrySink {
     /** Called holding the lock. */
     private void clearInFlight() {
         inFlight = null;
+        inFlightLost = false;
         sendNumber++;
         if (receiptTimer != null) {
             receiptTimer.cancel(false);

@@ -15,6 +15,10 @@ public interface TelemetrySink extends AutoCloseable {
     default void connected() {
     }
 
+    /** The broker connection dropped: what was in flight may be lost with it. */
+    default void disconnected() {
+    }
+
     /**
      * The cloud durably stored the records of {@code receipt}'s range: they may be released. Records
      * are never released on the broker's PUBACK alone, because the broker may still lose them. Sinks

@@ -180,6 +180,17 @@ class JournalTelemetrySinkTest {
     }
 
     @Test
+    void aBatchSentOnThisConnectionBeforeItsConnectedCallback_isNotSentTwice() {
+        open(JournalSettings.DEFAULTS);
+        broker.connect();
+        submit(1, 1);          // went out on the new connection
+        sink.connected();      // the connection's callback comes after
+
+        assertThat(sentSeqs()).containsExactly(1L);
+        assertThat(sink.resends()).isZero();
+    }
+
+    @Test
     void receiptsMissingWhileConnected_renewTheBrokerSession_afterThreeTimeouts() {
         open(JournalSettings.DEFAULTS, Duration.ofMillis(50));
         submitOfflineThenConnect(1, 2);
@@ -204,6 +215,7 @@ class JournalTelemetrySinkTest {
         open(JournalSettings.DEFAULTS);
         submitOfflineThenConnect(1, 2);
         broker.disconnect();
+        sink.disconnected();
         broker.connect();
         sink.connected();
 
