@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 public interface BrokerConnection {
     /** Called from the connection's I/O threads: implementations must return quickly. */
     interface Listener {
+        /** Connected, and the broker has confirmed the subscriptions to the command and receipt channels. */
         void connected();
 
         void disconnected(Throwable cause);

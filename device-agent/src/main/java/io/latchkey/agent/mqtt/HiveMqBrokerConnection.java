@@ -117,6 +117,9 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
 
     private void onConnected() {
         LOG.info("{}: connected to the broker", deviceId);
+        // The listener hears of the connection only once the broker has confirmed the subscriptions: the
+        // agent announces itself online there, and a command sent on that news must find a subscriber
+        // (a first connection has no session that would queue it).
         client.subscribeWith()
                 .addSubscription().topicFilter(commandTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
                 .addSubscription().topicFilter(receiptTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
@@ -128,8 +131,10 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
                     } else if (ack.getReasonCodes().stream().anyMatch(c -> c.isError())) {
                         LOG.warn("{}: broker refused a subscription: {}", deviceId, ack.getReasonCodes());
                     }
+                    if (client.getState().isConnected()) {
+                        listener.connected();
+                    }
                 });
-        listener.connected();
     }
 
     private void onDisconnected(MqttClientDisconnectedContext ctx) {
