@@ -55,7 +55,8 @@ public final class CarLedger {
         lastConnectedAt = clock.instant();
     }
 
-    void commandReceived(byte[] payload) {
+    /** The car received this message on its command channel (signed command as sent, or anything else). */
+    public void commandReceived(byte[] payload) {
         Instant now = clock.instant();
         try {
             SignedCommand signed = Json.read(payload, SignedCommand.class);
@@ -66,7 +67,8 @@ public final class CarLedger {
         }
     }
 
-    void answerPublished(byte[] payload) {
+    /** The car published this answer on its ack channel. */
+    public void answerPublished(byte[] payload) {
         try {
             CommandAck ack = Json.read(payload, CommandAck.class);
             answers.add(new Answered(ack.commandId(), ack.outcome() == null ? null : ack.outcome().name(), ack.reason(),

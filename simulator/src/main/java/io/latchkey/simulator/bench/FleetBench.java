@@ -183,6 +183,10 @@ public final class FleetBench {
             r.put("p99 target <= 50 ms", p.at(99) / 1000.0 <= 50 ? "met" : "NOT met");
         }
         r.put("telemetry stored meanwhile (records/s)", Math.round(stored / seconds));
+        Map<String, String> deviceOfCar = new java.util.HashMap<>();
+        world.cars().forEach(c -> deviceOfCar.put(c.id(), c.deviceId()));
+        r.put("where the time went", UnlockBreakdown.of(log.entries(),
+                carId -> java.util.Optional.ofNullable(deviceOfCar.get(carId)).map(fleet::ledger)).report());
         put("unlock", r);
     }
 

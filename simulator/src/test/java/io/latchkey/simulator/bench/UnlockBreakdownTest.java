@@ -1,0 +1,96 @@
+package io.latchkey.simulator.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.LockState;
+import io.latchkey.protocol.command.Command;
+import io.latchkey.protocol.command.CommandAck;
+import io.latchkey.protocol.command.CommandOutcome;
+import io.latchkey.protocol.command.CommandType;
+import io.latchkey.protocol.command.SignedCommand;
+import io.latchkey.simulator.audit.CarLedger;
+import io.latchkey.simulator.people.CommandLog;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class UnlockBreakdownTest {
+    private static final Instant T = Instant.parse("2026-11-23T20:00:00Z");
+
+    /** A clock the test moves by hand. */
+    private static final class HandClock extends Clock {
+        Instant now = T;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final HandClock clock = new HandClock();
+    private final CarLedger ledger = new CarLedger("dev-1", clock);
+    private final List<CommandLog.Entry> entries = new ArrayList<>();
+
+    /** A command sent at {@code sentMs}, received by the car at {@code receivedMs}, answered at {@code answeredMs}. */
+    private void command(String id, long sentMs, long receivedMs, long answeredMs, long roundTripMs) {
+        Command c = new Command(id, "acme", "dev-1", CommandType.UNLOCK, T, T.plusSeconds(10), "op");
+        clock.now = T.plusMillis(receivedMs);
+        ledger.commandReceived(Json.write(new SignedCommand(
+                Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(c)), "sig", "k1")));
+        clock.now = T.plusMillis(answeredMs);
+        ledger.answerPublished(Json.write(new CommandAck(id, "dev-1", CommandOutcome.EXECUTED, null, LockState.UNLOCKED,
+                false, false, clock.now)));
+        entries.add(new CommandLog.Entry("load", "car-1", id, "UNLOCK", 200, "EXECUTED", null, roundTripMs * 1000,
+                T.plusMillis(sentMs), null));
+    }
+
+    @Test
+    void eachCommandIsSplitIntoItsThreeLegs_andTheSlowestShowWhichLegMadeTheTail() {
+        for (int i = 0; i < 99; i++) {
+            long start = i * 100L;
+            command("c" + i, start, start + 4, start + 7, 10); // 4 out, 3 car, 3 back
+        }
+        command("slow", 20_000, 20_004, 20_084, 88); // the car took 80 ms
+
+        UnlockBreakdown b = UnlockBreakdown.of(entries, carId -> carId.equals("car-1") ? Optional.of(ledger) : Optional.empty());
+
+        assertThat(b.unmatched()).isZero();
+        assertThat(b.legs()).hasSize(100);
+        UnlockBreakdown.Legs first = b.legs().get(0);
+        assertThat(first.outMicros()).isEqualTo(4_000);
+        assertThat(first.carMicros()).isEqualTo(3_000);
+        assertThat(first.backMicros()).isEqualTo(3_000);
+        assertThat(b.slowest()).extracting(UnlockBreakdown.Legs::commandId).containsExactly("slow");
+        assertThat(b.report().get("slowest 1 % (1): mean out / car / back ms")).isEqualTo("4.0 / 80.0 / 4.0");
+        assertThat(b.report().get("car (verify, begun record, relay, feedback) p50 / p99 ms")).isEqualTo("3.0 / 3.0");
+    }
+
+    @Test
+    void aCommandTheCarNeverShows_orThatWasNotExecuted_isNotMatched() {
+        command("c1", 0, 4, 7, 10);
+        entries.add(new CommandLog.Entry("load", "car-1", "ghost", "UNLOCK", 200, "EXECUTED", null, 10_000, T, null));
+        entries.add(new CommandLog.Entry("load", "car-1", "late", "UNLOCK", 504, null, null, 10_000, T, null));
+        entries.add(new CommandLog.Entry("load", "car-2", "elsewhere", "UNLOCK", 200, "EXECUTED", null, 10_000, T, null));
+
+        UnlockBreakdown b = UnlockBreakdown.of(entries, carId -> carId.equals("car-1") ? Optional.of(ledger) : Optional.empty());
+
+        assertThat(b.legs()).extracting(UnlockBreakdown.Legs::commandId).containsExactly("c1");
+        assertThat(b.unmatched()).isEqualTo(2);
+    }
+}
