@@ -8,7 +8,13 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.io.IOException;
 import java.util.Base64;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /** Ed25519 command keys and their text forms (base64 of X.509 SubjectPublicKeyInfo / PKCS#8). */
 public final class Keys {
@@ -49,5 +55,31 @@ public final class Keys {
         } catch (GeneralSecurityException | IllegalArgumentException | NullPointerException e) {
             throw new ProtocolException("not a base64 PKCS#8 Ed25519 private key", e);
         }
+    }
+
+    /** A JDK Ed25519 public key as the Bouncy Castle parameters that verify with it. */
+    public static Ed25519PublicKeyParameters ed25519(PublicKey key) {
+        try {
+            AsymmetricKeyParameter p = PublicKeyFactory.createKey(key.getEncoded());
+            if (p instanceof Ed25519PublicKeyParameters ed) {
+                return ed;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ProtocolException("not an Ed25519 public key: " + key.getAlgorithm(), e);
+        }
+        throw new ProtocolException("not an Ed25519 public key: " + key.getAlgorithm());
+    }
+
+    /** A JDK Ed25519 private key as the Bouncy Castle parameters that sign with it. */
+    public static Ed25519PrivateKeyParameters ed25519(PrivateKey key) {
+        try {
+            AsymmetricKeyParameter p = PrivateKeyFactory.createKey(key.getEncoded());
+            if (p instanceof Ed25519PrivateKeyParameters ed) {
+                return ed;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ProtocolException("not an Ed25519 private key: " + key.getAlgorithm(), e);
+        }
+        throw new ProtocolException("not an Ed25519 private key: " + key.getAlgorithm());
     }
 }

@@ -27,6 +27,9 @@ public class CarRegistry {
     private final SecureRandom random;
     private final Clock clock;
     private final Map<String, String> carByDevice = new ConcurrentHashMap<>();
+    /** State changes this replica accepted and has not yet written, per tenant/car, oldest first. */
+    private final Map<String, java.util.concurrent.ConcurrentLinkedQueue<UnaryOperator<CarState>>> unwritten =
+            new ConcurrentHashMap<>();
 
     public CarRegistry(Stores stores, SecureRandom random, Clock clock) {
         this.stores = stores;
@@ -112,12 +115,45 @@ public class CarRegistry {
         return carId;
     }
 
+    /** The stored state, with the changes this replica accepted but has not yet written applied on top. */
     public CarState state(String tenant, String carId) {
-        return states(tenant).get(carId).orElse(CarState.UNKNOWN);
+        CarState state = states(tenant).get(carId).orElse(CarState.UNKNOWN);
+        var pending = unwritten.get(tenant + "/" + carId);
+        if (pending != null) {
+            for (UnaryOperator<CarState> change : pending) {
+                state = change.apply(state);
+            }
+        }
+        return state;
     }
 
     public CarState updateState(String tenant, String carId, UnaryOperator<CarState> change) {
         return states(tenant).upsert(carId, CarState.UNKNOWN, change);
+    }
+
+    /**
+     * Makes a state change visible to this replica's reads at once and returns the write that stores it,
+     * for the caller to run off its hot path (a command's answer must not wait for a disk). Until the
+     * write is done, reads apply the change over the stored state, which is what the write will store:
+     * the change must therefore give the same result when applied twice (setting fields does).
+     */
+    public Runnable updateStateSoon(String tenant, String carId, UnaryOperator<CarState> change) {
+        String key = tenant + "/" + carId;
+        unwritten.compute(key, (k, q) -> {
+            var queue = q == null ? new java.util.concurrent.ConcurrentLinkedQueue<UnaryOperator<CarState>>() : q;
+            queue.add(change);
+            return queue;
+        });
+        return () -> {
+            try {
+                updateState(tenant, carId, change);
+            } finally {
+                unwritten.computeIfPresent(key, (k, q) -> {
+                    q.remove(change);
+                    return q.isEmpty() ? null : q;
+                });
+            }
+        };
     }
 
     private JsonCollection<Car> cars(String tenant) {

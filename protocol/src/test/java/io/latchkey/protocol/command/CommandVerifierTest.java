@@ -94,4 +94,63 @@ class CommandVerifierTest {
         assertThatThrownBy(() -> verifier.verify(signed))
                 .isInstanceOfSatisfying(CommandRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
     }
+
+    @Test
+    void signatures_areTheJdksByteForByte_andTheJdkVerifiesThem() throws Exception {
+        byte[] payload = Json.write(unlock("acme", "dev-1", NOW, Duration.ofSeconds(10)));
+        java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+        jdk.initSign(tenantKey.getPrivate());
+        jdk.update(payload);
+        byte[] jdkSignature = jdk.sign();
+
+        SignedCommand ours = signer.sign(unlock("acme", "dev-1", NOW, Duration.ofSeconds(10)));
+
+        assertThat(Base64.getUrlDecoder().decode(ours.signature())).isEqualTo(jdkSignature);
+        jdk.initVerify(tenantKey.getPublic());
+        jdk.update(Base64.getUrlDecoder().decode(ours.payload()));
+        assertThat(jdk.verify(Base64.getUrlDecoder().decode(ours.signature()))).isTrue();
+    }
+
+    @Test
+    void verify_checksTheRfc8032TestVector_beforeReadingThePayload() {
+        // RFC 8032 section 7.1, TEST 2: a one-byte message (0x72) that is not a command.
+        byte[] spki = java.util.HexFormat.of().parseHex("302a300506032b6570032100"
+                + "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
+        byte[] sig = java.util.HexFormat.of().parseHex("92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+                + "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00");
+        CommandVerifier rfc = new CommandVerifier(Map.of("rfc", Keys.decodeCommandPublicKey(Base64.getEncoder().encodeToString(spki))),
+                "acme", "dev-1", Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(30));
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+
+        // a valid signature: the check passes and the payload is then refused as not a command
+        assertThatThrownBy(() -> rfc.verify(new SignedCommand(b64.encodeToString(new byte[] {0x72}), b64.encodeToString(sig), "rfc")))
+                .isInstanceOfSatisfying(CommandRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
+        sig[0] ^= 1;
+        assertThatThrownBy(() -> rfc.verify(new SignedCommand(b64.encodeToString(new byte[] {0x72}), b64.encodeToString(sig), "rfc")))
+                .isInstanceOfSatisfying(CommandRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_SIGNATURE));
+    }
+
+    @Test
+    void verify_refusesAMalleatedSignature_andOneOfTheWrongLength() {
+        SignedCommand genuine = signer.sign(unlock("acme", "dev-1", NOW, Duration.ofSeconds(10)));
+        byte[] sig = Base64.getUrlDecoder().decode(genuine.signature());
+        // S + L (the group order) is the same scalar mod L: a non-canonical twin RFC 8032 requires refusing.
+        java.math.BigInteger order = java.math.BigInteger.TWO.pow(252).add(new java.math.BigInteger("27742317777372353535851937790883648493"));
+        byte[] sLittle = java.util.Arrays.copyOfRange(sig, 32, 64);
+        byte[] sBig = new byte[33];
+        for (int i = 0; i < 32; i++) {
+            sBig[32 - i] = sLittle[i];
+        }
+        byte[] twinBig = new java.math.BigInteger(sBig).add(order).toByteArray();
+        byte[] twin = sig.clone();
+        java.util.Arrays.fill(twin, 32, 64, (byte) 0);
+        for (int i = 0; i < Math.min(32, twinBig.length); i++) {
+            twin[32 + i] = twinBig[twinBig.length - 1 - i];
+        }
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+
+        assertRejected(new SignedCommand(genuine.payload(), b64.encodeToString(twin), genuine.keyId()), Reason.BAD_SIGNATURE);
+        assertRejected(new SignedCommand(genuine.payload(), b64.encodeToString(java.util.Arrays.copyOf(sig, 63)), genuine.keyId()),
+                Reason.BAD_SIGNATURE);
+    }
 }
