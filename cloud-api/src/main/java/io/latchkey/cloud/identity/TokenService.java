@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.latchkey.cloud.http.PublicUrl;
+import io.latchkey.cloud.pki.Bc;
 import io.latchkey.cloud.secrets.SecretStore;
 import jakarta.inject.Singleton;
 import java.text.ParseException;
@@ -111,7 +112,9 @@ public class TokenService {
             throw new InvalidTokenException("retired key");
         }
         try {
-            if (!jwt.verify(new ECDSAVerifier(ecKey.toECPublicKey()))) {
+            ECDSAVerifier verifier = new ECDSAVerifier(ecKey.toECPublicKey());
+            verifier.getJCAContext().setProvider(Bc.PROVIDER);
+            if (!jwt.verify(verifier)) {
                 throw new InvalidTokenException("bad signature");
             }
             return checkClaims(tenant, jwt.getJWTClaimsSet());

@@ -5,10 +5,11 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * One BouncyCastle provider instance, passed explicitly where the JDK lacks an algorithm (reading
- * keys by OID in PKCS#10 requests). It is never installed globally.
+ * keys by OID in PKCS#10 requests) or is much slower (checking an ES256 access token: 0.2 ms instead of
+ * the JDK's 1.05 ms on this machine, on every authenticated request). It is never installed globally.
  */
-final class Bc {
-    static final Provider PROVIDER = new BouncyCastleProvider();
+public final class Bc {
+    public static final Provider PROVIDER = new BouncyCastleProvider();
 
     private Bc() {
     }

@@ -108,6 +108,15 @@ class RefusalsIT {
     }
 
     @Test
+    void aZeroSignature_orATruncatedOne_is401() throws Exception {
+        // r = s = 0 is the "psychic signature" some ECDSA verifiers once accepted (CVE-2022-21449).
+        assertProblem(app.http.get("/t/acme/cars", Tokens.withSignature(borrower, new byte[64])), 401, "bearer");
+        byte[] genuine = java.util.Base64.getUrlDecoder().decode(com.nimbusds.jwt.SignedJWT.parse(borrower).getParsedParts()[2].toString());
+        assertProblem(app.http.get("/t/acme/cars", Tokens.withSignature(borrower, java.util.Arrays.copyOf(genuine, 63))), 401, "bearer");
+        expect(200, app.http.get("/t/acme/cars", Tokens.withSignature(borrower, genuine)));
+    }
+
+    @Test
     void tamperedClaims_are401() throws Exception {
         assertProblem(app.http.get("/t/acme/bookings", Tokens.tamperedRoles(borrower)), 401, "bearer");
     }

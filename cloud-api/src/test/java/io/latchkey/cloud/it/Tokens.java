@@ -56,4 +56,10 @@ final class Tokens {
         return jwt.getParsedParts()[0] + "." + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
                 + jwt.getParsedParts()[2];
     }
+
+    /** The genuine header and claims with {@code signature} (raw bytes) in place of the real one. */
+    static String withSignature(String genuine, byte[] signature) throws ParseException {
+        SignedJWT jwt = SignedJWT.parse(genuine);
+        return jwt.getParsedParts()[0] + "." + jwt.getParsedParts()[1] + "." + B64.encodeToString(signature);
+    }
 }
