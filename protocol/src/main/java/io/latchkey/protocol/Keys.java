@@ -8,13 +8,9 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.io.IOException;
 import java.util.Base64;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
-import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /** Ed25519 command keys and their text forms (base64 of X.509 SubjectPublicKeyInfo / PKCS#8). */
 public final class Keys {
@@ -57,28 +53,30 @@ public final class Keys {
         }
     }
 
-    /** A JDK Ed25519 public key as the Bouncy Castle parameters that verify with it. */
+    /** DER of an Ed25519 SubjectPublicKeyInfo up to the 32 raw key bytes (RFC 8410). */
+    private static final byte[] SPKI_PREFIX = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
+
+    /**
+     * A JDK Ed25519 public key as the Bouncy Castle parameters that verify with it, read straight from
+     * its RFC 8410 encoding (Bouncy Castle's generic key factory would load some 150 classes on the agent).
+     */
     public static Ed25519PublicKeyParameters ed25519(PublicKey key) {
-        try {
-            AsymmetricKeyParameter p = PublicKeyFactory.createKey(key.getEncoded());
-            if (p instanceof Ed25519PublicKeyParameters ed) {
-                return ed;
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new ProtocolException("not an Ed25519 public key: " + key.getAlgorithm(), e);
+        byte[] der = key.getEncoded();
+        if (der == null || der.length != SPKI_PREFIX.length + Ed25519PublicKeyParameters.KEY_SIZE
+                || !java.util.Arrays.equals(der, 0, SPKI_PREFIX.length, SPKI_PREFIX, 0, SPKI_PREFIX.length)) {
+            throw new ProtocolException("not an Ed25519 public key: " + key.getAlgorithm());
         }
-        throw new ProtocolException("not an Ed25519 public key: " + key.getAlgorithm());
+        return new Ed25519PublicKeyParameters(der, SPKI_PREFIX.length);
     }
 
     /** A JDK Ed25519 private key as the Bouncy Castle parameters that sign with it. */
     public static Ed25519PrivateKeyParameters ed25519(PrivateKey key) {
-        try {
-            AsymmetricKeyParameter p = PrivateKeyFactory.createKey(key.getEncoded());
-            if (p instanceof Ed25519PrivateKeyParameters ed) {
-                return ed;
+        if (key instanceof java.security.interfaces.EdECPrivateKey ed
+                && COMMAND_KEY_ALGORITHM.equalsIgnoreCase(ed.getParams().getName())) {
+            byte[] seed = ed.getBytes().orElseThrow(() -> new ProtocolException("the Ed25519 private key has no bytes"));
+            if (seed.length == Ed25519PrivateKeyParameters.KEY_SIZE) {
+                return new Ed25519PrivateKeyParameters(seed, 0);
             }
-        } catch (IOException | RuntimeException e) {
-            throw new ProtocolException("not an Ed25519 private key: " + key.getAlgorithm(), e);
         }
         throw new ProtocolException("not an Ed25519 private key: " + key.getAlgorithm());
     }
