@@ -55,6 +55,26 @@ class AgentDebIT {
     }
 
     @Test
+    void bouncyCastle_shipsUnsigned_withoutPerEntryDigests_butMultiRelease(@TempDir Path root) throws Exception {
+        assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
+        run("dpkg-deb", "-x", deb.toString(), root.toString());
+        Path lib = root.resolve("opt/latchkey/lib");
+        Path bc;
+        try (Stream<Path> jars = Files.list(lib)) {
+            bc = jars.filter(p -> p.getFileName().toString().startsWith("bcprov-")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no bcprov jar in " + lib));
+        }
+
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(bc.toFile())) {
+            assertThat(jar.stream().map(java.util.jar.JarEntry::getName))
+                    .noneMatch(n -> n.startsWith("META-INF/") && n.matches(".*\\.(SF|RSA|DSA|EC)"))
+                    .contains("org/bouncycastle/crypto/signers/Ed25519Signer.class");
+            assertThat(jar.getManifest().getEntries()).isEmpty();
+            assertThat(jar.isMultiRelease()).isTrue();
+        }
+    }
+
+    @Test
     void installsIntoAThrowawayRoot_withItsUser_thenRemovesAndPurgesCleanly(@TempDir Path root) throws Exception {
         assumeTrue(onPath("dpkg") && onPath("useradd"), "dpkg/useradd not installed: install test skipped");
         assumeTrue("root".equals(System.getProperty("user.name")), "not root: a real dpkg install is not tried");
