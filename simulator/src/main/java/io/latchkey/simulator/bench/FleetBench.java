@@ -307,7 +307,7 @@ public final class FleetBench {
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("sequence numbers assigned by the cars", assigned);
-        r.put("records in the store", stored);
+        r.put("records in the store (also those stored after the snapshot)", stored);
         r.put("lost", lost);
         r.put("duplicated in the store", dup);
         r.put("relay activations", activations);
