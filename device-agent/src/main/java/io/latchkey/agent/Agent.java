@@ -9,9 +9,12 @@ import io.latchkey.agent.journal.JournalTelemetrySink;
 import io.latchkey.agent.power.BatteryGuard;
 import io.latchkey.agent.status.AgentState;
 import io.latchkey.agent.status.AgentStatus;
+import io.latchkey.agent.status.ObdStats;
 import io.latchkey.agent.status.StatusFile;
 import io.latchkey.agent.status.StatusIndicator;
 import io.latchkey.agent.vehicle.AgentSignals;
+import io.latchkey.hal.can.CanException;
+import io.latchkey.hal.can.obd.ObdPoller;
 import io.latchkey.hal.vehicle.VehicleSignals;
 import io.latchkey.agent.mqtt.BrokerConnection;
 import io.latchkey.agent.telemetry.TelemetryLoop;
@@ -59,6 +62,7 @@ public final class Agent implements AutoCloseable {
     private final VehicleSignals signals;
     private final DeviceEvents events;
     private final BatteryGuard battery;
+    private final ObdPoller obd;
     private final StatusIndicator indicator;
     private final StatusFile statusFile;
     private final Timers timers;
@@ -70,17 +74,21 @@ public final class Agent implements AutoCloseable {
     /** The answer to the last command received: completes once it is processed and its ack published. */
     private volatile CompletableFuture<?> lastAnswer = CompletableFuture.completedFuture(null);
 
-    /** The agent's own periodic work: status refresh, and the battery check when there is a supply to read. */
-    record Timers(ScheduledExecutorService scheduler, Duration statusEvery, Duration batteryEvery) {
+    /**
+     * The agent's own periodic work: status refresh, the battery check when there is a supply to read,
+     * and an OBD-II request when there are PIDs to poll.
+     */
+    record Timers(ScheduledExecutorService scheduler, Duration statusEvery, Duration batteryEvery, Duration obdEvery) {
     }
 
     Agent(AgentConfig config, DoorLocks locks, Clock clock, BrokerConnection connection, CommandProcessor commands,
           SerialQueue commandQueue, TelemetryLoop telemetry, TelemetrySink telemetrySink, List<AutoCloseable> owned,
-          String version, VehicleSignals signals, DeviceEvents events, BatteryGuard battery, StatusIndicator indicator,
-          Timers timers) {
+          String version, VehicleSignals signals, DeviceEvents events, BatteryGuard battery, ObdPoller obd,
+          StatusIndicator indicator, Timers timers) {
         this.signals = signals;
         this.events = events;
         this.battery = battery;
+        this.obd = obd;
         this.indicator = indicator;
         this.statusFile = new StatusFile(config.dataDir());
         this.timers = timers;
@@ -154,6 +162,10 @@ public final class Agent implements AutoCloseable {
             periodic.add(timers.scheduler().scheduleWithFixedDelay(this::checkBattery, 0,
                     timers.batteryEvery().toMillis(), TimeUnit.MILLISECONDS));
         }
+        if (obd != null) {
+            long every = timers.obdEvery().toNanos();
+            periodic.add(timers.scheduler().scheduleWithFixedDelay(this::pollObd, every, every, TimeUnit.NANOSECONDS));
+        }
         LOG.info("{}: agent {} started for tenant {}, broker {}", config.deviceId(), version, config.tenant(), config.mqttUrl());
     }
 
@@ -176,7 +188,8 @@ public final class Agent implements AutoCloseable {
                 : started ? AgentState.CONNECTING : AgentState.BOOTING;
         return new AgentStatus(config.deviceId(), version, state, connected, clock.instant(),
                 telemetrySink instanceof JournalTelemetrySink j ? j.stats() : null,
-                battery == null ? null : battery.lastVolts(), battery != null && battery.isLow(), fault);
+                battery == null ? null : battery.lastVolts(), battery != null && battery.isLow(),
+                obd == null ? null : new ObdStats(obd.responses(), obd.unanswered(), obd.malformed()), fault);
     }
 
     private void refreshStatus() {
@@ -197,6 +210,15 @@ public final class Agent implements AutoCloseable {
             battery.check();
         } catch (RuntimeException e) {
             LOG.warn("{}: battery check failed: {}", config.deviceId(), e.toString());
+        }
+    }
+
+    private void pollObd() {
+        try {
+            obd.pollNext();
+        } catch (CanException e) {
+            // Bus off or a full queue: the request counts as unanswered and the next one is tried on time.
+            LOG.debug("{}: OBD-II request not sent: {}", config.deviceId(), e.getMessage());
         }
     }
 
@@ -271,6 +293,9 @@ public final class Agent implements AutoCloseable {
         closed = true;
         registrations.forEach(Registration::close);
         periodic.forEach(f -> f.cancel(false));
+        if (obd != null) {
+            obd.close();
+        }
         telemetry.stop();
         await(commandQueue.idle(), timeout);
         await(lastAnswer, timeout);

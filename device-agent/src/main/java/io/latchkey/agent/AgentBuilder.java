@@ -25,10 +25,12 @@ import io.latchkey.agent.hardware.HardwareConfig;
 import io.latchkey.agent.power.BatteryGuard;
 import io.latchkey.agent.status.LogStatusIndicator;
 import io.latchkey.agent.status.StatusIndicator;
+import io.latchkey.hal.can.CanBus;
+import io.latchkey.hal.can.obd.ObdPoller;
 import io.latchkey.hal.lock.DoorLocks;
 import io.latchkey.hal.lock.Immobiliser;
 import io.latchkey.hal.power.SupplyVoltage;
-import io.latchkey.hal.vehicle.VehicleSignals;
+import io.latchkey.hal.vehicle.MutableVehicleSignals;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.LockState;
 import io.latchkey.protocol.command.CommandVerifier;
@@ -49,7 +51,8 @@ import java.util.random.RandomGenerator;
  * Assembles an {@link Agent}. The hardware (door locks, GNSS, vehicle signals) is required; the rest
  * has defaults: system UTC clock, a private single-thread scheduler, the HiveMQ client on its shared
  * default event loop, file-backed command history, and the telemetry journal (which also owns the
- * telemetry sequence) under the data dir.
+ * telemetry sequence) under the data dir. With {@code can.obd.pids} set it also polls those PIDs over
+ * OBD-II on the car's {@link #canBus CAN bus} into the vehicle signals.
  * A fleet passes its shared {@link #scheduler}, {@link #executor} and {@link #mqttExecutorConfig}
  * so that a thousand agents share a handful of threads.
  */
@@ -62,7 +65,8 @@ public final class AgentBuilder {
     private final AgentConfig config;
     private DoorLocks doorLocks;
     private Gnss gnss;
-    private VehicleSignals vehicleSignals;
+    private MutableVehicleSignals vehicleSignals;
+    private CanBus canBus;
     private Clock clock = Clock.systemUTC();
     private ScheduledExecutorService scheduler;
     private Executor executor;
@@ -92,8 +96,21 @@ public final class AgentBuilder {
         return this;
     }
 
-    public AgentBuilder vehicleSignals(VehicleSignals vehicleSignals) {
+    /**
+     * The signal table the agent reads (telemetry, safety checks). The car's decoders write into it, and
+     * so does the agent's own OBD-II poller.
+     */
+    public AgentBuilder vehicleSignals(MutableVehicleSignals vehicleSignals) {
         this.vehicleSignals = vehicleSignals;
+        return this;
+    }
+
+    /**
+     * The car's CAN bus, if it has one: the OBD-II requests of {@code can.obd.pids} go out on it. The
+     * agent does not close it (hand the driver to {@link #closeOnStop}).
+     */
+    public AgentBuilder canBus(CanBus canBus) {
+        this.canBus = canBus;
         return this;
     }
 
@@ -186,6 +203,10 @@ public final class AgentBuilder {
         require(doorLocks, "doorLocks");
         require(gnss, "gnss");
         require(vehicleSignals, "vehicleSignals");
+        if (!config.obdPids().isEmpty() && canBus == null) {
+            throw new AgentException("AgentBuilder: can.obd.pids is set (" + config.obdPids()
+                    + ") but the agent was given no CAN bus (hardware.can=none, or run --simulated)");
+        }
         List<AutoCloseable> owned = new ArrayList<>();
         ScheduledExecutorService timers = scheduler;
         if (timers == null) {
@@ -237,17 +258,18 @@ public final class AgentBuilder {
 
         DeviceEvents events = new DeviceEvents(connection, config.deviceId(), clock);
         BatteryGuard battery = null;
-        Agent.Timers agentTimers = new Agent.Timers(timers, java.time.Duration.ofSeconds(10), null);
+        Agent.Timers agentTimers = new Agent.Timers(timers, java.time.Duration.ofSeconds(10), null, config.obdInterval());
         if (supplyVoltage != null) {
             HardwareConfig hw = config.hardware().orElse(HardwareConfig.allSimulated());
             battery = new BatteryGuard(supplyVoltage, telemetry, events, hw.lowVolts(), hw.recoverVolts(), hw.lowPowerInterval());
-            agentTimers = new Agent.Timers(timers, agentTimers.statusEvery(), hw.powerCheckInterval());
+            agentTimers = new Agent.Timers(timers, agentTimers.statusEvery(), hw.powerCheckInterval(), config.obdInterval());
         }
+        ObdPoller obd = config.obdPids().isEmpty() ? null : new ObdPoller(canBus, vehicleSignals, config.obdPids());
         StatusIndicator indicator = statusIndicator != null ? statusIndicator : new LogStatusIndicator();
         owned.add(indicator);
         owned.addAll(resources);
         return new Agent(config, doorLocks, clock, connection, processor, new SerialQueue(commandExecutor != null ? commandExecutor : work), telemetry, sink, owned,
-                VERSION, vehicleSignals, events, battery, indicator, agentTimers);
+                VERSION, vehicleSignals, events, battery, obd, indicator, agentTimers);
     }
 
     private static void require(Object value, String name) {

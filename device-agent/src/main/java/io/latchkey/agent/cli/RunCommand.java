@@ -84,6 +84,9 @@ public final class RunCommand implements Callable<Integer> {
         System.out.println("latchkey-agent: " + config.deviceId() + " (tenant " + config.tenant() + "), broker "
                 + config.mqttUrl() + (simulated ? ", on SIMULATED hardware" : ""));
         hardware.description().forEach(line -> System.out.println("  " + line));
+        if (!config.obdPids().isEmpty()) {
+            System.out.println("  obd-ii: mode 01 " + config.obdPids() + ", one request every " + config.obdInterval().toMillis() + " ms");
+        }
         agent.start();
         stopped.await();
         return 0;

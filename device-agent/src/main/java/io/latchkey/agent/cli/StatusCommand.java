@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code latchkey-agent status --config F}: prints the running agent's {@code status.json} (state,
- * connection, journal size, pending and evicted records, supply voltage). Reads the file the agent
- * refreshes every 10 s; never opens the journal itself, which the running agent owns.
+ * connection, journal size, pending and evicted records, supply voltage, OBD-II counters). Reads the
+ * file the agent refreshes every 10 s; never opens the journal itself, which the running agent owns.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Prints the agent's last status (status.json in its data dir).")
 public final class StatusCommand implements Callable<Integer> {

@@ -3,6 +3,7 @@ package io.latchkey.agent.config;
 import io.latchkey.agent.hardware.HardwareConfig;
 import io.latchkey.agent.journal.JournalSettings;
 import io.latchkey.agent.mqtt.MqttTls;
+import io.latchkey.hal.can.obd.ObdPid;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.ProtocolException;
 import io.latchkey.protocol.Topic;
@@ -11,7 +12,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +32,8 @@ public final class AgentConfig {
     public static final Duration DEFAULT_RECONNECT_INITIAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(60);
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(24);
+    /** One OBD-II request every 100 ms: gentle on any ECU. */
+    public static final Duration DEFAULT_OBD_INTERVAL = Duration.ofMillis(100);
 
     private final String tenant;
     private final String deviceId;
@@ -48,6 +53,8 @@ public final class AgentConfig {
     private final Duration receiptTimeout;
     private final JournalSettings journal;
     private final HardwareConfig hardware;
+    private final List<ObdPid> obdPids;
+    private final Duration obdInterval;
 
     private AgentConfig(Builder b) {
         this.tenant = b.tenant;
@@ -69,6 +76,8 @@ public final class AgentConfig {
         this.journal = new JournalSettings(b.journalMaxBytes, b.journalSegmentBytes, b.journalFsyncInterval,
                 b.telemetryBatchSize);
         this.hardware = b.hardware;
+        this.obdPids = List.copyOf(b.obdPids);
+        this.obdInterval = b.obdInterval;
     }
 
     public static Builder builder() {
@@ -172,6 +181,16 @@ public final class AgentConfig {
         return Optional.ofNullable(hardware);
     }
 
+    /** The OBD-II mode 01 PIDs polled on the CAN bus, in turn; empty (the default) for no polling. */
+    public List<ObdPid> obdPids() {
+        return obdPids;
+    }
+
+    /** Time between two OBD-II requests (each asks for the next PID in turn). */
+    public Duration obdInterval() {
+        return obdInterval;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.tenant = tenant;
@@ -195,6 +214,8 @@ public final class AgentConfig {
         b.journalFsyncInterval = journal.fsyncInterval();
         b.telemetryBatchSize = journal.batchSize();
         b.hardware = hardware;
+        b.obdPids = obdPids;
+        b.obdInterval = obdInterval;
         return b;
     }
 
@@ -227,6 +248,8 @@ public final class AgentConfig {
         private Duration journalFsyncInterval = JournalSettings.DEFAULT_FSYNC_INTERVAL;
         private int telemetryBatchSize = JournalSettings.DEFAULT_BATCH_SIZE;
         private HardwareConfig hardware;
+        private List<ObdPid> obdPids = List.of();
+        private Duration obdInterval = DEFAULT_OBD_INTERVAL;
 
         private Builder() {
         }
@@ -351,6 +374,23 @@ public final class AgentConfig {
             return this;
         }
 
+        /** The PIDs to poll over OBD-II, each once per round; needs a CAN bus. Empty for none. */
+        public Builder obdPids(List<ObdPid> pids) {
+            EnumSet<ObdPid> seen = EnumSet.noneOf(ObdPid.class);
+            for (ObdPid pid : pids) {
+                if (!seen.add(pid)) {
+                    throw new AgentConfigException(AgentConfigLoader.OBD_PIDS + ": " + pid + " is listed twice");
+                }
+            }
+            this.obdPids = List.copyOf(pids);
+            return this;
+        }
+
+        public Builder obdInterval(Duration d) {
+            this.obdInterval = positive(AgentConfigLoader.OBD_INTERVAL, d);
+            return this;
+        }
+
         /** Total bytes of journal segments before the oldest are evicted; at least two segments. */
         public Builder journalMaxBytes(long bytes) {
             this.journalMaxBytes = bytes;
@@ -406,6 +446,10 @@ public final class AgentConfig {
             if (journalMaxBytes < 2 * journalSegmentBytes) {
                 throw new AgentConfigException(AgentConfigLoader.JOURNAL_MAX_BYTES + ": must hold at least two segments of "
                         + AgentConfigLoader.JOURNAL_SEGMENT_BYTES + " (" + 2 * journalSegmentBytes + " bytes), got " + journalMaxBytes);
+            }
+            if (!obdPids.isEmpty() && hardware != null && hardware.can() == HardwareConfig.Can.NONE) {
+                throw new AgentConfigException(AgentConfigLoader.OBD_PIDS + ": OBD-II polling needs a CAN bus, but "
+                        + "hardware.can is none (set hardware.can, or leave " + AgentConfigLoader.OBD_PIDS + " empty)");
             }
             return new AgentConfig(this);
         }

@@ -4,12 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.agent.hardware.HardwareConfig;
 import io.latchkey.agent.mqtt.MqttTls;
+import io.latchkey.hal.can.obd.ObdPid;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -53,12 +58,14 @@ public final class AgentConfigLoader {
     public static final String JOURNAL_FSYNC_INTERVAL = "journal.fsync-interval";
     public static final String TELEMETRY_BATCH_SIZE = "telemetry.batch-size";
     public static final String TELEMETRY_RECEIPT_TIMEOUT = "telemetry.receipt-timeout";
+    public static final String OBD_PIDS = "can.obd.pids";
+    public static final String OBD_INTERVAL = "can.obd.interval";
 
     private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, MqttTls.CERTIFICATE_KEY, MqttTls.PRIVATE_KEY_KEY, MqttTls.CA_KEY,
             COMMAND_SKEW, FEEDBACK_TIMEOUT,
             HISTORY_SIZE, MOVING_INTERVAL, PARKED_INTERVAL, MOVING_SPEED, DATA_DIR, RECONNECT_INITIAL, RECONNECT_MAX,
             SESSION_EXPIRY, JOURNAL_MAX_BYTES, JOURNAL_SEGMENT_BYTES, JOURNAL_FSYNC_INTERVAL, TELEMETRY_BATCH_SIZE,
-            TELEMETRY_RECEIPT_TIMEOUT);
+            TELEMETRY_RECEIPT_TIMEOUT, OBD_PIDS, OBD_INTERVAL);
 
     private AgentConfigLoader() {
     }
@@ -112,6 +119,8 @@ public final class AgentConfigLoader {
         apply(sorted, JOURNAL_FSYNC_INTERVAL, v -> b.journalFsyncInterval(Durations.parse(JOURNAL_FSYNC_INTERVAL, v)));
         apply(sorted, TELEMETRY_BATCH_SIZE, v -> b.telemetryBatchSize(parseInt(TELEMETRY_BATCH_SIZE, v)));
         apply(sorted, TELEMETRY_RECEIPT_TIMEOUT, v -> b.receiptTimeout(Durations.parse(TELEMETRY_RECEIPT_TIMEOUT, v)));
+        apply(sorted, OBD_PIDS, v -> b.obdPids(parsePids(v)));
+        apply(sorted, OBD_INTERVAL, v -> b.obdInterval(Durations.parse(OBD_INTERVAL, v)));
         if (sorted.containsKey(RECONNECT_INITIAL) || sorted.containsKey(RECONNECT_MAX)) {
             b.reconnectDelays(
                     Durations.parse(RECONNECT_INITIAL, sorted.getOrDefault(RECONNECT_INITIAL, AgentConfig.DEFAULT_RECONNECT_INITIAL.toString())),
@@ -145,6 +154,24 @@ public final class AgentConfigLoader {
         if (v != null) {
             setter.accept(v.strip());
         }
+    }
+
+    /** Comma-separated {@link ObdPid} names, any case; blank entries are skipped. */
+    private static List<ObdPid> parsePids(String v) {
+        List<ObdPid> pids = new ArrayList<>();
+        for (String entry : v.split(",")) {
+            String name = entry.strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            try {
+                pids.add(ObdPid.valueOf(name.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new AgentConfigException(OBD_PIDS + ": unknown PID '" + name + "' (known: "
+                        + String.join(", ", Arrays.stream(ObdPid.values()).map(Enum::name).toList()) + ")");
+            }
+        }
+        return pids;
     }
 
     private static int parseInt(String key, String v) {

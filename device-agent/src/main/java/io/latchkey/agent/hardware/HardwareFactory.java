@@ -112,7 +112,7 @@ public final class HardwareFactory {
                 description.add("locks: SIMULATED central locking and immobiliser");
             }
             Gnss gnss = gnss(config, drivers, description);
-            can(config, signals, drivers, description);
+            Optional<CanBus> canBus = can(config, signals, drivers, description);
             Optional<SupplyVoltage> supply = Optional.empty();
             if (config.power() == HardwareConfig.Power.SIMULATED) {
                 supply = Optional.of(new SimulatedSupplyVoltage(config.simulatedVolts()));
@@ -120,7 +120,7 @@ public final class HardwareFactory {
             } else {
                 description.add("supply voltage: none (no battery protection)");
             }
-            return new Hardware(locks, immobiliser, gnss, signals, supply, indicator, drivers, description);
+            return new Hardware(locks, immobiliser, gnss, signals, canBus, supply, indicator, drivers, description);
         } catch (RuntimeException e) {
             closeAll(drivers);
             throw e;
@@ -157,11 +157,11 @@ public final class HardwareFactory {
         }
     }
 
-    private void can(HardwareConfig config, MutableVehicleSignals signals, List<AutoCloseable> drivers,
-                     List<String> description) {
+    private Optional<CanBus> can(HardwareConfig config, MutableVehicleSignals signals, List<AutoCloseable> drivers,
+                                 List<String> description) {
         if (config.can() == Can.NONE) {
             description.add("can: none (speed from GNSS)");
-            return;
+            return Optional.empty();
         }
         CanVehicleSignals decoder = decoder(config, signals);
         CanBus bus;
@@ -182,6 +182,7 @@ public final class HardwareFactory {
         }
         bus.addListener(decoder);
         drivers.add(bus);
+        return Optional.of(bus);
     }
 
     private static void replay(SimulatedCanBus bus, Path log, double speed) {

@@ -5,8 +5,9 @@ import java.time.Instant;
 
 /**
  * A snapshot for people: what {@code status.json} in the data dir holds and {@code latchkey-agent status}
- * prints. {@code journal} and {@code supplyVolts} are null when there is no journal or no supply reading.
+ * prints. {@code journal}, {@code supplyVolts} and {@code obd} are null when there is no journal, no
+ * supply reading or no OBD-II polling.
  */
 public record AgentStatus(String deviceId, String agentVersion, AgentState state, boolean connected, Instant at,
-                          JournalStats journal, Double supplyVolts, boolean lowVoltage, String fault) {
+                          JournalStats journal, Double supplyVolts, boolean lowVoltage, ObdStats obd, String fault) {
 }

@@ -3,6 +3,7 @@ package io.latchkey.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.latchkey.hal.can.obd.ObdPid;
 import io.latchkey.protocol.Keys;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +139,60 @@ class AgentConfigLoaderTest {
         assertThat(c.hardware()).isPresent();
         assertThat(c.hardware().get().locks()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Locks.PI4J);
         assertThat(c.journal().maxBytes()).isEqualTo(32L * 1024 * 1024);
+    }
+
+    @Test
+    void obdKeys_defaultToNoPolling_andAreReadAsPidNamesAndADuration() {
+        AgentConfig defaults = AgentConfigLoader.fromMap(minimal(), null);
+        assertThat(defaults.obdPids()).isEmpty();
+        assertThat(defaults.obdInterval()).isEqualTo(Duration.ofMillis(100));
+
+        Map<String, String> m = minimal();
+        m.put("can.obd.pids", "fuel_level, VEHICLE_SPEED");
+        m.put("can.obd.interval", "1s");
+        AgentConfig c = AgentConfigLoader.fromMap(m, null);
+
+        assertThat(c.obdPids()).containsExactly(ObdPid.FUEL_LEVEL, ObdPid.VEHICLE_SPEED);
+        assertThat(c.obdInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.toBuilder().build().obdPids()).containsExactly(ObdPid.FUEL_LEVEL, ObdPid.VEHICLE_SPEED);
+    }
+
+    @Test
+    void unknownOrRepeatedObdPid_isRefused_namingTheValidOnes() {
+        Map<String, String> m = minimal();
+        m.put("can.obd.pids", "FUEL_LEVEL,FUEL");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, null)).isInstanceOf(AgentConfigException.class)
+                .hasMessage("can.obd.pids: unknown PID 'FUEL' (known: ENGINE_SPEED, VEHICLE_SPEED, FUEL_LEVEL, ODOMETER)");
+
+        m.put("can.obd.pids", "FUEL_LEVEL,fuel_level");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, null)).hasMessage("can.obd.pids: FUEL_LEVEL is listed twice");
+    }
+
+    @Test
+    void nonPositiveObdInterval_isRefused() {
+        Map<String, String> m = minimal();
+        m.put("can.obd.pids", "FUEL_LEVEL");
+        m.put("can.obd.interval", "0ms");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, null)).isInstanceOf(AgentConfigException.class)
+                .hasMessageStartingWith("can.obd.interval: expected a positive duration");
+
+        m.put("can.obd.interval", "PT-1S");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, null)).hasMessageStartingWith("can.obd.interval: expected a positive duration");
+    }
+
+    @Test
+    void obdPids_withHardwareButNoCanBus_areRefused() {
+        Map<String, String> m = minimal();
+        m.put("hardware.locks", "simulated");
+        m.put("hardware.gnss", "simulated");
+        m.put("can.obd.pids", "FUEL_LEVEL");
+
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, null)).isInstanceOf(AgentConfigException.class)
+                .hasMessageStartingWith("can.obd.pids: OBD-II polling needs a CAN bus, but hardware.can is none");
+
+        m.put("hardware.can", "socketcan");
+        m.put("hardware.can.profile", "hyundai_i30_2014");
+        assertThat(AgentConfigLoader.fromMap(m, null).obdPids()).containsExactly(ObdPid.FUEL_LEVEL);
     }
 
     @Test

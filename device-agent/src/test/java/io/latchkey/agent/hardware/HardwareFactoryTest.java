@@ -15,6 +15,8 @@ import io.latchkey.agent.hardware.pi4j.Pi4jGpio;
 import io.latchkey.agent.vehicle.AgentSignals;
 import io.latchkey.hal.HalException;
 import io.latchkey.hal.vehicle.Vss;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HardwareFactoryTest {
     private final Context context = Pi4J.newContextBuilder().noAutoDetect().add(new MockPlatform())
@@ -82,6 +85,18 @@ class HardwareFactoryTest {
         assertThat(hardware.description()).anyMatch(l -> l.contains("SIMULATED central locking"))
                 .anyMatch(l -> l.contains("gnss: SIMULATED")).anyMatch(l -> l.contains("supply voltage: SIMULATED"));
         assertThat(hardware.supplyVoltage()).isPresent();
+        assertThat(hardware.canBus()).as("hardware.can defaults to none").isEmpty();
+    }
+
+    @Test
+    void candumpReplay_isTheCanBusHandedToTheAgent(@TempDir Path dir) throws Exception {
+        Path log = Files.writeString(dir.resolve("drive.log"), "");
+        hardware = factory.create(HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
+                "hardware.can", "candump-replay", "hardware.can.replay.file", log.toString(),
+                "hardware.can.profile", "hyundai_i30_2014"), null));
+
+        assertThat(hardware.canBus()).isPresent();
+        assertThat(hardware.drivers()).contains(hardware.canBus().get());
     }
 
     @Test

@@ -38,6 +38,16 @@ class SimulatedCanBusTest {
     }
 
     @Test
+    void sentFrames_keptAreBounded_toTheMostRecent() {
+        SimulatedCanBus bus = new SimulatedCanBus(clock);
+        for (int i = 0; i < SimulatedCanBus.SENT_KEPT + 5; i++) {
+            bus.send(CanFrame.standard(i % 0x800));
+        }
+        assertThat(bus.sent()).hasSize(SimulatedCanBus.SENT_KEPT);
+        assertThat(bus.sent().get(0).id()).isEqualTo(5);
+    }
+
+    @Test
     void frame_validatesIdsAndLength() {
         assertThatThrownBy(() -> CanFrame.standard(0x800)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CanFrame.data(0x2000_0000, true, new byte[0], null)).isInstanceOf(IllegalArgumentException.class);

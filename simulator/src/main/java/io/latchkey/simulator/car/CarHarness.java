@@ -1,39 +1,50 @@
 package io.latchkey.simulator.car;
 
+import io.latchkey.hal.can.CanBus;
 import io.latchkey.hal.can.SimulatedCanBus;
+import io.latchkey.hal.can.obd.SimulatedObdEcu;
 import io.latchkey.hal.gnss.nmea.NmeaGnss;
 import io.latchkey.hal.lock.DoorLocks;
 import io.latchkey.hal.vehicle.MutableVehicleSignals;
-import io.latchkey.hal.vehicle.VehicleSignals;
 
 /**
  * The hardware one agent process is given, fresh at every (re)start as after a reboot: its end of the
- * CAN bus with the profile's decoder listening, the vehicle signals that decoder fills, an NMEA
- * receiver, and the real relay driver over the car's lock wiring. A harness of a killed process is
- * {@link #disconnect}ed so that its listeners hear nothing more.
+ * CAN bus with the profile's decoder listening and the car's engine ECU answering OBD-II requests on
+ * it, the vehicle signals that decoder (and the agent's OBD-II poller) fill, an NMEA receiver, and the
+ * real relay driver over the car's lock wiring. A harness of a killed process is {@link #disconnect}ed
+ * so that its listeners hear nothing more.
  */
 public final class CarHarness {
     private final SimulatedCanBus bus;
+    private final SimulatedObdEcu ecu;
     private final MutableVehicleSignals signals;
     private final NmeaGnss gnss;
     private final DoorLocks doorLocks;
 
-    CarHarness(SimulatedCanBus bus, MutableVehicleSignals signals, NmeaGnss gnss, DoorLocks doorLocks) {
+    CarHarness(SimulatedCanBus bus, SimulatedObdEcu ecu, MutableVehicleSignals signals, NmeaGnss gnss, DoorLocks doorLocks) {
         this.bus = bus;
+        this.ecu = ecu;
         this.signals = signals;
         this.gnss = gnss;
         this.doorLocks = doorLocks;
     }
 
+    /** The car's side of the bus: where its ECUs put their frames. */
     SimulatedCanBus bus() {
         return bus;
     }
 
-    MutableVehicleSignals mutableSignals() {
-        return signals;
+    SimulatedObdEcu ecu() {
+        return ecu;
     }
 
-    public VehicleSignals signals() {
+    /** The agent's end of the bus (for OBD-II requests). */
+    public CanBus canBus() {
+        return bus;
+    }
+
+    /** The agent's signal table. */
+    public MutableVehicleSignals signals() {
         return signals;
     }
 

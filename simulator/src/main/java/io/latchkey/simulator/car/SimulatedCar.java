@@ -3,6 +3,8 @@ package io.latchkey.simulator.car;
 import io.latchkey.agent.simulated.SimulatedCentralLocking;
 import io.latchkey.hal.can.CanFrame;
 import io.latchkey.hal.can.SimulatedCanBus;
+import io.latchkey.hal.can.obd.ObdPid;
+import io.latchkey.hal.can.obd.SimulatedObdEcu;
 import io.latchkey.hal.gnss.GnssFix;
 import io.latchkey.hal.gnss.nmea.NmeaGnss;
 import io.latchkey.hal.gnss.nmea.NmeaWriter;
@@ -23,9 +25,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the car's ECUs would: CAN frames of its DBC profile onto the agent's {@link SimulatedCanBus} (decoded
  * there by the real {@code CanVehicleSignals}) and one NMEA cycle into the agent's {@link NmeaGnss}
  * (parsed by the real NMEA parser). Lock and unlock relays and the locked-feedback contact are wired to
- * a simulated central locking that will not lock with a door open. Fuel or state of charge, ignition
- * and supply voltage have no signal in the built-in profiles (they come from OBD-II, GPIO and an ADC
- * in a real install) and are written into the agent's signal table directly.
+ * a simulated central locking that will not lock with a door open. The fuel level has no signal in the
+ * built-in profiles: a {@link SimulatedObdEcu} on the bus answers the agent's OBD-II requests with it
+ * (PID 0x2F, in steps of 100/255 %). An electric car's ECU has no fuel level to give and the agent
+ * polls no PID for a state of charge, so that, like the ignition and the supply voltage (a GPIO input
+ * and an ADC in a real install), is written into the agent's signal table directly.
  *
  * <p>The agent gets a fresh {@link CarHarness} at every start ({@link #attach}): a restarted process
  * starts from an empty signal table, as after a reboot. Times of relay activations are recorded on the
@@ -80,7 +84,7 @@ public final class SimulatedCar {
         MutableVehicleSignals signals = new MutableVehicleSignals();
         SimulatedCanBus bus = new SimulatedCanBus(clock);
         bus.addListener(profile.decoder(signals));
-        CarHarness fresh = new CarHarness(bus, signals, new NmeaGnss(), wiring.doorLocks(relayPulse));
+        CarHarness fresh = new CarHarness(bus, new SimulatedObdEcu(bus), signals, new NmeaGnss(), wiring.doorLocks(relayPulse));
         CarHarness old = harness;
         harness = fresh;
         if (old != null) {
@@ -90,7 +94,7 @@ public final class SimulatedCar {
         return fresh;
     }
 
-    /** Advances the model and sends the result over CAN and NMEA. */
+    /** Advances the model and sends the result over CAN and NMEA, and gives the ECU its new fuel level. */
     public void tick(Duration dt) {
         synchronized (this) {
             model.step(dt);
@@ -170,6 +174,7 @@ public final class SimulatedCar {
         }
         Map<String, Double> vss = new HashMap<>();
         Map<String, Double> direct = new HashMap<>();
+        double energyPercent;
         GnssFix fix;
         Instant now = clock.instant();
         synchronized (this) {
@@ -179,16 +184,20 @@ public final class SimulatedCar {
                 vss.put(DOOR_SIGNALS.get(d), model.isOpen(d) ? 1.0 : 0.0);
             }
             vss.put(Vss.IS_LOCKED, wiring.isLocked() ? 1.0 : 0.0);
-            direct.put(model.powertrain() == Powertrain.ELECTRIC ? Vss.BATTERY_SOC : Vss.FUEL_LEVEL,
-                    Math.round(model.energyPercent() * 10) / 10.0);
+            energyPercent = model.energyPercent();
             direct.put(Vss.IGNITION_ON, model.ignition() ? 1.0 : 0.0);
             direct.put(Vss.SUPPLY_VOLTAGE, Math.round(model.supplyVolts() * 100) / 100.0);
             fix = new GnssFix(now, GnssFix.MODE_3D, model.lat(), model.lon(), 35.0, model.speedKmh() / 3.6, model.headingDeg());
         }
+        if (model.powertrain() == Powertrain.ELECTRIC) {
+            direct.put(Vss.BATTERY_SOC, Math.round(energyPercent * 10) / 10.0);
+        } else {
+            h.ecu().set(ObdPid.FUEL_LEVEL, energyPercent);
+        }
         for (CanFrame frame : profile.frames().frames(vss, now)) {
             h.bus().inject(frame);
         }
-        direct.forEach(h.mutableSignals()::update);
+        direct.forEach(h.signals()::update);
         sendNmea(h.gnss(), fix);
     }
 

@@ -147,6 +147,7 @@ public final class Fleet implements AutoCloseable {
                 .doorLocks(hardware.doorLocks())
                 .gnss(hardware.gnss())
                 .vehicleSignals(hardware.signals())
+                .canBus(hardware.canBus())
                 .clock(m.clock)
                 .scheduler(threads)
                 .executor(threads.workExecutor())

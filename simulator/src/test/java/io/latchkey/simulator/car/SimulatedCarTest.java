@@ -3,6 +3,8 @@ package io.latchkey.simulator.car;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.latchkey.hal.can.obd.ObdPid;
+import io.latchkey.hal.can.obd.ObdPoller;
 import io.latchkey.hal.gnss.GnssFix;
 import io.latchkey.hal.lock.LockState;
 import io.latchkey.hal.vehicle.Vss;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 class SimulatedCarTest {
     private static final GeoPoint HOME = new GeoPoint(52.52, 13.405);
+    /** One step of OBD-II PID 0x2F: 100/255 %. */
+    private static final double FUEL_STEP = 100.0 / 255;
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-23T17:00:00Z"), ZoneOffset.UTC);
     private final CarProfiles profiles = new CarProfiles();
 
@@ -28,6 +32,15 @@ class SimulatedCarTest {
         VehicleModel model = new VehicleModel(new StreetGrid(HOME, 120, 8, new SplittableRandom(1)), HOME,
                 profiles.get(profile).powertrain(), 12_034.5, 63);
         return new SimulatedCar("dev-1", model, profiles.get(profile), clock, Duration.ZERO);
+    }
+
+    /** What the agent runs with {@code can.obd.pids=FUEL_LEVEL}: one request, answered at once on the simulated bus. */
+    private static double fuelOverObd(CarHarness h) {
+        try (ObdPoller poller = new ObdPoller(h.canBus(), h.signals(), List.of(ObdPid.FUEL_LEVEL))) {
+            poller.pollNext();
+            assertThat(poller.responses()).as("the ECU answered").isEqualTo(1);
+        }
+        return h.signals().value(Vss.FUEL_LEVEL).orElseThrow();
     }
 
     @Test
@@ -88,15 +101,40 @@ class SimulatedCarTest {
         CarHarness h = car(profile).attach();
 
         assertThat(h.signals().value(Vss.TRAVELED_DISTANCE).orElseThrow()).isCloseTo(12_034.5, within(1.0));
-        assertThat(h.signals().value(Vss.FUEL_LEVEL)).contains(63.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hyundai_i30_2014", "ford_cgea1_2_bodycan_2011"})
+    void fuelLevel_reachesTheAgentOnlyOverObd_withinOneStep_andFallsAsTheCarDrives(String profile) {
+        SimulatedCar car = car(profile);
+        CarHarness h = car.attach();
+        assertThat(h.signals().value(Vss.FUEL_LEVEL)).as("nothing writes fuel into the signal table").isEmpty();
+
+        double parked = fuelOverObd(h);
+        assertThat(parked).isCloseTo(63.0, within(FUEL_STEP / 2));
+
+        car.ignition(true);
+        car.drive(50);
+        for (int i = 0; i < 600; i++) {
+            car.tick(Duration.ofSeconds(1)); // about 8 km at 0.14 %/km: three steps of the PID
+        }
+        double model = 63 - (car.odometerKm() - 12_034.5) * Powertrain.COMBUSTION.percentPerKm();
+        double driven = fuelOverObd(h);
+
+        assertThat(driven).isCloseTo(model, within(FUEL_STEP / 2)).isLessThan(parked - 2 * FUEL_STEP);
     }
 
     @Test
-    void electricCar_reportsStateOfCharge_insteadOfFuel() {
+    void electricCar_reportsStateOfCharge_andItsEcuLeavesFuelUnanswered() {
         CarHarness h = car("tesla_model_s").attach();
+        ObdPoller poller = new ObdPoller(h.canBus(), h.signals(), List.of(ObdPid.FUEL_LEVEL));
+        poller.pollNext();
+        poller.pollNext();
 
         assertThat(h.signals().value(Vss.BATTERY_SOC)).contains(63.0);
         assertThat(h.signals().value(Vss.FUEL_LEVEL)).isEmpty();
+        assertThat(poller.responses()).isZero();
+        assertThat(poller.unanswered()).isEqualTo(1);
     }
 
     @Test
@@ -136,6 +174,15 @@ class SimulatedCarTest {
         car.restingVolts(11.4);
 
         assertThat(h.signals().value(Vss.SUPPLY_VOLTAGE)).contains(11.4);
+    }
+
+    @Test
+    void attach_putsTheEcuOnTheFreshBus() {
+        SimulatedCar car = car("hyundai_i30_2014");
+        car.attach();
+        CarHarness fresh = car.attach();
+
+        assertThat(fuelOverObd(fresh)).isCloseTo(63.0, within(FUEL_STEP / 2));
     }
 
     @Test

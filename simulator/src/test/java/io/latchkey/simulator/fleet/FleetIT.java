@@ -1,21 +1,28 @@
 package io.latchkey.simulator.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.latchkey.agent.config.AgentConfig;
+import io.latchkey.hal.can.obd.ObdPid;
 import io.latchkey.protocol.Keys;
 import io.latchkey.simulator.car.CarFactory;
 import io.latchkey.simulator.car.CarProfiles;
+import io.latchkey.simulator.car.Powertrain;
 import io.latchkey.simulator.route.GeoPoint;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Many agents in one JVM share a fixed set of threads: the fleet costs sockets, not threads. */
+/**
+ * Many agents in one JVM share a fixed set of threads: the fleet costs sockets, not threads. Each agent
+ * polls its car's fuel level over OBD-II on the simulated bus, on those same threads.
+ */
 class FleetIT {
     private static final int CARS = 200;
 
@@ -49,6 +56,9 @@ class FleetIT {
             assertThat(fleet.agents()).allMatch(a -> a.isConnected());
             // The broker's own pools may grow a little with connections; the agents add none per car.
             assertThat(threadsWithAll - threadsWithTen).isLessThan(20);
+            await().atMost(Duration.ofSeconds(10)).until(() -> fleet.deviceIds().stream()
+                    .filter(id -> fleet.car(id).profile().powertrain() == Powertrain.COMBUSTION)
+                    .allMatch(id -> fleet.agent(id).status().obd().responses() > 0));
         }
     }
 
@@ -56,7 +66,8 @@ class FleetIT {
         for (int i = from; i < to; i++) {
             String deviceId = "car-" + i;
             AgentConfig config = AgentConfig.builder().tenant("fleet").deviceId(deviceId).mqttUrl(broker.url())
-                    .commandKey("cmd-1", key).dataDir(agentsDir.resolve(deviceId)).build();
+                    .commandKey("cmd-1", key).dataDir(agentsDir.resolve(deviceId))
+                    .obdPids(List.of(ObdPid.FUEL_LEVEL)).obdInterval(Duration.ofSeconds(1)).build();
             fleet.add(config, cars.create(deviceId, i));
         }
     }

@@ -1,5 +1,6 @@
 package io.latchkey.hal.can.obd;
 
+import io.latchkey.hal.Registration;
 import io.latchkey.hal.can.CanBus;
 import io.latchkey.hal.can.CanFrame;
 import io.latchkey.hal.vehicle.MutableVehicleSignals;
@@ -8,13 +9,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reads vehicle signals over OBD-II for cars without a DBC profile. Each {@link #pollNext()} sends the
- * next PID's request, round robin; responses arrive through the bus listener this class registers and
- * are written under the PID's VSS name. The agent calls {@code pollNext()} on its own schedule (a
- * request every 100 ms is gentle on any ECU). PIDs the car does not support get no answer, which is
- * counted as {@link #unanswered()} when the same PID comes round again.
+ * Reads vehicle signals over OBD-II: what a car's DBC profile does not carry, or everything for a car
+ * without one. Each {@link #pollNext()} sends the next PID's request, round robin; responses arrive
+ * through the bus listener this class registers and are written under the PID's VSS name. The agent
+ * calls {@code pollNext()} on its own schedule (a request every 100 ms is gentle on any ECU). PIDs the
+ * car does not support get no answer, which is counted as {@link #unanswered()} when the same PID comes
+ * round again. {@link #close()} detaches the poller from the bus, which stays open (it belongs to
+ * whoever opened it).
  */
-public final class ObdPoller {
+public final class ObdPoller implements AutoCloseable {
     private final CanBus bus;
     private final MutableVehicleSignals target;
     private final List<ObdPid> pids;
@@ -23,6 +26,8 @@ public final class ObdPoller {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong unanswered = new AtomicLong();
     private final boolean[] awaiting;
+    private final Registration registration;
+    private boolean closed;
 
     public ObdPoller(CanBus bus, MutableVehicleSignals target, List<ObdPid> pids) {
         if (pids.isEmpty()) {
@@ -32,11 +37,18 @@ public final class ObdPoller {
         this.target = target;
         this.pids = List.copyOf(pids);
         this.awaiting = new boolean[this.pids.size()];
-        bus.addListener(this::onFrame);
+        this.registration = bus.addListener(this::onFrame);
     }
 
-    /** Sends the request for the next PID in turn. */
-    public void pollNext() {
+    /**
+     * Sends the request for the next PID in turn; does nothing once closed. Throws the bus's
+     * {@link io.latchkey.hal.can.CanException} if it refuses the frame (the request then counts as
+     * unanswered when its PID comes round again).
+     */
+    public synchronized void pollNext() {
+        if (closed) {
+            return;
+        }
         int i = Math.floorMod(next.getAndIncrement(), pids.size());
         synchronized (awaiting) {
             if (awaiting[i]) {
@@ -58,6 +70,13 @@ public final class ObdPoller {
 
     public long unanswered() {
         return unanswered.get();
+    }
+
+    /** Stops polling and detaches from the bus; no request is sent after this returns. Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        registration.close();
     }
 
     private void onFrame(CanFrame frame) {

@@ -67,6 +67,22 @@ class ObdPollerTest {
     }
 
     @Test
+    void close_stopsRequests_andDetachesFromTheBus() {
+        SimulatedObdEcu ecu = new SimulatedObdEcu(bus);
+        ecu.set(ObdPid.FUEL_LEVEL, 40);
+        ObdPoller poller = new ObdPoller(bus, signals, List.of(ObdPid.FUEL_LEVEL));
+        poller.pollNext();
+
+        poller.close();
+        poller.pollNext();
+        bus.inject(ObdFrames.response(ObdFrames.FIRST_RESPONSE_ID, ObdPid.FUEL_LEVEL.pid(), new byte[]{(byte) 0xFF}));
+
+        assertThat(bus.sent()).hasSize(1);
+        assertThat(poller.responses()).isEqualTo(1);
+        assertThat(signals.value(Vss.FUEL_LEVEL).orElseThrow()).isCloseTo(40.0, within(100.0 / 255 / 2));
+    }
+
+    @Test
     void ecu_refusesValuesItsPidCannotCarry() {
         SimulatedObdEcu ecu = new SimulatedObdEcu(bus);
         assertThatThrownBy(() -> ecu.set(ObdPid.VEHICLE_SPEED, 300)).isInstanceOf(IllegalArgumentException.class);
