@@ -5,6 +5,7 @@ import io.latchkey.simulator.cli.BenchUnlockCommand;
 import io.latchkey.simulator.cli.DemoCommand;
 import io.latchkey.simulator.cli.RunCommand;
 import io.latchkey.simulator.cli.ScenarioCommand;
+import io.latchkey.simulator.fleet.FileHandleBudget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,14 @@ public final class SimulatorMain implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SimulatorMain()).execute(args));
+        CommandLine cli = new CommandLine(new SimulatorMain());
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof FileHandleBudget.FleetTooLargeException) {
+                commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
     }
 }

@@ -59,6 +59,7 @@ public final class FleetBench {
     }
 
     public BenchReport run() throws Exception {
+        io.latchkey.simulator.fleet.FileHandleBudget.require(o.cars(), false);
         Files.createDirectories(o.workDir());
         String adminPassword = password();
         Path backendData = o.workDir().resolve("backend-data");

@@ -49,6 +49,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("run: tenant " + tenant + " has no cars");
             return 1;
         }
+        io.latchkey.simulator.fleet.FileHandleBudget.require(cars.size(), false);
         DeviceDiscovery discovery = api.deviceDiscovery(tenant);
         Path dataDir = common.dataDir("latchkey-sim");
         SplittableRandom random = new SplittableRandom();

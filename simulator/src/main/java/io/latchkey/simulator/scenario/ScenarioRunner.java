@@ -60,6 +60,7 @@ public final class ScenarioRunner {
 
     public ScenarioReport run(ScenarioSpec spec, Options o) {
         out.printf("Scenario %s: %d cars for %d s against %s%n", spec.name(), spec.cars(), spec.durationSeconds(), api.baseUrl());
+        io.latchkey.simulator.fleet.FileHandleBudget.require(spec.cars(), true);
         long setupStart = System.nanoTime();
         FleetSetup.Result world = new FleetSetup(api, clock, out).run(o.adminUser(), o.adminPassword(),
                 tenantPrefix(spec.name()), spec.cars(), spec.people().borrowers());
