@@ -10,8 +10,10 @@ import io.latchkey.protocol.command.CommandOutcome;
 import io.latchkey.protocol.command.CommandType;
 import io.latchkey.protocol.command.SignedCommand;
 import io.latchkey.simulator.audit.CarLedger;
+import io.latchkey.simulator.fleet.SkewedClock;
 import io.latchkey.simulator.people.CommandLog;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,39 +25,20 @@ import org.junit.jupiter.api.Test;
 class UnlockBreakdownTest {
     private static final Instant T = Instant.parse("2026-11-23T20:00:00Z");
 
-    /** A clock the test moves by hand. */
-    private static final class HandClock extends Clock {
-        Instant now = T;
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final HandClock clock = new HandClock();
+    /** Moved by hand: a fixed instant plus a settable skew. */
+    private final SkewedClock clock = new SkewedClock(Clock.fixed(T, ZoneOffset.UTC), Duration.ZERO);
     private final CarLedger ledger = new CarLedger("dev-1", clock);
     private final List<CommandLog.Entry> entries = new ArrayList<>();
 
     /** A command sent at {@code sentMs}, received by the car at {@code receivedMs}, answered at {@code answeredMs}. */
     private void command(String id, long sentMs, long receivedMs, long answeredMs, long roundTripMs) {
         Command c = new Command(id, "acme", "dev-1", CommandType.UNLOCK, T, T.plusSeconds(10), "op");
-        clock.now = T.plusMillis(receivedMs);
+        clock.skew(Duration.ofMillis(receivedMs));
         ledger.commandReceived(Json.write(new SignedCommand(
                 Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(c)), "sig", "k1")));
-        clock.now = T.plusMillis(answeredMs);
+        clock.skew(Duration.ofMillis(answeredMs));
         ledger.answerPublished(Json.write(new CommandAck(id, "dev-1", CommandOutcome.EXECUTED, null, LockState.UNLOCKED,
-                false, false, clock.now)));
+                false, false, clock.instant())));
         entries.add(new CommandLog.Entry("load", "car-1", id, "UNLOCK", 200, "EXECUTED", null, roundTripMs * 1000,
                 T.plusMillis(sentMs), null));
     }
