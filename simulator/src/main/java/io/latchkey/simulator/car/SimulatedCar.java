@@ -1,6 +1,7 @@
 package io.latchkey.simulator.car;
 
 import io.latchkey.agent.simulated.SimulatedCentralLocking;
+import io.latchkey.agent.vehicle.AgentSignals;
 import io.latchkey.hal.can.CanFrame;
 import io.latchkey.hal.can.SimulatedCanBus;
 import io.latchkey.hal.can.obd.ObdPid;
@@ -28,8 +29,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a simulated central locking that will not lock with a door open. The fuel level has no signal in the
  * built-in profiles: a {@link SimulatedObdEcu} on the bus answers the agent's OBD-II requests with it
  * (PID 0x2F, in steps of 100/255 %). An electric car's ECU has no fuel level to give and the agent
- * polls no PID for a state of charge, so that, like the ignition and the supply voltage (a GPIO input
- * and an ADC in a real install), is written into the agent's signal table directly.
+ * polls no PID for a state of charge, so that, like the ignition, the key-in-holder contact (GPIO inputs
+ * in a real install) and the supply voltage (an ADC), is written into the agent's signal table directly.
  *
  * <p>The agent gets a fresh {@link CarHarness} at every start ({@link #attach}): a restarted process
  * starts from an empty signal table, as after a reboot. Times of relay activations are recorded on the
@@ -186,6 +187,7 @@ public final class SimulatedCar {
             vss.put(Vss.IS_LOCKED, wiring.isLocked() ? 1.0 : 0.0);
             energyPercent = model.energyPercent();
             direct.put(Vss.IGNITION_ON, model.ignition() ? 1.0 : 0.0);
+            direct.put(AgentSignals.KEY_IN_HOLDER, model.keyInHolder() ? 1.0 : 0.0);
             direct.put(Vss.SUPPLY_VOLTAGE, Math.round(model.supplyVolts() * 100) / 100.0);
             fix = new GnssFix(now, GnssFix.MODE_3D, model.lat(), model.lon(), 35.0, model.speedKmh() / 3.6, model.headingDeg());
         }

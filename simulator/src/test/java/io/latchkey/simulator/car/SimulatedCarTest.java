@@ -95,6 +95,21 @@ class SimulatedCarTest {
         assertThat(h.signals().value(Vss.DRIVER_DOOR_OPEN)).contains(0.0);
     }
 
+    @Test
+    void takingTheKeyOut_reachesTheAgentOnItsKeyInput_andSwitchesTheIgnitionOff() {
+        SimulatedCar car = car("hyundai_i30_2014");
+        CarHarness h = car.attach();
+        car.ignition(true);
+        car.tick(Duration.ofSeconds(1));
+        assertThat(h.signals().value(io.latchkey.agent.vehicle.AgentSignals.KEY_IN_HOLDER)).contains(1.0);
+
+        car.keyInHolder(false);
+        car.tick(Duration.ofSeconds(1));
+
+        assertThat(h.signals().value(io.latchkey.agent.vehicle.AgentSignals.KEY_IN_HOLDER)).contains(0.0);
+        assertThat(h.signals().value(Vss.IGNITION_ON)).contains(0.0);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"hyundai_i30_2014", "ford_cgea1_2_bodycan_2011"})
     void odometer_reachesTheAgent_fromCanWhereTheProfileHasIt(String profile) {
