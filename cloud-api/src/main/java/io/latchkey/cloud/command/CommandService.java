@@ -18,6 +18,7 @@ import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.VersionConflictException;
 import io.latchkey.cloud.store.Versioned;
 import io.latchkey.cloud.tenant.CommandKeys;
+import io.latchkey.protocol.Ids;
 import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Topic;
@@ -37,7 +38,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +52,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class CommandService {
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private final CarRegistry cars;
     private final BookingService bookings;
@@ -100,8 +99,8 @@ public class CommandService {
         }
         CommandType type = parseType(typeName);
         String id = requestedId == null ? UUID.randomUUID().toString() : requestedId;
-        if (!ID.matcher(id).matches()) {
-            throw new InvalidRequestException("id must match " + ID.pattern());
+        if (!Ids.isValid(id)) {
+            throw new InvalidRequestException(Ids.mustMatch("id"));
         }
         Optional<Versioned<CommandRecord>> existing = records(tenant).find(id);
         if (existing.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.latchkey.provisioning.bundle;
 
+import io.latchkey.protocol.Ids;
 import io.latchkey.protocol.Topic;
 import io.latchkey.provisioning.Environment;
 import io.latchkey.provisioning.ExitCodes;
@@ -131,7 +132,7 @@ public final class ProvisionCommand implements Callable<Integer> {
             throw new ProvisioningException("'" + deviceId + "' is not a device id", "use the id printed on the unit: letters, digits, '-' or '_'",
                     ExitCodes.USAGE);
         }
-        if (!Topic.isValidDeviceId(carId)) {
+        if (!Ids.isValid(carId)) {
             throw new ProvisioningException("'" + carId + "' is not a car id", "use the car id shown in the operator console", ExitCodes.USAGE);
         }
         if (tenant != null && !Topic.isValidTenantId(tenant)) {
