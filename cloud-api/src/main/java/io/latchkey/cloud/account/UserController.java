@@ -1,12 +1,11 @@
-package io.latchkey.cloud.identity;
+package io.latchkey.cloud.account;
 
 import io.latchkey.cloud.ForbiddenException;
 import io.latchkey.cloud.NotFoundException;
-import io.latchkey.cloud.account.AccountAudit;
-import io.latchkey.cloud.account.ProfileChange;
-import io.latchkey.cloud.account.ProfileVisibility;
-import io.latchkey.cloud.account.Profiles;
-import io.latchkey.cloud.account.UserProfileView;
+import io.latchkey.cloud.identity.Roles;
+import io.latchkey.cloud.identity.UserAccount;
+import io.latchkey.cloud.identity.UserDirectory;
+import io.latchkey.cloud.identity.UserView;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
