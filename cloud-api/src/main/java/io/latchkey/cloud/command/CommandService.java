@@ -6,8 +6,9 @@ import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.UnavailableException;
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
-import io.latchkey.cloud.booking.BookingService;
+import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.Car;
+import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.metrics.CommandMetrics;
 import io.latchkey.cloud.mqtt.BackendMqttClient;
@@ -54,7 +55,7 @@ public class CommandService {
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
 
     private final CarRegistry cars;
-    private final BookingService bookings;
+    private final CarAccess access;
     private final CommandKeys keys;
     private final BackendMqttClient mqtt;
     private final PendingCommands pending;
@@ -66,11 +67,11 @@ public class CommandService {
     private final CommandMetrics metrics;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
-    public CommandService(CarRegistry cars, BookingService bookings, CommandKeys keys, BackendMqttClient mqtt,
+    public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, BackendMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
                           @Named(TaskExecutors.IO) ExecutorService io, Auditor auditor, CommandMetrics metrics) {
         this.cars = cars;
-        this.bookings = bookings;
+        this.access = access;
         this.keys = keys;
         this.mqtt = mqtt;
         this.pending = pending;
@@ -85,17 +86,18 @@ public class CommandService {
     /**
      * Checks that the caller may command the car, then sends the command (or answers a retried id).
      *
-     * @param operator whether the caller may command any car of the tenant (operator, tenant-admin)
      * @return completes with the car's answer, or exceptionally with {@link CommandTimeoutException}
      * @throws io.latchkey.cloud.NotFoundException for an unknown car
-     * @throws ForbiddenException                  for a borrower whose booking does not cover now
+     * @throws ForbiddenException                  when {@link CarAccess} refuses the caller the car
      */
-    public CompletableFuture<CommandResult> submit(String tenant, String carId, String userId, boolean operator,
-                                                   String typeName, String requestedId) {
+    public CompletableFuture<CommandResult> submit(String tenant, String carId, Caller caller, String typeName,
+                                                   String requestedId) {
         Car car = cars.require(tenant, carId);
-        if (!operator && !bookings.coversNow(tenant, carId, userId)) {
+        String userId = caller.userId();
+        Optional<String> refused = access.refusal(tenant, carId, caller);
+        if (refused.isPresent()) {
             auditor.record(tenant, userId, "car.command", "car/" + carId, AuditEntry.REFUSED);
-            throw new ForbiddenException("no booking of yours covers now for car " + carId);
+            throw new ForbiddenException(refused.get());
         }
         CommandType type = parseType(typeName);
         String id = requestedId == null ? UUID.randomUUID().toString() : requestedId;
