@@ -2,8 +2,8 @@ package io.latchkey.cloud.command;
 
 import io.latchkey.cloud.mqtt.DeviceMessageListener;
 import io.latchkey.cloud.tenant.TenantDirectory;
-import io.latchkey.protocol.Ids;
 import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Ids;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.MalformedMessageException;
 import io.latchkey.protocol.Topic;
