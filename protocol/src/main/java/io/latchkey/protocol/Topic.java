@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 public record Topic(String tenant, String deviceId, Channel channel) {
     public static final String ROOT = "lk";
     private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     public Topic {
         requireTenantId(tenant);
@@ -51,8 +50,9 @@ public record Topic(String tenant, String deviceId, Channel channel) {
         return id != null && TENANT_ID.matcher(id).matches();
     }
 
+    /** A device id is an {@link Ids id}. */
     public static boolean isValidDeviceId(String id) {
-        return id != null && DEVICE_ID.matcher(id).matches();
+        return Ids.isValid(id);
     }
 
     public static void requireTenantId(String id) {
@@ -62,9 +62,7 @@ public record Topic(String tenant, String deviceId, Channel channel) {
     }
 
     public static void requireDeviceId(String id) {
-        if (!isValidDeviceId(id)) {
-            throw new MalformedMessageException("device id must match " + DEVICE_ID.pattern() + ", got '" + id + "'");
-        }
+        Ids.require("device id", id);
     }
 
     public String name() {

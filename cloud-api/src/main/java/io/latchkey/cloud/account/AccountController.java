@@ -1,6 +1,7 @@
 package io.latchkey.cloud.account;
 
 import io.latchkey.cloud.ForbiddenException;
+import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.identity.SecurityCounters;
 import io.latchkey.cloud.identity.UserAccount;
@@ -55,7 +56,7 @@ public class AccountController {
     @Post("/{userId}/lock")
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public HttpResponse<Void> lock(@PathVariable String tenant, @PathVariable String userId, Authentication caller) {
-        UserAccount user = target(tenant, userId, caller);
+        UserAccount user = target(tenant, userId, Caller.of(caller));
         locks.lockPermanently(tenant, user.id(), AccountLocks.BY_OPERATOR, caller.getName());
         counters.lockout(tenant);
         audit.record(tenant, caller.getName(), "user.lock", AccountAudit.user(user.id()), "LOCKED_PERMANENTLY");
@@ -66,19 +67,19 @@ public class AccountController {
     @Post("/{userId}/unlock")
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public HttpResponse<Void> unlock(@PathVariable String tenant, @PathVariable String userId, Authentication caller) {
-        UserAccount user = target(tenant, userId, caller);
+        UserAccount user = target(tenant, userId, Caller.of(caller));
         locks.unlock(tenant, user.id());
         audit.record(tenant, caller.getName(), "user.unlock", AccountAudit.user(user.id()), "OK");
         return HttpResponse.noContent();
     }
 
     /** Nobody locks themselves; only a tenant-admin locks or unlocks a tenant-admin; a terminated account stays so. */
-    private UserAccount target(String tenant, String userId, Authentication caller) {
+    private UserAccount target(String tenant, String userId, Caller caller) {
         UserAccount user = users.require(tenant, userId);
-        if (user.id().equals(caller.getName())) {
+        if (caller.is(user.id())) {
             throw new ForbiddenException("you cannot lock or unlock your own account");
         }
-        if (user.roles().contains(Roles.TENANT_ADMIN) && !caller.getRoles().contains(Roles.TENANT_ADMIN)) {
+        if (user.roles().contains(Roles.TENANT_ADMIN) && !caller.isTenantAdmin()) {
             throw new ForbiddenException("only a tenant-admin may lock or unlock a tenant-admin");
         }
         if (user.terminated()) {

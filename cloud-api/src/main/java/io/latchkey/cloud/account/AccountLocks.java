@@ -1,5 +1,6 @@
 package io.latchkey.cloud.account;
 
+import io.latchkey.cloud.identity.SignInLimits;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import jakarta.inject.Singleton;
@@ -16,8 +17,8 @@ import java.util.function.UnaryOperator;
  */
 @Singleton
 public class AccountLocks {
-    public static final int MAX_FAILED_SIGN_INS = 5;
-    public static final Duration TEMPORARY_LOCKOUT = Duration.ofMinutes(5);
+    public static final int MAX_FAILED_SIGN_INS = SignInLimits.MAX_FAILED_SIGN_INS;
+    public static final Duration TEMPORARY_LOCKOUT = SignInLimits.TEMPORARY_LOCKOUT;
     public static final int MAX_FAILED_RESET_ANSWERS = 4;
     public static final String BY_OPERATOR = "OPERATOR";
     public static final String FAILED_RESET = "FAILED_RESET";

@@ -1,9 +1,7 @@
 package io.latchkey.cloud.account;
 
-import io.latchkey.cloud.booking.BookingRelations;
-import io.latchkey.cloud.identity.Roles;
+import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.UserAccount;
-import io.micronaut.security.authentication.Authentication;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -37,26 +35,26 @@ public class ProfileVisibility {
     static final Set<Field> OPERATOR = EnumSet.of(Field.NAME, Field.EMAIL, Field.STATUS);
     static final Set<Field> BOOKING_PARTNER = EnumSet.of(Field.EMAIL, Field.PHONE);
 
-    private final BookingRelations relations;
+    private final BookingPartners relations;
     private final AccountLocks locks;
     private final Clock clock;
 
-    public ProfileVisibility(BookingRelations relations, AccountLocks locks, Clock clock) {
+    public ProfileVisibility(BookingPartners relations, AccountLocks locks, Clock clock) {
         this.relations = relations;
         this.locks = locks;
         this.clock = clock;
     }
 
-    public UserProfileView view(String tenant, Authentication caller, UserAccount user) {
+    public UserProfileView view(String tenant, Caller caller, UserAccount user) {
         Set<Field> fields = EnumSet.noneOf(Field.class);
-        if (caller.getName().equals(user.id())) {
+        if (caller.is(user.id())) {
             fields.addAll(SELF);
         }
-        if (caller.getRoles().contains(Roles.OPERATOR) || caller.getRoles().contains(Roles.TENANT_ADMIN)) {
+        if (caller.actsForTenant()) {
             fields.addAll(OPERATOR);
         }
         if (!fields.containsAll(BOOKING_PARTNER) && !user.terminated()
-                && relations.activeBetween(tenant, caller.getName(), user.id())) {
+                && relations.activeBetween(tenant, caller.userId(), user.id())) {
             fields.addAll(BOOKING_PARTNER);
         }
         return view(tenant, user, fields);

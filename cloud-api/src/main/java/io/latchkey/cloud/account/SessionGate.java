@@ -1,6 +1,7 @@
 package io.latchkey.cloud.account;
 
 import io.latchkey.cloud.identity.AccessToken;
+import io.latchkey.cloud.identity.SessionPolicy;
 import io.latchkey.cloud.identity.UserDirectory;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * not be able to log the real user out.
  */
 @Singleton
-public class SessionGate {
+public class SessionGate implements SessionPolicy {
     private final UserDirectory users;
     private final AccountLocks locks;
 
@@ -23,7 +24,7 @@ public class SessionGate {
         this.locks = locks;
     }
 
-    /** For access tokens: their session version must be the account's current one. */
+    @Override
     public boolean admits(AccessToken token) {
         if (token.tenant() == null) {
             return true;
@@ -33,14 +34,14 @@ public class SessionGate {
                 .isPresent();
     }
 
-    /** For a refresh token issued at {@code issuedAt}. */
+    @Override
     public boolean admitsRefresh(String tenant, String userId, Instant issuedAt) {
         return live(tenant, userId)
                 .filter(s -> s.sessionsRevokedAt() == null || issuedAt.isAfter(s.sessionsRevokedAt()))
                 .isPresent();
     }
 
-    /** The session version to put into a new access token of the user. */
+    @Override
     public int sessionVersion(String tenant, String userId) {
         return locks.of(tenant, userId).sessionVersion();
     }

@@ -1,6 +1,7 @@
 package io.latchkey.cloud.account;
 
 import io.latchkey.cloud.identity.PasswordHasher;
+import io.latchkey.cloud.identity.PasswordSignIn;
 import io.latchkey.cloud.identity.SecurityCounters;
 import io.latchkey.cloud.identity.UserAccount;
 import io.latchkey.cloud.identity.UserDirectory;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * unknown, the password wrong or the account locked; the real reason goes to the audit trail only.
  */
 @Singleton
-public class SignIn {
+public class SignIn implements PasswordSignIn {
     public static final String ACTION = "user.sign-in";
 
     private final UserDirectory users;
@@ -35,6 +36,7 @@ public class SignIn {
     }
 
     /** The account, if the password matches and nothing locks it; empty otherwise. */
+    @Override
     public Optional<UserAccount> withPassword(String tenant, String email, String password) {
         Optional<UserAccount> found = users.findByEmail(tenant, email);
         if (found.isEmpty()) {

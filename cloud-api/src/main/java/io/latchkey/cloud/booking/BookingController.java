@@ -2,6 +2,7 @@ package io.latchkey.cloud.booking;
 
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
+import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.ownership.CarOwners;
 import io.micronaut.http.HttpResponse;
@@ -53,14 +54,13 @@ public class BookingController {
     @Get
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public List<Booking> list(@PathVariable String tenant, Authentication caller) {
-        boolean operator = caller.getRoles().contains(Roles.OPERATOR) || caller.getRoles().contains(Roles.TENANT_ADMIN);
-        if (operator) {
+        Caller who = Caller.of(caller);
+        if (who.actsForTenant()) {
             return bookings.all(tenant);
         }
-        Set<String> ownCars = caller.getRoles().contains(Roles.OWNER)
-                ? Set.copyOf(owners.carsOf(tenant, caller.getName())) : Set.of();
+        Set<String> ownCars = who.isOwner() ? Set.copyOf(owners.carsOf(tenant, who.userId())) : Set.of();
         return bookings.all(tenant).stream()
-                .filter(b -> b.userId().equals(caller.getName()) || ownCars.contains(b.carId()))
+                .filter(b -> who.is(b.userId()) || ownCars.contains(b.carId()))
                 .toList();
     }
 }

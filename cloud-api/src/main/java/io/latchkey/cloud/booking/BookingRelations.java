@@ -1,5 +1,6 @@
 package io.latchkey.cloud.booking;
 
+import io.latchkey.cloud.account.BookingPartners;
 import io.latchkey.cloud.ownership.CarOwners;
 import jakarta.inject.Singleton;
 
@@ -8,7 +9,7 @@ import jakarta.inject.Singleton;
  * only case in which users see each other's e-mail and phone.
  */
 @Singleton
-public class BookingRelations {
+public class BookingRelations implements BookingPartners {
     private final BookingService bookings;
     private final CarOwners owners;
 
@@ -17,6 +18,7 @@ public class BookingRelations {
         this.owners = owners;
     }
 
+    @Override
     public boolean activeBetween(String tenant, String userA, String userB) {
         return ownerAndBorrower(tenant, userA, userB) || ownerAndBorrower(tenant, userB, userA);
     }

@@ -6,7 +6,7 @@ import io.latchkey.cloud.NotFoundException;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
-import io.latchkey.protocol.Topic;
+import io.latchkey.protocol.Ids;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -53,11 +53,11 @@ public class CarRegistry {
      */
     public Car create(String tenant, String id, String name, String plate, String deviceId, String vehicleProfile) {
         String carId = id == null ? "car-" + HexFormat.of().toHexDigits(random.nextInt()) : id;
-        if (!Topic.isValidDeviceId(carId)) {
-            throw new InvalidRequestException("id must match [A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+        if (!Ids.isValid(carId)) {
+            throw new InvalidRequestException(Ids.mustMatch("id"));
         }
-        if (!Topic.isValidDeviceId(deviceId)) {
-            throw new InvalidRequestException("deviceId is required and must match [A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+        if (!Ids.isValid(deviceId)) {
+            throw new InvalidRequestException(Ids.isRequiredAndMustMatch("deviceId"));
         }
         if (name == null || name.isBlank() || name.length() > 200) {
             throw new InvalidRequestException("name is required (at most 200 characters)");
@@ -88,7 +88,7 @@ public class CarRegistry {
     }
 
     public Optional<Car> find(String tenant, String carId) {
-        if (!Topic.isValidDeviceId(carId)) {
+        if (!Ids.isValid(carId)) {
             return Optional.empty();
         }
         return cars(tenant).get(carId);

@@ -3,6 +3,7 @@ package io.latchkey.cloud.command;
 import io.latchkey.cloud.mqtt.DeviceMessageListener;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Ids;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.MalformedMessageException;
 import io.latchkey.protocol.Topic;
@@ -35,7 +36,7 @@ public class AckListener implements DeviceMessageListener {
             throw new MalformedMessageException("ack without command id or outcome, or from another device, on " + topic);
         }
         if (!pending.complete(topic.tenant(), topic.deviceId(), ack) && tenants.exists(topic.tenant())
-                && ack.commandId().matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
+                && Ids.isValid(ack.commandId())) {
             commands.recordLateAnswer(topic.tenant(), topic.deviceId(), ack);
         }
     }

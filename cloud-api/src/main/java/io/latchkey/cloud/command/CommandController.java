@@ -1,5 +1,6 @@
 package io.latchkey.cloud.command;
 
+import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -35,8 +36,7 @@ public class CommandController {
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public CompletableFuture<HttpResponse<CommandResult>> send(@PathVariable String tenant, @PathVariable String carId,
                                                                @Body CommandRequest body, Authentication caller) {
-        boolean operator = caller.getRoles().contains(Roles.OPERATOR) || caller.getRoles().contains(Roles.TENANT_ADMIN);
-        return commands.submit(tenant, carId, caller.getName(), operator, body.type(), body.id())
+        return commands.submit(tenant, carId, Caller.of(caller), body.type(), body.id())
                 .thenApply(result -> HttpResponse.status(statusOf(result)).body(result));
     }
 

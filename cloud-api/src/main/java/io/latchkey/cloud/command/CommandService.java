@@ -6,9 +6,10 @@ import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.UnavailableException;
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
-import io.latchkey.cloud.booking.BookingService;
+import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.metrics.CommandMetrics;
 import io.latchkey.cloud.mqtt.BackendMqttClient;
 import io.latchkey.cloud.store.DocumentExistsException;
@@ -19,6 +20,7 @@ import io.latchkey.cloud.store.VersionConflictException;
 import io.latchkey.cloud.store.Versioned;
 import io.latchkey.cloud.tenant.CommandKeys;
 import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Ids;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Topic;
 import io.latchkey.protocol.command.Command;
@@ -37,7 +39,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +53,9 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class CommandService {
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private final CarRegistry cars;
-    private final BookingService bookings;
+    private final CarAccess access;
     private final CommandKeys keys;
     private final BackendMqttClient mqtt;
     private final PendingCommands pending;
@@ -67,11 +67,11 @@ public class CommandService {
     private final CommandMetrics metrics;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
-    public CommandService(CarRegistry cars, BookingService bookings, CommandKeys keys, BackendMqttClient mqtt,
+    public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, BackendMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
                           @Named(TaskExecutors.IO) ExecutorService io, Auditor auditor, CommandMetrics metrics) {
         this.cars = cars;
-        this.bookings = bookings;
+        this.access = access;
         this.keys = keys;
         this.mqtt = mqtt;
         this.pending = pending;
@@ -86,22 +86,23 @@ public class CommandService {
     /**
      * Checks that the caller may command the car, then sends the command (or answers a retried id).
      *
-     * @param operator whether the caller may command any car of the tenant (operator, tenant-admin)
      * @return completes with the car's answer, or exceptionally with {@link CommandTimeoutException}
      * @throws io.latchkey.cloud.NotFoundException for an unknown car
-     * @throws ForbiddenException                  for a borrower whose booking does not cover now
+     * @throws ForbiddenException                  when {@link CarAccess} refuses the caller the car
      */
-    public CompletableFuture<CommandResult> submit(String tenant, String carId, String userId, boolean operator,
-                                                   String typeName, String requestedId) {
+    public CompletableFuture<CommandResult> submit(String tenant, String carId, Caller caller, String typeName,
+                                                   String requestedId) {
         Car car = cars.require(tenant, carId);
-        if (!operator && !bookings.coversNow(tenant, carId, userId)) {
+        String userId = caller.userId();
+        Optional<String> refused = access.refusal(tenant, carId, caller);
+        if (refused.isPresent()) {
             auditor.record(tenant, userId, "car.command", "car/" + carId, AuditEntry.REFUSED);
-            throw new ForbiddenException("no booking of yours covers now for car " + carId);
+            throw new ForbiddenException(refused.get());
         }
         CommandType type = parseType(typeName);
         String id = requestedId == null ? UUID.randomUUID().toString() : requestedId;
-        if (!ID.matcher(id).matches()) {
-            throw new InvalidRequestException("id must match " + ID.pattern());
+        if (!Ids.isValid(id)) {
+            throw new InvalidRequestException(Ids.mustMatch("id"));
         }
         Optional<Versioned<CommandRecord>> existing = records(tenant).find(id);
         if (existing.isEmpty()) {

@@ -2,6 +2,7 @@ package io.latchkey.cloud.device;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.cloud.LatchkeyConfig;
+import io.latchkey.cloud.mqtt.BrokerTrust;
 import io.latchkey.cloud.mqtt.security.RegisteredDeviceTrust;
 import io.latchkey.cloud.pki.CertificateAuthority;
 import io.latchkey.cloud.pki.DeviceCertificateAuthority;
@@ -10,6 +11,7 @@ import io.latchkey.cloud.pki.PkiException;
 import io.latchkey.cloud.pki.PlatformCertificateAuthority;
 import io.latchkey.cloud.pki.RevocationRegistry;
 import io.latchkey.cloud.secrets.SecretStore;
+import io.latchkey.cloud.tenant.TenantKeys;
 import io.latchkey.protocol.Json;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -31,7 +33,7 @@ import java.util.function.Supplier;
  * ({@link #trust()}), which learns each tenant CA as it is created or first loaded.
  */
 @Singleton
-public class DeviceAuthorities {
+public class DeviceAuthorities implements TenantKeys, BrokerTrust {
     static final String DEVICE_CA_SECRET = "device-ca";
     static final String PLATFORM_CA_SECRET = "platform-ca";
     private static final ObjectMapper MAPPER = Json.mapper();
@@ -59,6 +61,7 @@ public class DeviceAuthorities {
         this.trust = new RegisteredDeviceTrust(revocations);
     }
 
+    @Override
     public PlatformCertificateAuthority platform() {
         return platform;
     }
@@ -68,6 +71,7 @@ public class DeviceAuthorities {
     }
 
     /** Every tenant CA loaded so far, with revocations: what the broker checks device certificates against. */
+    @Override
     public RegisteredDeviceTrust trust() {
         return trust;
     }
@@ -76,6 +80,12 @@ public class DeviceAuthorities {
      * The device CA of {@code tenant}, created in its secret scope the first time (call it when the
      * tenant is created). Listeners hear of each CA the first time this process loads it.
      */
+    @Override
+    public void createFor(String tenant) {
+        ensure(tenant);
+    }
+
+    @Override
     public DeviceCertificateAuthority ensure(String tenant) {
         DeviceCertificateAuthority known = tenants.get(tenant);
         if (known != null) {
@@ -98,6 +108,7 @@ public class DeviceAuthorities {
     }
 
     /** The platform CA and every tenant CA loaded so far: the broker's TLS trust store. */
+    @Override
     public List<X509Certificate> trustedCas() {
         List<X509Certificate> all = new ArrayList<>();
         all.add(platform.certificate());
@@ -106,6 +117,7 @@ public class DeviceAuthorities {
     }
 
     /** Called with every tenant CA loaded after this call (a new tenant, or one first used). */
+    @Override
     public void onNewAuthority(Consumer<DeviceCertificateAuthority> listener) {
         listeners.add(listener);
     }

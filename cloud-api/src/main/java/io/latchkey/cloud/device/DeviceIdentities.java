@@ -15,8 +15,9 @@ import io.latchkey.cloud.pki.RevokedCertificate;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
-import io.latchkey.cloud.store.Versioned;
 import io.latchkey.cloud.store.VersionConflictException;
+import io.latchkey.cloud.store.Versioned;
+import io.latchkey.protocol.Ids;
 import io.latchkey.protocol.Topic;
 import jakarta.inject.Singleton;
 import java.math.BigInteger;
@@ -164,8 +165,8 @@ public class DeviceIdentities {
         if (!Topic.isValidDeviceId(deviceId)) {
             throw new NotFoundException("unknown device " + deviceId);
         }
-        if (carId == null || !Topic.isValidDeviceId(carId)) {
-            throw new InvalidRequestException("carId is required and must match [A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+        if (!Ids.isValid(carId)) {
+            throw new InvalidRequestException(Ids.isRequiredAndMustMatch("carId"));
         }
         Car car = cars.find(tenant, carId).orElseThrow(() -> new NotFoundException("unknown car " + carId));
         if (!deviceId.equals(car.deviceId())) {

@@ -2,11 +2,11 @@ package io.latchkey.cloud.http;
 
 import io.latchkey.cloud.ConflictException;
 import io.latchkey.cloud.ForbiddenException;
+import io.latchkey.cloud.GatewayTimeoutException;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.LatchkeyCloudException;
 import io.latchkey.cloud.NotFoundException;
 import io.latchkey.cloud.UnavailableException;
-import io.latchkey.cloud.command.CommandTimeoutException;
 import io.latchkey.cloud.platform.CrashReports;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.VersionConflictException;
@@ -59,7 +59,7 @@ public class LatchkeyExceptionHandler implements ExceptionHandler<LatchkeyCloudE
         if (e instanceof ForbiddenException) {
             return HttpStatus.FORBIDDEN;
         }
-        if (e instanceof CommandTimeoutException) {
+        if (e instanceof GatewayTimeoutException) {
             return HttpStatus.GATEWAY_TIMEOUT;
         }
         if (e instanceof UnavailableException) {

@@ -1,7 +1,6 @@
 package io.latchkey.cloud.identity;
 
 import com.nimbusds.jwt.SignedJWT;
-import io.latchkey.cloud.account.SessionGate;
 import io.latchkey.protocol.Topic;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpRequest;
@@ -36,10 +35,10 @@ public class BearerAuthenticationFetcher implements AuthenticationFetcher<HttpRe
     private static final String PREFIX = "Bearer ";
 
     private final TokenService tokens;
-    private final SessionGate sessions;
+    private final SessionPolicy sessions;
     private final SecurityCounters counters;
 
-    public BearerAuthenticationFetcher(TokenService tokens, SessionGate sessions, SecurityCounters counters) {
+    public BearerAuthenticationFetcher(TokenService tokens, SessionPolicy sessions, SecurityCounters counters) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.counters = counters;

@@ -1,6 +1,5 @@
 package io.latchkey.cloud.identity;
 
-import io.latchkey.cloud.account.AccountLocks;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import jakarta.inject.Singleton;
@@ -82,8 +81,8 @@ public class PlatformAdmins {
             counters.failedSignIn(null);
             PlatformAdmin after = admins.upsert(id, admin.get(), a -> {
                 int failures = a.failures() + 1;
-                return failures > AccountLocks.MAX_FAILED_SIGN_INS
-                        ? a.withFailures(0, now.plus(AccountLocks.TEMPORARY_LOCKOUT))
+                return failures > SignInLimits.MAX_FAILED_SIGN_INS
+                        ? a.withFailures(0, now.plus(SignInLimits.TEMPORARY_LOCKOUT))
                         : a.withFailures(failures, a.lockedUntil());
             });
             if (after.lockedAt(now)) {

@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.latchkey.cloud.secrets.SecretStore;
+import io.latchkey.cloud.tenant.TenantKeys;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.text.ParseException;
@@ -27,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * without logging anybody out: the old ones keep verifying until every token they signed has expired.
  */
 @Singleton
-public class SigningKeys {
+public class SigningKeys implements TenantKeys {
     static final String SECRET_NAME = "jwt-signing-keys";
 
     private final SecretStore secrets;
@@ -40,6 +41,11 @@ public class SigningKeys {
     }
 
     /** Creates the scope's first key if it has none. */
+    @Override
+    public void createFor(String tenant) {
+        ensure(tenant);
+    }
+
     public JWKSet ensure(String scope) {
         String json = secrets.getOrCreate(scope, SECRET_NAME, this::newKeySet);
         return cache.computeIfAbsent(scope, s -> parse(json));

@@ -1,7 +1,5 @@
 package io.latchkey.cloud.identity;
 
-import io.latchkey.cloud.account.SessionGate;
-import io.latchkey.cloud.account.SignIn;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -24,13 +22,13 @@ import java.util.Optional;
 public class TokenController {
     private final TenantDirectory tenants;
     private final UserDirectory users;
-    private final SignIn signIn;
-    private final SessionGate sessions;
+    private final PasswordSignIn signIn;
+    private final SessionPolicy sessions;
     private final PlatformAdmins admins;
     private final TokenService tokens;
     private final RefreshTokens refreshTokens;
 
-    public TokenController(TenantDirectory tenants, UserDirectory users, SignIn signIn, SessionGate sessions,
+    public TokenController(TenantDirectory tenants, UserDirectory users, PasswordSignIn signIn, SessionPolicy sessions,
                            PlatformAdmins admins, TokenService tokens, RefreshTokens refreshTokens) {
         this.tenants = tenants;
         this.users = users;

@@ -51,7 +51,7 @@ public class TokenService {
 
     /**
      * @param tenant         the tenant, or {@code null} for a platform token
-     * @param sessionVersion the account's current session version (claim {@code sv}); see {@code SessionGate}
+     * @param sessionVersion the account's current session version (claim {@code sv}); see {@link SessionPolicy}
      */
     public String issue(String tenant, String subject, List<String> roles, Integer sessionVersion) {
         String scope = tenant == null ? SecretStore.PLATFORM : tenant;

@@ -5,7 +5,6 @@ import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import io.latchkey.cloud.device.DeviceAuthorities;
 import io.latchkey.cloud.pki.PlatformCertificateAuthority;
 import io.latchkey.cloud.pki.ServiceIdentity;
 import io.latchkey.protocol.Topic;
@@ -64,7 +63,7 @@ public class BackendMqttClient {
     private record Subscription(String filter, Consumer<Mqtt5Publish> handler, boolean manualAck) {
     }
 
-    public BackendMqttClient(MqttEndpoint endpoint, MqttConfig config, DeviceAuthorities authorities) {
+    public BackendMqttClient(MqttEndpoint endpoint, MqttConfig config, BrokerTrust authorities) {
         String url = endpoint.backendUrl();
         URI uri = URI.create(url);
         this.config = config;

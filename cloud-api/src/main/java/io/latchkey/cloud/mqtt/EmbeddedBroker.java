@@ -3,7 +3,6 @@ package io.latchkey.cloud.mqtt;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import io.latchkey.cloud.LatchkeyConfig;
 import io.latchkey.cloud.StartupChecks;
-import io.latchkey.cloud.device.DeviceAuthorities;
 import io.latchkey.cloud.mqtt.security.BrokerSecurityExtension;
 import io.latchkey.cloud.mqtt.security.BrokerTlsFiles;
 import io.latchkey.cloud.mqtt.security.HiveMqSessionControl;
@@ -61,7 +60,7 @@ public class EmbeddedBroker implements MqttEndpoint {
     private final SessionControl sessions = new HiveMqSessionControl();
 
     /** {@code checks}: the configuration is checked before a broker starts on it. */
-    public EmbeddedBroker(MqttConfig config, LatchkeyConfig latchkey, StartupChecks checks, DeviceAuthorities authorities,
+    public EmbeddedBroker(MqttConfig config, LatchkeyConfig latchkey, StartupChecks checks, BrokerTrust authorities,
                           TenantDirectory tenants, Clock clock, SecureRandom random) {
         Path home = latchkey.dataDirPath().resolve("broker");
         int port = config.plainListener() ? (config.port() == 0 ? freePort(config.host()) : config.port()) : -1;
@@ -131,7 +130,7 @@ public class EmbeddedBroker implements MqttEndpoint {
     }
 
     /** Key store with a fresh server certificate; trust store of every CA known now, rewritten for each new tenant. */
-    private static BrokerTlsFiles tlsFiles(Path dir, MqttConfig config, DeviceAuthorities authorities, TenantDirectory tenants,
+    private static BrokerTlsFiles tlsFiles(Path dir, MqttConfig config, BrokerTrust authorities, TenantDirectory tenants,
                                            SecureRandom random) throws IOException {
         byte[] secret = new byte[18];
         random.nextBytes(secret);

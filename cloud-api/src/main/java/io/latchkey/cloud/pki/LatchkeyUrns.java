@@ -1,5 +1,6 @@
 package io.latchkey.cloud.pki;
 
+import io.latchkey.protocol.Ids;
 import io.latchkey.protocol.Topic;
 import java.util.Optional;
 
@@ -34,16 +35,16 @@ public final class LatchkeyUrns {
         return PREFIX + "service:" + requireServiceName(name);
     }
 
-    /** Car ids follow the device id rules: letters, digits, '-' and '_', at most 64. */
+    /** Car ids are {@link Ids}: letters, digits, '-' and '_', at most 64. */
     public static String requireCarId(String carId) {
-        if (!Topic.isValidDeviceId(carId)) {
+        if (!Ids.isValid(carId)) {
             throw new PkiException("car id must be letters, digits, '-' or '_' (at most 64), got '" + carId + "'");
         }
         return carId;
     }
 
     public static String requireServiceName(String name) {
-        if (!Topic.isValidDeviceId(name)) {
+        if (!Ids.isValid(name)) {
             throw new PkiException("service name must be letters, digits, '-' or '_' (at most 64), got '" + name + "'");
         }
         return name;
@@ -61,7 +62,7 @@ public final class LatchkeyUrns {
     /** {tenant, carId} if the URI is a car URI. */
     static Optional<String[]> parseCar(String uri) {
         String[] parts = segments(uri);
-        if (parts.length == 3 && "car".equals(parts[0]) && Topic.isValidTenantId(parts[1]) && Topic.isValidDeviceId(parts[2])) {
+        if (parts.length == 3 && "car".equals(parts[0]) && Topic.isValidTenantId(parts[1]) && Ids.isValid(parts[2])) {
             return Optional.of(new String[] {parts[1], parts[2]});
         }
         return Optional.empty();
@@ -70,7 +71,7 @@ public final class LatchkeyUrns {
     /** The service name if the URI is a service URI. */
     public static Optional<String> parseService(String uri) {
         String[] parts = segments(uri);
-        if (parts.length == 2 && "service".equals(parts[0]) && Topic.isValidDeviceId(parts[1])) {
+        if (parts.length == 2 && "service".equals(parts[0]) && Ids.isValid(parts[1])) {
             return Optional.of(parts[1]);
         }
         return Optional.empty();

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * fetch the keys again).
  */
 @Singleton
-public class CommandKeys {
+public class CommandKeys implements TenantKeys {
     static final String SECRET_NAME = "command-keys";
     private static final ObjectMapper MAPPER = Json.mapper();
 
@@ -43,6 +43,11 @@ public class CommandKeys {
     }
 
     /** Creates the tenant's first command key if it has none. */
+    @Override
+    public void createFor(String tenant) {
+        ensure(tenant);
+    }
+
     public void ensure(String tenant) {
         keysOf(tenant);
     }

@@ -3,8 +3,6 @@ package io.latchkey.cloud.tenant;
 import io.latchkey.cloud.ConflictException;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.NotFoundException;
-import io.latchkey.cloud.device.DeviceAuthorities;
-import io.latchkey.cloud.identity.SigningKeys;
 import io.latchkey.cloud.secrets.SecretStore;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
@@ -19,25 +17,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tenants of the platform, kept in the platform store. Creating one also creates its store and its
- * keys (token signing, command signing) and its device CA in its own secret scope.
+ * keys (token signing, command signing) and its device CA in its own secret scope, through every {@link TenantKeys}.
  */
 @Singleton
 public class TenantDirectory {
     private final JsonCollection<Tenant> tenants;
     private final Stores stores;
-    private final SigningKeys signingKeys;
-    private final CommandKeys commandKeys;
-    private final DeviceAuthorities deviceAuthorities;
+    private final List<TenantKeys> keys;
     private final Clock clock;
     private final Map<String, Tenant> known = new ConcurrentHashMap<>();
 
-    public TenantDirectory(Stores stores, SigningKeys signingKeys, CommandKeys commandKeys, DeviceAuthorities deviceAuthorities,
-                           Clock clock) {
+    public TenantDirectory(Stores stores, List<TenantKeys> keys, Clock clock) {
         this.tenants = new JsonCollection<>(stores.platform(), "tenants", Tenant.class);
         this.stores = stores;
-        this.signingKeys = signingKeys;
-        this.commandKeys = commandKeys;
-        this.deviceAuthorities = deviceAuthorities;
+        this.keys = List.copyOf(keys);
         this.clock = clock;
     }
 
@@ -56,9 +49,7 @@ public class TenantDirectory {
         } catch (DocumentExistsException e) {
             throw new ConflictException("tenant " + id + " exists");
         }
-        signingKeys.ensure(id);
-        commandKeys.ensure(id);
-        deviceAuthorities.ensure(id);
+        keys.forEach(k -> k.createFor(id));
         known.put(id, tenant);
         return tenant;
     }

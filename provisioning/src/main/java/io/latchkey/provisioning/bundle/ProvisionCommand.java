@@ -1,10 +1,11 @@
 package io.latchkey.provisioning.bundle;
 
+import io.latchkey.protocol.Ids;
 import io.latchkey.protocol.Topic;
 import io.latchkey.provisioning.Environment;
 import io.latchkey.provisioning.ExitCodes;
-import io.latchkey.provisioning.ProvisioningException;
 import io.latchkey.provisioning.Progress;
+import io.latchkey.provisioning.ProvisioningException;
 import io.latchkey.provisioning.backend.BackendClient;
 import io.latchkey.provisioning.backend.BackendUrl;
 import io.latchkey.provisioning.backend.CertificateResponse;
@@ -131,7 +132,7 @@ public final class ProvisionCommand implements Callable<Integer> {
             throw new ProvisioningException("'" + deviceId + "' is not a device id", "use the id printed on the unit: letters, digits, '-' or '_'",
                     ExitCodes.USAGE);
         }
-        if (!Topic.isValidDeviceId(carId)) {
+        if (!Ids.isValid(carId)) {
             throw new ProvisioningException("'" + carId + "' is not a car id", "use the car id shown in the operator console", ExitCodes.USAGE);
         }
         if (tenant != null && !Topic.isValidTenantId(tenant)) {

@@ -1,12 +1,12 @@
-package io.latchkey.cloud.identity;
+package io.latchkey.cloud.account;
 
 import io.latchkey.cloud.ForbiddenException;
 import io.latchkey.cloud.NotFoundException;
-import io.latchkey.cloud.account.AccountAudit;
-import io.latchkey.cloud.account.ProfileChange;
-import io.latchkey.cloud.account.ProfileVisibility;
-import io.latchkey.cloud.account.Profiles;
-import io.latchkey.cloud.account.UserProfileView;
+import io.latchkey.cloud.identity.Caller;
+import io.latchkey.cloud.identity.Roles;
+import io.latchkey.cloud.identity.UserAccount;
+import io.latchkey.cloud.identity.UserDirectory;
+import io.latchkey.cloud.identity.UserView;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -62,7 +62,7 @@ public class UserController {
         tenants.require(tenant);
         Set<String> roles = Set.of(Roles.BORROWER);
         if (body.roles() != null && !body.roles().isEmpty()) {
-            if (caller == null || !caller.getRoles().contains(Roles.TENANT_ADMIN)) {
+            if (caller == null || !Caller.of(caller).isTenantAdmin()) {
                 throw new ForbiddenException("only a tenant-admin may set roles");
             }
             roles = Set.copyOf(body.roles());
@@ -93,6 +93,6 @@ public class UserController {
     @Get("/{userId}")
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.INSTALLER, Roles.TENANT_ADMIN})
     public UserProfileView get(@PathVariable String tenant, @PathVariable String userId, Authentication caller) {
-        return visibility.view(tenant, caller, users.require(tenant, userId));
+        return visibility.view(tenant, Caller.of(caller), users.require(tenant, userId));
     }
 }

@@ -1,4 +1,4 @@
-package io.latchkey.cloud.tenant;
+package io.latchkey.cloud.admin;
 
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
@@ -6,6 +6,8 @@ import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.identity.UserAccount;
 import io.latchkey.cloud.identity.UserDirectory;
 import io.latchkey.cloud.identity.UserView;
+import io.latchkey.cloud.tenant.Tenant;
+import io.latchkey.cloud.tenant.TenantDirectory;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;

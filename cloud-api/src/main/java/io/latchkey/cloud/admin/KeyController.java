@@ -1,7 +1,10 @@
-package io.latchkey.cloud.identity;
+package io.latchkey.cloud.admin;
 
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.account.AccountAudit;
+import io.latchkey.cloud.identity.Roles;
+import io.latchkey.cloud.identity.SigningKeys;
+import io.latchkey.cloud.identity.TokenConfig;
 import io.latchkey.cloud.tenant.CommandKeys;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.micronaut.core.annotation.Nullable;

@@ -1,12 +1,16 @@
-package io.latchkey.cloud.car;
+package io.latchkey.cloud.fleet;
 
-import io.latchkey.cloud.ForbiddenException;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
-import io.latchkey.cloud.booking.BookingService;
+import io.latchkey.cloud.booking.CarAccess;
+import io.latchkey.cloud.car.Car;
+import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.car.CarState;
+import io.latchkey.cloud.car.VehicleProfiles;
 import io.latchkey.cloud.device.DeviceIdentities;
 import io.latchkey.cloud.device.Installation;
+import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.telemetry.TelemetryStore;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
@@ -34,7 +38,7 @@ public class CarController {
     static final int MAX_TELEMETRY = 1000;
 
     private final CarRegistry cars;
-    private final BookingService bookings;
+    private final CarAccess access;
     private final TelemetryStore telemetry;
     private final DeviceIdentities deviceIdentities;
     private final Auditor auditor;
@@ -54,10 +58,10 @@ public class CarController {
                             @Nullable Installation installation) {
     }
 
-    public CarController(CarRegistry cars, BookingService bookings, TelemetryStore telemetry, DeviceIdentities deviceIdentities,
+    public CarController(CarRegistry cars, CarAccess access, TelemetryStore telemetry, DeviceIdentities deviceIdentities,
                          Auditor auditor) {
         this.cars = cars;
-        this.bookings = bookings;
+        this.access = access;
         this.telemetry = telemetry;
         this.deviceIdentities = deviceIdentities;
         this.auditor = auditor;
@@ -84,9 +88,7 @@ public class CarController {
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public CarDetail get(@PathVariable String tenant, @PathVariable String carId, Authentication caller) {
         Car car = cars.require(tenant, carId);
-        if (!isOperator(caller) && !bookings.coversNow(tenant, carId, caller.getName())) {
-            throw new ForbiddenException("no booking of yours covers now for car " + carId);
-        }
+        access.require(tenant, carId, Caller.of(caller));
         return detail(tenant, car);
     }
 
@@ -100,10 +102,6 @@ public class CarController {
         }
         Car car = cars.require(tenant, carId);
         return telemetry.recent(tenant, car.deviceId(), limit);
-    }
-
-    static boolean isOperator(Authentication caller) {
-        return caller.getRoles().contains(Roles.OPERATOR) || caller.getRoles().contains(Roles.TENANT_ADMIN);
     }
 
     private CarDetail detail(String tenant, Car car) {
