@@ -69,11 +69,17 @@ class AuditAndMetricsIT {
 
     @Test
     void businessActions_areInTheTenantsAuditTrail_withActorAndOutcome() {
-        JsonNode records = expect(200, app.http.get("/t/acme/audit?limit=1000", tenantAdmin)).json();
-        List<String> seen = new ArrayList<>();
-        records.forEach(r -> seen.add(r.path("action").asText() + " " + r.path("outcome").asText()));
-        assertThat(seen).contains("tenant.create OK", "car.create OK", "booking.create OK", "car.unlock EXECUTED",
-                "car.command REFUSED");
+        // A command's audit record is written after the caller has its answer (off the unlock's path), so
+        // the trail is read until it holds it, for a bounded time.
+        JsonNode[] trail = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            trail[0] = expect(200, app.http.get("/t/acme/audit?limit=1000", tenantAdmin)).json();
+            List<String> seen = new ArrayList<>();
+            trail[0].forEach(r -> seen.add(r.path("action").asText() + " " + r.path("outcome").asText()));
+            assertThat(seen).contains("tenant.create OK", "car.create OK", "booking.create OK", "car.unlock EXECUTED",
+                    "car.command REFUSED");
+        });
+        JsonNode records = trail[0];
         JsonNode unlock = find(records, "car.unlock");
         assertThat(unlock.path("actor").asText()).isEqualTo(userId(borrower));
         assertThat(unlock.path("subject").asText()).startsWith("car/car-1 command/");
