@@ -155,7 +155,7 @@ public final class Fleet implements AutoCloseable {
                 .mqttExecutorConfig(mqttExecutors)
                 .random(jitter)
                 .brokerConnection(will -> {
-                    inner[0] = new HiveMqBrokerConnection(cfg, will, mqttExecutors,
+                    inner[0] = new HiveMqBrokerConnection(cfg.brokerEndpoint(), will, mqttExecutors,
                             new ReconnectBackoff(cfg.reconnectInitialDelay(), cfg.reconnectMaxDelay(), jitter));
                     observed[0] = new ObservedConnection(inner[0], m.ledger);
                     return observed[0];
