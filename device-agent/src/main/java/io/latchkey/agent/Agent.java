@@ -12,7 +12,7 @@ import io.latchkey.agent.status.AgentStatus;
 import io.latchkey.agent.status.ObdStats;
 import io.latchkey.agent.status.StatusFile;
 import io.latchkey.agent.status.StatusIndicator;
-import io.latchkey.agent.vehicle.AgentSignals;
+import io.latchkey.hal.vehicle.AgentSignals;
 import io.latchkey.hal.can.CanException;
 import io.latchkey.hal.can.obd.ObdPoller;
 import io.latchkey.hal.vehicle.VehicleSignals;
@@ -81,27 +81,42 @@ public final class Agent implements AutoCloseable {
     record Timers(ScheduledExecutorService scheduler, Duration statusEvery, Duration batteryEvery, Duration obdEvery) {
     }
 
-    Agent(AgentConfig config, DoorLocks locks, Clock clock, BrokerConnection connection, CommandProcessor commands,
-          SerialQueue commandQueue, TelemetryLoop telemetry, TelemetrySink telemetrySink, List<AutoCloseable> owned,
-          String version, VehicleSignals signals, DeviceEvents events, BatteryGuard battery, ObdPoller obd,
-          StatusIndicator indicator, Timers timers) {
-        this.signals = signals;
-        this.events = events;
-        this.battery = battery;
-        this.obd = obd;
-        this.indicator = indicator;
-        this.statusFile = new StatusFile(config.dataDir());
-        this.timers = timers;
+    /** The car as the agent drives it: the locks, the signal table, the status LED (or log). */
+    record Car(DoorLocks locks, VehicleSignals signals, StatusIndicator indicator) {
+    }
+
+    /** The link to the cloud: the broker connection and the events published over it. */
+    record Connection(BrokerConnection broker, DeviceEvents events) {
+    }
+
+    /** What the agent reports: the telemetry loop and where it goes, the battery guard and OBD-II poller if any. */
+    record Telemetry(TelemetryLoop loop, TelemetrySink sink, BatteryGuard battery, ObdPoller obd) {
+    }
+
+    /** How commands are answered: the processor, and the queue that runs them one at a time. */
+    record Commands(CommandProcessor processor, SerialQueue queue) {
+    }
+
+    /** @param owned closed when the agent stops, in this order */
+    Agent(AgentConfig config, Clock clock, Car car, Connection connection, Telemetry telemetry, Commands commands,
+          Timers timers, List<AutoCloseable> owned) {
         this.config = config;
-        this.locks = locks;
         this.clock = clock;
-        this.connection = connection;
-        this.commands = commands;
-        this.commandQueue = commandQueue;
-        this.telemetry = telemetry;
-        this.telemetrySink = telemetrySink;
+        this.locks = car.locks();
+        this.signals = car.signals();
+        this.indicator = car.indicator();
+        this.connection = connection.broker();
+        this.events = connection.events();
+        this.telemetry = telemetry.loop();
+        this.telemetrySink = telemetry.sink();
+        this.battery = telemetry.battery();
+        this.obd = telemetry.obd();
+        this.commands = commands.processor();
+        this.commandQueue = commands.queue();
+        this.timers = timers;
+        this.statusFile = new StatusFile(config.dataDir());
         this.owned = List.copyOf(owned);
-        this.version = version;
+        this.version = AgentBuilder.VERSION;
         indicator.show(AgentState.BOOTING);
     }
 

@@ -21,8 +21,11 @@ import io.latchkey.agent.telemetry.TelemetrySink;
 import io.latchkey.agent.vehicle.VehicleStatus;
 import io.latchkey.hal.gnss.Gnss;
 import io.latchkey.agent.events.DeviceEvents;
-import io.latchkey.agent.hardware.HardwareConfig;
+import io.latchkey.hal.assembly.Hardware;
+import io.latchkey.hal.assembly.HardwareConfig;
+import io.latchkey.hal.gpio.DigitalOutput;
 import io.latchkey.agent.power.BatteryGuard;
+import io.latchkey.agent.status.GpioStatusIndicator;
 import io.latchkey.agent.status.LogStatusIndicator;
 import io.latchkey.agent.status.StatusIndicator;
 import io.latchkey.hal.can.CanBus;
@@ -80,6 +83,7 @@ public final class AgentBuilder {
     private Immobiliser immobiliser;
     private SupplyVoltage supplyVoltage;
     private StatusIndicator statusIndicator;
+    private DigitalOutput statusLed;
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     AgentBuilder(AgentConfig config) {
@@ -187,7 +191,21 @@ public final class AgentBuilder {
         return this;
     }
 
-    /** Where the agent shows its state; defaults to the log. Closed with the agent. */
+    /**
+     * Everything the hardware assembly opened: locks, immobiliser, GNSS, signals, CAN bus, supply voltage,
+     * the status LED; the agent closes the drivers when it stops.
+     */
+    public AgentBuilder hardware(Hardware hardware) {
+        doorLocks(hardware.doorLocks()).gnss(hardware.gnss()).vehicleSignals(hardware.signals());
+        hardware.immobiliser().ifPresent(this::immobiliser);
+        hardware.canBus().ifPresent(this::canBus);
+        hardware.supplyVoltage().ifPresent(this::supplyVoltage);
+        hardware.statusLed().ifPresent(led -> this.statusLed = led);
+        hardware.drivers().forEach(this::closeOnStop);
+        return this;
+    }
+
+    /** Where the agent shows its state; defaults to the hardware's status LED if it has one, else the log. Closed with the agent. */
     public AgentBuilder statusIndicator(StatusIndicator indicator) {
         this.statusIndicator = indicator;
         return this;
@@ -208,35 +226,61 @@ public final class AgentBuilder {
                     + ") but the agent was given no CAN bus (hardware.can=none, or run --simulated)");
         }
         List<AutoCloseable> owned = new ArrayList<>();
-        ScheduledExecutorService timers = scheduler;
-        if (timers == null) {
-            timers = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "latchkey-agent-" + config.deviceId());
-                t.setDaemon(true);
-                return t;
-            });
-            ScheduledExecutorService own = timers;
-            owned.add(own::shutdownNow);
-        }
+        ScheduledExecutorService timers = timers(owned);
         Executor work = executor != null ? executor : timers;
+        BrokerConnection connection = connection();
+        VehicleStatus vehicle = new VehicleStatus(vehicleSignals, gnss, config.movingSpeedKmh());
+        Agent.Commands commands = commands(vehicle, timers, work, owned);
+        DeviceEvents events = new DeviceEvents(connection, config.deviceId(), clock);
+        Agent.Telemetry telemetry = telemetry(vehicle, connection, events, timers, work);
+        Agent.Timers agentTimers = new Agent.Timers(timers, java.time.Duration.ofSeconds(10),
+                telemetry.battery() == null ? null : hardwareConfig().powerCheckInterval(), config.obdInterval());
+        StatusIndicator indicator = indicator(timers);
+        owned.add(indicator);
+        owned.addAll(resources);
+        return new Agent(config, clock, new Agent.Car(doorLocks, vehicleSignals, indicator),
+                new Agent.Connection(connection, events), telemetry, commands, agentTimers, owned);
+    }
 
+    /** The scheduler given, or a private single thread the agent shuts down when it stops. */
+    private ScheduledExecutorService timers(List<AutoCloseable> owned) {
+        if (scheduler != null) {
+            return scheduler;
+        }
+        ScheduledExecutorService own = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "latchkey-agent-" + config.deviceId());
+            t.setDaemon(true);
+            return t;
+        });
+        owned.add(own::shutdownNow);
+        return own;
+    }
+
+    private BrokerConnection connection() {
         byte[] will = Json.write(new DeviceState(config.deviceId(), false, LockState.UNKNOWN, clock.instant(), VERSION));
-        BrokerConnection connection = connectionFactory != null
+        return connectionFactory != null
                 ? connectionFactory.apply(will)
-                : new HiveMqBrokerConnection(config, will, mqttExecutorConfig,
+                : new HiveMqBrokerConnection(config.brokerEndpoint(), will, mqttExecutorConfig,
                         new ReconnectBackoff(config.reconnectInitialDelay(), config.reconnectMaxDelay(), random));
+    }
 
+    private Agent.Commands commands(VehicleStatus vehicle, ScheduledExecutorService timers, Executor work,
+                                    List<AutoCloseable> owned) {
         CommandHistory history = commandHistory != null ? commandHistory
                 : new FileCommandHistory(config.dataDir(), config.commandHistorySize(), config.deviceId(), clock);
         owned.add(0, history);
-        VehicleStatus vehicle = new VehicleStatus(vehicleSignals, gnss, config.movingSpeedKmh());
         CommandVerifier verifier = new CommandVerifier(config.commandKeys(), config.tenant(), config.deviceId(), clock,
                 config.commandSkew());
         LockActuator actuator = new LockActuator(doorLocks, timers, config.feedbackTimeout());
         owned.add(actuator);
         CommandProcessor processor = new CommandProcessor(verifier, history, actuator, doorLocks,
                 Optional.ofNullable(immobiliser), vehicle, config.deviceId(), clock);
+        return new Agent.Commands(processor, new SerialQueue(commandExecutor != null ? commandExecutor : work));
+    }
 
+    /** The telemetry loop into the journal (or the sink given), with battery protection and OBD-II polling if set up. */
+    private Agent.Telemetry telemetry(VehicleStatus vehicle, BrokerConnection connection, DeviceEvents events,
+                                      ScheduledExecutorService timers, Executor work) {
         TelemetrySink sink;
         SequenceCounter counter = sequenceCounter;
         if (telemetrySinkFactory != null) {
@@ -253,23 +297,27 @@ public final class AgentBuilder {
                 counter = new JournalSequenceCounter(journal);
             }
         }
-        TelemetryLoop telemetry = new TelemetryLoop(new TelemetrySampler(vehicle, doorLocks, clock), counter, sink,
+        TelemetryLoop loop = new TelemetryLoop(new TelemetrySampler(vehicle, doorLocks, clock), counter, sink,
                 vehicle, doorLocks, timers, work, config.movingInterval(), config.parkedInterval());
-
-        DeviceEvents events = new DeviceEvents(connection, config.deviceId(), clock);
         BatteryGuard battery = null;
-        Agent.Timers agentTimers = new Agent.Timers(timers, java.time.Duration.ofSeconds(10), null, config.obdInterval());
         if (supplyVoltage != null) {
-            HardwareConfig hw = config.hardware().orElse(HardwareConfig.allSimulated());
-            battery = new BatteryGuard(supplyVoltage, telemetry, events, hw.lowVolts(), hw.recoverVolts(), hw.lowPowerInterval());
-            agentTimers = new Agent.Timers(timers, agentTimers.statusEvery(), hw.powerCheckInterval(), config.obdInterval());
+            HardwareConfig hw = hardwareConfig();
+            battery = new BatteryGuard(supplyVoltage, loop, events, hw.lowVolts(), hw.recoverVolts(), hw.lowPowerInterval());
         }
         ObdPoller obd = config.obdPids().isEmpty() ? null : new ObdPoller(canBus, vehicleSignals, config.obdPids());
-        StatusIndicator indicator = statusIndicator != null ? statusIndicator : new LogStatusIndicator();
-        owned.add(indicator);
-        owned.addAll(resources);
-        return new Agent(config, doorLocks, clock, connection, processor, new SerialQueue(commandExecutor != null ? commandExecutor : work), telemetry, sink, owned,
-                VERSION, vehicleSignals, events, battery, obd, indicator, agentTimers);
+        return new Agent.Telemetry(loop, sink, battery, obd);
+    }
+
+    private HardwareConfig hardwareConfig() {
+        return config.hardware().orElse(HardwareConfig.allSimulated());
+    }
+
+    /** The indicator given, else the status LED of the hardware blinking the state, else the log. */
+    private StatusIndicator indicator(ScheduledExecutorService timers) {
+        if (statusIndicator != null) {
+            return statusIndicator;
+        }
+        return statusLed != null ? new GpioStatusIndicator(statusLed, timers) : new LogStatusIndicator();
     }
 
     private static void require(Object value, String name) {

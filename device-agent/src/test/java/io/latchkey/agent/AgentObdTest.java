@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.latchkey.agent.command.InMemoryCommandHistory;
 import io.latchkey.agent.config.AgentConfig;
-import io.latchkey.agent.simulated.FixedGnss;
-import io.latchkey.agent.simulated.SimulatedCentralLocking;
+import io.latchkey.hal.gnss.FixedGnss;
+import io.latchkey.hal.lock.SimulatedCentralLocking;
 import io.latchkey.agent.telemetry.InMemorySequenceCounter;
 import io.latchkey.hal.can.SimulatedCanBus;
 import io.latchkey.hal.can.obd.ObdFrames;

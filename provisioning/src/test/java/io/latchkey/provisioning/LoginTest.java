@@ -2,7 +2,7 @@ package io.latchkey.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.latchkey.provisioning.bundle.PrivateFiles;
+import io.latchkey.provisioning.files.PrivateFiles;
 import io.latchkey.provisioning.login.TokenStore;
 import java.nio.file.Files;
 import java.nio.file.Path;

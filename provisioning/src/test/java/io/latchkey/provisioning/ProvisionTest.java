@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.protocol.Json;
-import io.latchkey.provisioning.bundle.PrivateFiles;
+import io.latchkey.provisioning.files.PrivateFiles;
 import java.io.ByteArrayInputStream;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -95,9 +95,8 @@ class ProvisionTest {
         assertThat(cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString())).as(cli.out + cli.err)
                 .isEqualTo(ExitCodes.OK);
 
-        io.latchkey.agent.config.AgentConfig agent = io.latchkey.agent.config.AgentConfigLoader.load(card.resolve("latchkey/agent.properties"));
-        io.latchkey.agent.hardware.HardwareConfig hw = agent.hardware().orElseThrow();
-        assertThat(hw.locks()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Locks.PI4J);
+        io.latchkey.hal.assembly.HardwareConfig hw = io.latchkey.hal.assembly.HardwareConfig.load(card.resolve("latchkey/agent.properties"));
+        assertThat(hw.locks()).isEqualTo(io.latchkey.hal.assembly.HardwareConfig.Locks.PI4J);
         assertThat(hw.pins()).hasSize(8);
         assertThat(hw.pins().get("unlock-relay").address()).isEqualTo(17);
         assertThat(hw.pins().get("lock-relay").address()).isEqualTo(27);
@@ -107,14 +106,15 @@ class ProvisionTest {
         assertThat(hw.pins().get("key-in-holder").address()).isEqualTo(25);
         assertThat(hw.pins().get("tamper").address()).isEqualTo(5);
         assertThat(hw.pins().get("status-led").address()).isEqualTo(6);
-        assertThat(hw.statusLed()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.StatusLed.GPIO);
-        assertThat(hw.gnss()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Gnss.SERIAL);
+        assertThat(hw.statusLed()).isEqualTo(io.latchkey.hal.assembly.HardwareConfig.StatusLed.GPIO);
+        assertThat(hw.gnss()).isEqualTo(io.latchkey.hal.assembly.HardwareConfig.Gnss.SERIAL);
         assertThat(hw.serialPort()).isEqualTo("/dev/serial0");
         assertThat(hw.serialBaud()).isEqualTo(9600);
-        assertThat(hw.can()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Can.SOCKETCAN);
+        assertThat(hw.can()).isEqualTo(io.latchkey.hal.assembly.HardwareConfig.Can.SOCKETCAN);
         assertThat(hw.canInterface()).isEqualTo("can0");
         assertThat(hw.canProfile()).contains("hyundai_i30_2014");
-        assertThat(agent.deviceId()).isEqualTo("dev-001");
+        // That the agent itself accepts the whole file is checked where both meet: simulator's interop tests.
+        assertThat(io.latchkey.hal.config.ConfigFile.read(card.resolve("latchkey/agent.properties")).get("device.id")).isEqualTo("dev-001");
     }
 
     @Test
@@ -126,9 +126,9 @@ class ProvisionTest {
                 .isEqualTo(ExitCodes.OK);
 
         assertThat(card.resolve("latchkey/vehicle-profile.json")).doesNotExist();
-        io.latchkey.agent.hardware.HardwareConfig hw = io.latchkey.agent.config.AgentConfigLoader
-                .load(card.resolve("latchkey/agent.properties")).hardware().orElseThrow();
-        assertThat(hw.can()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Can.NONE);
+        io.latchkey.hal.assembly.HardwareConfig hw = io.latchkey.hal.assembly.HardwareConfig
+                .load(card.resolve("latchkey/agent.properties"));
+        assertThat(hw.can()).isEqualTo(io.latchkey.hal.assembly.HardwareConfig.Can.NONE);
         assertThat(hw.canProfile()).isEmpty();
         assertThat(cli.out).contains("vehicle profile: none");
     }
@@ -141,12 +141,12 @@ class ProvisionTest {
         assertThat(cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString(), "--hardware", "simulated"))
                 .as(cli.out + cli.err).isEqualTo(ExitCodes.OK);
 
-        io.latchkey.agent.hardware.HardwareConfig hw = io.latchkey.agent.config.AgentConfigLoader
-                .load(card.resolve("latchkey/agent.properties")).hardware().orElseThrow();
-        assertThat(hw.locks()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Locks.SIMULATED);
-        assertThat(hw.gnss()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Gnss.SIMULATED);
-        assertThat(hw.power()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Power.SIMULATED);
-        assertThat(hw.can()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Can.NONE);
+        io.latchkey.hal.assembly.HardwareConfig hw = io.latchkey.hal.assembly.HardwareConfig
+                .load(card.resolve("latchkey/agent.properties"));
+        assertThat(hw.locks()).isEqualTo(io.latchkey.hal.assembly.HardwareConfig.Locks.SIMULATED);
+        assertThat(hw.gnss()).isEqualTo(io.latchkey.hal.assembly.HardwareConfig.Gnss.SIMULATED);
+        assertThat(hw.power()).isEqualTo(io.latchkey.hal.assembly.HardwareConfig.Power.SIMULATED);
+        assertThat(hw.can()).isEqualTo(io.latchkey.hal.assembly.HardwareConfig.Can.NONE);
         assertThat(hw.canProfile()).contains("tesla_model_s");
         assertThat(hw.pins()).isEmpty();
         assertThat(card.resolve("latchkey/vehicle-profile.json")).hasBinaryContent(

@@ -2,9 +2,9 @@ package io.latchkey.agent.bench;
 
 import io.latchkey.agent.Agent;
 import io.latchkey.agent.config.AgentConfig;
-import io.latchkey.agent.hardware.Hardware;
-import io.latchkey.agent.hardware.HardwareConfig;
-import io.latchkey.agent.hardware.HardwareFactory;
+import io.latchkey.hal.assembly.Hardware;
+import io.latchkey.hal.assembly.HardwareConfig;
+import io.latchkey.hal.assembly.HardwareFactory;
 import io.latchkey.agent.journal.JournalStats;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -51,10 +51,10 @@ public final class StartupProbe {
                 .reconnectDelays(Duration.ofMillis(100), Duration.ofSeconds(5)).build();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         Clock clock = Clock.systemUTC();
-        Hardware hw = new HardwareFactory(clock, scheduler, () -> {
+        Hardware hw = new HardwareFactory(clock, () -> {
             throw new IllegalStateException("no GPIO in the probe");
         }).create(HardwareConfig.allSimulated());
-        Agent agent = hw.applyTo(Agent.builder(config)).clock(clock).scheduler(scheduler).build();
+        Agent agent = Agent.builder(config).hardware(hw).clock(clock).scheduler(scheduler).build();
         agent.start();
         agent.firstConnection().get(30, TimeUnit.SECONDS);
         long connectedMs = System.currentTimeMillis();

@@ -3,13 +3,14 @@ package io.latchkey.agent.cli;
 import io.latchkey.agent.Agent;
 import io.latchkey.agent.AgentException;
 import io.latchkey.agent.config.AgentConfig;
-import io.latchkey.agent.config.AgentConfigException;
+import io.latchkey.agent.AgentConfigException;
 import io.latchkey.agent.config.AgentConfigLoader;
-import io.latchkey.agent.hardware.Hardware;
-import io.latchkey.agent.hardware.HardwareConfig;
-import io.latchkey.agent.hardware.HardwareFactory;
-import io.latchkey.agent.hardware.pi4j.Pi4jGpio;
+import io.latchkey.hal.assembly.Hardware;
+import io.latchkey.hal.assembly.HardwareConfig;
+import io.latchkey.hal.assembly.HardwareFactory;
+import io.latchkey.hal.gpio.pi4j.Pi4jGpio;
 import io.latchkey.hal.HalException;
+import io.latchkey.hal.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class RunCommand implements Callable<Integer> {
                     : config.hardware().orElseThrow(() -> new AgentConfigException(
                             "no hardware.* keys: name the drivers (hardware.locks=pi4j|simulated, hardware.gnss="
                                     + "serial|gpsd|simulated, ...) or pass --simulated"));
-        } catch (AgentConfigException e) {
+        } catch (AgentConfigException | ConfigException e) {
             System.err.println("latchkey-agent run: bad configuration: " + e.getMessage());
             return 2;
         }
@@ -67,9 +68,9 @@ public final class RunCommand implements Callable<Integer> {
         Agent agent;
         Hardware hardware;
         try {
-            hardware = new HardwareFactory(clock, scheduler, () -> Pi4jGpio.gpiod(hardwareConfig.gpioDebounce()))
+            hardware = new HardwareFactory(clock, () -> Pi4jGpio.gpiod(hardwareConfig.gpioDebounce()))
                     .create(hardwareConfig);
-            agent = hardware.applyTo(Agent.builder(config)).clock(clock).scheduler(scheduler).build();
+            agent = Agent.builder(config).hardware(hardware).clock(clock).scheduler(scheduler).build();
         } catch (HalException | AgentException e) {
             System.err.println("latchkey-agent run: cannot start: " + e.getMessage());
             scheduler.shutdownNow();

@@ -1,7 +1,7 @@
 package io.latchkey.agent.cli;
 
 import io.latchkey.agent.config.AgentConfig;
-import io.latchkey.agent.config.AgentConfigException;
+import io.latchkey.agent.AgentConfigException;
 import io.latchkey.agent.config.AgentConfigLoader;
 import io.latchkey.agent.status.StatusFile;
 import java.io.IOException;

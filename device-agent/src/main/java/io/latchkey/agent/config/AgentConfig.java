@@ -1,7 +1,9 @@
 package io.latchkey.agent.config;
 
-import io.latchkey.agent.hardware.HardwareConfig;
+import io.latchkey.agent.AgentConfigException;
+import io.latchkey.hal.assembly.HardwareConfig;
 import io.latchkey.agent.journal.JournalSettings;
+import io.latchkey.agent.mqtt.BrokerEndpoint;
 import io.latchkey.agent.mqtt.MqttTls;
 import io.latchkey.hal.can.obd.ObdPid;
 import io.latchkey.protocol.Keys;
@@ -106,6 +108,11 @@ public final class AgentConfig {
             return mqttUrl.getPort();
         }
         return usesTls() ? 8883 : 1883;
+    }
+
+    /** What the broker connection needs of this config. */
+    public BrokerEndpoint brokerEndpoint() {
+        return new BrokerEndpoint(tenant(), deviceId(), mqttHost(), mqttPort(), usesTls(), tls(), sessionExpiry());
     }
 
     public boolean usesTls() {

@@ -1,22 +1,18 @@
 package io.latchkey.agent.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.latchkey.agent.hardware.HardwareConfig;
+import io.latchkey.agent.AgentConfigException;
+import io.latchkey.hal.assembly.HardwareConfig;
 import io.latchkey.agent.mqtt.MqttTls;
 import io.latchkey.hal.can.obd.ObdPid;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.latchkey.hal.config.ConfigException;
+import io.latchkey.hal.config.ConfigFile;
+import io.latchkey.hal.config.ConfigValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -72,18 +68,29 @@ public final class AgentConfigLoader {
 
     /** Loads a {@code .json} file as JSON and anything else as Java properties. */
     public static AgentConfig load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new AgentConfigException("config file " + file + " does not exist");
+        Map<String, String> values;
+        try {
+            values = ConfigFile.read(file);
+        } catch (ConfigException e) {
+            throw new AgentConfigException(e.getMessage(), e);
         }
-        Map<String, String> values = file.getFileName().toString().endsWith(".json") ? readJson(file) : readProperties(file);
-        Path base = file.toAbsolutePath().getParent();
-        return fromMap(values, base);
+        return fromMap(values, file.toAbsolutePath().getParent());
     }
 
-    /** Builds from flat key/value pairs; a relative {@code data.dir} is resolved against {@code base}. */
+    /**
+     * Builds from flat key/value pairs; a relative {@code data.dir} is resolved against {@code base}.
+     * Values are read with the one parser all of the agent's keys share ({@link ConfigValues}).
+     */
     public static AgentConfig fromMap(Map<String, String> values, Path base) {
+        try {
+            return read(new TreeMap<>(values), base);
+        } catch (ConfigException e) {
+            throw new AgentConfigException(e.getMessage(), e);
+        }
+    }
+
+    private static AgentConfig read(Map<String, String> sorted, Path base) {
         AgentConfig.Builder b = AgentConfig.builder();
-        Map<String, String> sorted = new TreeMap<>(values);
         for (Map.Entry<String, String> e : sorted.entrySet()) {
             String key = e.getKey();
             String value = e.getValue() == null ? "" : e.getValue().strip();
@@ -107,24 +114,24 @@ public final class AgentConfigLoader {
             Path p = Path.of(v);
             b.dataDir(p.isAbsolute() || base == null ? p : base.resolve(p).normalize());
         });
-        apply(sorted, COMMAND_SKEW, v -> b.commandSkew(Durations.parse(COMMAND_SKEW, v)));
-        apply(sorted, FEEDBACK_TIMEOUT, v -> b.feedbackTimeout(Durations.parse(FEEDBACK_TIMEOUT, v)));
-        apply(sorted, HISTORY_SIZE, v -> b.commandHistorySize(parseInt(HISTORY_SIZE, v)));
-        apply(sorted, MOVING_INTERVAL, v -> b.movingInterval(Durations.parse(MOVING_INTERVAL, v)));
-        apply(sorted, PARKED_INTERVAL, v -> b.parkedInterval(Durations.parse(PARKED_INTERVAL, v)));
-        apply(sorted, MOVING_SPEED, v -> b.movingSpeedKmh(parseDouble(MOVING_SPEED, v)));
-        apply(sorted, SESSION_EXPIRY, v -> b.sessionExpiry(Durations.parse(SESSION_EXPIRY, v)));
-        apply(sorted, JOURNAL_MAX_BYTES, v -> b.journalMaxBytes(ByteSizes.parse(JOURNAL_MAX_BYTES, v)));
-        apply(sorted, JOURNAL_SEGMENT_BYTES, v -> b.journalSegmentBytes(ByteSizes.parse(JOURNAL_SEGMENT_BYTES, v)));
-        apply(sorted, JOURNAL_FSYNC_INTERVAL, v -> b.journalFsyncInterval(Durations.parse(JOURNAL_FSYNC_INTERVAL, v)));
-        apply(sorted, TELEMETRY_BATCH_SIZE, v -> b.telemetryBatchSize(parseInt(TELEMETRY_BATCH_SIZE, v)));
-        apply(sorted, TELEMETRY_RECEIPT_TIMEOUT, v -> b.receiptTimeout(Durations.parse(TELEMETRY_RECEIPT_TIMEOUT, v)));
+        apply(sorted, COMMAND_SKEW, v -> b.commandSkew(ConfigValues.duration(COMMAND_SKEW, v)));
+        apply(sorted, FEEDBACK_TIMEOUT, v -> b.feedbackTimeout(ConfigValues.duration(FEEDBACK_TIMEOUT, v)));
+        apply(sorted, HISTORY_SIZE, v -> b.commandHistorySize(ConfigValues.integer(HISTORY_SIZE, v)));
+        apply(sorted, MOVING_INTERVAL, v -> b.movingInterval(ConfigValues.duration(MOVING_INTERVAL, v)));
+        apply(sorted, PARKED_INTERVAL, v -> b.parkedInterval(ConfigValues.duration(PARKED_INTERVAL, v)));
+        apply(sorted, MOVING_SPEED, v -> b.movingSpeedKmh(ConfigValues.decimal(MOVING_SPEED, v)));
+        apply(sorted, SESSION_EXPIRY, v -> b.sessionExpiry(ConfigValues.duration(SESSION_EXPIRY, v)));
+        apply(sorted, JOURNAL_MAX_BYTES, v -> b.journalMaxBytes(ConfigValues.size(JOURNAL_MAX_BYTES, v)));
+        apply(sorted, JOURNAL_SEGMENT_BYTES, v -> b.journalSegmentBytes(ConfigValues.size(JOURNAL_SEGMENT_BYTES, v)));
+        apply(sorted, JOURNAL_FSYNC_INTERVAL, v -> b.journalFsyncInterval(ConfigValues.duration(JOURNAL_FSYNC_INTERVAL, v)));
+        apply(sorted, TELEMETRY_BATCH_SIZE, v -> b.telemetryBatchSize(ConfigValues.integer(TELEMETRY_BATCH_SIZE, v)));
+        apply(sorted, TELEMETRY_RECEIPT_TIMEOUT, v -> b.receiptTimeout(ConfigValues.duration(TELEMETRY_RECEIPT_TIMEOUT, v)));
         apply(sorted, OBD_PIDS, v -> b.obdPids(parsePids(v)));
-        apply(sorted, OBD_INTERVAL, v -> b.obdInterval(Durations.parse(OBD_INTERVAL, v)));
+        apply(sorted, OBD_INTERVAL, v -> b.obdInterval(ConfigValues.duration(OBD_INTERVAL, v)));
         if (sorted.containsKey(RECONNECT_INITIAL) || sorted.containsKey(RECONNECT_MAX)) {
             b.reconnectDelays(
-                    Durations.parse(RECONNECT_INITIAL, sorted.getOrDefault(RECONNECT_INITIAL, AgentConfig.DEFAULT_RECONNECT_INITIAL.toString())),
-                    Durations.parse(RECONNECT_MAX, sorted.getOrDefault(RECONNECT_MAX, AgentConfig.DEFAULT_RECONNECT_MAX.toString())));
+                    ConfigValues.duration(RECONNECT_INITIAL, sorted.getOrDefault(RECONNECT_INITIAL, AgentConfig.DEFAULT_RECONNECT_INITIAL.toString())),
+                    ConfigValues.duration(RECONNECT_MAX, sorted.getOrDefault(RECONNECT_MAX, AgentConfig.DEFAULT_RECONNECT_MAX.toString())));
         }
         return b.build();
     }
@@ -172,62 +179,5 @@ public final class AgentConfigLoader {
             }
         }
         return pids;
-    }
-
-    private static int parseInt(String key, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new AgentConfigException(key + ": expected an integer, got '" + v + "'");
-        }
-    }
-
-    private static double parseDouble(String key, String v) {
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new AgentConfigException(key + ": expected a number, got '" + v + "'");
-        }
-    }
-
-    private static Map<String, String> readProperties(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new AgentConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
-        }
-        Map<String, String> values = new TreeMap<>();
-        p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k)));
-        return values;
-    }
-
-    private static Map<String, String> readJson(Path file) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new AgentConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new AgentConfigException("config file " + file + ": expected a JSON object");
-        }
-        Map<String, String> values = new TreeMap<>();
-        flatten("", root, values);
-        return values;
-    }
-
-    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-        if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> f = fields.next();
-                flatten(prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey(), f.getValue(), out);
-            }
-        } else if (node.isValueNode()) {
-            out.put(prefix, node.asText());
-        } else {
-            throw new AgentConfigException(prefix + ": expected a value or an object, got " + node.getNodeType());
-        }
     }
 }

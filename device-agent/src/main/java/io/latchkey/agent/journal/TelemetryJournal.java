@@ -98,34 +98,10 @@ public final class TelemetryJournal implements AutoCloseable {
             long base = files.get(i).getKey();
             Segment s = Segment.open(files.get(i).getValue(), base);
             if (!s.hasMagic()) {
-                damaged(s.file(), s.size(), "no segment header");
-                if (last) {
-                    s.reset();
-                    segments.put(base, s);
-                } else {
-                    s.delete();
-                }
+                dropHeaderless(s, base, last);
                 continue;
             }
-            FrameReader r = s.reader(s.dataStart(), Math.max(lastSeq, base - 1), codec, SCAN_BUFFER);
-            while (true) {
-                long at = r.offset();
-                FrameReader.Outcome outcome = r.next();
-                if (outcome == FrameReader.Outcome.RECORD) {
-                    s.noteRecord(r.record().seq());
-                    if (!sendFound && r.record().seq() > ackedSeq) {
-                        sendFound = true;
-                        sendSegment = base;
-                        sendOffset = at;
-                    }
-                } else {
-                    if (outcome != FrameReader.Outcome.END) {
-                        damaged(s.file(), s.size() - at, r.problem());
-                        s.truncate(at);
-                    }
-                    break;
-                }
-            }
+            sendFound = scan(s, base, sendFound);
             lastSeq = Math.max(lastSeq, s.lastSeq());
             if (s.isEmpty() && !last) {
                 s.delete();
@@ -136,6 +112,53 @@ public final class TelemetryJournal implements AutoCloseable {
             }
             segments.put(base, s);
         }
+        openActive(sequenceFloor, sendFound);
+        trimAcknowledged();
+        LOG.info("telemetry journal {}: {} segment(s), {} byte(s), last seq {}, acknowledged up to {}, {} pending{}",
+                dir, segments.size(), totalBytes(), lastSeq, ackedSeq, pending(),
+                damagedSegments == 0 ? "" : ", " + truncatedBytes + " damaged byte(s) cut from " + damagedSegments + " segment(s)");
+    }
+
+    /** A segment without its header: the last one is started afresh, an earlier one is deleted. */
+    private void dropHeaderless(Segment s, long base, boolean last) throws IOException {
+        damaged(s.file(), s.size(), "no segment header");
+        if (last) {
+            s.reset();
+            segments.put(base, s);
+        } else {
+            s.delete();
+        }
+    }
+
+    /**
+     * Reads every record of {@code s}, cutting a damaged tail; the first record after the acknowledged one
+     * is where sending resumes, unless an earlier segment held it ({@code sendFound}).
+     *
+     * @return whether the resume point is found now
+     */
+    private boolean scan(Segment s, long base, boolean sendFound) throws IOException {
+        FrameReader r = s.reader(s.dataStart(), Math.max(lastSeq, base - 1), codec, SCAN_BUFFER);
+        while (true) {
+            long at = r.offset();
+            FrameReader.Outcome outcome = r.next();
+            if (outcome != FrameReader.Outcome.RECORD) {
+                if (outcome != FrameReader.Outcome.END) {
+                    damaged(s.file(), s.size() - at, r.problem());
+                    s.truncate(at);
+                }
+                return sendFound;
+            }
+            s.noteRecord(r.record().seq());
+            if (!sendFound && r.record().seq() > ackedSeq) {
+                sendFound = true;
+                sendSegment = base;
+                sendOffset = at;
+            }
+        }
+    }
+
+    /** Makes sure there is an active segment and the sequence never goes back; with nothing to resend, sending resumes at its end. */
+    private void openActive(long sequenceFloor, boolean sendFound) throws IOException {
         lastSeq = Math.max(Math.max(lastSeq, ackedSeq), sequenceFloor);
         if (segments.isEmpty()) {
             addSegment(lastSeq + 1);
@@ -146,10 +169,6 @@ public final class TelemetryJournal implements AutoCloseable {
             sendSegment = active.baseSeq();
             sendOffset = active.size();
         }
-        trimAcknowledged();
-        LOG.info("telemetry journal {}: {} segment(s), {} byte(s), last seq {}, acknowledged up to {}, {} pending{}",
-                dir, segments.size(), totalBytes(), lastSeq, ackedSeq, pending(),
-                damagedSegments == 0 ? "" : ", " + truncatedBytes + " damaged byte(s) cut from " + damagedSegments + " segment(s)");
     }
 
     private List<Map.Entry<Long, Path>> listSegments() throws IOException {

@@ -10,7 +10,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import io.latchkey.agent.config.AgentConfig;
 import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Topic;
 import java.time.Duration;
@@ -46,12 +45,12 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     private final java.util.concurrent.atomic.AtomicBoolean renewing = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * @param config         device identity, broker URL, session expiry
+     * @param config         device identity, broker address and TLS, session expiry
      * @param willPayload    retained on the {@code state} channel if the connection drops without a goodbye
      * @param executorConfig shared Netty executor/threads; {@code null} for the client's shared default
      * @param backoff        delays between reconnection attempts
      */
-    public HiveMqBrokerConnection(AgentConfig config, byte[] willPayload, MqttClientExecutorConfig executorConfig,
+    public HiveMqBrokerConnection(BrokerEndpoint config, byte[] willPayload, MqttClientExecutorConfig executorConfig,
                                   ReconnectBackoff backoff) {
         this.tenant = config.tenant();
         this.deviceId = config.deviceId();
@@ -61,8 +60,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         this.sessionExpiry = config.sessionExpiry();
         Mqtt5ClientBuilder builder = Mqtt5Client.builder()
                 .identifier(DeviceClientId.of(tenant, deviceId))
-                .serverHost(config.mqttHost())
-                .serverPort(config.mqttPort())
+                .serverHost(config.host())
+                .serverPort(config.port())
                 .addConnectedListener(ctx -> onConnected())
                 .addDisconnectedListener(this::onDisconnected)
                 .willPublish()

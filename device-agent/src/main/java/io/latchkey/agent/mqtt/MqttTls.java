@@ -1,6 +1,6 @@
 package io.latchkey.agent.mqtt;
 
-import io.latchkey.agent.config.AgentConfigException;
+import io.latchkey.agent.AgentConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

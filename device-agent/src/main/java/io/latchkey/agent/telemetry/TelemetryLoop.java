@@ -3,7 +3,7 @@ package io.latchkey.agent.telemetry;
 import java.util.List;
 import java.util.ArrayList;
 import io.latchkey.hal.Registration;
-import io.latchkey.agent.vehicle.AgentSignals;
+import io.latchkey.hal.vehicle.AgentSignals;
 import io.latchkey.agent.vehicle.VehicleStatus;
 import io.latchkey.hal.lock.DoorLocks;
 import io.latchkey.hal.vehicle.Vss;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.agent.MutableClock;
 import io.latchkey.agent.TestCloud;
-import io.latchkey.agent.simulated.FixedGnss;
-import io.latchkey.agent.simulated.SimulatedCentralLocking;
+import io.latchkey.hal.gnss.FixedGnss;
+import io.latchkey.hal.lock.SimulatedCentralLocking;
 import io.latchkey.agent.vehicle.VehicleStatus;
 import io.latchkey.hal.HalException;
 import io.latchkey.hal.lock.DoorLocks;

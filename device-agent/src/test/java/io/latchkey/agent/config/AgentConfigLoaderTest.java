@@ -1,5 +1,6 @@
 package io.latchkey.agent.config;
 
+import io.latchkey.agent.AgentConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -137,7 +138,7 @@ class AgentConfigLoaderTest {
         AgentConfig c = AgentConfigLoader.load(file);
 
         assertThat(c.hardware()).isPresent();
-        assertThat(c.hardware().get().locks()).isEqualTo(io.latchkey.agent.hardware.HardwareConfig.Locks.PI4J);
+        assertThat(c.hardware().get().locks()).isEqualTo(io.latchkey.hal.assembly.HardwareConfig.Locks.PI4J);
         assertThat(c.journal().maxBytes()).isEqualTo(32L * 1024 * 1024);
     }
 

@@ -2,7 +2,7 @@ package io.latchkey.agent.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.latchkey.agent.config.AgentConfigException;
+import io.latchkey.agent.AgentConfigException;
 import io.latchkey.agent.config.AgentConfigLoader;
 import io.latchkey.protocol.Keys;
 import java.nio.file.Files;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.latchkey.agent.MutableClock;
-import io.latchkey.agent.simulated.FixedGnss;
-import io.latchkey.agent.simulated.SimulatedCentralLocking;
+import io.latchkey.hal.gnss.FixedGnss;
+import io.latchkey.hal.lock.SimulatedCentralLocking;
 import io.latchkey.agent.vehicle.VehicleStatus;
 import io.latchkey.hal.lock.RelayDoorLocks;
 import io.latchkey.hal.vehicle.MutableVehicleSignals;

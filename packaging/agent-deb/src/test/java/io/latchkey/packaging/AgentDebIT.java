@@ -55,6 +55,31 @@ class AgentDebIT {
     }
 
     @Test
+    void selftest_shipsBesideTheAgent_andStartsFromTheInstalledTree(@TempDir Path root) throws Exception {
+        assumeTrue(onPath("dpkg-deb") && onPath("sh"), "dpkg-deb/sh not installed: self-test launcher not tried");
+        run("dpkg-deb", "-x", deb.toString(), root.toString());
+        Path launcher = root.resolve("usr/bin/latchkey-selftest");
+        assertThat(launcher).isRegularFile().content().contains("io.latchkey.provisioning.ProvisioningMain selftest",
+                "${LATCHKEY_HOME:-/opt/latchkey}", "$LATCHKEY_HOME/provisioning.jar");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(launcher))).isEqualTo("rwxr-xr-x");
+        assertThat(root.resolve("opt/latchkey/provisioning.jar")).isRegularFile();
+        try (Stream<Path> agentLibs = Files.list(root.resolve("opt/latchkey/lib"))) {
+            assertThat(agentLibs.map(p -> p.getFileName().toString()))
+                    .as("the agent's classpath carries nothing only the self-test needs").noneMatch(n -> n.startsWith("okhttp"));
+        }
+
+        // The launcher as installed, pointed at the extracted tree and this build's JRE instead of /opt and /usr/bin/java.
+        ProcessBuilder help = new ProcessBuilder("sh", launcher.toString(), "--help").redirectErrorStream(true);
+        help.environment().put("LATCHKEY_HOME", root.resolve("opt/latchkey").toString());
+        help.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Process process = help.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        assertThat(out).contains("Usage: latchkey provision selftest", "--bundle");
+    }
+
+    @Test
     void bouncyCastle_shipsUnsigned_withoutPerEntryDigests_butMultiRelease(@TempDir Path root) throws Exception {
         assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
         run("dpkg-deb", "-x", deb.toString(), root.toString());

@@ -1,5 +1,6 @@
 package io.latchkey.provisioning.bundle;
 
+import io.latchkey.provisioning.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.protocol.Json;
 import io.latchkey.provisioning.ExitCodes;
 import io.latchkey.provisioning.ProvisioningException;
-import io.latchkey.provisioning.bundle.PrivateFiles;
+import io.latchkey.provisioning.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,28 +1,26 @@
 package io.latchkey.provisioning.selftest;
 
-import io.latchkey.agent.config.AgentConfig;
-import io.latchkey.agent.config.AgentConfigException;
-import io.latchkey.agent.config.AgentConfigLoader;
-import io.latchkey.agent.hardware.HardwareConfig;
-import io.latchkey.agent.hardware.HardwareFactory;
-import io.latchkey.agent.hardware.pi4j.Pi4jGpio;
-import io.latchkey.agent.vehicle.AgentSignals;
 import io.latchkey.hal.HalException;
 import io.latchkey.hal.Registration;
+import io.latchkey.hal.assembly.HardwareConfig;
+import io.latchkey.hal.assembly.HardwareFactory;
+import io.latchkey.hal.config.ConfigException;
+import io.latchkey.hal.config.ConfigFile;
+import io.latchkey.hal.gpio.pi4j.Pi4jGpio;
+import io.latchkey.hal.vehicle.AgentSignals;
 import io.latchkey.hal.gpio.DigitalInput;
 import io.latchkey.hal.vehicle.MutableVehicleSignals;
 import io.latchkey.hal.vehicle.Vss;
 import io.latchkey.provisioning.bundle.BundleLayout;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * The device's own hardware, opened exactly as the agent opens it: the {@code hardware.*} keys of the bundle's
- * {@code agent.properties} through the agent's {@link HardwareFactory} (Pi4J/gpiod relays and inputs, NMEA or
- * gpsd GNSS, SocketCAN with the car's profile, or the parts the config names {@code simulated}). Found by
+ * {@code agent.properties} through the hardware assembly the agent uses too ({@link HardwareFactory}: Pi4J/gpiod relays and
+ * inputs, NMEA or gpsd GNSS, SocketCAN with the car's profile, or the parts the config names {@code simulated}). Found by
  * {@link java.util.ServiceLoader}; {@code selftest} uses it unless {@code --simulated} is given.
  */
 public final class AgentHardwareProvider implements HardwareProvider {
@@ -35,24 +33,21 @@ public final class AgentHardwareProvider implements HardwareProvider {
     @Override
     public Hardware open(Path bundle) {
         Path file = bundle.resolve(BundleLayout.AGENT_CONFIG);
-        AgentConfig config;
+        HardwareConfig hw;
         try {
-            config = AgentConfigLoader.load(file);
-        } catch (AgentConfigException e) {
+            Map<String, String> values = ConfigFile.read(file);
+            if (values.keySet().stream().noneMatch(k -> k.startsWith(HardwareConfig.PREFIX))) {
+                throw new HalException(file + " has no hardware.* keys (hardware.locks, hardware.gnss, ...), so the agent"
+                        + " would not know its hardware either");
+            }
+            hw = HardwareConfig.parse(values, file.toAbsolutePath().getParent());
+        } catch (ConfigException e) {
             throw new HalException(file + ": " + e.getMessage(), e);
         }
-        HardwareConfig hw = config.hardware().orElseThrow(() -> new HalException(file
-                + " has no hardware.* keys (hardware.locks, hardware.gnss, ...), so the agent would not know its hardware either"));
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "selftest-hardware");
-            t.setDaemon(true);
-            return t;
-        });
-        io.latchkey.agent.hardware.Hardware agent;
+        io.latchkey.hal.assembly.Hardware agent;
         try {
-            agent = new HardwareFactory(Clock.systemUTC(), scheduler, () -> Pi4jGpio.gpiod(hw.gpioDebounce())).create(hw);
+            agent = new HardwareFactory(Clock.systemUTC(), () -> Pi4jGpio.gpiod(hw.gpioDebounce())).create(hw);
         } catch (RuntimeException | LinkageError e) {
-            scheduler.shutdownNow();
             throw new HalException("hardware.locks=" + label(hw.locks()) + ", hardware.gnss=" + label(hw.gnss()) + ", hardware.can="
                     + label(hw.can()) + ": " + (e instanceof HalException ? e.getMessage() : e.toString()), e);
         }

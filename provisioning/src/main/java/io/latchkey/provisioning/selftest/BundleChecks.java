@@ -1,7 +1,7 @@
 package io.latchkey.provisioning.selftest;
 
 import io.latchkey.provisioning.bundle.BundleLayout;
-import io.latchkey.provisioning.bundle.PrivateFiles;
+import io.latchkey.provisioning.files.PrivateFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

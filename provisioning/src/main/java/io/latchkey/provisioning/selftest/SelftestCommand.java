@@ -9,7 +9,7 @@ import io.latchkey.provisioning.ProvisioningException;
 import io.latchkey.provisioning.backend.BackendClient;
 import io.latchkey.provisioning.backend.BackendUrl;
 import io.latchkey.provisioning.bundle.BundleLayout;
-import io.latchkey.provisioning.bundle.PrivateFiles;
+import io.latchkey.provisioning.files.PrivateFiles;
 import io.latchkey.provisioning.login.InstallerToken;
 import io.latchkey.provisioning.login.TokenStore;
 import java.io.IOException;

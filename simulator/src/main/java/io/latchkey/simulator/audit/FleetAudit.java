@@ -6,7 +6,6 @@ import io.latchkey.simulator.api.ApiTypes.CarDetail;
 import io.latchkey.simulator.api.ApiTypes.TelemetryRecord;
 import io.latchkey.simulator.api.LatchkeyClient;
 import io.latchkey.simulator.api.Session;
-import io.latchkey.simulator.fleet.Fleet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,10 +30,10 @@ public final class FleetAudit {
     private final LatchkeyClient api;
     private final Session operator;
     private final String tenant;
-    private final Fleet fleet;
+    private final AuditedFleet fleet;
     private final Map<String, String> carIdByDevice;
 
-    public FleetAudit(LatchkeyClient api, Session operator, String tenant, Fleet fleet, List<CarDetail> cars) {
+    public FleetAudit(LatchkeyClient api, Session operator, String tenant, AuditedFleet fleet, List<CarDetail> cars) {
         this.api = Objects.requireNonNull(api, "api");
         this.operator = operator;
         this.tenant = tenant;
@@ -55,7 +54,7 @@ public final class FleetAudit {
         for (String deviceId : fleet.deviceIds()) {
             telemetry.add(telemetry(deviceId, catchUpDeadline));
             CarLedger ledger = fleet.ledger(deviceId);
-            commands.add(CommandAudit.check(deviceId, fleet.car(deviceId).activations(), ledger.answers(), ledger.received()));
+            commands.add(CommandAudit.check(deviceId, fleet.activations(deviceId), ledger.answers(), ledger.received()));
         }
         return new Result(telemetry, commands, drainMillis, undrained);
     }

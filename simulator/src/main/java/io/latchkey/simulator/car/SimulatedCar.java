@@ -1,7 +1,7 @@
 package io.latchkey.simulator.car;
 
-import io.latchkey.agent.simulated.SimulatedCentralLocking;
-import io.latchkey.agent.vehicle.AgentSignals;
+import io.latchkey.hal.lock.SimulatedCentralLocking;
+import io.latchkey.hal.vehicle.AgentSignals;
 import io.latchkey.hal.can.CanFrame;
 import io.latchkey.hal.can.SimulatedCanBus;
 import io.latchkey.hal.can.obd.ObdPid;

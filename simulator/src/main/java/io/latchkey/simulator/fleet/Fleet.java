@@ -13,6 +13,8 @@ import io.latchkey.agent.mqtt.DeviceClientId;
 import io.latchkey.agent.mqtt.HiveMqBrokerConnection;
 import io.latchkey.agent.mqtt.ReconnectBackoff;
 import io.latchkey.agent.telemetry.FileSequenceCounter;
+import io.latchkey.simulator.audit.AuditedFleet;
+import io.latchkey.simulator.car.RelayActivation;
 import io.latchkey.simulator.audit.CarLedger;
 import io.latchkey.simulator.audit.ObservedConnection;
 import io.latchkey.simulator.car.CarHarness;
@@ -47,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * restarts. A restart after {@link #kill} is a new process on the same data directory, with fresh
  * hardware from {@link SimulatedCar#attach}.
  */
-public final class Fleet implements AutoCloseable {
+public final class Fleet implements AutoCloseable, AuditedFleet {
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
 
     /** How the fleet shares its threads; {@code clock} is the true clock every car's clock is skewed from. */
@@ -155,7 +157,7 @@ public final class Fleet implements AutoCloseable {
                 .mqttExecutorConfig(mqttExecutors)
                 .random(jitter)
                 .brokerConnection(will -> {
-                    inner[0] = new HiveMqBrokerConnection(cfg, will, mqttExecutors,
+                    inner[0] = new HiveMqBrokerConnection(cfg.brokerEndpoint(), will, mqttExecutors,
                             new ReconnectBackoff(cfg.reconnectInitialDelay(), cfg.reconnectMaxDelay(), jitter));
                     observed[0] = new ObservedConnection(inner[0], m.ledger);
                     return observed[0];
@@ -259,10 +261,17 @@ public final class Fleet implements AutoCloseable {
     }
 
     /** The running process's telemetry journal: what it holds and what the cloud receipted. */
+    @Override
+    public synchronized List<RelayActivation> activations(String deviceId) {
+        return car(deviceId).activations();
+    }
+
+    @Override
     public synchronized JournalStats journal(String deviceId) {
         return member(deviceId).process.journalStats();
     }
 
+    @Override
     public synchronized CarLedger ledger(String deviceId) {
         return member(deviceId).ledger;
     }
@@ -275,10 +284,12 @@ public final class Fleet implements AutoCloseable {
         return member(deviceId).process.agent();
     }
 
+    @Override
     public synchronized boolean isRunning(String deviceId) {
         return member(deviceId).process.isRunning();
     }
 
+    @Override
     public synchronized List<String> deviceIds() {
         return List.copyOf(members.keySet());
     }

@@ -58,8 +58,13 @@ public final class Demo {
     private void story(World w, Steps steps, Duration wait) {
         CarDetail car = w.car(0);
         SimulatedCar simulated = w.simulatedCar(0);
-        String t = w.tenant();
+        bookAndUnlock(w, steps, wait, car, simulated);
+        lockAndReadTelemetry(w, steps, wait, car, simulated);
+        strangerIsRefused(w, steps, car, simulated);
+    }
 
+    private void bookAndUnlock(World w, Steps steps, Duration wait, CarDetail car, SimulatedCar simulated) {
+        String t = w.tenant();
         steps.run("Borrower books " + car.id() + " for a window covering now", () -> {
             Instant now = clock.instant();
             var booking = api.book(w.borrowerToken(), t, car.id(), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofHours(1)));
@@ -84,7 +89,10 @@ public final class Demo {
             CarState s = awaitLockState(w, car, io.latchkey.protocol.LockState.UNLOCKED, wait);
             printState(steps, s);
         });
+    }
 
+    private void lockAndReadTelemetry(World w, Steps steps, Duration wait, CarDetail car, SimulatedCar simulated) {
+        String t = w.tenant();
         steps.run("Borrower LOCKs " + car.id(), () -> {
             CommandResponse r = api.command(w.borrowerToken(), t, car.id(), "LOCK");
             printCommand(steps, r);
@@ -106,7 +114,10 @@ public final class Demo {
                         r.reason(), r.lockState(), nz(r.lat()), nz(r.lon()), nz(r.speedKmh()), nz(r.odometerKm()));
             }
         });
+    }
 
+    private void strangerIsRefused(World w, Steps steps, CarDetail car, SimulatedCar simulated) {
+        String t = w.tenant();
         steps.run("A borrower WITHOUT a booking tries to UNLOCK " + car.id(), () -> {
             long relayBefore = simulated.unlockActivations();
             CommandResponse r = api.command(w.strangerToken(), t, car.id(), "UNLOCK");

@@ -101,12 +101,12 @@ class SimulatedCarTest {
         CarHarness h = car.attach();
         car.ignition(true);
         car.tick(Duration.ofSeconds(1));
-        assertThat(h.signals().value(io.latchkey.agent.vehicle.AgentSignals.KEY_IN_HOLDER)).contains(1.0);
+        assertThat(h.signals().value(io.latchkey.hal.vehicle.AgentSignals.KEY_IN_HOLDER)).contains(1.0);
 
         car.keyInHolder(false);
         car.tick(Duration.ofSeconds(1));
 
-        assertThat(h.signals().value(io.latchkey.agent.vehicle.AgentSignals.KEY_IN_HOLDER)).contains(0.0);
+        assertThat(h.signals().value(io.latchkey.hal.vehicle.AgentSignals.KEY_IN_HOLDER)).contains(0.0);
         assertThat(h.signals().value(Vss.IGNITION_ON)).contains(0.0);
     }
 

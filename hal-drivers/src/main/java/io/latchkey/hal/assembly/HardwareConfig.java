@@ -1,0 +1,196 @@
+package io.latchkey.hal.assembly;
+
+import io.latchkey.hal.config.ConfigException;
+import io.latchkey.hal.config.ConfigFile;
+import io.latchkey.hal.config.ConfigValues;
+import io.latchkey.hal.gpio.PinConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which driver runs each part of the car's hardware, and how it is wired: the {@code hardware.*} keys
+ * of the agent config (see docs/agent.md). Nothing defaults to a simulation: {@code hardware.locks}
+ * and {@code hardware.gnss} must be named, and {@code simulated} must be written out to be used.
+ */
+public record HardwareConfig(
+        Locks locks, Gnss gnss, Can can, Power power, StatusLed statusLed,
+        Map<String, PinConfig> pins, Duration gpioDebounce, Duration lockPulse,
+        String serialPort, int serialBaud, String gpsdHost, int gpsdPort, double simulatedLat, double simulatedLon,
+        String canInterface, Optional<String> canProfile, Optional<Path> canDbc, Optional<Path> canReplayFile,
+        double canReplaySpeed,
+        double lowVolts, double recoverVolts, Duration lowPowerInterval, Duration powerCheckInterval,
+        double simulatedVolts) {
+
+    public enum Locks { PI4J, SIMULATED }
+
+    public enum Gnss { SERIAL, GPSD, SIMULATED }
+
+    public enum Can { SOCKETCAN, CANDUMP_REPLAY, NONE }
+
+    public enum Power { SIMULATED, NONE }
+
+    public enum StatusLed { GPIO, LOG }
+
+    public static final String PREFIX = "hardware.";
+    public static final String UNLOCK_RELAY = "unlock-relay";
+    public static final String LOCK_RELAY = "lock-relay";
+    public static final String LOCKED_FEEDBACK = "locked-feedback";
+    public static final String IMMOBILISER_RELAY = "immobiliser-relay";
+    public static final String IMMOBILISER_FEEDBACK = "immobiliser-feedback";
+    public static final String IGNITION = "ignition";
+    public static final String KEY_IN_HOLDER = "key-in-holder";
+    public static final String TAMPER = "tamper";
+    public static final String DOOR_CONTACT = "door-contact";
+    public static final String STATUS_LED = "status-led";
+    public static final Set<String> LINES = Set.of(UNLOCK_RELAY, LOCK_RELAY, LOCKED_FEEDBACK, IMMOBILISER_RELAY,
+            IMMOBILISER_FEEDBACK, IGNITION, KEY_IN_HOLDER, TAMPER, DOOR_CONTACT, STATUS_LED);
+
+    private static final Pattern GPIO_KEY = Pattern.compile("hardware\\.gpio\\.([a-z-]+?)(\\.active)?");
+    private static final Set<String> KEYS = Set.of("hardware.locks", "hardware.gnss", "hardware.can", "hardware.power",
+            "hardware.status-led", "hardware.gpio.debounce", "hardware.lock.pulse", "hardware.gnss.serial.port",
+            "hardware.gnss.serial.baud", "hardware.gnss.gpsd.host", "hardware.gnss.gpsd.port",
+            "hardware.gnss.simulated.lat", "hardware.gnss.simulated.lon", "hardware.can.interface",
+            "hardware.can.profile", "hardware.can.dbc", "hardware.can.replay.file", "hardware.can.replay.speed",
+            "hardware.power.low-volts", "hardware.power.recover-volts", "hardware.power.low-interval",
+            "hardware.power.check-interval", "hardware.power.simulated-volts");
+
+    public HardwareConfig {
+        pins = Collections.unmodifiableMap(new TreeMap<>(pins));
+    }
+
+    public Optional<PinConfig> pin(String line) {
+        return Optional.ofNullable(pins.get(line));
+    }
+
+    /** Every part simulated: what {@code run --simulated} and the simulator use. */
+    public static HardwareConfig allSimulated() {
+        return parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated", "hardware.power", "simulated"), null);
+    }
+
+    /**
+     * The {@code hardware.*} keys of a config file (properties or JSON, as the agent reads it); relative
+     * paths resolve against the file's folder. Other keys are not checked here.
+     */
+    public static HardwareConfig load(Path file) {
+        return parse(ConfigFile.read(file), file.toAbsolutePath().getParent());
+    }
+
+    /** Reads the {@code hardware.*} entries of {@code values} (others are ignored); relative paths resolve against {@code base}. */
+    public static HardwareConfig parse(Map<String, String> values, Path base) {
+        Map<String, String> v = new TreeMap<>();
+        Map<String, Boolean> polarity = new TreeMap<>();
+        Map<String, Integer> lines = new TreeMap<>();
+        values.forEach((k, val) -> {
+            if (k.startsWith(PREFIX)) {
+                sortKey(k, val == null ? "" : val.strip(), v, polarity, lines);
+            }
+        });
+        Map<String, PinConfig> pins = pins(polarity, lines);
+        ConfigValues c = new ConfigValues(v);
+        Locks locks = c.choice("hardware.locks", Locks.class, null);
+        Gnss gnss = c.choice("hardware.gnss", Gnss.class, null);
+        Can can = c.choice("hardware.can", Can.class, Can.NONE);
+        Power power = c.choice("hardware.power", Power.class, Power.NONE);
+        StatusLed led = c.choice("hardware.status-led", StatusLed.class, StatusLed.LOG);
+        checkLines(locks, led, pins);
+        Optional<String> profile = c.text("hardware.can.profile");
+        Optional<Path> replay = c.text("hardware.can.replay.file").map(p -> resolve(base, p));
+        checkCan(can, profile, replay);
+        double low = c.decimal("hardware.power.low-volts", 11.8, 0, 60);
+        double recover = c.decimal("hardware.power.recover-volts", low + 0.4, 0, 60);
+        if (recover < low) {
+            throw new ConfigException("hardware.power.recover-volts: must not be below hardware.power.low-volts (" + low + "), got " + recover);
+        }
+        return new HardwareConfig(locks, gnss, can, power, led, pins,
+                c.duration("hardware.gpio.debounce", Duration.ofMillis(10), true),
+                c.duration("hardware.lock.pulse", Duration.ofMillis(300), false),
+                c.text("hardware.gnss.serial.port", "/dev/ttyACM0"),
+                c.integer("hardware.gnss.serial.baud", 9600, 1200, 921_600),
+                c.text("hardware.gnss.gpsd.host", "127.0.0.1"),
+                c.integer("hardware.gnss.gpsd.port", 2947, 1, 65_535),
+                c.decimal("hardware.gnss.simulated.lat", 52.52, -90, 90),
+                c.decimal("hardware.gnss.simulated.lon", 13.405, -180, 180),
+                c.text("hardware.can.interface", "can0"),
+                profile,
+                c.text("hardware.can.dbc").map(p -> resolve(base, p)),
+                replay,
+                c.decimal("hardware.can.replay.speed", 1.0, 0.001, 1000),
+                low, recover,
+                c.duration("hardware.power.low-interval", Duration.ofMinutes(30), false),
+                c.duration("hardware.power.check-interval", Duration.ofSeconds(60), false),
+                c.decimal("hardware.power.simulated-volts", 12.6, 0, 60));
+    }
+
+    /** Puts one {@code hardware.*} entry where it belongs: a GPIO line number, a line's polarity, or a plain key. */
+    private static void sortKey(String k, String value, Map<String, String> v, Map<String, Boolean> polarity,
+                                Map<String, Integer> lines) {
+        Matcher m = GPIO_KEY.matcher(k);
+        if (m.matches() && !k.equals("hardware.gpio.debounce")) {
+            String line = m.group(1);
+            if (!LINES.contains(line)) {
+                throw new ConfigException(k + ": unknown GPIO line (known: " + String.join(", ", new TreeSet<>(LINES)) + ")");
+            }
+            if (m.group(2) != null) {
+                polarity.put(line, ConfigValues.bool(k, value, "high", "low"));
+            } else {
+                lines.put(line, ConfigValues.integer(k, value, 0, 511));
+            }
+        } else if (KEYS.contains(k)) {
+            v.put(k, value);
+        } else {
+            throw new ConfigException(k + ": unknown key (hardware keys: " + String.join(", ", new TreeSet<>(KEYS))
+                    + ", hardware.gpio.<line>[.active])");
+        }
+    }
+
+    private static Map<String, PinConfig> pins(Map<String, Boolean> polarity, Map<String, Integer> lines) {
+        polarity.keySet().stream().filter(l -> !lines.containsKey(l)).findFirst().ifPresent(l -> {
+            throw new ConfigException("hardware.gpio." + l + ".active: set, but hardware.gpio." + l + " (the line number) is missing");
+        });
+        Map<String, PinConfig> pins = new TreeMap<>();
+        lines.forEach((line, address) -> pins.put(line, new PinConfig(address, polarity.getOrDefault(line, true))));
+        return pins;
+    }
+
+    private static void checkLines(Locks locks, StatusLed led, Map<String, PinConfig> pins) {
+        if (locks == Locks.PI4J) {
+            for (String line : new String[]{UNLOCK_RELAY, LOCK_RELAY, LOCKED_FEEDBACK}) {
+                if (!pins.containsKey(line)) {
+                    throw new ConfigException("hardware.gpio." + line + " is required with hardware.locks=pi4j");
+                }
+            }
+        } else if (pins.keySet().stream().anyMatch(l -> !l.equals(STATUS_LED))) {
+            throw new ConfigException("hardware.gpio.*: GPIO lines are configured but hardware.locks is not pi4j");
+        }
+        if (led == StatusLed.GPIO && (!pins.containsKey(STATUS_LED) || locks != Locks.PI4J)) {
+            throw new ConfigException("hardware.status-led=gpio needs hardware.gpio.status-led and hardware.locks=pi4j");
+        }
+    }
+
+    private static void checkCan(Can can, Optional<String> profile, Optional<Path> replay) {
+        if (can != Can.NONE && profile.isEmpty()) {
+            throw new ConfigException("hardware.can.profile is required with hardware.can=" + name(can)
+                    + " (a built-in profile name such as hyundai_i30_2014, or a profile .json file)");
+        }
+        if (can == Can.CANDUMP_REPLAY && replay.isEmpty()) {
+            throw new ConfigException("hardware.can.replay.file is required with hardware.can=candump-replay");
+        }
+    }
+
+    static String name(Enum<?> e) {
+        return ConfigValues.name(e);
+    }
+
+    private static Path resolve(Path base, String p) {
+        Path path = Path.of(p);
+        return path.isAbsolute() || base == null ? path : base.resolve(path).normalize();
+    }
+}
