@@ -27,7 +27,9 @@ class AgentDebIT {
     @BeforeAll
     static void findPackage() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            deb = files.filter(p -> p.getFileName().toString().matches("latchkey-agent_.*_all\\.deb")).findFirst()
+            // the newest: a snapshot's name carries its build time, and an earlier build's package may still be there
+            deb = files.filter(p -> p.getFileName().toString().matches("latchkey-agent_.*_all\\.deb"))
+                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString()))
                     .orElseThrow(() -> new AssertionError("no latchkey-agent_*_all.deb in target/ (the package phase makes it)"));
         }
     }
