@@ -54,8 +54,9 @@ public class PlatformController {
     @Operation(summary = "Create a tenant, with its own store, signing keys and command key")
     @Post
     public HttpResponse<Tenant> create(@Body NewTenant body, Authentication caller) {
-        Tenant tenant = tenants.create(body.id(), body.name());
-        auditor.record(tenant.id(), Auditor.platformActor(caller.getName()), "tenant.create", "tenant/" + tenant.id(), AuditEntry.OK);
+        Tenant tenant = tenants.create(body.id(), body.name(), created ->
+                auditor.record(created.id(), Auditor.platformActor(caller.getName()), "tenant.create", "tenant/" + created.id(),
+                        AuditEntry.OK));
         return HttpResponse.created(tenant, URI.create("/platform/tenants/" + tenant.id()));
     }
 
@@ -67,9 +68,10 @@ public class PlatformController {
 
     @Operation(summary = "Create a tenant-admin user in a tenant")
     @Post("/{tenant}/admins")
-    public HttpResponse<UserView> createAdmin(@PathVariable String tenant, @Body NewAdmin body) {
+    public HttpResponse<UserView> createAdmin(@PathVariable String tenant, @Body NewAdmin body, Authentication caller) {
         tenants.require(tenant);
         UserAccount user = users.register(tenant, body.email(), body.name(), body.password(), Set.of(Roles.TENANT_ADMIN));
+        auditor.record(tenant, Auditor.platformActor(caller.getName()), "user.register", "user/" + user.id(), AuditEntry.OK);
         return HttpResponse.created(UserView.of(user), URI.create("/t/" + tenant + "/users/" + user.id()));
     }
 }

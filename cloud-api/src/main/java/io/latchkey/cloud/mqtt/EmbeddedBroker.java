@@ -3,6 +3,7 @@ package io.latchkey.cloud.mqtt;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import io.latchkey.cloud.LatchkeyConfig;
 import io.latchkey.cloud.StartupChecks;
+import io.latchkey.cloud.datadir.PrivateFiles;
 import io.latchkey.cloud.mqtt.security.BrokerSecurityExtension;
 import io.latchkey.cloud.mqtt.security.BrokerTlsFiles;
 import io.latchkey.cloud.mqtt.security.HiveMqSessionControl;
@@ -16,7 +17,6 @@ import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -66,12 +66,12 @@ public class EmbeddedBroker implements MqttEndpoint {
         int port = config.plainListener() ? (config.port() == 0 ? freePort(config.host()) : config.port()) : -1;
         int tlsPort = config.tlsPort() == 0 ? freePort(config.host()) : config.tlsPort();
         try {
-            Path conf = Files.createDirectories(home.resolve("conf"));
-            Files.createDirectories(home.resolve("data"));
-            Files.createDirectories(home.resolve("extensions"));
+            Path conf = PrivateFiles.createDirectories(home.resolve("conf"));
+            PrivateFiles.createDirectories(home.resolve("data"));
+            PrivateFiles.createDirectories(home.resolve("extensions"));
             BrokerTlsFiles tls = tlsFiles(home.resolve("tls"), config, authorities, tenants, random);
-            Files.writeString(conf.resolve("config.xml"), configXml(config.host(), port, tls.listenerXml(config.host(), tlsPort),
-                    config.persistence()));
+            PrivateFiles.write(conf.resolve("config.xml"), configXml(config.host(), port, tls.listenerXml(config.host(), tlsPort),
+                    config.persistence()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             hivemq = EmbeddedHiveMQ.builder()
                     .withConfigurationFolder(conf)
                     .withDataFolder(home.resolve("data"))
@@ -81,6 +81,9 @@ public class EmbeddedBroker implements MqttEndpoint {
                     .withoutLoggingBootstrap()
                     .build();
             hivemq.start().get(60, TimeUnit.SECONDS);
+            // HiveMQ writes its own files (meta.id, file persistence) with the umask; its 0700 directory keeps
+            // them private meanwhile, and the modes are narrowed here and at every start (DataDirectoryGuard).
+            PrivateFiles.tighten(home.resolve("data"));
         } catch (IOException | ExecutionException | TimeoutException e) {
             throw new MqttException("cannot start the embedded MQTT broker on " + config.host() + " ports " + port + "/" + tlsPort
                     + " (are latchkey.mqtt.port and latchkey.mqtt.tls-port free?)", e);
@@ -134,7 +137,7 @@ public class EmbeddedBroker implements MqttEndpoint {
                                            SecureRandom random) throws IOException {
         byte[] secret = new byte[18];
         random.nextBytes(secret);
-        BrokerTlsFiles tls = new BrokerTlsFiles(Files.createDirectories(dir), Base64.getUrlEncoder().encodeToString(secret));
+        BrokerTlsFiles tls = new BrokerTlsFiles(PrivateFiles.createDirectories(dir), Base64.getUrlEncoder().encodeToString(secret));
         PlatformCertificateAuthority platform = authorities.platform();
         tls.writeKeyStore(platform.issueBrokerServer(serverNames(config), SERVER_CERTIFICATE_VALIDITY));
         for (Tenant tenant : tenants.all()) {

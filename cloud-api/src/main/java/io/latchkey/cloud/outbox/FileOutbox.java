@@ -2,6 +2,7 @@ package io.latchkey.cloud.outbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.cloud.LatchkeyConfig;
+import io.latchkey.cloud.datadir.PrivateFiles;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Topic;
 import jakarta.inject.Singleton;
@@ -46,9 +47,9 @@ public class FileOutbox implements Outbox {
         Path file = fileOf(tenant);
         synchronized (lockFor(tenant)) {
             try {
-                Files.createDirectories(file.getParent());
+                PrivateFiles.createDirectories(file.getParent());
                 byte[] line = (MAPPER.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8);
-                Files.write(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+                PrivateFiles.write(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.SYNC);
             } catch (IOException e) {
                 throw new OutboxException("cannot write to the outbox of " + tenant, e);
             }
@@ -105,7 +106,7 @@ public class FileOutbox implements Outbox {
         try {
             StringBuilder text = new StringBuilder();
             lines.forEach(l -> text.append(l).append('\n'));
-            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.SYNC);
+            PrivateFiles.write(tmp, text.toString().getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW, StandardOpenOption.SYNC);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

@@ -2,6 +2,7 @@ package io.latchkey.cloud.pki;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latchkey.cloud.datadir.PrivateFiles;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Topic;
 import java.io.IOException;
@@ -88,7 +89,7 @@ public final class FileRevocationRegistry implements RevocationRegistry {
     private void write(String tenant, Map<String, RevokedCertificate> revoked) {
         Path file = fileOf(tenant);
         try {
-            Files.createDirectories(file.getParent());
+            PrivateFiles.createDirectories(file.getParent());
             Path temp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");
             try {
                 mapper.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), new ArrayList<>(revoked.values()));

@@ -3,6 +3,7 @@ package io.latchkey.cloud.secrets;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.cloud.LatchkeyConfig;
+import io.latchkey.cloud.datadir.PrivateFiles;
 import io.latchkey.protocol.Json;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -186,12 +187,7 @@ public final class FileSecretStore implements SecretStore {
     }
 
     private static void createPrivateDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            if (supportsPosix(dir)) {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            }
-        }
+        PrivateFiles.createDirectories(dir);
     }
 
     private static FileAttribute<?>[] ownerOnly() {

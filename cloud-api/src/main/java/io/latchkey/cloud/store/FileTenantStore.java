@@ -1,5 +1,6 @@
 package io.latchkey.cloud.store;
 
+import io.latchkey.cloud.datadir.PrivateFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -44,7 +46,7 @@ public final class FileTenantStore implements TenantStore {
             locks[i] = new Object();
         }
         try {
-            Files.createDirectories(this.root);
+            PrivateFiles.createDirectories(this.root);
         } catch (IOException e) {
             throw new StoreException("cannot create store directory " + this.root, e);
         }
@@ -221,9 +223,9 @@ public final class FileTenantStore implements TenantStore {
                     + " bytes, got " + bytes);
         }
         try {
-            Files.createDirectories(file.getParent());
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            PrivateFiles.createDirectories(file.getParent());
+            try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.READ), PrivateFiles.fileAttributes(file))) {
                 long size = channel.size();
                 // A crash mid-append leaves a partial last line; start on a fresh line so only
                 // that partial record is lost, never the ones written now.
@@ -319,8 +321,9 @@ public final class FileTenantStore implements TenantStore {
     private String write(Path file, byte[] content) {
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.createDirectories(file.getParent());
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            PrivateFiles.createDirectories(file.getParent());
+            try (FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PrivateFiles.fileAttributes(tmp))) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tenants of the platform, kept in the platform store. Creating one also creates its store and its
@@ -21,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 public class TenantDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantDirectory.class);
     private final JsonCollection<Tenant> tenants;
     private final Stores stores;
     private final List<TenantKeys> keys;
@@ -34,7 +38,16 @@ public class TenantDirectory {
         this.clock = clock;
     }
 
-    public Tenant create(String id, String name) {
+    /**
+     * Creates the tenant: its store, the platform's record of it, its signing and command keys and its
+     * device CA, then {@code onCreated} (the audit record). All or nothing, as seen from outside: if a step
+     * fails the platform's record is removed again, so the tenant does not exist and a retry creates it
+     * (re-using whatever keys and CA the failed attempt stored; those steps are "get or create").
+     *
+     * @throws ConflictException if the tenant exists
+     * @throws InvalidRequestException if the id or name is not acceptable
+     */
+    public Tenant create(String id, String name, Consumer<Tenant> onCreated) {
         if (!Topic.isValidTenantId(id) || SecretStore.PLATFORM.equals(id)) {
             throw new InvalidRequestException("id must match [a-z0-9][a-z0-9-]{1,62} and not be 'platform'");
         }
@@ -49,9 +62,25 @@ public class TenantDirectory {
         } catch (DocumentExistsException e) {
             throw new ConflictException("tenant " + id + " exists");
         }
-        keys.forEach(k -> k.createFor(id));
+        try {
+            keys.forEach(k -> k.createFor(id));
+            onCreated.accept(tenant);
+        } catch (RuntimeException e) {
+            undoCreate(id, e);
+            throw e;
+        }
         known.put(id, tenant);
         return tenant;
+    }
+
+    private void undoCreate(String id, RuntimeException cause) {
+        known.remove(id);
+        try {
+            tenants.delete(id);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            LOG.error("tenant {} was not created completely and its record could not be removed: a retry answers 409", id, e);
+        }
     }
 
     public Optional<Tenant> find(String id) {

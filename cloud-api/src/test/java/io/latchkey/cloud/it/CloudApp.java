@@ -1,6 +1,7 @@
 package io.latchkey.cloud.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latchkey.cloud.datadir.DataDirectoryGuard;
 import io.latchkey.cloud.mqtt.MqttEndpoint;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.client.HttpClient;
@@ -37,7 +38,19 @@ public final class CloudApp implements AutoCloseable {
         props.put("latchkey.admin.user", "admin");
         props.put("latchkey.admin.password", ADMIN_PASSWORD);
         props.putAll(overrides);
-        return new CloudApp(ApplicationContext.run(EmbeddedServer.class, props, "test"));
+        // like ApplicationContext.run, but a context that fails to start releases the data directory's lock,
+        // as the real process does by exiting
+        ApplicationContext context = ApplicationContext.builder(props).environments("test").build();
+        try {
+            context.start();
+            EmbeddedServer server = context.getBean(EmbeddedServer.class);
+            server.start();
+            return new CloudApp(server);
+        } catch (RuntimeException e) {
+            context.findBean(DataDirectoryGuard.class).ifPresent(DataDirectoryGuard::release);
+            context.close();
+            throw e;
+        }
     }
 
     public ApplicationContext context() {

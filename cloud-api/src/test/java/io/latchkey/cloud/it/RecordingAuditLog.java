@@ -35,6 +35,11 @@ public class RecordingAuditLog implements AuditLog {
         return ChainVerification.intact(entries.stream().filter(e -> e.tenant().equals(tenant)).count());
     }
 
+    /** Everything recorded so far, in order. */
+    public List<Recorded> all() {
+        return List.copyOf(entries);
+    }
+
     public List<AuditEntry> of(String tenant, String subject) {
         return entries.stream().filter(e -> e.tenant().equals(tenant) && e.entry().subject().equals(subject))
                 .map(Recorded::entry).toList();

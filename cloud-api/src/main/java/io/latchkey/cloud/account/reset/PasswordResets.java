@@ -121,6 +121,9 @@ public class PasswordResets {
         }
         StoredReset updated = reset.value().withAnswered(right);
         resets(tenant).replace(OpaqueTokens.digest(token), updated, reset.version());
+        if (!right.isEmpty()) {
+            audit.record(tenant, AccountAudit.ANONYMOUS, "user.password-reset.answer", AccountAudit.user(user.id()), "CONFIRMED");
+        }
         if (wrong > 0) {
             failedAnswers(tenant, user, wrong);
         }

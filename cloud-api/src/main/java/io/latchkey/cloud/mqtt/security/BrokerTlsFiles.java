@@ -1,5 +1,6 @@
 package io.latchkey.cloud.mqtt.security;
 
+import io.latchkey.cloud.datadir.PrivateFiles;
 import io.latchkey.cloud.pki.PkiException;
 import io.latchkey.cloud.pki.TlsIdentity;
 import java.io.IOException;
@@ -96,7 +97,7 @@ public final class BrokerTlsFiles {
     }
 
     private void write(KeyStore store, Path target) throws IOException, GeneralSecurityException {
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         Path temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(temp)) {

@@ -1,0 +1,207 @@
+package io.latchkey.cloud.http;
+
+import static io.latchkey.cloud.it.CloudApp.PASSWORD;
+import static io.latchkey.cloud.it.CloudApp.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latchkey.cloud.it.CloudApp;
+import io.latchkey.cloud.it.Mailbox;
+import io.latchkey.cloud.it.RecordingAuditLog;
+import io.latchkey.cloud.pki.Pem;
+import io.latchkey.cloud.pki.TestCsrs;
+import io.latchkey.protocol.Json;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.management.endpoint.annotation.Endpoint;
+import io.micronaut.web.router.Router;
+import io.micronaut.web.router.UriRouteInfo;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every route that can change state, as the running router knows it: a successful call appends the right
+ * record to the right audit trail (the tenant's; platform actions land in the trail of the tenant they
+ * act on). A new non-GET route fails this test until it gets a scenario here, or a place on the
+ * commented allow-list.
+ */
+class AuditCoverageIT {
+    /** Non-GET routes whose calls are not audited, and why. */
+    static final Map<String, String> NOT_AUDITED = Map.of(
+            "POST /platform/oauth/token", "token issue: no business data changes; failed sign-ins and lockouts are counted on the admin record",
+            "POST /t/{tenant}/oauth/token", "token issue: no business data changes; refusals and lockouts are audited (user.sign-in, user.lockout)",
+            "POST /token_info", "Micronaut Security's token introspection: reads the presented token, changes nothing");
+
+    record Expected(String tenant, String action) {
+    }
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void everyStateChangingRoute_appendsItsAuditRecord() {
+        try (CloudApp app = CloudApp.start(dataDir, Map.of("test.audit", "recording", "latchkey.commands.timeout", "1s"))) {
+            RecordingAuditLog audit = app.context().getBean(RecordingAuditLog.class);
+            String platform = app.adminToken();
+            String admin = app.tenantWithAdmin("acme");
+            String operator = app.user("acme", admin, "olga@acme.test", "operator");
+            String installer = app.user("acme", admin, "ian@acme.test", "installer");
+            String bob = app.user("acme", admin, "bob@acme.test", "borrower");
+            String bobId = expect(200, app.http.get("/t/acme/users/me", bob)).text("id");
+            String carl = app.user("acme", admin, "carl@acme.test", "borrower");
+            String carlId = expect(200, app.http.get("/t/acme/users/me", carl)).text("id");
+            String pam = app.user("acme", admin, "pam@acme.test", "borrower");
+            expect(200, app.http.patchJson("/t/acme/users/me", pam, Map.of("phone", "+49 30 555 0101")));
+            String owner = app.user("acme", admin, "owen@acme.test", "owner");
+            String ownerId = expect(200, app.http.get("/t/acme/users/me", owner)).text("id");
+            app.car("acme", operator, "car-1", "dev-001");
+            Instant now = Instant.now();
+            String[] resetToken = new String[1];
+
+            Map<String, Scenario> scenarios = new LinkedHashMap<>();
+            scenarios.put("POST /platform/tenants", new Scenario(new Expected("gamma", "tenant.create"),
+                    () -> expect(201, app.http.postJson("/platform/tenants", platform, Map.of("id", "gamma", "name", "Gamma")))));
+            scenarios.put("POST /platform/tenants/{tenant}/admins", new Scenario(new Expected("gamma", "user.register"),
+                    () -> expect(201, app.http.postJson("/platform/tenants/gamma/admins", platform,
+                            Map.of("email", "admin@gamma.test", "name", "Admin", "password", PASSWORD)))));
+            scenarios.put("POST /t/{tenant}/users", new Scenario(new Expected("acme", "user.register"),
+                    () -> expect(201, app.http.postJson("/t/acme/users", null,
+                            Map.of("email", "new@acme.test", "name", "New", "password", PASSWORD)))));
+            scenarios.put("PATCH /t/{tenant}/users/me", new Scenario(new Expected("acme", "user.profile.change"),
+                    () -> expect(200, app.http.patchJson("/t/acme/users/me", bob, Map.of("phone", "+1 555 0100")))));
+            scenarios.put("POST /t/{tenant}/keys/rotate", new Scenario(new Expected("acme", "keys.rotate"),
+                    () -> expect(200, app.http.postJson("/t/acme/keys/rotate", admin, Map.of("key", "command")))));
+            scenarios.put("POST /t/{tenant}/cars", new Scenario(new Expected("acme", "car.create"),
+                    () -> app.car("acme", operator, "car-2", "dev-002")));
+            scenarios.put("PUT /t/{tenant}/cars/{carId}/owner", new Scenario(new Expected("acme", "car.owner.assign"),
+                    () -> expect(200, app.http.send(io.micronaut.http.HttpRequest.PUT("/t/acme/cars/car-1/owner",
+                            Map.of("userId", ownerId)).bearerAuth(operator)))));
+            scenarios.put("POST /t/{tenant}/bookings", new Scenario(new Expected("acme", "booking.create"),
+                    () -> expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
+                            "start", now.minusSeconds(60).toString(), "end", now.plus(Duration.ofHours(1)).toString())))));
+            // the car is offline here: the command times out, and that outcome is what the trail must show
+            scenarios.put("POST /t/{tenant}/cars/{carId}/commands", new Scenario(new Expected("acme", "car.unlock"),
+                    () -> app.http.postJson("/t/acme/cars/car-1/commands", bob, Map.of("type", "UNLOCK"))));
+            scenarios.put("POST /t/{tenant}/devices/{deviceId}/certificate", new Scenario(new Expected("acme", "device.certificate-issued"),
+                    () -> expect(201, app.http.postJson("/t/acme/devices/dev-002/certificate", installer, Map.of("carId", "car-2",
+                            "csr", TestCsrs.csr("CN=dev-002,O=acme", TestCsrs.p256()))))));
+            scenarios.put("POST /t/{tenant}/devices/{deviceId}/decommission", new Scenario(new Expected("acme", "device.certificate-revoked"),
+                    () -> expect(200, app.http.postJson("/t/acme/devices/dev-002/decommission", installer, Map.of("reason", "test")))));
+            scenarios.put("POST /t/{tenant}/devices/{deviceId}/install-report", new Scenario(new Expected("acme", "device.install-report"),
+                    () -> installReport(app, operator, installer)));
+            scenarios.put("POST /t/{tenant}/data-access", new Scenario(new Expected("acme", "data-access.grant"),
+                    () -> expect(201, app.http.postJson("/t/acme/data-access", admin, Map.of("days", 1)))));
+            scenarios.put("POST /t/{tenant}/users/{userId}/lock", new Scenario(new Expected("acme", "user.lock"),
+                    () -> expect(204, app.http.postJson("/t/acme/users/" + carlId + "/lock", operator, Map.of()))));
+            scenarios.put("POST /t/{tenant}/users/{userId}/unlock", new Scenario(new Expected("acme", "user.unlock"),
+                    () -> expect(204, app.http.postJson("/t/acme/users/" + carlId + "/unlock", operator, Map.of()))));
+            scenarios.put("POST /t/{tenant}/password-resets", new Scenario(new Expected("acme", "user.password-reset.start"), () -> {
+                expect(202, app.http.postJson("/t/acme/password-resets", null, Map.of("email", "pam@acme.test")));
+                resetToken[0] = Mailbox.lastResetToken(dataDir, "acme", "pam@acme.test").orElseThrow();
+            }));
+            scenarios.put("POST /t/{tenant}/password-resets/{token}/answers", new Scenario(new Expected("acme", "user.password-reset.answer"),
+                    () -> expect(200, app.http.postJson("/t/acme/password-resets/" + resetToken[0] + "/answers", null,
+                            Map.of("phone", "+49 30 555 0101")))));
+            scenarios.put("POST /t/{tenant}/password-resets/{token}", new Scenario(new Expected("acme", "user.password-reset.complete"),
+                    () -> expect(204, app.http.postJson("/t/acme/password-resets/" + resetToken[0], null,
+                            Map.of("newPassword", "another perfectly long passphrase")))));
+            scenarios.put("DELETE /t/{tenant}/users/{userId}", new Scenario(new Expected("acme", "user.terminate"),
+                    () -> expect(204, app.http.delete("/t/acme/users/" + carlId, admin))));
+            scenarios.put("DELETE /t/{tenant}/users/me", new Scenario(new Expected("acme", "user.terminate"),
+                    () -> expect(204, app.http.delete("/t/acme/users/me", bob))));
+
+            Set<String> unchecked = new TreeSet<>();
+            for (String route : stateChangingRoutes(app)) {
+                if (!scenarios.containsKey(route) && !NOT_AUDITED.containsKey(route)) {
+                    unchecked.add(route);
+                }
+            }
+            assertThat(unchecked).as("state-changing routes with no audit scenario").isEmpty();
+
+            List<String> missing = new ArrayList<>();
+            scenarios.forEach((route, scenario) -> {
+                int before = audit.all().size();
+                scenario.call().run();
+                // a command's outcome is recorded when it concludes, which can be just after the HTTP answer
+                boolean appended = false;
+                for (int i = 0; i < 50 && !appended; i++) {
+                    appended = audit.all().subList(before, audit.all().size()).stream()
+                            .anyMatch(r -> r.tenant().equals(scenario.expected().tenant())
+                                    && r.entry().action().equals(scenario.expected().action()));
+                    if (!appended) {
+                        sleep(100);
+                    }
+                }
+                if (!appended) {
+                    missing.add(route + " -> " + scenario.expected());
+                }
+            });
+            assertThat(missing).as("calls that left no audit record").isEmpty();
+        }
+    }
+
+    record Scenario(Expected expected, Runnable call) {
+    }
+
+    /** A self-test report of dev-003 signed with its own key, as the installer tool sends it. */
+    private static void installReport(CloudApp app, String operator, String installer) {
+        try {
+            app.car("acme", operator, "car-3", "dev-003");
+            KeyPair keys = TestCsrs.p256();
+            String certificate = expect(201, app.http.postJson("/t/acme/devices/dev-003/certificate", installer,
+                    Map.of("carId", "car-3", "csr", TestCsrs.csr("CN=dev-003,O=acme", keys)))).text("certificate");
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("tenant", "acme");
+            report.put("deviceId", "dev-003");
+            report.put("carId", "car-3");
+            report.put("certificateSerial", Pem.certificate(certificate).getSerialNumber().toString(16));
+            report.put("installer", "ian@acme.test");
+            report.put("startedAt", Instant.now().minusSeconds(60).toString());
+            report.put("finishedAt", Instant.now().toString());
+            report.put("passed", true);
+            report.put("checks", List.of(Map.of("name", "Door locks", "status", "PASS", "detail", "ok", "hint", "")));
+            byte[] payload = Json.write(report);
+            Signature signer = Signature.getInstance("SHA256withECDSA");
+            signer.initSign(keys.getPrivate());
+            signer.update(payload);
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            expect(201, app.http.postJson("/t/acme/devices/dev-003/install-report", installer, Map.of("payload",
+                    b64.encodeToString(payload), "signature", b64.encodeToString(signer.sign()), "certificate", certificate)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Set<String> stateChangingRoutes(CloudApp app) {
+        Set<String> routes = new TreeSet<>();
+        for (UriRouteInfo<?, ?> route : app.context().getBean(Router.class).uriRoutes().toList()) {
+            HttpMethod method = route.getHttpMethod();
+            if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+                    || route.getDeclaringType().isAnnotationPresent(Endpoint.class)) {
+                continue;
+            }
+            routes.add(route.getHttpMethodName() + " " + route.getUriMatchTemplate().toString().replaceAll("\\{\\?[^}]*}", ""));
+        }
+        return routes;
+    }
+}
