@@ -23,10 +23,8 @@ import io.latchkey.agent.vehicle.LockStates;
 import io.latchkey.hal.lock.DoorLocks;
 import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Json;
-import io.latchkey.protocol.MalformedMessageException;
 import io.latchkey.protocol.command.CommandAck;
 import io.latchkey.protocol.telemetry.DeviceState;
-import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -161,7 +159,7 @@ public final class Agent implements AutoCloseable {
             @Override
             public void receipt(byte[] payload) {
                 if (!closed) {
-                    onReceipt(payload);
+                    telemetrySink.receipt(payload); // verified by the sink, off this I/O thread
                 }
             }
         });
@@ -203,6 +201,7 @@ public final class Agent implements AutoCloseable {
                 : started ? AgentState.CONNECTING : AgentState.BOOTING;
         return new AgentStatus(config.deviceId(), version, state, connected, clock.instant(),
                 telemetrySink instanceof JournalTelemetrySink j ? j.stats() : null,
+                telemetrySink instanceof JournalTelemetrySink j ? j.receiptStats() : null,
                 battery == null ? null : battery.lastVolts(), battery != null && battery.isLow(),
                 obd == null ? null : new ObdStats(obd.responses(), obd.unanswered(), obd.malformed()), fault);
     }
@@ -243,22 +242,6 @@ public final class Agent implements AutoCloseable {
 
     public String version() {
         return version;
-    }
-
-    /** The cloud stored a telemetry batch: the journal may release it. Anything malformed is ignored. */
-    private void onReceipt(byte[] payload) {
-        TelemetryReceipt receipt;
-        try {
-            receipt = Json.read(payload, TelemetryReceipt.class);
-        } catch (MalformedMessageException e) {
-            LOG.warn("{}: ignoring a malformed telemetry receipt: {}", config.deviceId(), e.getMessage());
-            return;
-        }
-        if (!config.deviceId().equals(receipt.deviceId())) {
-            LOG.warn("{}: ignoring a telemetry receipt for {}", config.deviceId(), receipt.deviceId());
-            return;
-        }
-        telemetrySink.receipt(receipt);
     }
 
     private void onCommand(byte[] payload) {

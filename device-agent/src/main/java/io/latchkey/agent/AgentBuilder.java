@@ -37,6 +37,7 @@ import io.latchkey.hal.vehicle.MutableVehicleSignals;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.LockState;
 import io.latchkey.protocol.command.CommandVerifier;
+import io.latchkey.protocol.telemetry.ReceiptVerifier;
 import io.latchkey.protocol.telemetry.DeviceState;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -291,8 +292,8 @@ public final class AgentBuilder {
         } else {
             TelemetryJournal journal = TelemetryJournal.open(config.dataDir().resolve(JOURNAL_DIR), config.journal(),
                     FileSequenceCounter.legacyLast(config.dataDir()));
-            sink = new JournalTelemetrySink(journal, connection, config.deviceId(), clock, timers, work,
-                    config.receiptTimeout());
+            sink = new JournalTelemetrySink(journal, connection, receiptVerifier(config), config.deviceId(), clock,
+                    timers, work, config.receiptTimeout());
             if (counter == null) {
                 counter = new JournalSequenceCounter(journal);
             }
@@ -306,6 +307,11 @@ public final class AgentBuilder {
         }
         ObdPoller obd = config.obdPids().isEmpty() ? null : new ObdPoller(canBus, vehicleSignals, config.obdPids());
         return new Agent.Telemetry(loop, sink, battery, obd);
+    }
+
+    /** Receipts are signed by the tenant's command key, so the keys pinned for commands check them too. */
+    public static ReceiptVerifier receiptVerifier(AgentConfig config) {
+        return new ReceiptVerifier(config.commandKeys(), config.tenant(), config.deviceId());
     }
 
     private HardwareConfig hardwareConfig() {

@@ -66,7 +66,7 @@ class AgentObdTest {
                 .clock(clock)
                 .commandHistory(new InMemoryCommandHistory(10, "dev-1", clock))
                 .sequenceCounter(new InMemorySequenceCounter())
-                .brokerConnection(will -> broker = new FakeBrokerConnection(will));
+                .brokerConnection(will -> broker = new FakeBrokerConnection(will, cloud));
     }
 
     private void startConnected() {

@@ -48,7 +48,7 @@ class AgentTest {
                 .clock(clock)
                 .commandHistory(new InMemoryCommandHistory(10, "dev-1", clock))
                 .sequenceCounter(new InMemorySequenceCounter())
-                .brokerConnection(will -> broker = new FakeBrokerConnection(will))
+                .brokerConnection(will -> broker = new FakeBrokerConnection(will, cloud))
                 .build();
     }
 
@@ -118,7 +118,7 @@ class AgentTest {
                 .gnss(new FixedGnss(52.5, 13.4, clock))
                 .vehicleSignals(new MutableVehicleSignals())
                 .clock(clock)
-                .brokerConnection(will -> broker = new FakeBrokerConnection(will))
+                .brokerConnection(will -> broker = new FakeBrokerConnection(will, cloud))
                 .build();
         slowAgent.start();
         broker.connect();
@@ -159,13 +159,18 @@ class AgentTest {
         long last = sent.records().get(sent.records().size() - 1).seq();
         assertThat(agent.status().journal().pendingRecords()).isPositive();
 
+        TelemetryReceipt real = new TelemetryReceipt("acme", "dev-1", first, last);
         broker.deliverReceipt("{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        broker.deliverReceipt(Json.write(new TelemetryReceipt("dev-2", first, last)));
+        broker.deliverReceipt(Json.write(real));
+        broker.deliverReceipt(TestCloud.forged(real));
+        broker.deliverReceipt(cloud.signed(new TelemetryReceipt("acme", "dev-2", first, last)));
         broker.deliverReceipt("{\"deviceId\":\"dev-1\",\"firstSeq\":0,\"lastSeq\":-1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().receipts().rejected() == 5);
         assertThat(agent.status().journal().ackedSeq()).isZero();
 
-        broker.deliverReceipt(Json.write(new TelemetryReceipt("dev-1", first, last)));
+        broker.deliverReceipt(cloud.signed(real));
         await().atMost(Duration.ofSeconds(5)).until(() -> agent.status().journal().ackedSeq() == last);
+        assertThat(agent.status().receipts().accepted()).isEqualTo(1);
     }
 
     @Test

@@ -4,15 +4,14 @@ import io.latchkey.agent.mqtt.BrokerConnection;
 import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.telemetry.TelemetryBatch;
-import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A broker connection that records what the agent publishes and lets the test deliver commands. Like
- * the cloud behind a real broker, it answers each telemetry batch with its receipt (unless
- * {@link #receipts} is switched off).
+ * the cloud behind a real broker, it answers each telemetry batch with its receipt signed by the test
+ * tenant's key (when it has a {@link TestCloud}, unless {@link #receipts} is switched off).
  */
 public final class FakeBrokerConnection implements BrokerConnection {
     public record Published(Channel channel, byte[] payload, boolean retain) {
@@ -30,8 +29,17 @@ public final class FakeBrokerConnection implements BrokerConnection {
     private volatile boolean connected;
     private volatile boolean closed;
 
+    private final TestCloud cloud;
+
+    /** A broker that answers no telemetry: the test delivers receipts itself, or needs none. */
     public FakeBrokerConnection(byte[] will) {
+        this(will, null);
+    }
+
+    /** A broker behind which {@code cloud} receipts every telemetry batch. */
+    public FakeBrokerConnection(byte[] will, TestCloud cloud) {
         this.will = will;
+        this.cloud = cloud;
     }
 
     @Override
@@ -68,8 +76,8 @@ public final class FakeBrokerConnection implements BrokerConnection {
             return CompletableFuture.failedFuture(failWith);
         }
         published.add(new Published(channel, payload, retain));
-        if (channel == Channel.TELEMETRY && receipts && listener != null) {
-            listener.receipt(Json.write(TelemetryReceipt.of(Json.read(payload, TelemetryBatch.class))));
+        if (channel == Channel.TELEMETRY && receipts && cloud != null && listener != null) {
+            listener.receipt(cloud.receiptOf(Json.read(payload, TelemetryBatch.class)));
         }
         return CompletableFuture.completedFuture(null);
     }

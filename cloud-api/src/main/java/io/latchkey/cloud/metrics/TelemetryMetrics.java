@@ -4,11 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 
-/** Telemetry records stored, and repeats of an already stored (device, seq) that were ignored. */
+/**
+ * Telemetry records stored, repeats of an already stored (device, seq) that were ignored, and records
+ * refused as implausible (by the rule they broke).
+ */
 @Singleton
 public class TelemetryMetrics {
     static final String STORED = "latchkey.telemetry.stored";
     static final String DUPLICATES = "latchkey.telemetry.duplicates";
+    static final String REFUSED = "latchkey.telemetry.refused";
 
     private final MeterRegistry registry;
     private final TenantTag tenantTag;
@@ -26,5 +30,11 @@ public class TelemetryMetrics {
     public void duplicate(String tenant) {
         Counter.builder(DUPLICATES).description("Telemetry records ignored as repeats of a stored (device, seq)")
                 .tag("tenant", tenantTag.of(tenant)).register(registry).increment();
+    }
+
+    /** @param rule the plausibility rule the record broke ({@code latitude}, {@code seq}, ...): a bounded set */
+    public void refused(String tenant, String rule) {
+        Counter.builder(REFUSED).description("Telemetry records refused as implausible, by the rule they broke")
+                .tag("tenant", tenantTag.of(tenant)).tag("rule", rule).register(registry).increment();
     }
 }

@@ -15,6 +15,11 @@ final class SeqSet {
         return seq <= watermark || above.contains(seq);
     }
 
+    /** The highest seq in the set, 0 if it is empty. */
+    long highest() {
+        return above.isEmpty() ? watermark : above.last();
+    }
+
     void add(long seq) {
         if (contains(seq)) {
             return;

@@ -13,16 +13,26 @@ import io.latchkey.protocol.telemetry.TelemetryBatch;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stores telemetry batches exactly once per (device, seq), moves the car's latest state forward, and
  * answers each stored batch with a {@link TelemetryReceipts receipt} so that the car may release it.
+ * Records that break a {@link TelemetryPlausibility} rule are refused: not stored, never moving the car's
+ * state, counted, and listed in the receipt so that the car releases them rather than resending them.
  */
 @Singleton
 public class TelemetryIngestor implements DeviceMessageListener {
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryIngestor.class);
     private final TenantDirectory tenants;
     private final CarRegistry cars;
     private final TelemetryStore store;
@@ -52,21 +62,39 @@ public class TelemetryIngestor implements DeviceMessageListener {
         if (!topic.deviceId().equals(batch.deviceId())) {
             throw new MalformedMessageException("batch of " + batch.deviceId() + " on " + topic);
         }
+        String tenant = topic.tenant();
         List<TelemetryRecord> records = batch.records().stream()
                 .filter(r -> r != null && r.seq() >= 1)
                 .sorted(Comparator.comparingLong(TelemetryRecord::seq))
                 .toList();
-        List<TelemetryRecord> stored = store.appendNew(topic.tenant(), topic.deviceId(), records);
-        stored.forEach(record -> metrics.stored(topic.tenant()));
-        for (int i = stored.size(); i < records.size(); i++) {
-            metrics.duplicate(topic.tenant());
+        if (records.isEmpty()) {
+            return;
         }
-        TelemetryRecord newest = stored.isEmpty() ? null : stored.get(stored.size() - 1);
-        if (newest != null) {
-            TelemetryRecord latest = newest;
-            cars.updateState(topic.tenant(), carId, state -> merge(state, latest));
+        long highest = store.highestSeq(tenant, topic.deviceId());
+        Instant now = clock.instant();
+        List<TelemetryRecord> plausible = new ArrayList<>(records.size());
+        SortedSet<Long> refused = new TreeSet<>();
+        for (TelemetryRecord r : records) {
+            Optional<String> rule = TelemetryPlausibility.refusal(r, highest, now);
+            if (rule.isPresent()) {
+                metrics.refused(tenant, rule.get());
+                refused.add(r.seq());
+                LOG.debug("{}/{}: refused telemetry seq {}: implausible {}", tenant, topic.deviceId(), r.seq(), rule.get());
+            } else {
+                plausible.add(r);
+            }
         }
-        receipts.stored(topic.tenant(), topic.deviceId(), records);
+        List<TelemetryRecord> stored = store.appendNew(tenant, topic.deviceId(), plausible);
+        stored.forEach(record -> metrics.stored(tenant));
+        for (int i = stored.size(); i < plausible.size(); i++) {
+            metrics.duplicate(tenant);
+        }
+        if (!stored.isEmpty()) {
+            TelemetryRecord latest = stored.get(stored.size() - 1);
+            cars.updateState(tenant, carId, state -> merge(state, latest));
+        }
+        receipts.done(tenant, topic.deviceId(), records.get(0).seq(), records.get(records.size() - 1).seq(),
+                List.copyOf(refused));
     }
 
     private CarState merge(CarState s, TelemetryRecord r) {

@@ -76,6 +76,14 @@ public class TelemetryStore {
         }
     }
 
+    /** The highest seq stored for the device, 0 if none: the high-water mark new seqs are bounded by. */
+    public long highestSeq(String tenant, String deviceId) {
+        SeqSet seen = ledger(tenant, deviceId);
+        synchronized (seen) {
+            return seen.highest();
+        }
+    }
+
     /** The last {@code limit} records in storage order (fewer if a torn line is among them). */
     public List<TelemetryRecord> recent(String tenant, String deviceId, int limit) {
         List<TelemetryRecord> records = new ArrayList<>();

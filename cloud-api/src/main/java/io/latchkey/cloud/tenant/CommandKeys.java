@@ -6,6 +6,7 @@ import io.latchkey.cloud.secrets.SecretStore;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.command.CommandSigner;
+import io.latchkey.protocol.telemetry.ReceiptSigner;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * next one, published ahead of use. Devices pin every public half published by
  * {@code /.well-known/latchkey-device} and pick one by {@code kid}, so a device provisioned before a
  * {@link #rotate rotation} already trusts the key that signs after it (one rotation; after two it must
- * fetch the keys again).
+ * fetch the keys again). The signing key also signs telemetry receipts, which devices check against the
+ * same pinned keys.
  */
 @Singleton
 public class CommandKeys implements TenantKeys {
@@ -37,6 +39,7 @@ public class CommandKeys implements TenantKeys {
     private final SecretStore secrets;
     private final Map<String, List<StoredKey>> cache = new ConcurrentHashMap<>();
     private final Map<String, CommandSigner> signers = new ConcurrentHashMap<>();
+    private final Map<String, ReceiptSigner> receiptSigners = new ConcurrentHashMap<>();
 
     public CommandKeys(SecretStore secrets) {
         this.secrets = secrets;
@@ -56,6 +59,14 @@ public class CommandKeys implements TenantKeys {
         return signers.computeIfAbsent(tenant, t -> {
             StoredKey key = keysOf(t).get(0);
             return new CommandSigner(Keys.decodeCommandPrivateKey(key.privateKey()), key.kid());
+        });
+    }
+
+    /** Signs the tenant's telemetry receipts with the key that signs its commands. */
+    public ReceiptSigner receiptSigner(String tenant) {
+        return receiptSigners.computeIfAbsent(tenant, t -> {
+            StoredKey key = keysOf(t).get(0);
+            return new ReceiptSigner(Keys.decodeCommandPrivateKey(key.privateKey()), key.kid());
         });
     }
 
@@ -87,6 +98,7 @@ public class CommandKeys implements TenantKeys {
         List<StoredKey> rotated = parse(json);
         cache.put(tenant, rotated);
         signers.remove(tenant);
+        receiptSigners.remove(tenant);
         return rotated.get(0).kid();
     }
 

@@ -16,6 +16,8 @@ import io.latchkey.protocol.command.CommandRejectedException;
 import io.latchkey.protocol.command.CommandType;
 import io.latchkey.protocol.command.CommandVerifier;
 import io.latchkey.protocol.telemetry.DeviceState;
+import io.latchkey.protocol.telemetry.ReceiptRejectedException;
+import io.latchkey.protocol.telemetry.ReceiptVerifier;
 import io.latchkey.protocol.telemetry.TelemetryBatch;
 import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
@@ -32,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A stand-in car for the backend's tests: it verifies each command with the protocol's
  * {@link CommandVerifier} (key, signature, tenant, device, expiry), answers repeats from the first
- * result, and moves a pretend lock. {@link #silent()} makes it swallow commands, like a car out of
+ * result, and moves a pretend lock. It keeps the receipts that verify as a car does ({@link ReceiptVerifier}:
+ * the tenant's command key, this tenant and device) and counts the others. {@link #silent()} makes it swallow commands, like a car out of
  * coverage that still holds its session.
  */
 public final class TestDevice implements AutoCloseable {
@@ -41,7 +44,9 @@ public final class TestDevice implements AutoCloseable {
     private final CommandVerifier verifier;
     private final Mqtt5AsyncClient client;
     private final List<byte[]> received = new CopyOnWriteArrayList<>();
+    private final ReceiptVerifier receiptVerifier;
     private final List<TelemetryReceipt> receipts = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger unverifiedReceipts = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, CommandAck> answered = new ConcurrentHashMap<>();
     private volatile boolean silent;
     private volatile boolean doorOpen;
@@ -52,6 +57,7 @@ public final class TestDevice implements AutoCloseable {
         this.tenant = tenant;
         this.deviceId = deviceId;
         this.verifier = new CommandVerifier(commandKeys, tenant, deviceId, clock, Duration.ofSeconds(30));
+        this.receiptVerifier = new ReceiptVerifier(commandKeys, tenant, deviceId);
         URI uri = URI.create(mqttUrl);
         this.client = Mqtt5Client.builder().identifier("test-" + deviceId).serverHost(uri.getHost())
                 .serverPort(uri.getPort()).buildAsync();
@@ -59,13 +65,26 @@ public final class TestDevice implements AutoCloseable {
         client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.CMD).name()).qos(MqttQos.AT_LEAST_ONCE)
                 .callback(this::onCommand).send().get(10, TimeUnit.SECONDS);
         client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.RECEIPT).name()).qos(MqttQos.AT_LEAST_ONCE)
-                .callback(m -> receipts.add(Json.read(m.getPayloadAsBytes(), TelemetryReceipt.class)))
+                .callback(m -> onReceipt(m.getPayloadAsBytes()))
                 .send().get(10, TimeUnit.SECONDS);
     }
 
-    /** The backend's receipts of stored telemetry, in arrival order. */
+    /** The backend's receipts of stored telemetry that verified, in arrival order. */
     public List<TelemetryReceipt> receipts() {
         return List.copyOf(receipts);
+    }
+
+    /** Messages on the receipt channel that did not verify. */
+    public int unverifiedReceipts() {
+        return unverifiedReceipts.get();
+    }
+
+    private void onReceipt(byte[] message) {
+        try {
+            receipts.add(receiptVerifier.verify(message));
+        } catch (ReceiptRejectedException e) {
+            unverifiedReceipts.incrementAndGet();
+        }
     }
 
     /** Decodes the keys as the discovery document publishes them. */

@@ -116,8 +116,9 @@ class WalkingSkeletonIT {
         // Every batch is answered once stored, resends (already stored) included, so the car may release them.
         await().atMost(Duration.ofSeconds(10)).until(() -> device.receipts().size() >= receiptsBefore + 3);
         assertThat(device.receipts().subList(receiptsBefore, receiptsBefore + 3)).containsExactly(
-                new TelemetryReceipt("dev-001", 1, 2), new TelemetryReceipt("dev-001", 2, 3),
-                new TelemetryReceipt("dev-001", 1, 1));
+                new TelemetryReceipt(TENANT, "dev-001", 1, 2), new TelemetryReceipt(TENANT, "dev-001", 2, 3),
+                new TelemetryReceipt(TENANT, "dev-001", 1, 1));
+        assertThat(device.unverifiedReceipts()).isZero();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonNode records = expect(200, app.http.get("/t/acme/cars/car-1/telemetry?limit=50", operator)).json();
@@ -134,6 +135,45 @@ class WalkingSkeletonIT {
         JsonNode lastTwo = expect(200, app.http.get("/t/acme/cars/car-1/telemetry?limit=2", operator)).json();
         assertThat(lastTwo).hasSize(2);
         assertThat(lastTwo.get(0).path("seq").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void implausibleTelemetry_isRefused_namedInTheSignedReceipt_andNeverMovesTheCarState() throws Exception {
+        app.car(TENANT, operator, "car-2", "dev-002");
+        JsonNode discovery = expect(200, app.http.get("/t/" + TENANT + "/.well-known/latchkey-device", null)).json();
+        try (TestDevice car2 = new TestDevice(app.mqttUrl(), TENANT, "dev-002", TestDevice.keys(discovery),
+                Clock.systemUTC())) {
+            Instant t = Instant.now();
+            TelemetryRecord good = record(1, t, 52.5);
+            TelemetryRecord offTheMap = new TelemetryRecord(2, t, 999.0, -999.0, -50.0, -1.0, LockState.UNLOCKED, true,
+                    true, 3, Map.of(), "PERIODIC");
+            TelemetryRecord emptyTank = new TelemetryRecord(3, t, 52.6, 13.4, 10.0, 12010.0, LockState.UNLOCKED, false,
+                    false, 3, Map.of("Vehicle.Powertrain.FuelSystem.RelativeLevel", 250.0), "PERIODIC");
+            TelemetryRecord pinsTheState = record(Long.MAX_VALUE, t, 10.0);
+            car2.publishTelemetry(good, offTheMap, emptyTank, pinsTheState);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !car2.receipts().isEmpty());
+            assertThat(car2.receipts().get(0)).isEqualTo(new TelemetryReceipt(TENANT, "dev-002", 1, Long.MAX_VALUE,
+                    List.of(2L, 3L, Long.MAX_VALUE)));
+            JsonNode state = expect(200, app.http.get("/t/acme/cars/car-2", operator)).json().path("state");
+            assertThat(state.path("lastSeq").asLong()).isEqualTo(1);
+            assertThat(state.path("lat").asDouble()).isEqualTo(52.5);
+            assertThat(state.path("lockState").asText()).isEqualTo("LOCKED");
+
+            // the state's high-water mark did not move: the next real record still counts
+            car2.publishTelemetry(record(2, t.plusSeconds(1), 52.51));
+            await().atMost(Duration.ofSeconds(10)).until(() -> car2.receipts().size() >= 2);
+            assertThat(car2.receipts().get(1).refused()).isEmpty();
+            JsonNode after = expect(200, app.http.get("/t/acme/cars/car-2", operator)).json().path("state");
+            assertThat(after.path("lastSeq").asLong()).isEqualTo(2);
+            assertThat(after.path("lat").asDouble()).isEqualTo(52.51);
+            JsonNode stored = expect(200, app.http.get("/t/acme/cars/car-2/telemetry?limit=50", operator)).json();
+            assertThat(stored.findValuesAsText("seq")).containsExactly("1", "2");
+            assertThat(expect(200, app.http.get("/prometheus", null)).body())
+                    .contains("latchkey_telemetry_refused_total{rule=\"latitude\",tenant=\"acme\"} 1.0")
+                    .contains("latchkey_telemetry_refused_total{rule=\"percent\",tenant=\"acme\"} 1.0")
+                    .contains("latchkey_telemetry_refused_total{rule=\"seq\",tenant=\"acme\"} 1.0");
+        }
     }
 
     @Test

@@ -5,6 +5,8 @@ import io.latchkey.agent.telemetry.TelemetrySink;
 import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.telemetry.DeviceEvent;
+import io.latchkey.protocol.telemetry.ReceiptRejectedException;
+import io.latchkey.protocol.telemetry.ReceiptVerifier;
 import io.latchkey.protocol.telemetry.TelemetryBatch;
 import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
@@ -27,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * cloud's {@link TelemetryReceipt} (the batch is durably stored), not on the broker's PUBACK: a
  * broker can acknowledge a message and still lose it (a full queue, a crash). A batch without a
  * receipt within the receipt timeout, or in flight when the connection comes back, is sent again
- * (the cloud de-duplicates by device and seq), so records are resent, never lost. A timer runs the group commit ({@link TelemetryJournal#sync()}) every
+ * (the cloud de-duplicates by device and seq), so records are resent, never lost. A receipt is trusted
+ * only if it verifies ({@link ReceiptVerifier}: the tenant's pinned command key, this tenant and device)
+ * and covers no seq this car has not sent; anything else is logged, counted ({@link ReceiptStats}) and
+ * releases nothing. Records the cloud refused as implausible are released with their batch and counted. A timer runs the group commit ({@link TelemetryJournal#sync()}) every
  * {@link JournalSettings#fsyncInterval()}. Evictions and damage found at start-up are reported as
  * {@code JOURNAL_EVICTED} and {@code JOURNAL_DAMAGED} events.
  */
@@ -39,6 +44,7 @@ public final class JournalTelemetrySink implements TelemetrySink {
 
     private final TelemetryJournal journal;
     private final BrokerConnection connection;
+    private final ReceiptVerifier receiptVerifier;
     private final String deviceId;
     private final Clock clock;
     private final Executor executor;
@@ -57,6 +63,12 @@ public final class JournalTelemetrySink implements TelemetrySink {
     private int overdueInARow;
     /** This many overdue receipts in a row while connected: the broker session is repaired. */
     static final int OVERDUE_BEFORE_RENEWAL = 3;
+    /** The highest seq that may have been sent: what the journal held at start, then every batch published. */
+    private long highestSent;
+    private long receiptsAccepted;
+    private long receiptsRejected;
+    private long receiptsStale;
+    private long refusedRecords;
     private boolean eventInFlight;
     private boolean damageReported;
     private boolean closed;
@@ -65,15 +77,18 @@ public final class JournalTelemetrySink implements TelemetrySink {
     /** How long a sent batch waits for its receipt before it is sent again, unless configured. */
     public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofSeconds(10);
 
-    public JournalTelemetrySink(TelemetryJournal journal, BrokerConnection connection, String deviceId, Clock clock,
-                                ScheduledExecutorService scheduler, Executor executor) {
-        this(journal, connection, deviceId, clock, scheduler, executor, DEFAULT_RECEIPT_TIMEOUT);
+    public JournalTelemetrySink(TelemetryJournal journal, BrokerConnection connection, ReceiptVerifier receiptVerifier,
+                                String deviceId, Clock clock, ScheduledExecutorService scheduler, Executor executor) {
+        this(journal, connection, receiptVerifier, deviceId, clock, scheduler, executor, DEFAULT_RECEIPT_TIMEOUT);
     }
 
-    public JournalTelemetrySink(TelemetryJournal journal, BrokerConnection connection, String deviceId, Clock clock,
-                                ScheduledExecutorService scheduler, Executor executor, Duration receiptTimeout) {
+    /** @param receiptVerifier checks each message on the receipt channel before it may release anything */
+    public JournalTelemetrySink(TelemetryJournal journal, BrokerConnection connection, ReceiptVerifier receiptVerifier,
+                                String deviceId, Clock clock, ScheduledExecutorService scheduler, Executor executor,
+                                Duration receiptTimeout) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.connection = Objects.requireNonNull(connection, "connection");
+        this.receiptVerifier = Objects.requireNonNull(receiptVerifier, "receiptVerifier");
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -85,6 +100,8 @@ public final class JournalTelemetrySink implements TelemetrySink {
         long every = journal.settings().fsyncInterval().toNanos();
         this.groupCommit = scheduler.scheduleWithFixedDelay(this::groupCommit, every, every, TimeUnit.NANOSECONDS);
         this.damageReported = journal.stats().damagedSegments() == 0;
+        // Records journalled before a restart may have been sent by the previous process.
+        this.highestSent = journal.stats().lastSeq();
     }
 
     @Override
@@ -125,23 +142,52 @@ public final class JournalTelemetrySink implements TelemetrySink {
     }
 
     @Override
-    public void receipt(TelemetryReceipt receipt) {
-        // Receipts arrive on the connection's I/O thread; trimming segments and the next batch's fsync
-        // and read do not belong there.
-        executor.execute(() -> onReceipt(receipt));
+    public void receipt(byte[] message) {
+        // Receipts arrive on the connection's I/O thread; checking the signature (about 80 µs), trimming
+        // segments and the next batch's fsync and read do not belong there.
+        executor.execute(() -> onReceipt(message));
     }
 
-    private void onReceipt(TelemetryReceipt receipt) {
+    private void onReceipt(byte[] message) {
+        TelemetryReceipt receipt;
+        try {
+            receipt = receiptVerifier.verify(message);
+        } catch (ReceiptRejectedException e) {
+            synchronized (this) {
+                receiptsRejected++;
+            }
+            LOG.warn("{}: ignoring a telemetry receipt that does not verify: {}", deviceId, e.getMessage());
+            return;
+        }
         synchronized (this) {
+            if (receipt.lastSeq() > highestSent) {
+                receiptsRejected++;
+                LOG.warn("{}: ignoring a telemetry receipt for {}..{}: seqs above {} were never sent", deviceId,
+                        receipt.firstSeq(), receipt.lastSeq(), highestSent);
+                return;
+            }
             if (closed || inFlight == null || !receipt.covers(inFlight.firstSeq(), inFlight.lastSeq())) {
+                receiptsStale++;
                 LOG.debug("{}: receipt {}..{} matches nothing in flight", deviceId, receipt.firstSeq(), receipt.lastSeq());
                 return;
             }
+            int refused = receipt.refusedWithin(inFlight.firstSeq(), inFlight.lastSeq());
+            if (refused > 0) {
+                refusedRecords += refused;
+                LOG.warn("{}: the cloud refused {} implausible telemetry record(s) of {}..{} (seqs {}); released unstored",
+                        deviceId, refused, inFlight.firstSeq(), inFlight.lastSeq(), receipt.refused());
+            }
             journal.acknowledge(inFlight);
+            receiptsAccepted++;
             clearInFlight();
             overdueInARow = 0;
         }
         drain();
+    }
+
+    /** What became of the messages on the receipt channel since start. */
+    public synchronized ReceiptStats receiptStats() {
+        return new ReceiptStats(receiptsAccepted, receiptsRejected, receiptsStale, refusedRecords);
     }
 
     /** Batches sent again because no receipt came in time or the connection came back. */
@@ -185,6 +231,7 @@ public final class JournalTelemetrySink implements TelemetrySink {
                 return;
             }
             inFlight = batch;
+            highestSent = Math.max(highestSent, batch.lastSeq());
             number = ++sendNumber;
             receiptTimer = scheduler.schedule(() -> receiptOverdue(number), receiptTimeout.toNanos(), TimeUnit.NANOSECONDS);
         }

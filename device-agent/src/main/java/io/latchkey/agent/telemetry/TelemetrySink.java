@@ -1,6 +1,5 @@
 package io.latchkey.agent.telemetry;
 
-import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 
 /**
@@ -20,11 +19,12 @@ public interface TelemetrySink extends AutoCloseable {
     }
 
     /**
-     * The cloud durably stored the records of {@code receipt}'s range: they may be released. Records
-     * are never released on the broker's PUBACK alone, because the broker may still lose them. Sinks
-     * that keep nothing (test collectors) ignore it.
+     * A message on the device's receipt channel, as received and not yet trusted: if it is a signed
+     * receipt that verifies and covers what was sent, the cloud stored (or refused as implausible) the
+     * records of its range and they may be released. Records are never released on the broker's PUBACK
+     * alone, because the broker may still lose them. Sinks that keep nothing (test collectors) ignore it.
      */
-    default void receipt(TelemetryReceipt receipt) {
+    default void receipt(byte[] message) {
     }
 
     /** Null while records are stored fine; otherwise why the last one could not be (disk full, I/O error). */

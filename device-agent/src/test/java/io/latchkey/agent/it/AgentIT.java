@@ -10,12 +10,14 @@ import io.latchkey.hal.gnss.FixedGnss;
 import io.latchkey.hal.lock.SimulatedCentralLocking;
 import io.latchkey.hal.vehicle.MutableVehicleSignals;
 import io.latchkey.hal.vehicle.Vss;
+import io.latchkey.protocol.Json;
 import io.latchkey.protocol.LockState;
 import io.latchkey.protocol.command.Command;
 import io.latchkey.protocol.command.CommandAck;
 import io.latchkey.protocol.command.CommandOutcome;
 import io.latchkey.protocol.command.CommandType;
 import io.latchkey.protocol.telemetry.DeviceState;
+import io.latchkey.protocol.telemetry.TelemetryReceipt;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,7 +42,7 @@ class AgentIT {
     private static CloudClient cloudClient;
 
     private final Clock clock = Clock.systemUTC();
-    private final TestCloud cloud = new TestCloud(TENANT, clock);
+    private static final TestCloud cloud = new TestCloud(TENANT, Clock.systemUTC());
     private final List<Agent> agents = new ArrayList<>();
 
     @TempDir
@@ -49,7 +51,7 @@ class AgentIT {
     @BeforeAll
     static void startBroker() throws Exception {
         broker = new EmbeddedBroker(brokerDir);
-        cloudClient = new CloudClient(broker.port(), TENANT);
+        cloudClient = new CloudClient(broker.port(), cloud);
     }
 
     @AfterAll
@@ -203,6 +205,29 @@ class AgentIT {
         assertThat(car.wiring.unlockRelay().activations()).isZero();
         await().atMost(WAIT).until(() -> records(car).get(records(car).size() - 1).seq() > lastSeq);
         assertThat(records(car).stream().map(TelemetryRecord::seq).distinct().count()).isEqualTo(records(car).size());
+    }
+
+    @Test
+    void forgedUnsignedAndMisaddressedReceipts_releaseNothing_theRecordIsResentAndStored() throws Exception {
+        Car car = new Car();
+        cloudClient.withholdReceipts(car.deviceId, true);
+        Agent agent = car.start(Duration.ofSeconds(5));
+        await().atMost(WAIT).until(() -> !records(car).isEmpty());
+        TelemetryReceipt real = new TelemetryReceipt(TENANT, car.deviceId, 1, 1);
+
+        cloudClient.publishReceipt(car.deviceId, TestCloud.forged(real));
+        cloudClient.publishReceipt(car.deviceId, Json.write(real));
+        cloudClient.publishReceipt(car.deviceId, cloud.signed(new TelemetryReceipt(TENANT, "dev-other", 1, 1)));
+
+        await().atMost(WAIT).until(() -> agent.status().receipts().rejected() >= 3);
+        assertThat(agent.status().journal().ackedSeq()).isZero();
+        assertThat(agent.status().receipts().accepted()).isZero();
+
+        cloudClient.withholdReceipts(car.deviceId, false);
+        // no receipt came: the batch is sent again (receipt timeout), stored once, and this time receipted
+        await().atMost(Duration.ofSeconds(30)).until(() -> agent.status().journal().ackedSeq() >= 1);
+        assertThat(records(car)).extracting(TelemetryRecord::seq).startsWith(1L).doesNotHaveDuplicates();
+        assertThat(agent.status().receipts().rejected()).isEqualTo(3);
     }
 
     private List<TelemetryRecord> records(Car car) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.latchkey.agent.FakeBrokerConnection;
+import io.latchkey.agent.TestCloud;
 import io.latchkey.agent.mqtt.BrokerConnection;
 import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Json;
@@ -30,6 +31,7 @@ class JournalTelemetrySinkTest {
     private final FakeBrokerConnection broker = new FakeBrokerConnection(new byte[0]);
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-23T17:00:00Z"), ZoneOffset.UTC);
+    private final TestCloud cloud = new TestCloud("acme", clock);
     private JournalTelemetrySink sink;
 
     @TempDir
@@ -72,8 +74,8 @@ class JournalTelemetrySinkTest {
         if (sink != null) {
             sink.close();
         }
-        sink = new JournalTelemetrySink(TelemetryJournal.open(dir, settings, 0), broker, "dev-1", clock, scheduler,
-                Runnable::run, receiptTimeout);
+        sink = new JournalTelemetrySink(TelemetryJournal.open(dir, settings, 0), broker, cloud.receiptVerifier("dev-1"),
+                "dev-1", clock, scheduler, Runnable::run, receiptTimeout);
         return sink;
     }
 
@@ -84,8 +86,12 @@ class JournalTelemetrySinkTest {
     /** What the cloud does: stores each batch sent and answers with its receipt, until nothing new is sent. */
     private void cloudReceiptsEverything() {
         for (int answered = 0; answered < broker.on(Channel.TELEMETRY).size(); answered++) {
-            sink.receipt(TelemetryReceipt.of(sentBatches().get(answered)));
+            sink.receipt(cloud.receiptOf(sentBatches().get(answered)));
         }
+    }
+
+    private byte[] receipt(long first, long last) {
+        return cloud.signed(new TelemetryReceipt("acme", "dev-1", first, last));
     }
 
     private List<Long> sentSeqs() {
@@ -134,7 +140,7 @@ class JournalTelemetrySinkTest {
         assertThat(sink.stats().pendingRecords()).isEqualTo(4);
         assertThat(sink.stats().ackedSeq()).isZero();
 
-        sink.receipt(new TelemetryReceipt("dev-1", 1, 3));
+        sink.receipt(receipt(1, 3));
 
         assertThat(sink.stats().ackedSeq()).isEqualTo(3);
         assertThat(sentSeqs()).containsExactly(1L, 2L, 3L, 4L);
@@ -146,19 +152,55 @@ class JournalTelemetrySinkTest {
         open(JournalSettings.DEFAULTS);
         submitOfflineThenConnect(1, 5);
 
-        sink.receipt(new TelemetryReceipt("dev-1", 1, 4));
-        sink.receipt(new TelemetryReceipt("dev-1", 2, 5));
-        sink.receipt(new TelemetryReceipt("dev-1", 6, 9));
+        sink.receipt(receipt(1, 4));
+        sink.receipt(receipt(2, 5));
+        sink.receipt(receipt(6, 9));
 
         assertThat(sink.stats().ackedSeq()).isZero();
         assertThat(sink.stats().pendingRecords()).isEqualTo(5);
         assertThat(sentBatches()).hasSize(1);
 
-        sink.receipt(new TelemetryReceipt("dev-1", 1, 5));
-        sink.receipt(new TelemetryReceipt("dev-1", 1, 5)); // a duplicate receipt: nothing more to release
+        sink.receipt(receipt(1, 5));
+        sink.receipt(receipt(1, 5)); // a duplicate receipt: nothing more to release
 
         assertThat(sink.stats().ackedSeq()).isEqualTo(5);
         assertThat(sink.stats().pendingRecords()).isZero();
+        assertThat(sink.receiptStats()).as("6..9 covers seqs never sent").isEqualTo(new ReceiptStats(1, 1, 3, 0));
+    }
+
+    @Test
+    void forgedUnsignedOrMisaddressedReceipts_releaseNothing_andAreCounted_theRealOneDoes() {
+        open(JournalSettings.DEFAULTS);
+        submitOfflineThenConnect(1, 3);
+        TelemetryReceipt real = new TelemetryReceipt("acme", "dev-1", 1, 3);
+
+        sink.receipt(TestCloud.forged(real));
+        sink.receipt(Json.write(real));
+        sink.receipt(cloud.signed(new TelemetryReceipt("acme", "dev-2", 1, 3)));
+        sink.receipt(cloud.signed(new TelemetryReceipt("globex", "dev-1", 1, 3)));
+        sink.receipt(cloud.signed(new TelemetryReceipt("acme", "dev-1", 1, 1000)));
+        sink.receipt("{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(sink.stats().ackedSeq()).isZero();
+        assertThat(sink.stats().pendingRecords()).isEqualTo(3);
+        assertThat(sink.receiptStats()).isEqualTo(new ReceiptStats(0, 6, 0, 0));
+
+        sink.receipt(cloud.signed(real));
+
+        assertThat(sink.stats().ackedSeq()).isEqualTo(3);
+        assertThat(sink.receiptStats()).isEqualTo(new ReceiptStats(1, 6, 0, 0));
+    }
+
+    @Test
+    void recordsTheCloudRefused_areReleasedWithTheirBatch_andCounted() {
+        open(JournalSettings.DEFAULTS);
+        submitOfflineThenConnect(1, 3);
+
+        sink.receipt(cloud.signed(new TelemetryReceipt("acme", "dev-1", 1, 3, List.of(2L, 3L))));
+
+        assertThat(sink.stats().ackedSeq()).isEqualTo(3);
+        assertThat(sink.stats().pendingRecords()).isZero();
+        assertThat(sink.receiptStats().refusedRecords()).isEqualTo(2);
     }
 
     @Test
@@ -171,7 +213,7 @@ class JournalTelemetrySinkTest {
         assertThat(sink.resends()).isGreaterThanOrEqualTo(2);
         assertThat(sink.stats().pendingRecords()).isEqualTo(2);
 
-        sink.receipt(new TelemetryReceipt("dev-1", 1, 2));
+        sink.receipt(receipt(1, 2));
         assertThat(sink.stats().pendingRecords()).isZero();
         int sent = sentBatches().size();
         submit(3, 3);
@@ -222,7 +264,7 @@ class JournalTelemetrySinkTest {
         assertThat(sentSeqs()).containsExactly(1L, 2L, 1L, 2L);
         assertThat(sink.resends()).isEqualTo(1);
         // The receipt of either copy releases the batch.
-        sink.receipt(new TelemetryReceipt("dev-1", 1, 2));
+        sink.receipt(receipt(1, 2));
         assertThat(sink.stats().pendingRecords()).isZero();
     }
 

@@ -23,16 +23,24 @@ class TelemetryReceiptTest {
 
     @Test
     void ofBatch_spansItsLowestToHighestSeq_andRoundTripsOnTheWire() {
-        TelemetryReceipt receipt = TelemetryReceipt.of(new TelemetryBatch("dev-1", List.of(record(7), record(5), record(9))));
-        assertThat(receipt).isEqualTo(new TelemetryReceipt("dev-1", 5, 9));
+        TelemetryReceipt receipt = TelemetryReceipt.of("acme", new TelemetryBatch("dev-1", List.of(record(7), record(5), record(9))));
+        assertThat(receipt).isEqualTo(new TelemetryReceipt("acme", "dev-1", 5, 9));
         assertThat(Json.read(Json.write(receipt), TelemetryReceipt.class)).isEqualTo(receipt);
         assertThat(new String(Json.write(receipt), StandardCharsets.UTF_8))
-                .isEqualTo("{\"deviceId\":\"dev-1\",\"firstSeq\":5,\"lastSeq\":9}");
+                .isEqualTo("{\"tenant\":\"acme\",\"deviceId\":\"dev-1\",\"firstSeq\":5,\"lastSeq\":9,\"refused\":[]}");
+    }
+
+    @Test
+    void refusedSeqs_roundTrip_andAreCountedInsideARange() {
+        TelemetryReceipt receipt = new TelemetryReceipt("acme", "dev-1", 5, 9, List.of(6L, 9L));
+        assertThat(Json.read(Json.write(receipt), TelemetryReceipt.class)).isEqualTo(receipt);
+        assertThat(receipt.refusedWithin(5, 9)).isEqualTo(2);
+        assertThat(receipt.refusedWithin(7, 8)).isZero();
     }
 
     @Test
     void covers_onlyRangesInsideIt() {
-        TelemetryReceipt receipt = new TelemetryReceipt("dev-1", 5, 9);
+        TelemetryReceipt receipt = new TelemetryReceipt("acme", "dev-1", 5, 9);
         assertThat(receipt.covers(5, 9)).isTrue();
         assertThat(receipt.covers(6, 8)).isTrue();
         assertThat(receipt.covers(4, 9)).isFalse();
@@ -40,7 +48,10 @@ class TelemetryReceiptTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"deviceId\":\"dev-1\",\"firstSeq\":0,\"lastSeq\":3}",
+    @ValueSource(strings = {"{\"tenant\":\"acme\",\"deviceId\":\"dev-1\",\"firstSeq\":0,\"lastSeq\":3}",
+            "{\"deviceId\":\"dev-1\",\"firstSeq\":1,\"lastSeq\":3}",
+            "{\"tenant\":\"acme\",\"deviceId\":\"dev-1\",\"firstSeq\":1,\"lastSeq\":3,\"refused\":[4]}",
+            "{\"tenant\":\"acme\",\"deviceId\":\"dev-1\",\"firstSeq\":1,\"lastSeq\":3,\"refused\":[2,2]}",
             "{\"deviceId\":\"dev-1\",\"firstSeq\":4,\"lastSeq\":3}",
             "{\"firstSeq\":1,\"lastSeq\":3}",
             "{\"deviceId\":\"dev-1\",\"lastSeq\":3}",

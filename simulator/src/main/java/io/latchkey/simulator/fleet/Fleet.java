@@ -162,8 +162,9 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
                     observed[0] = new ObservedConnection(inner[0], m.ledger);
                     return observed[0];
                 })
-                .telemetrySink(connection -> sink[0] = new JournalTelemetrySink(journal, connection, cfg.deviceId(), m.clock,
-                        threads, threads.workExecutor(), cfg.receiptTimeout()))
+                .telemetrySink(connection -> sink[0] = new JournalTelemetrySink(journal, connection,
+                        AgentBuilder.receiptVerifier(cfg), cfg.deviceId(), m.clock, threads, threads.workExecutor(),
+                        cfg.receiptTimeout()))
                 .sequenceCounter(new JournalSequenceCounter(journal))
                 .build();
         agent.start();
