@@ -1,12 +1,14 @@
 package io.latchkey.cloud.account;
 
 import io.latchkey.cloud.identity.SignInLimits;
+import io.latchkey.cloud.identity.SignInLimits.Admission;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,21 +37,32 @@ public class AccountLocks {
         return collection(tenant).get(userId).orElse(AccountSecurity.CLEAN);
     }
 
-    /** Counts a failed sign-in; true when this one locked the account (the sixth in a row). */
-    public boolean recordFailedSignIn(String tenant, String userId) {
+    /**
+     * Takes one sign-in attempt before its password is checked, counting it as a failure in the same
+     * conditional write that reads the count: the sixth in a row locks the account at once (see
+     * {@link Admission}). A permanent lock admits nothing.
+     */
+    public Admission admitSignIn(String tenant, String userId) {
         Instant now = clock.instant();
-        AccountSecurity after = change(tenant, userId, s -> {
-            int failures = s.failedSignIns() + 1;
-            return failures > MAX_FAILED_SIGN_INS ? s.withFailedSignIns(0, now.plus(TEMPORARY_LOCKOUT))
-                    : s.withFailedSignIns(failures, s.lockedUntil());
+        AtomicReference<Admission> admission = new AtomicReference<>();
+        change(tenant, userId, s -> {
+            if (s.permanentlyLocked() || s.temporarilyLockedAt(now)) {
+                admission.set(Admission.LOCKED);
+                return s;
+            }
+            if (SignInLimits.locksAfter(s.failedSignIns())) {
+                admission.set(Admission.CHECK_LAST);
+                return s.withFailedSignIns(0, now.plus(TEMPORARY_LOCKOUT));
+            }
+            admission.set(Admission.CHECK);
+            return s.withFailedSignIns(s.failedSignIns() + 1, s.lockedUntil());
         });
-        return after.failedSignIns() == 0 && after.temporarilyLockedAt(now);
+        return admission.get();
     }
 
-    public void recordSuccessfulSignIn(String tenant, String userId) {
-        if (of(tenant, userId).failedSignIns() != 0) {
-            change(tenant, userId, s -> s.withFailedSignIns(0, s.lockedUntil()));
-        }
+    /** The password of an admitted attempt was right: failures forgotten, and the attempt's own lock lifted. */
+    public void recordSuccessfulSignIn(String tenant, String userId, Admission admission) {
+        change(tenant, userId, s -> s.withFailedSignIns(0, admission == Admission.CHECK_LAST ? null : s.lockedUntil()));
     }
 
     /** Locks for good and ends every session of the account. */
