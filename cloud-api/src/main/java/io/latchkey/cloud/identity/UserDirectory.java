@@ -6,9 +6,9 @@ import io.latchkey.cloud.NotFoundException;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
-import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.cloud.store.VersionConflictException;
 import io.latchkey.cloud.store.Versioned;
+import io.latchkey.protocol.Ids;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -72,7 +72,7 @@ public class UserDirectory {
     }
 
     public Optional<UserAccount> find(String tenant, String userId) {
-        if (userId == null || !userId.matches(TenantStore.NAME_PATTERN)) {
+        if (!Ids.isValid(userId)) {
             return Optional.empty();
         }
         return users(tenant).get(userId);
@@ -80,7 +80,8 @@ public class UserDirectory {
 
     /** @throws NotFoundException for an unknown user */
     public UserAccount require(String tenant, String userId) {
-        return find(tenant, userId).orElseThrow(() -> new NotFoundException("unknown user " + userId));
+        return find(tenant, userId).orElseThrow(() -> new NotFoundException(
+                Ids.isValid(userId) ? "unknown user " + userId : "unknown user"));
     }
 
     /** The (not terminated) account registered with this e-mail, compared case-insensitively. */
