@@ -168,6 +168,15 @@ class AccountsIT {
     }
 
     @Test
+    void passwords_ofWhiteSpaceOnly_areRefused_butSpacesInsideAPassphraseAreFine() {
+        for (String blank : List.of(" ".repeat(12), "\t".repeat(12), " \u3000".repeat(8), "\u2003".repeat(20), "\u00a0".repeat(12),
+                "\u200b".repeat(12))) {
+            assertProblem(registration("blank@acme.test", blank), 400, "password");
+        }
+        expect(201, registration("blank@acme.test", "  correct horse battery  "));
+    }
+
+    @Test
     void termination_disablesTheAccount_erasesItsPiiInStorage_andKeepsTheRecord() {
         String email = "tess.terminated@acme.test";
         String id = register(email, "Tess Terminated");
