@@ -83,7 +83,7 @@ class PasswordResetIT {
     }
 
     @Test
-    void accountWithMorePii_mustConfirmEachField_beforeTheNewPassword() {
+    void accountWithMorePii_mustConfirmEveryFieldTogether_beforeTheNewPassword() {
         register("pam@acme.test", "Pam Pii");
         String session = app.token("acme", "pam@acme.test");
         expect(200, app.http.patchJson("/t/acme/users/me", session,
@@ -97,12 +97,35 @@ class PasswordResetIT {
                 .status()).isEqualTo(403);
         assertThat(answer(token, Map.of("driverLicence", "X1")).status()).as("not asked").isEqualTo(400);
 
-        JsonNode afterPhone = expect(200, answer(token, Map.of("phone", "+4930 5550101"))).json();
-        assertThat(afterPhone.path("challenges").toString()).isEqualTo("[\"dateOfBirth\"]");
-        JsonNode ready = expect(200, answer(token, Map.of("dateOfBirth", "1988-08-08"))).json();
+        assertThat(answer(token, Map.of("phone", "+4930 5550101")).status()).as("one field alone").isEqualTo(400);
+        assertThat(expect(200, app.http.get("/t/acme/password-resets/" + token, null)).json().path("attemptsLeft")
+                .asInt()).as("an incomplete set is no guess").isEqualTo(4);
+        JsonNode ready = expect(200, answer(token, Map.of("phone", "+4930 5550101", "dateOfBirth", "1988-08-08"))).json();
         assertThat(ready.path("readyForPassword").asBoolean()).isTrue();
         expect(204, app.http.postJson("/t/acme/password-resets/" + token, null, Map.of("newPassword", NEW_PASSWORD)));
         expect(200, signIn("pam@acme.test", NEW_PASSWORD));
+    }
+
+    @Test
+    void aSetWithOneWrongAnswer_failsAsAWhole_withoutSayingWhichField() {
+        register("oracle@acme.test", "Ora Cle");
+        expect(200, app.http.patchJson("/t/acme/users/me", app.token("acme", "oracle@acme.test"),
+                Map.of("phone", "+49 30 555 0102", "driverLicence", "ORA12345", "dateOfBirth", "1977-07-07")));
+        String token = link("oracle@acme.test");
+        JsonNode before = expect(200, app.http.get("/t/acme/password-resets/" + token, null)).json();
+        Map<String, Integer> storedBefore = io.latchkey.cloud.it.DataDir.snapshot(dataDir.resolve("tenants/acme/docs/password-resets"));
+
+        Http.Reply phoneRight = answer(token, Map.of("phone", "+49 30 555 0102", "driverLicence", "WRONG1", "dateOfBirth", "1970-01-01"));
+        Http.Reply allWrong = answer(token, Map.of("phone", "+49 30 555 9999", "driverLicence", "WRONG2", "dateOfBirth", "1970-01-02"));
+
+        assertThat(phoneRight.status()).isEqualTo(400);
+        assertThat(allWrong.status()).isEqualTo(400);
+        assertThat(phoneRight.text("detail")).contains("3 wrong answer(s) left").doesNotContain("phone", "driverLicence", "dateOfBirth");
+        assertThat(allWrong.text("detail")).as("three wrong fields are one failure").contains("2 wrong answer(s) left");
+        JsonNode after = expect(200, app.http.get("/t/acme/password-resets/" + token, null)).json();
+        assertThat(after.path("challenges")).isEqualTo(before.path("challenges"));
+        assertThat(io.latchkey.cloud.it.DataDir.snapshot(dataDir.resolve("tenants/acme/docs/password-resets")))
+                .as("the stored reset records nothing of a failed set").isEqualTo(storedBefore);
     }
 
     @Test
