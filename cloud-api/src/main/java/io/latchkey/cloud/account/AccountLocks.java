@@ -26,10 +26,12 @@ public class AccountLocks {
     public static final String FAILED_RESET = "FAILED_RESET";
 
     private final Stores stores;
+    private final BookingCancellations bookings;
     private final Clock clock;
 
-    public AccountLocks(Stores stores, Clock clock) {
+    public AccountLocks(Stores stores, BookingCancellations bookings, Clock clock) {
         this.stores = stores;
+        this.bookings = bookings;
         this.clock = clock;
     }
 
@@ -65,11 +67,12 @@ public class AccountLocks {
         change(tenant, userId, s -> s.withFailedSignIns(0, admission == Admission.CHECK_LAST ? null : s.lockedUntil()));
     }
 
-    /** Locks for good and ends every session of the account. */
+    /** Locks for good, ends every session of the account and cancels its open bookings. */
     public void lockPermanently(String tenant, String userId, String reason, String by) {
         Instant now = clock.instant();
         change(tenant, userId, s -> s.withPermanentLock(new AccountSecurity.PermanentLock(reason, by, now))
                 .withSessionsRevokedAt(now));
+        bookings.cancelOpenBookingsOf(tenant, userId, by, BookingCancellations.ACCOUNT_LOCKED);
     }
 
     /** Lifts permanent and temporary locks and forgets failed attempts; revoked sessions stay revoked. */
@@ -77,7 +80,10 @@ public class AccountLocks {
         change(tenant, userId, s -> s.withPermanentLock(null).withFailedSignIns(0, null).withFailedResetAnswers(0));
     }
 
-    /** Counts a wrong reset answer; returns how many are left, 0 meaning the account is now locked for good. */
+    /**
+     * Counts a wrong reset answer; returns how many are left, 0 meaning the account is now locked for good (and
+     * its open bookings are cancelled).
+     */
     public int recordFailedResetAnswer(String tenant, String userId) {
         Instant now = clock.instant();
         AccountSecurity after = change(tenant, userId, s -> {
@@ -88,6 +94,9 @@ public class AccountLocks {
                             .withSessionsRevokedAt(now)
                     : counted;
         });
+        if (after.failedResetAnswers() >= MAX_FAILED_RESET_ANSWERS) {
+            bookings.cancelOpenBookingsOf(tenant, userId, AccountAudit.SYSTEM_ACTOR, BookingCancellations.ACCOUNT_LOCKED);
+        }
         return Math.max(0, MAX_FAILED_RESET_ANSWERS - after.failedResetAnswers());
     }
 
