@@ -60,7 +60,7 @@ public class KeyController {
         this.clock = clock;
     }
 
-    @Operation(summary = "Rotate the tenant's token-signing key (default) or command key, without logging anybody out")
+    @Operation(summary = "Rotate the tenant's token-signing key ({\"key\":\"token\"}) or command key ({\"key\":\"command\"}), without logging anybody out; a body without a valid key is 400 and rotates nothing")
     @Post
     @Secured(Roles.TENANT_ADMIN)
     public Rotated rotate(@PathVariable String tenant, @Nullable @Body Rotation body, Authentication caller) {
