@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -81,23 +82,44 @@ public class AccountLocks {
     }
 
     /**
-     * Counts a wrong reset answer; returns how many are left, 0 meaning the account is now locked for good (and
-     * its open bookings are cancelled).
+     * Takes one reset-answer attempt before the answers are compared, counting it as wrong until it is refunded
+     * ({@link #refundResetAnswer}) or confirmed ({@link #confirmWrongResetAnswer}), in the same conditional write
+     * that reads the count: so parallel answer sets cannot all read "not locked yet" and each be compared. At
+     * most {@value #MAX_FAILED_RESET_ANSWERS} sets are compared before the lock, under any concurrency.
+     *
+     * @return false when the account is locked for good, or every attempt before the lock is taken
      */
-    public int recordFailedResetAnswer(String tenant, String userId) {
-        Instant now = clock.instant();
-        AccountSecurity after = change(tenant, userId, s -> {
-            int failures = s.failedResetAnswers() + 1;
-            AccountSecurity counted = s.withFailedResetAnswers(failures);
-            return failures >= MAX_FAILED_RESET_ANSWERS && !s.permanentlyLocked()
-                    ? counted.withPermanentLock(new AccountSecurity.PermanentLock(FAILED_RESET, "system", now))
-                            .withSessionsRevokedAt(now)
-                    : counted;
+    public boolean admitResetAnswer(String tenant, String userId) {
+        AtomicBoolean admitted = new AtomicBoolean();
+        change(tenant, userId, s -> {
+            admitted.set(!s.permanentlyLocked() && s.failedResetAnswers() < MAX_FAILED_RESET_ANSWERS);
+            return admitted.get() ? s.withFailedResetAnswers(s.failedResetAnswers() + 1) : s;
         });
-        if (after.failedResetAnswers() >= MAX_FAILED_RESET_ANSWERS) {
+        return admitted.get();
+    }
+
+    /** The admitted answers were right: the attempt does not count. */
+    public void refundResetAnswer(String tenant, String userId) {
+        change(tenant, userId, s -> s.withFailedResetAnswers(Math.max(0, s.failedResetAnswers() - 1)));
+    }
+
+    /**
+     * The admitted answers were wrong (already counted). Returns how many wrong sets are left, 0 meaning the
+     * account is now locked for good, its sessions ended and its open bookings cancelled.
+     */
+    public int confirmWrongResetAnswer(String tenant, String userId) {
+        Instant now = clock.instant();
+        AtomicBoolean locked = new AtomicBoolean();
+        AccountSecurity after = change(tenant, userId, s -> {
+            locked.set(s.failedResetAnswers() >= MAX_FAILED_RESET_ANSWERS && !s.permanentlyLocked());
+            return locked.get()
+                    ? s.withPermanentLock(new AccountSecurity.PermanentLock(FAILED_RESET, "system", now)).withSessionsRevokedAt(now)
+                    : s;
+        });
+        if (locked.get()) {
             bookings.cancelOpenBookingsOf(tenant, userId, AccountAudit.SYSTEM_ACTOR, BookingCancellations.ACCOUNT_LOCKED);
         }
-        return Math.max(0, MAX_FAILED_RESET_ANSWERS - after.failedResetAnswers());
+        return after.permanentlyLocked() ? 0 : Math.max(0, MAX_FAILED_RESET_ANSWERS - after.failedResetAnswers());
     }
 
     /** After a completed password reset: failures forgotten, temporary lockout lifted, all sessions ended. */

@@ -10,6 +10,7 @@ import io.latchkey.cloud.it.Http;
 import io.latchkey.cloud.it.Mailbox;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -126,6 +127,44 @@ class PasswordResetIT {
         assertThat(after.path("challenges")).isEqualTo(before.path("challenges"));
         assertThat(io.latchkey.cloud.it.DataDir.snapshot(dataDir.resolve("tenants/acme/docs/password-resets")))
                 .as("the stored reset records nothing of a failed set").isEqualTo(storedBefore);
+    }
+
+    @Test
+    void parallelWrongAnswerSets_areComparedAtMostFourTimes_beforeTheLock() throws Exception {
+        String id = register("para@acme.test", "Para Llel");
+        expect(200, app.http.patchJson("/t/acme/users/me", app.token("acme", "para@acme.test"),
+                Map.of("driverLicence", "PARA12345")));
+        String token = link("para@acme.test");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        List<Integer> statuses = new java.util.ArrayList<>();
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String guess = "GUESS" + i;
+                calls.add(pool.submit(() -> {
+                    go.await();
+                    return answer(token, Map.of("driverLicence", guess)).status();
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<Integer> call : calls) {
+                statuses.add(call.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(statuses).doesNotContain(200).allMatch(s -> s == 400 || s == 403 || s == 409);
+        String tenantAdmin = app.token("acme", "admin@acme.test");
+        long compared = 0;
+        for (JsonNode record : expect(200, app.http.get("/t/acme/audit?limit=1000", tenantAdmin)).json()) {
+            if (record.path("action").asText().equals("user.password-reset.answer")
+                    && record.path("subject").asText().equals("user/" + id)) {
+                compared++;
+            }
+        }
+        assertThat(compared).as("wrong sets compared").isEqualTo(4);
+        assertThat(expect(200, app.http.get("/t/acme/users/" + id, operator)).text("status")).isEqualTo("LOCKED_PERMANENTLY");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.latchkey.cloud.account.reset;
 
 import io.latchkey.cloud.identity.OpaqueTokens;
+import io.latchkey.cloud.ConflictException;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.account.AccountAudit;
 import io.latchkey.cloud.account.AccountLocks;
@@ -101,7 +102,8 @@ public class PasswordResets {
      *
      * @throws InvalidRequestException for a field that is not asked, or when not every open challenge is answered
      * @throws WrongAnswerException    if any answer does not match (one failure, whatever the number of wrong fields)
-     * @throws ResetLockedException    if this wrong set was one too many
+     * @throws ResetLockedException    if this wrong set was one too many, or the account is locked for good
+     * @throws ConflictException       while other sets for the account take the last attempts (parallel answers)
      */
     public ResetState answer(String tenant, String token, Map<String, String> answers) {
         Versioned<StoredReset> reset = live(tenant, token);
@@ -113,6 +115,12 @@ public class PasswordResets {
         if (!answers.keySet().containsAll(open)) {
             throw new InvalidRequestException("answer all open questions together: " + open);
         }
+        if (!locks.admitResetAnswer(tenant, user.id())) {
+            if (locks.of(tenant, user.id()).permanentlyLocked()) {
+                throw new ResetLockedException();
+            }
+            throw new ConflictException("other answers for this account are being checked; try again");
+        }
         boolean allRight = true;
         for (String field : open) {
             allRight &= Challenges.matches(user, field, answers.get(field), clock);
@@ -120,6 +128,7 @@ public class PasswordResets {
         if (!allRight) {
             failedAnswers(tenant, user);
         }
+        locks.refundResetAnswer(tenant, user.id());
         StoredReset updated = reset.value().withAnswered(open);
         resets(tenant).replace(OpaqueTokens.digest(token), updated, reset.version());
         return stateOf(tenant, updated, user);
@@ -144,7 +153,7 @@ public class PasswordResets {
     }
 
     private void failedAnswers(String tenant, UserAccount user) {
-        int left = locks.recordFailedResetAnswer(tenant, user.id());
+        int left = locks.confirmWrongResetAnswer(tenant, user.id());
         audit.record(tenant, AccountAudit.ANONYMOUS, "user.password-reset.answer", AccountAudit.user(user.id()),
                 "REFUSED_WRONG_ANSWER");
         if (left == 0) {
