@@ -1,6 +1,7 @@
 package io.latchkey.cloud.access;
 
 import io.latchkey.cloud.NotFoundException;
+import io.latchkey.cloud.store.InvalidNameException;
 import io.latchkey.cloud.store.Names;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.TenantStore;
@@ -89,8 +90,8 @@ public class ExportController {
     private static String name(String what, String value) {
         try {
             return Names.require(what, value);
-        } catch (IllegalArgumentException e) {
-            throw new NotFoundException("no " + what + " " + value);
+        } catch (InvalidNameException e) {
+            throw new NotFoundException("no such " + what);
         }
     }
 }

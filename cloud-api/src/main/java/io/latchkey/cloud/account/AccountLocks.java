@@ -1,12 +1,15 @@
 package io.latchkey.cloud.account;
 
 import io.latchkey.cloud.identity.SignInLimits;
+import io.latchkey.cloud.identity.SignInLimits.Admission;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,10 +27,12 @@ public class AccountLocks {
     public static final String FAILED_RESET = "FAILED_RESET";
 
     private final Stores stores;
+    private final BookingCancellations bookings;
     private final Clock clock;
 
-    public AccountLocks(Stores stores, Clock clock) {
+    public AccountLocks(Stores stores, BookingCancellations bookings, Clock clock) {
         this.stores = stores;
+        this.bookings = bookings;
         this.clock = clock;
     }
 
@@ -35,28 +40,40 @@ public class AccountLocks {
         return collection(tenant).get(userId).orElse(AccountSecurity.CLEAN);
     }
 
-    /** Counts a failed sign-in; true when this one locked the account (the sixth in a row). */
-    public boolean recordFailedSignIn(String tenant, String userId) {
+    /**
+     * Takes one sign-in attempt before its password is checked, counting it as a failure in the same
+     * conditional write that reads the count: the sixth in a row locks the account at once (see
+     * {@link Admission}). A permanent lock admits nothing.
+     */
+    public Admission admitSignIn(String tenant, String userId) {
         Instant now = clock.instant();
-        AccountSecurity after = change(tenant, userId, s -> {
-            int failures = s.failedSignIns() + 1;
-            return failures > MAX_FAILED_SIGN_INS ? s.withFailedSignIns(0, now.plus(TEMPORARY_LOCKOUT))
-                    : s.withFailedSignIns(failures, s.lockedUntil());
+        AtomicReference<Admission> admission = new AtomicReference<>();
+        change(tenant, userId, s -> {
+            if (s.permanentlyLocked() || s.temporarilyLockedAt(now)) {
+                admission.set(Admission.LOCKED);
+                return s;
+            }
+            if (SignInLimits.locksAfter(s.failedSignIns())) {
+                admission.set(Admission.CHECK_LAST);
+                return s.withFailedSignIns(0, now.plus(TEMPORARY_LOCKOUT));
+            }
+            admission.set(Admission.CHECK);
+            return s.withFailedSignIns(s.failedSignIns() + 1, s.lockedUntil());
         });
-        return after.failedSignIns() == 0 && after.temporarilyLockedAt(now);
+        return admission.get();
     }
 
-    public void recordSuccessfulSignIn(String tenant, String userId) {
-        if (of(tenant, userId).failedSignIns() != 0) {
-            change(tenant, userId, s -> s.withFailedSignIns(0, s.lockedUntil()));
-        }
+    /** The password of an admitted attempt was right: failures forgotten, and the attempt's own lock lifted. */
+    public void recordSuccessfulSignIn(String tenant, String userId, Admission admission) {
+        change(tenant, userId, s -> s.withFailedSignIns(0, admission == Admission.CHECK_LAST ? null : s.lockedUntil()));
     }
 
-    /** Locks for good and ends every session of the account. */
+    /** Locks for good, ends every session of the account and cancels its open bookings. */
     public void lockPermanently(String tenant, String userId, String reason, String by) {
         Instant now = clock.instant();
         change(tenant, userId, s -> s.withPermanentLock(new AccountSecurity.PermanentLock(reason, by, now))
                 .withSessionsRevokedAt(now));
+        bookings.cancelOpenBookingsOf(tenant, userId, by, BookingCancellations.ACCOUNT_LOCKED);
     }
 
     /** Lifts permanent and temporary locks and forgets failed attempts; revoked sessions stay revoked. */
@@ -64,18 +81,45 @@ public class AccountLocks {
         change(tenant, userId, s -> s.withPermanentLock(null).withFailedSignIns(0, null).withFailedResetAnswers(0));
     }
 
-    /** Counts a wrong reset answer; returns how many are left, 0 meaning the account is now locked for good. */
-    public int recordFailedResetAnswer(String tenant, String userId) {
-        Instant now = clock.instant();
-        AccountSecurity after = change(tenant, userId, s -> {
-            int failures = s.failedResetAnswers() + 1;
-            AccountSecurity counted = s.withFailedResetAnswers(failures);
-            return failures >= MAX_FAILED_RESET_ANSWERS && !s.permanentlyLocked()
-                    ? counted.withPermanentLock(new AccountSecurity.PermanentLock(FAILED_RESET, "system", now))
-                            .withSessionsRevokedAt(now)
-                    : counted;
+    /**
+     * Takes one reset-answer attempt before the answers are compared, counting it as wrong until it is refunded
+     * ({@link #refundResetAnswer}) or confirmed ({@link #confirmWrongResetAnswer}), in the same conditional write
+     * that reads the count: so parallel answer sets cannot all read "not locked yet" and each be compared. At
+     * most {@value #MAX_FAILED_RESET_ANSWERS} sets are compared before the lock, under any concurrency.
+     *
+     * @return false when the account is locked for good, or every attempt before the lock is taken
+     */
+    public boolean admitResetAnswer(String tenant, String userId) {
+        AtomicBoolean admitted = new AtomicBoolean();
+        change(tenant, userId, s -> {
+            admitted.set(!s.permanentlyLocked() && s.failedResetAnswers() < MAX_FAILED_RESET_ANSWERS);
+            return admitted.get() ? s.withFailedResetAnswers(s.failedResetAnswers() + 1) : s;
         });
-        return Math.max(0, MAX_FAILED_RESET_ANSWERS - after.failedResetAnswers());
+        return admitted.get();
+    }
+
+    /** The admitted answers were right: the attempt does not count. */
+    public void refundResetAnswer(String tenant, String userId) {
+        change(tenant, userId, s -> s.withFailedResetAnswers(Math.max(0, s.failedResetAnswers() - 1)));
+    }
+
+    /**
+     * The admitted answers were wrong (already counted). Returns how many wrong sets are left, 0 meaning the
+     * account is now locked for good, its sessions ended and its open bookings cancelled.
+     */
+    public int confirmWrongResetAnswer(String tenant, String userId) {
+        Instant now = clock.instant();
+        AtomicBoolean locked = new AtomicBoolean();
+        AccountSecurity after = change(tenant, userId, s -> {
+            locked.set(s.failedResetAnswers() >= MAX_FAILED_RESET_ANSWERS && !s.permanentlyLocked());
+            return locked.get()
+                    ? s.withPermanentLock(new AccountSecurity.PermanentLock(FAILED_RESET, "system", now)).withSessionsRevokedAt(now)
+                    : s;
+        });
+        if (locked.get()) {
+            bookings.cancelOpenBookingsOf(tenant, userId, AccountAudit.SYSTEM_ACTOR, BookingCancellations.ACCOUNT_LOCKED);
+        }
+        return after.permanentlyLocked() ? 0 : Math.max(0, MAX_FAILED_RESET_ANSWERS - after.failedResetAnswers());
     }
 
     /** After a completed password reset: failures forgotten, temporary lockout lifted, all sessions ended. */

@@ -2,6 +2,7 @@ package io.latchkey.cloud.account;
 
 import io.latchkey.cloud.identity.UserAccount;
 import io.latchkey.cloud.identity.UserDirectory;
+import io.latchkey.cloud.identity.UserText;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -23,7 +24,7 @@ public class Profiles {
     /** @throws io.latchkey.cloud.InvalidRequestException naming the first invalid field; nothing is changed then */
     public UserAccount change(String tenant, String userId, ProfileChange change) {
         UserAccount current = users.require(tenant, userId);
-        String name = change.name() == null ? current.name() : checkName(change.name());
+        String name = change.name() == null ? current.name() : UserText.name(change.name());
         String phone = change.phone() == null ? current.phone()
                 : change.phone().isEmpty() ? null : PersonalData.phone(change.phone());
         String licence = change.driverLicence() == null ? current.driverLicence()
@@ -34,12 +35,5 @@ public class Profiles {
         UserAccount updated = users.update(tenant, userId, u -> u.withProfile(name, phone, licence, birth));
         audit.record(tenant, userId, "user.profile.change", AccountAudit.user(userId), "OK");
         return updated;
-    }
-
-    private static String checkName(String name) {
-        if (name.isBlank() || name.length() > 200) {
-            throw new io.latchkey.cloud.InvalidRequestException("name must be 1 to 200 characters");
-        }
-        return name.strip();
     }
 }

@@ -3,10 +3,10 @@ package io.latchkey.cloud.account;
 import io.latchkey.cloud.identity.PasswordHasher;
 import io.latchkey.cloud.identity.PasswordSignIn;
 import io.latchkey.cloud.identity.SecurityCounters;
+import io.latchkey.cloud.identity.SignInLimits.Admission;
 import io.latchkey.cloud.identity.UserAccount;
 import io.latchkey.cloud.identity.UserDirectory;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -23,16 +23,14 @@ public class SignIn implements PasswordSignIn {
     private final AccountLocks locks;
     private final AccountAudit audit;
     private final SecurityCounters counters;
-    private final Clock clock;
 
     public SignIn(UserDirectory users, PasswordHasher hasher, AccountLocks locks, AccountAudit audit,
-                  SecurityCounters counters, Clock clock) {
+                  SecurityCounters counters) {
         this.users = users;
         this.hasher = hasher;
         this.locks = locks;
         this.audit = audit;
         this.counters = counters;
-        this.clock = clock;
     }
 
     /** The account, if the password matches and nothing locks it; empty otherwise. */
@@ -45,24 +43,22 @@ public class SignIn implements PasswordSignIn {
             return Optional.empty();
         }
         UserAccount user = found.get();
-        boolean matches = hasher.verify(password, user.passwordHash());
-        AccountSecurity security = locks.of(tenant, user.id());
-        if (security.permanentlyLocked()) {
-            return refuse(tenant, user, "REFUSED_LOCKED_PERMANENTLY");
+        Admission admission = locks.admitSignIn(tenant, user.id());
+        if (!admission.mayCheck()) {
+            hasher.verifyDummy(password);
+            return refuse(tenant, user, locks.of(tenant, user.id()).permanentlyLocked()
+                    ? "REFUSED_LOCKED_PERMANENTLY" : "REFUSED_LOCKED_TEMPORARILY");
         }
-        if (security.temporarilyLockedAt(clock.instant())) {
-            return refuse(tenant, user, "REFUSED_LOCKED_TEMPORARILY");
-        }
-        if (!matches) {
+        if (!hasher.verify(password, user.passwordHash())) {
             refuse(tenant, user, "REFUSED_WRONG_PASSWORD");
-            if (locks.recordFailedSignIn(tenant, user.id())) {
+            if (admission == Admission.CHECK_LAST) {
                 counters.lockout(tenant);
                 audit.record(tenant, AccountAudit.ANONYMOUS, "user.lockout", AccountAudit.user(user.id()),
                         "LOCKED_" + AccountLocks.TEMPORARY_LOCKOUT.toMinutes() + "_MINUTES");
             }
             return Optional.empty();
         }
-        locks.recordSuccessfulSignIn(tenant, user.id());
+        locks.recordSuccessfulSignIn(tenant, user.id(), admission);
         return Optional.of(user);
     }
 

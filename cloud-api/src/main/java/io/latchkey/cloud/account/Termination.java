@@ -18,13 +18,16 @@ public class Termination {
     private final AccountLocks locks;
     private final Outbox outbox;
     private final AccountAudit audit;
+    private final BookingCancellations bookings;
     private final Clock clock;
 
-    public Termination(UserDirectory users, AccountLocks locks, Outbox outbox, AccountAudit audit, Clock clock) {
+    public Termination(UserDirectory users, AccountLocks locks, Outbox outbox, AccountAudit audit,
+                       BookingCancellations bookings, Clock clock) {
         this.users = users;
         this.locks = locks;
         this.outbox = outbox;
         this.audit = audit;
+        this.bookings = bookings;
         this.clock = clock;
     }
 
@@ -44,5 +47,6 @@ public class Termination {
         users.forgetEmail(tenant, user.email());
         outbox.eraseRecipient(tenant, userId);
         audit.record(tenant, actor, "user.terminate", AccountAudit.user(userId), "OK");
+        bookings.cancelOpenBookingsOf(tenant, userId, actor, BookingCancellations.ACCOUNT_TERMINATED);
     }
 }

@@ -38,7 +38,10 @@ public class KeyController {
     private final AccountAudit audit;
     private final Clock clock;
 
-    /** @param key {@code token} (default) or {@code command} */
+    /**
+     * @param key {@code token} or {@code command}, required: rotation cannot be undone, so a body that does
+     *            not say which key (empty, not JSON, a typo in the field name) rotates nothing
+     */
     @Serdeable
     public record Rotation(@Nullable String key) {
     }
@@ -57,12 +60,15 @@ public class KeyController {
         this.clock = clock;
     }
 
-    @Operation(summary = "Rotate the tenant's token-signing key (default) or command key, without logging anybody out")
+    @Operation(summary = "Rotate the tenant's token-signing key ({\"key\":\"token\"}) or command key ({\"key\":\"command\"}), without logging anybody out; a body without a valid key is 400 and rotates nothing")
     @Post
     @Secured(Roles.TENANT_ADMIN)
     public Rotated rotate(@PathVariable String tenant, @Nullable @Body Rotation body, Authentication caller) {
         tenants.require(tenant);
-        String key = body == null || body.key() == null ? "token" : body.key();
+        if (body == null || body.key() == null) {
+            throw new InvalidRequestException("key is required: token or command");
+        }
+        String key = body.key();
         String kid = switch (key) {
             case "token" -> {
                 Instant now = clock.instant();

@@ -40,7 +40,7 @@ public class BookingController {
         this.auditor = auditor;
     }
 
-    @Operation(summary = "Book a car for [start, end); 409 if it overlaps another booking of the car")
+    @Operation(summary = "Book a car for [start, end); 400 outside the booking limits (latchkey.bookings.*), 409 if it overlaps another booking of the car or the borrower already holds the most open bookings allowed")
     @Post
     @Secured(Roles.BORROWER)
     public HttpResponse<Booking> create(@PathVariable String tenant, @Body NewBooking body, Authentication caller) {

@@ -1,5 +1,6 @@
 package io.latchkey.cloud.booking;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,25 @@ record CarBookings(List<Booking> bookings) {
 
     CarBookings {
         bookings = bookings == null ? List.of() : List.copyOf(bookings);
+    }
+
+    /**
+     * Without the user's open bookings: a current one ends at {@code now}, upcoming ones are removed; what was
+     * cancelled is added to {@code cancelled}. Past bookings stay, as history.
+     */
+    CarBookings cancelOpenOf(String userId, Instant now, List<Booking> cancelled) {
+        List<Booking> next = new ArrayList<>();
+        for (Booking b : bookings) {
+            if (!b.userId().equals(userId) || !b.end().isAfter(now)) {
+                next.add(b);
+            } else {
+                cancelled.add(b);
+                if (b.start().isBefore(now)) {
+                    next.add(new Booking(b.id(), b.carId(), b.userId(), b.start(), now, b.createdAt()));
+                }
+            }
+        }
+        return new CarBookings(next);
     }
 
     CarBookings with(Booking booking) {

@@ -111,7 +111,7 @@ public class DeviceIdentities {
      */
     public List<String> decommission(String tenant, String deviceId, String reason, String caller) {
         if (!Topic.isValidDeviceId(deviceId)) {
-            throw new NotFoundException("unknown device " + deviceId);
+            throw new NotFoundException("unknown device");
         }
         if (reason == null || reason.isBlank() || reason.length() > 200) {
             throw new InvalidRequestException("reason is required (at most 200 characters)");
@@ -139,6 +139,9 @@ public class DeviceIdentities {
      */
     public Installation acceptInstallReport(String tenant, String deviceId, String payload, String signature, String certificatePem,
                                             String caller) {
+        if (!Ids.isValid(deviceId)) {
+            throw new NotFoundException("unknown device");
+        }
         JsonCollection<DeviceIdentityRecord> records = records(tenant);
         DeviceIdentityRecord current = records.get(deviceId)
                 .orElseThrow(() -> new NotFoundException("device " + deviceId + " has no certificate"));
@@ -163,7 +166,7 @@ public class DeviceIdentities {
 
     private void requireDeviceOfCar(String tenant, String deviceId, String carId) {
         if (!Topic.isValidDeviceId(deviceId)) {
-            throw new NotFoundException("unknown device " + deviceId);
+            throw new NotFoundException("unknown device");
         }
         if (!Ids.isValid(carId)) {
             throw new InvalidRequestException(Ids.isRequiredAndMustMatch("carId"));

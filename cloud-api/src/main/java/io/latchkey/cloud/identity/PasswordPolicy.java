@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * NIST SP 800-63B / OWASP ASVS style: length over composition. At least {@value #MIN_LENGTH}
  * characters (Unicode code points), up to {@value #MAX_LENGTH} accepted and hashed whole, never
- * truncated; no composition rules. Refused: passwords on the shipped common-password list
+ * truncated; no composition rules. Refused: passwords of white space only (their length is no strength), passwords on the shipped common-password list
  * ({@link CommonPasswords}), the user's own e-mail address and its local part (case-insensitive).
  */
 public final class PasswordPolicy {
@@ -28,12 +28,21 @@ public final class PasswordPolicy {
         if (length > MAX_LENGTH) {
             throw new InvalidRequestException("password must be at most " + MAX_LENGTH + " characters");
         }
+        if (password.codePoints().allMatch(PasswordPolicy::blank)) {
+            throw new InvalidRequestException("password must not be only spaces or invisible characters");
+        }
         if (email != null && isOwnEmail(password, email)) {
             throw new InvalidRequestException("password must not be your e-mail address");
         }
         if (CommonPasswords.contains(password)) {
             throw new InvalidRequestException("password is too common: it appears on lists of leaked passwords");
         }
+    }
+
+    /** White space of any kind (also no-break and ideographic spaces), control and invisible format characters. */
+    private static boolean blank(int c) {
+        int type = Character.getType(c);
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || type == Character.CONTROL || type == Character.FORMAT;
     }
 
     private static boolean isOwnEmail(String password, String email) {

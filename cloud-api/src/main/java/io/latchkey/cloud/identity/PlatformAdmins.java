@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 
 import java.util.Optional;
 
@@ -72,27 +73,33 @@ public class PlatformAdmins {
         }
         String id = key(user.strip());
         Instant now = clock.instant();
-        if (admin.get().lockedAt(now)) {
+        AtomicReference<SignInLimits.Admission> admission = new AtomicReference<>();
+        admins.upsert(id, admin.get(), a -> {
+            if (a.lockedAt(now)) {
+                admission.set(SignInLimits.Admission.LOCKED);
+                return a;
+            }
+            if (SignInLimits.locksAfter(a.failures())) {
+                admission.set(SignInLimits.Admission.CHECK_LAST);
+                return a.withFailures(0, now.plus(SignInLimits.TEMPORARY_LOCKOUT));
+            }
+            admission.set(SignInLimits.Admission.CHECK);
+            return a.withFailures(a.failures() + 1, a.lockedUntil());
+        });
+        if (!admission.get().mayCheck()) {
             hasher.verifyDummy(password);
             counters.failedSignIn(null);
             return Optional.empty();
         }
         if (!hasher.verify(password, admin.get().passwordHash())) {
             counters.failedSignIn(null);
-            PlatformAdmin after = admins.upsert(id, admin.get(), a -> {
-                int failures = a.failures() + 1;
-                return failures > SignInLimits.MAX_FAILED_SIGN_INS
-                        ? a.withFailures(0, now.plus(SignInLimits.TEMPORARY_LOCKOUT))
-                        : a.withFailures(failures, a.lockedUntil());
-            });
-            if (after.lockedAt(now)) {
+            if (admission.get() == SignInLimits.Admission.CHECK_LAST) {
                 counters.lockout(null);
             }
             return Optional.empty();
         }
-        if (admin.get().failures() > 0 || admin.get().lockedUntil() != null) {
-            admins.upsert(id, admin.get(), a -> a.withFailures(0, null));
-        }
+        boolean ownLock = admission.get() == SignInLimits.Admission.CHECK_LAST;
+        admins.upsert(id, admin.get(), a -> a.withFailures(0, ownLock ? null : a.lockedUntil()));
         return Optional.of(admin.get().user());
     }
 

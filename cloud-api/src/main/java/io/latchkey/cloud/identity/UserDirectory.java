@@ -6,9 +6,9 @@ import io.latchkey.cloud.NotFoundException;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
-import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.cloud.store.VersionConflictException;
 import io.latchkey.cloud.store.Versioned;
+import io.latchkey.protocol.Ids;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,11 +17,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * The users of each tenant, in that tenant's store: {@code users/{id}} and an e-mail index
@@ -30,7 +28,6 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public class UserDirectory {
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
     private static final int MAX_ATTEMPTS = 20;
 
     record EmailClaim(String userId) {
@@ -53,8 +50,8 @@ public class UserDirectory {
      * @throws ConflictException       when the e-mail is taken
      */
     public UserAccount register(String tenant, String email, String name, String password, Set<String> roles) {
-        String normalEmail = normaliseEmail(email);
-        String normalName = checkName(name);
+        String normalEmail = UserText.email(email);
+        String normalName = UserText.name(name);
         PasswordPolicy.check(password, normalEmail);
         if (roles.isEmpty() || !Roles.TENANT_ROLES.containsAll(roles)) {
             throw new InvalidRequestException("roles must be among " + Roles.TENANT_ROLES);
@@ -72,7 +69,7 @@ public class UserDirectory {
     }
 
     public Optional<UserAccount> find(String tenant, String userId) {
-        if (userId == null || !userId.matches(TenantStore.NAME_PATTERN)) {
+        if (!Ids.isValid(userId)) {
             return Optional.empty();
         }
         return users(tenant).get(userId);
@@ -80,15 +77,14 @@ public class UserDirectory {
 
     /** @throws NotFoundException for an unknown user */
     public UserAccount require(String tenant, String userId) {
-        return find(tenant, userId).orElseThrow(() -> new NotFoundException("unknown user " + userId));
+        return find(tenant, userId).orElseThrow(() -> new NotFoundException(
+                Ids.isValid(userId) ? "unknown user " + userId : "unknown user"));
     }
 
-    /** The (not terminated) account registered with this e-mail, compared case-insensitively. */
+    /** The (not terminated) account registered with this e-mail, compared in its normal form ({@link UserText#email}). */
     public Optional<UserAccount> findByEmail(String tenant, String email) {
-        if (email == null || email.isBlank() || email.length() > 254) {
-            return Optional.empty();
-        }
-        return emails(tenant).get(emailKey(email.strip().toLowerCase(Locale.ROOT)))
+        return UserText.emailForLookup(email)
+                .flatMap(normal -> emails(tenant).get(emailKey(normal)))
                 .flatMap(claim -> users(tenant).get(claim.userId()))
                 .filter(user -> !user.terminated());
     }
@@ -132,24 +128,6 @@ public class UserDirectory {
 
     public List<UserAccount> all(String tenant) {
         return users(tenant).all();
-    }
-
-    static String checkName(String name) {
-        if (name == null || name.isBlank() || name.length() > 200) {
-            throw new InvalidRequestException("name is required (at most 200 characters)");
-        }
-        return name.strip();
-    }
-
-    private static String normaliseEmail(String email) {
-        if (email == null || email.isBlank()) {
-            throw new InvalidRequestException("email is required");
-        }
-        String normal = email.strip().toLowerCase(Locale.ROOT);
-        if (normal.length() > 254 || !EMAIL.matcher(normal).matches()) {
-            throw new InvalidRequestException("email is not an e-mail address");
-        }
-        return normal;
     }
 
     private static String emailKey(String normalEmail) {

@@ -9,9 +9,14 @@ public final class Names {
     private Names() {
     }
 
+    /**
+     * @throws InvalidNameException for anything else than a name matching {@link TenantStore#NAME_PATTERN}
+     *                              without {@code ..}; the message does not quote the refused value (it can be
+     *                              anything a caller put in a URL)
+     */
     public static String require(String what, String name) {
         if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
-            throw new IllegalArgumentException(what + " must match " + TenantStore.NAME_PATTERN + ", got '" + name + "'");
+            throw new InvalidNameException(what + " must match " + TenantStore.NAME_PATTERN + " without '..'");
         }
         return name;
     }

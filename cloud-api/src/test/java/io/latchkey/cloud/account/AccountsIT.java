@@ -168,6 +168,43 @@ class AccountsIT {
     }
 
     @Test
+    void invisibleCharacters_inEmailsAndNames_areRefused_whereverUsersAreCreatedOrEdited() {
+        String victim = register("victim@acme.test", "Vic Tim");
+        for (String bad : List.of("\u200b", "\u0000", "\u202e", "\u001b[2J", "\u2028", "\ufeff")) {
+            assertProblem(app.http.postJson("/t/acme/users", null, Map.of("email", "victim@acme.test" + bad,
+                    "name", "Vic Tim", "password", PASSWORD)), 400, "email");
+            assertProblem(app.http.postJson("/t/acme/users", null, Map.of("email", "other@acme.test",
+                    "name", "Vic" + bad + "Tim", "password", PASSWORD)), 400, "name");
+            assertProblem(app.http.postJson("/t/acme/users", tenantAdmin, Map.of("email", "staff@acme.test",
+                    "name", "Op" + bad, "password", PASSWORD, "roles", List.of("operator"))), 400, "name");
+            assertProblem(app.http.postJson("/platform/tenants/acme/admins", app.adminToken(), Map.of(
+                    "email", "boss" + bad + "@acme.test", "name", "Boss", "password", PASSWORD)), 400, "email");
+            assertProblem(app.http.patchJson("/t/acme/users/me", app.token("acme", "victim@acme.test"),
+                    Map.of("name", "Vic Tim" + bad)), 400, "name");
+            assertProblem(app.http.patchJson("/t/acme/users/me", app.token("acme", "victim@acme.test"),
+                    Map.of("phone", "+49 30 555" + bad + "0101")), 400, "phone");
+            assertProblem(app.http.patchJson("/t/acme/users/me", app.token("acme", "victim@acme.test"),
+                    Map.of("driverLicence", "B072" + bad + "RT")), 400, "driverLicence");
+            assertInvalidGrant(signIn("victim@acme.test" + bad, PASSWORD));
+        }
+        assertProblem(app.http.postJson("/t/acme/users", null, Map.of("email", "\uff56ictim@acme.test",
+                "name", "Full Width", "password", PASSWORD)), 409, "already registered");
+        expect(200, signIn("VICTIM@ACME.TEST", PASSWORD));
+        assertThat(expect(200, app.http.get("/t/acme/users/me", app.token("acme", "victim@acme.test"))).text("name"))
+                .isEqualTo("Vic Tim");
+        assertThat(victim).isNotBlank();
+    }
+
+    @Test
+    void passwords_ofWhiteSpaceOnly_areRefused_butSpacesInsideAPassphraseAreFine() {
+        for (String blank : List.of(" ".repeat(12), "\t".repeat(12), " \u3000".repeat(8), "\u2003".repeat(20), "\u00a0".repeat(12),
+                "\u200b".repeat(12))) {
+            assertProblem(registration("blank@acme.test", blank), 400, "password");
+        }
+        expect(201, registration("blank@acme.test", "  correct horse battery  "));
+    }
+
+    @Test
     void termination_disablesTheAccount_erasesItsPiiInStorage_andKeepsTheRecord() {
         String email = "tess.terminated@acme.test";
         String id = register(email, "Tess Terminated");

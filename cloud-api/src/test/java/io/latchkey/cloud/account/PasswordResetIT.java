@@ -10,6 +10,7 @@ import io.latchkey.cloud.it.Http;
 import io.latchkey.cloud.it.Mailbox;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +84,7 @@ class PasswordResetIT {
     }
 
     @Test
-    void accountWithMorePii_mustConfirmEachField_beforeTheNewPassword() {
+    void accountWithMorePii_mustConfirmEveryFieldTogether_beforeTheNewPassword() {
         register("pam@acme.test", "Pam Pii");
         String session = app.token("acme", "pam@acme.test");
         expect(200, app.http.patchJson("/t/acme/users/me", session,
@@ -97,12 +98,73 @@ class PasswordResetIT {
                 .status()).isEqualTo(403);
         assertThat(answer(token, Map.of("driverLicence", "X1")).status()).as("not asked").isEqualTo(400);
 
-        JsonNode afterPhone = expect(200, answer(token, Map.of("phone", "+4930 5550101"))).json();
-        assertThat(afterPhone.path("challenges").toString()).isEqualTo("[\"dateOfBirth\"]");
-        JsonNode ready = expect(200, answer(token, Map.of("dateOfBirth", "1988-08-08"))).json();
+        assertThat(answer(token, Map.of("phone", "+4930 5550101")).status()).as("one field alone").isEqualTo(400);
+        assertThat(expect(200, app.http.get("/t/acme/password-resets/" + token, null)).json().path("attemptsLeft")
+                .asInt()).as("an incomplete set is no guess").isEqualTo(4);
+        JsonNode ready = expect(200, answer(token, Map.of("phone", "+4930 5550101", "dateOfBirth", "1988-08-08"))).json();
         assertThat(ready.path("readyForPassword").asBoolean()).isTrue();
         expect(204, app.http.postJson("/t/acme/password-resets/" + token, null, Map.of("newPassword", NEW_PASSWORD)));
         expect(200, signIn("pam@acme.test", NEW_PASSWORD));
+    }
+
+    @Test
+    void aSetWithOneWrongAnswer_failsAsAWhole_withoutSayingWhichField() {
+        register("oracle@acme.test", "Ora Cle");
+        expect(200, app.http.patchJson("/t/acme/users/me", app.token("acme", "oracle@acme.test"),
+                Map.of("phone", "+49 30 555 0102", "driverLicence", "ORA12345", "dateOfBirth", "1977-07-07")));
+        String token = link("oracle@acme.test");
+        JsonNode before = expect(200, app.http.get("/t/acme/password-resets/" + token, null)).json();
+        Map<String, Integer> storedBefore = io.latchkey.cloud.it.DataDir.snapshot(dataDir.resolve("tenants/acme/docs/password-resets"));
+
+        Http.Reply phoneRight = answer(token, Map.of("phone", "+49 30 555 0102", "driverLicence", "WRONG1", "dateOfBirth", "1970-01-01"));
+        Http.Reply allWrong = answer(token, Map.of("phone", "+49 30 555 9999", "driverLicence", "WRONG2", "dateOfBirth", "1970-01-02"));
+
+        assertThat(phoneRight.status()).isEqualTo(400);
+        assertThat(allWrong.status()).isEqualTo(400);
+        assertThat(phoneRight.text("detail")).contains("3 wrong answer(s) left").doesNotContain("phone", "driverLicence", "dateOfBirth");
+        assertThat(allWrong.text("detail")).as("three wrong fields are one failure").contains("2 wrong answer(s) left");
+        JsonNode after = expect(200, app.http.get("/t/acme/password-resets/" + token, null)).json();
+        assertThat(after.path("challenges")).isEqualTo(before.path("challenges"));
+        assertThat(io.latchkey.cloud.it.DataDir.snapshot(dataDir.resolve("tenants/acme/docs/password-resets")))
+                .as("the stored reset records nothing of a failed set").isEqualTo(storedBefore);
+    }
+
+    @Test
+    void parallelWrongAnswerSets_areComparedAtMostFourTimes_beforeTheLock() throws Exception {
+        String id = register("para@acme.test", "Para Llel");
+        expect(200, app.http.patchJson("/t/acme/users/me", app.token("acme", "para@acme.test"),
+                Map.of("driverLicence", "PARA12345")));
+        String token = link("para@acme.test");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        List<Integer> statuses = new java.util.ArrayList<>();
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String guess = "GUESS" + i;
+                calls.add(pool.submit(() -> {
+                    go.await();
+                    return answer(token, Map.of("driverLicence", guess)).status();
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<Integer> call : calls) {
+                statuses.add(call.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(statuses).doesNotContain(200).allMatch(s -> s == 400 || s == 403 || s == 409);
+        String tenantAdmin = app.token("acme", "admin@acme.test");
+        long compared = 0;
+        for (JsonNode record : expect(200, app.http.get("/t/acme/audit?limit=1000", tenantAdmin)).json()) {
+            if (record.path("action").asText().equals("user.password-reset.answer")
+                    && record.path("subject").asText().equals("user/" + id)) {
+                compared++;
+            }
+        }
+        assertThat(compared).as("wrong sets compared").isEqualTo(4);
+        assertThat(expect(200, app.http.get("/t/acme/users/" + id, operator)).text("status")).isEqualTo("LOCKED_PERMANENTLY");
     }
 
     @Test

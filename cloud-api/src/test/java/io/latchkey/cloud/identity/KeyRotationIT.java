@@ -61,10 +61,28 @@ class KeyRotationIT {
         expect(200, app.http.get("/t/acme/cars", before));
         app.clock().advance(Duration.ofMinutes(2));
         String fresh = app.token("acme", "olga@acme.test");
-        expect(200, app.http.postJson("/t/acme/keys/rotate", tenantAdmin(), Map.of()));
+        expect(200, app.http.postJson("/t/acme/keys/rotate", tenantAdmin(), Map.of("key", "token")));
         List<String> kids = kids(expect(200, app.http.get("/t/acme/.well-known/jwks.json", null)).json());
         assertThat(kids).hasSize(2).contains(newKid).doesNotContain(oldKid);
         expect(200, app.http.get("/t/acme/cars", fresh));
+    }
+
+    @Test
+    void aBodyThatDoesNotNameTheKey_isRefused_andRotatesNothing() {
+        String jwksBefore = expect(200, app.http.get("/t/acme/.well-known/jwks.json", null)).body();
+        String deviceKeysBefore = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json()
+                .path("commandKeys").toString();
+        for (String body : List.of("", " ", "garbage", "{", "[]", "\"token\"", "42", "null", "{}", "{\"kee\":\"token\"}",
+                "{\"key\":null}", "{\"key\":\"\"}")) {
+            int status = app.http.send(io.micronaut.http.HttpRequest.POST("/t/acme/keys/rotate", body)
+                    .contentType(io.micronaut.http.MediaType.APPLICATION_JSON_TYPE).bearerAuth(tenantAdmin())).status();
+            assertThat(status).as("body '%s'", body).isEqualTo(400);
+        }
+        assertThat(app.http.send(io.micronaut.http.HttpRequest.POST("/t/acme/keys/rotate", "")
+                .bearerAuth(tenantAdmin())).status()).as("no body, no content type").isEqualTo(400);
+        assertThat(expect(200, app.http.get("/t/acme/.well-known/jwks.json", null)).body()).isEqualTo(jwksBefore);
+        assertThat(expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json().path("commandKeys")
+                .toString()).isEqualTo(deviceKeysBefore);
     }
 
     @Test

@@ -104,11 +104,13 @@ public abstract class TenantStoreContract {
 
     @Test
     void namesThatCouldEscapeTheirCollection_areRefused() {
-        for (String bad : List.of("../x", "a/b", "", ".hidden", "a\\b", "x..y")) {
-            assertThatThrownBy(() -> store.create("cars", bad, bytes("x"))).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store.read(bad, "id")).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store.append(bad, bytes("x"))).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> store.appendAll(bad, List.of(bytes("x")))).isInstanceOf(IllegalArgumentException.class);
+        for (String bad : List.of("../x", "..", "a/b", "", ".hidden", "a\\b", "x..y", "a\u0000b", "a".repeat(129))) {
+            assertThatThrownBy(() -> store.create("cars", bad, bytes("x"))).isInstanceOf(InvalidNameException.class);
+            assertThatThrownBy(() -> store.read(bad, "id")).isInstanceOf(InvalidNameException.class);
+            assertThatThrownBy(() -> store.append(bad, bytes("x"))).isInstanceOf(InvalidNameException.class);
+            assertThatThrownBy(() -> store.appendAll(bad, List.of(bytes("x")))).isInstanceOf(InvalidNameException.class);
+            assertThatThrownBy(() -> store.read("cars", bad)).isInstanceOf(InvalidNameException.class);
+            assertThatThrownBy(() -> store.delete("cars", bad)).isInstanceOf(InvalidNameException.class);
         }
     }
 

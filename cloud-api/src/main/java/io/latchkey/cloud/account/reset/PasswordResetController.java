@@ -64,7 +64,7 @@ public class PasswordResetController {
         return noStore(resets.state(tenant, token));
     }
 
-    @Operation(summary = "Answer PII questions, e.g. {\"phone\":\"+49 30 1234567\",\"dateOfBirth\":\"1990-04-30\"}")
+    @Operation(summary = "Answer every open PII question together, e.g. {\"phone\":\"+49 30 1234567\",\"dateOfBirth\":\"1990-04-30\"}; a set with any wrong answer is one failure (400) that does not say which")
     @Post("/{token}/answers")
     public HttpResponse<ResetState> answer(@PathVariable String tenant, @PathVariable String token,
                                            @Body Map<String, String> answers) {

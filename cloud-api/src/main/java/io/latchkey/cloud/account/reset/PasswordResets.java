@@ -1,6 +1,7 @@
 package io.latchkey.cloud.account.reset;
 
 import io.latchkey.cloud.identity.OpaqueTokens;
+import io.latchkey.cloud.ConflictException;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.account.AccountAudit;
 import io.latchkey.cloud.account.AccountLocks;
@@ -94,39 +95,43 @@ public class PasswordResets {
     }
 
     /**
-     * Checks answers to the open challenges, e.g. {@code {"phone": "+49 30 1234567"}}.
+     * Checks the answers to every open challenge at once, e.g. {@code {"phone": "+49 30 1234567",
+     * "dateOfBirth": "1988-08-08"}}. The set is judged as a whole: all right, or one wrong answer counted,
+     * with nothing in the answer, the stored reset or the work done that tells which field was wrong (every
+     * field is compared, also after a mismatch).
      *
-     * @throws InvalidRequestException for a field that is not asked
-     * @throws WrongAnswerException    if an answer does not match (correct ones in the same call count)
-     * @throws ResetLockedException    if this wrong answer was one too many
+     * @throws InvalidRequestException for a field that is not asked, or when not every open challenge is answered
+     * @throws WrongAnswerException    if any answer does not match (one failure, whatever the number of wrong fields)
+     * @throws ResetLockedException    if this wrong set was one too many, or the account is locked for good
+     * @throws ConflictException       while other sets for the account take the last attempts (parallel answers)
      */
     public ResetState answer(String tenant, String token, Map<String, String> answers) {
         Versioned<StoredReset> reset = live(tenant, token);
         UserAccount user = users.require(tenant, reset.value().userId());
         List<String> open = open(reset.value(), user);
-        if (answers == null || answers.isEmpty()) {
-            throw new InvalidRequestException("answer at least one of " + open);
+        if (answers == null || !open.containsAll(answers.keySet())) {
+            throw new InvalidRequestException("answer exactly these questions, together: " + open);
         }
-        List<String> right = new ArrayList<>();
-        int wrong = 0;
-        for (Map.Entry<String, String> answer : answers.entrySet()) {
-            if (!open.contains(answer.getKey())) {
-                throw new InvalidRequestException(answer.getKey() + " is not asked; open questions: " + open);
-            }
-            if (Challenges.matches(user, answer.getKey(), answer.getValue(), clock)) {
-                right.add(answer.getKey());
-            } else {
-                wrong++;
-            }
+        if (!answers.keySet().containsAll(open)) {
+            throw new InvalidRequestException("answer all open questions together: " + open);
         }
-        StoredReset updated = reset.value().withAnswered(right);
+        if (!locks.admitResetAnswer(tenant, user.id())) {
+            if (locks.of(tenant, user.id()).permanentlyLocked()) {
+                throw new ResetLockedException();
+            }
+            throw new ConflictException("other answers for this account are being checked; try again");
+        }
+        boolean allRight = true;
+        for (String field : open) {
+            allRight &= Challenges.matches(user, field, answers.get(field), clock);
+        }
+        if (!allRight) {
+            failedAnswers(tenant, user);
+        }
+        locks.refundResetAnswer(tenant, user.id());
+        StoredReset updated = reset.value().withAnswered(open);
         resets(tenant).replace(OpaqueTokens.digest(token), updated, reset.version());
-        if (!right.isEmpty()) {
-            audit.record(tenant, AccountAudit.ANONYMOUS, "user.password-reset.answer", AccountAudit.user(user.id()), "CONFIRMED");
-        }
-        if (wrong > 0) {
-            failedAnswers(tenant, user, wrong);
-        }
+        audit.record(tenant, AccountAudit.ANONYMOUS, "user.password-reset.answer", AccountAudit.user(user.id()), "CONFIRMED");
         return stateOf(tenant, updated, user);
     }
 
@@ -148,18 +153,15 @@ public class PasswordResets {
         audit.record(tenant, user.id(), "user.password-reset.complete", AccountAudit.user(user.id()), "OK");
     }
 
-    private void failedAnswers(String tenant, UserAccount user, int wrong) {
-        int left = 0;
-        for (int i = 0; i < wrong; i++) {
-            left = locks.recordFailedResetAnswer(tenant, user.id());
-            audit.record(tenant, AccountAudit.ANONYMOUS, "user.password-reset.answer", AccountAudit.user(user.id()),
-                    "REFUSED_WRONG_ANSWER");
-            if (left == 0) {
-                counters.lockout(tenant);
-                audit.record(tenant, AccountAudit.SYSTEM_ACTOR, "user.lock", AccountAudit.user(user.id()),
-                        "LOCKED_PERMANENTLY_FAILED_RESET");
-                throw new ResetLockedException();
-            }
+    private void failedAnswers(String tenant, UserAccount user) {
+        int left = locks.confirmWrongResetAnswer(tenant, user.id());
+        audit.record(tenant, AccountAudit.ANONYMOUS, "user.password-reset.answer", AccountAudit.user(user.id()),
+                "REFUSED_WRONG_ANSWER");
+        if (left == 0) {
+            counters.lockout(tenant);
+            audit.record(tenant, AccountAudit.SYSTEM_ACTOR, "user.lock", AccountAudit.user(user.id()),
+                    "LOCKED_PERMANENTLY_FAILED_RESET");
+            throw new ResetLockedException();
         }
         throw new WrongAnswerException(left);
     }
@@ -194,8 +196,10 @@ public class PasswordResets {
         return new ResetState(reset.expiresAt(), open, open.isEmpty(), left);
     }
 
+    /** Every held field until all were confirmed together (a reset stored with a partial set asks them all again). */
     private static List<String> open(StoredReset reset, UserAccount user) {
-        return user.heldExtraPii().stream().filter(f -> !reset.answered().contains(f)).toList();
+        List<String> held = user.heldExtraPii();
+        return reset.answered().containsAll(held) ? List.of() : held;
     }
 
     private JsonCollection<StoredReset> resets(String tenant) {
