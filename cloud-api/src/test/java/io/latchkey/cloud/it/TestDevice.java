@@ -118,7 +118,7 @@ public final class TestDevice implements AutoCloseable {
             ack = first != null ? first.asDuplicate() : execute(command);
             answered.putIfAbsent(command.id(), ack);
         } catch (CommandRejectedException e) {
-            ack = new CommandAck(idOf(bytes), deviceId, CommandOutcome.REJECTED, e.reason().name(), lock, doorOpen, false,
+            ack = new CommandAck(idOf(bytes), null, deviceId, CommandOutcome.REJECTED, e.reason().name(), lock, doorOpen, false,
                     java.time.Instant.now());
         }
         // never block the client's callback thread: it also completes our own publishes
@@ -138,11 +138,11 @@ public final class TestDevice implements AutoCloseable {
 
     private CommandAck execute(Command command) {
         if (command.type() == CommandType.LOCK && doorOpen) {
-            return new CommandAck(command.id(), deviceId, CommandOutcome.FAILED, "DOOR_OPEN", lock, true, false,
+            return new CommandAck(command.id(), null, deviceId, CommandOutcome.FAILED, "DOOR_OPEN", lock, true, false,
                     java.time.Instant.now());
         }
         lock = command.type() == CommandType.UNLOCK ? LockState.UNLOCKED : LockState.LOCKED;
-        return new CommandAck(command.id(), deviceId, CommandOutcome.EXECUTED, null, lock, doorOpen, false,
+        return new CommandAck(command.id(), null, deviceId, CommandOutcome.EXECUTED, null, lock, doorOpen, false,
                 java.time.Instant.now());
     }
 
