@@ -30,7 +30,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A stand-in car for the backend's tests: it verifies each command with the protocol's
+ * A stand-in car for the backend's tests, enrolled like a real one (its own key, a certificate from its tenant's
+ * device CA) and signing its answers with that key; it connects on the plain listener with a connect token.
+ * It verifies each command with the protocol's
  * {@link CommandVerifier} (key, signature, tenant, device, expiry), answers repeats from the first
  * result, and moves a pretend lock. {@link #silent()} makes it swallow commands, like a car out of
  * coverage that still holds its session.
@@ -39,6 +41,7 @@ public final class TestDevice implements AutoCloseable {
     private final String tenant;
     private final String deviceId;
     private final CommandVerifier verifier;
+    private final io.latchkey.protocol.command.AckSigner ackSigner;
     private final Mqtt5AsyncClient client;
     private final List<byte[]> received = new CopyOnWriteArrayList<>();
     private final List<TelemetryReceipt> receipts = new CopyOnWriteArrayList<>();
@@ -47,15 +50,24 @@ public final class TestDevice implements AutoCloseable {
     private volatile boolean doorOpen;
     private volatile LockState lock = LockState.LOCKED;
 
-    public TestDevice(String mqttUrl, String tenant, String deviceId, Map<String, PublicKey> commandKeys, Clock clock)
+    /** Enrols the device through {@code app} (see {@link CloudApp#device}) and connects as it on the plain listener. */
+    public TestDevice(CloudApp app, String tenant, String deviceId, Map<String, PublicKey> commandKeys, Clock clock)
             throws Exception {
-        this.tenant = tenant;
-        this.deviceId = deviceId;
+        this(app.mqttUrl(), app.device(tenant, deviceId), commandKeys, clock);
+    }
+
+    public TestDevice(String mqttUrl, DeviceCredentials credentials, Map<String, PublicKey> commandKeys, Clock clock)
+            throws Exception {
+        this.tenant = credentials.tenant();
+        this.deviceId = credentials.deviceId();
+        this.ackSigner = credentials.ackSigner();
         this.verifier = new CommandVerifier(commandKeys, tenant, deviceId, clock, Duration.ofSeconds(30));
         URI uri = URI.create(mqttUrl);
-        this.client = Mqtt5Client.builder().identifier("test-" + deviceId).serverHost(uri.getHost())
+        String clientId = tenant + ":" + deviceId;
+        this.client = Mqtt5Client.builder().identifier(clientId).serverHost(uri.getHost())
                 .serverPort(uri.getPort()).buildAsync();
-        client.connect().get(10, TimeUnit.SECONDS);
+        client.connectWith().simpleAuth().username(clientId).password(credentials.connectPassword(clock.instant())).applySimpleAuth()
+                .send().get(10, TimeUnit.SECONDS);
         client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.CMD).name()).qos(MqttQos.AT_LEAST_ONCE)
                 .callback(this::onCommand).send().get(10, TimeUnit.SECONDS);
         client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.RECEIPT).name()).qos(MqttQos.AT_LEAST_ONCE)
@@ -74,6 +86,10 @@ public final class TestDevice implements AutoCloseable {
         discovery.path("commandKeys").forEach(k -> keys.put(k.path("kid").asText(),
                 Keys.decodeCommandPublicKey(k.path("publicKey").asText())));
         return keys;
+    }
+
+    public boolean isConnected() {
+        return client.getState().isConnected();
     }
 
     public TestDevice silent() {
@@ -123,7 +139,7 @@ public final class TestDevice implements AutoCloseable {
         }
         // never block the client's callback thread: it also completes our own publishes
         client.publishWith().topic(Topic.of(tenant, deviceId, Channel.ACK).name()).qos(MqttQos.AT_LEAST_ONCE)
-                .payload(Json.write(ack)).send();
+                .payload(ackSigner.signToWire(ack)).send();
     }
 
     /** The id of a command that failed verification, read without trusting it (as a real agent does). */
@@ -153,6 +169,8 @@ public final class TestDevice implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        client.disconnect().get(10, TimeUnit.SECONDS);
+        if (client.getState().isConnected()) {
+            client.disconnect().get(10, TimeUnit.SECONDS);
+        }
     }
 }

@@ -45,7 +45,7 @@ class WalkingSkeletonIT {
         app.car(TENANT, operator, "car-1", "dev-001");
         JsonNode discovery = expect(200, app.http.get("/t/" + TENANT + "/.well-known/latchkey-device", null)).json();
         assertThat(discovery.path("mqttUrl").asText()).isEqualTo(app.mqttUrl()).startsWith("tcp://127.0.0.1:");
-        device = new TestDevice(discovery.path("mqttUrl").asText(), TENANT, "dev-001", TestDevice.keys(discovery),
+        device = new TestDevice(app, TENANT, "dev-001", TestDevice.keys(discovery),
                 Clock.systemUTC());
     }
 
