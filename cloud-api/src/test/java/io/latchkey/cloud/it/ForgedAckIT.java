@@ -148,7 +148,7 @@ class ForgedAckIT {
             Thread.sleep(300);
             assertThat(real.isConnected()).isTrue();
             JsonNode answer = expect(200, unlock("car-2").get(20, TimeUnit.SECONDS)).json();
-            assertThat(answer.path("status").asText()).isEqualTo("EXECUTED");
+            assertThat(answer.path("outcome").asText()).isEqualTo("EXECUTED");
         }
     }
 

@@ -58,16 +58,49 @@ public final class TestDevice implements AutoCloseable {
 
     public TestDevice(String mqttUrl, DeviceCredentials credentials, Map<String, PublicKey> commandKeys, Clock clock)
             throws Exception {
+        this(credentials, commandKeys, clock, plainClient(mqttUrl, credentials, clock));
+    }
+
+    /**
+     * A stand-in for whoever controls the broker, publishing on the topics of {@code deviceId} (which need not have
+     * a certificate): it connects over mutual TLS with a platform service certificate, which may use all of
+     * {@code lk/}. Its answers are signed with a key no certificate speaks for.
+     */
+    public static TestDevice overServiceIdentity(CloudApp app, String tenant, String deviceId, Map<String, PublicKey> commandKeys,
+                                                 Clock clock) throws Exception {
+        var authorities = app.context().getBean(io.latchkey.cloud.device.DeviceAuthorities.class);
+        var service = authorities.platform().issueService("test-" + deviceId, Duration.ofHours(1));
+        URI url = URI.create(app.context().getBean(io.latchkey.cloud.mqtt.MqttEndpoint.class).backendUrl());
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("platform-ca", authorities.platform().certificate());
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        Mqtt5AsyncClient client = Mqtt5Client.builder().identifier("test-service-" + deviceId).serverHost(url.getHost())
+                .serverPort(url.getPort()).sslConfig().keyManagerFactory(service.tls().keyManagerFactory()).trustManagerFactory(tmf)
+                .applySslConfig().buildAsync();
+        client.connect().get(15, TimeUnit.SECONDS);
+        return new TestDevice(new DeviceCredentials(tenant, deviceId, DeviceCredentials.newKey(), null), commandKeys, clock, client);
+    }
+
+    private static Mqtt5AsyncClient plainClient(String mqttUrl, DeviceCredentials credentials, Clock clock) throws Exception {
+        URI uri = URI.create(mqttUrl);
+        String clientId = credentials.tenant() + ":" + credentials.deviceId();
+        Mqtt5AsyncClient client = Mqtt5Client.builder().identifier(clientId).serverHost(uri.getHost())
+                .serverPort(uri.getPort()).buildAsync();
+        client.connectWith().simpleAuth().username(clientId).password(credentials.connectPassword(clock.instant())).applySimpleAuth()
+                .send().get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private TestDevice(DeviceCredentials credentials, Map<String, PublicKey> commandKeys, Clock clock, Mqtt5AsyncClient client)
+            throws Exception {
         this.tenant = credentials.tenant();
         this.deviceId = credentials.deviceId();
         this.ackSigner = credentials.ackSigner();
         this.verifier = new CommandVerifier(commandKeys, tenant, deviceId, clock, Duration.ofSeconds(30));
-        URI uri = URI.create(mqttUrl);
-        String clientId = tenant + ":" + deviceId;
-        this.client = Mqtt5Client.builder().identifier(clientId).serverHost(uri.getHost())
-                .serverPort(uri.getPort()).buildAsync();
-        client.connectWith().simpleAuth().username(clientId).password(credentials.connectPassword(clock.instant())).applySimpleAuth()
-                .send().get(10, TimeUnit.SECONDS);
+        this.client = client;
         client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.CMD).name()).qos(MqttQos.AT_LEAST_ONCE)
                 .callback(this::onCommand).send().get(10, TimeUnit.SECONDS);
         client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.RECEIPT).name()).qos(MqttQos.AT_LEAST_ONCE)
