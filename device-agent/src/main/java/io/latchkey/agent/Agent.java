@@ -51,6 +51,8 @@ public final class Agent implements AutoCloseable {
     private final Clock clock;
     private final BrokerConnection connection;
     private final CommandProcessor commands;
+    /** The device signs every answer with its own key: the cloud believes no unsigned one. */
+    private final io.latchkey.protocol.command.AckSigner ackSigner;
     private final SerialQueue commandQueue;
     private final TelemetryLoop telemetry;
     private final TelemetrySink telemetrySink;
@@ -110,6 +112,7 @@ public final class Agent implements AutoCloseable {
         this.battery = telemetry.battery();
         this.obd = telemetry.obd();
         this.commands = commands.processor();
+        this.ackSigner = new io.latchkey.protocol.command.AckSigner(config.tenant(), config.deviceId(), config.deviceSigner());
         this.commandQueue = commands.queue();
         this.timers = timers;
         this.statusFile = new StatusFile(config.dataDir());
@@ -263,7 +266,7 @@ public final class Agent implements AutoCloseable {
         LOG.info("{}: command {} -> {}{}{} in {} ms", config.deviceId(), ack.commandId(), ack.outcome(),
                 ack.reason() == null ? "" : " " + ack.reason(), ack.duplicate() ? " (duplicate)" : "",
                 String.format("%.1f", (System.nanoTime() - receivedNanos) / 1e6));
-        return connection.publish(Channel.ACK, Json.write(ack), false);
+        return connection.publish(Channel.ACK, ackSigner.signToWire(ack), false);
     }
 
     private CompletableFuture<Void> publishState(boolean online) {

@@ -222,6 +222,7 @@ public final class AgentBuilder {
         require(doorLocks, "doorLocks");
         require(gnss, "gnss");
         require(vehicleSignals, "vehicleSignals");
+        config.deviceSigner(); // fails fast, naming the key, when the config has no device key
         if (!config.obdPids().isEmpty() && canBus == null) {
             throw new AgentException("AgentBuilder: can.obd.pids is set (" + config.obdPids()
                     + ") but the agent was given no CAN bus (hardware.can=none, or run --simulated)");
@@ -261,7 +262,7 @@ public final class AgentBuilder {
         byte[] will = Json.write(new DeviceState(config.deviceId(), false, LockState.UNKNOWN, clock.instant(), VERSION));
         return connectionFactory != null
                 ? connectionFactory.apply(will)
-                : new HiveMqBrokerConnection(config.brokerEndpoint(), will, mqttExecutorConfig,
+                : new HiveMqBrokerConnection(config.brokerEndpoint(clock, random), will, mqttExecutorConfig,
                         new ReconnectBackoff(config.reconnectInitialDelay(), config.reconnectMaxDelay(), random));
     }
 

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The agent polling OBD-II (can.obd.pids) on a simulated bus with a simulated engine ECU. */
 class AgentObdTest {
+    private static final java.security.KeyPair DEVICE_KEY = io.latchkey.agent.TestDeviceKey.generate();
     private static final double FUEL_STEP = 100.0 / 255;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T17:00:00Z"));
@@ -54,7 +55,7 @@ class AgentObdTest {
 
     private AgentConfig.Builder config() {
         return AgentConfig.builder().tenant("acme").deviceId("dev-1").mqttUrl("tcp://127.0.0.1:1")
-                .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).dataDir(dir)
+                .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).deviceKey(DEVICE_KEY.getPrivate()).dataDir(dir)
                 .obdPids(List.of(ObdPid.FUEL_LEVEL)).obdInterval(Duration.ofMillis(10));
     }
 

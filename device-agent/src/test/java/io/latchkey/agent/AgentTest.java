@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AgentTest {
+    private static final java.security.KeyPair DEVICE_KEY = io.latchkey.agent.TestDeviceKey.generate();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T17:00:00Z"));
     private final TestCloud cloud = new TestCloud("acme", clock);
     private final SimulatedCentralLocking wiring = new SimulatedCentralLocking(true, () -> false);
@@ -40,7 +41,7 @@ class AgentTest {
     @BeforeEach
     void build() {
         AgentConfig config = AgentConfig.builder().tenant("acme").deviceId("dev-1").mqttUrl("tcp://127.0.0.1:1")
-                .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).dataDir(dir).build();
+                .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).deviceKey(DEVICE_KEY.getPrivate()).dataDir(dir).build();
         agent = Agent.builder(config)
                 .doorLocks(wiring.doorLocks(Duration.ZERO))
                 .gnss(new FixedGnss(52.5, 13.4, clock))
@@ -86,7 +87,8 @@ class AgentTest {
         broker.deliver(cloud.signed("dev-1", CommandType.UNLOCK));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !broker.on(Channel.ACK).isEmpty());
-        CommandAck ack = Json.read(broker.on(Channel.ACK).get(0).payload(), CommandAck.class);
+        CommandAck ack = io.latchkey.protocol.command.AckVerifier.verify(broker.on(Channel.ACK).get(0).payload(), "acme", "dev-1",
+                io.latchkey.protocol.device.DeviceKeys.verification(DEVICE_KEY.getPublic()));
         assertThat(ack.outcome()).isEqualTo(CommandOutcome.EXECUTED);
         assertThat(ack.lockState()).isEqualTo(LockState.UNLOCKED);
         await().atMost(Duration.ofSeconds(5)).until(() -> broker.on(Channel.TELEMETRY).size() >= 2);
@@ -112,7 +114,7 @@ class AgentTest {
     void close_letsTheCommandInFlightFinishAndAnswersIt_beforeSayingOffline() {
         SimulatedCentralLocking slow = new SimulatedCentralLocking(true, () -> false);
         AgentConfig config = AgentConfig.builder().tenant("acme").deviceId("dev-2").mqttUrl("tcp://127.0.0.1:1")
-                .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).dataDir(dir.resolve("dev-2")).build();
+                .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).deviceKey(DEVICE_KEY.getPrivate()).dataDir(dir.resolve("dev-2")).build();
         Agent slowAgent = Agent.builder(config)
                 .doorLocks(slow.doorLocks(Duration.ofMillis(300)))
                 .gnss(new FixedGnss(52.5, 13.4, clock))

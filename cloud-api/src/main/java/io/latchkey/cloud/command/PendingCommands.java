@@ -24,15 +24,21 @@ public class PendingCommands {
         waiting.remove(key(tenant, commandId));
     }
 
+    /** What became of an answer offered to the waiters. */
+    enum Delivery { COMPLETED, NOT_WAITING, OTHER_DEVICE }
+
     /** Completes the waiter of this command if the answering device is the one it was sent to. */
-    boolean complete(String tenant, String deviceId, CommandAck ack) {
+    Delivery complete(String tenant, String deviceId, CommandAck ack) {
         String key = key(tenant, ack.commandId());
         Waiter waiter = waiting.get(key);
-        if (waiter == null || !waiter.deviceId().equals(deviceId)) {
-            return false;
+        if (waiter == null) {
+            return Delivery.NOT_WAITING;
+        }
+        if (!waiter.deviceId().equals(deviceId)) {
+            return Delivery.OTHER_DEVICE;
         }
         waiting.remove(key, waiter);
-        return waiter.answer().complete(ack);
+        return waiter.answer().complete(ack) ? Delivery.COMPLETED : Delivery.NOT_WAITING;
     }
 
     private static String key(String tenant, String commandId) {

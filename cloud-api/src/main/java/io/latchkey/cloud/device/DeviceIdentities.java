@@ -48,9 +48,11 @@ public class DeviceIdentities {
     private final DeviceIdentityLog log;
     private final InstallReportVerifier reports;
     private final Clock clock;
+    private final ActiveDeviceKeys keys;
 
     public DeviceIdentities(DeviceAuthorities authorities, CarRegistry cars, Stores stores, MqttEndpoint mqtt,
-                            DeviceIdentityLog log, Clock clock) {
+                            DeviceIdentityLog log, Clock clock, ActiveDeviceKeys keys) {
+        this.keys = keys;
         this.authorities = authorities;
         this.cars = cars;
         this.stores = stores;
@@ -87,7 +89,7 @@ public class DeviceIdentities {
         Instant now = clock.instant();
         String serial = RevokedCertificate.serialText(issued.certificate().getSerialNumber());
         DeviceIdentityRecord record = new DeviceIdentityRecord(deviceId, carId, serial, now,
-                issued.certificate().getNotAfter().toInstant(), caller, null, null, null);
+                issued.certificate().getNotAfter().toInstant(), caller, null, null, null, issued.certificatePem());
         try {
             if (current.isPresent()) {
                 records.replace(deviceId, record, current.get().version());
@@ -99,6 +101,7 @@ public class DeviceIdentities {
             authorities.revocations().revoke(tenant, issued.certificate().getSerialNumber(), deviceId, "superseded at issue");
             throw new ConflictException("device " + deviceId + " was provisioned by someone else just now");
         }
+        keys.forget(tenant, deviceId);
         log.record(tenant, now, "certificate-issued", caller, deviceId, carId, serial, null);
         return issued;
     }
@@ -126,6 +129,7 @@ public class DeviceIdentities {
         BigInteger serial = new BigInteger(current.serial(), 16);
         boolean wasConnected = dropSession(new RevokedSessions(authorities.revocations(), mqtt.sessions()), tenant, deviceId, serial, reason);
         records.upsert(deviceId, current, r -> r.serial().equals(current.serial()) && r.active() ? r.revoked(now, reason) : r);
+        keys.forget(tenant, deviceId);
         log.record(tenant, now, "certificate-revoked", caller, deviceId, current.carId(), current.serial(),
                 reason + (wasConnected ? "; live session dropped" : ""));
         return List.of(current.serial());

@@ -8,18 +8,21 @@ import java.time.Instant;
  *
  * @param serial       the certificate's serial number, lower-case hex
  * @param installation the last verified install report, null before the first
+ * @param certificate  the certificate itself (PEM): its key verifies the device's acknowledgements and connect
+ *                     tokens. Records written before it was kept have none: such a device must be provisioned again.
  */
 public record DeviceIdentityRecord(String deviceId, String carId, String serial, Instant issuedAt, Instant notAfter,
-                                   String issuedBy, Instant revokedAt, String revokedReason, Installation installation) {
+                                   String issuedBy, Instant revokedAt, String revokedReason, Installation installation,
+                                   String certificate) {
     public boolean active() {
         return revokedAt == null;
     }
 
     DeviceIdentityRecord revoked(Instant at, String reason) {
-        return new DeviceIdentityRecord(deviceId, carId, serial, issuedAt, notAfter, issuedBy, at, reason, installation);
+        return new DeviceIdentityRecord(deviceId, carId, serial, issuedAt, notAfter, issuedBy, at, reason, installation, certificate);
     }
 
     DeviceIdentityRecord installed(Installation report) {
-        return new DeviceIdentityRecord(deviceId, carId, serial, issuedAt, notAfter, issuedBy, revokedAt, revokedReason, report);
+        return new DeviceIdentityRecord(deviceId, carId, serial, issuedAt, notAfter, issuedBy, revokedAt, revokedReason, report, certificate);
     }
 }

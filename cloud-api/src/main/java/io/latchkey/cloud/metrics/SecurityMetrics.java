@@ -7,13 +7,14 @@ import jakarta.inject.Singleton;
 /**
  * Security-relevant counts, per tenant, exported at {@code /prometheus}:
  * {@code latchkey_signin_failed_total}, {@code latchkey_account_lockouts_total},
- * {@code latchkey_cross_tenant_refused_total}. Callers only report; they never read them back.
+ * {@code latchkey_cross_tenant_refused_total}, {@code latchkey_ack_refused_total} (tag {@code reason}). Callers only report; they never read them back.
  */
 @Singleton
 public class SecurityMetrics {
     static final String FAILED_SIGN_INS = "latchkey.signin.failed";
     static final String LOCKOUTS = "latchkey.account.lockouts";
     static final String CROSS_TENANT_REFUSED = "latchkey.cross.tenant.refused";
+    static final String ACKS_REFUSED = "latchkey.ack.refused";
 
     private final MeterRegistry registry;
     private final TenantTag tenantTag;
@@ -36,6 +37,15 @@ public class SecurityMetrics {
     /** A call on {@code /t/{tenant}/...} carried a token of another tenant (or of the platform) and was refused. */
     public void crossTenantRefused(String tenant) {
         count(CROSS_TENANT_REFUSED, "Calls refused because the token belongs to another tenant", tenant);
+    }
+
+    /**
+     * An acknowledgement that did not prove it comes from the device it names (unsigned, bad signature,
+     * another device, tenant or command, no active key) and was dropped.
+     */
+    public void ackRefused(String tenant, String reason) {
+        Counter.builder(ACKS_REFUSED).description("Command acknowledgements refused because their device signature does not verify")
+                .tag("tenant", tenantTag.of(tenant)).tag("reason", reason).register(registry).increment();
     }
 
     private void count(String name, String description, String tenant) {

@@ -6,6 +6,7 @@ import io.latchkey.cloud.StartupChecks;
 import io.latchkey.cloud.datadir.PrivateFiles;
 import io.latchkey.cloud.mqtt.security.BrokerSecurityExtension;
 import io.latchkey.cloud.mqtt.security.BrokerTlsFiles;
+import io.latchkey.cloud.mqtt.security.DeviceKeys;
 import io.latchkey.cloud.mqtt.security.HiveMqSessionControl;
 import io.latchkey.cloud.mqtt.security.SessionControl;
 import io.latchkey.cloud.pki.PlatformCertificateAuthority;
@@ -40,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * certificate from the platform CA; {@link BrokerSecurityExtension} confines each to its topics and
  * refuses revoked certificates;</li>
  * <li>plain TCP on {@code latchkey.mqtt.port}, only while {@code latchkey.mqtt.allow-plain-loopback} is on
- * (the default on a loopback address): for the demo and the simulator. Nobody is authenticated there;
- * a client whose id has the device form {@code {tenant}:{deviceId}} is still held to that device's topics.</li>
+ * (the default on a loopback address): for the demo and the simulator. A client id of the device form
+ * {@code {tenant}:{deviceId}} must be proven there with a connect token signed by the device key; other
+ * clients may use no topic under {@code lk/}.</li>
  * </ul>
  * The TLS files (a fresh server certificate from the platform CA at each start, and a trust store of
  * the platform CA and every tenant's device CA) live in {@code {data-dir}/broker/tls}; the trust store
@@ -61,7 +63,7 @@ public class EmbeddedBroker implements MqttEndpoint {
 
     /** {@code checks}: the configuration is checked before a broker starts on it. */
     public EmbeddedBroker(MqttConfig config, LatchkeyConfig latchkey, StartupChecks checks, BrokerTrust authorities,
-                          TenantDirectory tenants, Clock clock, SecureRandom random) {
+                          TenantDirectory tenants, Clock clock, SecureRandom random, DeviceKeys deviceKeys) {
         Path home = latchkey.dataDirPath().resolve("broker");
         int port = config.plainListener() ? (config.port() == 0 ? freePort(config.host()) : config.port()) : -1;
         int tlsPort = config.tlsPort() == 0 ? freePort(config.host()) : config.tlsPort();
@@ -76,7 +78,7 @@ public class EmbeddedBroker implements MqttEndpoint {
                     .withConfigurationFolder(conf)
                     .withDataFolder(home.resolve("data"))
                     .withExtensionsFolder(home.resolve("extensions"))
-                    .withEmbeddedExtension(BrokerSecurityExtension.embedded(authorities.trust(), authorities.platform().certificate(),
+                    .withEmbeddedExtension(BrokerSecurityExtension.embedded(authorities.trust(), deviceKeys, authorities.platform().certificate(),
                             clock, config.plainListener()))
                     .withoutLoggingBootstrap()
                     .build();
@@ -95,7 +97,7 @@ public class EmbeddedBroker implements MqttEndpoint {
         this.backendUrl = "ssl://" + connectHost(config.host()) + ":" + tlsPort;
         this.url = config.plainListener() ? "tcp://" + config.host() + ":" + port : tlsUrl;
         if (config.plainListener()) {
-            LOG.warn("Embedded MQTT broker: plain listener {} is for development only (clients are not authenticated there);"
+            LOG.warn("Embedded MQTT broker: plain listener {} is for development only (devices prove themselves with signed tokens, other clients get no lk/ topic);"
                     + " set latchkey.mqtt.allow-plain-loopback=false to run mutual TLS only", url);
         }
         LOG.info("Embedded MQTT broker listening on {} (mutual TLS, device certificates)", tlsUrl);

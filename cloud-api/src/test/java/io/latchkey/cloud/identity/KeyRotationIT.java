@@ -98,7 +98,7 @@ class KeyRotationIT {
         discovery.path("commandKeys").forEach(k -> pinned.add(k.path("kid").asText()));
         assertThat(pinned).hasSize(2);
         app.car("acme", operator(), "car-9", "dev-009");
-        try (TestDevice device = new TestDevice(app.mqttUrl(), "acme", "dev-009", TestDevice.keys(discovery),
+        try (TestDevice device = new TestDevice(app, "acme", "dev-009", TestDevice.keys(discovery),
                 Clock.systemUTC())) {
             String signer = expect(200, app.http.postJson("/t/acme/keys/rotate", tenantAdmin(), Map.of("key", "command")))
                     .text("kid");

@@ -48,7 +48,7 @@ class AuditAndMetricsIT {
         otherBorrower = app.user("acme", tenantAdmin, "eve@acme.test", "borrower");
         app.car("acme", operator, "car-1", "dev-001");
         JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
-        device = new TestDevice(discovery.path("mqttUrl").asText(), "acme", "dev-001", TestDevice.keys(discovery),
+        device = new TestDevice(app, "acme", "dev-001", TestDevice.keys(discovery),
                 Clock.systemUTC());
         Instant now = Instant.now();
         expect(201, app.http.postJson("/t/acme/bookings", borrower, Map.of("carId", "car-1",

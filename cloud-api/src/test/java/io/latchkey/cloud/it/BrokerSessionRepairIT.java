@@ -35,7 +35,7 @@ class BrokerSessionRepairIT {
             app.car("acme", operator, "car-1", "dev-001");
             JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
             BackendMqttClient mqtt = app.context().getBean(BackendMqttClient.class);
-            try (TestDevice device = new TestDevice(app.mqttUrl(), "acme", "dev-001", TestDevice.keys(discovery),
+            try (TestDevice device = new TestDevice(app, "acme", "dev-001", TestDevice.keys(discovery),
                     Clock.systemUTC())) {
                 device.publishTelemetry(record(1));
                 await().atMost(Duration.ofSeconds(10)).until(() -> device.receipts().size() == 1);

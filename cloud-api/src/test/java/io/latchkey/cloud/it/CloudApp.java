@@ -19,6 +19,9 @@ public final class CloudApp implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "platform-admin-password-for-tests";
     public static final String PASSWORD = "a perfectly long passphrase";
 
+    private final java.util.Map<String, String> tenantAdmins = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, String> carOfDevice = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, DeviceCredentials> enrolled = new java.util.concurrent.ConcurrentHashMap<>();
     private final EmbeddedServer server;
     private final HttpClient httpClient;
     public final Http http;
@@ -81,7 +84,9 @@ public final class CloudApp implements AutoCloseable {
         String email = "admin@" + tenant + ".test";
         expect(201, http.postJson("/platform/tenants/" + tenant + "/admins", admin,
                 Map.of("email", email, "name", "Admin", "password", PASSWORD)));
-        return token(tenant, email);
+        String token = token(tenant, email);
+        tenantAdmins.put(tenant, token);
+        return token;
     }
 
     /** Registers a user with roles (through the tenant-admin) and returns their access token. */
@@ -103,6 +108,26 @@ public final class CloudApp implements AutoCloseable {
     public void car(String tenant, String operatorToken, String carId, String deviceId) {
         expect(201, http.postJson("/t/" + tenant + "/cars", operatorToken,
                 Map.of("id", carId, "name", "Car " + carId, "plate", "B-LK " + carId.hashCode() % 1000, "deviceId", deviceId)));
+        carOfDevice.put(tenant + "/" + deviceId, carId);
+    }
+
+    /**
+     * The device's key and certificate, enrolled on first use through {@code POST /t/{tenant}/devices/{id}/certificate}
+     * with the tenant-admin of {@link #tenantWithAdmin}, for the car {@link #car} registered it with. A device
+     * without a car gets a key no certificate speaks for (it cannot prove itself).
+     */
+    public DeviceCredentials device(String tenant, String deviceId) {
+        return enrolled.computeIfAbsent(tenant + "/" + deviceId, k -> {
+            java.security.KeyPair key = DeviceCredentials.newKey();
+            String carId = carOfDevice.get(k);
+            String admin = tenantAdmins.get(tenant);
+            if (carId == null || admin == null) {
+                return new DeviceCredentials(tenant, deviceId, key, null);
+            }
+            String certificate = expect(201, http.postJson("/t/" + tenant + "/devices/" + deviceId + "/certificate", admin,
+                    Map.of("carId", carId, "csr", DeviceCredentials.csr(tenant, deviceId, key)))).text("certificate");
+            return new DeviceCredentials(tenant, deviceId, key, certificate);
+        });
     }
 
     public static Http.Reply expect(int status, Http.Reply reply) {

@@ -31,7 +31,7 @@ class CommandTimeoutIT {
         operator = app.user("acme", tenantAdmin, "olga@acme.test", "operator");
         app.car("acme", operator, "car-1", "dev-001");
         JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
-        device = new TestDevice(app.mqttUrl(), "acme", "dev-001", TestDevice.keys(discovery), Clock.systemUTC()).silent();
+        device = new TestDevice(app, "acme", "dev-001", TestDevice.keys(discovery), Clock.systemUTC()).silent();
     }
 
     @AfterAll

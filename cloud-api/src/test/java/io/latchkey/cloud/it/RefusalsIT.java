@@ -48,7 +48,7 @@ class RefusalsIT {
         String betaAdmin = app.tenantWithAdmin("beta");
         foreignBorrower = app.user("beta", betaAdmin, "bob@beta.test", "borrower");
         JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
-        device = new TestDevice(app.mqttUrl(), "acme", "dev-001", TestDevice.keys(discovery), Clock.systemUTC());
+        device = new TestDevice(app, "acme", "dev-001", TestDevice.keys(discovery), Clock.systemUTC());
     }
 
     @AfterAll
@@ -353,7 +353,9 @@ class RefusalsIT {
         IngestionCounters counters = app.context().getBean(IngestionCounters.class);
         long dropped = counters.droppedCount();
         JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
-        try (TestDevice stranger = new TestDevice(app.mqttUrl(), "acme", "dev-nocar", TestDevice.keys(discovery),
+        // a device without car has no certificate and cannot connect itself: its messages come from whoever
+        // controls the broker (an external broker's own clients, for example)
+        try (TestDevice stranger = TestDevice.overServiceIdentity(app, "acme", "dev-nocar", TestDevice.keys(discovery),
                 Clock.systemUTC())) {
             stranger.publishTelemetry(new TelemetryRecord(1, Instant.now(), 1.0, 2.0, 0.0, 10.0, LockState.LOCKED, false,
                     false, 3, Map.of(), "PERIODIC"));

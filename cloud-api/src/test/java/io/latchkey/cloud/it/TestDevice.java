@@ -32,7 +32,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A stand-in car for the backend's tests: it verifies each command with the protocol's
+ * A stand-in car for the backend's tests, enrolled like a real one (its own key, a certificate from its tenant's
+ * device CA) and signing its answers with that key; it connects on the plain listener with a connect token.
+ * It verifies each command with the protocol's
  * {@link CommandVerifier} (key, signature, tenant, device, expiry), answers repeats from the first
  * result, and moves a pretend lock. It keeps the receipts that verify as a car does ({@link ReceiptVerifier}:
  * the tenant's command key, this tenant and device) and counts the others. {@link #silent()} makes it swallow commands, like a car out of
@@ -42,6 +44,7 @@ public final class TestDevice implements AutoCloseable {
     private final String tenant;
     private final String deviceId;
     private final CommandVerifier verifier;
+    private final io.latchkey.protocol.command.AckSigner ackSigner;
     private final Mqtt5AsyncClient client;
     private final List<byte[]> received = new CopyOnWriteArrayList<>();
     private final ReceiptVerifier receiptVerifier;
@@ -52,16 +55,58 @@ public final class TestDevice implements AutoCloseable {
     private volatile boolean doorOpen;
     private volatile LockState lock = LockState.LOCKED;
 
-    public TestDevice(String mqttUrl, String tenant, String deviceId, Map<String, PublicKey> commandKeys, Clock clock)
+    /** Enrols the device through {@code app} (see {@link CloudApp#device}) and connects as it on the plain listener. */
+    public TestDevice(CloudApp app, String tenant, String deviceId, Map<String, PublicKey> commandKeys, Clock clock)
             throws Exception {
-        this.tenant = tenant;
-        this.deviceId = deviceId;
+        this(app.mqttUrl(), app.device(tenant, deviceId), commandKeys, clock);
+    }
+
+    public TestDevice(String mqttUrl, DeviceCredentials credentials, Map<String, PublicKey> commandKeys, Clock clock)
+            throws Exception {
+        this(credentials, commandKeys, clock, plainClient(mqttUrl, credentials, clock));
+    }
+
+    /**
+     * A stand-in for whoever controls the broker, publishing on the topics of {@code deviceId} (which need not have
+     * a certificate): it connects over mutual TLS with a platform service certificate, which may use all of
+     * {@code lk/}. Its answers are signed with a key no certificate speaks for.
+     */
+    public static TestDevice overServiceIdentity(CloudApp app, String tenant, String deviceId, Map<String, PublicKey> commandKeys,
+                                                 Clock clock) throws Exception {
+        var authorities = app.context().getBean(io.latchkey.cloud.device.DeviceAuthorities.class);
+        var service = authorities.platform().issueService("test-" + deviceId, Duration.ofHours(1));
+        URI url = URI.create(app.context().getBean(io.latchkey.cloud.mqtt.MqttEndpoint.class).backendUrl());
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("platform-ca", authorities.platform().certificate());
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        Mqtt5AsyncClient client = Mqtt5Client.builder().identifier("test-service-" + deviceId).serverHost(url.getHost())
+                .serverPort(url.getPort()).sslConfig().keyManagerFactory(service.tls().keyManagerFactory()).trustManagerFactory(tmf)
+                .applySslConfig().buildAsync();
+        client.connect().get(15, TimeUnit.SECONDS);
+        return new TestDevice(new DeviceCredentials(tenant, deviceId, DeviceCredentials.newKey(), null), commandKeys, clock, client);
+    }
+
+    private static Mqtt5AsyncClient plainClient(String mqttUrl, DeviceCredentials credentials, Clock clock) throws Exception {
+        URI uri = URI.create(mqttUrl);
+        String clientId = credentials.tenant() + ":" + credentials.deviceId();
+        Mqtt5AsyncClient client = Mqtt5Client.builder().identifier(clientId).serverHost(uri.getHost())
+                .serverPort(uri.getPort()).buildAsync();
+        client.connectWith().simpleAuth().username(clientId).password(credentials.connectPassword(clock.instant())).applySimpleAuth()
+                .send().get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private TestDevice(DeviceCredentials credentials, Map<String, PublicKey> commandKeys, Clock clock, Mqtt5AsyncClient client)
+            throws Exception {
+        this.tenant = credentials.tenant();
+        this.deviceId = credentials.deviceId();
+        this.ackSigner = credentials.ackSigner();
         this.verifier = new CommandVerifier(commandKeys, tenant, deviceId, clock, Duration.ofSeconds(30));
         this.receiptVerifier = new ReceiptVerifier(commandKeys, tenant, deviceId);
-        URI uri = URI.create(mqttUrl);
-        this.client = Mqtt5Client.builder().identifier("test-" + deviceId).serverHost(uri.getHost())
-                .serverPort(uri.getPort()).buildAsync();
-        client.connect().get(10, TimeUnit.SECONDS);
+        this.client = client;
         client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.CMD).name()).qos(MqttQos.AT_LEAST_ONCE)
                 .callback(this::onCommand).send().get(10, TimeUnit.SECONDS);
         client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.RECEIPT).name()).qos(MqttQos.AT_LEAST_ONCE)
@@ -93,6 +138,10 @@ public final class TestDevice implements AutoCloseable {
         discovery.path("commandKeys").forEach(k -> keys.put(k.path("kid").asText(),
                 Keys.decodeCommandPublicKey(k.path("publicKey").asText())));
         return keys;
+    }
+
+    public boolean isConnected() {
+        return client.getState().isConnected();
     }
 
     public TestDevice silent() {
@@ -137,12 +186,12 @@ public final class TestDevice implements AutoCloseable {
             ack = first != null ? first.asDuplicate() : execute(command);
             answered.putIfAbsent(command.id(), ack);
         } catch (CommandRejectedException e) {
-            ack = new CommandAck(idOf(bytes), deviceId, CommandOutcome.REJECTED, e.reason().name(), lock, doorOpen, false,
+            ack = new CommandAck(idOf(bytes), null, deviceId, CommandOutcome.REJECTED, e.reason().name(), lock, doorOpen, false,
                     java.time.Instant.now());
         }
         // never block the client's callback thread: it also completes our own publishes
         client.publishWith().topic(Topic.of(tenant, deviceId, Channel.ACK).name()).qos(MqttQos.AT_LEAST_ONCE)
-                .payload(Json.write(ack)).send();
+                .payload(ackSigner.signToWire(ack)).send();
     }
 
     /** The id of a command that failed verification, read without trusting it (as a real agent does). */
@@ -157,11 +206,11 @@ public final class TestDevice implements AutoCloseable {
 
     private CommandAck execute(Command command) {
         if (command.type() == CommandType.LOCK && doorOpen) {
-            return new CommandAck(command.id(), deviceId, CommandOutcome.FAILED, "DOOR_OPEN", lock, true, false,
+            return new CommandAck(command.id(), null, deviceId, CommandOutcome.FAILED, "DOOR_OPEN", lock, true, false,
                     java.time.Instant.now());
         }
         lock = command.type() == CommandType.UNLOCK ? LockState.UNLOCKED : LockState.LOCKED;
-        return new CommandAck(command.id(), deviceId, CommandOutcome.EXECUTED, null, lock, doorOpen, false,
+        return new CommandAck(command.id(), null, deviceId, CommandOutcome.EXECUTED, null, lock, doorOpen, false,
                 java.time.Instant.now());
     }
 
@@ -172,6 +221,8 @@ public final class TestDevice implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        client.disconnect().get(10, TimeUnit.SECONDS);
+        if (client.getState().isConnected()) {
+            client.disconnect().get(10, TimeUnit.SECONDS);
+        }
     }
 }

@@ -45,7 +45,7 @@ class WalkingSkeletonIT {
         app.car(TENANT, operator, "car-1", "dev-001");
         JsonNode discovery = expect(200, app.http.get("/t/" + TENANT + "/.well-known/latchkey-device", null)).json();
         assertThat(discovery.path("mqttUrl").asText()).isEqualTo(app.mqttUrl()).startsWith("tcp://127.0.0.1:");
-        device = new TestDevice(discovery.path("mqttUrl").asText(), TENANT, "dev-001", TestDevice.keys(discovery),
+        device = new TestDevice(app, TENANT, "dev-001", TestDevice.keys(discovery),
                 Clock.systemUTC());
     }
 
@@ -141,7 +141,7 @@ class WalkingSkeletonIT {
     void implausibleTelemetry_isRefused_namedInTheSignedReceipt_andNeverMovesTheCarState() throws Exception {
         app.car(TENANT, operator, "car-2", "dev-002");
         JsonNode discovery = expect(200, app.http.get("/t/" + TENANT + "/.well-known/latchkey-device", null)).json();
-        try (TestDevice car2 = new TestDevice(app.mqttUrl(), TENANT, "dev-002", TestDevice.keys(discovery),
+        try (TestDevice car2 = new TestDevice(app, TENANT, "dev-002", TestDevice.keys(discovery),
                 Clock.systemUTC())) {
             Instant t = Instant.now();
             TelemetryRecord good = record(1, t, 52.5);

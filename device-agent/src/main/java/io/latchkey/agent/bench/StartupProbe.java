@@ -46,7 +46,7 @@ public final class StartupProbe {
         KeyPairGenerator kpg = KeyPairGenerator.getInstance("Ed25519");
         String key = Base64.getEncoder().encodeToString(kpg.generateKeyPair().getPublic().getEncoded());
         AgentConfig config = AgentConfig.builder().tenant("bench").deviceId("probe-1").mqttUrl(broker)
-                .commandKey("cmd-1", key).dataDir(dataDir)
+                .commandKey("cmd-1", key).dataDir(dataDir).deviceKey(deviceKey())
                 .movingInterval(Duration.ofMillis(intervalMs)).parkedInterval(Duration.ofMillis(intervalMs))
                 .reconnectDelays(Duration.ofMillis(100), Duration.ofSeconds(5)).build();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -88,5 +88,12 @@ public final class StartupProbe {
             }
         }
         return -1;
+    }
+
+    /** A throw-away device key: the probe's broker is a plain test broker that checks no connect token. */
+    private static java.security.PrivateKey deviceKey() throws java.security.GeneralSecurityException {
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        return ec.generateKeyPair().getPrivate();
     }
 }

@@ -159,7 +159,7 @@ public final class CommandProcessor {
     }
 
     private CommandAck answer(String commandId, CommandOutcome outcome, String reason) {
-        return new CommandAck(commandId, deviceId, outcome, reason, LockStates.toWire(locks.state()),
+        return new CommandAck(commandId, null, deviceId, outcome, reason, LockStates.toWire(locks.state()),
                 vehicle.doorsOpen(), false, clock.instant());
     }
 }

@@ -34,7 +34,7 @@ public class InMemoryCommandHistory implements CommandHistory {
             return Optional.empty();
         }
         if (e.ack() == null) {
-            return Optional.of(new CommandAck(commandId, deviceId, CommandOutcome.FAILED, INTERRUPTED,
+            return Optional.of(new CommandAck(commandId, null, deviceId, CommandOutcome.FAILED, INTERRUPTED,
                     null, null, false, clock.instant()));
         }
         return Optional.of(e.ack());

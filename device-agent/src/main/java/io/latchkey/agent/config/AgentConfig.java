@@ -49,6 +49,7 @@ public final class AgentConfig {
     private final int commandHistorySize;
     private final Path dataDir;
     private final MqttTls tls;
+    private final java.security.PrivateKey deviceKey;
     private final Duration reconnectInitialDelay;
     private final Duration reconnectMaxDelay;
     private final Duration sessionExpiry;
@@ -71,6 +72,7 @@ public final class AgentConfig {
         this.commandHistorySize = b.commandHistorySize;
         this.dataDir = b.dataDir;
         this.tls = b.tls;
+        this.deviceKey = b.deviceKey;
         this.reconnectInitialDelay = b.reconnectInitialDelay;
         this.reconnectMaxDelay = b.reconnectMaxDelay;
         this.sessionExpiry = b.sessionExpiry;
@@ -110,9 +112,37 @@ public final class AgentConfig {
         return usesTls() ? 8883 : 1883;
     }
 
-    /** What the broker connection needs of this config. */
-    public BrokerEndpoint brokerEndpoint() {
-        return new BrokerEndpoint(tenant(), deviceId(), mqttHost(), mqttPort(), usesTls(), tls(), sessionExpiry());
+    /**
+     * What the broker connection needs of this config.
+     *
+     * @param clock  stamps the connect tokens (the agent's clock)
+     * @param random their nonces
+     */
+    public BrokerEndpoint brokerEndpoint(java.time.Clock clock, java.util.random.RandomGenerator random) {
+        return new BrokerEndpoint(tenant(), deviceId(), mqttHost(), mqttPort(), usesTls(), tls(), sessionExpiry(),
+                new io.latchkey.agent.mqtt.ConnectCredentials(tenant(), deviceId(), deviceSigner(), clock, random));
+    }
+
+    /**
+     * The device's own EC P-256 key (certified by its certificate): signs its answers and, without mutual TLS,
+     * its connect tokens.
+     */
+    public java.security.PrivateKey deviceKey() {
+        return deviceKey;
+    }
+
+    /**
+     * A signer over {@link #deviceKey()}, the key parsed once.
+     *
+     * @throws AgentConfigException without a device key: an agent cannot run without one (its answers would
+     *                              be refused), so building an agent stops here, naming the key
+     */
+    public io.latchkey.protocol.device.DeviceSigner deviceSigner() {
+        if (deviceKey == null) {
+            throw new AgentConfigException(MqttTls.PRIVATE_KEY_KEY + " is required (with " + MqttTls.CERTIFICATE_KEY
+                    + "): the device key signs the agent's answers and proves its identity to the broker");
+        }
+        return new io.latchkey.protocol.device.DeviceSigner(deviceKey);
     }
 
     public boolean usesTls() {
@@ -212,6 +242,7 @@ public final class AgentConfig {
         b.commandHistorySize = commandHistorySize;
         b.dataDir = dataDir;
         b.tls = tls;
+        b.deviceKey = deviceKey;
         b.reconnectInitialDelay = reconnectInitialDelay;
         b.reconnectMaxDelay = reconnectMaxDelay;
         b.sessionExpiry = sessionExpiry;
@@ -246,6 +277,7 @@ public final class AgentConfig {
         private int commandHistorySize = 10_000;
         private Path dataDir;
         private MqttTls tls;
+        private java.security.PrivateKey deviceKey;
         private Duration reconnectInitialDelay = DEFAULT_RECONNECT_INITIAL;
         private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX;
         private Duration sessionExpiry = DEFAULT_SESSION_EXPIRY;
@@ -349,8 +381,19 @@ public final class AgentConfig {
         }
 
         /** Mutual TLS with the device's certificate (the provisioning bundle's files); only with an {@code ssl://} URL. */
+        /**
+         * The device's key and certificate from provisioning: with an {@code ssl://} URL for mutual TLS; with a
+         * {@code tcp://} URL (the broker's plain listener) only the key is used, to sign connect tokens.
+         */
         public Builder tls(MqttTls tls) {
             this.tls = tls;
+            this.deviceKey = tls == null ? null : tls.privateKey();
+            return this;
+        }
+
+        /** The device key alone, without a certificate (tests with a fake connection; the plain listener). */
+        public Builder deviceKey(java.security.PrivateKey key) {
+            this.deviceKey = key;
             return this;
         }
 
@@ -438,9 +481,12 @@ public final class AgentConfig {
             require(deviceId, AgentConfigLoader.DEVICE_ID);
             require(mqttUrl, AgentConfigLoader.MQTT_URL);
             require(dataDir, AgentConfigLoader.DATA_DIR);
-            if (tls != null && !"ssl".equals(mqttUrl.getScheme())) {
-                throw new AgentConfigException(MqttTls.CERTIFICATE_KEY + ": a device certificate needs an ssl:// "
-                        + AgentConfigLoader.MQTT_URL + ", got '" + mqttUrl + "'");
+            if (deviceKey != null) {
+                try {
+                    new io.latchkey.protocol.device.DeviceSigner(deviceKey);
+                } catch (io.latchkey.protocol.ProtocolException e) {
+                    throw new AgentConfigException(MqttTls.PRIVATE_KEY_KEY + ": " + e.getMessage(), e);
+                }
             }
             if (commandKeys.isEmpty()) {
                 throw new AgentConfigException(AgentConfigLoader.COMMAND_KEYS

@@ -40,6 +40,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     private final String receiptTopic;
     private final ReconnectBackoff backoff;
     private final Duration sessionExpiry;
+    /** Null with mutual TLS, where the certificate says who the device is. */
+    private final ConnectCredentials credentials;
     private volatile Listener listener;
     private volatile boolean closing;
     private final java.util.concurrent.atomic.AtomicBoolean renewing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -58,6 +60,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         this.receiptTopic = Topic.of(tenant, deviceId, Channel.RECEIPT).name();
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.sessionExpiry = config.sessionExpiry();
+        this.credentials = config.mutualTls() ? null : java.util.Objects.requireNonNull(config.credentials(), "credentials");
         Mqtt5ClientBuilder builder = Mqtt5Client.builder()
                 .identifier(DeviceClientId.of(tenant, deviceId))
                 .serverHost(config.host())
@@ -70,7 +73,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
                     .retain(true)
                     .payload(willPayload)
                     .applyWillPublish();
-        if (config.tls() != null) {
+        if (config.mutualTls()) {
             // Mutual TLS with the device's own key and certificate from provisioning.
             var ssl = builder.sslConfig().keyManagerFactory(config.tls().keyManagerFactory());
             if (config.tls().trustManagerFactory() != null) {
@@ -92,7 +95,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         // ALL rather than SUBSCRIBED: after a restart, messages queued in the persistent session arrive
         // before this process has subscribed again.
         client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish);
-        client.connectWith()
+        authenticated(client.connectWith())
                 .cleanStart(false)
                 .sessionExpiryInterval(sessionExpiry.toSeconds())
                 .send()
@@ -145,7 +148,9 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         Duration delay = backoff.delay(attempt);
         if (ctx instanceof Mqtt5ClientDisconnectedContext c5) {
             // Reconnect into the persistent session, also after a renewSession() connected with a clean start.
-            c5.getReconnector().connectWith().cleanStart(false).sessionExpiryInterval(sessionExpiry.toSeconds()).applyConnect();
+            // A fresh connect token for every attempt: tokens are single-use.
+            authenticated(c5.getReconnector().connectWith()).cleanStart(false).sessionExpiryInterval(sessionExpiry.toSeconds())
+                    .applyConnect();
         }
         LOG.info("{}: disconnected ({}), reconnecting in {} ms (attempt {})", deviceId,
                 ctx.getCause() == null ? "no cause" : ctx.getCause().getMessage(), delay.toMillis(), attempt);
@@ -179,7 +184,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         }
         LOG.warn("{}: the broker session stopped delivering; starting a fresh session", deviceId);
         // A USER disconnect is not reconnected by onDisconnected; the clean-start connect below is.
-        client.disconnect().whenComplete((ok, e) -> client.connectWith()
+        client.disconnect().whenComplete((ok, e) -> authenticated(client.connectWith())
                 .cleanStart(true)
                 .sessionExpiryInterval(sessionExpiry.toSeconds())
                 .send()
@@ -189,6 +194,15 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
                         LOG.warn("{}: fresh session not established: {}", deviceId, error.toString());
                     }
                 }));
+    }
+
+    /** Adds username and a fresh signed token to a CONNECT, unless the client certificate speaks for the device. */
+    private <B extends com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilderBase<B>> B authenticated(B connect) {
+        if (credentials == null) {
+            return connect;
+        }
+        return connect.simpleAuth(com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth.builder()
+                .username(credentials.username()).password(credentials.password()).build());
     }
 
     @Override

@@ -58,6 +58,19 @@ public final class MqttTls {
         return new MqttTls(chain, key, cas);
     }
 
+    /** Material already in memory (a simulated car's enrolment). */
+    public static MqttTls of(List<X509Certificate> chain, PrivateKey privateKey, List<X509Certificate> brokerCas) {
+        if (chain.isEmpty()) {
+            throw new AgentConfigException(CERTIFICATE_KEY + ": no certificate");
+        }
+        return new MqttTls(chain, Objects.requireNonNull(privateKey, PRIVATE_KEY_KEY), brokerCas);
+    }
+
+    /** The device's private key, certified by {@link #certificate()}. */
+    public PrivateKey privateKey() {
+        return privateKey;
+    }
+
     /** The device certificate (first of the chain). */
     public X509Certificate certificate() {
         return chain.get(0);

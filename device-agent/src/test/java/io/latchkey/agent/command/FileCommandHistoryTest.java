@@ -21,7 +21,7 @@ class FileCommandHistoryTest {
     Path dir;
 
     private CommandAck executed(String id) {
-        return new CommandAck(id, "dev-1", CommandOutcome.EXECUTED, null, LockState.UNLOCKED, false, false, clock.instant());
+        return new CommandAck(id, null, "dev-1", CommandOutcome.EXECUTED, null, LockState.UNLOCKED, false, false, clock.instant());
     }
 
     @Test

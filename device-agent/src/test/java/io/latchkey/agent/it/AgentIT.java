@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real agent against a real broker, with a test cloud that signs commands with the tenant key. */
 class AgentIT {
+    private static final java.security.KeyPair DEVICE_KEY = io.latchkey.agent.TestDeviceKey.generate();
     private static final String TENANT = "acme";
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -73,7 +74,7 @@ class AgentIT {
 
         Agent start(Duration movingInterval) {
             AgentConfig config = AgentConfig.builder().tenant(TENANT).deviceId(deviceId).mqttUrl(broker.url())
-                    .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64())
+                    .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).deviceKey(DEVICE_KEY.getPrivate())
                     .dataDir(dataDir.resolve(deviceId))
                     .movingInterval(movingInterval).parkedInterval(Duration.ofSeconds(30))
                     .feedbackTimeout(Duration.ofMillis(500))

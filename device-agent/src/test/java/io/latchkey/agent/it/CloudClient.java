@@ -41,7 +41,7 @@ public final class CloudClient implements AutoCloseable {
             Topic t = Topic.parse(p.getTopic().toString());
             byte[] bytes = p.getPayloadAsBytes();
             switch (t.channel()) {
-                case ACK -> acks.add(Json.read(bytes, CommandAck.class));
+                case ACK -> acks.add(io.latchkey.protocol.command.SignedAck.readUnverified(bytes));
                 case TELEMETRY -> stored(t.deviceId(), Json.read(bytes, TelemetryBatch.class));
                 case STATE -> states.add(Json.read(bytes, DeviceState.class));
                 default -> { }

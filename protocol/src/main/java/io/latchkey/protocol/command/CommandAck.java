@@ -4,10 +4,11 @@ import io.latchkey.protocol.LockState;
 import java.time.Instant;
 
 /**
- * The device's answer on the {@code ack} channel.
+ * The device's answer on the {@code ack} channel, inside a {@link SignedAck}.
  *
  * @param commandId the command's id ({@code null} only when the command could not even be parsed)
- * @param deviceId  the answering device
+ * @param tenant    the answering device's tenant; set by {@link AckSigner} (the device signs as itself)
+ * @param deviceId  the answering device; set by {@link AckSigner}
  * @param outcome   what happened
  * @param reason    why it was rejected or failed; a {@link CommandRejectedException.Reason} name or text
  * @param lockState the lock state read back from feedback after the command
@@ -15,10 +16,15 @@ import java.time.Instant;
  * @param duplicate true when this answers a repeated id from the first result
  * @param at        when the device answered
  */
-public record CommandAck(String commandId, String deviceId, CommandOutcome outcome, String reason,
+public record CommandAck(String commandId, String tenant, String deviceId, CommandOutcome outcome, String reason,
                          LockState lockState, Boolean doorsOpen, boolean duplicate, Instant at) {
 
     public CommandAck asDuplicate() {
-        return new CommandAck(commandId, deviceId, outcome, reason, lockState, doorsOpen, true, at);
+        return new CommandAck(commandId, tenant, deviceId, outcome, reason, lockState, doorsOpen, true, at);
+    }
+
+    /** The same answer, as given by {@code tenant}'s device {@code deviceId}. */
+    public CommandAck from(String tenant, String deviceId) {
+        return new CommandAck(commandId, tenant, deviceId, outcome, reason, lockState, doorsOpen, duplicate, at);
     }
 }

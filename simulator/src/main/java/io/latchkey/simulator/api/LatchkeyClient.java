@@ -92,6 +92,21 @@ public final class LatchkeyClient {
         return call(post("/t/" + tenant + "/users", adminToken, json(body)), User.class);
     }
 
+    // --- device identity ------------------------------------------------------------------------
+
+    /** {@code POST /t/{tenant}/devices/{deviceId}/certificate} (installer or tenant-admin): the issued certificate, PEM. */
+    public String issueDeviceCertificate(String token, String tenant, String deviceId, String carId, String csrPem) {
+        return call(post("/t/" + tenant + "/devices/" + deviceId + "/certificate", token,
+                json(Map.of("carId", carId, "csr", csrPem))), com.fasterxml.jackson.databind.JsonNode.class)
+                .path("certificate").asText();
+    }
+
+    /** {@code POST /t/{tenant}/devices/{deviceId}/decommission}: revokes the device's active certificate. */
+    public void decommissionDevice(String token, String tenant, String deviceId, String reason) {
+        call(post("/t/" + tenant + "/devices/" + deviceId + "/decommission", token, json(Map.of("reason", reason))),
+                com.fasterxml.jackson.databind.JsonNode.class);
+    }
+
     // --- cars, bookings, commands ---------------------------------------------------------------
 
     public CarDetail createCar(String token, String tenant, String name, String plate, String deviceId) {

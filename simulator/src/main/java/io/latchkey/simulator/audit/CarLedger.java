@@ -70,7 +70,7 @@ public final class CarLedger {
     /** The car published this answer on its ack channel. */
     public void answerPublished(byte[] payload) {
         try {
-            CommandAck ack = Json.read(payload, CommandAck.class);
+            CommandAck ack = io.latchkey.protocol.command.SignedAck.readUnverified(payload);
             answers.add(new Answered(ack.commandId(), ack.outcome() == null ? null : ack.outcome().name(), ack.reason(),
                     ack.duplicate(), clock.instant()));
         } catch (RuntimeException e) {

@@ -115,7 +115,7 @@ public final class FleetBench {
             long t0 = System.nanoTime();
             for (int i = 0; i < world.cars().size(); i++) {
                 CarDetail car = world.cars().get(i);
-                AgentConfig config = AgentConfigs.fromDiscovery(world.discovery(), car.deviceId(), o.workDir().resolve("agents"),
+                AgentConfig config = AgentConfigs.fromDiscovery(world.discovery(), world.device(car), o.workDir().resolve("agents"),
                         Duration.ofMillis(200), Duration.ofSeconds(o.parkedSeconds()))
                         .toBuilder().telemetryBatchSize(o.batchSize()).build();
                 fleet.add(config, factory.create(car.deviceId(), i));

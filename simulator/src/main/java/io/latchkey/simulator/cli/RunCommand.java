@@ -57,10 +57,12 @@ public final class RunCommand implements Callable<Integer> {
         Fleet fleet = new Fleet(Fleet.Options.defaults());
         CarFactory factory = new CarFactory(new CarProfiles(), new GeoPoint(52.52, 13.405), 1_500, clock,
                 Duration.ofMillis(pulseMs), random.nextLong());
+        java.util.List<CarDetail> details = cars.stream().map(c -> api.car(token, tenant, c.id())).toList();
+        // each car gets its own key and certificate (the user must be an installer or tenant-admin)
+        var devices = new io.latchkey.simulator.api.DeviceEnrolment(api).enrol(token, tenant, details);
         int index = 0;
-        for (Car summary : cars) {
-            CarDetail car = api.car(token, tenant, summary.id());
-            AgentConfig config = AgentConfigs.fromDiscovery(discovery, car.deviceId(), dataDir, Duration.ofSeconds(5),
+        for (CarDetail car : details) {
+            AgentConfig config = AgentConfigs.fromDiscovery(discovery, devices.get(car.deviceId()), dataDir, Duration.ofSeconds(5),
                     Duration.ofSeconds(30));
             fleet.add(config, factory.create(car.deviceId(), index++));
             System.out.printf("car %-12s device %-24s starting%n", car.id(), car.deviceId());

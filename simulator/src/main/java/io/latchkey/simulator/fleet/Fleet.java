@@ -157,7 +157,7 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
                 .mqttExecutorConfig(mqttExecutors)
                 .random(jitter)
                 .brokerConnection(will -> {
-                    inner[0] = new HiveMqBrokerConnection(cfg.brokerEndpoint(), will, mqttExecutors,
+                    inner[0] = new HiveMqBrokerConnection(cfg.brokerEndpoint(m.clock, jitter), will, mqttExecutors,
                             new ReconnectBackoff(cfg.reconnectInitialDelay(), cfg.reconnectMaxDelay(), jitter));
                     observed[0] = new ObservedConnection(inner[0], m.ledger);
                     return observed[0];

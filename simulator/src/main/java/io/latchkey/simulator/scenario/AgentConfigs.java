@@ -1,6 +1,8 @@
 package io.latchkey.simulator.scenario;
 
 import io.latchkey.agent.config.AgentConfig;
+import io.latchkey.agent.mqtt.MqttTls;
+import io.latchkey.simulator.api.DeviceEnrolment.EnrolledDevice;
 import io.latchkey.hal.can.obd.ObdPid;
 import io.latchkey.simulator.api.ApiTypes.CommandKey;
 import io.latchkey.simulator.api.ApiTypes.DeviceDiscovery;
@@ -9,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What provisioning would write into a device's config: its identity, the broker from the tenant's
+ * What provisioning would write into a device's config: its identity (key and certificate), the broker from the tenant's
  * device discovery document, and the tenant's command keys pinned. Every car reads its fuel level over
  * OBD-II (an electric car's ECU leaves the request unanswered), once a second rather than the agent's
  * default 100 ms: fuel falls by one step of the PID (0.4 %) in about 3 km, and a thousand agents in one
@@ -21,11 +23,17 @@ public final class AgentConfigs {
     private AgentConfigs() {
     }
 
-    public static AgentConfig fromDiscovery(DeviceDiscovery discovery, String deviceId, Path dataDir,
+    /**
+     * @param device the car's key and certificate from {@link io.latchkey.simulator.api.DeviceEnrolment}: it signs
+     *               the car's answers and, on the plain listener, its connect tokens
+     */
+    public static AgentConfig fromDiscovery(DeviceDiscovery discovery, EnrolledDevice device, Path dataDir,
                                             Duration movingInterval, Duration parkedInterval) {
+        String deviceId = device.deviceId();
         AgentConfig.Builder b = AgentConfig.builder()
                 .tenant(discovery.tenant())
                 .deviceId(deviceId)
+                .tls(MqttTls.of(List.of(device.certificate()), device.key(), List.of()))
                 .mqttUrl(discovery.mqttUrl())
                 .dataDir(dataDir.resolve(deviceId))
                 .movingInterval(movingInterval)

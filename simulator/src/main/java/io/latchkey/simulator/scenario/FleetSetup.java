@@ -25,7 +25,11 @@ import java.util.function.IntFunction;
 public final class FleetSetup {
     /** What was set up. */
     public record Result(String tenant, Session operator, List<Session> borrowers, List<CarDetail> cars,
-                         DeviceDiscovery discovery) {
+                         DeviceDiscovery discovery, java.util.Map<String, io.latchkey.simulator.api.DeviceEnrolment.EnrolledDevice> devices) {
+        /** The enrolled key and certificate of {@code car}'s device. */
+        public io.latchkey.simulator.api.DeviceEnrolment.EnrolledDevice device(CarDetail car) {
+            return devices.get(car.deviceId());
+        }
     }
 
     private static final int PARALLEL = 4;
@@ -65,8 +69,12 @@ public final class FleetSetup {
         List<CarDetail> registered = parallel(cars, i -> api.createCar(operator.token(), tenant, "Car " + (i + 1),
                 "LK " + (10_000 + i), deviceId(tenant, i + 1)));
         out.printf("  %d car(s) registered by the operator%n", registered.size());
+        long enrolStart = System.nanoTime();
+        var devices = new io.latchkey.simulator.api.DeviceEnrolment(api).enrol(admin.token(), tenant, registered);
+        out.printf("  %d device(s) enrolled: own key, certificate from the tenant's device CA (%.1f s)%n", devices.size(),
+                (System.nanoTime() - enrolStart) / 1e9);
         DeviceDiscovery discovery = api.deviceDiscovery(tenant);
-        return new Result(tenant, operator, people, registered, discovery);
+        return new Result(tenant, operator, people, registered, discovery, devices);
     }
 
     private <T> List<T> parallel(int n, IntFunction<T> task) {

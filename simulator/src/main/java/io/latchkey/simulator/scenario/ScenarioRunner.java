@@ -81,7 +81,7 @@ public final class ScenarioRunner {
                 spec.seed());
         for (int i = 0; i < world.cars().size(); i++) {
             CarDetail car = world.cars().get(i);
-            AgentConfig config = AgentConfigs.fromDiscovery(world.discovery(), car.deviceId(), o.dataDir(),
+            AgentConfig config = AgentConfigs.fromDiscovery(world.discovery(), world.device(car), o.dataDir(),
                     Duration.ofSeconds(spec.telemetry().movingSeconds()), Duration.ofSeconds(spec.telemetry().parkedSeconds()));
             fleet.add(config, factory.create(car.deviceId(), i));
         }

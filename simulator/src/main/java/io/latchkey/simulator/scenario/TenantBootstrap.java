@@ -90,9 +90,12 @@ public final class TenantBootstrap {
         });
         CarFactory cars = new CarFactory(new CarProfiles(), new GeoPoint(HOME_LAT, HOME_LON), 1_500, clock, o.relayPulse(),
                 random.nextLong());
+        var devices = steps.run("Each device is enrolled: its own key, a certificate from the tenant's device CA"
+                + " (POST /t/" + tenant + "/devices/{id}/certificate)", () -> new io.latchkey.simulator.api.DeviceEnrolment(api)
+                .enrol(admin, tenant, registered));
         steps.run("Simulated cars start their agents (keys pinned) and connect", () -> {
             for (int i = 0; i < registered.size(); i++) {
-                AgentConfig config = AgentConfigs.fromDiscovery(discovery, registered.get(i).deviceId(), o.dataDir(),
+                AgentConfig config = AgentConfigs.fromDiscovery(discovery, devices.get(registered.get(i).deviceId()), o.dataDir(),
                         o.movingInterval(), o.parkedInterval());
                 fleet.add(config, cars.create(config.deviceId(), i));
             }

@@ -37,8 +37,9 @@ class UnlockBreakdownTest {
         ledger.commandReceived(Json.write(new SignedCommand(
                 Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(c)), "sig", "k1")));
         clock.skew(Duration.ofMillis(answeredMs));
-        ledger.answerPublished(Json.write(new CommandAck(id, "dev-1", CommandOutcome.EXECUTED, null, LockState.UNLOCKED,
-                false, false, clock.instant())));
+        ledger.answerPublished(Json.write(new io.latchkey.protocol.command.SignedAck(Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(Json.write(new CommandAck(id, null, "dev-1", CommandOutcome.EXECUTED, null, LockState.UNLOCKED,
+                false, false, clock.instant()))), "sig")));
         entries.add(new CommandLog.Entry("load", "car-1", id, "UNLOCK", 200, "EXECUTED", null, roundTripMs * 1000,
                 T.plusMillis(sentMs), null));
     }

@@ -24,6 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
  * polls its car's fuel level over OBD-II on the simulated bus, on those same threads.
  */
 class FleetIT {
+    private static final java.security.PrivateKey DEVICE_KEY = newDeviceKey();
+
+    private static java.security.PrivateKey newDeviceKey() {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+            g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair().getPrivate();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static final int CARS = 200;
 
     @TempDir
@@ -66,7 +78,7 @@ class FleetIT {
         for (int i = from; i < to; i++) {
             String deviceId = "car-" + i;
             AgentConfig config = AgentConfig.builder().tenant("fleet").deviceId(deviceId).mqttUrl(broker.url())
-                    .commandKey("cmd-1", key).dataDir(agentsDir.resolve(deviceId))
+                    .commandKey("cmd-1", key).dataDir(agentsDir.resolve(deviceId)).deviceKey(DEVICE_KEY)
                     .obdPids(List.of(ObdPid.FUEL_LEVEL)).obdInterval(Duration.ofSeconds(1)).build();
             fleet.add(config, cars.create(deviceId, i));
         }

@@ -14,7 +14,7 @@ import java.util.Objects;
 /**
  * The broker side of device trust as one HiveMQ extension: certificate authentication and topic
  * authorization for every client. Add it to an embedded broker with
- * {@code EmbeddedHiveMQ.builder().withEmbeddedExtension(BrokerSecurityExtension.embedded(trust, platformCa, clock, false))}.
+ * {@code EmbeddedHiveMQ.builder().withEmbeddedExtension(BrokerSecurityExtension.embedded(trust, keys, platformCa, clock, false))}.
  */
 public final class BrokerSecurityExtension implements ExtensionMain {
     public static final String ID = "latchkey-broker-security";
@@ -23,20 +23,26 @@ public final class BrokerSecurityExtension implements ExtensionMain {
 
     private final CertificateAuthenticator authenticator;
     private final TopicAuthorizer authorizer;
+    private final ListenerSessions sessions;
 
-    public BrokerSecurityExtension(CertificateAuthenticator authenticator, TopicAuthorizer authorizer) {
+    public BrokerSecurityExtension(CertificateAuthenticator authenticator, TopicAuthorizer authorizer, ListenerSessions sessions) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
     }
 
     /**
+     * @param keys                    the devices' active keys: a device on the plain listener proves itself with them
      * @param allowWithoutCertificate admit clients without a certificate (the plain loopback development
      *                                listener) instead of refusing them; see {@link CertificateAuthenticator}
      */
-    public static EmbeddedExtension embedded(DeviceTrust trust, X509Certificate platformCa, Clock clock, boolean allowWithoutCertificate) {
+    public static EmbeddedExtension embedded(DeviceTrust trust, DeviceKeys keys, X509Certificate platformCa, Clock clock,
+                                             boolean allowWithoutCertificate) {
         ClientCertificateVerifier verifier = new ClientCertificateVerifier(trust, platformCa, clock);
+        ListenerSessions sessions = new ListenerSessions();
         BrokerSecurityExtension main = new BrokerSecurityExtension(
-                new CertificateAuthenticator(verifier, allowWithoutCertificate), new TopicAuthorizer(new TopicPolicy()));
+                new CertificateAuthenticator(verifier, allowWithoutCertificate, new ConnectTokens(keys, clock), sessions),
+                new TopicAuthorizer(new TopicPolicy()), sessions);
         return EmbeddedExtension.builder()
                 .withId(ID)
                 .withName("Latchkey broker security")
@@ -52,6 +58,7 @@ public final class BrokerSecurityExtension implements ExtensionMain {
     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
         Services.securityRegistry().setAuthorizerProvider(providerInput -> authorizer);
+        Services.eventRegistry().setClientLifecycleEventListener(providerInput -> sessions);
     }
 
     @Override

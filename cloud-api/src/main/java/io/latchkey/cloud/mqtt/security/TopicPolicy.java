@@ -16,6 +16,9 @@ public final class TopicPolicy {
     private static final String SHARE = "$share/";
 
     public Decision mayPublish(MqttIdentity identity, String topic, boolean retain) {
+        if (identity instanceof MqttIdentity.Anonymous) {
+            return outsideRoot(topic) ? Decision.ALLOW : Decision.deny("an unauthenticated client may not use " + Topic.ROOT + "/");
+        }
         if (identity instanceof MqttIdentity.Service) {
             return underRoot(topic) ? Decision.ALLOW : Decision.deny("services publish only under " + Topic.ROOT + "/");
         }
@@ -39,6 +42,9 @@ public final class TopicPolicy {
     }
 
     public Decision maySubscribe(MqttIdentity identity, String filter) {
+        if (identity instanceof MqttIdentity.Anonymous) {
+            return outsideRoot(filter) ? Decision.ALLOW : Decision.deny("an unauthenticated client may not use " + Topic.ROOT + "/");
+        }
         if (identity instanceof MqttIdentity.Service) {
             return underRoot(withoutShare(filter)) ? Decision.ALLOW : Decision.deny("services subscribe only under " + Topic.ROOT + "/");
         }
@@ -47,6 +53,19 @@ public final class TopicPolicy {
         String receipts = Topic.of(device.tenant(), device.deviceId(), Channel.RECEIPT).name();
         return commands.equals(filter) || receipts.equals(filter) ? Decision.ALLOW
                 : Decision.deny("a device subscribes only to " + commands + " and " + receipts + ", not " + filter);
+    }
+
+    /**
+     * A topic or filter that can match nothing under {@code lk/}: its first level is literal and not
+     * {@code lk} (so no {@code #}, {@code +/...}, {@code $share/...} or {@code $SYS}).
+     */
+    private static boolean outsideRoot(String topic) {
+        if (topic == null || topic.isEmpty() || topic.startsWith("$") || topic.startsWith("#") || topic.startsWith("+")) {
+            return false;
+        }
+        int slash = topic.indexOf('/');
+        String first = slash < 0 ? topic : topic.substring(0, slash);
+        return !first.equals(Topic.ROOT);
     }
 
     private static boolean underRoot(String topic) {

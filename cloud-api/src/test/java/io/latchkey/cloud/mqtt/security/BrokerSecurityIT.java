@@ -87,7 +87,7 @@ class BrokerSecurityIT {
                 .withConfigurationFolder(conf)
                 .withDataFolder(Files.createDirectories(home.resolve("data")))
                 .withExtensionsFolder(Files.createDirectories(home.resolve("extensions")))
-                .withEmbeddedExtension(BrokerSecurityExtension.embedded(trust, platform.certificate(), CLOCK, false))
+                .withEmbeddedExtension(BrokerSecurityExtension.embedded(trust, (tenant, device) -> java.util.Optional.empty(), platform.certificate(), CLOCK, false))
                 .withoutLoggingBootstrap()
                 .build();
         broker.start().get(60, TimeUnit.SECONDS);
