@@ -70,7 +70,7 @@ public final class FleetBench {
         out.printf("work directory %s (logs: broker.log, backend.log)%n", o.workDir());
         try (BrokerProcess broker = new BrokerProcess(freePort(), o.workDir().resolve("broker"), o.workDir().resolve("broker.log"));
              BackendProcess backend = new BackendProcess(o.cloudApiTarget(), freePort(), broker.url(), backendData, adminPassword,
-                     Duration.ofSeconds(10), o.backendHeap(), o.workDir().resolve("backend.log"))) {
+                     Duration.ofSeconds(10), o.backendHeap(), o.backendJvmOptions(), o.workDir().resolve("backend.log"))) {
             Map<String, LongSupplier> pids = new LinkedHashMap<>();
             pids.put("backend", backend::pid);
             pids.put("broker", broker::pid);
