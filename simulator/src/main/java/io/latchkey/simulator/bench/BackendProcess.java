@@ -21,12 +21,13 @@ final class BackendProcess implements AutoCloseable {
     private final String url;
 
     BackendProcess(Path cloudApiTarget, int httpPort, String brokerUrl, Path dataDir, String adminPassword,
-                   Duration commandTimeout, String heap, Path log) {
+                   Duration commandTimeout, String heap, List<String> jvmOptions, Path log) {
         String classpath = snapshot(cloudApiTarget, dataDir.resolveSibling("cloud-api"));
         this.url = "http://127.0.0.1:" + httpPort;
-        this.process = ChildProcess.java("backend", classpath, List.of("-Xmx" + heap,
-                        // The JVM's default collector (G1), as `./latchkey server` runs it: its young pauses
-                        // are shorter than the throughput collector's, and they land on the unlock tail.
+        this.process = ChildProcess.java("backend", classpath, concat(jvmOptions, "-Xmx" + heap,
+                        // The JVM's default collector (G1), as `./latchkey server` runs it, unless jvmOptions
+                        // choose another: its young pauses are shorter than the throughput collector's, and
+                        // they land on the unlock tail.
                         "-Dmicronaut.server.port=" + httpPort,
                         "-Dlatchkey.data-dir=" + dataDir,
                         "-Dlatchkey.mqtt.embedded=false",
@@ -35,6 +36,12 @@ final class BackendProcess implements AutoCloseable {
                 "io.latchkey.cloud.Application", List.of(),
                 Map.of("LATCHKEY_ADMIN_USER", "admin", "LATCHKEY_ADMIN_PASSWORD", adminPassword), log);
         awaitHealthy(Duration.ofSeconds(120));
+    }
+
+    private static List<String> concat(List<String> first, String... more) {
+        List<String> all = new java.util.ArrayList<>(List.of(more));
+        all.addAll(first);
+        return all;
     }
 
     /**

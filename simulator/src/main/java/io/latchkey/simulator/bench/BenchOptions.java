@@ -18,9 +18,13 @@ import java.nio.file.Path;
  * @param faultCars       cars in the loss/duplication-under-faults scenario (0 skips it)
  * @param faultSeconds    its duration
  * @param backendHeap     the backend's -Xmx
+ * @param backendJvmOptions more options for the backend's JVM (as JAVA_OPTS for {@code ./latchkey server}), e.g. a collector
  */
 public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double commandsPerSecond, int unlockSeconds,
                            int parkedSeconds, int batchSize, boolean unlockOnly,
                            int stormDowntimeSeconds, int backlogSeconds, int faultCars, int faultSeconds, String backendHeap,
-                           long seed) {
+                           long seed, java.util.List<String> backendJvmOptions) {
+    public BenchOptions {
+        backendJvmOptions = java.util.List.copyOf(backendJvmOptions);
+    }
 }

@@ -47,11 +47,15 @@ import java.util.function.LongSupplier;
  */
 public final class FleetBench {
     private static final GeoPoint CENTRE = new GeoPoint(52.52, 13.405);
+    private static final int WARM_UP_SECONDS = 5;
+    private static final int WARM_UP_CARS = 50;
 
     private final BenchOptions o;
     private final PrintStream out;
     private final Clock clock = Clock.systemUTC();
     private final BenchReport report = new BenchReport();
+    /** The reference pair's round-trip p99 (400 B), the yardstick of the unlock p99. */
+    private double referenceP99Ms = Double.NaN;
 
     public FleetBench(BenchOptions options, PrintStream out) {
         this.o = options;
@@ -66,7 +70,7 @@ public final class FleetBench {
         out.printf("work directory %s (logs: broker.log, backend.log)%n", o.workDir());
         try (BrokerProcess broker = new BrokerProcess(freePort(), o.workDir().resolve("broker"), o.workDir().resolve("broker.log"));
              BackendProcess backend = new BackendProcess(o.cloudApiTarget(), freePort(), broker.url(), backendData, adminPassword,
-                     Duration.ofSeconds(10), o.backendHeap(), o.workDir().resolve("backend.log"))) {
+                     Duration.ofSeconds(10), o.backendHeap(), o.backendJvmOptions(), o.workDir().resolve("backend.log"))) {
             Map<String, LongSupplier> pids = new LinkedHashMap<>();
             pids.put("backend", backend::pid);
             pids.put("broker", broker::pid);
@@ -97,6 +101,7 @@ public final class FleetBench {
         Map<String, Object> ref = new LinkedHashMap<>();
         BrokerReference.Result small = BrokerReference.measure(broker.url(), 400, 2_000, 10);
         BrokerReference.Result batch = BrokerReference.measure(broker.url(), 14_000, 500, 10);
+        referenceP99Ms = small.rttP99Ms();
         ref.put("round trip p50 / p99 ms (400 B, a command or 1-record batch)", small.rttP50Ms() + " / " + small.rttP99Ms());
         ref.put("throughput msg/s (400 B)", small.throughputMsgPerSec());
         ref.put("round trip p50 / p99 ms (14 kB, a 50-record batch)", batch.rttP50Ms() + " / " + batch.rttP99Ms());
@@ -124,7 +129,7 @@ public final class FleetBench {
             put("fleet start: all agents connected (s)", connected ? seconds(t0) : "NOT within 120 s");
             usage("fleet start", sampler.endPhase());
 
-            unlocks(api, world, fleet, store, sampler);
+            unlocks(api, world, fleet, broker, store, sampler);
             if (o.unlockOnly()) {
                 return;
             }
@@ -156,19 +161,28 @@ public final class FleetBench {
         put("ingestion capacity (broker + backend, light senders)", r);
     }
 
-    private void unlocks(LatchkeyClient api, FleetSetup.Result world, Fleet fleet, StoreCounter store, ProcessSampler sampler) {
+    private void unlocks(LatchkeyClient api, FleetSetup.Result world, Fleet fleet, BrokerProcess broker, StoreCounter store,
+                         ProcessSampler sampler) {
         out.printf("unlock round trips: %.0f commands/s for %d s with %d parked cars reporting every %d s%n",
                 o.commandsPerSecond(), o.unlockSeconds(), fleet.size(), o.parkedSeconds());
         CommandLog log = new CommandLog();
         List<String> carIds = world.cars().stream().map(CarDetail::id).toList();
         sleep(5_000);
+        warmUp(api, world, carIds);
         sampler.startPhase();
         long storedBefore = store.count();
         long t0 = System.nanoTime();
         CommandLoad load = new CommandLoad(api, world.operator(), world.tenant(), carIds, log, clock);
+        PairDuringLoad pair = pairDuringLoad(broker);
         load.start(o.commandsPerSecond());
+        if (pair != null) {
+            pair.start(o.commandsPerSecond());
+        }
         sleep(o.unlockSeconds() * 1000L);
         load.close();
+        if (pair != null) {
+            pair.close();
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long stored = store.count() - storedBefore;
         usage("unlock load", sampler.endPhase());
@@ -182,6 +196,13 @@ public final class FleetBench {
             r.put("round trip p50 / p95 / p99 / max ms", String.format("%.1f / %.1f / %.1f / %.1f",
                     p.at(50) / 1000.0, p.at(95) / 1000.0, p.at(99) / 1000.0, p.max() / 1000.0));
             r.put("p99 target <= 50 ms", p.at(99) / 1000.0 <= 50 ? "met" : "NOT met");
+            double p99 = p.at(99) / 1000.0;
+            r.put("p99 / reference pair p99 (target <= 2)", String.format("%.1f / %.1f = %.2f", p99, referenceP99Ms,
+                    p99 / referenceP99Ms));
+            if (pair != null) {
+                r.put("reference pair during the unlock load, same rate: p50 / p99 / max ms", pair.summary());
+                r.put("p99 / p99 of the pair during the load", String.format("%.2f", p99 / pair.p99Ms()));
+            }
         }
         r.put("telemetry stored meanwhile (records/s)", Math.round(stored / seconds));
         Map<String, String> deviceOfCar = new java.util.HashMap<>();
@@ -189,6 +210,34 @@ public final class FleetBench {
         r.put("where the time went", UnlockBreakdown.of(log.entries(),
                 carId -> java.util.Optional.ofNullable(deviceOfCar.get(carId)).map(fleet::ledger)).report());
         put("unlock", r);
+    }
+
+    /**
+     * The same load for a few seconds, not counted, on the last cars of the fleet: the command path
+     * (backend, the agents' command code, the HTTP client) runs for the first time here, and its first
+     * commands are slow while the JIT compiles it (41-116 ms for the first one). A running backend is warm;
+     * the broker reference also leaves out its first 50 round trips.
+     */
+    private void warmUp(LatchkeyClient api, FleetSetup.Result world, List<String> carIds) {
+        int cars = Math.min(carIds.size(), WARM_UP_CARS);
+        CommandLog log = new CommandLog();
+        try (CommandLoad load = new CommandLoad(api, world.operator(), world.tenant(),
+                carIds.subList(carIds.size() - cars, carIds.size()), log, clock)) {
+            load.start(o.commandsPerSecond());
+            sleep(WARM_UP_SECONDS * 1000L);
+        }
+        put("unlock warm-up (not counted): commands sent / executed", log.entries().size() + " / "
+                + log.entries().stream().filter(e -> e.status() == 200).count());
+    }
+
+    /** The reference pair, paced like the commands, alongside them; null (and said) if it cannot connect. */
+    private PairDuringLoad pairDuringLoad(BrokerProcess broker) {
+        try {
+            return new PairDuringLoad(broker.url(), 400);
+        } catch (Exception e) {
+            out.println("reference pair during the unlock load not measured: " + e);
+            return null;
+        }
     }
 
     private void reconnectStorm(Fleet fleet, BrokerProcess broker, StoreCounter store, ProcessSampler sampler, String phase,

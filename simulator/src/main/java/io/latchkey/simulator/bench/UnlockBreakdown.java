@@ -28,8 +28,8 @@ import java.util.function.ToLongFunction;
  * The slowest 1 % of the commands are split the same way, to show which leg makes the tail.
  */
 public final class UnlockBreakdown {
-    /** One executed command's three legs, in microseconds. */
-    public record Legs(String commandId, long outMicros, long carMicros, long backMicros) {
+    /** One executed command's three legs, in microseconds, and when the caller sent it. */
+    public record Legs(String commandId, Instant sentAt, long outMicros, long carMicros, long backMicros) {
         long total() {
             return outMicros + carMicros + backMicros;
         }
@@ -67,7 +67,7 @@ public final class UnlockBreakdown {
                 continue;
             }
             Instant responded = e.sentAt().plus(Duration.ofNanos(e.roundTripMicros() * 1000));
-            legs.add(new Legs(e.commandId(), micros(e.sentAt(), received.get()), micros(received.get(), answered.get()),
+            legs.add(new Legs(e.commandId(), e.sentAt(), micros(e.sentAt(), received.get()), micros(received.get(), answered.get()),
                     micros(answered.get(), responded)));
         }
         return new UnlockBreakdown(legs, unmatched);
@@ -106,6 +106,9 @@ public final class UnlockBreakdown {
         List<Legs> slow = slowest();
         r.put("slowest 1 % (" + slow.size() + "): mean out / car / back ms", String.format("%.1f / %.1f / %.1f",
                 mean(slow, Legs::outMicros), mean(slow, Legs::carMicros), mean(slow, Legs::backMicros)));
+        // When each of them was sent (UTC), to line them up with GC logs, flight recordings and fsyncs.
+        r.put("slowest 1 %: sent at, out / car / back ms", slow.stream().map(l -> String.format("%s %.1f / %.1f / %.1f",
+                l.sentAt(), l.outMicros() / 1000.0, l.carMicros() / 1000.0, l.backMicros() / 1000.0)).toList());
         return r;
     }
 

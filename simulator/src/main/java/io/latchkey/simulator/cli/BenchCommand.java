@@ -59,6 +59,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend-heap", defaultValue = "1g", description = "the backend's -Xmx (default ${DEFAULT-VALUE})")
     String backendHeap;
 
+    @Option(names = "--backend-jvm-option", description = "one more option for the backend's JVM, e.g. -XX:+UseZGC (repeatable)")
+    java.util.List<String> backendJvmOptions = new java.util.ArrayList<>();
+
     @Option(names = "--seed", defaultValue = "42", description = "fleet seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -70,7 +73,8 @@ public final class BenchCommand implements Callable<Integer> {
         common.applyLogging();
         Path work = common.dataDir("latchkey-bench");
         BenchReport report = new FleetBench(new BenchOptions(cloudApiTarget.toAbsolutePath(), work, cars, commandsPerSecond,
-                unlockSeconds, parkedSeconds, batchSize, unlockOnly, stormDowntime, backlogSeconds, unlockOnly ? 0 : faultCars, faultSeconds, backendHeap, seed), System.out).run();
+                unlockSeconds, parkedSeconds, batchSize, unlockOnly, stormDowntime, backlogSeconds, unlockOnly ? 0 : faultCars, faultSeconds, backendHeap, seed,
+                backendJvmOptions), System.out).run();
         report.print(System.out);
         if (json != null) {
             Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);

@@ -63,6 +63,8 @@ class UnlockBreakdownTest {
         assertThat(b.slowest()).extracting(UnlockBreakdown.Legs::commandId).containsExactly("slow");
         assertThat(b.report().get("slowest 1 % (1): mean out / car / back ms")).isEqualTo("4.0 / 80.0 / 4.0");
         assertThat(b.report().get("car (verify, begun record, relay, feedback) p50 / p99 ms")).isEqualTo("3.0 / 3.0");
+        assertThat(b.report().get("slowest 1 %: sent at, out / car / back ms"))
+                .isEqualTo(java.util.List.of(T.plusMillis(20_000) + " 4.0 / 80.0 / 4.0"));
     }
 
     @Test
