@@ -1,12 +1,11 @@
 package io.latchkey.protocol.command;
 
+import io.latchkey.protocol.Ed25519;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Keys;
 import java.security.PrivateKey;
-import java.util.Base64;
 import java.util.Objects;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
  * Signs commands with a tenant's Ed25519 command key. Thread-safe. The signature is RFC 8032 Ed25519,
@@ -24,10 +23,6 @@ public final class CommandSigner {
 
     public SignedCommand sign(Command command) {
         byte[] payload = Json.write(command);
-        Ed25519Signer signer = new Ed25519Signer();
-        signer.init(true, key);
-        signer.update(payload, 0, payload.length);
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return new SignedCommand(b64.encodeToString(payload), b64.encodeToString(signer.generateSignature()), keyId);
+        return new SignedCommand(Ed25519.base64url(payload), Ed25519.base64url(Ed25519.sign(key, payload)), keyId);
     }
 }

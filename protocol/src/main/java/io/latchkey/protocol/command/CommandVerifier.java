@@ -1,5 +1,6 @@
 package io.latchkey.protocol.command;
 
+import io.latchkey.protocol.Ed25519;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.MalformedMessageException;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
  * Checks a signed command on the device: known key, valid signature over the exact payload bytes,
@@ -69,7 +69,7 @@ public final class CommandVerifier {
         } catch (IllegalArgumentException e) {
             throw new CommandRejectedException(Reason.MALFORMED, "payload or signature is not base64url");
         }
-        if (!signatureMatches(key, payload, sig)) {
+        if (!Ed25519.verify(key, payload, sig)) {
             throw new CommandRejectedException(Reason.BAD_SIGNATURE, "signature does not match payload");
         }
         Command command;
@@ -94,11 +94,4 @@ public final class CommandVerifier {
         return command;
     }
 
-    /** RFC 8032 Ed25519 by Bouncy Castle (canonical S and point encodings required, as in the JDK's). */
-    private static boolean signatureMatches(Ed25519PublicKeyParameters key, byte[] payload, byte[] sig) {
-        Ed25519Signer verifier = new Ed25519Signer();
-        verifier.init(false, key);
-        verifier.update(payload, 0, payload.length);
-        return verifier.verifySignature(sig);
-    }
 }
