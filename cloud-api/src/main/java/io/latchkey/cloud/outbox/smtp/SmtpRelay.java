@@ -36,6 +36,10 @@ public class SmtpRelay implements MailRelay {
     private final String protocol;
 
     public SmtpRelay(SmtpConfig config) {
+        if (!config.enabled()) {
+            throw new io.micronaut.context.exceptions.ConfigurationException(
+                    "latchkey.mail.smtp.host is set but empty: name the relay, or leave the key out to send no mail");
+        }
         this.config = config;
         this.password = config.resolvePassword(System::getenv);
         try {
