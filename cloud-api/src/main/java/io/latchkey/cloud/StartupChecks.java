@@ -4,6 +4,8 @@ import io.latchkey.cloud.command.CommandConfig;
 import io.latchkey.cloud.identity.AdminConfig;
 import io.latchkey.cloud.identity.TokenConfig;
 import io.latchkey.cloud.mqtt.MqttConfig;
+import io.latchkey.cloud.outbox.RetryConfig;
+import io.latchkey.cloud.outbox.smtp.SmtpConfig;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -17,18 +19,22 @@ import java.util.Map;
  */
 @Context
 public class StartupChecks {
-    private static final Map<String, Class<?>> TYPED_KEYS = Map.of(
-            "micronaut.server.port", Integer.class,
-            "latchkey.mqtt.port", Integer.class,
-            "latchkey.mqtt.embedded", Boolean.class,
-            "latchkey.mqtt.tls-port", Integer.class,
-            "latchkey.mqtt.allow-plain-loopback", Boolean.class,
-            "latchkey.commands.timeout", Duration.class,
-            "latchkey.tokens.access-ttl", Duration.class,
-            "latchkey.tokens.refresh-ttl", Duration.class);
+    private static final Map<String, Class<?>> TYPED_KEYS = Map.ofEntries(
+            Map.entry("micronaut.server.port", Integer.class),
+            Map.entry("latchkey.mqtt.port", Integer.class),
+            Map.entry("latchkey.mqtt.embedded", Boolean.class),
+            Map.entry("latchkey.mqtt.tls-port", Integer.class),
+            Map.entry("latchkey.mqtt.allow-plain-loopback", Boolean.class),
+            Map.entry("latchkey.commands.timeout", Duration.class),
+            Map.entry("latchkey.tokens.access-ttl", Duration.class),
+            Map.entry("latchkey.tokens.refresh-ttl", Duration.class),
+            Map.entry("latchkey.mail.smtp.port", Integer.class),
+            Map.entry("latchkey.mail.smtp.timeout", Duration.class),
+            Map.entry("latchkey.mail.retry.initial", Duration.class),
+            Map.entry("latchkey.mail.retry.max", Duration.class));
 
     public StartupChecks(Environment environment, LatchkeyConfig latchkey, MqttConfig mqtt, CommandConfig commands,
-                         TokenConfig tokens, AdminConfig admin) {
+                         TokenConfig tokens, AdminConfig admin, SmtpConfig smtp, RetryConfig mailRetry) {
         TYPED_KEYS.forEach((key, type) -> {
             if (environment.containsProperty(key) && !converts(environment, key, type)) {
                 throw new ConfigurationException(key + " must be " + describe(type) + ", got '"

@@ -49,4 +49,45 @@ class StartupConfigIT {
         assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.admin.password", "short")))
                 .hasStackTraceContaining("latchkey.admin.password");
     }
+    @Test
+    void plainSmtp_toARelayThatIsNotLoopback_stopsTheStart() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mail.smtp.host", "smtp.example.com",
+                "latchkey.mail.smtp.tls", "none", "latchkey.mail.smtp.from", "no-reply@example.com")))
+                .hasStackTraceContaining("latchkey.mail.smtp.tls=none (plain SMTP) is allowed only for a loopback relay");
+    }
+
+    @Test
+    void badMailSettings_stopTheStartNamingTheKey() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mail.smtp.host", "smtp.example.com",
+                "latchkey.mail.smtp.tls", "sometimes", "latchkey.mail.smtp.from", "no-reply@example.com")))
+                .hasStackTraceContaining("latchkey.mail.smtp.tls must be starttls, implicit or none, got 'sometimes'");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mail.smtp.host", "smtp.example.com")))
+                .hasStackTraceContaining("latchkey.mail.smtp.from must be set");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mail.smtp.from", "no-reply@example.com")))
+                .hasStackTraceContaining("latchkey.mail.smtp.host must be set");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mail.smtp.host", "smtp.example.com",
+                "latchkey.mail.smtp.port", "smtp", "latchkey.mail.smtp.from", "no-reply@example.com")))
+                .hasStackTraceContaining("latchkey.mail.smtp.port must be a whole number, got 'smtp'");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mail.retry.max", "100ms")))
+                .hasStackTraceContaining("latchkey.mail.retry.max must be at least latchkey.mail.retry.initial");
+    }
+
+    @Test
+    void aMissingSmtpPasswordVariable_stopsTheStart_withoutShowingAnyPassword() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mail.smtp.host", "smtp.example.com",
+                "latchkey.mail.smtp.from", "no-reply@example.com", "latchkey.mail.smtp.username", "relay",
+                "latchkey.mail.smtp.password-env", "LATCHKEY_TEST_NO_SUCH_VARIABLE")))
+                .hasStackTraceContaining("latchkey.mail.smtp.password-env names the environment variable "
+                        + "'LATCHKEY_TEST_NO_SUCH_VARIABLE', which is not set");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mail.smtp.host", "smtp.example.com",
+                "latchkey.mail.smtp.from", "no-reply@example.com", "latchkey.mail.smtp.password", "hunter2-relay-pw")))
+                .hasStackTraceContaining("latchkey.mail.smtp.username must be set with a password")
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(stackTrace(e)).doesNotContain("hunter2-relay-pw"));
+    }
+
+    private static String stackTrace(Throwable e) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
+    }
 }

@@ -12,7 +12,7 @@ import io.latchkey.cloud.identity.SecurityCounters;
 import io.latchkey.cloud.identity.UserAccount;
 import io.latchkey.cloud.identity.UserDirectory;
 import io.latchkey.cloud.outbox.Outbox;
-import io.latchkey.cloud.outbox.OutboxMessage;
+import io.latchkey.cloud.outbox.Message;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.Versioned;
@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -81,10 +80,9 @@ public class PasswordResets {
         Instant expiresAt = now.plus(config.resetWindow());
         resets(tenant).create(OpaqueTokens.digest(token), new StoredReset(user.id(), now, expiresAt, List.of(), null));
         String link = publicUrl.tenantIssuer(tenant) + "/password-resets/" + token;
-        outbox.send(tenant, new OutboxMessage("m-" + HexFormat.of().toHexDigits(random.nextLong()), user.id(),
-                user.email(), MESSAGE_KIND, "Reset your Latchkey password",
+        outbox.send(tenant, new Message(user.id(), user.email(), MESSAGE_KIND, "Reset your Latchkey password",
                 "Someone asked to reset the password of your account. If it was you, open " + link
-                        + " before " + expiresAt + ". If it was not, ignore this message.", now));
+                        + " before " + expiresAt + ". If it was not, ignore this message."));
         audit.record(tenant, AccountAudit.ANONYMOUS, "user.password-reset.start", AccountAudit.user(user.id()), "OK");
     }
 
