@@ -66,6 +66,8 @@ class MosquittoInteropIT {
     Mosquitto mosquitto;
     Mqtt5AsyncClient cloud;
     List<String> seenByCloud = new CopyOnWriteArrayList<>();
+    /** The raw acknowledgements, to be verified with the device's key as the backend does. */
+    List<byte[]> acksSeenByCloud = new CopyOnWriteArrayList<>();
     DeviceAgents agents = new DeviceAgents();
 
     @BeforeAll
@@ -93,7 +95,12 @@ class MosquittoInteropIT {
                 .buildAsync();
         cloud.connect().get(15, TimeUnit.SECONDS);
         cloud.subscribeWith().topicFilter("$share/latchkey-cloud/lk/+/+/#").qos(MqttQos.AT_LEAST_ONCE)
-                .callback(p -> seenByCloud.add(p.getTopic() + " " + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)))
+                .callback(p -> {
+                    seenByCloud.add(p.getTopic() + " " + new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8));
+                    if (p.getTopic().toString().endsWith("/ack")) {
+                        acksSeenByCloud.add(p.getPayloadAsBytes());
+                    }
+                })
                 .send().get(10, TimeUnit.SECONDS);
     }
 
@@ -120,8 +127,11 @@ class MosquittoInteropIT {
         byte[] signed = Json.write(new CommandSigner(commandKey.getPrivate(), "cmd-1").sign(unlock));
         cloud.publishWith().topic("lk/acme/dev-001/cmd").qos(MqttQos.AT_LEAST_ONCE).payload(signed).send().get(10, TimeUnit.SECONDS);
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> seenByCloud.stream()
-                .anyMatch(m -> m.startsWith("lk/acme/dev-001/ack") && m.contains(unlock.id()) && m.contains("EXECUTED")));
+        // the answer is signed by the device's own key (the one its certificate certifies), as the backend checks it
+        var deviceKey = io.latchkey.protocol.device.DeviceKeys.verification(tlsOf(bundle).certificate().getPublicKey());
+        await().atMost(Duration.ofSeconds(15)).until(() -> acksSeenByCloud.stream()
+                .map(m -> io.latchkey.protocol.command.AckVerifier.verify(m, "acme", "dev-001", deviceKey))
+                .anyMatch(ack -> ack.commandId().equals(unlock.id()) && ack.outcome() == io.latchkey.protocol.command.CommandOutcome.EXECUTED));
     }
 
     @Test
