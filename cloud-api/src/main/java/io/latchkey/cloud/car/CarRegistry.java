@@ -99,6 +99,17 @@ public class CarRegistry {
         return find(tenant, carId).orElseThrow(() -> new NotFoundException("unknown car " + carId));
     }
 
+    /**
+     * Sets or (with null) removes the car's home zone.
+     *
+     * @return the car as stored now
+     * @throws NotFoundException for an unknown car
+     */
+    public Car setHomeZone(String tenant, String carId, HomeZone zone) {
+        Car car = require(tenant, carId);
+        return cars(tenant).upsert(carId, car, current -> current.withHomeZone(zone));
+    }
+
     public List<Car> all(String tenant) {
         return cars(tenant).all();
     }
