@@ -5,6 +5,7 @@ import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.protocol.Ids;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -32,7 +33,7 @@ public class EventController {
     private final Auditor auditor;
 
     @Serdeable
-    public record EventPage(List<Event> events, @Nullable String next) {
+    public record EventPage(List<Event> events, @Nullable @JsonInclude(JsonInclude.Include.ALWAYS) String next) {
     }
 
     public EventController(Events events, Auditor auditor) {

@@ -11,6 +11,7 @@ import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.telemetry.Trip;
 import io.latchkey.cloud.telemetry.Trips;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -42,7 +43,7 @@ public class TripController {
     private final BookingService bookings;
 
     @Serdeable
-    public record TripPage(List<Trip> trips, @Nullable String next) {
+    public record TripPage(List<Trip> trips, @Nullable @JsonInclude(JsonInclude.Include.ALWAYS) String next) {
     }
 
     /** GeoJSON LineString, positions [lon, lat]. */
