@@ -61,6 +61,8 @@ public class Events {
     static final Set<String> NOT_MAILED = Set.of("lat", "lon", "userId", "user", "email", "phone", "name");
     /** An alert not yet notified this long after it was stored is left to a crashed raise: the sweep mails it. */
     static final Duration NOTIFY_GRACE = Duration.ofMinutes(1);
+    /** How far ahead of the backend a car's event time may lie (as for telemetry records). */
+    static final Duration MAX_DEVICE_CLOCK_AHEAD = Duration.ofHours(24);
     private static final Pattern EVENT_ID = Pattern.compile("ev-\\d{13}-[0-9a-f]{12}");
     private static final long MAX_MILLIS = 9_999_999_999_999L;
     private static final Logger LOG = LoggerFactory.getLogger(Events.class);
@@ -128,8 +130,10 @@ public class Events {
      */
     public Event fromDevice(String tenant, String carId, String deviceId, String type, @Nullable Instant at,
                             @Nullable Map<String, String> details) {
-        Instant when = at == null ? clock.instant() : at;
-        String key = deviceId + "|" + new TreeMap<>(details == null ? Map.of() : details);
+        Instant now = clock.instant();
+        // a car whose clock runs far ahead would pin its events to the top of every listing: they get the arrival time
+        Instant when = at == null || at.isAfter(now.plus(MAX_DEVICE_CLOCK_AHEAD)) ? now : at;
+        String key = deviceId + "|" + new TreeMap<>(details == null ? Map.of() : details) + "|" + (at == null ? "" : at);
         return store(tenant, carId, deviceId, type, Event.DEVICE, when, details, key);
     }
 

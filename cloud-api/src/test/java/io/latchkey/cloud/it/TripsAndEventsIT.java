@@ -256,6 +256,33 @@ class TripsAndEventsIT {
         expect(400, app.http.get("/t/acme/events?cursor=t-1", operator));
     }
 
+    @Test
+    @Order(7)
+    void backendEvents_raisedOnceByTheirKey_andOtherTenantsIdsAreUnknown() {
+        Events events = app.context().getBean(Events.class);
+        String op = app.token(TENANT, "olga@acme.test");
+        Instant end = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        var first = events.raise(TENANT, "car-1", Events.BOOKING_OVERDUE, end, Map.of("bookingId", bookingId), "booking-" + bookingId);
+        var again = events.raise(TENANT, "car-1", Events.BOOKING_OVERDUE, end, Map.of("bookingId", bookingId), "booking-" + bookingId);
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(again.notified()).isTrue();
+        assertThat(expect(200, app.http.get("/t/acme/events?type=BOOKING_OVERDUE", op)).json().path("events")).hasSize(1);
+        assertThat(alertsAbout(first.id(), "olga@acme.test")).hasSize(1);
+        assertThat(events.openAlerts(TENANT, "car-1")).extracting(e -> e.id()).contains(first.id());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> events.raise(TENANT, "car-9", "BOOKING_OVERDUE", Map.of()))
+                .isInstanceOf(io.latchkey.cloud.NotFoundException.class);
+
+        String betaAdmin = app.tenantWithAdmin("beta");
+        String betaOperator = app.user("beta", betaAdmin, "olga@beta.test", "operator");
+        expect(404, app.http.get("/t/beta/events/" + first.id(), betaOperator));
+        expect(404, app.http.postJson("/t/beta/events/" + first.id() + "/ack", betaOperator, Map.of()));
+        expect(404, app.http.get("/t/beta/cars/car-1/trips", betaOperator));
+        expect(404, app.http.get("/t/beta/bookings/" + bookingId + "/trips", betaOperator));
+        expect(404, app.http.putJson("/t/beta/cars/car-1/home-zone", betaOperator, Map.of("lat", 1.0, "lon", 1.0, "radiusM", 100.0)));
+        assertThat(expect(200, app.http.get("/t/beta/events", betaOperator)).json().path("events")).isEmpty();
+        assertThat(events.find(TENANT, first.id()).orElseThrow().acknowledged()).isFalse();
+    }
+
     private List<JsonNode> alertsAbout(String eventId, String email) {
         return Mailbox.messagesTo(dataDir, TENANT, email).stream()
                 .filter(m -> m.path("kind").asText().equals("operator-alert") && m.path("body").asText().contains(eventId))
