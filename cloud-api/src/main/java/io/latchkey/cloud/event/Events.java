@@ -12,6 +12,7 @@ import io.latchkey.cloud.outbox.Outbox;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -88,9 +89,11 @@ public class Events {
     private final EventsConfig config;
     private final SecureRandom random;
     private final Clock clock;
+    private final ApplicationEventPublisher<EventRaised> publisher;
 
     public Events(Stores stores, CarRegistry cars, UserDirectory users, Outbox outbox, EventsConfig config, SecureRandom random,
-                  Clock clock) {
+                  Clock clock, ApplicationEventPublisher<EventRaised> publisher) {
+        this.publisher = publisher;
         this.stores = stores;
         this.cars = cars;
         this.users = users;
@@ -148,16 +151,26 @@ public class Events {
         Event event = new Event(id, carId, deviceId, type, source, when, clock.instant(), bounded(details),
                 config.isAlert(type), null, null, false);
         JsonCollection<Event> events = events(tenant);
+        boolean created;
         try {
             events.create(id, event);
+            created = true;
         } catch (DocumentExistsException e) {
             event = events.get(id).orElse(event);
+            created = false;
         }
         if (event.open()) {
             String eventId = event.id();
             index(tenant).upsert(OpenAlerts.ID, OpenAlerts.EMPTY, current -> current.with(carId, eventId));
             if (!event.notified()) {
                 event = notifyOperators(tenant, event);
+            }
+        }
+        if (created) {
+            try {
+                publisher.publishEvent(new EventRaised(tenant, event));
+            } catch (RuntimeException e) {
+                LOG.warn("{}: a listener of event {} failed: {}", tenant, event.id(), e.toString());
             }
         }
         return event;

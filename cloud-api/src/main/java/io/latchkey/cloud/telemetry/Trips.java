@@ -12,6 +12,7 @@ import io.latchkey.cloud.store.Versioned;
 import io.latchkey.cloud.store.VersionConflictException;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
@@ -33,6 +34,7 @@ import java.util.Optional;
 @Singleton
 public class Trips {
     private static final int MAX_ATTEMPTS = 5;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trips.class);
 
     /** Trips that start in a window, and their sums (what a rental receipt shows). */
     @Serdeable
@@ -43,8 +45,10 @@ public class Trips {
     private final Stores stores;
     private final CarRegistry cars;
     private final Events events;
+    private final ApplicationEventPublisher<TripEnded> publisher;
 
-    public Trips(Stores stores, CarRegistry cars, Events events) {
+    public Trips(Stores stores, CarRegistry cars, Events events, ApplicationEventPublisher<TripEnded> publisher) {
+        this.publisher = publisher;
         this.stores = stores;
         this.cars = cars;
         this.events = events;
@@ -81,12 +85,19 @@ public class Trips {
             if (p.lastSeq() == before) {
                 return;
             }
-            append(tenant, carId, finished);
+            List<Trip> appended = append(tenant, carId, finished);
             try {
                 if (stored.isPresent()) {
                     progresses.replace(carId, p, stored.get().version());
                 } else {
                     progresses.create(carId, p);
+                }
+                for (Trip trip : appended) {
+                    try {
+                        publisher.publishEvent(new TripEnded(tenant, trip));
+                    } catch (RuntimeException e) {
+                        LOG.warn("{}: a listener of trip {} of car {} failed: {}", tenant, trip.id(), carId, e.toString());
+                    }
                 }
                 return;
             } catch (VersionConflictException | DocumentExistsException e) {
@@ -97,20 +108,24 @@ public class Trips {
         }
     }
 
-    private void append(String tenant, String carId, List<Trip> finished) {
+    /** Appends the trips not appended yet; returns those. */
+    private List<Trip> append(String tenant, String carId, List<Trip> finished) {
         if (finished.isEmpty()) {
-            return;
+            return List.of();
         }
         TenantStore store = stores.tenant(tenant);
         java.util.Set<String> appended = new java.util.HashSet<>();
         store.tail(stream(carId), finished.size()).forEach(line -> readable(line).ifPresent(t -> appended.add(t.id())));
         List<byte[]> lines = new ArrayList<>();
+        List<Trip> fresh = new ArrayList<>();
         for (Trip trip : finished) {
             if (!appended.contains(trip.id())) {
                 lines.add(StoreJson.write(trip));
+                fresh.add(trip);
             }
         }
         store.appendAll(stream(carId), lines);
+        return fresh;
     }
 
     /** Every trip of the car, oldest first, the ongoing one (if any) last; paths included. */

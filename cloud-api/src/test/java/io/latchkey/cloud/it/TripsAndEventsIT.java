@@ -163,6 +163,10 @@ class TripsAndEventsIT {
         expect(403, app.http.get("/t/acme/bookings/" + bookingId + "/trips", otherBorrower));
         expect(404, app.http.get("/t/acme/bookings/b-0000000000000000/trips", operator));
 
+        // announced once each to in-process listeners, despite the redelivered batches
+        assertThat(app.context().getBean(RecordedNotices.class).trips).filteredOn(e -> e.trip().carId().equals("car-1"))
+                .extracting(e -> e.trip().id()).containsExactly("t-1", "t-4");
+
         // what the receipt will use
         Trips.TripTotals totals = app.context().getBean(Trips.class).within(TENANT, "car-1", now.minusSeconds(3600), now.plusSeconds(3600));
         assertThat(totals.count()).isEqualTo(2);
@@ -207,6 +211,8 @@ class TripsAndEventsIT {
         assertThat(event.path("details").path("signal").asText()).isEqualTo("obd-port");
         assertThat(list.path("events").get(0).path("alert").asBoolean()).isFalse();
         assertThat(events.openAlertCounts(TENANT)).containsEntry("car-2", 1);
+        assertThat(app.context().getBean(RecordedNotices.class).events).filteredOn(e -> e.event().carId().equals("car-2"))
+                .extracting(e -> e.event().type()).containsExactlyInAnyOrder("TAMPER", "VOLTAGE_OK");
 
         // one mail per operator and tenant-admin, none to borrowers, no second one for the redelivery
         await().atMost(Duration.ofSeconds(5)).until(() -> Mailbox.messagesTo(dataDir, TENANT, "olga@acme.test").stream()
