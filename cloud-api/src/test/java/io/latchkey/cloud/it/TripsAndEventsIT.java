@@ -176,6 +176,22 @@ class TripsAndEventsIT {
 
     @Test
     @Order(2)
+    void theCarsOwner_seesAllItsTrips_anotherOwnerNone() {
+        String owner = app.user(TENANT, admin, "owen@acme.test", "owner");
+        String otherOwner = app.user(TENANT, admin, "opal@acme.test", "owner");
+        expect(403, app.http.get("/t/acme/cars/car-1/trips", owner));
+        String ownerId = expect(200, app.http.get("/t/acme/users/me", owner)).text("id");
+        expect(200, app.http.putJson("/t/acme/cars/car-1/owner", operator, Map.of("userId", ownerId)));
+        assertThat(expect(200, app.http.get("/t/acme/cars/car-1/trips", owner)).json().path("trips").findValuesAsText("id"))
+                .containsExactly("t-4", "t-1");
+        expect(200, app.http.get("/t/acme/cars/car-1/trips/t-1", owner));
+        expect(403, app.http.get("/t/acme/cars/car-1/trips", otherOwner));
+        expect(403, app.http.get("/t/acme/cars/car-1/trips/t-1", otherOwner));
+        expect(403, app.http.get("/t/acme/bookings/" + bookingId + "/trips", owner));
+    }
+
+    @Test
+    @Order(2)
     void badTripRequests_areRefused() {
         assertThat(expect(404, app.http.get("/t/acme/cars/car-9/trips", operator)).json().path("detail").asText()).contains("car-9");
         expect(404, app.http.get("/t/acme/cars/car-1/trips/t-999", operator));
