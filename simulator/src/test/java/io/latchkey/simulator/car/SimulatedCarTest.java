@@ -253,4 +253,20 @@ class SimulatedCarTest {
         assertThat(h.signals().value(Vss.SPEED)).isEmpty();
         assertThat(h.signals().value(Vss.IGNITION_ON)).as("the ignition is a GPIO input, not CAN").contains(0.0);
     }
+
+    @Test
+    void anElectricCarWhoseProfileCarriesSoc_sendsItAsCanFrames_decodedByTheAgentsProfile() {
+        SimulatedCar car = car("gm_global_a_lowspeed_ev");
+        assertThat(car.profile().powertrain()).isEqualTo(Powertrain.ELECTRIC);
+        List<io.latchkey.hal.can.CanFrame> frames = new ArrayList<>();
+        CarHarness h = car.attach();
+        h.canBus().addListener(frames::add);
+
+        car.tick(Duration.ofSeconds(1));
+
+        // 63 % in steps of 0.39216 %: the real decoder's value, not one written into the table
+        assertThat(h.signals().value(Vss.BATTERY_SOC).orElseThrow()).isCloseTo(63.0, within(0.2));
+        assertThat(h.signals().value(Vss.TRAVELED_DISTANCE).orElseThrow()).isCloseTo(12_034.5, within(1.0 / 64));
+        assertThat(frames).anyMatch(f -> f.extended() && f.id() == 0x784000);
+    }
 }
