@@ -7,6 +7,7 @@ import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.protocol.Ids;
+import io.latchkey.protocol.command.HomeZone;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,7 +1,8 @@
 package io.latchkey.cloud.telemetry;
 
 import io.latchkey.cloud.car.Geo;
-import io.latchkey.cloud.car.HomeZone;
+import io.latchkey.cloud.car.CarState;
+import io.latchkey.protocol.command.HomeZone;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import io.micronaut.core.annotation.Nullable;
 import java.time.Duration;
@@ -36,9 +37,9 @@ public final class TripSegmenter {
     static final double MAX_JUMP_MPS = 100.0;
     /** The open trip keeps at most this many points; beyond, it is simplified to {@link #MAX_PATH_POINTS} * 2. */
     static final int MAX_OPEN_POINTS = 1000;
-    static final List<String> FUEL_SIGNALS = List.of("Vehicle.Powertrain.FuelSystem.RelativeLevel", "Vehicle.OBD.FuelLevel");
-    static final List<String> SOC_SIGNALS = List.of("Vehicle.Powertrain.TractionBattery.StateOfCharge.Current",
-            "Vehicle.Powertrain.TractionBattery.StateOfCharge.Displayed");
+    /** The signals the car state shows as fuel and charge: a trip uses the same ones. */
+    static final List<String> FUEL_SIGNALS = List.of(CarState.FUEL_LEVEL);
+    static final List<String> SOC_SIGNALS = List.of(CarState.STATE_OF_CHARGE);
 
     /** What one record did: the new state, the trips it ended, whether the car just left its home zone. */
     record Step(TripProgress progress, List<Trip> finished, boolean leftHomeZone, @Nullable Double distanceFromHomeM) {

@@ -2,7 +2,6 @@ package io.latchkey.cloud.telemetry;
 
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
-import io.latchkey.cloud.car.HomeZone;
 import io.latchkey.cloud.event.Events;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.StoreJson;
@@ -11,6 +10,7 @@ import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.cloud.store.Versioned;
 import io.latchkey.cloud.store.VersionConflictException;
 import io.latchkey.cloud.store.DocumentExistsException;
+import io.latchkey.protocol.command.HomeZone;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;

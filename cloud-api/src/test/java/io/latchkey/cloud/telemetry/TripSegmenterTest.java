@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.latchkey.cloud.car.Geo;
-import io.latchkey.cloud.car.HomeZone;
+import io.latchkey.protocol.command.HomeZone;
 import io.latchkey.protocol.LockState;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import java.io.IOException;
