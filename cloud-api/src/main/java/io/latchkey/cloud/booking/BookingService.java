@@ -129,6 +129,11 @@ public class BookingService {
         return matching(tenant, b -> b.userId().equals(userId));
     }
 
+    /** The booking with that id, of any car of the tenant. */
+    public java.util.Optional<Booking> find(String tenant, String bookingId) {
+        return matching(tenant, b -> b.id().equals(bookingId)).stream().findFirst();
+    }
+
     public List<Booking> all(String tenant) {
         return matching(tenant, b -> true);
     }

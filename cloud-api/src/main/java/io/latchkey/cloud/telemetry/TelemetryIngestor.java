@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * answers each stored batch with a {@link TelemetryReceipts receipt} so that the car may release it.
  * Records that break a {@link TelemetryPlausibility} rule are refused: not stored, never moving the car's
  * state, counted, and listed in the receipt so that the car releases them rather than resending them.
+ * Trips are segmented ({@link Trips}) before the receipt, so a batch is released only once its trips are durable.
  */
 @Singleton
 public class TelemetryIngestor implements DeviceMessageListener {
@@ -39,10 +40,12 @@ public class TelemetryIngestor implements DeviceMessageListener {
     private final Clock clock;
     private final TelemetryMetrics metrics;
     private final TelemetryReceipts receipts;
+    private final Trips trips;
 
     public TelemetryIngestor(TenantDirectory tenants, CarRegistry cars, TelemetryStore store, Clock clock,
-                             TelemetryMetrics metrics, TelemetryReceipts receipts) {
+                             TelemetryMetrics metrics, TelemetryReceipts receipts, Trips trips) {
         this.receipts = receipts;
+        this.trips = trips;
         this.tenants = tenants;
         this.cars = cars;
         this.store = store;
@@ -93,6 +96,9 @@ public class TelemetryIngestor implements DeviceMessageListener {
             TelemetryRecord latest = stored.get(stored.size() - 1);
             cars.updateState(tenant, carId, state -> merge(state, latest));
         }
+        // every plausible record, resends included: trips skip what they applied already, and apply what a crash
+        // before their progress was written left out
+        trips.ingest(tenant, carId, plausible);
         receipts.done(tenant, topic.deviceId(), records.get(0).seq(), records.get(records.size() - 1).seq(),
                 List.copyOf(refused));
     }

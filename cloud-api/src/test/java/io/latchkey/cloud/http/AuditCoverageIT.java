@@ -87,6 +87,15 @@ class AuditCoverageIT {
             scenarios.put("PUT /t/{tenant}/cars/{carId}/owner", new Scenario(new Expected("acme", "car.owner.assign"),
                     () -> expect(200, app.http.send(io.micronaut.http.HttpRequest.PUT("/t/acme/cars/car-1/owner",
                             Map.of("userId", ownerId)).bearerAuth(operator)))));
+            scenarios.put("PUT /t/{tenant}/cars/{carId}/home-zone", new Scenario(new Expected("acme", "car.home-zone.set"),
+                    () -> expect(200, app.http.putJson("/t/acme/cars/car-1/home-zone", operator,
+                            Map.of("lat", 52.52, "lon", 13.40, "radiusM", 800.0)))));
+            scenarios.put("DELETE /t/{tenant}/cars/{carId}/home-zone", new Scenario(new Expected("acme", "car.home-zone.remove"),
+                    () -> expect(204, app.http.delete("/t/acme/cars/car-1/home-zone", operator))));
+            String eventId = app.context().getBean(io.latchkey.cloud.event.Events.class)
+                    .raise("acme", "car-1", "TEST_EVENT", Map.of()).id();
+            scenarios.put("POST /t/{tenant}/events/{eventId}/ack", new Scenario(new Expected("acme", "event.ack"),
+                    () -> expect(200, app.http.postJson("/t/acme/events/" + eventId + "/ack", operator, Map.of()))));
             scenarios.put("POST /t/{tenant}/bookings", new Scenario(new Expected("acme", "booking.create"),
                     () -> expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
                             "start", now.minusSeconds(60).toString(), "end", now.plus(Duration.ofHours(1)).toString())))));
