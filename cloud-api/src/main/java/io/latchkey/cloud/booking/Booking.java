@@ -62,24 +62,33 @@ public record Booking(String id, String carId, String userId, Instant start, Ins
     }
 
     /**
-     * Whether it holds the car for part of {@code [from, to)} as seen at {@code now}: an open booking over its window; an
-     * {@code ACTIVE} one past its end (overdue) until now, since the borrower still has the car.
+     * Whether it holds the car for part of {@code [from, to)} as seen at {@code now}: an open booking over its window
+     * (not one that can no longer start, which the next sweep marks {@code NO_SHOW}); an
+     * {@code ACTIVE} one marked {@link #overdue} also from its end until now, since the borrower still has the car.
      */
     boolean blocks(Instant from, Instant to, Instant now) {
-        if (!state.open()) {
+        if (!state.open() || lapsedAt(now)) {
             return false;
         }
-        Instant until = state == State.ACTIVE && now.isAfter(end) ? now.plusNanos(1) : end;
+        Instant until = stillHeldAfterEnd(now) ? now.plusNanos(1) : end;
         return from.isBefore(until) && start.isBefore(to);
     }
 
     /**
-     * Whether it lets its borrower use the car at {@code now}: {@code CONFIRMED} and covering now (an immediate
-     * reservation only until its hold ends), or {@code ACTIVE} (also when overdue: the borrower must still be able to
-     * lock the car they have).
+     * Whether it lets its borrower use the car at {@code now}: open and covering now (a {@code CONFIRMED} immediate
+     * reservation only until its hold ends), or {@code ACTIVE} and marked {@link #overdue} (the borrower must still be
+     * able to lock the car they have).
      */
     boolean givesAccessAt(Instant now) {
-        return state == State.ACTIVE || (state == State.CONFIRMED && covers(now) && !holdLapsedAt(now));
+        return state.open() && covers(now) && !(state == State.CONFIRMED && holdLapsedAt(now)) || stillHeldAfterEnd(now);
+    }
+
+    /**
+     * An active rental past its end that was marked overdue (the car was still driving). One that was not marked holds
+     * nothing after its end, as before states existed, so that a rental nobody ended does not hold the car for ever.
+     */
+    private boolean stillHeldAfterEnd(Instant now) {
+        return state == State.ACTIVE && overdue && !now.isBefore(end);
     }
 
     /** A {@code CONFIRMED} booking that can no longer start: its hold (immediate) or its window (scheduled) is over. */

@@ -294,6 +294,8 @@ class BookingLifecycleIT {
         // within the window but past the hold: the reservation no longer opens the car, even before a sweep
         assertProblem(app.http.postJson("/t/acme/cars/" + car + "/commands", bob, Map.of("type", "UNLOCK")), 403,
                 "no booking of yours");
+        // nor does it hold the car for others any more
+        assertThat(service().blocked("acme", car, app.clock().instant(), app.clock().instant().plusSeconds(60))).isFalse();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             BookingSweep sweep = app.context().getBean(BookingSweep.class);
@@ -395,7 +397,10 @@ class BookingLifecycleIT {
         assertThat(service().markOverdue("acme", id, app.clock().instant())).isEmpty();
 
         advance(Duration.ofMinutes(70));
+        // past its end and not marked: it holds nothing any more (a rental nobody ended does not keep the car for ever)
+        assertThat(service().coversNow("acme", car, bobId)).isFalse();
         assertThat(service().markOverdue("acme", id, app.clock().instant())).isPresent();
+        assertThat(service().coversNow("acme", car, bobId)).isTrue();
         assertThat(service().markOverdue("acme", id, app.clock().instant())).isEmpty();
         assertThat(audit(id, car)).filteredOn(e -> e.action().equals("booking.overdue")).hasSize(1);
         JsonNode overdue = expect(200, app.http.get("/t/acme/bookings/" + id, bob)).json();
