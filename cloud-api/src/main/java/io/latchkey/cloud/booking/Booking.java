@@ -20,13 +20,14 @@ import java.time.Instant;
  * @param cancelledAt when it was cancelled
  * @param cancelledBy who cancelled it: a user id, or {@code system}
  * @param lapsedAt    when the sweep found it not started in time ({@code NO_SHOW})
- * @param overdue     {@code ACTIVE} past its end (set by {@link BookingService#markOverdue})
+ * @param overdue     {@code ACTIVE} past its end with the car still out (set by {@link BookingService#markOverdue});
+ *                    false when absent
  */
 @Serdeable
 public record Booking(String id, String carId, String userId, Instant start, Instant end, Instant createdAt,
                       @Nullable State state, @Nullable Kind kind, @Nullable Instant holdUntil, @Nullable Instant startedAt,
                       @Nullable Instant endedAt, @Nullable Instant cancelledAt, @Nullable String cancelledBy,
-                      @Nullable Instant lapsedAt, boolean overdue) {
+                      @Nullable Instant lapsedAt, @Nullable Boolean overdue) {
 
     /** The life cycle: CONFIRMED -> ACTIVE -> ENDED; CONFIRMED -> CANCELLED or NO_SHOW; ACTIVE -> CANCELLED (operator). */
     public enum State {
@@ -45,6 +46,7 @@ public record Booking(String id, String carId, String userId, Instant start, Ins
     public Booking {
         state = state == null ? State.CONFIRMED : state;
         kind = kind == null ? Kind.SCHEDULED : kind;
+        overdue = Boolean.TRUE.equals(overdue);
     }
 
     static Booking confirmed(String id, String carId, String userId, Instant start, Instant end, Instant createdAt, Kind kind,

@@ -131,6 +131,8 @@ class BookingLifecycleIT {
         String car = car();
         Instant start = inHours(3);
         String first = book(bob, car, start, start.plus(Duration.ofHours(1))).text("id");
+        assertThat(mails("bob@acme.test", "booking-confirmed")).anySatisfy(m -> assertThat(m.path("body").asText())
+                .contains(first).contains(start.toString()).contains("Car " + car));
         JsonNode cancelled = expect(200, app.http.postJson("/t/acme/bookings/" + first + "/cancel", bob, Map.of())).json();
         assertThat(cancelled.path("state").asText()).isEqualTo("CANCELLED");
         assertThat(cancelled.path("cancelledBy").asText()).isEqualTo(bobId);
