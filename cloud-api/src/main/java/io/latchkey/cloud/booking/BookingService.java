@@ -48,6 +48,7 @@ public class BookingService {
     private final Clock clock;
     private final Auditor auditor;
     private final BookingMessages messages;
+    private final Set<String> indexedTenants = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BookingService(Stores stores, CarRegistry cars, CarOwners owners, BookingsConfig limits, SecureRandom random,
                           Clock clock, Auditor auditor, BookingMessages messages) {
@@ -175,13 +176,37 @@ public class BookingService {
         if (!Ids.isValid(bookingId)) {
             return Optional.empty();
         }
-        Optional<BookingCar> indexed = index(tenant).get(bookingId);
-        if (indexed.isPresent()) {
-            return bookingsOf(tenant).get(indexed.get().carId()).flatMap(c -> c.find(bookingId));
+        indexed(tenant);
+        return index(tenant).get(bookingId)
+                .flatMap(entry -> bookingsOf(tenant).get(entry.carId()))
+                .flatMap(c -> c.find(bookingId));
+    }
+
+    /**
+     * Makes sure every booking of the tenant is in the index, once: bookings made before the index existed are added
+     * by the first lookup after the upgrade (new bookings are indexed as they are made), so that no lookup of an
+     * unknown id has to read every car's bookings.
+     */
+    private void indexed(String tenant) {
+        if (indexedTenants.contains(tenant)) {
+            return;
         }
-        // bookings made before the index existed
-        return bookingsOf(tenant).all().stream().flatMap(c -> c.bookings().stream())
-                .filter(b -> b.id().equals(bookingId)).findFirst();
+        JsonCollection<IndexState> state = new JsonCollection<>(stores.tenant(tenant), "booking-index", IndexState.class);
+        if (state.get(IndexState.ID).isEmpty()) {
+            JsonCollection<BookingCar> index = index(tenant);
+            for (CarBookings doc : bookingsOf(tenant).all()) {
+                for (Booking b : doc.bookings()) {
+                    index.upsert(b.id(), new BookingCar(b.carId()), c -> c);
+                }
+            }
+            state.upsert(IndexState.ID, new IndexState(clock.instant()), s -> s);
+        }
+        indexedTenants.add(tenant);
+    }
+
+    /** Written once all bookings of a tenant are in the index ({@code booking-index/complete}). */
+    record IndexState(Instant completedAt) {
+        static final String ID = "complete";
     }
 
     /**

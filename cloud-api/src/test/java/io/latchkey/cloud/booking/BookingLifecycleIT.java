@@ -124,6 +124,29 @@ class BookingLifecycleIT {
         assertThat(state(id)).isEqualTo("CONFIRMED");
     }
 
+    @Test
+    void aBookingStoredBeforeStates_isFoundByItsId_readsAsConfirmed_andCanBeCancelled() {
+        String legacyAdmin = app.tenantWithAdmin("legacy");
+        String legacyOperator = app.user("legacy", legacyAdmin, "olga@legacy.test", "operator");
+        String ben = app.user("legacy", legacyAdmin, "ben@legacy.test", "borrower");
+        String benId = expect(200, app.http.get("/t/legacy/users/me", ben)).text("id");
+        app.car("legacy", legacyOperator, "old-1", "dev-old-1");
+        Instant start = inHours(2);
+        // as the backend wrote it before bookings had states (and before the id index existed)
+        String stored = "{\"bookings\":[{\"id\":\"b-00000000000000aa\",\"carId\":\"old-1\",\"userId\":\"" + benId
+                + "\",\"start\":\"" + start + "\",\"end\":\"" + start.plus(Duration.ofHours(1)) + "\",\"createdAt\":\""
+                + app.clock().instant() + "\"}]}";
+        app.context().getBean(io.latchkey.cloud.store.Stores.class).tenant("legacy")
+                .create("car-bookings", "old-1", stored.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        JsonNode old = expect(200, app.http.get("/t/legacy/bookings/b-00000000000000aa", ben)).json();
+        assertThat(old.path("state").asText()).isEqualTo("CONFIRMED");
+        assertThat(old.path("kind").asText()).isEqualTo("SCHEDULED");
+        expect(200, app.http.delete("/t/legacy/bookings/b-00000000000000aa", ben));
+        assertThat(expect(200, app.http.get("/t/legacy/bookings/b-00000000000000aa", legacyOperator)).text("state"))
+                .isEqualTo("CANCELLED");
+    }
+
     // --- cancel -------------------------------------------------------------------------------------------------
 
     @Test
@@ -156,6 +179,11 @@ class BookingLifecycleIT {
         assertProblem(app.http.postJson("/t/acme/bookings/" + id + "/cancel", eve, Map.of()), 403, BookingService.NOT_YOURS);
         assertProblem(app.http.delete("/t/acme/bookings/" + id, eve), 403, BookingService.NOT_YOURS);
         assertThat(app.http.delete("/t/acme/bookings/" + id, owner).status()).isEqualTo(403);
+        assertThat(app.http.postJson("/t/acme/bookings/b-0000000000000000/cancel", eve, Map.of()).body())
+                .isEqualTo(app.http.postJson("/t/acme/bookings/" + id + "/cancel", eve, Map.of()).body());
+        assertThat(extend(eve, "b-0000000000000000", inHours(5)).body()).isEqualTo(extend(eve, id, inHours(5)).body());
+        assertThat(extend(owner, id, inHours(5)).status()).isEqualTo(403);
+        assertProblem(app.http.delete("/t/acme/bookings/b-0000000000000000", operator), 404, "unknown booking");
         assertThat(state(id)).isEqualTo("CONFIRMED");
         assertThat(audit(id, car)).hasSize(audited);
 
@@ -336,6 +364,8 @@ class BookingLifecycleIT {
                 "end", inHours(-1).toString())), 400, "end must be");
         assertProblem(app.http.postJson("/t/acme/bookings", eve, Map.of("carId", "no-such-car", "immediate", true)), 404,
                 "unknown car");
+        assertThat(ids(expect(200, app.http.get("/t/acme/bookings?size=200&carId=" + car, operator)).json()))
+                .containsExactly(reserved.path("id").asText());
     }
 
     @Test
