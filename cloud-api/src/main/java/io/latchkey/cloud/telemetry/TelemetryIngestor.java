@@ -98,18 +98,6 @@ public class TelemetryIngestor implements DeviceMessageListener {
     }
 
     private CarState merge(CarState s, TelemetryRecord r) {
-        if (s.lastSeq() != null && s.lastSeq() >= r.seq()) {
-            return s;
-        }
-        return new CarState(true,
-                r.lockState() != null ? r.lockState() : s.lockState(),
-                r.doorsOpen() != null ? r.doorsOpen() : s.doorsOpen(),
-                r.ignition() != null ? r.ignition() : s.ignition(),
-                r.lat() != null ? r.lat() : s.lat(),
-                r.lon() != null ? r.lon() : s.lon(),
-                r.speedKmh() != null ? r.speedKmh() : s.speedKmh(),
-                r.odometerKm() != null ? r.odometerKm() : s.odometerKm(),
-                r.seq(),
-                clock.instant());
+        return s.merge(r, clock.instant());
     }
 }
