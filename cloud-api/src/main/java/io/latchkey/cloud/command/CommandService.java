@@ -6,6 +6,7 @@ import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.UnavailableException;
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
+import io.latchkey.cloud.booking.BookingService;
 import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
@@ -66,11 +67,13 @@ public class CommandService {
     private final ExecutorService io;
     private final Auditor auditor;
     private final CommandMetrics metrics;
+    private final BookingService bookings;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
     public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, BackendMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
-                          @Named(TaskExecutors.IO) ExecutorService io, Auditor auditor, CommandMetrics metrics) {
+                          @Named(TaskExecutors.IO) ExecutorService io, Auditor auditor, CommandMetrics metrics,
+                          BookingService bookings) {
         this.cars = cars;
         this.access = access;
         this.keys = keys;
@@ -82,6 +85,7 @@ public class CommandService {
         this.io = io;
         this.auditor = auditor;
         this.metrics = metrics;
+        this.bookings = bookings;
     }
 
     /**
@@ -112,7 +116,7 @@ public class CommandService {
         }
         Optional<Versioned<CommandRecord>> existing = records(tenant).find(id);
         if (existing.isEmpty()) {
-            return send(tenant, car, type, null, id, userId, null);
+            return send(tenant, car, type, null, id, userId, null, !caller.actsForTenant());
         }
         CommandRecord previous = existing.get().value();
         if (!previous.carId().equals(carId) || previous.type() != type || !previous.actor().equals(userId)) {
@@ -134,7 +138,7 @@ public class CommandService {
         if (previous.status().isAnswer()) {
             return CompletableFuture.completedFuture(CommandResult.of(previous, elapsed(previous)));
         }
-        return send(tenant, car, type, null, id, userId, existing.get().version());
+        return send(tenant, car, type, null, id, userId, existing.get().version(), !caller.actsForTenant());
     }
 
     /**
@@ -156,7 +160,7 @@ public class CommandService {
      */
     public CompletableFuture<CommandResult> endRental(String tenant, String carId, String actorId, HomeZone zone) {
         Car car = cars.require(tenant, carId);
-        return send(tenant, car, CommandType.END_RENTAL, zone, UUID.randomUUID().toString(), actorId, null);
+        return send(tenant, car, CommandType.END_RENTAL, zone, UUID.randomUUID().toString(), actorId, null, false);
     }
 
     /** An answer nobody here is waiting for: recorded if the command had timed out (a late answer). */
@@ -176,8 +180,9 @@ public class CommandService {
         });
     }
 
+    /** @param borrower a non-operator's command: an executed UNLOCK starts their rental ({@link BookingService#started}) */
     private CompletableFuture<CommandResult> send(String tenant, Car car, CommandType type, HomeZone zone, String id,
-                                                  String userId, String previousVersion) {
+                                                  String userId, String previousVersion, boolean borrower) {
         Duration timeout = config.timeout();
         Instant issuedAt = clock.instant();
         Command command = new Command(id, tenant, car.deviceId(), type, issuedAt, issuedAt.plus(timeout), userId, zone);
@@ -203,7 +208,12 @@ public class CommandService {
         // The caller gets the car's answer as soon as it arrives; the bookkeeping writes follow on an I/O
         // thread, and until they are done a retry of this id joins this call instead of sending again.
         String key = key(tenant, id);
-        CompletableFuture<Void> settled = concluded.thenAcceptAsync(c -> record(tenant, c), io);
+        CompletableFuture<Void> settled = concluded.thenAcceptAsync(c -> {
+            record(tenant, c);
+            if (borrower) {
+                startRental(tenant, c.record());
+            }
+        }, io);
         InFlight entry = new InFlight(response, settled);
         inFlight.put(key, entry);
         settled.whenComplete((done, error) -> inFlight.remove(key, entry));
@@ -272,6 +282,18 @@ public class CommandService {
             LOG.error("could not record the outcome of command {} of tenant {}", record.id(), tenant, e);
         }
         audit(tenant, record, "");
+    }
+
+    /** The first executed unlock of a borrower within their booking starts the rental; after the answer, never failing it. */
+    private void startRental(String tenant, CommandRecord record) {
+        if (record.type() != CommandType.UNLOCK || record.status() != CommandStatus.EXECUTED) {
+            return;
+        }
+        try {
+            bookings.started(tenant, record.carId(), record.actor(), record.answeredAt() != null ? record.answeredAt() : clock.instant());
+        } catch (RuntimeException e) {
+            LOG.error("could not start the booking of car {} of tenant {} after command {}", record.carId(), tenant, record.id(), e);
+        }
     }
 
     /** Unlocks and locks are business-critical: each outcome goes to the tenant's audit trail. */

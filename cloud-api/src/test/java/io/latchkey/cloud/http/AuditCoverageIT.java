@@ -99,6 +99,22 @@ class AuditCoverageIT {
             scenarios.put("POST /t/{tenant}/bookings", new Scenario(new Expected("acme", "booking.create"),
                     () -> expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
                             "start", now.minusSeconds(60).toString(), "end", now.plus(Duration.ofHours(1)).toString())))));
+            scenarios.put("POST /t/{tenant}/bookings/{id}/cancel", new Scenario(new Expected("acme", "booking.cancel"), () -> {
+                String id = expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
+                        "start", now.plus(Duration.ofDays(2)).toString(), "end", now.plus(Duration.ofDays(2)).plusSeconds(3600).toString()))).text("id");
+                expect(200, app.http.postJson("/t/acme/bookings/" + id + "/cancel", bob, Map.of()));
+            }));
+            scenarios.put("DELETE /t/{tenant}/bookings/{id}", new Scenario(new Expected("acme", "booking.cancel"), () -> {
+                String id = expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
+                        "start", now.plus(Duration.ofDays(3)).toString(), "end", now.plus(Duration.ofDays(3)).plusSeconds(3600).toString()))).text("id");
+                expect(200, app.http.delete("/t/acme/bookings/" + id, operator));
+            }));
+            scenarios.put("POST /t/{tenant}/bookings/{id}/extend", new Scenario(new Expected("acme", "booking.extend"), () -> {
+                String id = expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
+                        "start", now.plus(Duration.ofDays(4)).toString(), "end", now.plus(Duration.ofDays(4)).plusSeconds(3600).toString()))).text("id");
+                expect(200, app.http.postJson("/t/acme/bookings/" + id + "/extend", bob,
+                        Map.of("end", now.plus(Duration.ofDays(4)).plusSeconds(7200).toString())));
+            }));
             // the car is offline here: the command times out, and that outcome is what the trail must show
             scenarios.put("POST /t/{tenant}/cars/{carId}/commands", new Scenario(new Expected("acme", "car.unlock"),
                     () -> app.http.postJson("/t/acme/cars/car-1/commands", bob, Map.of("type", "UNLOCK"))));
