@@ -1,10 +1,12 @@
 package io.latchkey.cloud.command;
 
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
@@ -15,6 +17,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.concurrent.CompletableFuture;
 
 /** Unlock and lock: 200 executed, 409 failed on the car, 502 refused by the car, 504 no answer in time. */
@@ -32,6 +37,25 @@ public class CommandController {
     }
 
     @Operation(summary = "Send UNLOCK or LOCK to the car and wait for its answer; a repeated id returns the first result")
+    @ApiResponse(responseCode = "200", description = "EXECUTED: the car carried it out",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CommandResult.class)))
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, type not UNLOCK or LOCK, id not an id",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it, or no booking of yours covers now",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown car",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "FAILED on the car (e.g. door open at LOCK; CommandResult), or the id was used for another command or is being sent by another request (Problem)",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CommandResult.class)),
+                    @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class))})
+    @ApiResponse(responseCode = "502", description = "the car refused the command (REJECTED, e.g. EXPIRED, BAD_SIGNATURE)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CommandResult.class)))
+    @ApiResponse(responseCode = "503", description = "no broker connection, or the broker did not take the command: nothing was sent, retry",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "504", description = "the car did not answer within the command timeout; the command expires unexecuted",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public CompletableFuture<HttpResponse<CommandResult>> send(@PathVariable String tenant, @PathVariable String carId,
