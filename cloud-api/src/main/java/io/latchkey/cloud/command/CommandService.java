@@ -106,6 +106,12 @@ public class CommandService {
         if (!Ids.isValid(id)) {
             throw new InvalidRequestException(Ids.mustMatch("id"));
         }
+        return dispatch(tenant, car, type, id, userId);
+    }
+
+    /** Answers a known id from its record or the call sending it, or sends the command. */
+    private CompletableFuture<CommandResult> dispatch(String tenant, Car car, CommandType type, String id, String userId) {
+        String carId = car.id();
         Optional<Versioned<CommandRecord>> existing = records(tenant).find(id);
         if (existing.isEmpty()) {
             return send(tenant, car, type, id, userId, null);
@@ -211,10 +217,15 @@ public class CommandService {
         InFlight entry = new InFlight(response, settled, car.id(), type, userId);
         InFlight running = inFlight.putIfAbsent(key, entry);
         if (running != null) {
-            if (running.isFor(car.id(), type, userId)) {
-                return running.response();
+            if (!running.isFor(car.id(), type, userId)) {
+                throw new ConflictException("command id " + id + " was already used for another command");
             }
-            throw new ConflictException("command id " + id + " was already used for another command");
+            if (!running.response().isDone() || !running.response().isCompletedExceptionally()) {
+                return running.response(); // still waiting for the car, or the car's answer: the first result
+            }
+            // timed out or not sent a moment ago, its record not yet written: wait for it, then send again
+            running.settled().exceptionally(e -> null).join();
+            return dispatch(tenant, car, type, id, userId);
         }
         boolean writeWhileSending = stores.writtenByThisProcessOnly();
         CompletableFuture<Void> pendingWritten;
