@@ -221,7 +221,7 @@ public class CommandService {
         }
         String carId = cars.carOfDevice(tenant, deviceId).orElse(null);
         CommandRecord record = new CommandRecord(ack.commandId(), carId, deviceId, null, AuditEntry.SYSTEM, null, null,
-                CommandStatus.of(ack.outcome()), ack.reason(), ack.lockState(), ack.doorsOpen(), false, clock.instant());
+                CommandStatus.of(ack.outcome()), ack.reason(), ack.lockState(), ack.doorsOpen(), false, clock.instant(), ack.failed());
         LOG.warn("device {} of tenant {} answered command {} ({}), of which there is no record", deviceId, tenant,
                 ack.commandId(), ack.outcome());
         try {
