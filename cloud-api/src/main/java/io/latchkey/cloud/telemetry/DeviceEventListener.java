@@ -1,6 +1,8 @@
 package io.latchkey.cloud.telemetry;
 
 import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.live.LiveDeviceEvent;
+import io.latchkey.cloud.live.LiveFeed;
 import io.latchkey.cloud.mqtt.DeviceMessageListener;
 import io.latchkey.cloud.store.StoreJson;
 import io.latchkey.cloud.store.Stores;
@@ -18,8 +20,10 @@ public class DeviceEventListener implements DeviceMessageListener {
     private final TenantDirectory tenants;
     private final CarRegistry cars;
     private final Stores stores;
+    private final LiveFeed live;
 
-    public DeviceEventListener(TenantDirectory tenants, CarRegistry cars, Stores stores) {
+    public DeviceEventListener(TenantDirectory tenants, CarRegistry cars, Stores stores, LiveFeed live) {
+        this.live = live;
         this.tenants = tenants;
         this.cars = cars;
         this.stores = stores;
@@ -32,9 +36,10 @@ public class DeviceEventListener implements DeviceMessageListener {
 
     @Override
     public void onMessage(Topic topic, byte[] payload) {
-        KnownDevices.carOf(tenants, cars, topic);
+        String carId = KnownDevices.carOf(tenants, cars, topic);
         DeviceEvent event = Json.read(payload, DeviceEvent.class);
         DeviceEvent attributed = new DeviceEvent(topic.deviceId(), event.type(), event.at(), event.details());
         stores.tenant(topic.tenant()).append("device-events", StoreJson.write(attributed));
+        live.publishEvent(topic.tenant(), new LiveDeviceEvent(carId, event.type(), event.at(), event.details()));
     }
 }
