@@ -8,6 +8,7 @@ import io.latchkey.cloud.identity.BearerAuthenticationFetcher;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -17,8 +18,10 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
+import io.netty.channel.Channel;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
@@ -70,7 +73,8 @@ public class FleetController {
     @Get(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM)
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Publisher<Event<String>> stream(@PathVariable String tenant, @Nullable @QueryValue String carId,
-                                           @Nullable @Header("Last-Event-ID") String lastEventId, Authentication authentication) {
+                                           @Nullable @Header("Last-Event-ID") String lastEventId, Authentication authentication,
+                                           HttpRequest<?> request) {
         Caller caller = Caller.of(authentication);
         if (carId != null) {
             cars.require(tenant, carId);
@@ -80,6 +84,24 @@ public class FleetController {
             throw new ForbiddenException("no booking of yours covers now");
         }
         Object expires = authentication.getAttributes().get(BearerAuthenticationFetcher.EXPIRES_ATTRIBUTE);
-        return streams.open(tenant, caller, carId, lastEventId, expires instanceof Instant i ? i : null);
+        return streams.open(tenant, caller, carId, lastEventId, expires instanceof Instant i ? i : null, transport(request));
+    }
+
+    private static FleetStreams.Transport transport(HttpRequest<?> request) {
+        if (!(request instanceof NettyHttpRequest<?> netty)) {
+            return FleetStreams.Transport.NONE;
+        }
+        Channel channel = netty.getChannelHandlerContext().channel();
+        return new FleetStreams.Transport() {
+            @Override
+            public boolean writable() {
+                return channel.isWritable();
+            }
+
+            @Override
+            public void close() {
+                channel.close();
+            }
+        };
     }
 }

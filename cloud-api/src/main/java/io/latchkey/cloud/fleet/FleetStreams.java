@@ -32,7 +32,8 @@ import reactor.core.publisher.FluxSink;
 /**
  * The live streams of {@code GET /t/{tenant}/fleet/stream}. Each stream listens on the {@link LiveFeed}, queues
  * what it gets (at most {@link LiveConfig#connectionQueue} events: a client that falls further behind is dropped,
- * never buffered without bound) and sends only as fast as the client reads (the response's demand). Whether the
+ * never buffered without bound) and sends only while the connection takes more (Netty's writability: about 64 kB
+ * written and not yet taken by the client). Whether the
  * caller may see an event is decided when it is sent, per event: its tenant must be the stream's and, for anybody
  * who does not act for the tenant, a booking of theirs must cover the event's car now ({@link ActiveBookings} from
  * memory first, then {@link CarAccess}, the one rule, trusted for {@link LiveConfig#accessRecheck} per car); so a
@@ -72,11 +73,32 @@ public class FleetStreams {
      * @param expiresAt   when the caller's token expires (the stream ends then), or null
      */
     public Flux<Event<String>> open(String tenant, Caller caller, @Nullable String carId, @Nullable String lastEventId,
-                                    @Nullable Instant expiresAt) {
+                                    @Nullable Instant expiresAt, Transport transport) {
         return Flux.create(sink -> {
-            Connection connection = new Connection(tenant, caller, carId, sink);
+            Connection connection = new Connection(tenant, caller, carId, sink, transport);
             connection.start(lastEventId, expiresAt);
         }, FluxSink.OverflowStrategy.ERROR);
+    }
+
+    /**
+     * The connection under a stream: whether it takes more now (the response's demand alone does not say: the server
+     * requests events faster than a slow client reads them), and how to close it at once.
+     */
+    public interface Transport {
+        Transport NONE = new Transport() {
+            @Override
+            public boolean writable() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        boolean writable();
+
+        void close();
     }
 
     @PreDestroy
@@ -89,17 +111,21 @@ public class FleetStreams {
         private final Caller caller;
         private final String carId;
         private final FluxSink<Event<String>> sink;
+        private final Transport transport;
+        private final AtomicBoolean retryScheduled = new AtomicBoolean();
         private final ArrayDeque<Item> queue = new ArrayDeque<>();
         private final AtomicBoolean finished = new AtomicBoolean();
         private final AtomicBoolean draining = new AtomicBoolean();
         private final Map<String, long[]> decisions = new ConcurrentHashMap<>();
         private volatile boolean closed;
         private volatile boolean sentSinceTick;
+        private int bound;
         private Runnable cancel = () -> { };
         private ScheduledFuture<?> keepAlive;
         private ScheduledFuture<?> expiry;
 
-        Connection(String tenant, Caller caller, String carId, FluxSink<Event<String>> sink) {
+        Connection(String tenant, Caller caller, String carId, FluxSink<Event<String>> sink, Transport transport) {
+            this.transport = transport;
             this.tenant = tenant;
             this.caller = caller;
             this.carId = carId;
@@ -117,6 +143,10 @@ public class FleetStreams {
                 String data = "{\"reason\":\"events after Last-Event-ID " + jsonSafe(lastEventId)
                         + " are no longer kept: fetch /t/" + tenant + "/fleet again\",\"fleet\":\"/t/" + tenant + "/fleet\"}";
                 offerFirstAfterHello(Event.of(data).name(RESET).id(Long.toString(subscription.latestId())));
+            }
+            synchronized (queue) {
+                // the replay (bounded by the feed's buffer) does not count against the bound of live events
+                bound = config.connectionQueue() + subscription.replay().size() + 2;
             }
             for (LiveEvent e : subscription.replay()) {
                 onEvent(e);
@@ -163,7 +193,7 @@ public class FleetStreams {
                 if (closed) {
                     return false;
                 }
-                if (queue.size() >= config.connectionQueue()) {
+                if (queue.size() >= Math.max(bound, config.connectionQueue())) {
                     closed = true;
                     queue.clear();
                 } else {
@@ -175,6 +205,7 @@ public class FleetStreams {
             io.execute(() -> {
                 close();
                 sink.complete();
+                transport.close();
             });
             return false;
         }
@@ -194,6 +225,16 @@ public class FleetStreams {
         private void drain() {
             while (true) {
                 while (!closed && sink.requestedFromDownstream() > 0) {
+                    if (!transport.writable()) {
+                        // the client is not reading: keep the events queued (bounded) and look again shortly
+                        if (retryScheduled.compareAndSet(false, true)) {
+                            timer.schedule(() -> {
+                                retryScheduled.set(false);
+                                scheduleDrain();
+                            }, 20, TimeUnit.MILLISECONDS);
+                        }
+                        break;
+                    }
                     Item next;
                     synchronized (queue) {
                         next = queue.pollFirst();
