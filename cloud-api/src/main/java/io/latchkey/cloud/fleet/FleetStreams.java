@@ -6,14 +6,12 @@ import io.latchkey.cloud.live.LiveConfig;
 import io.latchkey.cloud.live.LiveEvent;
 import io.latchkey.cloud.live.LiveFeed;
 import io.latchkey.cloud.metrics.LiveMetrics;
-import io.latchkey.protocol.Json;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -181,7 +179,7 @@ public class FleetStreams {
             if (carId != null && !carId.equals(e.carId())) {
                 return;
             }
-            Event<String> sse = Event.of(new String(Json.write(e.data()), StandardCharsets.UTF_8)).name(e.type())
+            Event<String> sse = Event.of(e.json()).name(e.type())
                     .id(Long.toString(e.id()));
             if (offer(new Item(e, sse))) {
                 scheduleDrain();

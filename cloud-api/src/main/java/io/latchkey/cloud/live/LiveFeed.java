@@ -1,7 +1,9 @@
 package io.latchkey.cloud.live;
 
 import io.latchkey.cloud.car.CarState;
+import io.latchkey.protocol.Json;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -181,7 +183,8 @@ public class LiveFeed {
 
         /** Under this log's lock. */
         LiveEvent publish(String carId, String type, Object data) {
-            LiveEvent event = new LiveEvent(next++, tenant, carId, type, clock.instant(), data);
+            LiveEvent event = new LiveEvent(next++, tenant, carId, type, clock.instant(), data,
+                    new String(Json.write(data), StandardCharsets.UTF_8));
             ring.addLast(event);
             while (ring.size() > replayEvents) {
                 ring.removeFirst();
