@@ -124,6 +124,23 @@ class FleetIT {
     }
 
     @Test
+    void aCommandsAnswer_movesTheLock_inTheStreamAndTheView() throws Exception {
+        try (SseStream stream = SseStream.open(app, "/t/acme/fleet/stream?carId=car-3", operator, null)) {
+            expect(200, app.http.postJson("/t/acme/cars/car-3/commands", operator, Map.of("type", "UNLOCK")));
+            SseStream.Received unlocked = stream.next(r -> r.json().path("source").asText().equals("command"), WAIT);
+            assertThat(unlocked.name()).isEqualTo("state");
+            assertThat(unlocked.carId()).isEqualTo("car-3");
+            assertThat(unlocked.json().path("state").path("lockState").asText()).isEqualTo("UNLOCKED");
+            assertThat(expect(200, app.http.get("/t/acme/fleet?carId=car-3", operator)).json().path("items").path(0)
+                    .path("lockState").asText()).isEqualTo("UNLOCKED");
+            expect(200, app.http.postJson("/t/acme/cars/car-3/commands", operator, Map.of("type", "LOCK")));
+            assertThat(stream.next(r -> r.json().path("source").asText().equals("command"), WAIT).json().path("state")
+                    .path("lockState").asText()).isEqualTo("LOCKED");
+            assertThat(stream.received()).extracting(SseStream.Received::carId).containsOnly("car-3");
+        }
+    }
+
+    @Test
     void fleetView_showsEveryCarsLatestState_filtersAndPages_forOperatorsOnly() throws Exception {
         report("car-1", 52.52, 13.405);
         report("car-2", 48.14, 11.58);
@@ -191,6 +208,8 @@ class FleetIT {
             Thread.sleep(500);
             assertThat(borrower.drain()).as("events after the booking ended, or of other cars").isEmpty();
             assertThat(borrower.received()).extracting(SseStream.Received::carId).containsOnly("car-2");
+            assertThat(borrower.comments()).as("the silent stream stays open with keep-alives").contains("connected", "keep-alive");
+            assertThat(borrower.ended()).isFalse();
         }
     }
 
