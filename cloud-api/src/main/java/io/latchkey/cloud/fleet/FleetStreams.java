@@ -117,7 +117,9 @@ public class FleetStreams {
         private final Map<String, long[]> decisions = new ConcurrentHashMap<>();
         private volatile boolean closed;
         private volatile boolean sentSinceTick;
-        private int bound;
+        /** While the feed hands over the replay: queued without the bound (the replay buffer bounds it). */
+        private boolean replaying;
+        private int replayed;
         private Runnable cancel = () -> { };
         private ScheduledFuture<?> keepAlive;
         private ScheduledFuture<?> expiry;
@@ -135,20 +137,25 @@ public class FleetStreams {
             sink.onDispose(this::close);
             sink.onRequest(n -> scheduleDrain());
             offer(new Item(null, Event.of("").comment("connected")));
-            LiveFeed.Subscription subscription = live.subscribe(tenant, lastEventId, this::onEvent);
-            cancel = subscription.cancel();
-            if (subscription.reset()) {
-                String data = "{\"reason\":\"events after Last-Event-ID " + jsonSafe(lastEventId)
-                        + " are no longer kept: fetch /t/" + tenant + "/fleet again\",\"fleet\":\"/t/" + tenant + "/fleet\"}";
-                offerFirstAfterHello(Event.of(data).name(RESET).id(Long.toString(subscription.latestId())));
-            }
+            replaying = true;
+            LiveFeed.Subscription subscription = live.subscribe(tenant, lastEventId, new LiveFeed.Listener() {
+                @Override
+                public void accept(LiveEvent e) {
+                    onEvent(e);
+                }
+
+                @Override
+                public void reset(long latestId) {
+                    String data = "{\"reason\":\"events after Last-Event-ID " + jsonSafe(lastEventId)
+                            + " are no longer kept: fetch /t/" + tenant + "/fleet again\",\"fleet\":\"/t/" + tenant + "/fleet\"}";
+                    offer(new Item(null, Event.of(data).name(RESET).id(Long.toString(latestId))));
+                }
+            });
             synchronized (queue) {
                 // the replay (bounded by the feed's buffer) does not count against the bound of live events
-                bound = config.connectionQueue() + subscription.replay().size() + 2;
+                replaying = false;
             }
-            for (LiveEvent e : subscription.replay()) {
-                onEvent(e);
-            }
+            cancel = subscription.cancel();
             long every = config.keepAlive().toMillis();
             keepAlive = timer.scheduleAtFixedRate(() -> {
                 if (!sentSinceTick) {
@@ -191,7 +198,12 @@ public class FleetStreams {
                 if (closed) {
                     return false;
                 }
-                if (queue.size() >= Math.max(bound, config.connectionQueue())) {
+                if (replaying) {
+                    replayed++;
+                    queue.addLast(item);
+                    return true;
+                }
+                if (queue.size() >= config.connectionQueue() + replayed + 1) {
                     closed = true;
                     queue.clear();
                 } else {
@@ -206,12 +218,6 @@ public class FleetStreams {
                 transport.close();
             });
             return false;
-        }
-
-        private void offerFirstAfterHello(Event<String> event) {
-            synchronized (queue) {
-                queue.addLast(new Item(null, event));
-            }
         }
 
         private void scheduleDrain() {

@@ -114,9 +114,32 @@ public class LiveFeed {
         log(tenant).latest.putIfAbsent(carId, state);
     }
 
+    /** A stream's listener: {@link #accept} runs on the publisher's thread under the tenant's lock and must not block. */
+    public interface Listener extends Consumer<LiveEvent> {
+        /** The resume id was not in the buffer (called before any event); {@code latestId} is the tenant's latest id. */
+        void reset(long latestId);
+    }
+
     /**
-     * Adds a listener for the tenant's events after {@code lastEventId} (null: from now on). Whatever the listener
-     * gets comes after the replay, without a gap or a repeat.
+     * Adds a listener for the tenant's events after {@code lastEventId} (null: from now on): under the tenant's lock
+     * it gets either {@link Listener#reset} or the replay, event by event, and then every new event, so that nothing
+     * is missed, repeated or out of order between replay and live.
+     */
+    public Subscription subscribe(String tenant, String lastEventId, Listener listener) {
+        TenantLog log = log(tenant);
+        synchronized (log) {
+            Subscription s = subscribe(tenant, lastEventId, (Consumer<LiveEvent>) listener);
+            if (s.reset()) {
+                listener.reset(s.latestId());
+            }
+            s.replay().forEach(listener);
+            return s;
+        }
+    }
+
+    /**
+     * Adds a listener for the tenant's events after {@code lastEventId} (null: from now on) and returns what it
+     * missed; the caller hands the replay on before what the listener gets only if it holds its own order.
      */
     public Subscription subscribe(String tenant, String lastEventId, Consumer<LiveEvent> listener) {
         TenantLog log = log(tenant);

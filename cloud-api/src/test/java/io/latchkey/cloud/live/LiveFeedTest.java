@@ -111,6 +111,30 @@ class LiveFeedTest {
     }
 
     @Test
+    void aStreamListener_getsTheReplayThenLive_orAResetFirst() {
+        LiveEvent first = feed.publishEvent("acme", new LiveDeviceEvent("car-1", "TAMPER", T, Map.of()));
+        LiveEvent second = feed.publishEvent("acme", new LiveDeviceEvent("car-1", "TAMPER", T, Map.of()));
+        List<Object> got = new ArrayList<>();
+        LiveFeed.Listener listener = new LiveFeed.Listener() {
+            @Override
+            public void accept(LiveEvent e) {
+                got.add(e);
+            }
+
+            @Override
+            public void reset(long latestId) {
+                got.add("reset " + latestId);
+            }
+        };
+        feed.subscribe("acme", Long.toString(first.id()), listener);
+        LiveEvent third = feed.publishEvent("acme", new LiveDeviceEvent("car-1", "TAMPER", T, Map.of()));
+        assertThat(got).containsExactly(second, third);
+        got.clear();
+        feed.subscribe("acme", "1", listener);
+        assertThat(got).as("a reset, nothing replayed").containsExactly("reset " + third.id());
+    }
+
+    @Test
     void boundsOutOfRange_stopTheStart() {
         assertThatThrownBy(() -> config(99)).isInstanceOf(ConfigurationException.class).hasMessageContaining("replay-events");
         assertThatThrownBy(() -> new LiveConfig(100, 0, Duration.ofSeconds(15), Duration.ZERO, Duration.ofSeconds(2)))
