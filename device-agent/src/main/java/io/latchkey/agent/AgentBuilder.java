@@ -231,7 +231,7 @@ public final class AgentBuilder {
         ScheduledExecutorService timers = timers(owned);
         Executor work = executor != null ? executor : timers;
         BrokerConnection connection = connection();
-        VehicleStatus vehicle = new VehicleStatus(vehicleSignals, gnss, config.movingSpeedKmh());
+        VehicleStatus vehicle = new VehicleStatus(vehicleSignals, gnss, config.movingSpeedKmh(), clock);
         Agent.Commands commands = commands(vehicle, timers, work, owned);
         DeviceEvents events = new DeviceEvents(connection, config.deviceId(), clock);
         Agent.Telemetry telemetry = telemetry(vehicle, connection, events, timers, work);

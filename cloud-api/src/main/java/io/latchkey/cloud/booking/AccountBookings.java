@@ -18,7 +18,7 @@ public class AccountBookings implements BookingCancellations {
 
     @Override
     public int cancelOpenBookingsOf(String tenant, String userId, String actor, String reason) {
-        List<Booking> cancelled = bookings.cancelOpenOf(tenant, userId);
+        List<Booking> cancelled = bookings.cancelOpenOf(tenant, userId, actor);
         for (Booking b : cancelled) {
             auditor.record(tenant, actor, "booking.cancel", "booking/" + b.id() + " car/" + b.carId(), reason);
         }

@@ -16,18 +16,35 @@ import java.time.Duration;
  *                           ended yet, current and upcoming, over all cars (default 5; 1 to 100)
  * @param maxBackdate        {@code latchkey.bookings.max-backdate}: how far before now a start may lie, for a borrower
  *                           booking the car in front of them (default 15 minutes; 0 to 1 hour)
+ * @param reservationHold    {@code latchkey.bookings.reservation-hold}: how long an immediate reservation holds the car
+ *                           for the rental to start at it; then it lapses as {@code NO_SHOW} (default 15 minutes; 1 minute
+ *                           to 2 hours)
+ * @param immediateLength    {@code latchkey.bookings.immediate-length}: the end of an immediate reservation that names
+ *                           none, from now (default 1 hour; 15 minutes to 24 hours, at most {@code max-length})
+ * @param sweepInterval      {@code latchkey.bookings.sweep-interval}: how often lapsed reservations and bookings never
+ *                           started are marked {@code NO_SHOW} (default 1 minute; 1 second to 1 hour)
  */
 @ConfigurationProperties("latchkey.bookings")
 public record BookingsConfig(@Bindable(defaultValue = "90d") Duration maxAdvance,
                              @Bindable(defaultValue = "31d") Duration maxLength,
                              @Bindable(defaultValue = "5") int maxOpenPerBorrower,
-                             @Bindable(defaultValue = "15m") Duration maxBackdate) {
+                             @Bindable(defaultValue = "15m") Duration maxBackdate,
+                             @Bindable(defaultValue = "15m") Duration reservationHold,
+                             @Bindable(defaultValue = "1h") Duration immediateLength,
+                             @Bindable(defaultValue = "1m") Duration sweepInterval) {
     public static final String PREFIX = "latchkey.bookings.";
 
     public BookingsConfig {
         require("max-advance", maxAdvance, Duration.ofDays(1), Duration.ofDays(730), "1d and 730d");
         require("max-length", maxLength, Duration.ofHours(1), Duration.ofDays(365), "1h and 365d");
         require("max-backdate", maxBackdate, Duration.ZERO, Duration.ofHours(1), "0m and 1h");
+        require("reservation-hold", reservationHold, Duration.ofMinutes(1), Duration.ofHours(2), "1m and 2h");
+        require("immediate-length", immediateLength, Duration.ofMinutes(15), Duration.ofHours(24), "15m and 24h");
+        require("sweep-interval", sweepInterval, Duration.ofSeconds(1), Duration.ofHours(1), "1s and 1h");
+        if (immediateLength.compareTo(maxLength) > 0) {
+            throw new ConfigurationException(PREFIX + "immediate-length must not exceed max-length (" + maxLength + "), got "
+                    + immediateLength);
+        }
         if (maxOpenPerBorrower < 1 || maxOpenPerBorrower > 100) {
             throw new ConfigurationException(PREFIX + "max-open-per-borrower must be between 1 and 100, got " + maxOpenPerBorrower);
         }

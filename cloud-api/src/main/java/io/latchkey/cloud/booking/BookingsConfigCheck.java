@@ -13,7 +13,8 @@ import java.util.Map;
 @Context
 public class BookingsConfigCheck {
     private static final Map<String, Class<?>> KEYS = Map.of("max-advance", Duration.class, "max-length", Duration.class,
-            "max-backdate", Duration.class, "max-open-per-borrower", Integer.class);
+            "max-backdate", Duration.class, "max-open-per-borrower", Integer.class, "reservation-hold", Duration.class, "immediate-length", Duration.class,
+            "sweep-interval", Duration.class);
 
     public BookingsConfigCheck(Environment environment, BookingsConfig config) {
         KEYS.forEach((name, type) -> {

@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bookings of one borrower that have not ended, over all cars ({@code borrower-bookings/{userId}}): the
- * document whose conditional write makes the per-borrower limit hold under concurrent bookings of
- * different cars.
+ * The bookings of one borrower that hold a car ({@code CONFIRMED} or {@code ACTIVE}) over all cars
+ * ({@code borrower-bookings/{userId}}): the document whose conditional write makes the per-borrower limit hold under
+ * concurrent bookings of different cars. A booking leaves it when it ends, is cancelled or lapses, and at the latest
+ * when its end has passed.
  */
 record BorrowerBookings(List<Open> open) {
     static final BorrowerBookings EMPTY = new BorrowerBookings(List.of());
@@ -21,7 +22,7 @@ record BorrowerBookings(List<Open> open) {
     }
 
     static BorrowerBookings of(List<Booking> bookings, Instant now) {
-        return new BorrowerBookings(bookings.stream().filter(b -> b.end().isAfter(now))
+        return new BorrowerBookings(bookings.stream().filter(b -> b.state().open() && b.end().isAfter(now))
                 .map(b -> new Open(b.id(), b.carId(), b.end())).toList());
     }
 
@@ -37,5 +38,10 @@ record BorrowerBookings(List<Open> open) {
 
     BorrowerBookings without(String bookingId) {
         return new BorrowerBookings(open.stream().filter(o -> !o.id().equals(bookingId)).toList());
+    }
+
+    BorrowerBookings extended(String bookingId, Instant end) {
+        return new BorrowerBookings(open.stream().map(o -> o.id().equals(bookingId) ? new Open(o.id(), o.carId(), end) : o)
+                .toList());
     }
 }

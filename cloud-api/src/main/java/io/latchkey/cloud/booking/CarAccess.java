@@ -7,8 +7,10 @@ import java.util.Optional;
 
 /**
  * The one rule for using a car now (seeing its live state, commanding it): operators and tenant-admins
- * may use every car of the tenant; anybody else only a car that a booking of theirs covers now. Every
- * route that acts on a single car asks here; none decides it on its own.
+ * may use every car of the tenant; anybody else only a car that a {@code CONFIRMED} or {@code ACTIVE} booking of
+ * theirs covers now (an immediate reservation only until its hold ends; an active rental marked overdue also after
+ * its end). An ended, cancelled or lapsed booking gives no access. Every route that acts on a single car asks here;
+ * none decides it on its own.
  */
 @Singleton
 public class CarAccess {

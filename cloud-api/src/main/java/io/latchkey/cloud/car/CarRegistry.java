@@ -7,6 +7,7 @@ import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.protocol.Ids;
+import io.latchkey.protocol.command.HomeZone;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -97,6 +98,17 @@ public class CarRegistry {
     /** @throws NotFoundException for an unknown car */
     public Car require(String tenant, String carId) {
         return find(tenant, carId).orElseThrow(() -> new NotFoundException("unknown car " + carId));
+    }
+
+    /**
+     * Sets or (with null) removes the car's home zone.
+     *
+     * @return the car as stored now
+     * @throws NotFoundException for an unknown car
+     */
+    public Car setHomeZone(String tenant, String carId, HomeZone zone) {
+        Car car = require(tenant, carId);
+        return cars(tenant).upsert(carId, car, current -> current.withHomeZone(zone));
     }
 
     public List<Car> all(String tenant) {

@@ -8,7 +8,8 @@ import java.util.List;
  * does not link the HAL; a test keeps this list equal to it.
  */
 public final class VehicleProfiles {
-    public static final List<String> BUILT_IN = List.of("hyundai_i30_2014", "ford_cgea1_2_bodycan_2011", "tesla_model_s");
+    public static final List<String> BUILT_IN = List.of("hyundai_i30_2014", "ford_cgea1_2_bodycan_2011", "tesla_model_s",
+            "gm_global_a_lowspeed_ev");
 
     private VehicleProfiles() {
     }

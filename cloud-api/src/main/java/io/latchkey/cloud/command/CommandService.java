@@ -6,6 +6,7 @@ import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.UnavailableException;
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
+import io.latchkey.cloud.booking.BookingService;
 import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
@@ -28,6 +29,7 @@ import io.latchkey.protocol.Topic;
 import io.latchkey.protocol.command.Command;
 import io.latchkey.protocol.command.CommandAck;
 import io.latchkey.protocol.command.CommandType;
+import io.latchkey.protocol.command.HomeZone;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -67,13 +69,14 @@ public class CommandService {
     private final ExecutorService io;
     private final Auditor auditor;
     private final CommandMetrics metrics;
+    private final BookingService bookings;
     private final LiveFeed live;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
     public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, BackendMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
                           @Named(TaskExecutors.IO) ExecutorService io, Auditor auditor, CommandMetrics metrics,
-                          LiveFeed live) {
+                          BookingService bookings, LiveFeed live) {
         this.live = live;
         this.cars = cars;
         this.access = access;
@@ -86,6 +89,7 @@ public class CommandService {
         this.io = io;
         this.auditor = auditor;
         this.metrics = metrics;
+        this.bookings = bookings;
     }
 
     /**
@@ -105,13 +109,18 @@ public class CommandService {
             throw new ForbiddenException(refused.get());
         }
         CommandType type = parseType(typeName);
+        if (IMMOBILISER.contains(type) && !caller.actsForTenant()) {
+            auditor.record(tenant, userId, "car." + type.name().toLowerCase(java.util.Locale.ROOT), "car/" + carId,
+                    AuditEntry.REFUSED);
+            throw new ForbiddenException(type + " is for operators and tenant admins");
+        }
         String id = requestedId == null ? UUID.randomUUID().toString() : requestedId;
         if (!Ids.isValid(id)) {
             throw new InvalidRequestException(Ids.mustMatch("id"));
         }
         Optional<Versioned<CommandRecord>> existing = records(tenant).find(id);
         if (existing.isEmpty()) {
-            return send(tenant, car, type, id, userId, null);
+            return send(tenant, car, type, null, id, userId, null, !caller.actsForTenant());
         }
         CommandRecord previous = existing.get().value();
         if (!previous.carId().equals(carId) || previous.type() != type || !previous.actor().equals(userId)) {
@@ -133,7 +142,29 @@ public class CommandService {
         if (previous.status().isAnswer()) {
             return CompletableFuture.completedFuture(CommandResult.of(previous, elapsed(previous)));
         }
-        return send(tenant, car, type, id, userId, existing.get().version());
+        return send(tenant, car, type, null, id, userId, existing.get().version(), !caller.actsForTenant());
+    }
+
+    /**
+     * Asks the car to end a rental: it checks, from its own signals, doors and boot closed, ignition off,
+     * known to stand still, key in its holder (where it has one) and, with a {@code zone}, a current GNSS
+     * fix inside it; if all hold it locks itself and answers {@code EXECUTED} with the lock state,
+     * otherwise {@code REJECTED} {@code RETURN_CHECKS_FAILED} with {@link CommandResult#failed()} naming
+     * every failed check, and nothing changed. Recorded and audited ({@code car.end_rental}) like every
+     * command; each call is a new command (the checks must run again on the car's state now).
+     *
+     * <p>Whether {@code actorId} may end the rental is the caller's decision (the booking's end route:
+     * its borrower, an operator, or the backend itself at the booking's end), so the car-access rule is
+     * not applied here.
+     *
+     * @param zone where the car must be parked, or null for anywhere
+     * @return completes with the car's answer, or exceptionally with {@link CommandTimeoutException}
+     *         (no answer in time; the command expired unexecuted) or {@link UnavailableException} (broker)
+     * @throws io.latchkey.cloud.NotFoundException for an unknown car
+     */
+    public CompletableFuture<CommandResult> endRental(String tenant, String carId, String actorId, HomeZone zone) {
+        Car car = cars.require(tenant, carId);
+        return send(tenant, car, CommandType.END_RENTAL, zone, UUID.randomUUID().toString(), actorId, null, false);
     }
 
     /** An answer nobody here is waiting for: recorded if the command had timed out (a late answer). */
@@ -153,11 +184,12 @@ public class CommandService {
         });
     }
 
-    private CompletableFuture<CommandResult> send(String tenant, Car car, CommandType type, String id, String userId,
-                                                  String previousVersion) {
+    /** @param borrower a non-operator's command: an executed UNLOCK starts their rental ({@link BookingService#started}) */
+    private CompletableFuture<CommandResult> send(String tenant, Car car, CommandType type, HomeZone zone, String id,
+                                                  String userId, String previousVersion, boolean borrower) {
         Duration timeout = config.timeout();
         Instant issuedAt = clock.instant();
-        Command command = new Command(id, tenant, car.deviceId(), type, issuedAt, issuedAt.plus(timeout), userId);
+        Command command = new Command(id, tenant, car.deviceId(), type, issuedAt, issuedAt.plus(timeout), userId, zone);
         CommandRecord record = CommandRecord.pending(command, car.id());
         try {
             if (previousVersion == null) {
@@ -180,7 +212,12 @@ public class CommandService {
         // The caller gets the car's answer as soon as it arrives; the bookkeeping writes follow on an I/O
         // thread, and until they are done a retry of this id joins this call instead of sending again.
         String key = key(tenant, id);
-        CompletableFuture<Void> settled = concluded.thenAcceptAsync(c -> record(tenant, c), io);
+        CompletableFuture<Void> settled = concluded.thenAcceptAsync(c -> {
+            record(tenant, c);
+            if (borrower) {
+                startRental(tenant, c.record());
+            }
+        }, io);
         InFlight entry = new InFlight(response, settled);
         inFlight.put(key, entry);
         settled.whenComplete((done, error) -> inFlight.remove(key, entry));
@@ -255,6 +292,18 @@ public class CommandService {
         audit(tenant, record, "");
     }
 
+    /** The first executed unlock of a borrower within their booking starts the rental; after the answer, never failing it. */
+    private void startRental(String tenant, CommandRecord record) {
+        if (record.type() != CommandType.UNLOCK || record.status() != CommandStatus.EXECUTED) {
+            return;
+        }
+        try {
+            bookings.started(tenant, record.carId(), record.actor(), record.answeredAt() != null ? record.answeredAt() : clock.instant());
+        } catch (RuntimeException e) {
+            LOG.error("could not start the booking of car {} of tenant {} after command {}", record.carId(), tenant, record.id(), e);
+        }
+    }
+
     /** Unlocks and locks are business-critical: each outcome goes to the tenant's audit trail. */
     private void audit(String tenant, CommandRecord record, String outcomePrefix) {
         try {
@@ -278,6 +327,7 @@ public class CommandService {
         return record.answeredAt() == null ? 0 : Duration.between(record.issuedAt(), record.answeredAt()).toMillis();
     }
 
+    /** What the command route sends; END_RENTAL goes through {@link #endRental} (the booking's end). */
     private static CommandType parseType(String name) {
         if ("UNLOCK".equals(name)) {
             return CommandType.UNLOCK;
@@ -285,8 +335,18 @@ public class CommandService {
         if ("LOCK".equals(name)) {
             return CommandType.LOCK;
         }
-        throw new InvalidRequestException("type must be UNLOCK or LOCK");
+        if ("IMMOBILISE".equals(name)) {
+            return CommandType.IMMOBILISE;
+        }
+        if ("MOBILISE".equals(name)) {
+            return CommandType.MOBILISE;
+        }
+        throw new InvalidRequestException("type must be UNLOCK, LOCK, IMMOBILISE or MOBILISE");
     }
+
+    /** Commands that cut or release the starter: operators and tenant admins only. */
+    private static final java.util.Set<CommandType> IMMOBILISER = java.util.EnumSet.of(CommandType.IMMOBILISE,
+            CommandType.MOBILISE);
 
     private JsonCollection<CommandRecord> records(String tenant) {
         return new JsonCollection<>(stores.tenant(tenant), "commands", CommandRecord.class);

@@ -7,20 +7,18 @@ import java.util.Map;
 
 /**
  * The booking of each car that covers now, from memory (the fleet view and the live stream ask for every car on
- * every call; no store read per car). Today {@link BookingsNow} fills it from {@code BookingService}.
+ * every call; no store read per car), filled by {@link BookingsNow} from {@code BookingService}.
  */
 public interface ActiveBookings {
 
     /**
      * A booking covering now, as the fleet shows it.
      *
-     * @param state the booking's state ({@code CONFIRMED}, {@code ACTIVE}, ...) once bookings have states; null before
+     * @param state   {@code CONFIRMED} (not started at the car yet) or {@code ACTIVE} (rental started)
+     * @param overdue an {@code ACTIVE} rental past its end with the car still out
      */
     @Serdeable
-    record ActiveBooking(String id, String userId, Instant start, Instant end, @Nullable String state) {
-        public boolean covers(Instant instant) {
-            return !instant.isBefore(start) && instant.isBefore(end);
-        }
+    record ActiveBooking(String id, String userId, Instant start, Instant end, String state, boolean overdue) {
     }
 
     /** The booking covering {@code now} per car id of the tenant; cars without one are absent. */

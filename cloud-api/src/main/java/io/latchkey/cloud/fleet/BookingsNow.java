@@ -15,10 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
 
 /**
- * {@link ActiveBookings} from today's {@link BookingService}: the tenant's bookings that have not ended, read at
- * most every {@link LiveConfig#snapshotRefresh} (in the background after the first read), and at each call the
- * one covering now per car. A booking made a moment ago shows after the next refresh; one that reached its end
- * stops covering at once (the window is checked against the clock at each call).
+ * {@link ActiveBookings} from {@link BookingService}: the tenant's open bookings ({@code CONFIRMED} or {@code ACTIVE}),
+ * read at most every {@link LiveConfig#snapshotRefresh} (in the background after the first read), and at each call
+ * the one that gives its borrower the car now ({@link Booking#givesAccessAt}, the rule {@code CarAccess} applies).
+ * A booking made, cancelled or started a moment ago shows after the next refresh; one that reached its end (or
+ * the end of an immediate reservation's hold) stops at once, as the rule is applied to the clock at each call.
  */
 @Singleton
 public class BookingsNow implements ActiveBookings {
@@ -29,7 +30,7 @@ public class BookingsNow implements ActiveBookings {
         this.clock = clock;
         this.snapshots = new TenantSnapshots<>(tenant -> {
             Instant now = clock.instant();
-            return bookings.all(tenant).stream().filter(b -> b.end().isAfter(now))
+            return bookings.all(tenant).stream().filter(b -> b.state().open() && (b.end().isAfter(now) || b.overdue()))
                     .collect(Collectors.groupingBy(Booking::carId));
         }, config.snapshotRefresh(), io);
     }
@@ -40,10 +41,8 @@ public class BookingsNow implements ActiveBookings {
         Map<String, ActiveBooking> covering = new HashMap<>();
         snapshots.get(tenant).forEach((carId, ofCar) -> {
             for (Booking b : ofCar) {
-                if (b.covers(now)) {
-                    // INTEGRATION: with booking states, take the state from the booking and skip CANCELLED, ENDED
-                    // and NO_SHOW ones here
-                    covering.put(carId, new ActiveBooking(b.id(), b.userId(), b.start(), b.end(), null));
+                if (b.givesAccessAt(now)) {
+                    covering.put(carId, active(b));
                     break;
                 }
             }
@@ -55,10 +54,14 @@ public class BookingsNow implements ActiveBookings {
     public ActiveBooking coveringNow(String tenant, String carId) {
         Instant now = clock.instant();
         for (Booking b : snapshots.get(tenant).getOrDefault(carId, List.of())) {
-            if (b.covers(now)) {
-                return new ActiveBooking(b.id(), b.userId(), b.start(), b.end(), null);
+            if (b.givesAccessAt(now)) {
+                return active(b);
             }
         }
         return null;
+    }
+
+    private static ActiveBooking active(Booking b) {
+        return new ActiveBooking(b.id(), b.userId(), b.start(), b.end(), b.state().name(), b.overdue());
     }
 }

@@ -80,7 +80,7 @@ public class FleetController {
             cars.require(tenant, carId);
             access.require(tenant, carId, caller);
         } else if (!caller.actsForTenant() && bookingService.ofUser(tenant, caller.userId()).stream()
-                .noneMatch(b -> b.covers(clock.instant()) && access.allows(tenant, b.carId(), caller))) {
+                .noneMatch(b -> b.givesAccessAt(clock.instant()) && access.allows(tenant, b.carId(), caller))) {
             throw new ForbiddenException("no booking of yours covers now");
         }
         Object expires = authentication.getAttributes().get(BearerAuthenticationFetcher.EXPIRES_ATTRIBUTE);

@@ -124,7 +124,8 @@ public class FleetView {
             LiveState.Readings r = known.readings() == null ? LiveState.Readings.NONE : known.readings();
             matching.add(new FleetCar(car.id(), car.name(), car.plate(), car.vehicleProfile(), online, s.lastSeen(),
                     known.recordedAt(), s.lockState(), s.doorsOpen(), s.ignition(), s.lat(), s.lon(), s.speedKmh(),
-                    s.odometerKm(), r.fuelPercent(), r.socPercent(), r.batteryVoltage(), booking, alertCount));
+                    s.odometerKm(), s.fuelPercent() != null ? s.fuelPercent() : r.fuelPercent(),
+                    s.socPercent() != null ? s.socPercent() : r.socPercent(), r.batteryVoltage(), booking, alertCount));
         }
         int from = (int) Math.min((long) filter.page() * filter.size(), matching.size());
         int to = Math.min(from + filter.size(), matching.size());

@@ -2,10 +2,7 @@ package io.latchkey.cloud.fleet;
 
 import java.util.Map;
 
-/**
- * How many alerts of each car are open (not acknowledged), from memory. Today no feature keeps alerts, so
- * {@link NoOpenAlerts} answers none; the events feature replaces it.
- */
+/** How many alerts of each car are open (not acknowledged), from memory; {@link EventOpenAlerts} fills it. */
 public interface OpenAlerts {
 
     /** Open alerts per car id of the tenant; cars without any may be absent. */

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * answers each stored batch with a {@link TelemetryReceipts receipt} so that the car may release it.
  * Records that break a {@link TelemetryPlausibility} rule are refused: not stored, never moving the car's
  * state, counted, and listed in the receipt so that the car releases them rather than resending them.
+ * Trips are segmented ({@link Trips}) before the receipt, so a batch is released only once its trips are durable.
  */
 @Singleton
 public class TelemetryIngestor implements DeviceMessageListener {
@@ -41,12 +42,15 @@ public class TelemetryIngestor implements DeviceMessageListener {
     private final Clock clock;
     private final TelemetryMetrics metrics;
     private final TelemetryReceipts receipts;
+    private final Trips trips;
     private final LiveFeed live;
 
     public TelemetryIngestor(TenantDirectory tenants, CarRegistry cars, TelemetryStore store, Clock clock,
-                             TelemetryMetrics metrics, TelemetryReceipts receipts, LiveFeed live) {
+                             TelemetryMetrics metrics, TelemetryReceipts receipts, Trips trips,
+                             LiveFeed live) {
         this.live = live;
         this.receipts = receipts;
+        this.trips = trips;
         this.tenants = tenants;
         this.cars = cars;
         this.store = store;
@@ -100,23 +104,14 @@ public class TelemetryIngestor implements DeviceMessageListener {
                 live.publishState(tenant, carId, LiveState.TELEMETRY, state, LiveState.Readings.of(latest.signals()), latest.time());
             }
         }
+        // every plausible record, resends included: trips skip what they applied already, and apply what a crash
+        // before their progress was written left out
+        trips.ingest(tenant, carId, plausible);
         receipts.done(tenant, topic.deviceId(), records.get(0).seq(), records.get(records.size() - 1).seq(),
                 List.copyOf(refused));
     }
 
     private CarState merge(CarState s, TelemetryRecord r) {
-        if (s.lastSeq() != null && s.lastSeq() >= r.seq()) {
-            return s;
-        }
-        return new CarState(true,
-                r.lockState() != null ? r.lockState() : s.lockState(),
-                r.doorsOpen() != null ? r.doorsOpen() : s.doorsOpen(),
-                r.ignition() != null ? r.ignition() : s.ignition(),
-                r.lat() != null ? r.lat() : s.lat(),
-                r.lon() != null ? r.lon() : s.lon(),
-                r.speedKmh() != null ? r.speedKmh() : s.speedKmh(),
-                r.odometerKm() != null ? r.odometerKm() : s.odometerKm(),
-                r.seq(),
-                clock.instant());
+        return s.merge(r, clock.instant());
     }
 }

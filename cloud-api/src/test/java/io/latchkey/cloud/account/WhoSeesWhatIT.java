@@ -138,9 +138,10 @@ class WhoSeesWhatIT {
         tokens.put(key, token);
     }
 
-    private static List<JsonNode> list(JsonNode array) {
+    /** The items of a page of bookings. */
+    private static List<JsonNode> list(JsonNode page) {
         List<JsonNode> items = new java.util.ArrayList<>();
-        array.forEach(items::add);
+        page.path("items").forEach(items::add);
         return items;
     }
 }

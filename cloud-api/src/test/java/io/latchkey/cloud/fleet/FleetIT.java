@@ -113,6 +113,9 @@ class FleetIT {
             SseStream.Received tamper = stream.next(r -> ofCar(r, "car-3"), WAIT);
             assertThat(tamper.name()).isEqualTo("event");
             assertThat(tamper.json().path("type").asText()).isEqualTo("TAMPER");
+            assertThat(tamper.json().path("source").asText()).isEqualTo("DEVICE");
+            assertThat(tamper.json().path("alert").asBoolean()).isTrue();
+            assertThat(tamper.json().path("id").asText()).startsWith("ev-");
             devices.get("car-2").publishState(false);
             SseStream.Received offline = stream.next(r -> ofCar(r, "car-2") && r.name().equals("state"), WAIT);
             assertThat(offline.json().path("state").path("online").asBoolean(true)).isFalse();
@@ -142,6 +145,8 @@ class FleetIT {
 
     @Test
     void fleetView_showsEveryCarsLatestState_filtersAndPages_forOperatorsOnly() throws Exception {
+        devices.get("car-2").publishRaw(Channel.EVENT, Json.write(new DeviceEvent("dev-002", "LOW_VOLTAGE", Instant.now(),
+                Map.of("volts", "11.1"))));
         report("car-1", 52.52, 13.405);
         report("car-2", 48.14, 11.58);
         await().atMost(WAIT).untilAsserted(() -> {
@@ -167,6 +172,12 @@ class FleetIT {
         assertThat(page.path("items")).extracting(n -> n.path("id").asText()).containsExactly("car-3");
         assertThat(page.path("total").asInt()).isEqualTo(3);
         assertThat(expect(200, app.http.get("/t/acme/fleet?lock=unlocked", operator)).json().path("total").asInt()).isZero();
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode alerting = expect(200, app.http.get("/t/acme/fleet?alerts=true", operator)).json();
+            assertThat(alerting.path("items")).extracting(n -> n.path("id").asText()).contains("car-2").doesNotContain("car-1");
+            assertThat(alerting.path("items")).filteredOn(n -> n.path("id").asText().equals("car-2"))
+                    .extracting(n -> n.path("openAlerts").asInt()).containsExactly(1);
+        });
 
         Instant now = Instant.now();
         expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-3",
@@ -175,6 +186,7 @@ class FleetIT {
             JsonNode booked = expect(200, app.http.get("/t/acme/fleet?bookedNow=true", admin)).json();
             assertThat(booked.path("items")).extracting(n -> n.path("id").asText()).containsExactly("car-3");
             assertThat(booked.path("items").path(0).path("activeBooking").path("userId").asText()).isNotBlank();
+            assertThat(booked.path("items").path(0).path("activeBooking").path("state").asText()).isEqualTo("CONFIRMED");
         });
 
         assertThat(app.http.get("/t/acme/fleet", bob).status()).isEqualTo(403);

@@ -87,9 +87,34 @@ class AuditCoverageIT {
             scenarios.put("PUT /t/{tenant}/cars/{carId}/owner", new Scenario(new Expected("acme", "car.owner.assign"),
                     () -> expect(200, app.http.send(io.micronaut.http.HttpRequest.PUT("/t/acme/cars/car-1/owner",
                             Map.of("userId", ownerId)).bearerAuth(operator)))));
+            scenarios.put("PUT /t/{tenant}/cars/{carId}/home-zone", new Scenario(new Expected("acme", "car.home-zone.set"),
+                    () -> expect(200, app.http.putJson("/t/acme/cars/car-1/home-zone", operator,
+                            Map.of("lat", 52.52, "lon", 13.40, "radiusM", 800.0)))));
+            scenarios.put("DELETE /t/{tenant}/cars/{carId}/home-zone", new Scenario(new Expected("acme", "car.home-zone.remove"),
+                    () -> expect(204, app.http.delete("/t/acme/cars/car-1/home-zone", operator))));
+            String eventId = app.context().getBean(io.latchkey.cloud.event.Events.class)
+                    .raise("acme", "car-1", "TEST_EVENT", Map.of()).id();
+            scenarios.put("POST /t/{tenant}/events/{eventId}/ack", new Scenario(new Expected("acme", "event.ack"),
+                    () -> expect(200, app.http.postJson("/t/acme/events/" + eventId + "/ack", operator, Map.of()))));
             scenarios.put("POST /t/{tenant}/bookings", new Scenario(new Expected("acme", "booking.create"),
                     () -> expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
                             "start", now.minusSeconds(60).toString(), "end", now.plus(Duration.ofHours(1)).toString())))));
+            scenarios.put("POST /t/{tenant}/bookings/{id}/cancel", new Scenario(new Expected("acme", "booking.cancel"), () -> {
+                String id = expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
+                        "start", now.plus(Duration.ofDays(2)).toString(), "end", now.plus(Duration.ofDays(2)).plusSeconds(3600).toString()))).text("id");
+                expect(200, app.http.postJson("/t/acme/bookings/" + id + "/cancel", bob, Map.of()));
+            }));
+            scenarios.put("DELETE /t/{tenant}/bookings/{id}", new Scenario(new Expected("acme", "booking.cancel"), () -> {
+                String id = expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
+                        "start", now.plus(Duration.ofDays(3)).toString(), "end", now.plus(Duration.ofDays(3)).plusSeconds(3600).toString()))).text("id");
+                expect(200, app.http.delete("/t/acme/bookings/" + id, operator));
+            }));
+            scenarios.put("POST /t/{tenant}/bookings/{id}/extend", new Scenario(new Expected("acme", "booking.extend"), () -> {
+                String id = expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
+                        "start", now.plus(Duration.ofDays(4)).toString(), "end", now.plus(Duration.ofDays(4)).plusSeconds(3600).toString()))).text("id");
+                expect(200, app.http.postJson("/t/acme/bookings/" + id + "/extend", bob,
+                        Map.of("end", now.plus(Duration.ofDays(4)).plusSeconds(7200).toString())));
+            }));
             // the car is offline here: the command times out, and that outcome is what the trail must show
             scenarios.put("POST /t/{tenant}/cars/{carId}/commands", new Scenario(new Expected("acme", "car.unlock"),
                     () -> app.http.postJson("/t/acme/cars/car-1/commands", bob, Map.of("type", "UNLOCK"))));

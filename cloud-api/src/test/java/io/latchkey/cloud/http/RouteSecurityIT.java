@@ -64,6 +64,7 @@ class RouteSecurityIT {
     static Path dataDir;
     CloudApp app;
     String bobId;
+    String bookingId;
     String foreignAdmin;
     String foreignBorrower;
 
@@ -76,8 +77,8 @@ class RouteSecurityIT {
         bobId = expect(200, app.http.get("/t/acme/users/me", bob)).text("id");
         app.car("acme", operator, "car-1", "dev-001");
         Instant now = Instant.now();
-        expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
-                "start", now.minusSeconds(60).toString(), "end", now.plus(Duration.ofHours(1)).toString())));
+        bookingId = expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
+                "start", now.minusSeconds(60).toString(), "end", now.plus(Duration.ofHours(1)).toString()))).text("id");
         foreignAdmin = app.tenantWithAdmin("beta");
         foreignBorrower = app.user("beta", foreignAdmin, "bob@beta.test", "borrower");
     }
@@ -170,6 +171,7 @@ class RouteSecurityIT {
                 case "carId" -> "car-1";
                 case "deviceId" -> "dev-001";
                 case "userId" -> bobId;
+                case "id" -> bookingId;
                 case "token" -> "A".repeat(43);
                 default -> "x1";
             };
@@ -190,6 +192,9 @@ class RouteSecurityIT {
             Instant now = Instant.now();
             return "{\"carId\":\"car-1\",\"start\":\"" + now.plus(Duration.ofDays(3)) + "\",\"end\":\""
                     + now.plus(Duration.ofDays(3)).plus(Duration.ofHours(1)) + "\"}";
+        }
+        if (path.endsWith("/extend")) {
+            return "{\"end\":\"" + Instant.now().plus(Duration.ofHours(5)) + "\"}";
         }
         if (path.endsWith("/commands")) {
             return "{\"type\":\"UNLOCK\"}";

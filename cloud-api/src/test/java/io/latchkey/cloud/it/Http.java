@@ -48,6 +48,11 @@ public final class Http {
         return send(authorised(HttpRequest.POST(path, json).contentType(MediaType.APPLICATION_JSON_TYPE), token));
     }
 
+    public Reply putJson(String path, String token, Object body) {
+        String json = body instanceof String s ? s : write(body);
+        return send(authorised(HttpRequest.PUT(path, json).contentType(MediaType.APPLICATION_JSON_TYPE), token));
+    }
+
     public Reply patchJson(String path, String token, Object body) {
         String json = body instanceof String s ? s : write(body);
         return send(authorised(HttpRequest.PATCH(path, json).contentType(MediaType.APPLICATION_JSON_TYPE), token));

@@ -205,7 +205,7 @@ class RefusalsIT {
     @Test
     void unknownCommandType_is400() {
         assertProblem(app.http.postJson("/t/acme/cars/car-1/commands", operator, Map.of("type", "SELF_DESTRUCT")), 400,
-                "type must be UNLOCK or LOCK");
+                "type must be UNLOCK, LOCK, IMMOBILISE or MOBILISE");
     }
 
     @Test

@@ -39,6 +39,18 @@ class StartupConfigIT {
     }
 
     @Test
+    void badEventSettings_stopTheStartNamingTheKey() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.events.offline-after", "soon")))
+                .hasStackTraceContaining("latchkey.events.offline-after must be a duration, got 'soon'");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.events.offline-after", "30s")))
+                .hasStackTraceContaining("latchkey.events.offline-after must be a duration between 1m and 7d");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.events.sweep-interval", "2h")))
+                .hasStackTraceContaining("latchkey.events.sweep-interval must be a duration between 10s and 1h");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.events.alert-types", "TAMPER,low voltage")))
+                .hasStackTraceContaining("latchkey.events.alert-types: 'low voltage' is not an event type");
+    }
+
+    @Test
     void externalBroker_withoutUrl_stopsTheStart() {
         assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mqtt.embedded", "false")))
                 .hasStackTraceContaining("latchkey.mqtt.url must be");

@@ -54,6 +54,8 @@ public final class TestDevice implements AutoCloseable {
     private volatile boolean silent;
     private volatile boolean doorOpen;
     private volatile LockState lock = LockState.LOCKED;
+    /** What the pretend car's own checks (END_RENTAL, IMMOBILISE) fail on; empty: they pass. */
+    private volatile List<String> failingChecks = List.of();
 
     /** Enrols the device through {@code app} (see {@link CloudApp#device}) and connects as it on the plain listener. */
     public TestDevice(CloudApp app, String tenant, String deviceId, Map<String, PublicKey> commandKeys, Clock clock)
@@ -153,6 +155,11 @@ public final class TestDevice implements AutoCloseable {
         doorOpen = open;
     }
 
+    /** From now on END_RENTAL and IMMOBILISE are refused for these checks (empty: accepted). */
+    public void failChecks(String... checks) {
+        failingChecks = List.of(checks);
+    }
+
     public List<byte[]> receivedCommands() {
         return List.copyOf(received);
     }
@@ -205,11 +212,21 @@ public final class TestDevice implements AutoCloseable {
     }
 
     private CommandAck execute(Command command) {
+        List<String> failing = failingChecks;
+        if ((command.type() == CommandType.END_RENTAL || command.type() == CommandType.IMMOBILISE) && !failing.isEmpty()) {
+            String reason = command.type() == CommandType.END_RENTAL ? "RETURN_CHECKS_FAILED" : failing.get(0);
+            return new CommandAck(command.id(), null, deviceId, CommandOutcome.REJECTED, reason, lock, doorOpen, false,
+                    java.time.Instant.now(), failing);
+        }
+        if (command.type() == CommandType.IMMOBILISE || command.type() == CommandType.MOBILISE) {
+            return new CommandAck(command.id(), null, deviceId, CommandOutcome.EXECUTED, null, lock, doorOpen, false,
+                    java.time.Instant.now());
+        }
         if (command.type() == CommandType.LOCK && doorOpen) {
             return new CommandAck(command.id(), null, deviceId, CommandOutcome.FAILED, "DOOR_OPEN", lock, true, false,
                     java.time.Instant.now());
         }
-        lock = command.type() == CommandType.UNLOCK ? LockState.UNLOCKED : LockState.LOCKED;
+        lock = command.type() == CommandType.UNLOCK ? LockState.UNLOCKED : LockState.LOCKED; // LOCK, END_RENTAL
         return new CommandAck(command.id(), null, deviceId, CommandOutcome.EXECUTED, null, lock, doorOpen, false,
                 java.time.Instant.now());
     }

@@ -24,7 +24,7 @@ class LiveFeedTest {
     }
 
     private static CarState state(LockState lock, double lat) {
-        return new CarState(true, lock, false, false, lat, 13.4, 0.0, 1.0, 1L, T);
+        return new CarState(true, lock, false, false, lat, 13.4, 0.0, 1.0, 1L, T, null, null);
     }
 
     @Test
@@ -87,16 +87,16 @@ class LiveFeedTest {
     void subscribe_replaysExactlyWhatCameAfterTheId_thenLive_andResetsWhenTheIdIsGone() {
         List<LiveEvent> published = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
-            published.add(feed.publishEvent("acme", new LiveDeviceEvent("car-1", "TAMPER", T, Map.of())));
+            published.add(feed.publishEvent("acme", new LiveDeviceEvent("car-1", "ev-1", "TAMPER", "DEVICE", T, Map.of(), true)));
         }
         List<LiveEvent> live = new ArrayList<>();
         LiveFeed.Subscription s = feed.subscribe("acme", Long.toString(published.get(120).id()), live::add);
         assertThat(s.reset()).isFalse();
         assertThat(s.replay()).containsExactlyElementsOf(published.subList(121, 150));
-        LiveEvent next = feed.publishEvent("acme", new LiveDeviceEvent("car-2", "TAMPER", T, Map.of()));
+        LiveEvent next = feed.publishEvent("acme", new LiveDeviceEvent("car-2", "ev-1", "TAMPER", "DEVICE", T, Map.of(), true));
         assertThat(live).containsExactly(next);
         s.cancel().run();
-        feed.publishEvent("acme", new LiveDeviceEvent("car-2", "TAMPER", T, Map.of()));
+        feed.publishEvent("acme", new LiveDeviceEvent("car-2", "ev-1", "TAMPER", "DEVICE", T, Map.of(), true));
         assertThat(live).containsExactly(next);
 
         long oldestKept = feed.latestId("acme") - 99; // the ring keeps the last 100 (152 published)
@@ -112,8 +112,8 @@ class LiveFeedTest {
 
     @Test
     void aStreamListener_getsTheReplayThenLive_orAResetFirst() {
-        LiveEvent first = feed.publishEvent("acme", new LiveDeviceEvent("car-1", "TAMPER", T, Map.of()));
-        LiveEvent second = feed.publishEvent("acme", new LiveDeviceEvent("car-1", "TAMPER", T, Map.of()));
+        LiveEvent first = feed.publishEvent("acme", new LiveDeviceEvent("car-1", "ev-1", "TAMPER", "DEVICE", T, Map.of(), true));
+        LiveEvent second = feed.publishEvent("acme", new LiveDeviceEvent("car-1", "ev-1", "TAMPER", "DEVICE", T, Map.of(), true));
         List<Object> got = new ArrayList<>();
         LiveFeed.Listener listener = new LiveFeed.Listener() {
             @Override
@@ -127,7 +127,7 @@ class LiveFeedTest {
             }
         };
         feed.subscribe("acme", Long.toString(first.id()), listener);
-        LiveEvent third = feed.publishEvent("acme", new LiveDeviceEvent("car-1", "TAMPER", T, Map.of()));
+        LiveEvent third = feed.publishEvent("acme", new LiveDeviceEvent("car-1", "ev-1", "TAMPER", "DEVICE", T, Map.of(), true));
         assertThat(got).containsExactly(second, third);
         got.clear();
         feed.subscribe("acme", "1", listener);

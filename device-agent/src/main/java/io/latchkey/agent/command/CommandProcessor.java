@@ -1,6 +1,7 @@
 package io.latchkey.agent.command;
 
 import io.latchkey.agent.vehicle.LockStates;
+import io.latchkey.agent.vehicle.ReturnChecks;
 import io.latchkey.agent.vehicle.VehicleStatus;
 import io.latchkey.hal.HalException;
 import io.latchkey.hal.lock.DoorLocks;
@@ -13,6 +14,7 @@ import io.latchkey.protocol.command.CommandType;
 import io.latchkey.protocol.command.CommandRejectedException.Reason;
 import io.latchkey.protocol.command.CommandVerifier;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +37,8 @@ public final class CommandProcessor {
     public static final String RELAY_ERROR = "RELAY_ERROR";
     /** No immobiliser relay is wired ({@code hardware.gpio.immobiliser-relay} unset). */
     public static final String NO_IMMOBILISER = "NO_IMMOBILISER";
+    /** END_RENTAL refused: the answer's {@code failed} list says which checks (see {@link ReturnChecks}). */
+    public static final String RETURN_CHECKS_FAILED = "RETURN_CHECKS_FAILED";
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
 
@@ -46,6 +50,7 @@ public final class CommandProcessor {
     private final String deviceId;
     private final Clock clock;
     private final Optional<Immobiliser> immobiliser;
+    private final ReturnChecks checks;
 
     public CommandProcessor(CommandVerifier verifier, CommandHistory history, LockActuator actuator, DoorLocks locks,
                             VehicleStatus vehicle, String deviceId, Clock clock) {
@@ -60,6 +65,7 @@ public final class CommandProcessor {
         this.actuator = Objects.requireNonNull(actuator, "actuator");
         this.locks = Objects.requireNonNull(locks, "locks");
         this.vehicle = Objects.requireNonNull(vehicle, "vehicle");
+        this.checks = new ReturnChecks(vehicle);
         this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -101,13 +107,24 @@ public final class CommandProcessor {
 
     private CompletableFuture<CommandAck> execute(Command command) {
         switch (command.type()) {
-            case IMMOBILISE:
-                if (vehicle.isMoving()) {
-                    return CompletableFuture.completedFuture(reject(command.id(), Reason.UNSAFE));
+            case IMMOBILISE: {
+                // Fail closed: only a car that knows it stands still with its ignition off is immobilised.
+                List<String> unsafe = checks.parked();
+                if (!unsafe.isEmpty()) {
+                    return CompletableFuture.completedFuture(refused(command.id(), unsafe.get(0), unsafe));
                 }
                 return CompletableFuture.completedFuture(switchImmobiliser(command, true));
+            }
             case MOBILISE:
                 return CompletableFuture.completedFuture(switchImmobiliser(command, false));
+            case END_RENTAL: {
+                List<String> failed = checks.endOfRental(command.zone());
+                if (!failed.isEmpty()) {
+                    LOG.info("{}: END_RENTAL {} refused: {}", deviceId, command.id(), failed);
+                    return CompletableFuture.completedFuture(refused(command.id(), RETURN_CHECKS_FAILED, failed));
+                }
+                break;
+            }
             case UNLOCK:
             case LOCK:
                 break;
@@ -115,6 +132,7 @@ public final class CommandProcessor {
                 return CompletableFuture.completedFuture(reject(command.id(), Reason.MALFORMED));
         }
         history.begin(command.id());
+        // END_RENTAL, its checks passed, locks the car like LOCK does: the answer is the lock feedback.
         CompletableFuture<LockActuator.Feedback> feedback =
                 command.type() == CommandType.UNLOCK ? actuator.unlock() : actuator.lock();
         return feedback.handle((f, error) -> {
@@ -127,7 +145,7 @@ public final class CommandProcessor {
                 return answer(command.id(), CommandOutcome.EXECUTED, null);
             }
             boolean doorsOpen = vehicle.doorsOpen();
-            String reason = command.type() == CommandType.LOCK && doorsOpen
+            String reason = command.type() != CommandType.UNLOCK && doorsOpen
                     ? DOOR_OPEN : NO_FEEDBACK;
             return answer(command.id(), CommandOutcome.FAILED, reason);
         });
@@ -156,6 +174,12 @@ public final class CommandProcessor {
 
     private CommandAck reject(String commandId, Reason reason) {
         return answer(commandId, CommandOutcome.REJECTED, reason.name());
+    }
+
+    /** Not done because a check failed: {@code reason} names the first (or the kind), {@code failed} all of them. */
+    private CommandAck refused(String commandId, String reason, List<String> failed) {
+        return new CommandAck(commandId, null, deviceId, CommandOutcome.REJECTED, reason, LockStates.toWire(locks.state()),
+                vehicle.doorsOpen(), false, clock.instant(), failed);
     }
 
     private CommandAck answer(String commandId, CommandOutcome outcome, String reason) {

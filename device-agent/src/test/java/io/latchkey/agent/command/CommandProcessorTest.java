@@ -47,8 +47,11 @@ class CommandProcessorTest {
         scheduler.shutdownNow();
     }
 
+    /** What the car's receiver reports; a test swaps in a silent one for "no fix". */
+    private io.latchkey.hal.gnss.Gnss gnss = new FixedGnss(52.5, 13.4, clock);
+
     private CommandProcessor processor(DoorLocks locks, Duration feedbackTimeout) {
-        VehicleStatus vehicle = new VehicleStatus(signals, new FixedGnss(52.5, 13.4, clock), 3.0);
+        VehicleStatus vehicle = new VehicleStatus(signals, gnss, 3.0, clock);
         CommandVerifier verifier = new CommandVerifier(Map.of(TestCloud.KEY_ID, cloud.keys().getPublic()), TENANT, DEVICE,
                 clock, Duration.ofSeconds(30));
         return new CommandProcessor(verifier, history, new LockActuator(locks, scheduler, feedbackTimeout), locks, vehicle,
@@ -244,13 +247,15 @@ class CommandProcessorTest {
     }
 
     @Test
-    void immobilise_whileMoving_isRejectedAsUnsafe() throws Exception {
+    void immobilise_whileMoving_isRejectedAsMoving() throws Exception {
         signals.update(Vss.SPEED, 50);
+        signals.update(Vss.IGNITION_ON, 0);
 
         CommandAck ack = await(processor().process(cloud.signed(DEVICE, CommandType.IMMOBILISE)));
 
         assertThat(ack.outcome()).isEqualTo(CommandOutcome.REJECTED);
-        assertThat(ack.reason()).isEqualTo("UNSAFE");
+        assertThat(ack.reason()).isEqualTo("MOVING");
+        assertThat(ack.failed()).containsExactly("MOVING");
     }
 
     private final io.latchkey.hal.gpio.SimulatedDigitalOutput immobiliserRelay =
@@ -258,7 +263,7 @@ class CommandProcessorTest {
 
     private CommandProcessor processorWithImmobiliser() {
         DoorLocks locks = wiring.doorLocks(Duration.ZERO);
-        VehicleStatus vehicle = new VehicleStatus(signals, new FixedGnss(52.5, 13.4, clock), 3.0);
+        VehicleStatus vehicle = new VehicleStatus(signals, gnss, 3.0, clock);
         CommandVerifier verifier = new CommandVerifier(Map.of(TestCloud.KEY_ID, cloud.keys().getPublic()), TENANT, DEVICE,
                 clock, Duration.ofSeconds(30));
         return new CommandProcessor(verifier, history, new LockActuator(locks, scheduler, Duration.ofSeconds(1)), locks,
@@ -268,16 +273,45 @@ class CommandProcessorTest {
     @Test
     void immobilise_whileMoving_neverTouchesTheRelay() throws Exception {
         signals.update(Vss.SPEED, 50);
+        signals.update(Vss.IGNITION_ON, 1);
 
         CommandAck ack = await(processorWithImmobiliser().process(cloud.signed(DEVICE, CommandType.IMMOBILISE)));
 
-        assertThat(ack.reason()).isEqualTo("UNSAFE");
+        assertThat(ack.reason()).isEqualTo("MOVING");
+        assertThat(ack.failed()).containsExactly("MOVING", "IGNITION_ON");
         assertThat(immobiliserRelay.activations()).isZero();
+    }
+
+    @Test
+    void immobilise_withSpeedUnknown_failsClosed_andMobiliseIsStillAllowed() throws Exception {
+        gnss = new io.latchkey.hal.gnss.nmea.NmeaGnss(); // no CAN speed, no fix
+        signals.update(Vss.IGNITION_ON, 0);
+        CommandProcessor processor = processorWithImmobiliser();
+
+        CommandAck ack = await(processor.process(cloud.signed(DEVICE, CommandType.IMMOBILISE)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.REJECTED);
+        assertThat(ack.reason()).isEqualTo("SPEED_UNKNOWN");
+        assertThat(immobiliserRelay.activations()).isZero();
+        assertThat(await(processor.process(cloud.signed(DEVICE, CommandType.MOBILISE))).outcome())
+                .isEqualTo(CommandOutcome.EXECUTED);
+    }
+
+    @Test
+    void immobilise_stationaryWithTheIgnitionOn_isRefused() throws Exception {
+        signals.update(Vss.SPEED, 0);
+        signals.update(Vss.IGNITION_ON, 1);
+
+        CommandAck ack = await(processorWithImmobiliser().process(cloud.signed(DEVICE, CommandType.IMMOBILISE)));
+
+        assertThat(ack.reason()).isEqualTo("IGNITION_ON");
+        assertThat(immobiliserRelay.isOn()).isFalse();
     }
 
     @Test
     void immobilise_whenParked_energisesTheRelay_andMobiliseReleasesIt() throws Exception {
         signals.update(Vss.SPEED, 0);
+        signals.update(Vss.IGNITION_ON, 0);
         CommandProcessor processor = processorWithImmobiliser();
 
         CommandAck immobilised = await(processor.process(cloud.signed(DEVICE, CommandType.IMMOBILISE)));
@@ -291,10 +325,69 @@ class CommandProcessorTest {
 
     @Test
     void immobilise_withoutAnImmobiliserRelay_failsWithNoImmobiliser() throws Exception {
+        signals.update(Vss.SPEED, 0);
+        signals.update(Vss.IGNITION_ON, 0);
         CommandAck ack = await(processor().process(cloud.signed(DEVICE, CommandType.IMMOBILISE)));
 
         assertThat(ack.outcome()).isEqualTo(CommandOutcome.FAILED);
         assertThat(ack.reason()).isEqualTo(CommandProcessor.NO_IMMOBILISER);
+    }
+
+    private void parkedInOrder() {
+        for (String door : VehicleStatus.DOOR_SIGNALS) {
+            signals.update(door, 0);
+        }
+        signals.update(Vss.SPEED, 0);
+        signals.update(Vss.IGNITION_ON, 0);
+        signals.update(io.latchkey.hal.vehicle.AgentSignals.KEY_IN_HOLDER, 1);
+    }
+
+    private Command endRental(io.latchkey.protocol.command.HomeZone zone) {
+        Command c = cloud.command(DEVICE, CommandType.END_RENTAL);
+        return new Command(c.id(), c.tenant(), c.deviceId(), c.type(), c.issuedAt(), c.expiresAt(), c.actor(), zone);
+    }
+
+    @Test
+    void endRental_withADoorOpenAndTheKeyTaken_isRefusedWithEveryFailedCheck_andNothingMoves() throws Exception {
+        CommandProcessor p = processor();
+        await(p.process(cloud.signed(DEVICE, CommandType.UNLOCK)));
+        parkedInOrder();
+        signals.update(Vss.REAR_LEFT_DOOR_OPEN, 1);
+        signals.update(io.latchkey.hal.vehicle.AgentSignals.KEY_IN_HOLDER, 0);
+
+        CommandAck ack = await(p.process(cloud.signed(endRental(null))));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.REJECTED);
+        assertThat(ack.reason()).isEqualTo(CommandProcessor.RETURN_CHECKS_FAILED);
+        assertThat(ack.failed()).containsExactly("DOOR_OPEN: rear left", "KEY_NOT_IN_HOLDER");
+        assertThat(ack.lockState()).isEqualTo(io.latchkey.protocol.LockState.UNLOCKED);
+        assertThat(wiring.lockRelay().activations()).isZero();
+    }
+
+    @Test
+    void endRental_inOrderAndInsideTheZone_locksTheCar_fromItsFeedback() throws Exception {
+        CommandProcessor p = processor();
+        await(p.process(cloud.signed(DEVICE, CommandType.UNLOCK)));
+        parkedInOrder();
+
+        CommandAck ack = await(p.process(cloud.signed(endRental(new io.latchkey.protocol.command.HomeZone(52.5, 13.4, 50)))));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.EXECUTED);
+        assertThat(ack.failed()).isNull();
+        assertThat(ack.lockState()).isEqualTo(io.latchkey.protocol.LockState.LOCKED);
+        assertThat(wiring.lockRelay().activations()).isEqualTo(1);
+    }
+
+    @Test
+    void endRental_outsideTheZone_isRefused() throws Exception {
+        parkedInOrder();
+
+        CommandAck ack = await(processor().process(cloud.signed(endRental(
+                new io.latchkey.protocol.command.HomeZone(52.51, 13.4, 100)))));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.REJECTED);
+        assertThat(ack.failed()).singleElement().asString().startsWith("OUTSIDE_HOME_ZONE: ");
+        assertThat(wiring.lockRelay().activations()).isZero();
     }
 
     /** Locks whose feedback never moves: a cut feedback wire, or a car that ignores the relay. */

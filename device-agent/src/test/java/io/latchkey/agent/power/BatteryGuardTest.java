@@ -55,7 +55,7 @@ class BatteryGuardTest {
         broker.connect();
         MutableVehicleSignals signals = new MutableVehicleSignals();
         DoorLocks locks = new SimulatedCentralLocking(true, () -> false).doorLocks(Duration.ZERO);
-        VehicleStatus vehicle = new VehicleStatus(signals, new FixedGnss(52.5, 13.4, clock), 3.0);
+        VehicleStatus vehicle = new VehicleStatus(signals, new FixedGnss(52.5, 13.4, clock), 3.0, clock);
         loop = new TelemetryLoop(new TelemetrySampler(vehicle, locks, clock), new InMemorySequenceCounter(), r -> { },
                 vehicle, locks, scheduler, Runnable::run, Duration.ofSeconds(5), Duration.ofSeconds(60));
         guard = new BatteryGuard(supply, loop, new DeviceEvents(broker, "dev-1", clock), 11.8, 12.2, Duration.ofMinutes(30));

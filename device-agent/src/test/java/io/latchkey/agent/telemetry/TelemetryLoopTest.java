@@ -26,7 +26,7 @@ class TelemetryLoopTest {
     private final MutableVehicleSignals signals = new MutableVehicleSignals();
     private final SimulatedCentralLocking wiring = new SimulatedCentralLocking(true, () -> false);
     private final RelayDoorLocks locks = wiring.doorLocks(Duration.ZERO);
-    private final VehicleStatus vehicle = new VehicleStatus(signals, new FixedGnss(52.52, 13.405, clock), 3.0);
+    private final VehicleStatus vehicle = new VehicleStatus(signals, new FixedGnss(52.52, 13.405, clock), 3.0, clock);
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final List<TelemetryRecord> sent = new CopyOnWriteArrayList<>();
 

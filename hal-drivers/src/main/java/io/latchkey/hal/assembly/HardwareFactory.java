@@ -123,6 +123,8 @@ public final class HardwareFactory {
         Optional<Immobiliser> immobiliser = Optional.of(new RelayImmobiliser(new io.latchkey.hal.gpio.SimulatedDigitalOutput("immobiliser-relay")));
         signals.update(Vss.SPEED, 0);
         signals.update(Vss.IGNITION_ON, 0);
+        // the simulated door contact, closed: the car the agent's checks see is parked and shut
+        signals.update(Vss.DRIVER_DOOR_OPEN, 0);
         description.add("locks: SIMULATED central locking and immobiliser");
         return new Locks(locks, immobiliser, Optional.empty());
     }

@@ -78,6 +78,27 @@ class HardwareFactoryTest {
     }
 
     @Test
+    void keyHolder_isAGpioInputLikeTheOthers_andAbsentWhenNotWired() {
+        Map<String, String> m = pi();
+        m.put("hardware.gpio.key-in-holder", "6");
+        m.put("hardware.gpio.key-in-holder.active", "low");
+        hardware = factory.create(HardwareConfig.parse(m, null));
+        MockDigitalInput holder = context.io("key-in-holder");
+
+        holder.mockState(DigitalState.LOW); // active-low contact closed: the key is in
+        assertThat(hardware.signals().value(AgentSignals.KEY_IN_HOLDER)).contains(1.0);
+        holder.mockState(DigitalState.HIGH);
+        assertThat(hardware.signals().value(AgentSignals.KEY_IN_HOLDER)).contains(0.0);
+    }
+
+    @Test
+    void noKeyHolderWired_noKeySignal_soTheAgentSkipsThatCheck() {
+        hardware = factory.create(HardwareConfig.parse(pi(), null));
+
+        assertThat(hardware.signals().value(AgentSignals.KEY_IN_HOLDER)).isEmpty();
+    }
+
+    @Test
     void simulatedParts_sayTheyAreSimulated() {
         hardware = factory.create(HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
                 "hardware.power", "simulated"), null));
@@ -86,6 +107,11 @@ class HardwareFactoryTest {
                 .anyMatch(l -> l.contains("gnss: SIMULATED")).anyMatch(l -> l.contains("supply voltage: SIMULATED"));
         assertThat(hardware.supplyVoltage()).isPresent();
         assertThat(hardware.canBus()).as("hardware.can defaults to none").isEmpty();
+        assertThat(hardware.immobiliser()).isPresent();
+        // what the agent's end-of-rental and immobiliser checks read: parked, ignition off, door shut
+        assertThat(hardware.signals().value(Vss.SPEED)).contains(0.0);
+        assertThat(hardware.signals().value(Vss.IGNITION_ON)).contains(0.0);
+        assertThat(hardware.signals().value(Vss.DRIVER_DOOR_OPEN)).contains(0.0);
     }
 
     @Test

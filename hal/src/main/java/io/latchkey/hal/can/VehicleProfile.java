@@ -23,7 +23,8 @@ import java.util.Objects;
  */
 public record VehicleProfile(String vehicle, String dbc, List<SignalMapping> signals) {
     /** The profiles in {@code /profiles/} of this jar. */
-    public static final List<String> BUILT_IN = List.of("hyundai_i30_2014", "ford_cgea1_2_bodycan_2011", "tesla_model_s");
+    public static final List<String> BUILT_IN = List.of("hyundai_i30_2014", "ford_cgea1_2_bodycan_2011", "tesla_model_s",
+            "gm_global_a_lowspeed_ev");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 

@@ -28,7 +28,7 @@ class CanVehicleSignalsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hyundai_i30_2014", "ford_cgea1_2_bodycan_2011", "tesla_model_s"})
+    @ValueSource(strings = {"hyundai_i30_2014", "ford_cgea1_2_bodycan_2011", "tesla_model_s", "gm_global_a_lowspeed_ev"})
     void builtInProfiles_fitTheirDbc(String name) {
         assertThat(CanVehicleSignals.builtIn(name, signals)).isNotNull();
     }
@@ -56,6 +56,37 @@ class CanVehicleSignalsTest {
         assertThat(signals.value(Vss.TRUNK_OPEN)).hasValue(0.0);
         bus.inject(ford.encode("Engine_Data_MS", Map.of("VEH_SPD", 88.0)));
         assertThat(signals.value(Vss.SPEED).orElseThrow()).isCloseTo(88.0, within(1e-9));
+    }
+
+    @Test
+    void gmEv_stateOfChargeAndOdometer_fromHandBuiltExtendedFrames() {
+        attach("gm_global_a_lowspeed_ev");
+        // Hybrid_Information_SuperSlow_LS (DBC id 2155364352 = extended 0x784000): CstmrUsblSOC 15|8@0+,
+        // byte 1 entirely, 0.39216 % per bit. 204 -> 80.0 %.
+        bus.inject(CanFrame.data(0x784000, true, new byte[] {0, (byte) 204, 0, 0, 0}, null));
+        assertThat(signals.value(Vss.BATTERY_SOC).orElseThrow()).isCloseTo(80.0, within(0.01));
+        // Vehicle_Odo_LS (2154561536 = extended 0x6C0000): VehOdo 7|32@0+, bytes 0..3 big-endian, 1/64 km.
+        // 12345.5 km = 790112 = 0x000C0E60.
+        bus.inject(CanFrame.data(0x6C0000, true, new byte[] {0x00, 0x0C, 0x0E, 0x60, 0x01}, null));
+        assertThat(signals.value(Vss.TRAVELED_DISTANCE).orElseThrow()).isCloseTo(12345.5, within(1e-9));
+        // the same id as an 11-bit frame is another message: nothing changes
+        bus.inject(CanFrame.data(0x400, false, new byte[] {0, 10, 0, 0, 0}, null));
+        assertThat(signals.value(Vss.BATTERY_SOC).orElseThrow()).isCloseTo(80.0, within(0.01));
+    }
+
+    @Test
+    void gmEv_encoderFrames_roundTripSocDoorsAndPowerMode() {
+        DbcEncoder gm = attach("gm_global_a_lowspeed_ev");
+        bus.inject(gm.encode("Hybrid_Information_SuperSlow_LS", Map.of("CstmrUsblSOC", 42.35)));
+        bus.inject(gm.encode("Vehicle_Speed_Information", Map.of("VehSpdAvgDrvn", 48.5)));
+        bus.inject(gm.encode("Left_Rear_Door_Status", Map.of("RLDoorAjarSwAct", 1)));
+        bus.inject(gm.encode("System_Power_Mode_LS", Map.of("SysPwrMd", 2)));
+        assertThat(signals.value(Vss.BATTERY_SOC).orElseThrow()).isCloseTo(42.35, within(0.2));
+        assertThat(signals.value(Vss.SPEED).orElseThrow()).isCloseTo(48.5, within(1e-9));
+        assertThat(signals.value(Vss.REAR_LEFT_DOOR_OPEN)).hasValue(1.0);
+        assertThat(signals.value(Vss.IGNITION_ON)).as("power mode Run").hasValue(1.0);
+        bus.inject(gm.encode("System_Power_Mode_LS", Map.of("SysPwrMd", 0)));
+        assertThat(signals.value(Vss.IGNITION_ON)).as("power mode Off").hasValue(0.0);
     }
 
     @Test

@@ -16,9 +16,17 @@ import java.time.Instant;
  * @param issuedAt  when the cloud signed it; the device refuses it before this instant (minus skew)
  * @param expiresAt after this instant the device refuses it
  * @param actor     opaque id of who asked (for the car's own audit trail); never PII
+ * @param zone      only with {@link CommandType#END_RENTAL}: where the car must be parked, or null for
+ *                  anywhere. Part of the signed payload; absent from the JSON when null, so a command
+ *                  without a zone has the same bytes (and signature) as before zones existed
  */
 public record Command(String id, String tenant, String deviceId, CommandType type,
-                      Instant issuedAt, Instant expiresAt, String actor) {
+                      Instant issuedAt, Instant expiresAt, String actor, HomeZone zone) {
+
+    public Command(String id, String tenant, String deviceId, CommandType type, Instant issuedAt, Instant expiresAt,
+                   String actor) {
+        this(id, tenant, deviceId, type, issuedAt, expiresAt, actor, null);
+    }
 
     public Command {
         if (id == null || id.isBlank() || id.length() > 64) {
@@ -34,6 +42,9 @@ public record Command(String id, String tenant, String deviceId, CommandType typ
         }
         if (!expiresAt.isAfter(issuedAt)) {
             throw new MalformedMessageException("expiresAt must be after issuedAt");
+        }
+        if (zone != null && type != CommandType.END_RENTAL) {
+            throw new MalformedMessageException("a zone only comes with END_RENTAL");
         }
     }
 }

@@ -110,4 +110,23 @@ class AckVerifierTest {
         assertThatThrownBy(() -> AckVerifier.verify(message, "acme", "dev-001", key))
                 .isInstanceOfSatisfying(AckRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
     }
+
+    @Test
+    void failedChecks_areCoveredByTheDeviceSignature() {
+        CommandAck refused = new CommandAck("cmd-2", null, "whatever", CommandOutcome.REJECTED, "CHECKS_FAILED",
+                LockState.UNLOCKED, true, false, Instant.parse("2026-11-23T17:00:00Z"),
+                java.util.List.of("DOOR_OPEN: rear left", "KEY_NOT_IN_HOLDER"));
+        SignedAck signed = signer.sign(refused);
+        assertThat(AckVerifier.verify(Json.write(signed), "acme", "dev-001", key).failed())
+                .containsExactly("DOOR_OPEN: rear left", "KEY_NOT_IN_HOLDER");
+        String json = new String(Base64.getUrlDecoder().decode(signed.payload()), java.nio.charset.StandardCharsets.UTF_8);
+        String dropped = json.replace("\"DOOR_OPEN: rear left\",", "");
+        assertThat(dropped).isNotEqualTo(json);
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        assertRefused(Json.write(new SignedAck(b64.encodeToString(dropped.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                signed.signature())), AckRejectedException.Reason.BAD_SIGNATURE);
+        // an answer without checks carries no "failed" key at all (the format of older agents)
+        assertThat(new String(Base64.getUrlDecoder().decode(signer.sign(ack).payload()), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("failed");
+    }
 }

@@ -153,4 +153,68 @@ class CommandVerifierTest {
         assertRejected(new SignedCommand(genuine.payload(), b64.encodeToString(java.util.Arrays.copyOf(sig, 63)), genuine.keyId()),
                 Reason.BAD_SIGNATURE);
     }
+
+    private static Command endRental(HomeZone zone) {
+        return new Command("c-2", "acme", "dev-1", CommandType.END_RENTAL, NOW, NOW.plusSeconds(10), "user-1", zone);
+    }
+
+    private static SignedCommand withPayload(SignedCommand genuine, java.util.function.UnaryOperator<String> edit) {
+        String json = new String(Base64.getUrlDecoder().decode(genuine.payload()), StandardCharsets.UTF_8);
+        String edited = Base64.getUrlEncoder().withoutPadding().encodeToString(edit.apply(json).getBytes(StandardCharsets.UTF_8));
+        return new SignedCommand(edited, genuine.signature(), genuine.keyId());
+    }
+
+    @Test
+    void endRental_carriesItsZone_insideTheSignature() {
+        Command command = endRental(new HomeZone(52.52, 13.405, 150));
+        SignedCommand signed = signer.sign(command);
+        assertThat(verifier.verify(signed)).isEqualTo(command);
+        assertThat(verifier.verify(signed).zone().radiusM()).isEqualTo(150);
+        // a wider zone, a moved centre or no zone at all: none of them verifies under the genuine signature
+        assertRejected(withPayload(signed, j -> j.replace("150.0", "15000.0")), Reason.BAD_SIGNATURE);
+        assertRejected(withPayload(signed, j -> j.replace("52.52", "48.85")), Reason.BAD_SIGNATURE);
+        assertRejected(withPayload(signed, j -> j.replaceAll(",\"zone\":\\{[^}]*\\}", "")), Reason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void commandWithoutZone_hasTheBytesOfTheFormatBeforeZones_andStillVerifies() {
+        // what a cloud built before END_RENTAL signed: the same fields, no zone key at all
+        String old = "{\"id\":\"c-1\",\"tenant\":\"acme\",\"deviceId\":\"dev-1\",\"type\":\"UNLOCK\","
+                + "\"issuedAt\":\"2026-11-23T17:00:00Z\",\"expiresAt\":\"2026-11-23T17:00:10Z\",\"actor\":\"user-1\"}";
+        Command command = unlock("acme", "dev-1", NOW, Duration.ofSeconds(10));
+        assertThat(new String(Json.write(command), StandardCharsets.UTF_8)).isEqualTo(old);
+        byte[] payload = old.getBytes(StandardCharsets.UTF_8);
+        SignedCommand signedByOldCloud = new SignedCommand(io.latchkey.protocol.Ed25519.base64url(payload),
+                io.latchkey.protocol.Ed25519.base64url(io.latchkey.protocol.Ed25519.sign(
+                        io.latchkey.protocol.Keys.ed25519(tenantKey.getPrivate()), payload)), "cmd-1");
+        assertThat(verifier.verify(signedByOldCloud)).isEqualTo(command);
+        assertThat(verifier.verify(signedByOldCloud).zone()).isNull();
+    }
+
+    @Test
+    void zone_isRefused_onAnyOtherCommand_andWhenOutOfRange() {
+        assertThatThrownBy(() -> new Command("c-3", "acme", "dev-1", CommandType.UNLOCK, NOW, NOW.plusSeconds(10), "u",
+                new HomeZone(52.5, 13.4, 100))).isInstanceOf(io.latchkey.protocol.MalformedMessageException.class);
+        assertThatThrownBy(() -> new HomeZone(91, 13.4, 100)).isInstanceOf(io.latchkey.protocol.MalformedMessageException.class);
+        assertThatThrownBy(() -> new HomeZone(52.5, 13.4, 0)).isInstanceOf(io.latchkey.protocol.MalformedMessageException.class);
+        assertThatThrownBy(() -> new HomeZone(52.5, 13.4, HomeZone.MAX_RADIUS_M + 1))
+                .isInstanceOf(io.latchkey.protocol.MalformedMessageException.class);
+        // signed, but with a zone no car can check: refused as malformed, not executed
+        SignedCommand signed = signer.sign(endRental(new HomeZone(52.52, 13.405, 150)));
+        String json = new String(Base64.getUrlDecoder().decode(signed.payload()), StandardCharsets.UTF_8).replace("150.0", "-1.0");
+        byte[] payload = json.getBytes(StandardCharsets.UTF_8);
+        SignedCommand bad = new SignedCommand(io.latchkey.protocol.Ed25519.base64url(payload),
+                io.latchkey.protocol.Ed25519.base64url(io.latchkey.protocol.Ed25519.sign(
+                        io.latchkey.protocol.Keys.ed25519(tenantKey.getPrivate()), payload)), "cmd-1");
+        assertRejected(bad, Reason.MALFORMED);
+    }
+
+    @Test
+    void homeZone_distance_isTheGreatCircleDistance() {
+        HomeZone zone = new HomeZone(52.52, 13.405, 300);
+        // 0.001 degree of latitude is about 111.2 m anywhere
+        assertThat(zone.distanceM(52.521, 13.405)).isBetween(110.0, 112.5);
+        assertThat(zone.contains(52.522, 13.405)).isTrue();
+        assertThat(zone.contains(52.523, 13.405)).isFalse();
+    }
 }

@@ -26,7 +26,8 @@ public final class ApiTypes {
     }
 
     public record CarState(Boolean online, LockState lockState, Boolean doorsOpen, Boolean ignition, Double lat, Double lon,
-                           Double speedKmh, Double odometerKm, Long lastSeq, Instant lastSeen) {
+                           Double speedKmh, Double odometerKm, Long lastSeq, Instant lastSeen, Double fuelPercent,
+                           Double socPercent) {
     }
 
     /** {@code GET /t/{tenant}/cars/{carId}}: the car and its latest state. */
@@ -37,8 +38,9 @@ public final class ApiTypes {
     }
 
     /** The body of a command answer (200, 409 and 502 alike). */
+    /** {@code failed}: the checks the car refused the command for (IMMOBILISE, END_RENTAL), else null. */
     public record CommandResult(String commandId, String type, String outcome, String reason, LockState lockState,
-                                Boolean doorsOpen, Boolean duplicate, Long elapsedMs) {
+                                Boolean doorsOpen, Boolean duplicate, Long elapsedMs, java.util.List<String> failed) {
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.latchkey.simulator.car;
 
 import io.latchkey.hal.can.VehicleProfile;
+import io.latchkey.hal.vehicle.Vss;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +16,9 @@ public final class CarProfiles {
     public CarProfile get(String name) {
         return loaded.computeIfAbsent(name, n -> {
             VehicleProfile p = VehicleProfile.builtIn(n);
-            return new CarProfile(n, p, p.builtInDbc(), n.startsWith("tesla") ? Powertrain.ELECTRIC : Powertrain.COMBUSTION);
+            // electric: a profile that carries a traction-battery state of charge (or the Tesla, whose DBC has none)
+            boolean electric = n.startsWith("tesla") || p.signals().stream().anyMatch(m -> Vss.BATTERY_SOC.equals(m.vss()));
+            return new CarProfile(n, p, p.builtInDbc(), electric ? Powertrain.ELECTRIC : Powertrain.COMBUSTION);
         });
     }
 

@@ -1,6 +1,9 @@
 package io.latchkey.simulator.car;
 
+import io.latchkey.hal.gpio.SimulatedDigitalOutput;
+import io.latchkey.hal.lock.RelayImmobiliser;
 import io.latchkey.hal.lock.SimulatedCentralLocking;
+import io.latchkey.hal.vehicle.InputSignals;
 import io.latchkey.hal.vehicle.AgentSignals;
 import io.latchkey.hal.can.CanFrame;
 import io.latchkey.hal.can.SimulatedCanBus;
@@ -11,6 +14,7 @@ import io.latchkey.hal.gnss.nmea.NmeaGnss;
 import io.latchkey.hal.gnss.nmea.NmeaWriter;
 import io.latchkey.hal.vehicle.MutableVehicleSignals;
 import io.latchkey.hal.vehicle.Vss;
+import io.latchkey.simulator.route.GeoPoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +33,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a simulated central locking that will not lock with a door open. The fuel level has no signal in the
  * built-in profiles: a {@link SimulatedObdEcu} on the bus answers the agent's OBD-II requests with it
  * (PID 0x2F, in steps of 100/255 %). An electric car's ECU has no fuel level to give and the agent
- * polls no PID for a state of charge, so that, like the ignition, the key-in-holder contact (GPIO inputs
- * in a real install) and the supply voltage (an ADC), is written into the agent's signal table directly.
+ * polls no PID for a state of charge, so that, like the supply voltage (an ADC), is written into the
+ * agent's signal table directly when the car's profile has no state-of-charge signal on the bus. The
+ * ignition and key-holder contacts are simulated input lines, bound into the table as the agent binds
+ * real GPIO inputs. The immobiliser relay is a simulated output line: while it is energised the model's
+ * starter is cut, and its state survives agent restarts (it is the car's relay, not the process's).
  *
  * <p>The agent gets a fresh {@link CarHarness} at every start ({@link #attach}): a restarted process
  * starts from an empty signal table, as after a reboot. Times of relay activations are recorded on the
@@ -52,6 +59,9 @@ public final class SimulatedCar {
     private final SimulatedCentralLocking wiring;
     private final NmeaWriter nmea = new NmeaWriter("GN");
     private final List<RelayActivation> activations = new CopyOnWriteArrayList<>();
+    private final SimulatedDigitalOutput immobiliserRelay = new SimulatedDigitalOutput("immobiliser-relay");
+    private final RelayImmobiliser immobiliser = new RelayImmobiliser(immobiliserRelay);
+    private volatile boolean canWired = true;
     private final Object emitLock = new Object();
     private volatile CarHarness harness;
     private volatile GnssCondition gnssCondition = GnssCondition.FIX;
@@ -69,6 +79,11 @@ public final class SimulatedCar {
         this.wiring = new SimulatedCentralLocking(true, this::anyDoorOpen);
         wiring.unlockRelay().onChange(on -> record(on, RelayActivation.Kind.UNLOCK));
         wiring.lockRelay().onChange(on -> record(on, RelayActivation.Kind.LOCK));
+        immobiliserRelay.onChange(on -> {
+            synchronized (this) {
+                model.immobilised(on);
+            }
+        });
     }
 
     private void record(boolean on, RelayActivation.Kind kind) {
@@ -85,7 +100,15 @@ public final class SimulatedCar {
         MutableVehicleSignals signals = new MutableVehicleSignals();
         SimulatedCanBus bus = new SimulatedCanBus(clock);
         bus.addListener(profile.decoder(signals));
-        CarHarness fresh = new CarHarness(bus, new SimulatedObdEcu(bus), signals, new NmeaGnss(), wiring.doorLocks(relayPulse));
+        CarHarness fresh = new CarHarness(bus, new SimulatedObdEcu(bus), signals, new NmeaGnss(), wiring.doorLocks(relayPulse),
+                immobiliser);
+        synchronized (this) {
+            // the contacts as they stand now; emitCycle drives them on every change
+            fresh.ignitionInput().drive(model.ignition());
+            fresh.keyHolderInput().drive(model.keyInHolder());
+        }
+        InputSignals.bind(fresh.ignitionInput(), Vss.IGNITION_ON, signals);
+        InputSignals.bind(fresh.keyHolderInput(), AgentSignals.KEY_IN_HOLDER, signals);
         CarHarness old = harness;
         harness = fresh;
         if (old != null) {
@@ -148,6 +171,16 @@ public final class SimulatedCar {
         emit();
     }
 
+    /** Fault: the CAN tap is unplugged (or the install has none): no frame reaches the agent from now on. */
+    public void canWired(boolean wired) {
+        this.canWired = wired;
+    }
+
+    /** Whether the immobiliser relay is energised (the starter cut). */
+    public boolean isImmobilised() {
+        return immobiliserRelay.isOn();
+    }
+
     /** Fault: what the GNSS receiver sends from now on. */
     public void gnss(GnssCondition condition) {
         this.gnssCondition = Objects.requireNonNull(condition, "condition");
@@ -176,6 +209,8 @@ public final class SimulatedCar {
         Map<String, Double> vss = new HashMap<>();
         Map<String, Double> direct = new HashMap<>();
         double energyPercent;
+        boolean ignitionOn;
+        boolean keyPresent;
         GnssFix fix;
         Instant now = clock.instant();
         synchronized (this) {
@@ -186,19 +221,27 @@ public final class SimulatedCar {
             }
             vss.put(Vss.IS_LOCKED, wiring.isLocked() ? 1.0 : 0.0);
             energyPercent = model.energyPercent();
-            direct.put(Vss.IGNITION_ON, model.ignition() ? 1.0 : 0.0);
-            direct.put(AgentSignals.KEY_IN_HOLDER, model.keyInHolder() ? 1.0 : 0.0);
+            ignitionOn = model.ignition();
+            keyPresent = model.keyInHolder();
             direct.put(Vss.SUPPLY_VOLTAGE, Math.round(model.supplyVolts() * 100) / 100.0);
             fix = new GnssFix(now, GnssFix.MODE_3D, model.lat(), model.lon(), 35.0, model.speedKmh() / 3.6, model.headingDeg());
         }
         if (model.powertrain() == Powertrain.ELECTRIC) {
-            direct.put(Vss.BATTERY_SOC, Math.round(energyPercent * 10) / 10.0);
+            if (profile.frames().vssNames().contains(Vss.BATTERY_SOC)) {
+                vss.put(Vss.BATTERY_SOC, energyPercent); // on the bus, decoded by the agent's profile
+            } else {
+                direct.put(Vss.BATTERY_SOC, Math.round(energyPercent * 10) / 10.0);
+            }
         } else {
             h.ecu().set(ObdPid.FUEL_LEVEL, energyPercent);
         }
-        for (CanFrame frame : profile.frames().frames(vss, now)) {
-            h.bus().inject(frame);
+        if (canWired) {
+            for (CanFrame frame : profile.frames().frames(vss, now)) {
+                h.bus().inject(frame);
+            }
         }
+        h.ignitionInput().drive(ignitionOn);
+        h.keyHolderInput().drive(keyPresent);
         direct.forEach(h.signals()::update);
         sendNmea(h.gnss(), fix);
     }
@@ -254,6 +297,10 @@ public final class SimulatedCar {
 
     public synchronized double speedKmh() {
         return model.speedKmh();
+    }
+
+    public synchronized GeoPoint position() {
+        return model.position();
     }
 
     public synchronized VehicleModel.Door[] openDoors() {

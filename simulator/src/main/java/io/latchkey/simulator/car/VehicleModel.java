@@ -34,6 +34,7 @@ public final class VehicleModel {
     private double energyPercent;
     private boolean ignition;
     private boolean keyInHolder = true;
+    private boolean immobilised;
     private double restingVolts = RESTING_VOLTS;
     private final boolean[] doors = new boolean[Door.values().length];
 
@@ -48,7 +49,7 @@ public final class VehicleModel {
     /** Advances the model by {@code dt}: speeds up or slows down towards the target and moves along the trip. */
     public void step(Duration dt) {
         double seconds = dt.toNanos() / 1e9;
-        double target = ignition && energyPercent > 0 ? targetSpeedKmh : 0;
+        double target = ignition && !immobilised && energyPercent > 0 ? targetSpeedKmh : 0;
         double maxChange = ACCELERATION * seconds;
         speedKmh += Math.max(-maxChange, Math.min(maxChange, target - speedKmh));
         if (speedKmh < 0.05) {
@@ -99,6 +100,15 @@ public final class VehicleModel {
         if (!present) {
             ignition = false;
         }
+    }
+
+    /** The starter is cut: the car does not drive off (one already rolling coasts to a stop). */
+    public void immobilised(boolean cut) {
+        this.immobilised = cut;
+    }
+
+    public boolean immobilised() {
+        return immobilised;
     }
 
     public void door(Door door, boolean open) {

@@ -147,6 +147,7 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
         JournalTelemetrySink[] sink = new JournalTelemetrySink[1];
         Agent agent = Agent.builder(cfg)
                 .doorLocks(hardware.doorLocks())
+                .immobiliser(hardware.immobiliser())
                 .gnss(hardware.gnss())
                 .vehicleSignals(hardware.signals())
                 .canBus(hardware.canBus())

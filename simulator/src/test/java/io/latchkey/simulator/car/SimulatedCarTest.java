@@ -210,4 +210,63 @@ class SimulatedCarTest {
         assertThat(fresh.signals().value(Vss.DRIVER_DOOR_OPEN)).contains(1.0);
         assertThat(old.signals().value(Vss.DRIVER_DOOR_OPEN)).contains(0.0);
     }
+
+    @Test
+    void immobiliserRelay_cutsTheStarter_andSurvivesAnAgentRestart() {
+        SimulatedCar car = car("ford_cgea1_2_bodycan_2011");
+        CarHarness h = car.attach();
+        h.immobiliser().immobilise();
+        assertThat(car.isImmobilised()).isTrue();
+
+        car.ignition(true);
+        car.drive(30);
+        car.tick(Duration.ofSeconds(2));
+        assertThat(car.speedKmh()).as("the starter is cut").isZero();
+
+        CarHarness restarted = car.attach();
+        assertThat(restarted.immobiliser().isImmobilised()).isTrue();
+        restarted.immobiliser().mobilise();
+        car.tick(Duration.ofSeconds(2));
+        assertThat(car.speedKmh()).isGreaterThan(0);
+    }
+
+    @Test
+    void everyDoorOpensAndCloses_onItsOwnSignal() {
+        SimulatedCar car = car("ford_cgea1_2_bodycan_2011");
+        CarHarness h = car.attach();
+
+        car.openDoor(VehicleModel.Door.REAR_LEFT);
+        assertThat(h.signals().value(Vss.REAR_LEFT_DOOR_OPEN)).contains(1.0);
+        assertThat(h.signals().value(Vss.REAR_RIGHT_DOOR_OPEN)).contains(0.0);
+        assertThat(h.signals().value(Vss.DRIVER_DOOR_OPEN)).contains(0.0);
+
+        car.closeDoor(VehicleModel.Door.REAR_LEFT);
+        assertThat(h.signals().value(Vss.REAR_LEFT_DOOR_OPEN)).contains(0.0);
+    }
+
+    @Test
+    void anUnpluggedCanTap_leavesTheAgentWithoutSpeed() {
+        SimulatedCar car = car("ford_cgea1_2_bodycan_2011");
+        car.canWired(false);
+        CarHarness h = car.attach();
+
+        assertThat(h.signals().value(Vss.SPEED)).isEmpty();
+        assertThat(h.signals().value(Vss.IGNITION_ON)).as("the ignition is a GPIO input, not CAN").contains(0.0);
+    }
+
+    @Test
+    void anElectricCarWhoseProfileCarriesSoc_sendsItAsCanFrames_decodedByTheAgentsProfile() {
+        SimulatedCar car = car("gm_global_a_lowspeed_ev");
+        assertThat(car.profile().powertrain()).isEqualTo(Powertrain.ELECTRIC);
+        List<io.latchkey.hal.can.CanFrame> frames = new ArrayList<>();
+        CarHarness h = car.attach();
+        h.canBus().addListener(frames::add);
+
+        car.tick(Duration.ofSeconds(1));
+
+        // 63 % in steps of 0.39216 %: the real decoder's value, not one written into the table
+        assertThat(h.signals().value(Vss.BATTERY_SOC).orElseThrow()).isCloseTo(63.0, within(0.2));
+        assertThat(h.signals().value(Vss.TRAVELED_DISTANCE).orElseThrow()).isCloseTo(12_034.5, within(1.0 / 64));
+        assertThat(frames).anyMatch(f -> f.extended() && f.id() == 0x784000);
+    }
 }

@@ -1,0 +1,79 @@
+package io.latchkey.cloud.event;
+
+import io.latchkey.cloud.car.Car;
+import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.car.CarState;
+import io.latchkey.cloud.tenant.Tenant;
+import io.latchkey.cloud.tenant.TenantDirectory;
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raises {@code CAR_OFFLINE} for each car not seen for longer than {@code latchkey.events.offline-after}: its
+ * last will said offline, or it fell silent (no telemetry, no state) without one. Once per offline period: the
+ * event's time is the last sighting plus the threshold, so every sweep of the same period finds the same event;
+ * a car that comes back and goes away again starts a new period. Cars never seen are left alone. The sweep also
+ * mails alerts a crash left unmailed ({@link Events#notifyPending}).
+ */
+@Singleton
+public class OfflineSweep {
+    private static final Logger LOG = LoggerFactory.getLogger(OfflineSweep.class);
+
+    private final TenantDirectory tenants;
+    private final CarRegistry cars;
+    private final Events events;
+    private final EventsConfig config;
+    private final Clock clock;
+
+    public OfflineSweep(TenantDirectory tenants, CarRegistry cars, Events events, EventsConfig config, Clock clock) {
+        this.tenants = tenants;
+        this.cars = cars;
+        this.events = events;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Scheduled(fixedDelay = "${latchkey.events.sweep-interval:1m}", initialDelay = "${latchkey.events.sweep-interval:1m}")
+    void scheduled() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("offline sweep failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * One pass over every tenant's cars.
+     *
+     * @return how many CAR_OFFLINE events this pass stored or found already stored
+     */
+    public int sweep() {
+        int raised = 0;
+        Instant now = clock.instant();
+        for (Tenant tenant : tenants.all()) {
+            for (Car car : cars.all(tenant.id())) {
+                CarState state = cars.state(tenant.id(), car.id());
+                if (state.lastSeen() == null) {
+                    continue;
+                }
+                Instant offlineFrom = state.lastSeen().plus(config.offlineAfter());
+                if (now.isBefore(offlineFrom)) {
+                    continue;
+                }
+                events.raise(tenant.id(), car.id(), Events.CAR_OFFLINE, offlineFrom,
+                        Map.of("lastSeen", state.lastSeen().toString(),
+                                "cause", Boolean.TRUE.equals(state.online()) ? "SILENT" : "DISCONNECTED",
+                                "offlineAfter", config.offlineAfter().toString()),
+                        "offline|" + state.lastSeen());
+                raised++;
+            }
+            events.notifyPending(tenant.id());
+        }
+        return raised;
+    }
+}

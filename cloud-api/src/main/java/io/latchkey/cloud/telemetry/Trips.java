@@ -1,0 +1,201 @@
+package io.latchkey.cloud.telemetry;
+
+import io.latchkey.cloud.car.Car;
+import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.event.Events;
+import io.latchkey.cloud.store.JsonCollection;
+import io.latchkey.cloud.store.StoreJson;
+import io.latchkey.cloud.store.Stores;
+import io.latchkey.cloud.store.TenantStore;
+import io.latchkey.cloud.store.Versioned;
+import io.latchkey.cloud.store.VersionConflictException;
+import io.latchkey.cloud.store.DocumentExistsException;
+import io.latchkey.protocol.command.HomeZone;
+import io.latchkey.protocol.telemetry.TelemetryRecord;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Trips of each car, segmented as telemetry is ingested ({@link TripSegmenter}). Finished trips never change and
+ * are appended to the stream {@code trips-{carId}}; the open trip and what segmentation needs between batches live
+ * in {@code trip-progress/{carId}} ({@link TripProgress}), written after the trips a batch finished and before the
+ * batch's receipt. A crash in between makes the device resend: the records above the progress's seq are applied
+ * again, and a trip already appended (among the stream's last) is not appended twice.
+ */
+@Singleton
+public class Trips {
+    private static final int MAX_ATTEMPTS = 5;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trips.class);
+
+    /** Trips that start in a window, and their sums (what a rental receipt shows). */
+    @Serdeable
+    public record TripTotals(List<Trip> trips, int count, double distanceKm, double gpsDistanceKm, long durationS,
+                             @Nullable Double maxSpeedKmh, @Nullable Double fuelUsedPct, @Nullable Double socUsedPct) {
+    }
+
+    private final Stores stores;
+    private final CarRegistry cars;
+    private final Events events;
+    private final ApplicationEventPublisher<TripEnded> publisher;
+
+    public Trips(Stores stores, CarRegistry cars, Events events, ApplicationEventPublisher<TripEnded> publisher) {
+        this.publisher = publisher;
+        this.stores = stores;
+        this.cars = cars;
+        this.events = events;
+    }
+
+    /**
+     * Applies a device's records (in seq order; those already applied are skipped). Callers serialise calls per
+     * device, as telemetry ingestion does.
+     */
+    void ingest(String tenant, String carId, List<TelemetryRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        HomeZone zone = cars.find(tenant, carId).map(Car::homeZone).orElse(null);
+        JsonCollection<TripProgress> progresses = progress(tenant);
+        for (int attempt = 1; ; attempt++) {
+            Optional<Versioned<TripProgress>> stored = progresses.find(carId);
+            TripProgress p = stored.map(Versioned::value).orElse(TripProgress.NONE);
+            long before = p.lastSeq();
+            List<Trip> finished = new ArrayList<>();
+            for (TelemetryRecord r : records.stream().sorted(Comparator.comparingLong(TelemetryRecord::seq)).toList()) {
+                TripSegmenter.Step step = TripSegmenter.apply(p, r, carId, zone);
+                p = step.progress();
+                finished.addAll(step.finished());
+                if (step.leftHomeZone()) {
+                    Map<String, String> details = new LinkedHashMap<>();
+                    details.put("distanceM", Long.toString(Math.round(step.distanceFromHomeM())));
+                    details.put("radiusM", Long.toString(Math.round(zone.radiusM())));
+                    details.put("lat", r.lat().toString());
+                    details.put("lon", r.lon().toString());
+                    events.raise(tenant, carId, Events.LEFT_HOME_ZONE, r.time(), details, "seq-" + r.seq());
+                }
+            }
+            if (p.lastSeq() == before) {
+                return;
+            }
+            List<Trip> appended = append(tenant, carId, finished);
+            try {
+                if (stored.isPresent()) {
+                    progresses.replace(carId, p, stored.get().version());
+                } else {
+                    progresses.create(carId, p);
+                }
+                for (Trip trip : appended) {
+                    try {
+                        publisher.publishEvent(new TripEnded(tenant, trip));
+                    } catch (RuntimeException e) {
+                        LOG.warn("{}: a listener of trip {} of car {} failed: {}", tenant, trip.id(), carId, e.toString());
+                    }
+                }
+                return;
+            } catch (VersionConflictException | DocumentExistsException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Appends the trips not appended yet; returns those. */
+    private List<Trip> append(String tenant, String carId, List<Trip> finished) {
+        if (finished.isEmpty()) {
+            return List.of();
+        }
+        TenantStore store = stores.tenant(tenant);
+        java.util.Set<String> appended = new java.util.HashSet<>();
+        store.tail(stream(carId), finished.size()).forEach(line -> readable(line).ifPresent(t -> appended.add(t.id())));
+        List<byte[]> lines = new ArrayList<>();
+        List<Trip> fresh = new ArrayList<>();
+        for (Trip trip : finished) {
+            if (!appended.contains(trip.id())) {
+                lines.add(StoreJson.write(trip));
+                fresh.add(trip);
+            }
+        }
+        store.appendAll(stream(carId), lines);
+        return fresh;
+    }
+
+    /** Every trip of the car, oldest first, the ongoing one (if any) last; paths included. */
+    public List<Trip> of(String tenant, String carId) {
+        List<Trip> trips = new ArrayList<>();
+        stores.tenant(tenant).forEach(stream(carId), line -> readable(line).ifPresent(trips::add));
+        progress(tenant).get(carId).map(TripProgress::open)
+                .ifPresent(open -> trips.add(TripSegmenter.finish(open, carId, null)));
+        return trips;
+    }
+
+    /** Trips of the car that start in {@code [from, to)} (either may be null: unbounded), oldest first. */
+    public List<Trip> startingIn(String tenant, String carId, @Nullable Instant from, @Nullable Instant to) {
+        return of(tenant, carId).stream()
+                .filter(t -> (from == null || !t.startTime().isBefore(from)) && (to == null || t.startTime().isBefore(to)))
+                .toList();
+    }
+
+    public Optional<Trip> find(String tenant, String carId, String tripId) {
+        return of(tenant, carId).stream().filter(t -> t.id().equals(tripId)).findFirst();
+    }
+
+    /**
+     * The car's trips that start in {@code [from, to)} and their totals, for a rental receipt: distance from the
+     * odometer where a trip has it (else its GPS path), fuel and charge used summed over the trips that report them.
+     */
+    public TripTotals within(String tenant, String carId, Instant from, Instant to) {
+        List<Trip> trips = startingIn(tenant, carId, from, to);
+        double distance = 0;
+        double gps = 0;
+        long duration = 0;
+        Double max = null;
+        Double fuel = null;
+        Double soc = null;
+        for (Trip t : trips) {
+            distance += t.bestDistanceKm();
+            gps += t.gpsDistanceKm();
+            duration += t.durationS();
+            if (t.maxSpeedKmh() != null && (max == null || t.maxSpeedKmh() > max)) {
+                max = t.maxSpeedKmh();
+            }
+            if (t.fuelUsedPct() != null) {
+                fuel = (fuel == null ? 0 : fuel) + t.fuelUsedPct();
+            }
+            if (t.socUsedPct() != null) {
+                soc = (soc == null ? 0 : soc) + t.socUsedPct();
+            }
+        }
+        return new TripTotals(trips.stream().map(Trip::withoutPath).toList(), trips.size(), round(distance), round(gps), duration,
+                max, fuel == null ? null : round(fuel), soc == null ? null : round(soc));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static Optional<Trip> readable(byte[] line) {
+        try {
+            return Optional.of(StoreJson.read(line, Trip.class));
+        } catch (RuntimeException e) {
+            // a torn line from a crash: the progress was not written after it, so the trip is appended again
+            return Optional.empty();
+        }
+    }
+
+    private JsonCollection<TripProgress> progress(String tenant) {
+        return new JsonCollection<>(stores.tenant(tenant), "trip-progress", TripProgress.class);
+    }
+
+    private static String stream(String carId) {
+        return "trips-" + carId;
+    }
+}
