@@ -226,6 +226,25 @@ class FleetIT {
     }
 
     @Test
+    void aBookingCancelledByAnOperator_stopsTheBorrowersFlow() throws Exception {
+        String dan = app.user("acme", admin, "dan@acme.test", "borrower");
+        Instant now = Instant.now();
+        String booking = expect(201, app.http.postJson("/t/acme/bookings", dan, Map.of("carId", "car-1",
+                "start", now.minusSeconds(30).toString(), "end", now.plus(Duration.ofMinutes(30)).toString()))).text("id");
+        try (SseStream borrower = SseStream.open(app, "/t/acme/fleet/stream", dan, null);
+             SseStream operatorStream = SseStream.open(app, "/t/acme/fleet/stream", operator, null)) {
+            assertThat(borrower.status()).isEqualTo(200);
+            report("car-1", 53.1, 13.1);
+            assertThat(borrower.next(r -> ofCar(r, "car-1"), WAIT).json().path("state").path("lat").asDouble()).isEqualTo(53.1);
+            expect(200, app.http.postJson("/t/acme/bookings/" + booking + "/cancel", operator, Map.of()));
+            report("car-1", 53.2, 13.2);
+            operatorStream.next(r -> ofCar(r, "car-1") && r.json().path("state").path("lat").asDouble() == 53.2, WAIT);
+            Thread.sleep(500);
+            assertThat(borrower.drain()).as("events after the booking was cancelled").isEmpty();
+        }
+    }
+
+    @Test
     void borrowerWithoutBookingCoveringNow_isRefused_asIsAnotherTenantsToken() throws Exception {
         try (SseStream stream = SseStream.open(app, "/t/acme/fleet/stream", eve, null)) {
             assertThat(stream.status()).isEqualTo(403);
