@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * This replica's in-process feed of car changes, per tenant: the features where changes happen (ingestion,
- * the device state, device events, command answers) publish here; the fleet serves it (the fleet view from
+ * the device state, command answers, and new stored events through {@code fleet.LiveEvents}) publish here; the fleet serves it (the fleet view from
  * {@link #latest}, the live stream from {@link #subscribe}). It holds, per tenant, the latest state of every car it
  * saw change (memory, no store read) and the last {@link LiveConfig#replayEvents} events for resuming.
  *
