@@ -4,6 +4,7 @@ import io.latchkey.cloud.ForbiddenException;
 import io.latchkey.cloud.booking.BookingService;
 import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.BearerAuthenticationFetcher;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
@@ -15,14 +16,16 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.netty.channel.Channel;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,10 +53,13 @@ public class FleetController {
     }
 
     @Operation(summary = "Every car with its latest state, active booking and open alerts; filtered and paginated")
-    @ApiResponse(responseCode = "200", description = "one page of the fleet, sorted by car id")
-    @ApiResponse(responseCode = "400", description = "a malformed filter, page or size")
-    @ApiResponse(responseCode = "401", description = "no valid access token")
-    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of the tenant")
+    @ApiResponse(responseCode = "200", description = "one page of the fleet, sorted by car id", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "a malformed filter, page or size",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of the tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public FleetView.FleetPage fleet(@PathVariable String tenant, @Nullable @QueryValue Boolean online,
@@ -66,10 +72,13 @@ public class FleetController {
 
     @Operation(summary = "Server-Sent Events of the cars' state changes, positions and events (operators: every car; "
             + "a borrower: the car a booking of theirs covers now)")
-    @ApiResponse(responseCode = "200", description = "text/event-stream: events state, position, event and reset")
-    @ApiResponse(responseCode = "401", description = "no valid access token")
-    @ApiResponse(responseCode = "403", description = "a borrower with no booking covering now (or not for carId)")
-    @ApiResponse(responseCode = "404", description = "carId names no car of the tenant")
+    @ApiResponse(responseCode = "200", description = "text/event-stream: events state, position, event and reset", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "a borrower with no booking covering now (or not for carId)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "carId names no car of the tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM)
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Publisher<Event<String>> stream(@PathVariable String tenant, @Nullable @QueryValue String carId,
