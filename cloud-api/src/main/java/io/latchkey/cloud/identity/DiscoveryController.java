@@ -1,5 +1,6 @@
 package io.latchkey.cloud.identity;
 
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.http.PublicUrl;
 import io.latchkey.cloud.mqtt.MqttEndpoint;
 import io.latchkey.cloud.secrets.SecretStore;
@@ -15,6 +16,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Map;
 
@@ -51,6 +55,11 @@ public class DiscoveryController {
     }
 
     @Operation(summary = "OpenID Provider metadata of the tenant's issuer")
+    @ApiResponse(responseCode = "200", description = "the metadata", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "a bearer token was sent and does not verify (send none here)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/t/{tenant}/.well-known/openid-configuration")
     public Map<String, Object> openidConfiguration(@PathVariable String tenant) {
         tenants.require(tenant);
@@ -67,6 +76,11 @@ public class DiscoveryController {
     }
 
     @Operation(summary = "The tenant issuer's public signing keys")
+    @ApiResponse(responseCode = "200", description = "the JWK set", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "a bearer token was sent and does not verify (send none here)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/t/{tenant}/.well-known/jwks.json")
     public Map<String, Object> tenantJwks(@PathVariable String tenant) {
         tenants.require(tenant);
@@ -74,12 +88,20 @@ public class DiscoveryController {
     }
 
     @Operation(summary = "The platform issuer's public signing keys")
+    @ApiResponse(responseCode = "200", description = "the JWK set", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "a bearer token was sent and does not verify (send none here)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/platform/.well-known/jwks.json")
     public Map<String, Object> platformJwks() {
         return signingKeys.ensure(SecretStore.PLATFORM).toPublicJWKSet().toJSONObject();
     }
 
     @Operation(summary = "What a device of the tenant needs: the broker URL and the command keys to pin")
+    @ApiResponse(responseCode = "200", description = "broker URLs and command keys", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "a bearer token was sent and does not verify (send none here)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/t/{tenant}/.well-known/latchkey-device")
     public DeviceDiscovery device(@PathVariable String tenant) {
         tenants.require(tenant);

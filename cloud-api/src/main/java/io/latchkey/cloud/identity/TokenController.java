@@ -1,5 +1,6 @@
 package io.latchkey.cloud.identity;
 
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -12,6 +13,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,6 +44,13 @@ public class TokenController {
     }
 
     @Operation(summary = "Tenant sign-in: grant_type=password (username = e-mail) or grant_type=refresh_token")
+    @ApiResponse(responseCode = "200", description = "the tokens; Cache-Control: no-store", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "invalid_request (a field missing), invalid_grant (wrong e-mail or password, account locked or terminated; refresh token invalid, expired or spent), unsupported_grant_type",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OAuthError.class)))
+    @ApiResponse(responseCode = "401", description = "a bearer token was sent and does not verify (send none here)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post(uri = "/t/{tenant}/oauth/token", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<TokenResponse> tenantToken(@PathVariable String tenant, @Body Map<String, String> form) {
         tenants.require(tenant);
@@ -61,6 +72,11 @@ public class TokenController {
     }
 
     @Operation(summary = "Platform admin sign-in: grant_type=password")
+    @ApiResponse(responseCode = "200", description = "the access token; Cache-Control: no-store", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "invalid_request (a field missing), invalid_grant (wrong user or password, or locked), unsupported_grant_type",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OAuthError.class)))
+    @ApiResponse(responseCode = "401", description = "a bearer token was sent and does not verify (send none here)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post(uri = "/platform/oauth/token", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     public HttpResponse<TokenResponse> platformToken(@Body Map<String, String> form) {
         String grant = form.get("grant_type");
