@@ -268,6 +268,17 @@ class BrowserSignInIT {
     }
 
     @Test
+    void sessionsInUse_stillEnd_afterTheirMaximumLifetime() {
+        Browser browser = app.signedIn("acme", newUser("borrower"), PASSWORD, CONSOLE);
+        for (int i = 0; i < 28; i++) {
+            app.clock().advance(Duration.ofMinutes(25));
+            assertThat(browser.call("GET", "/t/acme/users/me", null, Map.of()).status()).as("after %d min", 25 * (i + 1)).isEqualTo(200);
+        }
+        app.clock().advance(Duration.ofMinutes(25));
+        assertThat(browser.call("GET", "/t/acme/users/me", null, Map.of()).status()).as("after 12h05").isEqualTo(401);
+    }
+
+    @Test
     void theSessionCookieOfOneTenant_isRefusedOnAnother() {
         Browser browser = app.signedIn("acme", newUser("borrower"), PASSWORD, CONSOLE);
         assertThat(browser.call("GET", "/t/beta/users/me", null, Map.of()).status()).isEqualTo(401);
