@@ -36,7 +36,7 @@ class CloudArchitectureTest {
             List.of("audit"),
             List.of("identity"),
             List.of("metrics", "mqtt", "http"),
-            List.of("tenant", "car"),
+            List.of("tenant", "car", "live"),
             List.of("store", "platform", "pki", "outbox", "secrets", "datadir"));
 
     @Test

@@ -11,6 +11,8 @@ import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.identity.Caller;
+import io.latchkey.cloud.live.LiveFeed;
+import io.latchkey.cloud.live.LiveState;
 import io.latchkey.cloud.metrics.CommandMetrics;
 import io.latchkey.cloud.mqtt.BackendMqttClient;
 import io.latchkey.cloud.store.DocumentExistsException;
@@ -70,12 +72,14 @@ public class CommandService {
     private final Auditor auditor;
     private final CommandMetrics metrics;
     private final BookingService bookings;
+    private final LiveFeed live;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
     public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, BackendMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
                           @Named(TaskExecutors.IO) ExecutorService io, Auditor auditor, CommandMetrics metrics,
-                          BookingService bookings) {
+                          BookingService bookings, LiveFeed live) {
+        this.live = live;
         this.cars = cars;
         this.access = access;
         this.keys = keys;
@@ -384,7 +388,11 @@ public class CommandService {
         if (!ack.duplicate() && ack.lockState() != null) {
             // Visible to reads before the caller has the answer (a GET of the car right after it shows the
             // new lock state); written to the store after answering.
-            stateWrite = cars.updateStateSoon(tenant, sent.carId(), s -> s.withLock(ack.lockState(), ack.doorsOpen(), now));
+            java.util.function.UnaryOperator<io.latchkey.cloud.car.CarState> change =
+                    s -> s.withLock(ack.lockState(), ack.doorsOpen(), now);
+            stateWrite = cars.updateStateSoon(tenant, sent.carId(), change);
+            // the feed knows the car from its connect (device state) or telemetry; else one read, change included
+            live.publishChange(tenant, sent.carId(), LiveState.COMMAND, change, () -> cars.state(tenant, sent.carId()));
         }
         return new Concluded(answered, CommandResult.of(answered,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)), null, stateWrite);
