@@ -2,6 +2,7 @@ package io.latchkey.cloud.web;
 
 import io.latchkey.cloud.identity.BearerAuthenticationFetcher;
 import io.latchkey.cloud.identity.Roles;
+import io.latchkey.cloud.identity.TokenConfig;
 import io.latchkey.protocol.Topic;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpMethod;
@@ -11,6 +12,8 @@ import io.micronaut.security.filters.AuthenticationFetcher;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +27,9 @@ import org.reactivestreams.Publisher;
  * role and PII rule applies unchanged. A request with an {@code Authorization} header is left to the bearer token.
  * A state-changing request (anything but GET, HEAD, OPTIONS) counts as the session's only with its
  * {@code X-CSRF-Token} header and, when the browser sends one, an {@code Origin} of this service; without them it is
- * anonymous (401 where a caller is needed).
+ * anonymous (401 where a caller is needed). Work that outlives the request (a live stream) is bounded as for an access
+ * token: {@link BearerAuthenticationFetcher#EXPIRES_ATTRIBUTE} is at most {@code latchkey.tokens.access-ttl} away, so
+ * a stream of a session that was logged out or revoked ends within that time, and its reconnection is checked again.
  */
 @Singleton
 public class SessionAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
@@ -35,10 +40,14 @@ public class SessionAuthenticationFetcher implements AuthenticationFetcher<HttpR
 
     private final WebSessions sessions;
     private final SameOrigin sameOrigin;
+    private final TokenConfig tokens;
+    private final Clock clock;
 
-    public SessionAuthenticationFetcher(WebSessions sessions, SameOrigin sameOrigin) {
+    public SessionAuthenticationFetcher(WebSessions sessions, SameOrigin sameOrigin, TokenConfig tokens, Clock clock) {
         this.sessions = sessions;
         this.sameOrigin = sameOrigin;
+        this.tokens = tokens;
+        this.clock = clock;
     }
 
     @Override
@@ -58,8 +67,10 @@ public class SessionAuthenticationFetcher implements AuthenticationFetcher<HttpR
         request.setAttribute(SESSION_ATTRIBUTE, session.get());
         List<String> roles = new ArrayList<>(session.get().roles());
         roles.retainAll(Roles.TENANT_ROLES);
+        Instant horizon = clock.instant().plus(tokens.accessTtl());
+        Instant expires = session.get().expiresAt().isBefore(horizon) ? session.get().expiresAt() : horizon;
         return Publishers.just(Authentication.build(session.get().userId(), roles,
-                Map.of(BearerAuthenticationFetcher.TENANT_ATTRIBUTE, tenant.get())));
+                Map.of(BearerAuthenticationFetcher.TENANT_ATTRIBUTE, tenant.get(), BearerAuthenticationFetcher.EXPIRES_ATTRIBUTE, expires)));
     }
 
     private boolean csrfProven(HttpRequest<?> request, WebSessions.Active session) {
