@@ -51,7 +51,8 @@ class OpenApiDocumentTest {
             Map.entry("/t/{tenant}/bookings/{id}/cancel", "200"), // changes the booking's state
             Map.entry("/t/{tenant}/bookings/{id}/extend", "200"), // changes the booking's end
             Map.entry("/t/{tenant}/bookings/{id}/end", "200"), // the car's answer: ended, or the checks that failed
-            Map.entry("/t/{tenant}/events/{eventId}/ack", "200")); // marks the event acknowledged
+            Map.entry("/t/{tenant}/events/{eventId}/ack", "200"), // marks the event acknowledged
+            Map.entry("/t/{tenant}/session/logout", "204")); // ends the browser session
 
     /** 201s without a Location: what they create has no URL of its own (said in their description). */
     static final Set<String> CREATED_WITHOUT_LOCATION = Set.of("/t/{tenant}/data-access", "/t/{tenant}/devices/{deviceId}/install-report");

@@ -65,9 +65,15 @@ public final class SseStream implements AutoCloseable {
 
     /** Opens {@code path} with the bearer token and, when not null, a {@code Last-Event-ID}. */
     public static SseStream open(CloudApp app, String path, String token, String lastEventId) throws Exception {
+        return open(app, path, java.util.Map.of("Authorization", "Bearer " + token), lastEventId);
+    }
+
+    /** Opens {@code path} with the given headers (e.g. a browser session's {@code Cookie}). */
+    public static SseStream open(CloudApp app, String path, java.util.Map<String, String> headers, String lastEventId) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.context()
                         .getBean(io.micronaut.runtime.server.EmbeddedServer.class).getURL() + path))
-                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token).GET();
+                .header("Accept", "text/event-stream").GET();
+        headers.forEach(request::header);
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
