@@ -51,6 +51,14 @@ class StartupConfigIT {
     }
 
     @Test
+    void aBadRentalSweepInterval_stopsTheStartNamingTheKey() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.rentals.sweep-interval", "soon")))
+                .hasStackTraceContaining("latchkey.rentals.sweep-interval must be a duration, got 'soon'");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.rentals.sweep-interval", "2h")))
+                .hasStackTraceContaining("latchkey.rentals.sweep-interval must be a duration between 1s and 1h");
+    }
+
+    @Test
     void badBrowserSignInSettings_stopTheStartNamingTheKey() {
         assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.oauth.clients.spa.redirect-uris", "http://spa.example/cb")))
                 .hasStackTraceContaining("latchkey.oauth.clients.spa.redirect-uris: 'http://spa.example/cb' must be an absolute https URI");
