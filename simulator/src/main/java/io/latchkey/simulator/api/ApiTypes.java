@@ -91,10 +91,14 @@ public final class ApiTypes {
         }
     }
 
-    /** The rental receipt that comes with an ended booking: totals of the trips that started in it. */
-    public record Receipt(String bookingId, String carId, Instant start, Instant end, Instant startedAt, Instant endedAt,
-                          Integer trips, Double distanceKm, Double gpsDistanceKm, Long durationS, Double maxSpeedKmh,
-                          Double fuelUsedPct, Double socUsedPct) {
+    /**
+     * The rental receipt that comes with an ended booking: from the first unlock to the end the car confirmed, and
+     * the trips that started in between ({@code distanceKm}: odometer where the car has one, else the GPS path;
+     * {@code drivingS}: the trips' summed duration; {@code car}: its name and plate).
+     */
+    public record Receipt(String bookingId, String carId, String car, Instant startedAt, Instant endedAt, Long durationS,
+                          Double distanceKm, Integer tripCount, Long drivingS, Double maxSpeedKmh, Double fuelUsedPct,
+                          Double socUsedPct, Boolean overdue, List<Trip> trips) {
     }
 
     /** A trip (docs/api.md, Trips); the end values of an ongoing one are those of its latest record. */

@@ -216,17 +216,19 @@ public final class Demo {
     private void receipt(World w, Steps steps, Booking ended, Receipt r, double drivenKm, Duration wait) {
         steps.run("The trip receipt", () -> {
             Steps.check(r != null, "the end answer carries no receipt");
-            steps.detail("%d trip(s), %.2f km, %s, max %.0f km/h%s", r.trips() == null ? 0 : r.trips(), nz(r.distanceKm()),
-                    duration(r.durationS()), nz(r.maxSpeedKmh()),
+            steps.detail("%s: %d trip(s), %.2f km, rental %s (driving %s), max %.0f km/h%s", r.car(),
+                    r.tripCount() == null ? 0 : r.tripCount(), nz(r.distanceKm()), duration(r.durationS()),
+                    duration(r.drivingS()), nz(r.maxSpeedKmh()),
                     r.fuelUsedPct() != null ? String.format(", fuel used %.1f %%", r.fuelUsedPct())
                             : r.socUsedPct() != null ? String.format(", charge used %.1f %%", r.socUsedPct()) : "");
-            Steps.check(r.trips() != null && r.trips() >= 1, "expected at least one trip on the receipt, got %s", r.trips());
+            Steps.check(r.tripCount() != null && r.tripCount() >= 1, "expected at least one trip on the receipt, got %s", r.tripCount());
             Steps.check(r.distanceKm() != null && Math.abs(r.distanceKm() - drivenKm) <= 0.05 + drivenKm * 0.1,
                     "expected about %.3f km (the car's odometer), the receipt says %s", drivenKm, r.distanceKm());
-            Steps.check(r.durationS() != null && r.durationS() > 0, "expected a duration, got %s", r.durationS());
+            Steps.check(r.durationS() != null && r.durationS() > 0 && r.drivingS() != null && r.drivingS() > 0
+                    && r.drivingS() <= r.durationS(), "expected a rental and a driving time, got %s and %s", r.durationS(), r.drivingS());
             BookingTrips trips = api.bookingTrips(w.borrowerToken(), w.tenant(), ended.id());
-            Steps.check(Objects.equals(trips.totals().count(), r.trips()), "GET /bookings/{id}/trips counts %s trip(s), the receipt %s",
-                    trips.totals().count(), r.trips());
+            Steps.check(Objects.equals(trips.totals().count(), r.tripCount()), "GET /bookings/{id}/trips counts %s trip(s), the receipt %s",
+                    trips.totals().count(), r.tripCount());
         });
         steps.run("The message the borrower received (the backend's outbox)", () -> {
             if (outbox == null) {
