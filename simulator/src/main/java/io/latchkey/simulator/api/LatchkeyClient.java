@@ -224,13 +224,17 @@ public final class LatchkeyClient {
         try (Response response = http.newCall(request).execute()) {
             String body = response.body() == null ? "" : response.body().string();
             if (response.code() == 200) {
-                EndAnswer parsed = mapper.readValue(body, EndAnswer.class);
+                EndBody parsed = mapper.readValue(body, EndBody.class);
                 return new EndAnswer(200, parsed.ended(), parsed.booking(), parsed.receipt(), parsed.failed(), null);
             }
             return new EndAnswer(response.code(), null, null, null, null, body);
         } catch (IOException e) {
             throw new ApiException(describe(request), e);
         }
+    }
+
+    /** The body of a 200 answer to the end of a rental. */
+    private record EndBody(Boolean ended, Booking booking, ApiTypes.Receipt receipt, List<String> failed) {
     }
 
     // --- trips and events -----------------------------------------------------------------------
