@@ -37,7 +37,7 @@ public final class RentalLog {
         RESERVATION_NOT_LAPSED,
         /** the booking of a car still driving past its end read overdue */
         BOOKING_MARKED_OVERDUE,
-        /** an operator saw the car's BOOKING_OVERDUE event */
+        /** an operator saw the BOOKING_OVERDUE event of an overdue driver's car */
         OVERDUE_EVENT_SEEN,
         /** an overdue rental was ended at the car afterwards, with a receipt that says overdue */
         OVERDUE_RETURNED,
@@ -94,11 +94,14 @@ public final class RentalLog {
         }
     }
 
-    /** An operator saw a BOOKING_OVERDUE event of this car (counted once per car). */
+    /** An operator saw a BOOKING_OVERDUE event of this car (the overdue driver counts it when they learn it). */
     public void overdueSeen(String carId) {
-        if (overdueCarsSeen.add(carId)) {
-            count(Outcome.OVERDUE_EVENT_SEEN);
-        }
+        overdueCarsSeen.add(carId);
+    }
+
+    /** Every car an operator saw reported overdue. */
+    public Set<String> overdueCarsSeen() {
+        return Set.copyOf(overdueCarsSeen);
     }
 
     public boolean overdueSeenFor(String carId) {

@@ -188,6 +188,10 @@ public final class Renter implements Runnable {
         }
         if (!marked) {
             rentals.surprise(Outcome.ERROR, name + ": booking " + b.id() + " was never marked overdue while the car drove on");
+        } else if (rentals.overdueSeenFor(carId)) {
+            rentals.count(Outcome.OVERDUE_EVENT_SEEN);
+        } else {
+            rentals.surprise(Outcome.ERROR, name + ": no operator saw the BOOKING_OVERDUE event of " + carId);
         }
         park();
         EndAnswer end = endAtTheCar(b);

@@ -280,7 +280,10 @@ public final class ScenarioRunner {
         ScenarioReport.Rentals rentals = null;
         if (rentalLog != null) {
             failures.addAll(rentalFailures(spec, rentalLog));
-            rentals = new ScenarioReport.Rentals(rentalLog.counts(), rentalLog.surprises());
+            java.util.Map<String, Long> outcomes = new java.util.LinkedHashMap<>(rentalLog.counts());
+            // all cars operators saw overdue, also plain borrowers' cars the backend's sweep found still out
+            outcomes.put("CARS_SEEN_OVERDUE", (long) rentalLog.overdueCarsSeen().size());
+            rentals = new ScenarioReport.Rentals(outcomes, rentalLog.surprises());
         }
         List<String> timeline = faults.timeline().stream().map(a -> String.format("%.1f s: %s", a.at(), a.description())).toList();
         return new ScenarioReport(spec.name(), spec.cars(), spec.durationSeconds(), Math.round(setupSeconds * 10) / 10.0,

@@ -94,5 +94,6 @@ class ScenarioCiIT {
             "latchkey.mqtt.url", brokerUrl,
             "latchkey.commands.timeout", COMMAND_TIMEOUT.toMillis() + "ms",
             "latchkey.bookings.reservation-hold", "1m",
-            "latchkey.bookings.sweep-interval", "1s");
+            "latchkey.bookings.sweep-interval", "1s",
+            "latchkey.rentals.sweep-interval", "1s");
 }
