@@ -24,7 +24,7 @@ import java.util.function.BooleanSupplier;
  * <ul>
  * <li>{@code RENTER}: again and again finds the car free (availability), books it or reserves it for immediate use,
  *     unlocks it (the rental starts), drives, parks and ends the rental at the car; some returns leave a door open
- *     first, are refused by the car with the door named, and are accepted once it is closed.</li>
+ *     first (one the car reports), are refused by the car with the door named, and are accepted once it is closed.</li>
  * <li>{@code NO_SHOW}: reserves the car for immediate use and never comes; the reservation must lapse
  *     ({@code NO_SHOW}) after the backend's hold.</li>
  * <li>{@code OVERDUE}: books a short window, starts the rental and keeps driving past its end until an operator has
@@ -195,10 +195,21 @@ public final class Renter implements Runnable {
         }
         park();
         EndAnswer end = endAtTheCar(b);
-        if (end != null && end.isEnded() && end.receipt() != null && Boolean.TRUE.equals(end.receipt().overdue())) {
-            rentals.count(Outcome.OVERDUE_RETURNED);
-        } else if (end != null && end.isEnded()) {
-            rentals.surprise(Outcome.ERROR, name + ": the receipt of overdue booking " + b.id() + " does not say overdue");
+        if (end != null && end.isEnded()) {
+            if (end.receipt() != null && Boolean.TRUE.equals(end.receipt().overdue())) {
+                rentals.count(Outcome.OVERDUE_RETURNED);
+            } else {
+                rentals.surprise(Outcome.ERROR, name + ": the receipt of overdue booking " + b.id() + " does not say overdue");
+            }
+        } else {
+            // The rental sweep may end an overdue rental itself the moment the car is parked and closed.
+            Booking after = api.booking(session.token(), tenant, b.id());
+            if ("ENDED".equals(after.state()) && after.isOverdue()) {
+                rentals.count(Outcome.OVERDUE_RETURNED);
+            } else {
+                rentals.surprise(Outcome.ERROR, name + ": overdue booking " + b.id() + " is " + after.state()
+                        + (after.isOverdue() ? " (overdue)" : "") + " after the return");
+            }
         }
     }
 
@@ -253,19 +264,20 @@ public final class Renter implements Runnable {
 
     private void giveBack(Booking b, boolean leaveADoorOpen) {
         if (leaveADoorOpen) {
-            car.openDoor(VehicleModel.Door.REAR_LEFT);
+            VehicleModel.Door door = car.aDoorItSees();
+            car.openDoor(door);
             EndAnswer first = api.endBooking(session.token(), tenant, b.id());
             if (first.isRefusedByTheCar() && first.failed() != null
                     && first.failed().stream().anyMatch(f -> f.startsWith("DOOR_OPEN"))) {
                 rentals.count(Outcome.RETURN_REFUSED_DOOR_OPEN);
             } else if (first.isEnded()) {
-                rentals.surprise(Outcome.RETURN_ACCEPTED_WITH_DOOR_OPEN, name + ": " + b.id() + " ended with the rear left door open");
-                car.closeDoor(VehicleModel.Door.REAR_LEFT);
+                rentals.surprise(Outcome.RETURN_ACCEPTED_WITH_DOOR_OPEN, name + ": " + b.id() + " ended with the " + door + " door open");
+                car.closeDoor(door);
                 return;
             } else {
                 rentals.surprise(Outcome.ERROR, name + ": end of " + b.id() + " with a door open answered " + describe(first));
             }
-            car.closeDoor(VehicleModel.Door.REAR_LEFT);
+            car.closeDoor(door);
         }
         endAtTheCar(b);
     }

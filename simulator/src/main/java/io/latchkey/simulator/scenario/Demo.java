@@ -178,24 +178,26 @@ public final class Demo {
 
     private EndAnswer returnTheCar(World w, Steps steps, Duration wait, CarDetail car, SimulatedCar simulated, Booking b) {
         String t = w.tenant();
-        steps.run("Borrower gets out, leaves the rear left door open and tries to end the rental (POST /bookings/{id}/end)", () -> {
+        VehicleModel.Door door = simulated.aDoorItSees();
+        String doorWords = door == VehicleModel.Door.REAR_LEFT ? "rear left" : "front passenger";
+        steps.run("Borrower gets out, leaves the " + doorWords + " door open and tries to end the rental (POST /bookings/{id}/end)", () -> {
             simulated.openDoor(VehicleModel.Door.DRIVER);
-            simulated.openDoor(VehicleModel.Door.REAR_LEFT);
+            simulated.openDoor(door);
             simulated.closeDoor(VehicleModel.Door.DRIVER);
             long locksBefore = simulated.lockActivations();
             EndAnswer refused = api.endBooking(w.borrowerToken(), t, b.id());
             Steps.check(refused.isRefusedByTheCar(), "expected 200 {\"ended\":false,...}, got %d %s", refused.status(),
                     refused.problem() != null ? refused.problem() : refused);
             steps.detail("the car refuses: %s", refused.failed());
-            Steps.check(refused.failed() != null && refused.failed().contains("DOOR_OPEN: rear left"),
-                    "expected the failed checks to name the open rear left door, got %s", refused.failed());
+            Steps.check(refused.failed() != null && refused.failed().contains("DOOR_OPEN: " + doorWords),
+                    "expected the failed checks to name the open %s door, got %s", doorWords, refused.failed());
             Steps.check(!simulated.isLocked() && simulated.lockActivations() == locksBefore, "the car locked although it refused");
             Booking still = api.booking(w.borrowerToken(), t, b.id());
             Steps.check("ACTIVE".equals(still.state()), "expected the booking still ACTIVE, got %s", still.state());
             steps.detail("nothing changed: booking %s, car unlocked", still.state());
         });
         return steps.run("Borrower closes the door and ends the rental: the car checks itself and locks", () -> {
-            simulated.closeDoor(VehicleModel.Door.REAR_LEFT);
+            simulated.closeDoor(door);
             long locksBefore = simulated.lockActivations();
             EndAnswer ended = api.endBooking(w.borrowerToken(), t, b.id());
             Steps.check(ended.isEnded(), "expected 200 {\"ended\":true,...}, got %d %s", ended.status(),
