@@ -169,7 +169,7 @@ public final class LatchkeyClient {
             u.addQueryParameter("userId", f.userId());
         }
         if (f.states() != null && !f.states().isEmpty()) {
-            u.addQueryParameter("state", String.join(",", f.states()));
+            f.states().forEach(state -> u.addQueryParameter("state", state));
         }
         if (f.from() != null) {
             u.addQueryParameter("from", f.from().toString());
