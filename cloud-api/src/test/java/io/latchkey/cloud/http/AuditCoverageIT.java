@@ -115,6 +115,8 @@ class AuditCoverageIT {
                 expect(200, app.http.postJson("/t/acme/bookings/" + id + "/extend", bob,
                         Map.of("end", now.plus(Duration.ofDays(4)).plusSeconds(7200).toString())));
             }));
+            scenarios.put("PUT /t/{tenant}/policy", new Scenario(new Expected("acme", "tenant.policy.change"),
+                    () -> expect(200, app.http.putJson("/t/acme/policy", admin, Map.of("immobiliseWhenIdle", false)))));
             // the car is offline here: END_RENTAL times out (504), and the command's outcome is what the trail must show
             scenarios.put("POST /t/{tenant}/bookings/{id}/end", new Scenario(new Expected("acme", "car.end_rental"), () -> {
                 Instant from = now.plus(Duration.ofDays(5));
