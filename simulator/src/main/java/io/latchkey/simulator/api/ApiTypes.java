@@ -48,6 +48,10 @@ public final class ApiTypes {
 
     /** {@code GET /t/{tenant}/bookings}: one page; {@code next} is null on the last page. */
     public record BookingPage(List<Booking> items, int page, int size, long total, String next) {
+        public BookingPage {
+            items = items == null ? List.of() : items; // the backend leaves empty lists out
+        }
+
     }
 
     /** The list's filters; null or empty ones are left out. */
@@ -113,6 +117,10 @@ public final class ApiTypes {
 
     /** {@code GET /t/{tenant}/cars/{carId}/trips}: newest first; pass {@code next} as the cursor. */
     public record TripPage(List<Trip> trips, String next) {
+        public TripPage {
+            trips = trips == null ? List.of() : trips; // the backend leaves empty lists out
+        }
+
     }
 
     /** {@code GET /t/{tenant}/bookings/{id}/trips}. */
@@ -121,6 +129,10 @@ public final class ApiTypes {
 
     public record TripTotals(List<Trip> trips, Integer count, Double distanceKm, Double gpsDistanceKm, Long durationS,
                              Double maxSpeedKmh, Double fuelUsedPct, Double socUsedPct) {
+        public TripTotals {
+            trips = trips == null ? List.of() : trips; // the backend leaves empty lists out
+        }
+
     }
 
     /** A stored event (device-reported or raised by the backend, e.g. BOOKING_OVERDUE). */
@@ -131,6 +143,10 @@ public final class ApiTypes {
 
     /** {@code GET /t/{tenant}/events}: newest first. */
     public record EventPage(List<Event> events, String next) {
+        public EventPage {
+            events = events == null ? List.of() : events; // the backend leaves empty lists out
+        }
+
     }
 
     /** The body of a command answer (200, 409 and 502 alike). */

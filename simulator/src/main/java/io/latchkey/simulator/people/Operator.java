@@ -52,6 +52,9 @@ public final class Operator implements Runnable {
                 look();
             } catch (ApiException e) {
                 errors.incrementAndGet();
+            } catch (RuntimeException e) {
+                // an answer it could not read: counted, and the operator keeps looking
+                errors.incrementAndGet();
             }
         }
     }

@@ -113,6 +113,9 @@ class LatchkeyClientTest {
         assertThat(trips.totals().count()).isEqualTo(1);
         assertThat(trips.totals().trips().get(0).isOngoing()).isFalse();
 
+        answers.put("/t/acme/events", new Object[] {200, "{}"}); // the backend leaves an empty list out
+        assertThat(api.events("tok", "acme", null, null, 50).events()).isEmpty();
+
         answers.put("/t/acme/bookings/b-4", new Object[] {403, "{\"detail\":\"not a booking of yours\"}"});
         assertThatThrownBy(() -> api.booking("tok", "acme", "b-4")).isInstanceOf(ApiException.class)
                 .satisfies(e -> assertThat(((ApiException) e).status()).isEqualTo(403));
