@@ -75,12 +75,12 @@ class ScenarioCiIT {
             assertThat(report.failures()).isEmpty();
             assertThat(report.rentals()).isNotNull();
             assertThat(report.rentals().count("RETURN_REFUSED_DOOR_OPEN")).as("returns refused for an open door").isPositive();
-            assertThat(report.rentals().count("RETURN_ACCEPTED")).as("returns accepted")
-                    .isGreaterThan(report.rentals().count("RETURN_REFUSED_DOOR_OPEN") - 1);
-            assertThat(report.rentals().count("RESERVATION_LAPSED")).isEqualTo(spec.rentals().noShows());
-            assertThat(report.rentals().count("OVERDUE_EVENT_SEEN")).isEqualTo(spec.rentals().overdue());
-            assertThat(report.rentals().count("IMMOBILISE_REFUSED_MOVING")).isEqualTo(spec.rentals().immobiliseDrills());
-            assertThat(report.rentals().count("IMMOBILISE_ACCEPTED_PARKED")).isEqualTo(spec.rentals().immobiliseDrills());
+            assertThat(report.rentals().count("RETURN_ACCEPTED")).as("every refused return accepted once the door was closed")
+                    .isGreaterThanOrEqualTo(report.rentals().count("RETURN_REFUSED_DOOR_OPEN"));
+            assertThat(report.rentals().count("RESERVATION_LAPSED")).isEqualTo((long) spec.rentals().noShows());
+            assertThat(report.rentals().count("OVERDUE_EVENT_SEEN")).isEqualTo((long) spec.rentals().overdue());
+            assertThat(report.rentals().count("IMMOBILISE_REFUSED_MOVING")).isEqualTo((long) spec.rentals().immobiliseDrills());
+            assertThat(report.rentals().count("IMMOBILISE_ACCEPTED_PARKED")).isEqualTo((long) spec.rentals().immobiliseDrills());
             assertThat(report.rentals().count("RETURN_ACCEPTED_WITH_DOOR_OPEN")).isZero();
             assertThat(report.rentals().count("IMMOBILISED_WHILE_MOVING")).isZero();
             assertThat(report.commands().executedAfterExpiry()).isZero();
