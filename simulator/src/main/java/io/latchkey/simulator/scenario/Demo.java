@@ -168,8 +168,9 @@ public final class Demo {
                 return !trips.isEmpty() && trips.stream().noneMatch(Trip::isOngoing);
             }, "the trip did not reach the backend as a finished trip");
             for (Trip trip : api.trips(w.operatorToken(), w.tenant(), car.id(), 5).trips()) {
-                steps.detail("trip %s: %s .. %s, %.2f km (GPS %.2f km), %d s, max %.0f km/h, ended by %s", trip.id(),
-                        trip.startTime(), trip.endTime(), nz(trip.distanceKm()), nz(trip.gpsDistanceKm()),
+                steps.detail("trip %s: %s .. %s, %s (GPS %.2f km), %d s, max %.0f km/h, ended by %s", trip.id(),
+                        trip.startTime(), trip.endTime(), trip.distanceKm() == null ? "no odometer"
+                                : String.format("odometer %.2f km", trip.distanceKm()), nz(trip.gpsDistanceKm()),
                         trip.durationS() == null ? -1 : trip.durationS(), nz(trip.maxSpeedKmh()), trip.endReason());
             }
             return driven;
