@@ -3,6 +3,7 @@ package io.latchkey.cloud.access;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Roles;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -15,6 +16,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 
 /** A tenant-admin asks for read-only access to the tenant's own data for 1 to 7 days. */
@@ -35,6 +39,13 @@ public class DataAccessController {
     }
 
     @Operation(summary = "Read-only, expiring access to the tenant's data: an Azure SAS (read, list) or a signed export link")
+    @ApiResponse(responseCode = "201", description = "granted (no Location: the grant is the URL in the body)", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, days not 1..7",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it (tenant-admins only)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     public HttpResponse<DataAccessGrant> grant(@PathVariable String tenant, @Body DataAccessRequest body, Authentication caller) {
         Integer days = body.days();

@@ -1,6 +1,7 @@
 package io.latchkey.cloud.access;
 
 import io.latchkey.cloud.NotFoundException;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.store.InvalidNameException;
 import io.latchkey.cloud.store.Names;
 import io.latchkey.cloud.store.Stores;
@@ -17,6 +18,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +49,11 @@ public class ExportController {
     }
 
     @Operation(summary = "What the export holds: the tenant's collections and streams")
+    @ApiResponse(responseCode = "200", description = "the index", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "the export link is invalid or expired, or a bearer token that does not verify",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     public ExportIndex index(@PathVariable String tenant, @PathVariable String token) {
         Instant expiresAt = open(tenant, token);
@@ -53,6 +62,11 @@ public class ExportController {
     }
 
     @Operation(summary = "Ids of one collection's documents")
+    @ApiResponse(responseCode = "200", description = "the ids", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "the export link is invalid or expired, or a bearer token that does not verify",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant, or a collection name that cannot exist",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/docs/{collection}")
     public List<String> ids(@PathVariable String tenant, @PathVariable String token, @PathVariable String collection) {
         open(tenant, token);
@@ -60,6 +74,12 @@ public class ExportController {
     }
 
     @Operation(summary = "One document, exactly as stored")
+    @ApiResponse(responseCode = "200", description = "the document as stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
+    @ApiResponse(responseCode = "401", description = "the export link is invalid or expired, or a bearer token that does not verify",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant, collection or document",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get(value = "/docs/{collection}/{id}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<byte[]> document(@PathVariable String tenant, @PathVariable String token,
                                          @PathVariable String collection, @PathVariable String id) {
@@ -71,6 +91,12 @@ public class ExportController {
     }
 
     @Operation(summary = "Every record of one stream, as JSON lines")
+    @ApiResponse(responseCode = "200", description = "one JSON record a line",
+            content = @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "401", description = "the export link is invalid or expired, or a bearer token that does not verify",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant, or a stream name that cannot exist",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get(value = "/streams/{stream}", produces = "application/x-ndjson")
     public HttpResponse<byte[]> stream(@PathVariable String tenant, @PathVariable String token, @PathVariable String stream) {
         open(tenant, token);

@@ -1,6 +1,7 @@
 package io.latchkey.cloud.account;
 
 import io.latchkey.cloud.ForbiddenException;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.identity.SecurityCounters;
@@ -16,6 +17,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /** Terminating accounts, and operators locking and unlocking them. */
 @Controller("/t/{tenant}/users")
@@ -37,6 +41,9 @@ public class AccountController {
     }
 
     @Operation(summary = "Terminate your own account: disabled for good, personal data erased")
+    @ApiResponse(responseCode = "204", description = "terminated (also when it already was)")
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/me")
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.INSTALLER, Roles.TENANT_ADMIN})
     public HttpResponse<Void> terminateMe(@PathVariable String tenant, Authentication caller) {
@@ -45,6 +52,13 @@ public class AccountController {
     }
 
     @Operation(summary = "Terminate a user's account on their request (tenant-admin)")
+    @ApiResponse(responseCode = "204", description = "terminated (also when it already was)")
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it (tenant-admins only)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown user",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/{userId}")
     @Secured(Roles.TENANT_ADMIN)
     public HttpResponse<Void> terminate(@PathVariable String tenant, @PathVariable String userId, Authentication caller) {
@@ -53,6 +67,15 @@ public class AccountController {
     }
 
     @Operation(summary = "Lock an account permanently until unlocked; its sessions end")
+    @ApiResponse(responseCode = "204", description = "locked")
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it, your own account, or a tenant-admin locked by an operator",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown user",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the account is terminated",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/{userId}/lock")
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public HttpResponse<Void> lock(@PathVariable String tenant, @PathVariable String userId, Authentication caller) {
@@ -64,6 +87,15 @@ public class AccountController {
     }
 
     @Operation(summary = "Unlock an account (lifts permanent and temporary lockouts)")
+    @ApiResponse(responseCode = "204", description = "unlocked")
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it, your own account, or a tenant-admin unlocked by an operator",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown user",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the account is terminated",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/{userId}/unlock")
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public HttpResponse<Void> unlock(@PathVariable String tenant, @PathVariable String userId, Authentication caller) {

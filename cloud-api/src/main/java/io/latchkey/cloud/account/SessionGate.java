@@ -18,10 +18,12 @@ import java.util.Optional;
 public class SessionGate implements SessionPolicy {
     private final UserDirectory users;
     private final AccountLocks locks;
+    private final AccountAudit audit;
 
-    public SessionGate(UserDirectory users, AccountLocks locks) {
+    public SessionGate(UserDirectory users, AccountLocks locks, AccountAudit audit) {
         this.users = users;
         this.locks = locks;
+        this.audit = audit;
     }
 
     @Override
@@ -44,6 +46,12 @@ public class SessionGate implements SessionPolicy {
     @Override
     public int sessionVersion(String tenant, String userId) {
         return locks.of(tenant, userId).sessionVersion();
+    }
+
+    @Override
+    public void endAll(String tenant, String userId, String reason) {
+        locks.revokeSessions(tenant, userId);
+        audit.record(tenant, AccountAudit.SYSTEM_ACTOR, "user.sessions.end", AccountAudit.user(userId), reason);
     }
 
     private Optional<AccountSecurity> live(String tenant, String userId) {

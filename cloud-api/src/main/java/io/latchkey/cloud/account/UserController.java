@@ -2,6 +2,7 @@ package io.latchkey.cloud.account;
 
 import io.latchkey.cloud.ForbiddenException;
 import io.latchkey.cloud.NotFoundException;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.identity.UserAccount;
@@ -23,6 +24,10 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
@@ -55,6 +60,18 @@ public class UserController {
     }
 
     @Operation(summary = "Register: anyone becomes a borrower; a tenant-admin may set roles")
+    @ApiResponse(responseCode = "201", description = "registered", useReturnTypeSchema = true,
+            headers = @Header(name = "Location", description = "/t/{tenant}/users/{id}", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, invalid e-mail or name, password against the policy, unknown role",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "a bearer token was sent and does not verify (send none here)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "roles set by a caller who is not a tenant-admin",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the e-mail is registered",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     @Secured(SecurityRule.IS_ANONYMOUS)
     public HttpResponse<UserView> register(@PathVariable String tenant, @Body Registration body,
@@ -74,6 +91,9 @@ public class UserController {
     }
 
     @Operation(summary = "Your own profile, with all your personal data")
+    @ApiResponse(responseCode = "200", description = "your profile", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/me")
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.INSTALLER, Roles.TENANT_ADMIN})
     public UserProfileView me(@PathVariable String tenant, Authentication caller) {
@@ -83,6 +103,11 @@ public class UserController {
     }
 
     @Operation(summary = "Change your name or optional personal data (phone, driverLicence, dateOfBirth; \"\" erases)")
+    @ApiResponse(responseCode = "200", description = "your changed profile", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, invalid name, phone, driverLicence or dateOfBirth",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Patch("/me")
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.INSTALLER, Roles.TENANT_ADMIN})
     public UserProfileView changeMe(@PathVariable String tenant, @Body ProfileChange change, Authentication caller) {
@@ -90,6 +115,11 @@ public class UserController {
     }
 
     @Operation(summary = "A user's profile, sanitised for the caller (see docs/security.md, who sees what)")
+    @ApiResponse(responseCode = "200", description = "the profile, sanitised for the caller", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown user",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{userId}")
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.INSTALLER, Roles.TENANT_ADMIN})
     public UserProfileView get(@PathVariable String tenant, @PathVariable String userId, Authentication caller) {

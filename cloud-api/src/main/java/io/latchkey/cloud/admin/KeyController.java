@@ -2,6 +2,7 @@ package io.latchkey.cloud.admin;
 
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.account.AccountAudit;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.identity.SigningKeys;
 import io.latchkey.cloud.identity.TokenConfig;
@@ -18,6 +19,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -61,6 +65,13 @@ public class KeyController {
     }
 
     @Operation(summary = "Rotate the tenant's token-signing key ({\"key\":\"token\"}) or command key ({\"key\":\"command\"}), without logging anybody out; a body without a valid key is 400 and rotates nothing")
+    @ApiResponse(responseCode = "200", description = "rotated: the key and its new kid", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "no body, or key is missing or not token or command; nothing rotated",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it (tenant-admins only)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     @Secured(Roles.TENANT_ADMIN)
     public Rotated rotate(@PathVariable String tenant, @Nullable @Body Rotation body, Authentication caller) {

@@ -1,5 +1,6 @@
 package io.latchkey.cloud.booking;
 
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Roles;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
@@ -10,6 +11,8 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 
@@ -24,9 +27,13 @@ public class AvailabilityController {
     }
 
     @Operation(summary = "Cars no confirmed or active booking holds for any part of [from, to) and whose device can be reached; with lat/lon their distance, nearest first, and with radiusM only those within it")
-    @ApiResponse(responseCode = "200", description = "the free cars with their last known position")
-    @ApiResponse(responseCode = "400", description = "from/to missing, malformed, to not after from, or outside the booking limits; lat/lon half given or out of range; radiusM out of 1..100000 or without a position")
-    @ApiResponse(responseCode = "403", description = "a role that does not book or manage cars")
+    @ApiResponse(responseCode = "200", description = "the free cars with their last known position", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "from/to missing, malformed, to not after from, or outside the booking limits; lat/lon half given or out of range; radiusM out of 1..100000 or without a position",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "a role that does not book or manage cars",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public List<Availability.AvailableCar> available(@PathVariable String tenant, @QueryValue @Nullable String from,

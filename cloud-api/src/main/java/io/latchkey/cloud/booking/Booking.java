@@ -81,7 +81,7 @@ public record Booking(String id, String carId, String userId, Instant start, Ins
      * reservation only until its hold ends), or {@code ACTIVE} and marked {@link #overdue} (the borrower must still be
      * able to lock the car they have).
      */
-    boolean givesAccessAt(Instant now) {
+    public boolean givesAccessAt(Instant now) {
         return state.open() && covers(now) && !(state == State.CONFIRMED && holdLapsedAt(now)) || stillHeldAfterEnd(now);
     }
 

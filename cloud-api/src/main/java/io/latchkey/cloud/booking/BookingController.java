@@ -3,6 +3,7 @@ package io.latchkey.cloud.booking;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.micronaut.core.annotation.Nullable;
@@ -20,6 +21,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.time.Instant;
@@ -53,11 +57,18 @@ public class BookingController {
     }
 
     @Operation(summary = "Book a car for [start, end), or with immediate:true reserve it from now (it lapses unless the rental starts at the car within latchkey.bookings.reservation-hold)")
-    @ApiResponse(responseCode = "201", description = "booked (CONFIRMED); the borrower is mailed a confirmation")
-    @ApiResponse(responseCode = "400", description = "missing or malformed field, or outside the booking limits (latchkey.bookings.*)")
-    @ApiResponse(responseCode = "403", description = "not a borrower")
-    @ApiResponse(responseCode = "404", description = "unknown car")
-    @ApiResponse(responseCode = "409", description = "the car is booked for part of that time, or the borrower already holds the most open bookings allowed")
+    @ApiResponse(responseCode = "201", description = "booked (CONFIRMED); the borrower is mailed a confirmation", useReturnTypeSchema = true,
+            headers = @Header(name = "Location", description = "/t/{tenant}/bookings/{id}", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "missing or malformed field, or outside the booking limits (latchkey.bookings.*)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not a borrower",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown car",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the car is booked for part of that time, or the borrower already holds the most open bookings allowed",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     @Secured(Roles.BORROWER)
     public HttpResponse<Booking> create(@PathVariable String tenant, @Body NewBooking body, Authentication caller) {
@@ -75,9 +86,13 @@ public class BookingController {
     }
 
     @Operation(summary = "Bookings, a page at a time by start then id: a borrower's own, an owner's also those of their cars, all of them for operators; filtered by carId, userId, state (repeatable or comma-separated) and a from/to range they overlap")
-    @ApiResponse(responseCode = "200", description = "one page: items, page, size, total, and next (absent on the last page)")
-    @ApiResponse(responseCode = "400", description = "a malformed filter, to not after from, page or size out of range")
-    @ApiResponse(responseCode = "403", description = "a role that sees no bookings")
+    @ApiResponse(responseCode = "200", description = "one page: items, page, size, total, and next (absent on the last page)", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "a malformed filter, to not after from, page or size out of range",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "a role that sees no bookings",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public BookingPage list(@PathVariable String tenant, @QueryValue @Nullable String carId, @QueryValue @Nullable String userId,
@@ -90,9 +105,13 @@ public class BookingController {
     }
 
     @Operation(summary = "One booking: a borrower their own, an owner those of their cars, operators any (a non-operator gets the same 403 for another's booking and for an unknown id)")
-    @ApiResponse(responseCode = "200", description = "the booking")
-    @ApiResponse(responseCode = "403", description = "not a booking of yours (also when it does not exist)")
-    @ApiResponse(responseCode = "404", description = "unknown booking (operators and tenant-admins), or an id that cannot exist")
+    @ApiResponse(responseCode = "200", description = "the booking", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not a booking of yours (also when it does not exist)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown booking (operators and tenant-admins), or an id that cannot exist",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{id}")
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Booking get(@PathVariable String tenant, @PathVariable String id, Authentication caller) {
@@ -100,10 +119,15 @@ public class BookingController {
     }
 
     @Operation(summary = "Cancel a booking: the borrower while CONFIRMED (not started at the car), an operator while CONFIRMED or ACTIVE (an active rental ends now)")
-    @ApiResponse(responseCode = "200", description = "the booking, CANCELLED; the borrower is mailed")
-    @ApiResponse(responseCode = "403", description = "not a booking of yours (also when it does not exist), or an owner who is not its borrower")
-    @ApiResponse(responseCode = "404", description = "unknown booking (operators and tenant-admins)")
-    @ApiResponse(responseCode = "409", description = "its state does not allow it (started, ended, cancelled, lapsed)")
+    @ApiResponse(responseCode = "200", description = "the booking, CANCELLED; the borrower is mailed", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not a booking of yours (also when it does not exist), or an owner who is not its borrower",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown booking (operators and tenant-admins)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "its state does not allow it (started, ended, cancelled, lapsed)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/{id}/cancel")
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Booking cancel(@PathVariable String tenant, @PathVariable String id, Authentication caller) {
@@ -111,10 +135,15 @@ public class BookingController {
     }
 
     @Operation(summary = "Cancel a booking (the same as POST /{id}/cancel)")
-    @ApiResponse(responseCode = "200", description = "the booking, CANCELLED; the borrower is mailed")
-    @ApiResponse(responseCode = "403", description = "not a booking of yours (also when it does not exist), or an owner who is not its borrower")
-    @ApiResponse(responseCode = "404", description = "unknown booking (operators and tenant-admins)")
-    @ApiResponse(responseCode = "409", description = "its state does not allow it (started, ended, cancelled, lapsed)")
+    @ApiResponse(responseCode = "200", description = "the booking, CANCELLED; the borrower is mailed", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not a booking of yours (also when it does not exist), or an owner who is not its borrower",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown booking (operators and tenant-admins)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "its state does not allow it (started, ended, cancelled, lapsed)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete("/{id}")
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Booking delete(@PathVariable String tenant, @PathVariable String id, Authentication caller) {
@@ -122,11 +151,17 @@ public class BookingController {
     }
 
     @Operation(summary = "Move the end of a CONFIRMED or ACTIVE booking later (its borrower or an operator), if nothing overlaps and within the booking limits")
-    @ApiResponse(responseCode = "200", description = "the booking with its new end; the borrower is mailed")
-    @ApiResponse(responseCode = "400", description = "end missing, malformed, not later than the current end, in the past, or the booking would be longer than latchkey.bookings.max-length")
-    @ApiResponse(responseCode = "403", description = "not a booking of yours (also when it does not exist), or an owner who is not its borrower")
-    @ApiResponse(responseCode = "404", description = "unknown booking (operators and tenant-admins)")
-    @ApiResponse(responseCode = "409", description = "its state does not allow it, or another booking of the car overlaps the extension")
+    @ApiResponse(responseCode = "200", description = "the booking with its new end; the borrower is mailed", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "end missing, malformed, not later than the current end, in the past, or the booking would be longer than latchkey.bookings.max-length",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not a booking of yours (also when it does not exist), or an owner who is not its borrower",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown booking (operators and tenant-admins)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "its state does not allow it, or another booking of the car overlaps the extension",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/{id}/extend")
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Booking extend(@PathVariable String tenant, @PathVariable String id, @Body Extension body, Authentication caller) {

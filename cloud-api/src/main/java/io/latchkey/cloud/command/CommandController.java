@@ -1,10 +1,12 @@
 package io.latchkey.cloud.command;
 
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
@@ -15,6 +17,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,15 +42,25 @@ public class CommandController {
 
     @Operation(summary = "Send UNLOCK, LOCK, IMMOBILISE or MOBILISE to the car and wait for its answer; "
             + "a repeated id returns the first result. IMMOBILISE and MOBILISE are for operators and tenant admins.")
-    @ApiResponse(responseCode = "200", description = "the car executed it; the lock state is read from its feedback")
-    @ApiResponse(responseCode = "400", description = "unknown type or invalid id")
-    @ApiResponse(responseCode = "403", description = "no booking of the caller covers now, or IMMOBILISE/MOBILISE by a borrower")
-    @ApiResponse(responseCode = "404", description = "unknown car")
-    @ApiResponse(responseCode = "409", description = "failed on the car, refused by its checks (failed lists them), "
-            + "or the id was used for another command")
-    @ApiResponse(responseCode = "502", description = "refused by the car (signature, expiry, replay)")
-    @ApiResponse(responseCode = "503", description = "the MQTT broker did not take the command")
-    @ApiResponse(responseCode = "504", description = "no answer in time; the command expired unexecuted")
+    @ApiResponse(responseCode = "200", description = "EXECUTED: the car carried it out",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CommandResult.class)))
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, type not UNLOCK, LOCK, IMMOBILISE or MOBILISE, id not an id",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it, no booking of yours covers now, or IMMOBILISE/MOBILISE by a borrower",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown car",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "FAILED on the car (e.g. door open at LOCK; CommandResult), refused by a check of the car (failed lists them; CommandResult), or the id was used for another command or is being sent by another request (Problem)",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CommandResult.class)),
+                    @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class))})
+    @ApiResponse(responseCode = "502", description = "the car refused the command (REJECTED, e.g. EXPIRED, BAD_SIGNATURE)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CommandResult.class)))
+    @ApiResponse(responseCode = "503", description = "no broker connection, or the broker did not take the command: nothing was sent, retry",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "504", description = "the car did not answer within the command timeout; the command expires unexecuted",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public CompletableFuture<HttpResponse<CommandResult>> send(@PathVariable String tenant, @PathVariable String carId,

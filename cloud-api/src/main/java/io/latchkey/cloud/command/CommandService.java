@@ -11,6 +11,8 @@ import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.identity.Caller;
+import io.latchkey.cloud.live.LiveFeed;
+import io.latchkey.cloud.live.LiveState;
 import io.latchkey.cloud.metrics.CommandMetrics;
 import io.latchkey.cloud.mqtt.BackendMqttClient;
 import io.latchkey.cloud.store.DocumentExistsException;
@@ -26,6 +28,7 @@ import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Topic;
 import io.latchkey.protocol.command.Command;
 import io.latchkey.protocol.command.CommandAck;
+import io.latchkey.protocol.command.CommandOutcome;
 import io.latchkey.protocol.command.CommandType;
 import io.latchkey.protocol.command.HomeZone;
 import io.micronaut.scheduling.TaskExecutors;
@@ -38,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,12 +72,14 @@ public class CommandService {
     private final Auditor auditor;
     private final CommandMetrics metrics;
     private final BookingService bookings;
+    private final LiveFeed live;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
     public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, BackendMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
                           @Named(TaskExecutors.IO) ExecutorService io, Auditor auditor, CommandMetrics metrics,
-                          BookingService bookings) {
+                          BookingService bookings, LiveFeed live) {
+        this.live = live;
         this.cars = cars;
         this.access = access;
         this.keys = keys;
@@ -114,31 +120,7 @@ public class CommandService {
         if (!Ids.isValid(id)) {
             throw new InvalidRequestException(Ids.mustMatch("id"));
         }
-        Optional<Versioned<CommandRecord>> existing = records(tenant).find(id);
-        if (existing.isEmpty()) {
-            return send(tenant, car, type, null, id, userId, null, !caller.actsForTenant());
-        }
-        CommandRecord previous = existing.get().value();
-        if (!previous.carId().equals(carId) || previous.type() != type || !previous.actor().equals(userId)) {
-            throw new ConflictException("command id " + id + " was already used for another command");
-        }
-        InFlight running = inFlight.get(key(tenant, id));
-        if (running != null) {
-            if (!running.response().isDone()) {
-                return running.response();
-            }
-            // answered a moment ago and its outcome is being recorded: wait for that, then read it
-            running.settled().exceptionally(e -> null).join();
-            existing = records(tenant).find(id);
-            if (existing.isEmpty()) {
-                throw new IllegalStateException("command " + id + " vanished from the store");
-            }
-            previous = existing.get().value();
-        }
-        if (previous.status().isAnswer()) {
-            return CompletableFuture.completedFuture(CommandResult.of(previous, elapsed(previous)));
-        }
-        return send(tenant, car, type, null, id, userId, existing.get().version(), !caller.actsForTenant());
+        return dispatch(tenant, car, type, id, userId, !caller.actsForTenant());
     }
 
     /**
@@ -162,6 +144,36 @@ public class CommandService {
         Car car = cars.require(tenant, carId);
         return send(tenant, car, CommandType.END_RENTAL, zone, UUID.randomUUID().toString(), actorId, null, false);
     }
+    /** Answers a known id from its record or the call sending it, or sends the command. */
+    private CompletableFuture<CommandResult> dispatch(String tenant, Car car, CommandType type, String id, String userId,
+                                                      boolean borrower) {
+        String carId = car.id();
+        Optional<Versioned<CommandRecord>> existing = records(tenant).find(id);
+        if (existing.isEmpty()) {
+            return send(tenant, car, type, null, id, userId, null, borrower);
+        }
+        CommandRecord previous = existing.get().value();
+        if (!previous.carId().equals(carId) || previous.type() != type || !previous.actor().equals(userId)) {
+            throw new ConflictException("command id " + id + " was already used for another command");
+        }
+        InFlight running = inFlight.get(key(tenant, id));
+        if (running != null) {
+            if (!running.response().isDone()) {
+                return running.response();
+            }
+            // answered a moment ago and its outcome is being recorded: wait for that, then read it
+            running.settled().exceptionally(e -> null).join();
+            existing = records(tenant).find(id);
+            if (existing.isEmpty()) {
+                throw new IllegalStateException("command " + id + " vanished from the store");
+            }
+            previous = existing.get().value();
+        }
+        if (previous.status().isAnswer()) {
+            return CompletableFuture.completedFuture(CommandResult.of(previous, elapsed(previous)));
+        }
+        return send(tenant, car, type, null, id, userId, existing.get().version(), borrower);
+    }
 
     /**
      * Sends {@code IMMOBILISE} (or {@code MOBILISE}) on the backend's own behalf, for the tenant policy "immobilised
@@ -182,7 +194,14 @@ public class CommandService {
 
     /** An answer nobody here is waiting for: recorded if the command had timed out (a late answer). */
     void recordLateAnswer(String tenant, String deviceId, CommandAck ack) {
-        records(tenant).find(ack.commandId()).ifPresent(found -> {
+        if (ack.commandId() == null || !Ids.isValid(ack.commandId())) {
+            return;
+        }
+        Optional<Versioned<CommandRecord>> known = records(tenant).find(ack.commandId());
+        if (known.isEmpty()) {
+            recordAnswerWithoutRecord(tenant, deviceId, ack);
+        }
+        known.ifPresent(found -> {
             CommandRecord record = found.value();
             if (record.deviceId().equals(deviceId) && record.status() == CommandStatus.TIMED_OUT) {
                 CommandRecord answered = record.answered(ack, clock.instant());
@@ -197,6 +216,48 @@ public class CommandService {
         });
     }
 
+    /**
+     * Claims the id in this process, records the command as {@code PENDING}, publishes it and waits for the car.
+     *
+     * <p>Where this process is the store's only writer ({@link Stores#writtenByThisProcessOnly()}, the file
+     * store), the claim in {@link #inFlight} already excludes every other request for the id, so the
+     * {@code PENDING} record (a document forced to disk) is written while the command travels instead of before:
+     * the car's answer no longer waits on that fsync. The outcome is written after it, and until then a retry of
+     * the id joins this call. Where replicas share the store, the conditional write of the record is what keeps
+     * two replicas from sending one id, so it stays before the publish.
+     */
+    /**
+     * The car answers a command id this backend holds no record of. Where the {@code PENDING} record is written
+     * while the command travels (this process the store's only writer), a crash of the backend in the moment
+     * between publishing and that write leaves a command the car may have carried out without a record; the
+     * car's signed answer, queued by the broker for the backend's session until it is back, is then the evidence:
+     * a {@code command-log} line and an audit record ({@code car.command}, outcome
+     * {@code ANSWERED_WITHOUT_RECORD_<outcome>}; the actor and the type are unknown). A refusal moved nothing and
+     * a duplicate answers an id already answered, so neither is recorded; nor an id this process is sending.
+     */
+    private void recordAnswerWithoutRecord(String tenant, String deviceId, CommandAck ack) {
+        if (!stores.writtenByThisProcessOnly() || ack.outcome() == CommandOutcome.REJECTED
+                || ack.duplicate() || inFlight.containsKey(key(tenant, ack.commandId()))) {
+            return;
+        }
+        String carId = cars.carOfDevice(tenant, deviceId).orElse(null);
+        CommandRecord record = new CommandRecord(ack.commandId(), carId, deviceId, null, AuditEntry.SYSTEM, null, null,
+                CommandStatus.of(ack.outcome()), ack.reason(), ack.lockState(), ack.doorsOpen(), false, clock.instant(), ack.failed());
+        LOG.warn("device {} of tenant {} answered command {} ({}), of which there is no record", deviceId, tenant,
+                ack.commandId(), ack.outcome());
+        try {
+            log(tenant, record);
+        } catch (RuntimeException e) {
+            LOG.error("could not log the answer to unrecorded command {} of tenant {}", ack.commandId(), tenant, e);
+        }
+        try {
+            auditor.record(tenant, AuditEntry.SYSTEM, "car.command", "car/" + carId + " command/" + ack.commandId(),
+                    "ANSWERED_WITHOUT_RECORD_" + record.status().name());
+        } catch (RuntimeException e) {
+            LOG.error("could not audit the answer to unrecorded command {} of tenant {}", ack.commandId(), tenant, e);
+        }
+    }
+
     /** @param borrower a non-operator's command: an executed UNLOCK starts their rental ({@link BookingService#started}) */
     private CompletableFuture<CommandResult> send(String tenant, Car car, CommandType type, HomeZone zone, String id,
                                                   String userId, String previousVersion, boolean borrower) {
@@ -204,41 +265,109 @@ public class CommandService {
         Instant issuedAt = clock.instant();
         Command command = new Command(id, tenant, car.deviceId(), type, issuedAt, issuedAt.plus(timeout), userId, zone);
         CommandRecord record = CommandRecord.pending(command, car.id());
-        try {
-            if (previousVersion == null) {
-                records(tenant).create(id, record);
-            } else {
-                records(tenant).replace(id, record, previousVersion);
+        String key = key(tenant, id);
+        CompletableFuture<CommandResult> response = new CompletableFuture<>();
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        InFlight entry = new InFlight(response, settled, car.id(), type, userId);
+        InFlight running = inFlight.putIfAbsent(key, entry);
+        if (running != null) {
+            if (!running.isFor(car.id(), type, userId)) {
+                throw new ConflictException("command id " + id + " was already used for another command");
             }
-        } catch (DocumentExistsException | VersionConflictException e) {
-            throw new ConflictException("command " + id + " is being sent by another request; retry");
+            if (!running.response().isDone() || !running.response().isCompletedExceptionally()) {
+                return running.response(); // still waiting for the car, or the car's answer: the first result
+            }
+            // timed out or not sent a moment ago, its record not yet written: wait for it, then send again
+            running.settled().exceptionally(e -> null).join();
+            return dispatch(tenant, car, type, id, userId, borrower);
+        }
+        boolean writeWhileSending = stores.writtenByThisProcessOnly();
+        CompletableFuture<Void> pendingWritten;
+        try {
+            if (writeWhileSending) {
+                // Claimed in this process; the store may have changed between the caller's read and the claim
+                // (an earlier request for the id concluding just then): the record read must still hold.
+                Optional<String> version = records(tenant).find(id).map(Versioned::version);
+                if (!version.equals(Optional.ofNullable(previousVersion))) {
+                    throw new ConflictException("command " + id + " is being sent by another request; retry");
+                }
+                pendingWritten = CompletableFuture.runAsync(() -> writePending(tenant, record, previousVersion), io);
+            } else {
+                writePending(tenant, record, previousVersion);
+                pendingWritten = CompletableFuture.completedFuture(null);
+            }
+        } catch (RuntimeException e) {
+            inFlight.remove(key, entry);
+            throw e;
         }
         long started = System.nanoTime();
         CompletableFuture<CommandAck> answer = pending.register(tenant, id, car.deviceId());
-        byte[] signed = Json.write(keys.signer(tenant).sign(command));
-        CompletableFuture<Concluded> concluded = mqtt.publish(Topic.of(tenant, car.deviceId(), Channel.CMD), signed, timeout)
-                .thenCompose(published -> answer)
+        CompletableFuture<Void> published;
+        try {
+            byte[] signed = Json.write(keys.signer(tenant).sign(command));
+            published = mqtt.publish(Topic.of(tenant, car.deviceId(), Channel.CMD), signed, timeout);
+        } catch (RuntimeException e) {
+            pending.forget(tenant, id);
+            inFlight.remove(key, entry);
+            throw e;
+        }
+        CompletableFuture<Concluded> concluded = published
+                .thenCompose(done -> answer)
                 .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
                 // an I/O thread: the answer may complete on the MQTT client's event loop; concluding writes
                 .handleAsync((ack, error) -> conclude(tenant, record, ack, error, started), io);
-        CompletableFuture<CommandResult> response = concluded.thenApply(Concluded::resultOrThrow);
-        // The caller gets the car's answer as soon as it arrives; the bookkeeping writes follow on an I/O
-        // thread, and until they are done a retry of this id joins this call instead of sending again.
-        String key = key(tenant, id);
-        CompletableFuture<Void> settled = concluded.thenAcceptAsync(c -> {
-            record(tenant, c);
-            if (borrower) {
-                startRental(tenant, c.record());
+        concluded.thenApply(Concluded::resultOrThrow).whenComplete((result, error) -> {
+            if (error != null) {
+                response.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
+            } else {
+                response.complete(result);
             }
-        }, io);
-        InFlight entry = new InFlight(response, settled);
-        inFlight.put(key, entry);
-        settled.whenComplete((done, error) -> inFlight.remove(key, entry));
+        });
+        // The caller gets the car's answer as soon as it arrives; the bookkeeping writes follow on an I/O
+        // thread (the outcome after the PENDING record), and until they are done a retry of this id joins
+        // this call instead of sending again.
+        pendingWritten.exceptionally(e -> {
+            LOG.error("could not record command {} of tenant {} as pending; its outcome is recorded when it is known",
+                    id, tenant, e);
+            return null;
+        }).thenCombine(concluded, (written, c) -> c)
+                .thenAcceptAsync(c -> {
+                    record(tenant, c);
+                    if (borrower) {
+                        startRental(tenant, c.record());
+                    }
+                }, io)
+                .whenComplete((done, error) -> {
+                    inFlight.remove(key, entry);
+                    if (error != null) {
+                        settled.completeExceptionally(error);
+                    } else {
+                        settled.complete(null);
+                    }
+                });
         return response;
     }
 
-    /** A command this replica is sending: the caller's answer, and the moment its outcome is recorded. */
-    private record InFlight(CompletableFuture<CommandResult> response, CompletableFuture<Void> settled) {
+    /** The {@code PENDING} record: a new document, or the timed-out one of an earlier attempt at this version. */
+    private void writePending(String tenant, CommandRecord record, String previousVersion) {
+        try {
+            if (previousVersion == null) {
+                records(tenant).create(record.id(), record);
+            } else {
+                records(tenant).replace(record.id(), record, previousVersion);
+            }
+        } catch (DocumentExistsException | VersionConflictException e) {
+            throw new ConflictException("command " + record.id() + " is being sent by another request; retry");
+        }
+    }
+
+    /** A command this replica is sending: the caller's answer, the moment its outcome is recorded, and what it is. */
+    private record InFlight(CompletableFuture<CommandResult> response, CompletableFuture<Void> settled, String carId,
+                            CommandType type, String actor) {
+        boolean isFor(String car, CommandType commandType, String userId) {
+            return carId.equals(car) && type == commandType && actor.equals(userId);
+        }
     }
 
     /**
@@ -276,7 +405,11 @@ public class CommandService {
         if (!ack.duplicate() && ack.lockState() != null) {
             // Visible to reads before the caller has the answer (a GET of the car right after it shows the
             // new lock state); written to the store after answering.
-            stateWrite = cars.updateStateSoon(tenant, sent.carId(), s -> s.withLock(ack.lockState(), ack.doorsOpen(), now));
+            java.util.function.UnaryOperator<io.latchkey.cloud.car.CarState> change =
+                    s -> s.withLock(ack.lockState(), ack.doorsOpen(), now);
+            stateWrite = cars.updateStateSoon(tenant, sent.carId(), change);
+            // the feed knows the car from its connect (device state) or telemetry; else one read, change included
+            live.publishChange(tenant, sent.carId(), LiveState.COMMAND, change, () -> cars.state(tenant, sent.carId()));
         }
         return new Concluded(answered, CommandResult.of(answered,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)), null, stateWrite);

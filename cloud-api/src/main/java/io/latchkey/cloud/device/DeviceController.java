@@ -2,6 +2,7 @@ package io.latchkey.cloud.device;
 
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.mqtt.MqttEndpoint;
 import io.latchkey.cloud.pki.IssuedDeviceCertificate;
@@ -19,6 +20,10 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.List;
 
@@ -72,6 +77,18 @@ public class DeviceController {
     }
 
     @Operation(summary = "Issue the device's certificate for a PKCS#10 request (EC P-256, CN=deviceId, O=tenant)")
+    @ApiResponse(responseCode = "201", description = "issued", useReturnTypeSchema = true,
+            headers = @Header(name = "Location", description = "/t/{tenant}/devices/{deviceId}/certificate", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, carId missing or invalid, csr malformed, not EC P-256, or for another tenant or device",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it (installers and tenant-admins)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown device id or car, or the car holds another device",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the device already has an active certificate, or was provisioned by someone else just now",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/certificate")
     public HttpResponse<CertificateResponse> certificate(@PathVariable String tenant, @PathVariable String deviceId,
                                                          @Body CertificateRequest body, Authentication caller) {
@@ -85,6 +102,15 @@ public class DeviceController {
     }
 
     @Operation(summary = "Revoke the device's certificate; the broker drops its session and refuses it from now on")
+    @ApiResponse(responseCode = "200", description = "the serials revoked (none if no certificate was active)", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, reason missing or over 200 characters",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it (installers and tenant-admins)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the device has never had a certificate",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/decommission")
     public DecommissionResponse decommission(@PathVariable String tenant, @PathVariable String deviceId,
                                              @Body DecommissionRequest body, Authentication caller) {
@@ -92,6 +118,15 @@ public class DeviceController {
     }
 
     @Operation(summary = "Record a self-test report signed by the device's own key")
+    @ApiResponse(responseCode = "201", description = "recorded (no Location: it is part of the car, GET /t/{tenant}/cars/{carId})", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, malformed fields, or the signature does not verify",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it (installers and tenant-admins), or the certificate is not the device's active one",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "the device has never had a certificate",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/install-report")
     public HttpResponse<Installation> installReport(@PathVariable String tenant, @PathVariable String deviceId,
                                                     @Body SignedReport body, Authentication caller) {

@@ -1,11 +1,12 @@
 package io.latchkey.cloud.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.protocol.Ids;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -18,6 +19,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -42,10 +45,13 @@ public class EventController {
     }
 
     @Operation(summary = "Events of the tenant's cars, newest first, filtered by car, type, time and acknowledgement; paginated with the cursor 'next'")
-    @ApiResponse(responseCode = "200", description = "a page of events and the cursor of the next page (null on the last)")
-    @ApiResponse(responseCode = "400", description = "a malformed filter, limit or cursor")
-    @ApiResponse(responseCode = "401", description = "no valid access token")
-    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant")
+    @ApiResponse(responseCode = "200", description = "a page of events and the cursor of the next page (null on the last)", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "a malformed filter, limit or cursor",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public EventPage list(@PathVariable String tenant, @Nullable @QueryValue String carId, @Nullable @QueryValue String type,
@@ -76,10 +82,13 @@ public class EventController {
     }
 
     @Operation(summary = "One event")
-    @ApiResponse(responseCode = "200", description = "the event")
-    @ApiResponse(responseCode = "401", description = "no valid access token")
-    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant")
-    @ApiResponse(responseCode = "404", description = "no such event in this tenant")
+    @ApiResponse(responseCode = "200", description = "the event", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such event in this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{eventId}")
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Event get(@PathVariable String tenant, @PathVariable String eventId) {
@@ -87,10 +96,13 @@ public class EventController {
     }
 
     @Operation(summary = "Acknowledge an event (idempotent: a second call keeps who and when of the first)")
-    @ApiResponse(responseCode = "200", description = "the event, acknowledged")
-    @ApiResponse(responseCode = "401", description = "no valid access token")
-    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant")
-    @ApiResponse(responseCode = "404", description = "no such event in this tenant")
+    @ApiResponse(responseCode = "200", description = "the event, acknowledged", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such event in this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/{eventId}/ack")
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Event acknowledge(@PathVariable String tenant, @PathVariable String eventId, Authentication caller) {

@@ -6,6 +6,7 @@ import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.protocol.command.HomeZone;
 import io.micronaut.core.annotation.Nullable;
@@ -22,6 +23,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
@@ -54,10 +57,13 @@ public class HomeZoneController {
     }
 
     @Operation(summary = "The car's home zone")
-    @ApiResponse(responseCode = "200", description = "the zone")
-    @ApiResponse(responseCode = "401", description = "no valid access token")
-    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant")
-    @ApiResponse(responseCode = "404", description = "no such car, or the car has no home zone")
+    @ApiResponse(responseCode = "200", description = "the zone", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such car, or the car has no home zone",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Zone get(@PathVariable String tenant, @PathVariable String carId) {
@@ -69,11 +75,15 @@ public class HomeZoneController {
     }
 
     @Operation(summary = "Set the car's home zone: a circle of radiusM metres (50..50000) around lat/lon")
-    @ApiResponse(responseCode = "200", description = "the zone as stored")
-    @ApiResponse(responseCode = "400", description = "lat, lon or radiusM missing or out of range")
-    @ApiResponse(responseCode = "401", description = "no valid access token")
-    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant")
-    @ApiResponse(responseCode = "404", description = "no such car")
+    @ApiResponse(responseCode = "200", description = "the zone as stored", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "lat, lon or radiusM missing or out of range",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such car",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Put
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Zone set(@PathVariable String tenant, @PathVariable String carId, @Body NewHomeZone body, Authentication caller) {
@@ -107,9 +117,12 @@ public class HomeZoneController {
 
     @Operation(summary = "Remove the car's home zone (nothing happens if it has none)")
     @ApiResponse(responseCode = "204", description = "the car has no home zone now")
-    @ApiResponse(responseCode = "401", description = "no valid access token")
-    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant")
-    @ApiResponse(responseCode = "404", description = "no such car")
+    @ApiResponse(responseCode = "401", description = "no valid access token",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not an operator or tenant-admin of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such car",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Delete
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public HttpResponse<Void> remove(@PathVariable String tenant, @PathVariable String carId, Authentication caller) {

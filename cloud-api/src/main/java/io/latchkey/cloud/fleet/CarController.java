@@ -10,6 +10,7 @@ import io.latchkey.cloud.car.CarState;
 import io.latchkey.cloud.car.VehicleProfiles;
 import io.latchkey.cloud.device.DeviceIdentities;
 import io.latchkey.cloud.device.Installation;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.telemetry.TelemetryStore;
@@ -28,6 +29,10 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.List;
 
@@ -68,6 +73,16 @@ public class CarController {
     }
 
     @Operation(summary = "Register a car and the device fitted in it")
+    @ApiResponse(responseCode = "201", description = "registered", useReturnTypeSchema = true,
+            headers = @Header(name = "Location", description = "/t/{tenant}/cars/{id}", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, invalid id or deviceId, name or plate missing or too long, unknown vehicleProfile",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the car exists, or the device is fitted in another car",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public HttpResponse<CarDetail> create(@PathVariable String tenant, @Body NewCar body, Authentication caller) {
@@ -77,6 +92,9 @@ public class CarController {
     }
 
     @Operation(summary = "List the tenant's cars")
+    @ApiResponse(responseCode = "200", description = "every car of the tenant", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.INSTALLER, Roles.TENANT_ADMIN})
     public List<CarSummary> list(@PathVariable String tenant) {
@@ -84,6 +102,13 @@ public class CarController {
     }
 
     @Operation(summary = "A car and its latest state (operators; a borrower while a booking of theirs covers now)")
+    @ApiResponse(responseCode = "200", description = "the car", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it, or no booking of yours covers now",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown car",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{carId}")
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public CarDetail get(@PathVariable String tenant, @PathVariable String carId, Authentication caller) {
@@ -93,6 +118,15 @@ public class CarController {
     }
 
     @Operation(summary = "Recent telemetry records of a car, oldest first")
+    @ApiResponse(responseCode = "200", description = "the records", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "limit not 1..1000",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown car",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{carId}/telemetry")
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public List<TelemetryRecord> telemetry(@PathVariable String tenant, @PathVariable String carId,

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class BearerAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
     public static final String TENANT_ATTRIBUTE = "tenant";
+    /** The token's expiry ({@link java.time.Instant}), for work that outlives the request (a live stream ends then). */
+    public static final String EXPIRES_ATTRIBUTE = "expiresAt";
     /** Request attribute set when a bearer token was presented and refused. */
     public static final String REFUSED_TOKEN_ATTRIBUTE = "latchkey.refused-bearer-token";
     private static final Logger LOG = LoggerFactory.getLogger(BearerAuthenticationFetcher.class);
@@ -90,6 +92,9 @@ public class BearerAuthenticationFetcher implements AuthenticationFetcher<HttpRe
         Map<String, Object> attributes = new HashMap<>();
         if (token.tenant() != null) {
             attributes.put(TENANT_ATTRIBUTE, token.tenant());
+        }
+        if (token.expiresAt() != null) {
+            attributes.put(EXPIRES_ATTRIBUTE, token.expiresAt());
         }
         return Authentication.build(token.subject(), roles, attributes);
     }

@@ -16,4 +16,10 @@ public interface SessionPolicy {
 
     /** The session version to put into a new access token of the user. */
     int sessionVersion(String tenant, String userId);
+
+    /**
+     * Ends every session of the account now (access and refresh tokens, browser sessions), e.g. when a spent
+     * authorization code is presented again; {@code reason} goes to the audit trail.
+     */
+    void endAll(String tenant, String userId, String reason);
 }

@@ -119,9 +119,9 @@ public class Immobiliser implements ApplicationEventListener<RentalTransition> {
     }
 
     /**
-     * Sends every command not confirmed yet again (called by the sweep; waits for each answer). One that no longer fits
-     * (a rental started or stopped since, without a transition this policy saw) is dropped; an IMMOBILISE waits while
-     * the car's last known state shows it moving or with the ignition on.
+     * Sends every command not confirmed yet again (called by the sweep; waits for each answer). An IMMOBILISE waits
+     * while a rental of the car is active (its start asked for MOBILISE) or the car's last known state shows it moving
+     * or with the ignition on; a MOBILISE is always sent.
      */
     void retry(String tenant) {
         JsonCollection<Wanted> wanted = wanted(tenant);

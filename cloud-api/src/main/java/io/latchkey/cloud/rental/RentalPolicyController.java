@@ -4,6 +4,7 @@ import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.identity.Roles;
+import io.latchkey.cloud.http.Problem;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -14,6 +15,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Map;
 
@@ -32,8 +35,11 @@ public class RentalPolicyController {
     }
 
     @Operation(summary = "The tenant's rental policy (immobiliseWhenIdle; changedAt and changedBy once set)")
-    @ApiResponse(responseCode = "200", description = "the policy")
-    @ApiResponse(responseCode = "403", description = "neither operator nor tenant-admin of this tenant")
+    @ApiResponse(responseCode = "200", description = "the policy", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "neither operator nor tenant-admin of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public RentalPolicy get(@PathVariable String tenant) {
@@ -42,9 +48,13 @@ public class RentalPolicyController {
 
     @Operation(summary = "Set the tenant's rental policy: immobiliseWhenIdle true immobilises cars while no rental of "
             + "them is active (MOBILISE when one starts, IMMOBILISE when it ends; never a moving car)")
-    @ApiResponse(responseCode = "200", description = "the policy now in force")
-    @ApiResponse(responseCode = "400", description = "immobiliseWhenIdle missing or not a boolean, or another field")
-    @ApiResponse(responseCode = "403", description = "not a tenant-admin of this tenant")
+    @ApiResponse(responseCode = "200", description = "the policy now in force", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, immobiliseWhenIdle missing or not a boolean, or another field",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not a tenant-admin of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Put
     @Secured(Roles.TENANT_ADMIN)
     public RentalPolicy put(@PathVariable String tenant, @Body Map<String, Object> body, Authentication caller) {

@@ -31,6 +31,12 @@ public final class FileStores implements Stores {
         return platform;
     }
 
+    /** The data directory lock (taken before this bean exists) keeps every other process out of it. */
+    @Override
+    public boolean writtenByThisProcessOnly() {
+        return true;
+    }
+
     @Override
     public TenantStore tenant(String tenantId) {
         Topic.requireTenantId(tenantId);

@@ -10,4 +10,14 @@ public interface Stores {
 
     /** The store of one tenant; the caller has checked that the tenant exists. */
     TenantStore tenant(String tenantId);
+
+    /**
+     * Whether this process is the only one that writes these stores, so that what it holds in memory (a
+     * claim on an id, say) excludes every other writer: true for the file store, whose data directory is
+     * locked by one process ({@code datadir.DataDirectoryGuard}); false for stores that several replicas
+     * share (Azure), where only the store's own conditional writes decide between writers.
+     */
+    default boolean writtenByThisProcessOnly() {
+        return false;
+    }
 }

@@ -1,6 +1,9 @@
 package io.latchkey.cloud.telemetry;
 
 import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.car.CarState;
+import io.latchkey.cloud.live.LiveFeed;
+import io.latchkey.cloud.live.LiveState;
 import io.latchkey.cloud.mqtt.DeviceMessageListener;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.latchkey.protocol.Channel;
@@ -18,8 +21,10 @@ public class DeviceStateListener implements DeviceMessageListener {
     private final TenantDirectory tenants;
     private final CarRegistry cars;
     private final Clock clock;
+    private final LiveFeed live;
 
-    public DeviceStateListener(TenantDirectory tenants, CarRegistry cars, Clock clock) {
+    public DeviceStateListener(TenantDirectory tenants, CarRegistry cars, Clock clock, LiveFeed live) {
+        this.live = live;
         this.tenants = tenants;
         this.cars = cars;
         this.clock = clock;
@@ -37,8 +42,9 @@ public class DeviceStateListener implements DeviceMessageListener {
         if (!topic.deviceId().equals(state.deviceId())) {
             throw new MalformedMessageException("state of " + state.deviceId() + " on " + topic);
         }
-        cars.updateState(topic.tenant(), carId, s -> state.online()
+        CarState now = cars.updateState(topic.tenant(), carId, s -> state.online()
                 ? s.withLock(state.lockState(), null, clock.instant())
                 : s.withOnline(false, clock.instant()));
+        live.publishState(topic.tenant(), carId, LiveState.DEVICE, now, null, null);
     }
 }

@@ -2,6 +2,8 @@ package io.latchkey.cloud.telemetry;
 
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.car.CarState;
+import io.latchkey.cloud.live.LiveFeed;
+import io.latchkey.cloud.live.LiveState;
 import io.latchkey.cloud.metrics.TelemetryMetrics;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.latchkey.protocol.Channel;
@@ -41,9 +43,12 @@ public class TelemetryIngestor implements DeviceMessageListener {
     private final TelemetryMetrics metrics;
     private final TelemetryReceipts receipts;
     private final Trips trips;
+    private final LiveFeed live;
 
     public TelemetryIngestor(TenantDirectory tenants, CarRegistry cars, TelemetryStore store, Clock clock,
-                             TelemetryMetrics metrics, TelemetryReceipts receipts, Trips trips) {
+                             TelemetryMetrics metrics, TelemetryReceipts receipts, Trips trips,
+                             LiveFeed live) {
+        this.live = live;
         this.receipts = receipts;
         this.trips = trips;
         this.tenants = tenants;
@@ -94,7 +99,10 @@ public class TelemetryIngestor implements DeviceMessageListener {
         }
         if (!stored.isEmpty()) {
             TelemetryRecord latest = stored.get(stored.size() - 1);
-            cars.updateState(tenant, carId, state -> merge(state, latest));
+            CarState state = cars.updateState(tenant, carId, s -> merge(s, latest));
+            if (state.lastSeq() != null && state.lastSeq() == latest.seq()) {
+                live.publishState(tenant, carId, LiveState.TELEMETRY, state, LiveState.Readings.of(latest.signals()), latest.time());
+            }
         }
         // every plausible record, resends included: trips skip what they applied already, and apply what a crash
         // before their progress was written left out

@@ -1,5 +1,6 @@
 package io.latchkey.cloud.trip;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.latchkey.cloud.ForbiddenException;
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.NotFoundException;
@@ -7,11 +8,11 @@ import io.latchkey.cloud.booking.Booking;
 import io.latchkey.cloud.booking.BookingService;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.event.EventController;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.telemetry.Trip;
 import io.latchkey.cloud.telemetry.Trips;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -23,6 +24,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,11 +72,15 @@ public class TripController {
 
     @Operation(summary = "Trips of a car, newest first, that start in [from, to); paginated with the cursor 'next'. "
             + "Operators, tenant-admins and the car's owner see all; a borrower those inside their bookings of the car")
-    @ApiResponse(responseCode = "200", description = "a page of trips (without paths) and the cursor of the next page")
-    @ApiResponse(responseCode = "400", description = "a malformed from, to, limit or cursor")
-    @ApiResponse(responseCode = "401", description = "no valid access token")
-    @ApiResponse(responseCode = "403", description = "a borrower without a booking of this car, or a role that sees no trips")
-    @ApiResponse(responseCode = "404", description = "no such car in this tenant")
+    @ApiResponse(responseCode = "200", description = "a page of trips (without paths) and the cursor of the next page", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "a malformed from, to, limit or cursor",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "a borrower without a booking of this car, or a role that sees no trips",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such car in this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/cars/{carId}/trips")
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public TripPage list(@PathVariable String tenant, @PathVariable String carId, @Nullable @QueryValue String from,
@@ -110,10 +117,13 @@ public class TripController {
     }
 
     @Operation(summary = "One trip as a GeoJSON Feature: its path a LineString of [lon, lat], its figures the properties")
-    @ApiResponse(responseCode = "200", description = "the trip")
-    @ApiResponse(responseCode = "401", description = "no valid access token")
-    @ApiResponse(responseCode = "403", description = "a borrower whose bookings of the car do not hold this trip")
-    @ApiResponse(responseCode = "404", description = "no such car in this tenant, or no such trip of the car")
+    @ApiResponse(responseCode = "200", description = "the trip", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "a borrower whose bookings of the car do not hold this trip",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such car in this tenant, or no such trip of the car",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/cars/{carId}/trips/{tripId}")
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public TripFeature get(@PathVariable String tenant, @PathVariable String carId, @PathVariable String tripId,
@@ -130,10 +140,13 @@ public class TripController {
     }
 
     @Operation(summary = "The trips of a booking (those of its car that start inside its window) and their totals; the booking's borrower, operators and tenant-admins")
-    @ApiResponse(responseCode = "200", description = "the booking's trips (without paths) and totals")
-    @ApiResponse(responseCode = "401", description = "no valid access token")
-    @ApiResponse(responseCode = "403", description = "the booking is another borrower's")
-    @ApiResponse(responseCode = "404", description = "no such booking in this tenant")
+    @ApiResponse(responseCode = "200", description = "the booking's trips (without paths) and totals", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "no valid access token",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "the booking is another borrower's",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "no such booking in this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/bookings/{bookingId}/trips")
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public BookingTrips ofBooking(@PathVariable String tenant, @PathVariable String bookingId, Authentication caller) {

@@ -41,6 +41,7 @@ class AuditCoverageIT {
     static final Map<String, String> NOT_AUDITED = Map.of(
             "POST /platform/oauth/token", "token issue: no business data changes; failed sign-ins and lockouts are counted on the admin record",
             "POST /t/{tenant}/oauth/token", "token issue: no business data changes; refusals and lockouts are audited (user.sign-in, user.lockout)",
+            "POST /t/{tenant}/oauth/authorize", "code issue, like the token endpoint: refusals and lockouts are audited by the same sign-in (user.sign-in, user.lockout); the browser session it leads to is audited at the callback (user.session.start)",
             "POST /token_info", "Micronaut Security's token introspection: reads the presented token, changes nothing");
 
     record Expected(String tenant, String action) {
@@ -151,6 +152,22 @@ class AuditCoverageIT {
             scenarios.put("POST /t/{tenant}/password-resets/{token}", new Scenario(new Expected("acme", "user.password-reset.complete"),
                     () -> expect(204, app.http.postJson("/t/acme/password-resets/" + resetToken[0], null,
                             Map.of("newPassword", "another perfectly long passphrase")))));
+            String[] pageToken = new String[1];
+            scenarios.put("POST /t/{tenant}/reset-password", new Scenario(new Expected("acme", "user.password-reset.start"), () -> {
+                expect(200, page(app, "/t/acme/reset-password", Map.of("email", "pam@acme.test")));
+                pageToken[0] = Mailbox.lastResetToken(dataDir, "acme", "pam@acme.test").orElseThrow();
+            }));
+            scenarios.put("POST /t/{tenant}/reset-password/{token}/answers", new Scenario(new Expected("acme", "user.password-reset.answer"),
+                    () -> expect(200, page(app, "/t/acme/reset-password/" + pageToken[0] + "/answers", Map.of("phone", "+49 30 555 0101")))));
+            scenarios.put("POST /t/{tenant}/reset-password/{token}", new Scenario(new Expected("acme", "user.password-reset.complete"),
+                    () -> expect(200, page(app, "/t/acme/reset-password/" + pageToken[0], Map.of("newPassword", "a third perfectly long passphrase")))));
+            scenarios.put("POST /t/{tenant}/session/logout", new Scenario(new Expected("acme", "user.sign-out"), () -> {
+                io.latchkey.cloud.it.Browser browser = app.signedIn("acme", "olga@acme.test", PASSWORD, "latchkey-console");
+                String csrf = browser.call("GET", "/t/acme/session", null, Map.of()).body().replaceAll(".*\"csrfToken\":\"([^\"]+)\".*", "$1");
+                if (browser.call("POST", "/t/acme/session/logout", null, Map.of("X-CSRF-Token", csrf)).status() != 204) {
+                    throw new AssertionError("logout refused");
+                }
+            }));
             scenarios.put("DELETE /t/{tenant}/users/{userId}", new Scenario(new Expected("acme", "user.terminate"),
                     () -> expect(204, app.http.delete("/t/acme/users/" + carlId, admin))));
             scenarios.put("DELETE /t/{tenant}/users/me", new Scenario(new Expected("acme", "user.terminate"),
@@ -187,6 +204,15 @@ class AuditCoverageIT {
     }
 
     record Scenario(Expected expected, Runnable call) {
+    }
+
+    /** A browser form POST with its double-submit CSRF token, as the pages send it. */
+    private static io.latchkey.cloud.it.Http.Reply page(CloudApp app, String path, Map<String, String> fields) {
+        Map<String, String> form = new LinkedHashMap<>(fields);
+        form.put("csrf", "c".repeat(43));
+        return app.http.send(io.micronaut.http.HttpRequest.POST(path, form)
+                .contentType(io.micronaut.http.MediaType.APPLICATION_FORM_URLENCODED_TYPE)
+                .header("Cookie", "__Host-lk-csrf=" + "c".repeat(43)));
     }
 
     /** A self-test report of dev-003 signed with its own key, as the installer tool sends it. */

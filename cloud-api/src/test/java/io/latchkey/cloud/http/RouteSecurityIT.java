@@ -53,6 +53,17 @@ class RouteSecurityIT {
             "GET /t/{tenant}/password-resets/{token}",
             "POST /t/{tenant}/password-resets/{token}/answers",
             "POST /t/{tenant}/password-resets/{token}",
+            // the browser sign-in (authorization code flow, backend-for-frontend) and the reset pages: HTML forms
+            // that protect themselves with a double-submit CSRF token and the Origin check
+            "GET /t/{tenant}/oauth/authorize",
+            "POST /t/{tenant}/oauth/authorize",
+            "GET /t/{tenant}/session/sign-in",
+            "GET /t/{tenant}/session/callback",
+            "GET /t/{tenant}/reset-password",
+            "POST /t/{tenant}/reset-password",
+            "GET /t/{tenant}/reset-password/{token}",
+            "POST /t/{tenant}/reset-password/{token}/answers",
+            "POST /t/{tenant}/reset-password/{token}",
             // signed, expiring, read-only export URLs: the token in the path is the credential
             "GET /t/{tenant}/exports/{token}",
             "GET /t/{tenant}/exports/{token}/docs/{collection}",

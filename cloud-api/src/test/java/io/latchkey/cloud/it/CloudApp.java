@@ -60,6 +60,44 @@ public final class CloudApp implements AutoCloseable {
         }
     }
 
+    /** The server's own base URL, e.g. {@code http://127.0.0.1:41234}. */
+    public java.net.URI baseUri() {
+        try {
+            return server.getURL().toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new browser (no cookies yet) pointed at this backend. */
+    public Browser browser() {
+        return new Browser(baseUri());
+    }
+
+    /**
+     * A browser signed in to a web app ({@code latchkey-console} or {@code latchkey-app}) the way a person does it:
+     * the backend-for-frontend's sign-in, the tenant's sign-in page, its form, the callback.
+     */
+    public Browser signedIn(String tenant, String email, String password, String client) {
+        Browser browser = browser();
+        Browser.Page page = browser.get("/t/" + tenant + "/session/sign-in?client=" + client);
+        if (page.status() != 200) {
+            throw new AssertionError("sign-in page: " + page.status() + " " + page.body());
+        }
+        java.util.Map<String, String> form = new java.util.LinkedHashMap<>(page.hiddenFields());
+        form.put("email", email);
+        form.put("password", password);
+        Browser.Page landed = browser.postOnly("/t/" + tenant + "/oauth/authorize", form);
+        if (landed.status() != 303) {
+            throw new AssertionError("sign-in form: " + landed.status() + " " + landed.body());
+        }
+        Browser.Page callback = browser.getOnly(landed.header("Location"));
+        if (callback.status() != 303 || browser.cookie("__Host-lk-session-" + tenant) == null) {
+            throw new AssertionError("callback: " + callback.status() + " " + callback.body());
+        }
+        return browser;
+    }
+
     public ApplicationContext context() {
         return server.getApplicationContext();
     }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /** Reads the embedded outbox file ({@code tenants/{tenant}/outbox.jsonl}) as a user's mailbox. */
 public final class Mailbox {
     private static final ObjectMapper MAPPER = Json.mapper();
-    private static final Pattern RESET_LINK = Pattern.compile("/password-resets/([A-Za-z0-9_-]{20,})");
+    private static final Pattern RESET_LINK = Pattern.compile("/reset-password/([A-Za-z0-9_-]{20,})");
 
     private Mailbox() {
     }

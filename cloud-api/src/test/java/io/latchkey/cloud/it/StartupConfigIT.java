@@ -59,6 +59,20 @@ class StartupConfigIT {
     }
 
     @Test
+    void badBrowserSignInSettings_stopTheStartNamingTheKey() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.oauth.clients.spa.redirect-uris", "http://spa.example/cb")))
+                .hasStackTraceContaining("latchkey.oauth.clients.spa.redirect-uris: 'http://spa.example/cb' must be an absolute https URI");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.oauth.clients.spa.redirect-uris", "https://spa.example/cb#x")))
+                .hasStackTraceContaining("without a fragment");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.oauth.clients.latchkey-console.redirect-uris", "https://evil.example/cb")))
+                .hasStackTraceContaining("latchkey.oauth.clients.latchkey-console: a client id is");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.web.session-idle", "soon")))
+                .hasStackTraceContaining("latchkey.web.session-idle must be a duration, got 'soon'");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.web.session-max", "30d")))
+                .hasStackTraceContaining("latchkey.web.session-max must be between latchkey.web.session-idle and 7d");
+    }
+
+    @Test
     void externalBroker_withoutUrl_stopsTheStart() {
         assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mqtt.embedded", "false")))
                 .hasStackTraceContaining("latchkey.mqtt.url must be");

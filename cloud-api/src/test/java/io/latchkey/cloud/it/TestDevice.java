@@ -176,6 +176,11 @@ public final class TestDevice implements AutoCloseable {
         publish(Channel.STATE, Json.write(new DeviceState(deviceId, online, lock, java.time.Instant.now(), "test")), true);
     }
 
+    /** Publishes an answer of this device, signed with its own key, as if it answered a command. */
+    public void publishAck(CommandAck ack) throws Exception {
+        publish(Channel.ACK, ackSigner.signToWire(ack), false);
+    }
+
     public void publishRaw(Channel channel, byte[] payload) throws Exception {
         publish(channel, payload, false);
     }

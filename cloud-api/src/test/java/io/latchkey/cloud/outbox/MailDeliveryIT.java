@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 class MailDeliveryIT {
     static final String RELAY_USER = "latchkey-relay";
     static final String RELAY_PASSWORD = "relay-secret-5f1c9a";
-    static final Pattern RESET_LINK = Pattern.compile("/password-resets/([A-Za-z0-9_-]{20,})");
+    static final Pattern RESET_LINK = Pattern.compile("/reset-password/([A-Za-z0-9_-]{20,})");
 
     @TempDir
     Path dataDir;

@@ -219,6 +219,64 @@ class RentalEndIT {
     }
 
     @Test
+    void anOperatorMayEndABorrowersRental_anOwnerWhoIsNotItsBorrowerMayNot() throws Exception {
+        String owner = app.user("acme", admin, "owen@acme.test", "owner");
+        String ownerId = expect(200, app.http.get("/t/acme/users/me", owner)).text("id");
+        try (TestDevice car = newCar("car-4")) {
+            expect(200, app.http.putJson("/t/acme/cars/car-4/owner", operator, Map.of("userId", ownerId)));
+            String id = rent("car-4", Duration.ofHours(1));
+            expect(200, app.http.get("/t/acme/bookings/" + id, owner)); // the owner sees it
+
+            Http.Reply byOwner = app.http.postJson("/t/acme/bookings/" + id + "/end", owner, Map.of());
+            assertThat(byOwner.status()).as(byOwner.body()).isEqualTo(403);
+            assertThat(state(id)).isEqualTo("ACTIVE");
+
+            JsonNode ended = expect(200, app.http.postJson("/t/acme/bookings/" + id + "/end", operator, Map.of())).json();
+            assertThat(ended.path("ended").asBoolean()).isTrue();
+            assertThat(ended.path("receipt").path("tripCount").asInt()).isZero();
+            assertThat(ended.path("receipt").path("distanceKm").asDouble()).isZero();
+            assertThat(state(id)).isEqualTo("ENDED");
+            assertThat(receipts("bob@acme.test")).anySatisfy(m -> assertThat(m.path("body").asText()).contains(id, "0 trips"));
+        }
+    }
+
+    @Test
+    void aRefusalOfTheCommandItself_is502_andChangesNothing() throws Exception {
+        app.car("acme", operator, "car-5", "dev-car-5");
+        // a car whose clock falls an hour behind the backend's once connected: it refuses every command as not yet valid
+        java.util.concurrent.atomic.AtomicReference<Duration> behind = new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+        java.time.Clock carClock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return app.clock().instant().minus(behind.get());
+            }
+        };
+        try (TestDevice car = new TestDevice(app, "acme", "dev-car-5", keys, carClock)) {
+            behind.set(Duration.ofHours(1));
+            String id = book(bob, "car-5", app.clock().instant().minusSeconds(60), app.clock().instant().plusSeconds(3600));
+            app.context().getBean(io.latchkey.cloud.booking.BookingService.class).started("acme", "car-5",
+                    expect(200, app.http.get("/t/acme/users/me", bob)).text("id"), app.clock().instant());
+            assertThat(state(id)).isEqualTo("ACTIVE");
+
+            Http.Reply reply = app.http.postJson("/t/acme/bookings/" + id + "/end", bob, Map.of());
+            assertThat(reply.status()).as(reply.body()).isEqualTo(502);
+            assertThat(reply.json().path("detail").asText()).contains("REJECTED", "the rental has not ended");
+            assertThat(car.receivedCommands()).hasSize(1);
+            assertThat(state(id)).isEqualTo("ACTIVE");
+        }
+    }
+
+    @Test
     void endWhileTheCarIsOffline_is504_andChangesNothing() throws Exception {
         try (TestDevice car = newCar("car-3")) {
             String id = rent("car-3", Duration.ofHours(1));

@@ -1,6 +1,7 @@
 package io.latchkey.cloud.account.reset;
 
 import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.tenant.TenantDirectory;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -15,6 +16,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Map;
 
 /** Password reset for users who cannot sign in: open to anonymous callers, proven by the mailed link. */
@@ -47,6 +51,13 @@ public class PasswordResetController {
     }
 
     @Operation(summary = "Start a reset: mails a link if the e-mail has an account; always 202, never says which")
+    @ApiResponse(responseCode = "202", description = "accepted, whether or not the e-mail has an account")
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, email missing",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "a bearer token was sent and does not verify (send none here)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post
     public HttpResponse<Void> start(@PathVariable String tenant, @Body ResetRequest body) {
         tenants.require(tenant);
@@ -58,6 +69,13 @@ public class PasswordResetController {
     }
 
     @Operation(summary = "Where the reset stands: which PII questions are open, when it expires")
+    @ApiResponse(responseCode = "200", description = "the open questions and the expiry; Cache-Control: no-store", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "a bearer token was sent and does not verify (send none here)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "the account is locked for good",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant; unknown, expired or used link",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get("/{token}")
     public HttpResponse<ResetState> state(@PathVariable String tenant, @PathVariable String token) {
         tenants.require(tenant);
@@ -65,6 +83,17 @@ public class PasswordResetController {
     }
 
     @Operation(summary = "Answer every open PII question together, e.g. {\"phone\":\"+49 30 1234567\",\"dateOfBirth\":\"1990-04-30\"}; a set with any wrong answer is one failure (400) that does not say which")
+    @ApiResponse(responseCode = "200", description = "all answers right: the new state; Cache-Control: no-store", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, not exactly the open questions, or a wrong answer among them (attempts left in the detail)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "a bearer token was sent and does not verify (send none here)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "the account is locked for good (also by this wrong answer)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant; unknown, expired or used link",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "other answers for this account are being checked; retry",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/{token}/answers")
     public HttpResponse<ResetState> answer(@PathVariable String tenant, @PathVariable String token,
                                            @Body Map<String, String> answers) {
@@ -73,6 +102,15 @@ public class PasswordResetController {
     }
 
     @Operation(summary = "Set the new password once no question is open; ends every session of the account")
+    @ApiResponse(responseCode = "204", description = "password set; every session of the account ended")
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, password against the policy",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "a bearer token was sent and does not verify (send none here)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "questions still open, or the account is locked for good",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown tenant; unknown, expired or used link",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/{token}")
     public HttpResponse<Void> complete(@PathVariable String tenant, @PathVariable String token, @Body NewPassword body) {
         tenants.require(tenant);

@@ -79,7 +79,8 @@ public class PasswordResets {
         String token = OpaqueTokens.newToken(random);
         Instant expiresAt = now.plus(config.resetWindow());
         resets(tenant).create(OpaqueTokens.digest(token), new StoredReset(user.id(), now, expiresAt, List.of(), null));
-        String link = publicUrl.tenantIssuer(tenant) + "/password-resets/" + token;
+        // the page of the browser reset (web.ResetPageController); API clients take the token from its last segment
+        String link = publicUrl.tenantIssuer(tenant) + "/reset-password/" + token;
         outbox.send(tenant, new Message(user.id(), user.email(), MESSAGE_KIND, "Reset your Latchkey password",
                 "Someone asked to reset the password of your account. If it was you, open " + link
                         + " before " + expiresAt + ". If it was not, ignore this message."));

@@ -1,0 +1,221 @@
+package io.latchkey.cloud.live;
+
+import io.latchkey.cloud.car.CarState;
+import io.latchkey.protocol.Json;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * This replica's in-process feed of car changes, per tenant: the features where changes happen (ingestion,
+ * the device state, command answers, and new stored events through {@code fleet.LiveEvents}) publish here; the fleet serves it (the fleet view from
+ * {@link #latest}, the live stream from {@link #subscribe}). It holds, per tenant, the latest state of every car it
+ * saw change (memory, no store read) and the last {@link LiveConfig#replayEvents} events for resuming.
+ *
+ * <p>Event ids increase per tenant: they start at the wall-clock milliseconds × 1000 of the tenant's first event
+ * in this process, so that ids of a later process are higher than those of an earlier one (a resumed client
+ * whose id is not in this process's buffer is told to start over, see {@link Subscription#reset}).
+ *
+ * <p>One replica's feed sees only the changes this replica handled (its own ingestion and commands); with more
+ * replicas, a stream shows only part of the fleet. That is a known limit, for the scale-out work.
+ *
+ * <p>Listeners run on the publishing thread under the tenant's lock, in id order: they must only hand the
+ * event on (queue it), never block.
+ */
+@Singleton
+public class LiveFeed {
+    private final Clock clock;
+    private final int replayEvents;
+    private final Map<String, TenantLog> tenants = new ConcurrentHashMap<>();
+
+    public LiveFeed(Clock clock, LiveConfig config) {
+        this.clock = clock;
+        this.replayEvents = config.replayEvents();
+    }
+
+    /**
+     * A listener on one tenant's events, with what it missed since the id it resumed from.
+     *
+     * @param reset    true when the resume id was not in the buffer (too old, from another process, or not an id):
+     *                 events were missed, the client must refetch the fleet view
+     * @param replay   the events after the resume id, oldest first (empty on a reset or a fresh start)
+     * @param latestId the tenant's latest event id when the listener was added
+     */
+    public record Subscription(boolean reset, List<LiveEvent> replay, long latestId, Runnable cancel) {
+    }
+
+    /**
+     * Publishes a car's new state after a change that returned it (telemetry, device state); it is a
+     * {@link LiveEvent#POSITION} when the source is telemetry and only position, speed, odometer or readings
+     * moved, else a {@link LiveEvent#STATE}.
+     *
+     * @param readings   the record's readings (null: keep the last known)
+     * @param recordedAt when the car recorded it (device clock), or null for now
+     */
+    public LiveEvent publishState(String tenant, String carId, String source, CarState state, LiveState.Readings readings,
+                                  Instant recordedAt) {
+        TenantLog log = log(tenant);
+        synchronized (log) {
+            LiveState previous = log.latest.get(carId);
+            LiveState next = new LiveState(carId, source, state,
+                    readings == null ? previous == null ? null : previous.readings() : readings.over(previous == null ? null : previous.readings()),
+                    recordedAt == null ? clock.instant() : recordedAt);
+            String type = LiveState.TELEMETRY.equals(source) && previous != null && sameSwitches(previous.state(), state)
+                    ? LiveEvent.POSITION : LiveEvent.STATE;
+            log.latest.put(carId, next);
+            return log.publish(carId, type, next);
+        }
+    }
+
+    /**
+     * Publishes a change whose result the caller does not hold (a command's answer written later): it is applied
+     * to the latest state this feed knows, or to {@code whenUnknown} (read once, e.g. from the store) for a car it
+     * has not seen since it started. The change must give the same result when applied twice.
+     */
+    public LiveEvent publishChange(String tenant, String carId, String source, UnaryOperator<CarState> change,
+                                   Supplier<CarState> whenUnknown) {
+        TenantLog log = log(tenant);
+        LiveState known = log.latest.get(carId);
+        CarState base = known != null ? known.state() : whenUnknown.get();
+        synchronized (log) {
+            LiveState current = log.latest.get(carId);
+            CarState state = change.apply(current != null ? current.state() : base);
+            return publishState(tenant, carId, source, state, null, null);
+        }
+    }
+
+    /** Publishes an event a car reported. */
+    public LiveEvent publishEvent(String tenant, LiveDeviceEvent event) {
+        TenantLog log = log(tenant);
+        synchronized (log) {
+            return log.publish(event.carId(), LiveEvent.EVENT, event);
+        }
+    }
+
+    /** The latest state of each car of the tenant this feed has seen or was {@link #seed seeded} with; a live view. */
+    public Map<String, LiveState> latest(String tenant) {
+        return Collections.unmodifiableMap(log(tenant).latest);
+    }
+
+    /** Remembers a car's state read elsewhere (the store) unless the feed already knows a newer one. */
+    public void seed(String tenant, String carId, LiveState state) {
+        log(tenant).latest.putIfAbsent(carId, state);
+    }
+
+    /** A stream's listener: {@link #accept} runs on the publisher's thread under the tenant's lock and must not block. */
+    public interface Listener extends Consumer<LiveEvent> {
+        /** The resume id was not in the buffer (called before any event); {@code latestId} is the tenant's latest id. */
+        void reset(long latestId);
+    }
+
+    /**
+     * Adds a listener for the tenant's events after {@code lastEventId} (null: from now on): under the tenant's lock
+     * it gets either {@link Listener#reset} or the replay, event by event, and then every new event, so that nothing
+     * is missed, repeated or out of order between replay and live.
+     */
+    public Subscription subscribe(String tenant, String lastEventId, Listener listener) {
+        TenantLog log = log(tenant);
+        synchronized (log) {
+            Subscription s = subscribe(tenant, lastEventId, (Consumer<LiveEvent>) listener);
+            if (s.reset()) {
+                listener.reset(s.latestId());
+            }
+            s.replay().forEach(listener);
+            return s;
+        }
+    }
+
+    /**
+     * Adds a listener for the tenant's events after {@code lastEventId} (null: from now on) and returns what it
+     * missed; the caller hands the replay on before what the listener gets only if it holds its own order.
+     */
+    public Subscription subscribe(String tenant, String lastEventId, Consumer<LiveEvent> listener) {
+        TenantLog log = log(tenant);
+        synchronized (log) {
+            long latest = log.next - 1;
+            boolean reset = false;
+            List<LiveEvent> replay = List.of();
+            if (lastEventId != null) {
+                Long from = parse(lastEventId);
+                long oldest = log.ring.isEmpty() ? log.next : log.ring.peekFirst().id();
+                if (from == null || from > latest || from < oldest - 1) {
+                    reset = true;
+                } else {
+                    List<LiveEvent> missed = new ArrayList<>();
+                    for (LiveEvent e : log.ring) {
+                        if (e.id() > from) {
+                            missed.add(e);
+                        }
+                    }
+                    replay = List.copyOf(missed);
+                }
+            }
+            log.listeners.add(listener);
+            return new Subscription(reset, replay, latest, () -> log.listeners.remove(listener));
+        }
+    }
+
+    /** The tenant's latest event id (the one before its first event when it has none yet). */
+    public long latestId(String tenant) {
+        TenantLog log = log(tenant);
+        synchronized (log) {
+            return log.next - 1;
+        }
+    }
+
+    private static boolean sameSwitches(CarState a, CarState b) {
+        return Objects.equals(a.online(), b.online()) && a.lockState() == b.lockState()
+                && Objects.equals(a.doorsOpen(), b.doorsOpen()) && Objects.equals(a.ignition(), b.ignition());
+    }
+
+    private static Long parse(String id) {
+        try {
+            return Long.parseLong(id.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private TenantLog log(String tenant) {
+        return tenants.computeIfAbsent(tenant, t -> new TenantLog(t, clock.millis() * 1000 + 1));
+    }
+
+    private final class TenantLog {
+        final String tenant;
+        long next;
+        final ArrayDeque<LiveEvent> ring = new ArrayDeque<>();
+        final List<Consumer<LiveEvent>> listeners = new CopyOnWriteArrayList<>();
+        final Map<String, LiveState> latest = new ConcurrentHashMap<>();
+
+        TenantLog(String tenant, long first) {
+            this.tenant = tenant;
+            this.next = first;
+        }
+
+        /** Under this log's lock. */
+        LiveEvent publish(String carId, String type, Object data) {
+            LiveEvent event = new LiveEvent(next++, tenant, carId, type, clock.instant(), data,
+                    new String(Json.write(data), StandardCharsets.UTF_8));
+            ring.addLast(event);
+            while (ring.size() > replayEvents) {
+                ring.removeFirst();
+            }
+            for (Consumer<LiveEvent> listener : listeners) {
+                listener.accept(event);
+            }
+            return event;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.latchkey.cloud.it;
+
+import io.latchkey.cloud.store.FileStores;
+import io.latchkey.cloud.store.Stores;
+import io.latchkey.cloud.store.StoresFactory;
+import io.latchkey.cloud.store.StreamEnd;
+import io.latchkey.cloud.store.TenantStore;
+import io.latchkey.cloud.store.Versioned;
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The real file stores, except that writes of command records ({@code commands/*}) wait while held: a disk stall
+ * on exactly the command's own document, to show what the unlock waits for.
+ */
+@Singleton
+@Replaces(bean = Stores.class, factory = StoresFactory.class)
+@Requires(property = HeldCommandRecords.ENABLED, value = "true")
+public class HeldCommandRecords implements Stores {
+    public static final String ENABLED = "latchkey.test.hold-command-records";
+
+    private final FileStores files;
+    private volatile CountDownLatch release = new CountDownLatch(0);
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    public HeldCommandRecords(FileStores files) {
+        this.files = files;
+    }
+
+    /** From now on, command records wait until {@link #release()}. */
+    public void hold() {
+        release = new CountDownLatch(1);
+    }
+
+    public void release() {
+        release.countDown();
+    }
+
+    /** Writes of command records waiting right now. */
+    public int waiting() {
+        return waiting.get();
+    }
+
+    @Override
+    public TenantStore platform() {
+        return files.platform();
+    }
+
+    @Override
+    public TenantStore tenant(String tenantId) {
+        return new Held(files.tenant(tenantId));
+    }
+
+    @Override
+    public boolean writtenByThisProcessOnly() {
+        return files.writtenByThisProcessOnly();
+    }
+
+    private void pause(String collection) {
+        if (!"commands".equals(collection)) {
+            return;
+        }
+        waiting.incrementAndGet();
+        try {
+            if (!release.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("command records held for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    private final class Held implements TenantStore {
+        private final TenantStore store;
+
+        Held(TenantStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public Optional<Versioned<byte[]>> read(String collection, String id) {
+            return store.read(collection, id);
+        }
+
+        @Override
+        public String create(String collection, String id, byte[] content) {
+            pause(collection);
+            return store.create(collection, id, content);
+        }
+
+        @Override
+        public String replace(String collection, String id, byte[] content, String expectedVersion) {
+            pause(collection);
+            return store.replace(collection, id, content, expectedVersion);
+        }
+
+        @Override
+        public void delete(String collection, String id) {
+            store.delete(collection, id);
+        }
+
+        @Override
+        public List<String> list(String collection) {
+            return store.list(collection);
+        }
+
+        @Override
+        public List<String> collections() {
+            return store.collections();
+        }
+
+        @Override
+        public List<String> streams() {
+            return store.streams();
+        }
+
+        @Override
+        public void append(String stream, byte[] record) {
+            store.append(stream, record);
+        }
+
+        @Override
+        public void appendAll(String stream, List<byte[]> records) {
+            store.appendAll(stream, records);
+        }
+
+        @Override
+        public List<byte[]> tail(String stream, int limit) {
+            return store.tail(stream, limit);
+        }
+
+        @Override
+        public void forEach(String stream, Consumer<byte[]> consumer) {
+            store.forEach(stream, consumer);
+        }
+
+        @Override
+        public StreamEnd end(String stream) {
+            return store.end(stream);
+        }
+
+        @Override
+        public StreamEnd appendAt(String stream, byte[] record, String expectedPosition) {
+            return store.appendAt(stream, record, expectedPosition);
+        }
+    }
+}
