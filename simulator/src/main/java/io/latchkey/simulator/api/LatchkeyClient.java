@@ -4,7 +4,14 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.protocol.Json;
+import io.latchkey.simulator.api.ApiTypes.AvailableCar;
 import io.latchkey.simulator.api.ApiTypes.Booking;
+import io.latchkey.simulator.api.ApiTypes.BookingFilter;
+import io.latchkey.simulator.api.ApiTypes.BookingPage;
+import io.latchkey.simulator.api.ApiTypes.BookingTrips;
+import io.latchkey.simulator.api.ApiTypes.EndAnswer;
+import io.latchkey.simulator.api.ApiTypes.EventPage;
+import io.latchkey.simulator.api.ApiTypes.TripPage;
 import io.latchkey.simulator.api.ApiTypes.Car;
 import io.latchkey.simulator.api.ApiTypes.CarDetail;
 import io.latchkey.simulator.api.ApiTypes.CommandResponse;
@@ -130,6 +137,141 @@ public final class LatchkeyClient {
     public Booking book(String token, String tenant, String carId, Instant start, Instant end) {
         return call(post("/t/" + tenant + "/bookings", token,
                 json(Map.of("carId", carId, "start", start.toString(), "end", end.toString()))), Booking.class);
+    }
+
+    /**
+     * {@code POST /t/{tenant}/bookings {"carId","immediate":true}}: reserves a free car from now; the rental must
+     * start at the car before the answer's {@code holdUntil}, or the reservation lapses (NO_SHOW). {@code end} null
+     * takes the backend's {@code immediate-length}.
+     */
+    public Booking reserveNow(String token, String tenant, String carId, Instant end) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("carId", carId);
+        body.put("immediate", true);
+        if (end != null) {
+            body.put("end", end.toString());
+        }
+        return call(post("/t/" + tenant + "/bookings", token, json(body)), Booking.class);
+    }
+
+    /** {@code GET /t/{tenant}/bookings/{id}}. */
+    public Booking booking(String token, String tenant, String bookingId) {
+        return call(get("/t/" + tenant + "/bookings/" + bookingId, token), Booking.class);
+    }
+
+    /** {@code GET /t/{tenant}/bookings} with filters; one page. */
+    public BookingPage bookings(String token, String tenant, BookingFilter f) {
+        HttpUrl.Builder u = url("/t/" + tenant + "/bookings").newBuilder();
+        if (f.carId() != null) {
+            u.addQueryParameter("carId", f.carId());
+        }
+        if (f.userId() != null) {
+            u.addQueryParameter("userId", f.userId());
+        }
+        if (f.states() != null && !f.states().isEmpty()) {
+            f.states().forEach(state -> u.addQueryParameter("state", state));
+        }
+        if (f.from() != null) {
+            u.addQueryParameter("from", f.from().toString());
+        }
+        if (f.to() != null) {
+            u.addQueryParameter("to", f.to().toString());
+        }
+        if (f.page() != null) {
+            u.addQueryParameter("page", f.page().toString());
+        }
+        if (f.size() != null) {
+            u.addQueryParameter("size", f.size().toString());
+        }
+        return call(authorised(new Request.Builder().url(u.build()).get(), token).build(), BookingPage.class);
+    }
+
+    /** {@code POST /t/{tenant}/bookings/{id}/cancel}: the booking, CANCELLED. */
+    public Booking cancelBooking(String token, String tenant, String bookingId) {
+        return call(post("/t/" + tenant + "/bookings/" + bookingId + "/cancel", token, json(Map.of())), Booking.class);
+    }
+
+    /** {@code POST /t/{tenant}/bookings/{id}/extend {"end"}}: the booking with its new end. */
+    public Booking extendBooking(String token, String tenant, String bookingId, Instant end) {
+        return call(post("/t/" + tenant + "/bookings/" + bookingId + "/extend", token, json(Map.of("end", end.toString()))),
+                Booking.class);
+    }
+
+    /**
+     * {@code GET /t/{tenant}/cars/available?from&to[&lat&lon[&radiusM]]}: the cars free for all of the window,
+     * nearest first when a position is given ({@code near} null: by id; {@code radiusM} null: any distance).
+     */
+    public List<AvailableCar> availableCars(String token, String tenant, Instant from, Instant to,
+                                            io.latchkey.simulator.route.GeoPoint near, Integer radiusM) {
+        HttpUrl.Builder u = url("/t/" + tenant + "/cars/available").newBuilder()
+                .addQueryParameter("from", from.toString()).addQueryParameter("to", to.toString());
+        if (near != null) {
+            u.addQueryParameter("lat", Double.toString(near.lat())).addQueryParameter("lon", Double.toString(near.lon()));
+            if (radiusM != null) {
+                u.addQueryParameter("radiusM", radiusM.toString());
+            }
+        }
+        return call(authorised(new Request.Builder().url(u.build()).get(), token).build(),
+                new TypeReference<List<AvailableCar>>() { });
+    }
+
+    /**
+     * {@code POST /t/{tenant}/bookings/{id}/end}: the car checks itself; reports the answer whatever its status
+     * (200 ended or refused with the failed checks, 409 not ACTIVE, 403, 404, 504...).
+     */
+    public EndAnswer endBooking(String token, String tenant, String bookingId) {
+        Request request = post("/t/" + tenant + "/bookings/" + bookingId + "/end", token, json(Map.of()));
+        try (Response response = http.newCall(request).execute()) {
+            String body = response.body() == null ? "" : response.body().string();
+            if (response.code() == 200) {
+                EndBody parsed = mapper.readValue(body, EndBody.class);
+                return new EndAnswer(200, parsed.ended(), parsed.booking(), parsed.receipt(), parsed.failed(), null);
+            }
+            return new EndAnswer(response.code(), null, null, null, null, body);
+        } catch (IOException e) {
+            throw new ApiException(describe(request), e);
+        }
+    }
+
+    /** The body of a 200 answer to the end of a rental. */
+    private record EndBody(Boolean ended, Booking booking, ApiTypes.Receipt receipt, List<String> failed) {
+    }
+
+    // --- trips and events -----------------------------------------------------------------------
+
+    /** {@code GET /t/{tenant}/cars/{carId}/trips?limit=}: the newest trips first (the first page). */
+    public TripPage trips(String token, String tenant, String carId, int limit) {
+        return call(get("/t/" + tenant + "/cars/" + carId + "/trips?limit=" + limit, token), TripPage.class);
+    }
+
+    /** {@code GET /t/{tenant}/bookings/{id}/trips}: the trips that started in the booking, and their totals. */
+    public BookingTrips bookingTrips(String token, String tenant, String bookingId) {
+        return call(get("/t/" + tenant + "/bookings/" + bookingId + "/trips", token), BookingTrips.class);
+    }
+
+    /** {@code GET /t/{tenant}/events?carId=&type=&limit=} (operators): newest first; null filters are left out. */
+    public EventPage events(String token, String tenant, String carId, String type, int limit) {
+        HttpUrl.Builder u = url("/t/" + tenant + "/events").newBuilder().addQueryParameter("limit", Integer.toString(limit));
+        if (carId != null) {
+            u.addQueryParameter("carId", carId);
+        }
+        if (type != null) {
+            u.addQueryParameter("type", type);
+        }
+        return call(authorised(new Request.Builder().url(u.build()).get(), token).build(), EventPage.class);
+    }
+
+    /**
+     * IMMOBILISE (operators): carried out only when the car knows it stands still with the ignition off; a 409
+     * {@code REJECTED} answer lists why not ({@code MOVING}, {@code SPEED_UNKNOWN}, {@code IGNITION_ON}).
+     */
+    public CommandResponse immobilise(String token, String tenant, String carId) {
+        return command(token, tenant, carId, "IMMOBILISE");
+    }
+
+    /** MOBILISE (operators): always carried out. */
+    public CommandResponse mobilise(String token, String tenant, String carId) {
+        return command(token, tenant, carId, "MOBILISE");
     }
 
     /**

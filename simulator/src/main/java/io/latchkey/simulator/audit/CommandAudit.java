@@ -31,8 +31,13 @@ public final class CommandAudit {
     public static Result check(String deviceId, List<RelayActivation> activations, List<CarLedger.Answered> answers,
                                List<CarLedger.Received> received) {
         // FAILED also means the relay was pulsed (feedback did not confirm), so it accounts for an activation.
+        // IMMOBILISE and MOBILISE move the immobiliser relay, not the lock relays audited here.
+        java.util.Set<String> immobiliser = received.stream()
+                .filter(r -> "IMMOBILISE".equals(r.type()) || "MOBILISE".equals(r.type()))
+                .map(CarLedger.Received::id).collect(java.util.stream.Collectors.toSet());
         List<CarLedger.Answered> executed = answers.stream()
-                .filter(a -> ("EXECUTED".equals(a.outcome()) || "FAILED".equals(a.outcome())) && !a.duplicate()).toList();
+                .filter(a -> ("EXECUTED".equals(a.outcome()) || "FAILED".equals(a.outcome())) && !a.duplicate())
+                .filter(a -> !immobiliser.contains(a.commandId())).toList();
         int afterExpiry = 0;
         int unexplained = 0;
         // Commands run one at a time per car: the k-th activation belongs to the k-th EXECUTED answer.

@@ -383,7 +383,7 @@ public final class FleetBench {
     private ScenarioSpec faultSpec() {
         return new ScenarioSpec("bench-faults", o.faultCars(), o.faultSeconds(), o.seed(), 0,
                 new ScenarioSpec.Telemetry(2, 5),
-                new ScenarioSpec.People(Math.min(50, o.faultCars() / 4), 10, 5, 10, 2, 5, 2.0),
+                new ScenarioSpec.People(Math.min(50, o.faultCars() / 4), 10, 5, 10, 2, 5, 2.0), ScenarioSpec.Rentals.none(),
                 List.of(new FaultSpec(FaultSpec.Type.CONNECTIVITY_LOSS, 10.0, 20.0, "30%", null, null),
                         new FaultSpec(FaultSpec.Type.AGENT_RESTART, 25.0, 3.0, "10%", null, null),
                         new FaultSpec(FaultSpec.Type.BROKER_RESTART, Math.min(40.0, o.faultSeconds() * 0.66), 3.0, "all", null, null),

@@ -190,6 +190,19 @@ public final class SimulatedCar {
         return gnssCondition;
     }
 
+    /**
+     * Whether the car's profile puts this door's contact on the bus. A door it does not report (the rear doors of the
+     * Hyundai i30 profile) is invisible to the agent: its checks cannot name it, and locking with it open fails.
+     */
+    public boolean reportsDoor(VehicleModel.Door door) {
+        return profile.frames().vssNames().contains(DOOR_SIGNALS.get(door));
+    }
+
+    /** The door to leave open so that the car sees it: the rear left one where the car reports it, else the front passenger's. */
+    public VehicleModel.Door aDoorItSees() {
+        return reportsDoor(VehicleModel.Door.REAR_LEFT) ? VehicleModel.Door.REAR_LEFT : VehicleModel.Door.PASSENGER;
+    }
+
     public synchronized boolean anyDoorOpen() {
         return model.anyDoorOpen();
     }

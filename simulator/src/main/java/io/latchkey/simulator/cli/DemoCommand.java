@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Bootstraps a tenant with an operator, borrowers and simulated cars through the public API, then",
-                "the borrower books, unlocks and locks car 1 while the operator watches. Exit code 0 only if every",
-                "step did what it should."})
+                "tells a rental: find a free car, book it, unlock (the rental starts), drive a short trip, try to end",
+                "with a door open (refused), close it, end (the car locks), the receipt and the borrower's mail.",
+                "Exit code 0 only if every step did what it should."})
 public final class DemoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -35,6 +36,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout-s", defaultValue = "30", description = "how long to wait for cars and state (default ${DEFAULT-VALUE})")
     long timeoutS;
 
+    @Option(names = "--backend-data-dir", description = "the backend's data directory, to show the mail the borrower"
+            + " received from its outbox file (a backend on this machine without an SMTP relay); unset: not shown")
+    java.nio.file.Path backendDataDir;
+
     @Override
     public Integer call() {
         common.applyLogging();
@@ -45,9 +50,9 @@ public final class DemoCommand implements Callable<Integer> {
         LatchkeyClient api = new LatchkeyClient(common.url, Duration.ofSeconds(30));
         TenantBootstrap.Options options = new TenantBootstrap.Options(admin.user, admin.password, tenant, cars,
                 Duration.ofMillis(pulseMs), common.dataDir("latchkey-demo"), Duration.ofSeconds(timeoutS),
-                Duration.ofSeconds(5), Duration.ofSeconds(10));
+                Duration.ofSeconds(1), Duration.ofSeconds(10));
         try (Fleet fleet = new Fleet(Fleet.Options.defaults())) {
-            Demo.Result result = new Demo(api, System.out, Clock.systemUTC(), new SplittableRandom()).run(options, fleet);
+            Demo.Result result = new Demo(api, System.out, Clock.systemUTC(), new SplittableRandom(), backendDataDir).run(options, fleet);
             return result.ok() ? 0 : 1;
         }
     }

@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A virtual fleet operator: every so often lists the cars, opens a few to see where they are and what
- * state they are in, and reads one car's recent telemetry, all over the public API.
+ * state they are in, reads one car's recent telemetry and (in scenarios with rentals) the events of cars overdue,
+ * all over the public API.
  */
 public final class Operator implements Runnable {
     private final LatchkeyClient api;
@@ -25,8 +26,17 @@ public final class Operator implements Runnable {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong carsSeenOnline = new AtomicLong();
 
+    private final RentalLog rentals;
+
     public Operator(LatchkeyClient api, Session session, String tenant, Duration every, SplittableRandom random,
                     BooleanSupplier stop) {
+        this(api, session, tenant, every, random, stop, null);
+    }
+
+    /** @param rentals where to pin the cars seen overdue ({@code BOOKING_OVERDUE} events); null: events are not read */
+    public Operator(LatchkeyClient api, Session session, String tenant, Duration every, SplittableRandom random,
+                    BooleanSupplier stop, RentalLog rentals) {
+        this.rentals = rentals;
         this.api = api;
         this.session = session;
         this.tenant = tenant;
@@ -41,6 +51,9 @@ public final class Operator implements Runnable {
             try {
                 look();
             } catch (ApiException e) {
+                errors.incrementAndGet();
+            } catch (RuntimeException e) {
+                // an answer it could not read: counted, and the operator keeps looking
                 errors.incrementAndGet();
             }
         }
@@ -62,6 +75,12 @@ public final class Operator implements Runnable {
         }
         api.telemetry(session.token(), tenant, cars.get(random.nextInt(cars.size())).id(), 10);
         requests.incrementAndGet();
+        if (rentals != null) {
+            for (var e : api.events(session.token(), tenant, null, "BOOKING_OVERDUE", 200).events()) {
+                rentals.overdueSeen(e.carId());
+            }
+            requests.incrementAndGet();
+        }
     }
 
     public long requests() {

@@ -1,6 +1,18 @@
 package io.latchkey.simulator.scenario;
 
+import io.latchkey.simulator.api.ApiTypes.AvailableCar;
+import io.latchkey.simulator.api.ApiTypes.Booking;
+import io.latchkey.simulator.api.ApiTypes.BookingTrips;
 import io.latchkey.simulator.api.ApiTypes.CarDetail;
+import io.latchkey.simulator.api.ApiTypes.EndAnswer;
+import io.latchkey.simulator.api.ApiTypes.Receipt;
+import io.latchkey.simulator.api.ApiTypes.Trip;
+import io.latchkey.simulator.api.OutboxFile;
+import io.latchkey.simulator.api.OutboxFile.Mail;
+import io.latchkey.simulator.car.VehicleModel;
+import io.latchkey.simulator.route.GeoPoint;
+import java.nio.file.Path;
+import java.util.Objects;
 import io.latchkey.simulator.api.ApiTypes.CarState;
 import io.latchkey.simulator.api.ApiTypes.CommandResponse;
 import io.latchkey.simulator.api.ApiTypes.TelemetryRecord;
@@ -15,11 +27,14 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * The walking skeleton's story, end to end over the public API and real MQTT: bootstrap a tenant and
- * a fleet ({@link TenantBootstrap}), then the borrower books car 1, unlocks it, the operator looks at
- * it, the borrower locks it, the operator reads state and telemetry, and a borrower without a booking
- * is refused. Each step checks what it must (outcome, lock state read back from the car, relay
- * activations on the simulated car) and the first failure stops the run.
+ * The rental life cycle, end to end over the public API and real MQTT: bootstrap a tenant and a fleet
+ * ({@link TenantBootstrap}); the borrower finds the nearest free car, books it, unlocks it (the rental
+ * starts), drives a short trip on the simulated car, tries to end the rental with a door open (the car
+ * refuses and says why), closes it and ends it (the car locks itself, the booking ends); then the trip
+ * receipt, the mail the borrower received (read from the backend's outbox when its data directory is
+ * known), the borrower locked out again, the operator's view of state and telemetry, and a borrower
+ * without a booking refused. Each step checks what it must (answers, booking states, relay activations
+ * and lock feedback on the simulated car) and the first failure stops the run.
  */
 public final class Demo {
     /** How the run went; {@code world} is null when the bootstrap itself failed. */
@@ -30,12 +45,23 @@ public final class Demo {
     private final PrintStream out;
     private final Clock clock;
     private final RandomGenerator random;
+    private final OutboxFile outbox;
+
+    private static final Duration RENTAL = Duration.ofHours(1);
+    private static final Duration DRIVE = Duration.ofSeconds(6);
+    private static final GeoPoint HERE = new GeoPoint(52.5200, 13.4050);
 
     public Demo(LatchkeyClient api, PrintStream out, Clock clock, RandomGenerator random) {
+        this(api, out, clock, random, null);
+    }
+
+    /** @param backendDataDir the backend's data directory, to read the borrower's mail from its outbox (null: not shown) */
+    public Demo(LatchkeyClient api, PrintStream out, Clock clock, RandomGenerator random, Path backendDataDir) {
         this.api = api;
         this.out = out;
         this.clock = clock;
         this.random = random;
+        this.outbox = backendDataDir == null ? null : new OutboxFile(backendDataDir);
     }
 
     public Result run(TenantBootstrap.Options options, Fleet fleet) {
@@ -56,22 +82,54 @@ public final class Demo {
     }
 
     private void story(World w, Steps steps, Duration wait) {
-        CarDetail car = w.car(0);
-        SimulatedCar simulated = w.simulatedCar(0);
-        bookAndUnlock(w, steps, wait, car, simulated);
-        lockAndReadTelemetry(w, steps, wait, car, simulated);
+        AvailableCar chosen = findAFreeCar(w, steps);
+        int index = w.indexOf(chosen.id());
+        CarDetail car = w.car(index);
+        SimulatedCar simulated = w.simulatedCar(index);
+        Booking booking = book(w, steps, car);
+        unlockStartsTheRental(w, steps, wait, car, simulated, booking);
+        double driven = driveATrip(w, steps, wait, car, simulated, booking);
+        EndAnswer ended = returnTheCar(w, steps, wait, car, simulated, booking);
+        receipt(w, steps, ended.booking(), ended.receipt(), driven, wait);
+        borrowerIsDoneWithTheCar(w, steps, car, simulated);
+        readTelemetry(w, steps, wait, car);
         strangerIsRefused(w, steps, car, simulated);
     }
 
-    private void bookAndUnlock(World w, Steps steps, Duration wait, CarDetail car, SimulatedCar simulated) {
-        String t = w.tenant();
-        steps.run("Borrower books " + car.id() + " for a window covering now", () -> {
+    private AvailableCar findAFreeCar(World w, Steps steps) {
+        return steps.run("Borrower looks for a free car near them for the next hour (GET /cars/available)", () -> {
             Instant now = clock.instant();
-            var booking = api.book(w.borrowerToken(), t, car.id(), now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofHours(1)));
-            steps.detail("booking %s: %s .. %s", booking.id(), booking.start(), booking.end());
+            List<AvailableCar> free = api.availableCars(w.borrowerToken(), w.tenant(), now, now.plus(RENTAL), HERE, 5_000);
+            Steps.check(!free.isEmpty(), "no car is offered, although none is booked");
+            Steps.check(free.size() == w.cars().size(), "expected all %d cars offered, got %d", w.cars().size(), free.size());
+            for (AvailableCar c : free) {
+                steps.detail("%-10s %-8s plate %-10s %s m away, %s", c.id(), c.name(), c.plate(),
+                        c.distanceM() == null ? "?" : c.distanceM(), Boolean.TRUE.equals(c.online()) ? "online" : "offline");
+            }
+            AvailableCar nearest = free.get(0);
+            Steps.check(w.indexOf(nearest.id()) >= 0, "the API offers a car the demo did not register: %s", nearest.id());
+            steps.detail("takes the nearest: %s", nearest.id());
+            return nearest;
         });
+    }
 
-        steps.run("Borrower UNLOCKs " + car.id(), () -> {
+    private Booking book(World w, Steps steps, CarDetail car) {
+        return steps.run("Borrower books " + car.id() + " from now for an hour (POST /bookings)", () -> {
+            Instant now = clock.instant();
+            Booking b = api.book(w.borrowerToken(), w.tenant(), car.id(), now, now.plus(RENTAL));
+            steps.detail("booking %s: %s .. %s, %s", b.id(), b.start(), b.end(), b.state());
+            Steps.check("CONFIRMED".equals(b.state()), "expected the booking CONFIRMED, got %s", b.state());
+            Instant later = clock.instant();
+            List<AvailableCar> free = api.availableCars(w.borrowerToken(), w.tenant(), later, later.plus(RENTAL), null, null);
+            Steps.check(free.stream().noneMatch(c -> c.id().equals(car.id())), "%s is still offered as free", car.id());
+            steps.detail("%s is no longer offered; %d other car(s) are", car.id(), free.size());
+            return b;
+        });
+    }
+
+    private void unlockStartsTheRental(World w, Steps steps, Duration wait, CarDetail car, SimulatedCar simulated, Booking b) {
+        String t = w.tenant();
+        steps.run("Borrower UNLOCKs " + car.id() + " at the car: the rental starts", () -> {
             long relayBefore = simulated.unlockActivations();
             CommandResponse r = api.command(w.borrowerToken(), t, car.id(), "UNLOCK");
             printCommand(steps, r);
@@ -83,25 +141,144 @@ public final class Demo {
                     simulated.unlockActivations() - relayBefore);
             Steps.check(!simulated.isLocked(), "the simulated car's feedback still reads locked");
             steps.detail("unlock relay energised once; the car's feedback contact reads unlocked");
-        });
-
-        steps.run("Operator reads the car's state", () -> {
-            CarState s = awaitLockState(w, car, io.latchkey.protocol.LockState.UNLOCKED, wait);
-            printState(steps, s);
+            Polling.until(wait, () -> "ACTIVE".equals(api.booking(w.borrowerToken(), t, b.id()).state()),
+                    "booking " + b.id() + " did not become ACTIVE");
+            Booking active = api.booking(w.borrowerToken(), t, b.id());
+            steps.detail("booking %s is %s since %s", active.id(), active.state(), active.startedAt());
         });
     }
 
-    private void lockAndReadTelemetry(World w, Steps steps, Duration wait, CarDetail car, SimulatedCar simulated) {
-        String t = w.tenant();
-        steps.run("Borrower LOCKs " + car.id(), () -> {
-            CommandResponse r = api.command(w.borrowerToken(), t, car.id(), "LOCK");
-            printCommand(steps, r);
-            Steps.check(r.status() == 200 && r.executed(), "expected HTTP 200 EXECUTED, got %d %s", r.status(), body(r));
-            Steps.check(r.result().lockState() == io.latchkey.protocol.LockState.LOCKED,
-                    "expected lock state LOCKED, got %s", r.result().lockState());
-            Steps.check(simulated.isLocked(), "the simulated car's feedback does not read locked");
+    /** Returns the distance the simulated car's odometer counted, in km. */
+    private double driveATrip(World w, Steps steps, Duration wait, CarDetail car, SimulatedCar simulated, Booking b) {
+        return steps.run("Borrower drives a short trip and parks (the car reports as it goes)", () -> {
+            double odoBefore = simulated.odometerKm();
+            simulated.openDoor(VehicleModel.Door.DRIVER);
+            simulated.closeDoor(VehicleModel.Door.DRIVER);
+            Steps.check(simulated.ignition(true), "the ignition did not come on (key not in its holder?)");
+            simulated.drive(45);
+            sleep(DRIVE);
+            simulated.drive(0);
+            Polling.until(Duration.ofSeconds(20), () -> simulated.speedKmh() == 0, "the car did not come to a stop");
+            simulated.ignition(false);
+            double driven = simulated.odometerKm() - odoBefore;
+            Steps.check(driven > 0, "the simulated car did not move");
+            steps.detail("drove %.0f m at up to 45 km/h, parked, ignition off", driven * 1000);
+            Polling.until(wait, () -> {
+                var trips = api.bookingTrips(w.borrowerToken(), w.tenant(), b.id()).totals().trips();
+                return !trips.isEmpty() && trips.stream().noneMatch(Trip::isOngoing);
+            }, "the trip did not reach the backend as a finished trip");
+            for (Trip trip : api.trips(w.operatorToken(), w.tenant(), car.id(), 5).trips()) {
+                steps.detail("trip %s: %s .. %s, %s (GPS %.2f km), %d s, max %.0f km/h, ended by %s", trip.id(),
+                        trip.startTime(), trip.endTime(), trip.distanceKm() == null ? "no odometer"
+                                : String.format("odometer %.2f km", trip.distanceKm()), nz(trip.gpsDistanceKm()),
+                        trip.durationS() == null ? -1 : trip.durationS(), nz(trip.maxSpeedKmh()), trip.endReason());
+            }
+            return driven;
         });
+    }
 
+    private EndAnswer returnTheCar(World w, Steps steps, Duration wait, CarDetail car, SimulatedCar simulated, Booking b) {
+        String t = w.tenant();
+        VehicleModel.Door door = simulated.aDoorItSees();
+        String doorWords = door == VehicleModel.Door.REAR_LEFT ? "rear left" : "front passenger";
+        steps.run("Borrower gets out, leaves the " + doorWords + " door open and tries to end the rental (POST /bookings/{id}/end)", () -> {
+            simulated.openDoor(VehicleModel.Door.DRIVER);
+            simulated.openDoor(door);
+            simulated.closeDoor(VehicleModel.Door.DRIVER);
+            long locksBefore = simulated.lockActivations();
+            EndAnswer refused = api.endBooking(w.borrowerToken(), t, b.id());
+            Steps.check(refused.isRefusedByTheCar(), "expected 200 {\"ended\":false,...}, got %d %s", refused.status(),
+                    refused.problem() != null ? refused.problem() : refused);
+            steps.detail("the car refuses: %s", refused.failed());
+            Steps.check(refused.failed() != null && refused.failed().contains("DOOR_OPEN: " + doorWords),
+                    "expected the failed checks to name the open %s door, got %s", doorWords, refused.failed());
+            Steps.check(!simulated.isLocked() && simulated.lockActivations() == locksBefore, "the car locked although it refused");
+            Booking still = api.booking(w.borrowerToken(), t, b.id());
+            Steps.check("ACTIVE".equals(still.state()), "expected the booking still ACTIVE, got %s", still.state());
+            steps.detail("nothing changed: booking %s, car unlocked", still.state());
+        });
+        return steps.run("Borrower closes the door and ends the rental: the car checks itself and locks", () -> {
+            simulated.closeDoor(door);
+            long locksBefore = simulated.lockActivations();
+            EndAnswer ended = api.endBooking(w.borrowerToken(), t, b.id());
+            Steps.check(ended.isEnded(), "expected 200 {\"ended\":true,...}, got %d %s", ended.status(),
+                    ended.problem() != null ? ended.problem() : ended);
+            Steps.check(ended.booking() != null && "ENDED".equals(ended.booking().state()),
+                    "expected the booking ENDED, got %s", ended.booking());
+            Steps.check(simulated.isLocked(), "the simulated car's feedback does not read locked");
+            Steps.check(simulated.lockActivations() == locksBefore + 1, "expected the lock relay to fire once, it fired %d time(s)",
+                    simulated.lockActivations() - locksBefore);
+            steps.detail("booking %s %s at %s; the lock relay fired once and the car reads locked", ended.booking().id(),
+                    ended.booking().state(), ended.booking().endedAt());
+            CarState s = awaitLockState(w, car, io.latchkey.protocol.LockState.LOCKED, wait);
+            steps.detail("the operator sees the car %s, doors open %s, ignition %s", s.lockState(), s.doorsOpen(), s.ignition());
+            return ended;
+        });
+    }
+
+    private void receipt(World w, Steps steps, Booking ended, Receipt r, double drivenKm, Duration wait) {
+        steps.run("The trip receipt", () -> {
+            Steps.check(r != null, "the end answer carries no receipt");
+            steps.detail("%s: %d trip(s), %.2f km, rental %s (driving %s), max %.0f km/h%s", r.car(),
+                    r.tripCount() == null ? 0 : r.tripCount(), nz(r.distanceKm()), duration(r.durationS()),
+                    duration(r.drivingS()), nz(r.maxSpeedKmh()),
+                    r.fuelUsedPct() != null ? String.format(", fuel used %.1f %%", r.fuelUsedPct())
+                            : r.socUsedPct() != null ? String.format(", charge used %.1f %%", r.socUsedPct()) : "");
+            Steps.check(r.tripCount() != null && r.tripCount() >= 1, "expected at least one trip on the receipt, got %s", r.tripCount());
+            Steps.check(r.durationS() != null && r.durationS() > 0 && r.drivingS() != null && r.drivingS() > 0
+                    && r.drivingS() <= r.durationS(), "expected a rental and a driving time, got %s and %s", r.durationS(), r.drivingS());
+            BookingTrips trips = api.bookingTrips(w.borrowerToken(), w.tenant(), ended.id());
+            Steps.check(Objects.equals(trips.totals().count(), r.tripCount()), "GET /bookings/{id}/trips counts %s trip(s), the receipt %s",
+                    trips.totals().count(), r.tripCount());
+            Steps.check(r.distanceKm() != null && Objects.equals(trips.totals().distanceKm(), r.distanceKm()),
+                    "the receipt's distance %s km is not the trips' %s km", r.distanceKm(), trips.totals().distanceKm());
+            // The odometer on the bus counts in whole km (Ford) or 0.1 km (Hyundai); the GPS path is the fine check.
+            double gps = trips.totals().trips().stream().mapToDouble(t -> nz0(t.gpsDistanceKm())).sum();
+            Steps.check(Math.abs(gps - drivenKm) <= 0.02 + drivenKm * 0.3,
+                    "the trip's GPS path is %.3f km, the simulated car drove %.3f km", gps, drivenKm);
+            steps.detail("the simulated car drove %.0f m; its trip's GPS path %.0f m, its odometer (as the car reports it) %.1f km",
+                    drivenKm * 1000, gps * 1000, nz(r.distanceKm()));
+        });
+        steps.run("The message the borrower received (the backend's outbox)", () -> {
+            if (outbox == null) {
+                steps.detail("not shown: the backend's data directory is not known to the demo (--backend-data-dir)");
+                return;
+            }
+            Mail[] found = new Mail[1];
+            Polling.until(wait, () -> {
+                List<Mail> mails = outbox.messagesTo(w.tenant(), w.borrowerEmail());
+                for (int i = mails.size() - 1; i >= 0; i--) {
+                    Mail m = mails.get(i);
+                    if (m.kind() != null && m.kind().contains("receipt") && m.body() != null && m.body().contains(ended.id())) {
+                        found[0] = m;
+                        return true;
+                    }
+                }
+                return false;
+            }, "no receipt for " + ended.id() + " in the borrower's mailbox");
+            Mail m = found[0];
+            steps.detail("to %s, %s: \"%s\"", masked(m.to()), m.kind(), m.subject());
+            for (String line : m.lines()) {
+                steps.detail("  | %s", line);
+            }
+            Steps.check(m.body().contains(String.format(java.util.Locale.ROOT, "%.1f", nz(r.distanceKm())))
+                    || m.body().contains(String.format(java.util.Locale.ROOT, "%.2f", nz(r.distanceKm()))),
+                    "the message does not state the distance of the receipt (%s km)", r.distanceKm());
+        });
+    }
+
+    private void borrowerIsDoneWithTheCar(World w, Steps steps, CarDetail car, SimulatedCar simulated) {
+        steps.run("After the end the borrower can no longer UNLOCK " + car.id(), () -> {
+            long relayBefore = simulated.unlockActivations();
+            CommandResponse r = api.command(w.borrowerToken(), w.tenant(), car.id(), "UNLOCK");
+            steps.detail("HTTP %d %s", r.status(), body(r));
+            Steps.check(r.status() == 403, "expected HTTP 403, got %d", r.status());
+            Steps.check(simulated.unlockActivations() == relayBefore && simulated.isLocked(), "the car opened");
+        });
+    }
+
+    private void readTelemetry(World w, Steps steps, Duration wait, CarDetail car) {
+        String t = w.tenant();
         steps.run("Operator reads the car's state and recent telemetry", () -> {
             CarState s = awaitLockState(w, car, io.latchkey.protocol.LockState.LOCKED, wait);
             printState(steps, s);
@@ -155,6 +332,34 @@ public final class Demo {
 
     private static String body(CommandResponse r) {
         return r.result() != null ? r.result().toString() : r.problem();
+    }
+
+    private static String duration(Long seconds) {
+        if (seconds == null) {
+            return "? s";
+        }
+        return seconds >= 60 ? String.format("%d min %02d s", seconds / 60, seconds % 60) : seconds + " s";
+    }
+
+    /** {@code borrower@demo.example} as {@code b…@demo.example}: enough to see whose mailbox it is. */
+    private static String masked(String address) {
+        if (address == null || address.indexOf('@') < 1) {
+            return "?";
+        }
+        return address.charAt(0) + "…" + address.substring(address.indexOf('@'));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Steps.StepFailed("interrupted");
+        }
+    }
+
+    private static double nz0(Double d) {
+        return d == null ? 0 : d;
     }
 
     private static double nz(Double d) {

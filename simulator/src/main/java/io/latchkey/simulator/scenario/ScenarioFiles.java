@@ -13,7 +13,7 @@ import java.util.List;
 
 /** Reads scenarios from YAML or JSON files (YAML is a superset), or by the name of a built-in one. */
 public final class ScenarioFiles {
-    public static final List<String> BUILT_IN = List.of("morning-rush", "underground-car-park", "reboot-storm", "ci-short");
+    public static final List<String> BUILT_IN = List.of("morning-rush", "underground-car-park", "reboot-storm", "ci-short", "full-day", "ci-rentals");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -8,11 +8,22 @@ import java.util.List;
 /**
  * How a scenario went, as JSON and as a table. {@link #passed} requires: no telemetry record lost or
  * duplicated, every command answered or cleanly timed out, no command executed after its expiry (or
- * without an answer to account for it), and the fleet drained.
+ * without an answer to account for it), the fleet drained, and (with rentals) every expected rental outcome
+ * seen and no forbidden one (see {@code ScenarioRunner}).
  */
 public record ScenarioReport(String name, int cars, int durationSeconds, double setupSeconds, Telemetry telemetry,
-                             Commands commands, People people, List<String> faultTimeline, long drainMillis,
+                             Commands commands, People people, Rentals rentals, List<String> faultTimeline, long drainMillis,
                              List<String> failures) {
+
+    /**
+     * The rental life cycle: each outcome ({@code people.RentalLog.Outcome}) with how often it happened, and the first
+     * surprises (errors, refusals that should not be) in words. Null when the scenario has no rentals.
+     */
+    public record Rentals(java.util.Map<String, Long> outcomes, List<String> surprises) {
+        public long count(String outcome) {
+            return outcomes.getOrDefault(outcome, 0L);
+        }
+    }
 
     /** @param issues up to 10 cars with lost or duplicated records, described */
     public record Telemetry(long stored, long lastSeqSum, long lost, long duplicated, long pendingAtEnd, List<String> issues) {
@@ -62,6 +73,11 @@ public record ScenarioReport(String name, int cars, int durationSeconds, double 
         out.println("  people");
         row(out, "borrowers / trips / abandoned", people.borrowers() + " / " + people.trips() + " / " + people.abandonedTrips());
         row(out, "operators / requests / errors", people.operators() + " / " + people.operatorRequests() + " / " + people.operatorErrors());
+        if (rentals != null) {
+            out.println("  rentals (what the renters, no-shows, overdue drivers and operators saw)");
+            rentals.outcomes().forEach((k, v) -> row(out, k.toLowerCase().replace('_', ' '), v));
+            rentals.surprises().forEach(x -> out.println("      " + x));
+        }
         row(out, "drained after faults lifted (ms)", drainMillis < 0 ? "NOT DRAINED" : drainMillis);
         out.println(passed() ? "  PASSED" : "  FAILED:");
         failures.forEach(f -> out.println("    - " + f));

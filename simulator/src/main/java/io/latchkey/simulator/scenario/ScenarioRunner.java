@@ -14,7 +14,10 @@ import io.latchkey.simulator.net.FleetNetwork;
 import io.latchkey.simulator.people.Borrower;
 import io.latchkey.simulator.people.CommandLoad;
 import io.latchkey.simulator.people.CommandLog;
+import io.latchkey.simulator.people.ImmobiliseDrill;
 import io.latchkey.simulator.people.Operator;
+import io.latchkey.simulator.people.RentalLog;
+import io.latchkey.simulator.people.Renter;
 import io.latchkey.simulator.route.GeoPoint;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -63,7 +66,8 @@ public final class ScenarioRunner {
         io.latchkey.simulator.fleet.FileHandleBudget.require(spec.cars(), true);
         long setupStart = System.nanoTime();
         FleetSetup.Result world = new FleetSetup(api, clock, out).run(o.adminUser(), o.adminPassword(),
-                tenantPrefix(spec.name()), spec.cars(), spec.people().borrowers());
+                tenantPrefix(spec.name()), spec.cars(), spec.people().borrowers() + spec.rentals().renters()
+                        + spec.rentals().noShows() + spec.rentals().overdue());
         URI broker = URI.create(world.discovery().mqttUrl());
         try (FleetNetwork network = new FleetNetwork(broker.getHost(), broker.getPort());
              Fleet fleet = new Fleet(new Fleet.Options(clock, Duration.ofSeconds(1), 2, 2, 4, spec.seed()), network)) {
@@ -107,19 +111,24 @@ public final class ScenarioRunner {
             borrowers.add(b);
             threads.add(thread(b, "borrower-" + i));
         }
+        RentalLog rentalLog = spec.rentals().any() ? new RentalLog() : null;
         for (int i = 0; i < p.operators(); i++) {
             Operator op = new Operator(api, world.operator(), world.tenant(), Duration.ofSeconds(p.operatorPollSeconds()),
-                    random.split(), stop::get);
+                    random.split(), stop::get, rentalLog);
             operators.add(op);
             threads.add(thread(op, "operator-" + i));
         }
-        List<String> parked = world.cars().subList(p.borrowers(), world.cars().size()).stream().map(CarDetail::id).toList();
+        List<Thread> rentalThreads = rentalLog == null ? List.of()
+                : rentalPeople(spec, o, world, fleet, log, rentalLog, random, stop);
+        int busy = p.borrowers() + spec.rentals().cars();
+        List<String> parked = world.cars().subList(busy, world.cars().size()).stream().map(CarDetail::id).toList();
         CommandLoad load = p.commandsPerSecond() > 0 && !parked.isEmpty()
                 ? new CommandLoad(api, world.operator(), world.tenant(), parked, log, clock) : null;
 
         FaultInjector faults = new FaultInjector(fleet, broker, fleet.deviceIds(), spec.faults(), spec.seed(), out);
         long start = System.nanoTime();
         threads.forEach(Thread::start);
+        rentalThreads.forEach(Thread::start);
         if (load != null) {
             load.start(p.commandsPerSecond());
         }
@@ -131,14 +140,106 @@ public final class ScenarioRunner {
             load.close();
         }
         joinAll(threads, o.commandTimeout().plusSeconds(2).multipliedBy(3).plusSeconds(30));
+        if (!rentalThreads.isEmpty()) {
+            out.println("  waiting for the rentals under way to end (and reservations to lapse)");
+            joinAll(rentalThreads, RENTALS_FINISH);
+        }
         faults.liftAll((System.nanoTime() - start) / 1e9);
         out.println("  faults lifted; waiting for the fleet to drain, then auditing");
         FleetAudit.Result audit = new FleetAudit(api, world.operator(), world.tenant(), fleet, world.cars()).run(o.drainTimeout());
-        return report(spec, setupSeconds, faults, log, borrowers, operators, audit);
+        return report(spec, setupSeconds, faults, log, borrowers, operators, audit, rentalLog);
+    }
+
+    /** The longest the run waits, after its duration, for rentals under way to end and reservations to lapse. */
+    private static final Duration RENTALS_FINISH = Duration.ofMinutes(4);
+
+    /**
+     * The rental people, each with a car of their own after the {@code people.borrowers}' cars: renters, no-shows,
+     * overdue drivers, then the cars of the immobilise drills (one operator drills them one after another).
+     */
+    private List<Thread> rentalPeople(ScenarioSpec spec, Options o, FleetSetup.Result world, Fleet fleet, CommandLog log,
+                                      RentalLog rentals, SplittableRandom random, AtomicBoolean stop) {
+        ScenarioSpec.Rentals r = spec.rentals();
+        Renter.Habits habits = new Renter.Habits(Duration.ofSeconds(r.bookingSeconds()), Duration.ofSeconds(r.tripSeconds()),
+                Duration.ofSeconds(r.pauseSeconds()), Duration.ofSeconds(r.startWithinSeconds()), r.immediateShare(),
+                r.openDoorShare(), Duration.ofSeconds(r.overdueBookingSeconds()), Duration.ofSeconds(r.overdueWaitSeconds()),
+                Duration.ofSeconds(r.lapseGraceSeconds()), o.commandTimeout());
+        List<Thread> threads = new ArrayList<>();
+        int person = spec.people().borrowers();
+        int car = spec.people().borrowers();
+        List<Renter.Kind> kinds = new ArrayList<>();
+        kinds.addAll(java.util.Collections.nCopies(r.renters(), Renter.Kind.RENTER));
+        kinds.addAll(java.util.Collections.nCopies(r.noShows(), Renter.Kind.NO_SHOW));
+        kinds.addAll(java.util.Collections.nCopies(r.overdue(), Renter.Kind.OVERDUE));
+        for (Renter.Kind kind : kinds) {
+            CarDetail c = world.cars().get(car++);
+            String name = kind.name().toLowerCase().replace('_', '-') + "-" + person;
+            Renter renter = new Renter(name, kind, api, world.borrowers().get(person++), world.tenant(), c.id(),
+                    fleet.car(c.deviceId()), habits, clock, random.split(), log, rentals, stop::get);
+            threads.add(thread(renter, name));
+        }
+        if (r.immobiliseDrills() > 0) {
+            List<ImmobiliseDrill.Target> targets = new ArrayList<>();
+            for (int i = 0; i < r.immobiliseDrills(); i++) {
+                CarDetail c = world.cars().get(car++);
+                targets.add(new ImmobiliseDrill.Target(c.id(), fleet.car(c.deviceId())));
+            }
+            threads.add(thread(new ImmobiliseDrill(api, world.operator(), world.tenant(), targets,
+                    Duration.ofSeconds(r.immobiliseAtSeconds()), clock, rentals, stop::get), "immobilise-drill"));
+        }
+        return threads;
+    }
+
+    /** What a scenario with rentals must have seen, and must never have seen; each miss is a failure. */
+    static List<String> rentalFailures(ScenarioSpec spec, RentalLog log) {
+        ScenarioSpec.Rentals r = spec.rentals();
+        List<String> failures = new ArrayList<>();
+        if (r.renters() > 0) {
+            atLeast(failures, log, RentalLog.Outcome.RENTAL_STARTED, 1, "no rental started at the car");
+            atLeast(failures, log, RentalLog.Outcome.RETURN_ACCEPTED, 1, "no rental was ended at the car");
+            if (r.openDoorShare() > 0) {
+                atLeast(failures, log, RentalLog.Outcome.RETURN_REFUSED_DOOR_OPEN, 1, "no return was refused for an open door");
+            }
+            if (r.immediateShare() > 0) {
+                atLeast(failures, log, RentalLog.Outcome.RESERVED_NOW, 1, "no immediate reservation was made");
+            }
+        }
+        exactly(failures, log, RentalLog.Outcome.RESERVATION_LAPSED, r.noShows(), "reservation(s) never taken up lapsed");
+        exactly(failures, log, RentalLog.Outcome.BOOKING_MARKED_OVERDUE, r.overdue(), "booking(s) of cars driving on read overdue");
+        exactly(failures, log, RentalLog.Outcome.OVERDUE_EVENT_SEEN, r.overdue(), "overdue car(s) seen by an operator");
+        exactly(failures, log, RentalLog.Outcome.OVERDUE_RETURNED, r.overdue(), "overdue rental(s) returned with an overdue receipt");
+        exactly(failures, log, RentalLog.Outcome.IMMOBILISE_REFUSED_MOVING, r.immobiliseDrills(), "IMMOBILISE refused while moving");
+        exactly(failures, log, RentalLog.Outcome.IMMOBILISE_ACCEPTED_PARKED, r.immobiliseDrills(), "IMMOBILISE carried out when parked");
+        exactly(failures, log, RentalLog.Outcome.MOBILISED, r.immobiliseDrills(), "MOBILISE carried out");
+        for (RentalLog.Outcome never : List.of(RentalLog.Outcome.RETURN_ACCEPTED_WITH_DOOR_OPEN,
+                RentalLog.Outcome.IMMOBILISED_WHILE_MOVING, RentalLog.Outcome.RESERVATION_NOT_LAPSED)) {
+            if (log.seen(never) > 0) {
+                failures.add(log.seen(never) + " x " + never);
+            }
+        }
+        // Faults (lost connections, restarts) make errors expected; without them any error is a failure.
+        if (spec.faults().isEmpty() && log.seen(RentalLog.Outcome.ERROR) > 0) {
+            failures.add(log.seen(RentalLog.Outcome.ERROR) + " rental error(s), e.g. " + log.surprises().stream()
+                    .filter(x -> x.startsWith("ERROR")).limit(3).toList());
+        }
+        return failures;
+    }
+
+    private static void atLeast(List<String> failures, RentalLog log, RentalLog.Outcome o, long min, String failure) {
+        if (log.seen(o) < min) {
+            failures.add(failure + " (" + o + " " + log.seen(o) + ")");
+        }
+    }
+
+    private static void exactly(List<String> failures, RentalLog log, RentalLog.Outcome o, long expected, String what) {
+        if (log.seen(o) != expected) {
+            failures.add("expected " + expected + " " + what + ", saw " + log.seen(o) + " (" + o + ")");
+        }
     }
 
     private ScenarioReport report(ScenarioSpec spec, double setupSeconds, FaultInjector faults, CommandLog log,
-                                  List<Borrower> borrowers, List<Operator> operators, FleetAudit.Result audit) {
+                                  List<Borrower> borrowers, List<Operator> operators, FleetAudit.Result audit,
+                                  RentalLog rentalLog) {
         List<String> failures = new ArrayList<>();
         long stored = 0, lastSeqs = 0, lost = 0, dup = 0, pending = 0;
         List<String> issues = new ArrayList<>();
@@ -176,9 +277,17 @@ public final class ScenarioRunner {
         if (!audit.undrained().isEmpty()) {
             failures.add(audit.undrained().size() + " car(s) did not drain: " + audit.undrained().stream().limit(5).toList());
         }
+        ScenarioReport.Rentals rentals = null;
+        if (rentalLog != null) {
+            failures.addAll(rentalFailures(spec, rentalLog));
+            java.util.Map<String, Long> outcomes = new java.util.LinkedHashMap<>(rentalLog.counts());
+            // all cars operators saw overdue, also plain borrowers' cars the backend's sweep found still out
+            outcomes.put("CARS_SEEN_OVERDUE", (long) rentalLog.overdueCarsSeen().size());
+            rentals = new ScenarioReport.Rentals(outcomes, rentalLog.surprises());
+        }
         List<String> timeline = faults.timeline().stream().map(a -> String.format("%.1f s: %s", a.at(), a.description())).toList();
         return new ScenarioReport(spec.name(), spec.cars(), spec.durationSeconds(), Math.round(setupSeconds * 10) / 10.0,
-                telemetry, commands, people, timeline, audit.drainMillis(), failures);
+                telemetry, commands, people, rentals, timeline, audit.drainMillis(), failures);
     }
 
     private static String tenantPrefix(String name) {

@@ -68,8 +68,9 @@ public final class TenantBootstrap {
         });
         String operator = steps.run("Tenant admin adds an operator, who signs in",
                 () -> user(tenant, admin, "operator@" + tenant + ".example", "Olivia Operator", List.of("operator")));
+        String borrowerEmail = "borrower@" + tenant + ".example";
         String borrower = steps.run("A borrower registers (self-registration) and signs in",
-                () -> user(tenant, null, "borrower@" + tenant + ".example", "Ben Borrower", null));
+                () -> user(tenant, null, borrowerEmail, "Ben Borrower", null));
         String stranger = steps.run("A second borrower, who will book nothing, registers and signs in",
                 () -> user(tenant, null, "stranger@" + tenant + ".example", "Sam Stranger", null));
         List<CarDetail> registered = steps.run("Operator registers " + o.cars() + " car(s) with their device ids", () -> {
@@ -111,7 +112,7 @@ public final class TenantBootstrap {
             }
             steps.detail("%d car(s) online", registered.size());
         });
-        return new World(tenant, admin, operator, borrower, stranger, discovery, registered, fleet);
+        return new World(tenant, admin, operator, borrower, stranger, discovery, registered, fleet, borrowerEmail);
     }
 
     private String createTenant(String platformToken, String preferred) {

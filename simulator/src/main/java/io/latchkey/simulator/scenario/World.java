@@ -11,12 +11,23 @@ import java.util.List;
  * running fleet of simulated cars behind them.
  *
  * @param strangerToken a borrower of the tenant who holds no booking
+ * @param borrowerEmail the borrower's address (where their messages go)
  */
 public record World(String tenant, String adminToken, String operatorToken, String borrowerToken, String strangerToken,
-                    DeviceDiscovery discovery, List<CarDetail> cars, Fleet fleet) {
+                    DeviceDiscovery discovery, List<CarDetail> cars, Fleet fleet, String borrowerEmail) {
 
     public CarDetail car(int index) {
         return cars.get(index);
+    }
+
+    /** The index of the car with this id, or -1. */
+    public int indexOf(String carId) {
+        for (int i = 0; i < cars.size(); i++) {
+            if (cars.get(i).id().equals(carId)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public SimulatedCar simulatedCar(int index) {

@@ -67,4 +67,22 @@ class CommandAuditTest {
                 List.of(new RelayActivation(RelayActivation.Kind.UNLOCK, T.plusSeconds(10))), answers, List.of(stale, retry));
         assertThat(late.executedAfterExpiry()).isEqualTo(1);
     }
+
+    @Test
+    void anExecutedImmobilise_movesNoLockRelay_andDoesNotTakeTheNextLockActivationsAnswer() {
+        // c1 IMMOBILISE executed (immobiliser relay), then c2 LOCK (lock relay) valid for 10 s: the LOCK activation is c2's.
+        List<CarLedger.Received> received = List.of(
+                new CarLedger.Received("c1", "IMMOBILISE", T.plusSeconds(1), T),
+                new CarLedger.Received("c2", "LOCK", T.plusSeconds(12), T.plusSeconds(2)));
+        List<CarLedger.Answered> answers = List.of(
+                new CarLedger.Answered("c1", "EXECUTED", null, false, T.plusMillis(5)),
+                new CarLedger.Answered("c2", "EXECUTED", null, false, T.plusSeconds(3)));
+
+        CommandAudit.Result r = CommandAudit.check("d",
+                List.of(new RelayActivation(RelayActivation.Kind.LOCK, T.plusSeconds(3))), answers, received);
+
+        assertThat(r.executedAfterExpiry()).isZero();
+        assertThat(r.unexplained()).isZero();
+        assertThat(r.executedAnswers()).isEqualTo(1);
+    }
 }

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.latchkey.simulator.api.ApiTypes.CarDetail;
 import io.latchkey.simulator.api.ApiTypes.CommandResponse;
+import io.latchkey.simulator.api.ApiTypes;
 import io.latchkey.simulator.api.LatchkeyClient;
+import io.latchkey.simulator.api.OutboxFile;
 import io.latchkey.simulator.car.SimulatedCar;
 import io.latchkey.simulator.fleet.Fleet;
 import io.latchkey.simulator.scenario.Demo;
@@ -15,6 +17,7 @@ import io.latchkey.simulator.scenario.World;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -59,24 +62,46 @@ class WalkingSkeletonIT {
 
     private TenantBootstrap.Options options(String tenant, int cars) {
         return new TenantBootstrap.Options(Backend.ADMIN_USER, Backend.ADMIN_PASSWORD, tenant, cars, Duration.ofMillis(50),
-                agentsDir, Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(10));
+                agentsDir, Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(10));
     }
 
     @Test
-    void demo_bootstrapsATenant_unlocksAndLocksFromFeedback_andRefusesABorrowerWithoutBooking() {
-        Demo.Result result = new Demo(api, System.out, clock, new SplittableRandom(1)).run(options("demo", 2), fleet);
+    void demo_tellsTheWholeRental_fromAFreeCarToTheReceiptAndTheMail() {
+        Demo.Result result = new Demo(api, System.out, clock, new SplittableRandom(1), backendDir).run(options("demo", 2), fleet);
 
         assertThat(result.steps()).allSatisfy(step -> assertThat(step.ok()).as(step.title() + ": " + step.detail()).isTrue());
         assertThat(result.ok()).isTrue();
         assertThat(result.steps()).extracting(Steps.Step::title)
-                .anyMatch(t -> t.startsWith("Borrower UNLOCKs"))
-                .anyMatch(t -> t.startsWith("Borrower LOCKs"))
+                .anyMatch(t -> t.startsWith("Borrower looks for a free car"))
+                .anyMatch(t -> t.startsWith("Borrower books"))
+                .anyMatch(t -> t.startsWith("Borrower UNLOCKs") && t.endsWith("the rental starts"))
+                .anyMatch(t -> t.startsWith("Borrower drives a short trip"))
+                .anyMatch(t -> t.matches("Borrower gets out, leaves the (rear left|front passenger) door open and tries to end the rental.*"))
+                .anyMatch(t -> t.startsWith("Borrower closes the door and ends the rental"))
+                .anyMatch(t -> t.equals("The trip receipt"))
+                .anyMatch(t -> t.startsWith("The message the borrower received"))
+                .anyMatch(t -> t.startsWith("After the end the borrower can no longer UNLOCK"))
                 .anyMatch(t -> t.startsWith("A borrower WITHOUT a booking"));
-        SimulatedCar car1 = result.world().simulatedCar(0);
-        assertThat(car1.unlockActivations()).as("unlock relay activations").isEqualTo(1);
-        assertThat(car1.lockActivations()).as("lock relay activations").isEqualTo(1);
-        assertThat(car1.isLocked()).isTrue();
-        assertThat(result.world().simulatedCar(1).unlockActivations()).as("the other car was never touched").isZero();
+        World w = result.world();
+        List<SimulatedCar> used = java.util.stream.IntStream.range(0, w.cars().size()).mapToObj(w::simulatedCar)
+                .filter(c -> c.unlockActivations() > 0).toList();
+        assertThat(used).as("exactly one car was rented").hasSize(1);
+        SimulatedCar rented = used.get(0);
+        assertThat(rented.unlockActivations()).as("unlock relay activations").isEqualTo(1);
+        assertThat(rented.lockActivations()).as("lock relay activations: the end of the rental").isEqualTo(1);
+        assertThat(rented.isLocked()).isTrue();
+        assertThat(rented.openDoors()).isEmpty();
+        assertThat(rented.odometerKm()).as("the rented car drove").isGreaterThan(0);
+        String carId = w.cars().get(java.util.stream.IntStream.range(0, w.cars().size())
+                .filter(i -> w.simulatedCar(i) == rented).findFirst().orElseThrow()).id();
+        var bookings = api.bookings(w.operatorToken(), w.tenant(), ApiTypes.BookingFilter.all().withCar(carId));
+        assertThat(bookings.items()).singleElement().satisfies(b -> {
+            assertThat(b.state()).isEqualTo("ENDED");
+            assertThat(b.startedAt()).isNotNull();
+            assertThat(b.endedAt()).isAfter(b.startedAt());
+        });
+        assertThat(new OutboxFile(backendDir).messagesTo(w.tenant(), w.borrowerEmail()))
+                .anyMatch(m -> m.kind().contains("receipt") && m.body().contains(bookings.items().get(0).id()));
     }
 
     @Test

@@ -16,7 +16,7 @@ class ScenarioFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"morning-rush", "underground-car-park", "reboot-storm", "ci-short"})
+    @ValueSource(strings = {"morning-rush", "underground-car-park", "reboot-storm", "ci-short", "full-day", "ci-rentals"})
     void everyBuiltInScenario_loadsAndValidates(String name) {
         ScenarioSpec spec = ScenarioFiles.load(name);
 
@@ -60,5 +60,39 @@ class ScenarioFilesTest {
         assertThat(CarSelector.parse("3", "c").pick(10, new SplittableRandom(9)))
                 .isEqualTo(CarSelector.parse("3", "c").pick(10, new SplittableRandom(9)));
         assertThatThrownBy(() -> CarSelector.parse("some", "faults[0].cars")).hasMessageContaining("faults[0].cars");
+    }
+
+    @Test
+    void rentals_takeDefaults_andFullDayAsksForEveryOutcome() throws Exception {
+        ScenarioSpec none = read("name: r\ncars: 3\n");
+        assertThat(none.rentals().any()).isFalse();
+        ScenarioSpec some = read("cars: 10\nrentals:\n  renters: 2\n");
+        assertThat(some.rentals().bookingSeconds()).isEqualTo(90);
+        assertThat(some.rentals().immediateShare()).isEqualTo(0.3);
+        assertThat(some.rentals().openDoorShare()).isEqualTo(0.3);
+        assertThat(some.rentals().cars()).isEqualTo(2);
+
+        ScenarioSpec day = ScenarioFiles.load("full-day");
+        assertThat(day.cars()).isEqualTo(200);
+        assertThat(day.rentals().renters()).isPositive();
+        assertThat(day.rentals().noShows()).isPositive();
+        assertThat(day.rentals().overdue()).isPositive();
+        assertThat(day.rentals().immobiliseDrills()).isPositive();
+        assertThat(day.rentals().openDoorShare()).isPositive();
+        assertThat(day.rentals().immediateShare()).isPositive();
+    }
+
+    @Test
+    void rentals_thatNeedMoreCarsThanTheFleet_orBadShares_areRefused() {
+        assertThatThrownBy(() -> read("cars: 5\npeople: {borrowers: 2}\nrentals: {renters: 2, noShows: 1, overdue: 1}\n"))
+                .isInstanceOf(ScenarioException.class).hasMessageContaining("need a car each: 6 > cars (5)");
+        assertThatThrownBy(() -> read("cars: 5\nrentals: {renters: 1, openDoorShare: 1.5}\n"))
+                .isInstanceOf(ScenarioException.class).hasMessageContaining("rentals.openDoorShare");
+        assertThatThrownBy(() -> read("cars: 5\nrentals: {renters: 1, tripSeconds: 30, bookingSeconds: 40}\n"))
+                .isInstanceOf(ScenarioException.class).hasMessageContaining("rentals.bookingSeconds");
+        assertThatThrownBy(() -> read("cars: 5\npeople: {operators: 0}\nrentals: {overdue: 1}\n"))
+                .isInstanceOf(ScenarioException.class).hasMessageContaining("operator");
+        assertThatThrownBy(() -> read("cars: 5\nrentals: {renters: 1, speed: 2}\n"))
+                .isInstanceOf(ScenarioException.class).hasMessageContaining("speed");
     }
 }
