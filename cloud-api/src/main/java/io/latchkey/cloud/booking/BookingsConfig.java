@@ -17,8 +17,9 @@ import java.time.Duration;
  * @param maxBackdate        {@code latchkey.bookings.max-backdate}: how far before now a start may lie, for a borrower
  *                           booking the car in front of them (default 15 minutes; 0 to 1 hour)
  * @param reservationHold    {@code latchkey.bookings.reservation-hold}: how long an immediate reservation holds the car
- *                           for the rental to start at it; then it lapses as {@code NO_SHOW} (default 15 minutes; 1 minute
- *                           to 2 hours)
+ *                           for the rental to start at it; then it lapses as {@code NO_SHOW} (default 15 minutes; 5 seconds
+ *                           to 2 hours: seconds are for tests and the simulator's CI scenario, which would otherwise
+ *                           wait minutes for a lapse; a borrower needs minutes to reach the car)
  * @param immediateLength    {@code latchkey.bookings.immediate-length}: the end of an immediate reservation that names
  *                           none, from now (default 1 hour; 15 minutes to 24 hours, at most {@code max-length})
  * @param sweepInterval      {@code latchkey.bookings.sweep-interval}: how often lapsed reservations and bookings never
@@ -33,12 +34,14 @@ public record BookingsConfig(@Bindable(defaultValue = "90d") Duration maxAdvance
                              @Bindable(defaultValue = "1h") Duration immediateLength,
                              @Bindable(defaultValue = "1m") Duration sweepInterval) {
     public static final String PREFIX = "latchkey.bookings.";
+    /** The shortest {@code reservation-hold}: below it a reservation would lapse before the borrower's unlock arrives. */
+    public static final Duration MIN_RESERVATION_HOLD = Duration.ofSeconds(5);
 
     public BookingsConfig {
         require("max-advance", maxAdvance, Duration.ofDays(1), Duration.ofDays(730), "1d and 730d");
         require("max-length", maxLength, Duration.ofHours(1), Duration.ofDays(365), "1h and 365d");
         require("max-backdate", maxBackdate, Duration.ZERO, Duration.ofHours(1), "0m and 1h");
-        require("reservation-hold", reservationHold, Duration.ofMinutes(1), Duration.ofHours(2), "1m and 2h");
+        require("reservation-hold", reservationHold, MIN_RESERVATION_HOLD, Duration.ofHours(2), "5s and 2h");
         require("immediate-length", immediateLength, Duration.ofMinutes(15), Duration.ofHours(24), "15m and 24h");
         require("sweep-interval", sweepInterval, Duration.ofSeconds(1), Duration.ofHours(1), "1s and 1h");
         if (immediateLength.compareTo(maxLength) > 0) {

@@ -15,7 +15,10 @@ import java.util.List;
  * the car's name and plate, the trips of their rental (as {@code GET /t/{tenant}/bookings/{id}/trips} shows them).
  *
  * @param durationS   {@code endedAt - startedAt}, seconds
- * @param distanceKm  summed over the trips: odometer where the car has one, else the GPS path
+ * @param distanceKm  summed over the trips, each trip's distance by {@link Trip#sourceOf} (the odometer delta; the
+ *                    GPS path where there is no odometer, or a short trip's delta is below the odometer's resolution)
+ * @param distanceSource where {@code distanceKm} came from: {@code ODOMETER}, {@code GPS}, {@code MIXED} (some trips
+ *                    each); null without trips
  * @param drivingS    summed duration of the trips
  * @param fuelUsedPct percentage points of the tank, over the trips that report fuel; null when none does
  * @param socUsedPct  percentage points of charge, over the trips that report it; null when none does
@@ -24,14 +27,14 @@ import java.util.List;
  */
 @Serdeable
 public record Receipt(String bookingId, String carId, String car, Instant startedAt, Instant endedAt, long durationS,
-                      double distanceKm, int tripCount, long drivingS, @Nullable Double maxSpeedKmh,
+                      double distanceKm, @Nullable String distanceSource, int tripCount, long drivingS, @Nullable Double maxSpeedKmh,
                       @Nullable Double fuelUsedPct, @Nullable Double socUsedPct, boolean overdue, List<Trip> trips) {
 
     static Receipt of(Booking ended, String car, Trips.TripTotals totals) {
         Instant from = ended.startedAt() != null ? ended.startedAt() : ended.start();
         Instant to = ended.endedAt() != null ? ended.endedAt() : from;
         return new Receipt(ended.id(), ended.carId(), car, from, to, Duration.between(from, to).toSeconds(),
-                totals.distanceKm(), totals.count(), totals.durationS(), totals.maxSpeedKmh(), totals.fuelUsedPct(),
+                totals.distanceKm(), totals.distanceSource(), totals.count(), totals.durationS(), totals.maxSpeedKmh(), totals.fuelUsedPct(),
                 totals.socUsedPct(), ended.overdue(), totals.trips());
     }
 

@@ -20,7 +20,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 
 /**
  * {@code POST /t/{tenant}/bookings/{id}/end}: the car checks itself and, if all holds, locks itself and the rental
- * ends. A failed check is an answer, not an error (200 {@code ended:false} with the car's reasons; nothing changed).
+ * ends. A failed check, or a lock that did not take ({@code LOCK_FAILED}, named by the car), is an answer, not an
+ * error (200 {@code ended:false} with the car's reasons; nothing changed).
  */
 @Controller("/t/{tenant}/bookings")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -35,7 +36,7 @@ public class RentalController {
             + "standstill, key and home zone from its own signals; if all hold it locks itself and the booking is ENDED, "
             + "with a receipt (also mailed to the borrower); otherwise ended:false with the failed checks and nothing changes")
     @ApiResponse(responseCode = "200", description = "the car answered: ended:true with the booking (ENDED) and the receipt, "
-            + "or ended:false with the failed checks (nothing changed)",
+            + "or ended:false with the failed checks, or LOCK_FAILED when the checks held but the lock did not take (nothing changed)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Rentals.EndResult.class)))
     @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -45,7 +46,7 @@ public class RentalController {
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "409", description = "the booking is not ACTIVE (not started, already ended, cancelled, lapsed)",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "502", description = "the car refused END_RENTAL for another reason than its checks (signature, expiry, a fault); nothing changed",
+    @ApiResponse(responseCode = "502", description = "the car refused END_RENTAL for another reason than its checks (signature, expiry), or failed without naming what to fix (a relay fault); nothing changed",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "503", description = "no broker connection, or the broker did not take the command: nothing was sent, retry",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -50,7 +50,8 @@ public class RentalMessages {
         for (var t : r.trips()) {
             body.append("  trip ").append(t.id()).append(": ").append(t.startTime()).append(" to ")
                     .append(t.endTime() != null ? t.endTime() : "ongoing").append(", ").append(km(t.bestDistanceKm()))
-                    .append(" km\n");
+                    .append(" km").append(io.latchkey.cloud.telemetry.Trip.GPS.equals(t.distanceSource()) ? " (by GPS)" : "")
+                    .append('\n');
         }
         body.append("\nThe car was locked when the rental ended.");
         try {

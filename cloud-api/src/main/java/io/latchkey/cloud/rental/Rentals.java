@@ -51,7 +51,10 @@ public class Rentals {
         }
     }
 
-    /** The car answered, but neither executed END_RENTAL nor named failed checks (signature, expiry, a fault): 502. */
+    /**
+     * The car answered, but neither executed END_RENTAL nor named what failed (signature, expiry, a relay fault, an
+     * agent too old to name a lock that did not take): 502.
+     */
     public static final class CarRefusedException extends RuntimeException {
         private final CommandResult result;
 
@@ -109,7 +112,10 @@ public class Rentals {
             messages.receipt(tenant, ended, receipt);
             return new EndResult(true, ended, receipt, null);
         }
-        if ("REJECTED".equals(result.outcome()) && result.failed() != null && !result.failed().isEmpty()) {
+        if (result.failed() != null && !result.failed().isEmpty()
+                && ("REJECTED".equals(result.outcome()) || "FAILED".equals(result.outcome()))) {
+            // REJECTED: a check failed and nothing moved; FAILED: the checks held but the lock did not take (the car
+            // says so in its own words, LOCK_FAILED: …). Either way the borrower can fix it, and the rental goes on.
             return EndResult.refused(result.failed());
         }
         throw new CarRefusedException(result);

@@ -131,7 +131,7 @@ public final class TripSegmenter {
         Double distance = o.odometerStartKm() != null && o.odometerKm() != null
                 ? round(Math.max(0, o.odometerKm() - o.odometerStartKm()), 3) : null;
         return new Trip("t-" + o.startSeq(), carId, endReason == null, o.startTime(), o.lastTime(), o.startLat(), o.startLon(),
-                o.lastLat(), o.lastLon(), o.odometerStartKm(), o.odometerKm(), distance, round(o.gpsDistanceM() / 1000.0, 3),
+                o.lastLat(), o.lastLon(), o.odometerStartKm(), o.odometerKm(), distance, round(o.gpsDistanceM() / 1000.0, 3), null,
                 Math.max(0, Duration.between(o.startTime(), o.lastTime()).toSeconds()), o.maxSpeedKmh(),
                 o.fuelStartPct(), o.fuelPct(), used(o.fuelStartPct(), o.fuelPct()),
                 o.socStartPct(), o.socPct(), used(o.socStartPct(), o.socPct()),

@@ -34,11 +34,18 @@ import java.util.Optional;
 @Singleton
 public class Trips {
     private static final int MAX_ATTEMPTS = 5;
+    /** {@link TripTotals#distanceSource()} when some trips' distances came from the odometer and some from GPS. */
+    public static final String MIXED = "MIXED";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trips.class);
 
-    /** Trips that start in a window, and their sums (what a rental receipt shows). */
+    /**
+     * Trips that start in a window, and their sums (what a rental receipt shows). {@code distanceKm} sums each trip's
+     * {@link Trip#bestDistanceKm()}; {@code distanceSource} says where it came from: {@code ODOMETER} or {@code GPS}
+     * when every trip's came from there, {@code MIXED} when both occur, null without trips.
+     */
     @Serdeable
-    public record TripTotals(List<Trip> trips, int count, double distanceKm, double gpsDistanceKm, long durationS,
+    public record TripTotals(List<Trip> trips, int count, double distanceKm, @Nullable String distanceSource,
+                             double gpsDistanceKm, long durationS,
                              @Nullable Double maxSpeedKmh, @Nullable Double fuelUsedPct, @Nullable Double socUsedPct) {
     }
 
@@ -150,18 +157,24 @@ public class Trips {
 
     /**
      * The car's trips that start in {@code [from, to)} and their totals, for a rental receipt: distance from the
-     * odometer where a trip has it (else its GPS path), fuel and charge used summed over the trips that report them.
+     * rule of {@link Trip#sourceOf} per trip, fuel and charge used summed over the trips that report them.
      */
     public TripTotals within(String tenant, String carId, Instant from, Instant to) {
-        List<Trip> trips = startingIn(tenant, carId, from, to);
+        return totals(startingIn(tenant, carId, from, to));
+    }
+
+    /** The sums of {@code trips} (their paths left out). */
+    static TripTotals totals(List<Trip> trips) {
         double distance = 0;
         double gps = 0;
         long duration = 0;
         Double max = null;
         Double fuel = null;
         Double soc = null;
+        String source = null;
         for (Trip t : trips) {
             distance += t.bestDistanceKm();
+            source = source == null || source.equals(t.distanceSource()) ? t.distanceSource() : MIXED;
             gps += t.gpsDistanceKm();
             duration += t.durationS();
             if (t.maxSpeedKmh() != null && (max == null || t.maxSpeedKmh() > max)) {
@@ -174,7 +187,7 @@ public class Trips {
                 soc = (soc == null ? 0 : soc) + t.socUsedPct();
             }
         }
-        return new TripTotals(trips.stream().map(Trip::withoutPath).toList(), trips.size(), round(distance), round(gps), duration,
+        return new TripTotals(trips.stream().map(Trip::withoutPath).toList(), trips.size(), round(distance), source, round(gps), duration,
                 max, fuel == null ? null : round(fuel), soc == null ? null : round(soc));
     }
 

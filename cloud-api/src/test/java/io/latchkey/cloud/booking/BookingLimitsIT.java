@@ -170,7 +170,7 @@ class BookingLimitsIT {
 
     @ParameterizedTest
     @CsvSource({"max-advance,731d", "max-advance,soon", "max-length,30m", "max-length,366d", "max-backdate,2h",
-            "max-open-per-borrower,0", "max-open-per-borrower,101", "max-open-per-borrower,many", "reservation-hold,30s",
+            "max-open-per-borrower,0", "max-open-per-borrower,101", "max-open-per-borrower,many", "reservation-hold,4s", "reservation-hold,0s", "reservation-hold,-5s",
             "reservation-hold,3h", "reservation-hold,soon", "immediate-length,10m", "immediate-length,25h", "sweep-interval,0s",
             "sweep-interval,2h", "sweep-interval,often"})
     void aLimitOutOfRange_stopsTheStart_namingTheKey(String key, String value) {

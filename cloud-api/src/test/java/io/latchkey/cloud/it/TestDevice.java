@@ -56,6 +56,10 @@ public final class TestDevice implements AutoCloseable {
     private volatile LockState lock = LockState.LOCKED;
     /** What the pretend car's own checks (END_RENTAL, IMMOBILISE) fail on; empty: they pass. */
     private volatile List<String> failingChecks = List.of();
+    /** Non-null: the lock does not take (LOCK, END_RENTAL) and the car answers FAILED with this reason. */
+    private volatile String lockFailure;
+    /** What an END_RENTAL whose lock did not take names in {@code failed} (the agent's words); null: nothing. */
+    private volatile List<String> lockFailureLines;
 
     /** Enrols the device through {@code app} (see {@link CloudApp#device}) and connects as it on the plain listener. */
     public TestDevice(CloudApp app, String tenant, String deviceId, Map<String, PublicKey> commandKeys, Clock clock)
@@ -160,6 +164,16 @@ public final class TestDevice implements AutoCloseable {
         failingChecks = List.of(checks);
     }
 
+    /**
+     * From now on the lock does not take: LOCK and END_RENTAL (whose checks pass) are answered {@code FAILED} with
+     * {@code reason}, END_RENTAL also with {@code failed} = {@code endRentalLines} as the agent does (null: as an
+     * agent that names nothing). {@code reason} null: the lock takes again.
+     */
+    public void lockDoesNotTake(String reason, List<String> endRentalLines) {
+        lockFailureLines = endRentalLines;
+        lockFailure = reason;
+    }
+
     public List<byte[]> receivedCommands() {
         return List.copyOf(received);
     }
@@ -226,6 +240,11 @@ public final class TestDevice implements AutoCloseable {
         if (command.type() == CommandType.IMMOBILISE || command.type() == CommandType.MOBILISE) {
             return new CommandAck(command.id(), null, deviceId, CommandOutcome.EXECUTED, null, lock, doorOpen, false,
                     java.time.Instant.now());
+        }
+        String lockFails = lockFailure;
+        if ((command.type() == CommandType.LOCK || command.type() == CommandType.END_RENTAL) && lockFails != null) {
+            return new CommandAck(command.id(), null, deviceId, CommandOutcome.FAILED, lockFails, lock, doorOpen, false,
+                    java.time.Instant.now(), command.type() == CommandType.END_RENTAL ? lockFailureLines : null);
         }
         if (command.type() == CommandType.LOCK && doorOpen) {
             return new CommandAck(command.id(), null, deviceId, CommandOutcome.FAILED, "DOOR_OPEN", lock, true, false,

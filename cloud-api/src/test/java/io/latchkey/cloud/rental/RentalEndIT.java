@@ -241,6 +241,44 @@ class RentalEndIT {
     }
 
     @Test
+    void aLockThatDoesNotTake_isAnAnswerTheBorrowerCanActOn_andChangesNothing_aFaultWithoutWordsIs502() throws Exception {
+        String line = "LOCK_FAILED: the car could not lock; check that every door and the boot are shut, then try again";
+        try (TestDevice car = newCar("car-8")) {
+            String id = rent("car-8", Duration.ofHours(1));
+            // a door the car cannot see is ajar: the checks hold, the lock does not take, the car says what to do
+            car.lockDoesNotTake("NO_FEEDBACK", List.of(line));
+
+            Http.Reply reply = app.http.postJson("/t/acme/bookings/" + id + "/end", bob, Map.of());
+
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            assertThat(reply.json().path("ended").asBoolean()).isFalse();
+            assertThat(reply.json().path("failed")).hasSize(1);
+            assertThat(reply.json().path("failed").get(0).asText()).isEqualTo(line);
+            assertThat(reply.json().has("booking") && !reply.json().path("booking").isNull()).isFalse();
+            assertThat(state(id)).isEqualTo("ACTIVE");
+            assertThat(lockState("car-8")).isEqualTo("UNLOCKED");
+            assertThat(receipts("bob@acme.test").stream().filter(m -> m.toString().contains(id)).toList()).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(audit("car/car-8 command/"))
+                    .contains("car.end_rental FAILED"));
+            assertThat(audit(id)).doesNotContain("booking.end OK");
+
+            // a relay fault names nothing the borrower could fix: 502, nothing changed
+            car.lockDoesNotTake("RELAY_ERROR: gpio line busy", null);
+            Http.Reply fault = app.http.postJson("/t/acme/bookings/" + id + "/end", bob, Map.of());
+            assertThat(fault.status()).as(fault.body()).isEqualTo(502);
+            assertThat(fault.json().path("detail").asText()).contains("FAILED", "RELAY_ERROR", "the rental has not ended");
+            assertThat(state(id)).isEqualTo("ACTIVE");
+
+            // the door shut, the lock takes: the rental ends
+            car.lockDoesNotTake(null, null);
+            JsonNode ended = expect(200, app.http.postJson("/t/acme/bookings/" + id + "/end", bob, Map.of())).json();
+            assertThat(ended.path("ended").asBoolean()).isTrue();
+            assertThat(state(id)).isEqualTo("ENDED");
+            assertThat(lockState("car-8")).isEqualTo("LOCKED");
+        }
+    }
+
+    @Test
     void aRefusalOfTheCommandItself_is502_andChangesNothing() throws Exception {
         app.car("acme", operator, "car-5", "dev-car-5");
         // a car whose clock falls an hour behind the backend's once connected: it refuses every command as not yet valid

@@ -136,6 +136,69 @@ class TripSegmenterTest {
     }
 
     @Test
+    void aShortDrive_thatAWholeKmOdometerDoesNotSee_takesItsDistanceFromTheGpsPath_andSaysSo() {
+        // 52.520 -> 52.523: about 334 m; the odometer counts whole km and stays at 1000
+        Run run = run(TripProgress.NONE, List.of(
+                rec(1, 0, 52.520, 13.40, 0, 1000.0, true),
+                rec(2, 20, 52.5215, 13.40, 30, 1000.0, true),
+                rec(3, 40, 52.523, 13.40, 0, 1000.0, false)), null);
+
+        Trip trip = run.trips().get(0);
+        double gps = Geo.distanceM(52.520, 13.40, 52.523, 13.40) / 1000;
+        assertThat(trip.distanceKm()).as("the odometer delta is kept as it was read").isEqualTo(0.0);
+        assertThat(trip.gpsDistanceKm()).isCloseTo(gps, within(0.002));
+        assertThat(trip.distanceSource()).isEqualTo(Trip.GPS);
+        assertThat(trip.bestDistanceKm()).isEqualTo(trip.gpsDistanceKm()).isGreaterThan(0.3);
+        assertThat(trip.withoutPath().distanceSource()).isEqualTo(Trip.GPS);
+    }
+
+    @Test
+    void fromTheOdometersResolutionOn_theOdometerIsTheDistance_andTheGpsPathOnlyTheCrossCheck() {
+        // about 3.3 km of GPS path, 3 km on a whole-km odometer
+        Run run = run(TripProgress.NONE, List.of(
+                rec(1, 0, 52.52, 13.40, 0, 1000.0, true),
+                rec(2, 120, 52.535, 13.40, 50, 1002.0, true),
+                rec(3, 240, 52.55, 13.40, 0, 1003.0, false)), null);
+
+        Trip trip = run.trips().get(0);
+        assertThat(trip.gpsDistanceKm()).isGreaterThan(3.0);
+        assertThat(trip.distanceSource()).isEqualTo(Trip.ODOMETER);
+        assertThat(trip.bestDistanceKm()).isEqualTo(3.0);
+    }
+
+    @Test
+    void theDistanceRule_odometerUnlessAbsentOrBelowItsResolutionWhileTheGpsPathIsLonger() {
+        assertThat(Trip.sourceOf(null, 0.0)).isEqualTo(Trip.GPS);
+        assertThat(Trip.sourceOf(null, 4.2)).isEqualTo(Trip.GPS);
+        assertThat(Trip.sourceOf(0.0, 0.4)).isEqualTo(Trip.GPS);
+        assertThat(Trip.sourceOf(0.6, 0.9)).isEqualTo(Trip.GPS);
+        assertThat(Trip.sourceOf(0.0, 0.0)).as("parked with the engine on: nothing moved").isEqualTo(Trip.ODOMETER);
+        assertThat(Trip.sourceOf(0.6, 0.5)).isEqualTo(Trip.ODOMETER);
+        assertThat(Trip.sourceOf(Trip.ODOMETER_RESOLUTION_KM, 1.7)).isEqualTo(Trip.ODOMETER);
+        assertThat(Trip.sourceOf(12.0, 11.1)).isEqualTo(Trip.ODOMETER);
+    }
+
+    @Test
+    void totals_sumEachTripsOwnDistance_andNameTheSource_mixedWhenBothOccur() {
+        Run shortOne = run(TripProgress.NONE, List.of(
+                rec(1, 0, 52.520, 13.40, 0, 1000.0, true),
+                rec(2, 40, 52.523, 13.40, 0, 1000.0, false)), null);
+        Run longOne = run(shortOne.progress(), List.of(
+                rec(3, 100, 52.523, 13.40, 0, 1000.0, true),
+                rec(4, 300, 52.55, 13.40, 0, 1003.0, false)), null);
+        Trip gpsTrip = shortOne.trips().get(0);
+        Trip odoTrip = longOne.trips().get(0);
+
+        Trips.TripTotals both = Trips.totals(List.of(gpsTrip, odoTrip));
+        assertThat(both.distanceSource()).isEqualTo(Trips.MIXED);
+        assertThat(both.distanceKm()).isCloseTo(gpsTrip.gpsDistanceKm() + 3.0, within(0.001));
+        assertThat(Trips.totals(List.of(gpsTrip)).distanceSource()).isEqualTo(Trip.GPS);
+        assertThat(Trips.totals(List.of(gpsTrip)).distanceKm()).isEqualTo(gpsTrip.gpsDistanceKm()).isPositive();
+        assertThat(Trips.totals(List.of(odoTrip)).distanceSource()).isEqualTo(Trip.ODOMETER);
+        assertThat(Trips.totals(List.of()).distanceSource()).isNull();
+    }
+
+    @Test
     void aLateRecord_isSkipped_butTheOdometerDistanceStaysExact() {
         Run run = run(TripProgress.NONE, List.of(
                 rec(1, 0, 52.52, 13.40, 0, 500.0, true),

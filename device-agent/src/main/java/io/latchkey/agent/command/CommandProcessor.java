@@ -147,6 +147,12 @@ public final class CommandProcessor {
             boolean doorsOpen = vehicle.doorsOpen();
             String reason = command.type() != CommandType.UNLOCK && doorsOpen
                     ? DOOR_OPEN : NO_FEEDBACK;
+            if (command.type() == CommandType.END_RENTAL) {
+                // its checks held, yet the lock did not take: say so in words the borrower can act on (the rental
+                // does not end); the usual cause is a door or the boot this car has no contact for
+                LOG.info("{}: END_RENTAL {} could not lock ({})", deviceId, command.id(), reason);
+                return failed(command.id(), reason, List.of(ReturnChecks.LOCK_FAILED_LINE));
+            }
             return answer(command.id(), CommandOutcome.FAILED, reason);
         });
     }
@@ -179,6 +185,12 @@ public final class CommandProcessor {
     /** Not done because a check failed: {@code reason} names the first (or the kind), {@code failed} all of them. */
     private CommandAck refused(String commandId, String reason, List<String> failed) {
         return new CommandAck(commandId, null, deviceId, CommandOutcome.REJECTED, reason, LockStates.toWire(locks.state()),
+                vehicle.doorsOpen(), false, clock.instant(), failed);
+    }
+
+    /** Tried, and it did not take: {@code reason} is the kind, {@code failed} what the borrower can do about it. */
+    private CommandAck failed(String commandId, String reason, List<String> failed) {
+        return new CommandAck(commandId, null, deviceId, CommandOutcome.FAILED, reason, LockStates.toWire(locks.state()),
                 vehicle.doorsOpen(), false, clock.instant(), failed);
     }
 

@@ -32,6 +32,14 @@ public final class ReturnChecks {
     public static final String OUTSIDE_HOME_ZONE = "OUTSIDE_HOME_ZONE";
     /** A zone was given but the car has no current GNSS fix. */
     public static final String POSITION_UNKNOWN = "POSITION_UNKNOWN";
+    /**
+     * END_RENTAL: every check held but the lock did not take (its feedback never showed locked). The usual cause is a
+     * door or the boot the car has no contact for (a bus without that door's signal), left ajar: the borrower can fix it.
+     */
+    public static final String LOCK_FAILED = "LOCK_FAILED";
+    /** The line a borrower reads when the lock did not take at the end of a rental. */
+    public static final String LOCK_FAILED_LINE = LOCK_FAILED
+            + ": the car could not lock; check that every door and the boot are shut, then try again";
 
     /** Door signals in the order a borrower walks round the car, with the words for each. */
     private static final Map<String, String> DOORS = new LinkedHashMap<>();

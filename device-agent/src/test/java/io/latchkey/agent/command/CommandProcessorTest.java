@@ -379,6 +379,43 @@ class CommandProcessorTest {
     }
 
     @Test
+    void endRental_whenTheLockDoesNotTake_failsWithWordsTheBorrowerCanActOn() throws Exception {
+        // the boot is ajar but this car's bus has no contact for it: every check holds, the lock does not take
+        java.util.concurrent.atomic.AtomicBoolean bootAjar = new java.util.concurrent.atomic.AtomicBoolean(true);
+        SimulatedCentralLocking blind = new SimulatedCentralLocking(false, bootAjar::get);
+        CommandProcessor p = processor(blind.doorLocks(Duration.ZERO), Duration.ofMillis(100));
+        parkedInOrder();
+
+        CommandAck ack = await(p.process(cloud.signed(endRental(null))));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.FAILED);
+        assertThat(ack.reason()).isEqualTo(CommandProcessor.NO_FEEDBACK);
+        assertThat(ack.failed()).containsExactly(io.latchkey.agent.vehicle.ReturnChecks.LOCK_FAILED_LINE);
+        assertThat(ack.failed().get(0)).startsWith("LOCK_FAILED: ").contains("boot");
+        assertThat(ack.lockState()).isEqualTo(io.latchkey.protocol.LockState.UNLOCKED);
+        assertThat(blind.lockRelay().activations()).isEqualTo(1);
+
+        // shut it and try again (a new command): the car locks
+        bootAjar.set(false);
+        CommandAck again = await(p.process(cloud.signed(endRental(null))));
+        assertThat(again.outcome()).isEqualTo(CommandOutcome.EXECUTED);
+        assertThat(again.failed()).isNull();
+        assertThat(again.lockState()).isEqualTo(io.latchkey.protocol.LockState.LOCKED);
+    }
+
+    @Test
+    void lock_whenTheLockDoesNotTake_staysAPlainFailureWithoutAFailedList() throws Exception {
+        SimulatedCentralLocking blind = new SimulatedCentralLocking(false, () -> true);
+
+        CommandAck ack = await(processor(blind.doorLocks(Duration.ZERO), Duration.ofMillis(100))
+                .process(cloud.signed(DEVICE, CommandType.LOCK)));
+
+        assertThat(ack.outcome()).isEqualTo(CommandOutcome.FAILED);
+        assertThat(ack.reason()).isEqualTo(CommandProcessor.NO_FEEDBACK);
+        assertThat(ack.failed()).isNull();
+    }
+
+    @Test
     void endRental_outsideTheZone_isRefused() throws Exception {
         parkedInOrder();
 

@@ -18,7 +18,9 @@ import java.util.List;
  * @param at        when the device answered
  * @param failed    the checks that failed, in words a borrower understands ({@code DOOR_OPEN: rear left},
  *                  {@code KEY_NOT_IN_HOLDER}); set when a check refused the command ({@code END_RENTAL},
- *                  {@code IMMOBILISE}), else null (and absent from the signed JSON)
+ *                  {@code IMMOBILISE}, outcome {@code REJECTED}), or when {@code END_RENTAL} passed its checks but
+ *                  the lock did not take (outcome {@code FAILED}, {@code LOCK_FAILED: …}); else null (and absent
+ *                  from the signed JSON)
  */
 public record CommandAck(String commandId, String tenant, String deviceId, CommandOutcome outcome, String reason,
                          LockState lockState, Boolean doorsOpen, boolean duplicate, Instant at, List<String> failed) {

@@ -102,14 +102,15 @@ public final class ApiTypes {
      */
     public record Receipt(String bookingId, String carId, String car, Instant startedAt, Instant endedAt, Long durationS,
                           Double distanceKm, Integer tripCount, Long drivingS, Double maxSpeedKmh, Double fuelUsedPct,
-                          Double socUsedPct, Boolean overdue, List<Trip> trips) {
+                          Double socUsedPct, Boolean overdue, List<Trip> trips, String distanceSource) {
     }
 
     /** A trip (docs/api.md, Trips); the end values of an ongoing one are those of its latest record. */
     public record Trip(String id, String carId, Boolean ongoing, Instant startTime, Instant endTime, Double startLat,
                        Double startLon, Double endLat, Double endLon, Double odometerStartKm, Double odometerEndKm,
                        Double distanceKm, Double gpsDistanceKm, Long durationS, Double maxSpeedKmh, Double fuelUsedPct,
-                       Double socUsedPct, String endReason, Long startSeq, Long endSeq, Integer records) {
+                       Double socUsedPct, String endReason, Long startSeq, Long endSeq, Integer records,
+                       String distanceSource) {
         public boolean isOngoing() {
             return Boolean.TRUE.equals(ongoing);
         }
@@ -128,7 +129,7 @@ public final class ApiTypes {
     }
 
     public record TripTotals(List<Trip> trips, Integer count, Double distanceKm, Double gpsDistanceKm, Long durationS,
-                             Double maxSpeedKmh, Double fuelUsedPct, Double socUsedPct) {
+                             Double maxSpeedKmh, Double fuelUsedPct, Double socUsedPct, String distanceSource) {
         public TripTotals {
             trips = trips == null ? List.of() : trips; // the backend leaves empty lists out
         }

@@ -219,8 +219,10 @@ public final class Demo {
     private void receipt(World w, Steps steps, Booking ended, Receipt r, double drivenKm, Duration wait) {
         steps.run("The trip receipt", () -> {
             Steps.check(r != null, "the end answer carries no receipt");
-            steps.detail("%s: %d trip(s), %.2f km, rental %s (driving %s), max %.0f km/h%s", r.car(),
-                    r.tripCount() == null ? 0 : r.tripCount(), nz(r.distanceKm()), duration(r.durationS()),
+            steps.detail("%s: %d trip(s), %.2f km (%s), rental %s (driving %s), max %.0f km/h%s", r.car(),
+                    r.tripCount() == null ? 0 : r.tripCount(), nz(r.distanceKm()),
+                    r.distanceSource() == null ? "no trips" : "by " + r.distanceSource(),
+                    duration(r.durationS()),
                     duration(r.drivingS()), nz(r.maxSpeedKmh()),
                     r.fuelUsedPct() != null ? String.format(", fuel used %.1f %%", r.fuelUsedPct())
                             : r.socUsedPct() != null ? String.format(", charge used %.1f %%", r.socUsedPct()) : "");
@@ -236,8 +238,9 @@ public final class Demo {
             double gps = trips.totals().trips().stream().mapToDouble(t -> nz0(t.gpsDistanceKm())).sum();
             Steps.check(Math.abs(gps - drivenKm) <= 0.02 + drivenKm * 0.3,
                     "the trip's GPS path is %.3f km, the simulated car drove %.3f km", gps, drivenKm);
-            steps.detail("the simulated car drove %.0f m; its trip's GPS path %.0f m, its odometer (as the car reports it) %.1f km",
-                    drivenKm * 1000, gps * 1000, nz(r.distanceKm()));
+            double odometer = trips.totals().trips().stream().mapToDouble(t -> nz0(t.distanceKm())).sum();
+            steps.detail("the simulated car drove %.0f m; its trip's GPS path %.0f m, its odometer (as the car reports it) %.1f km;"
+                    + " the receipt shows %.2f km by %s", drivenKm * 1000, gps * 1000, odometer, nz(r.distanceKm()), r.distanceSource());
         });
         steps.run("The message the borrower received (the backend's outbox)", () -> {
             if (outbox == null) {

@@ -107,10 +107,14 @@ class CarChecksIT {
     }
 
     private SimulatedCar car(String deviceId) {
+        return car(deviceId, FORD);
+    }
+
+    private SimulatedCar car(String deviceId, String profile) {
         GeoPoint home = new GeoPoint(52.52, 13.405);
         VehicleModel model = new VehicleModel(new io.latchkey.simulator.route.StreetGrid(home, 120, 8,
-                new java.util.SplittableRandom(3)), home, profiles.get(FORD).powertrain(), 20_000, 70);
-        return new SimulatedCar(deviceId, model, profiles.get(FORD), Clock.systemUTC(), Duration.ZERO);
+                new java.util.SplittableRandom(3)), home, profiles.get(profile).powertrain(), 20_000, 70);
+        return new SimulatedCar(deviceId, model, profiles.get(profile), Clock.systemUTC(), Duration.ZERO);
     }
 
     private SimulatedCar run(SimulatedCar car) {
@@ -164,6 +168,29 @@ class CarChecksIT {
         assertThat(ended.lockState()).isEqualTo(LockState.LOCKED);
         assertThat(car.isLocked()).isTrue();
         assertThat(car.lockActivations()).isEqualTo(1);
+    }
+
+    @Test
+    void endRental_withADoorTheCarCannotSeeLeftOpen_failsWithLockFailedInWords_thenLocksOnceItIsShut() throws Exception {
+        SimulatedCar car = run(car("car-3", "hyundai_i30_2014"));
+        assertThat(car.reportsDoor(VehicleModel.Door.REAR_LEFT)).as("the i30's bus has no rear door contacts").isFalse();
+        assertThat(send(car, CommandType.UNLOCK, null).lockState()).isEqualTo(LockState.UNLOCKED);
+        car.openDoor(VehicleModel.Door.REAR_LEFT);
+
+        CommandAck failed = send(car, CommandType.END_RENTAL, null);
+
+        assertThat(failed.outcome()).isEqualTo(CommandOutcome.FAILED);
+        assertThat(failed.failed()).singleElement().asString().startsWith("LOCK_FAILED: ").contains("door", "boot");
+        assertThat(failed.lockState()).isEqualTo(LockState.UNLOCKED);
+        assertThat(car.isLocked()).isFalse();
+        assertThat(car.lockActivations()).as("the relay fired, the lock did not take").isEqualTo(1);
+
+        car.closeDoor(VehicleModel.Door.REAR_LEFT);
+        CommandAck ended = send(car, CommandType.END_RENTAL, null);
+
+        assertThat(ended.outcome()).isEqualTo(CommandOutcome.EXECUTED);
+        assertThat(ended.failed()).isNull();
+        assertThat(car.isLocked()).isTrue();
     }
 
     @Test

@@ -88,12 +88,12 @@ class ScenarioCiIT {
         }
     }
 
-    /** The backend for rentals: the shortest hold it allows, and sweeps every second so lapses and overdue show quickly. */
+    /** The backend for rentals: a hold of seconds (the minimum is 5 s), and sweeps every second so lapses and overdue show quickly. */
     private static final java.util.function.Function<String, Map<String, Object>> RENTAL_BACKEND = brokerUrl -> Map.of(
             "latchkey.mqtt.embedded", "false",
             "latchkey.mqtt.url", brokerUrl,
             "latchkey.commands.timeout", COMMAND_TIMEOUT.toMillis() + "ms",
-            "latchkey.bookings.reservation-hold", "1m",
+            "latchkey.bookings.reservation-hold", "8s",
             "latchkey.bookings.sweep-interval", "1s",
             "latchkey.rentals.sweep-interval", "1s");
 }
