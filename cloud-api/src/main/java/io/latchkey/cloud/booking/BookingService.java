@@ -12,6 +12,7 @@ import io.latchkey.cloud.ownership.CarOwners;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.protocol.Ids;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -48,10 +49,12 @@ public class BookingService {
     private final Clock clock;
     private final Auditor auditor;
     private final BookingMessages messages;
+    private final ApplicationEventPublisher<RentalTransition> transitions;
     private final Set<String> indexedTenants = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BookingService(Stores stores, CarRegistry cars, CarOwners owners, BookingsConfig limits, SecureRandom random,
-                          Clock clock, Auditor auditor, BookingMessages messages) {
+                          Clock clock, Auditor auditor, BookingMessages messages,
+                          ApplicationEventPublisher<RentalTransition> transitions) {
         this.stores = stores;
         this.cars = cars;
         this.owners = owners;
@@ -60,6 +63,7 @@ public class BookingService {
         this.clock = clock;
         this.auditor = auditor;
         this.messages = messages;
+        this.transitions = transitions;
     }
 
     /**
@@ -309,6 +313,9 @@ public class BookingService {
         released(tenant, cancelled);
         audit(tenant, caller.userId(), "booking.cancel", cancelled, AuditEntry.OK);
         messages.cancelled(tenant, cancelled);
+        if (cancelled.endedAt() != null) {
+            publish(tenant, cancelled, false);
+        }
         return cancelled;
     }
 
@@ -375,7 +382,10 @@ public class BookingService {
         String id = candidate.get().id();
         Optional<Booking> started = change(tenant, carId, id, (doc, cur) ->
                 cur.state() == Booking.State.CONFIRMED && cur.givesAccessAt(at) ? cur.activated(at) : cur);
-        started.ifPresent(b -> audit(tenant, userId, "booking.start", b, AuditEntry.OK));
+        started.ifPresent(b -> {
+            audit(tenant, userId, "booking.start", b, AuditEntry.OK);
+            publish(tenant, b, true);
+        });
         return started;
     }
 
@@ -397,6 +407,7 @@ public class BookingService {
         }).orElseThrow();
         released(tenant, ended);
         audit(tenant, actor, "booking.end", ended, AuditEntry.OK);
+        publish(tenant, ended, false);
         return ended;
     }
 
@@ -476,6 +487,7 @@ public class BookingService {
             cancelled.addAll(ofCar);
         }
         borrowers(tenant).delete(userId);
+        cancelled.stream().filter(c -> c.endedAt() != null).forEach(c -> publish(tenant, c, false));
         return cancelled;
     }
 
@@ -509,6 +521,15 @@ public class BookingService {
         } catch (RuntimeException e) {
             // it drops out of the count at its end anyway
             LOG.warn("could not update the borrower count of booking {} of tenant {}", b.id(), tenant, e);
+        }
+    }
+
+    /** Tells listeners ({@link RentalTransition}) that a rental started or stopped; never failing the transition. */
+    private void publish(String tenant, Booking b, boolean started) {
+        try {
+            transitions.publishEvent(new RentalTransition(tenant, b, started));
+        } catch (RuntimeException e) {
+            LOG.warn("a listener of the rental transition of booking {} of tenant {} failed: {}", b.id(), tenant, e.toString());
         }
     }
 

@@ -29,6 +29,8 @@ public class CarRegistry {
     private final Clock clock;
     private final Map<String, String> carByDevice = new ConcurrentHashMap<>();
     /** State changes this replica accepted and has not yet written, per tenant/car, oldest first. */
+    /** One write of accepted changes at a time per car ({@link #updateStateSoon}). */
+    private final Map<String, Object> writeLocks = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.ConcurrentLinkedQueue<UnaryOperator<CarState>>> unwritten =
             new ConcurrentHashMap<>();
 
@@ -148,6 +150,12 @@ public class CarRegistry {
      * for the caller to run off its hot path (a command's answer must not wait for a disk). Until the
      * write is done, reads apply the change over the stored state, which is what the write will store:
      * the change must therefore give the same result when applied twice (setting fields does).
+     *
+     * <p>Writes store the changes in the order they were accepted, whatever order the writes run in: a
+     * write stores every change accepted before its own that is not stored yet, then its own; a write
+     * whose change a later write already stored does nothing. (Two command answers of one car, the first
+     * written late, must not leave the first one's lock state in the store: an end refused, then accepted,
+     * would show the car unlocked.) Writes of one car run one at a time on this replica.
      */
     public Runnable updateStateSoon(String tenant, String carId, UnaryOperator<CarState> change) {
         String key = tenant + "/" + carId;
@@ -157,13 +165,33 @@ public class CarRegistry {
             return queue;
         });
         return () -> {
-            try {
-                updateState(tenant, carId, change);
-            } finally {
-                unwritten.computeIfPresent(key, (k, q) -> {
-                    q.remove(change);
-                    return q.isEmpty() ? null : q;
-                });
+            Object lock = writeLocks.computeIfAbsent(key, k -> new Object());
+            synchronized (lock) {
+                var queue = unwritten.get(key);
+                if (queue == null || !queue.contains(change)) {
+                    return; // stored by the write of a change accepted after it
+                }
+                java.util.List<UnaryOperator<CarState>> batch = new java.util.ArrayList<>();
+                for (UnaryOperator<CarState> c : queue) {
+                    batch.add(c);
+                    if (c == change) {
+                        break;
+                    }
+                }
+                try {
+                    updateState(tenant, carId, s -> {
+                        CarState next = s;
+                        for (UnaryOperator<CarState> c : batch) {
+                            next = c.apply(next);
+                        }
+                        return next;
+                    });
+                } finally {
+                    unwritten.computeIfPresent(key, (k, q) -> {
+                        batch.forEach(q::remove);
+                        return q.isEmpty() ? null : q;
+                    });
+                }
             }
         };
     }

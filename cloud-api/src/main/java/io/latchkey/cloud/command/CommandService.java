@@ -175,6 +175,23 @@ public class CommandService {
         return send(tenant, car, type, null, id, userId, existing.get().version(), borrower);
     }
 
+    /**
+     * Sends {@code IMMOBILISE} (or {@code MOBILISE}) on the backend's own behalf, for the tenant policy "immobilised
+     * when idle" ({@code actorId} is {@code system}). The car's interlock decides: it immobilises only when it knows it
+     * stands still with the ignition off, else answers {@code REJECTED} with {@link CommandResult#failed()}
+     * ({@code MOVING}, {@code SPEED_UNKNOWN}, {@code IGNITION_ON}); nothing here forces it. Recorded and audited
+     * ({@code car.immobilise}, {@code car.mobilise}) like every command; each call is a new command.
+     *
+     * @return completes with the car's answer, or exceptionally with {@link CommandTimeoutException} or
+     *         {@link UnavailableException}
+     * @throws io.latchkey.cloud.NotFoundException for an unknown car
+     */
+    public CompletableFuture<CommandResult> immobiliser(String tenant, String carId, String actorId, boolean immobilise) {
+        Car car = cars.require(tenant, carId);
+        return send(tenant, car, immobilise ? CommandType.IMMOBILISE : CommandType.MOBILISE, null, UUID.randomUUID().toString(),
+                actorId, null, false);
+    }
+
     /** An answer nobody here is waiting for: recorded if the command had timed out (a late answer). */
     void recordLateAnswer(String tenant, String deviceId, CommandAck ack) {
         if (ack.commandId() == null || !Ids.isValid(ack.commandId())) {

@@ -75,4 +75,21 @@ class CarRegistryStateTest {
         assertThat(cars.state("acme", "car-1")).isEqualTo(registry().state("acme", "car-1"));
         assertThat(registry().state("acme", "car-1").lockState()).isEqualTo(LockState.LOCKED);
     }
+
+    @Test
+    void aWriteThatRunsLate_doesNotUndoALaterChange_alreadyStored() {
+        CarRegistry cars = registry();
+        // an end refused (the car stays unlocked), then accepted (it locked itself); the refusal's write runs last
+        Runnable refused = cars.updateStateSoon("acme", "car-1", s -> s.withLock(LockState.UNLOCKED, false, T));
+        Runnable accepted = cars.updateStateSoon("acme", "car-1", s -> s.withLock(LockState.LOCKED, false, T.plusSeconds(1)));
+
+        accepted.run();
+        assertThat(registry().state("acme", "car-1").lockState()).as("stored, with the earlier change before it")
+                .isEqualTo(LockState.LOCKED);
+        refused.run();
+
+        assertThat(registry().state("acme", "car-1").lockState()).isEqualTo(LockState.LOCKED);
+        assertThat(cars.state("acme", "car-1").lockState()).isEqualTo(LockState.LOCKED);
+        assertThat(cars.state("acme", "car-1").lastSeen()).isEqualTo(T.plusSeconds(1));
+    }
 }

@@ -116,6 +116,16 @@ class AuditCoverageIT {
                 expect(200, app.http.postJson("/t/acme/bookings/" + id + "/extend", bob,
                         Map.of("end", now.plus(Duration.ofDays(4)).plusSeconds(7200).toString())));
             }));
+            scenarios.put("PUT /t/{tenant}/policy", new Scenario(new Expected("acme", "tenant.policy.change"),
+                    () -> expect(200, app.http.putJson("/t/acme/policy", admin, Map.of("immobiliseWhenIdle", false)))));
+            // the car is offline here: END_RENTAL times out (504), and the command's outcome is what the trail must show
+            scenarios.put("POST /t/{tenant}/bookings/{id}/end", new Scenario(new Expected("acme", "car.end_rental"), () -> {
+                Instant from = now.plus(Duration.ofDays(5));
+                String id = expect(201, app.http.postJson("/t/acme/bookings", bob, Map.of("carId", "car-1",
+                        "start", from.toString(), "end", from.plusSeconds(3600).toString()))).text("id");
+                app.context().getBean(io.latchkey.cloud.booking.BookingService.class).started("acme", "car-1", bobId, from.plusSeconds(60));
+                expect(504, app.http.postJson("/t/acme/bookings/" + id + "/end", bob, Map.of()));
+            }));
             // the car is offline here: the command times out, and that outcome is what the trail must show
             scenarios.put("POST /t/{tenant}/cars/{carId}/commands", new Scenario(new Expected("acme", "car.unlock"),
                     () -> app.http.postJson("/t/acme/cars/car-1/commands", bob, Map.of("type", "UNLOCK"))));

@@ -50,6 +50,7 @@ class OpenApiDocumentTest {
             Map.entry("/t/{tenant}/users/{userId}/unlock", "204"),
             Map.entry("/t/{tenant}/bookings/{id}/cancel", "200"), // changes the booking's state
             Map.entry("/t/{tenant}/bookings/{id}/extend", "200"), // changes the booking's end
+            Map.entry("/t/{tenant}/bookings/{id}/end", "200"), // the car's answer: ended, or the checks that failed
             Map.entry("/t/{tenant}/events/{eventId}/ack", "200"), // marks the event acknowledged
             Map.entry("/t/{tenant}/session/logout", "204")); // ends the browser session
 

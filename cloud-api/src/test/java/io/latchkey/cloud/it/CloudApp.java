@@ -42,6 +42,8 @@ public final class CloudApp implements AutoCloseable {
         props.put("latchkey.admin.password", ADMIN_PASSWORD);
         // the offline sweep runs when a test calls it (OfflineSweep.sweep), not on its own while a test moves the clock
         props.put("latchkey.events.sweep-interval", "1h");
+        // likewise the rental sweep (automatic end, overdue, immobiliser retries): RentalSweep.sweep
+        props.put("latchkey.rentals.sweep-interval", "1h");
         props.putAll(overrides);
         // like ApplicationContext.run, but a context that fails to start releases the data directory's lock,
         // as the real process does by exiting

@@ -65,6 +65,14 @@ class StartupConfigIT {
     }
 
     @Test
+    void aBadRentalSweepInterval_stopsTheStartNamingTheKey() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.rentals.sweep-interval", "soon")))
+                .hasStackTraceContaining("latchkey.rentals.sweep-interval must be a duration, got 'soon'");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.rentals.sweep-interval", "2h")))
+                .hasStackTraceContaining("latchkey.rentals.sweep-interval must be a duration between 1s and 1h");
+    }
+
+    @Test
     void externalBroker_withoutUrl_stopsTheStart() {
         assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.mqtt.embedded", "false")))
                 .hasStackTraceContaining("latchkey.mqtt.url must be");
