@@ -1,0 +1,102 @@
+package io.latchkey.cloud.web;
+
+import io.latchkey.cloud.NotFoundException;
+import io.latchkey.cloud.http.BrowserHeaders;
+import io.latchkey.cloud.tenant.TenantDirectory;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The borrower app's static files at {@code /t/{tenant}/app/}: one HTML shell, its ES module, style sheet, service
+ * worker, manifest and icons, read from the classpath ({@code cloud-api/src/main/resources/app/}). Only the files
+ * named in {@link #FILES} exist (anything else is 404, so no path can reach another resource). They hold no data
+ * and no secret, so anyone may fetch them; every call the app makes goes to the API with the session cookie and is
+ * authorised there. Served under the tenant's path so the service worker's scope and the session cookie's tenant
+ * match. Not JSON: hidden from the OpenAPI document; see docs/app.md.
+ */
+@Controller("/t/{tenant}/app")
+@Secured(SecurityRule.IS_ANONYMOUS)
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Hidden
+public class AppController {
+    /**
+     * The shell's policy: the {@link BrowserHeaders#DEFAULT_HTML_POLICY} (scripts, styles, calls only to this origin,
+     * never inline) plus this origin's manifest and service worker.
+     */
+    static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+            + "base-uri 'none'";
+    static final Map<String, String> FILES = Map.of(
+            "index.html", "text/html; charset=utf-8",
+            "app.js", "text/javascript; charset=utf-8",
+            "app.css", "text/css; charset=utf-8",
+            "sw.js", "text/javascript; charset=utf-8",
+            "manifest.webmanifest", "application/manifest+json",
+            "icon.svg", "image/svg+xml",
+            "icon-192.png", "image/png",
+            "icon-512.png", "image/png");
+
+    private final TenantDirectory tenants;
+    private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+
+    public AppController(TenantDirectory tenants) {
+        this.tenants = tenants;
+    }
+
+    /** The shell; without the trailing slash a 303 to it, as the shell's relative URLs need it. */
+    @Get
+    public MutableHttpResponse<?> shell(@PathVariable String tenant, HttpRequest<?> request) {
+        tenants.require(tenant);
+        if (!request.getPath().endsWith("/")) {
+            return HttpResponse.seeOther(URI.create("/t/" + tenant + "/app/"));
+        }
+        return file(tenant, "index.html");
+    }
+
+    @Get("/{file}")
+    public MutableHttpResponse<byte[]> file(@PathVariable String tenant, @PathVariable String file) {
+        tenants.require(tenant);
+        String type = FILES.get(file);
+        if (type == null) {
+            throw new NotFoundException("no such file of the app: " + file);
+        }
+        MutableHttpResponse<byte[]> response = HttpResponse.ok(cache.computeIfAbsent(file, AppController::read))
+                .contentType(type)
+                // revalidated on every load: a new version reaches the browser at once; offline, the worker's copy
+                .header("Cache-Control", "no-cache");
+        if (file.equals("index.html")) {
+            response.header(BrowserHeaders.CSP, POLICY);
+        }
+        if (file.equals("sw.js")) {
+            // the worker controls the app's pages only, never the API's URLs
+            response.header("Service-Worker-Allowed", "/t/" + tenant + "/app/");
+        }
+        return response;
+    }
+
+    private static byte[] read(String file) {
+        try (InputStream in = AppController.class.getResourceAsStream("/app/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("the app's file " + file + " is missing from the build");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
