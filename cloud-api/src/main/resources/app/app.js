@@ -334,6 +334,7 @@ async function carScreen(bookingId, offline) {
           booking.state = 'ACTIVE';
           end.disabled = false;
           stateLine.firstChild.textContent = 'In use';
+          await saveSnapshot(booking);
         }
       } else if (r.json && r.json.outcome) {
         const failed = (r.json.failed || []).map(reason);

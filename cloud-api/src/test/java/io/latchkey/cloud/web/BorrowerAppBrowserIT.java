@@ -36,6 +36,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -80,6 +81,11 @@ class BorrowerAppBrowserIT {
         app.user("acme", admin, "bob@acme.test", "borrower");
         keys = TestDevice.keys(expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json());
         Files.createDirectories(SHOTS);
+        try (var old = Files.newDirectoryStream(SHOTS, "borrower-*")) {
+            for (Path file : old) {
+                Files.delete(file);
+            }
+        }
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -155,6 +161,21 @@ class BorrowerAppBrowserIT {
             assertThat(cachedUrls()).contains(base + "/t/acme/app/current-booking.json")
                     .noneMatch(u -> u.contains("/session") || u.contains("/bookings") || u.contains("/cars"));
             assertThat(snapshotBookingId()).isEqualTo(bookingId);
+
+            // offline, the app still opens on the current booking (its commands wait for the network)
+            await().atMost(Duration.ofSeconds(10)).until(() -> cachedUrls().contains(base + "/t/acme/app/app.js"));
+            checkConsole(null);
+            browser.setNetworkConditions(new ChromiumNetworkConditions() {{ setOffline(true); }});
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offline")));
+            assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Car car-1");
+            assertThat(browser.findElement(By.id("unlock")).isEnabled()).isFalse();
+            assertThat(browser.findElement(By.id("booking-state")).getText()).as("saved after the unlock").startsWith("In use");
+            screenshot("offline", "ERR_INTERNET_DISCONNECTED");
+            browser.deleteNetworkConditions();
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("unlock")));
+            assertThat(browser.findElement(By.id("offline")).isDisplayed()).isFalse();
 
             drive(car);
 
@@ -240,20 +261,29 @@ class BorrowerAppBrowserIT {
 
     /** Reads the console: errors fail the test, except the signed-out app's 401 from {@code expected401} (if given). */
     void checkConsole(String expected401) {
+        checkConsole(expected401, null);
+    }
+
+    /** ... and, while the browser is offline on purpose, the failed requests ({@code offline}). */
+    void checkConsole(String expected401, String offline) {
         for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
             if (entry.getLevel().intValue() < Level.SEVERE.intValue()) {
                 continue;
             }
             String message = entry.getMessage();
             boolean signedOutCheck = expected401 != null && message.contains(expected401 + " ") && message.contains("401");
-            if (!signedOutCheck) {
+            if (!signedOutCheck && (offline == null || !message.contains(offline))) {
                 consoleErrors.add(message);
             }
         }
     }
 
     void screenshot(String name) {
-        checkConsole(null);
+        screenshot(name, null);
+    }
+
+    void screenshot(String name, String offline) {
+        checkConsole(null, offline);
         Path file = SHOTS.resolve(String.format("borrower-%02d-%s.png", ++shot, name));
         try {
             Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
