@@ -35,8 +35,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout-s", defaultValue = "30", description = "how long to wait for cars and state (default ${DEFAULT-VALUE})")
     long timeoutS;
 
+    @Option(names = "--keep", description = "after a successful run, keep the simulated cars connected until interrupted (Ctrl-C), so a person can use the borrower app")
+    boolean keep;
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         common.applyLogging();
         if (admin.missing() != null) {
             System.err.println("demo: " + admin.missing());
@@ -48,6 +51,11 @@ public final class DemoCommand implements Callable<Integer> {
                 Duration.ofSeconds(5), Duration.ofSeconds(10));
         try (Fleet fleet = new Fleet(Fleet.Options.defaults())) {
             Demo.Result result = new Demo(api, System.out, Clock.systemUTC(), new SplittableRandom()).run(options, fleet);
+            if (result.ok() && keep) {
+                System.out.println();
+                System.out.println("Staying up with " + cars + " simulated cars (parked): press Ctrl-C to stop.");
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
             return result.ok() ? 0 : 1;
         }
     }

@@ -52,7 +52,17 @@ public final class Demo {
         }
         out.println();
         out.println("Demo succeeded: " + steps.steps().size() + " steps, all as expected.");
+        printAddresses(world);
         return new Result(steps.allOk(), steps.steps(), world);
+    }
+
+    /** Where a person points the browser next: the borrower app, and whom to sign in as (made up for this run). */
+    private void printAddresses(World w) {
+        String base = api.baseUrl().replaceAll("/+$", "");
+        out.println();
+        out.println("Borrower app: " + base + "/t/" + w.tenant() + "/app/");
+        out.println("  sign in as " + w.borrowerSignIn().email() + " with the password " + w.borrowerSignIn().password()
+                + " (made up for this demo run)");
     }
 
     private void story(World w, Steps steps, Duration wait) {

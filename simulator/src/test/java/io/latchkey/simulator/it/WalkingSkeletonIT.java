@@ -63,8 +63,16 @@ class WalkingSkeletonIT {
     }
 
     @Test
-    void demo_bootstrapsATenant_unlocksAndLocksFromFeedback_andRefusesABorrowerWithoutBooking() {
-        Demo.Result result = new Demo(api, System.out, clock, new SplittableRandom(1)).run(options("demo", 2), fleet);
+    void demo_bootstrapsATenant_unlocksAndLocksFromFeedback_andRefusesABorrowerWithoutBooking() throws Exception {
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                printed.write(b);
+                System.out.write(b);
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8);
+        Demo.Result result = new Demo(api, out, clock, new SplittableRandom(1)).run(options("demo", 2), fleet);
 
         assertThat(result.steps()).allSatisfy(step -> assertThat(step.ok()).as(step.title() + ": " + step.detail()).isTrue());
         assertThat(result.ok()).isTrue();
@@ -77,6 +85,15 @@ class WalkingSkeletonIT {
         assertThat(car1.lockActivations()).as("lock relay activations").isEqualTo(1);
         assertThat(car1.isLocked()).isTrue();
         assertThat(result.world().simulatedCar(1).unlockActivations()).as("the other car was never touched").isZero();
+
+        // it ends with where to point the browser: the borrower app, served by the backend
+        String app = api.baseUrl().replaceAll("/+$", "") + "/t/" + result.world().tenant() + "/app/";
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Borrower app: " + app)
+                .contains("sign in as " + result.world().borrowerSignIn().email());
+        java.net.http.HttpResponse<String> shell = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(app)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(shell.statusCode()).isEqualTo(200);
+        assertThat(shell.body()).contains("<script type=\"module\" src=\"app.js\"></script>");
     }
 
     @Test
