@@ -45,8 +45,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The borrower journey in a real browser: Debian's Chromium, headless, 360 px wide, driven by Selenium through
- * Debian's chromium-driver, against the real backend and a simulated car answering on the embedded broker. Sign in
- * through the tenant's sign-in page, find the car, reserve it for now, unlock it with one tap, drive, end the rental
+ * Debian's chromium-driver, against the real backend and a simulated car answering on the embedded broker.
+ * Register, sign in through the tenant's sign-in page, find the car, reserve it for now, unlock it with one tap, drive, end the rental
  * (the car refuses for an open door and a missing key, and the app shows both reasons), end it again (accepted),
  * read the receipt, sign out. Each page is saved as a screenshot under {@code cloud-api/target/browser-screenshots/};
  * any error in the browser's console fails the test (the one expected entry: the 401 of {@code GET /session} that
@@ -78,7 +78,6 @@ class BorrowerAppBrowserIT {
         app = CloudApp.start(dataDir, Map.of("latchkey.commands.timeout", "3s"));
         String admin = app.tenantWithAdmin("acme");
         operator = app.user("acme", admin, "olga@acme.test", "operator");
-        app.user("acme", admin, "bob@acme.test", "borrower");
         keys = TestDevice.keys(expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json());
         Files.createDirectories(SHOTS);
         try (var old = Files.newDirectoryStream(SHOTS, "borrower-*")) {
@@ -117,16 +116,23 @@ class BorrowerAppBrowserIT {
         String base = app.baseUri().toString();
         app.car("acme", operator, "car-1", "dev-car-1");
         try (TestDevice car = new TestDevice(app, "acme", "dev-car-1", keys, app.clock())) {
+            car.publishState(true);
             // signed out: the app offers sign-in and registration
             browser.get(base + "/t/acme/app/");
-            WebElement signIn = wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in")));
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in")));
             assertThat(browser.findElement(By.id("register-link")).getText()).isEqualTo("Create an account");
             checkConsole("/t/acme/session");
             screenshot("signed-out");
 
-            // the tenant's sign-in page (server-rendered), then back in the app
-            signIn.click();
-            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("email"))).sendKeys("bob@acme.test");
+            // registration (self-service, role borrower), then the tenant's sign-in page (server-rendered)
+            browser.findElement(By.id("register-link")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("reg-name"))).sendKeys("Rita Renter");
+            browser.findElement(By.id("reg-email")).sendKeys("rita@acme.test");
+            browser.findElement(By.id("reg-password")).sendKeys(CloudApp.PASSWORD);
+            screenshot("register");
+            browser.findElement(By.cssSelector("form button[type=submit]")).click();
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in"))).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("email"))).sendKeys("rita@acme.test");
             browser.findElement(By.id("password")).sendKeys(CloudApp.PASSWORD);
             screenshot("sign-in");
             browser.findElement(By.cssSelector("button[type=submit]")).click();
