@@ -67,7 +67,9 @@ class BorrowerAppBrowserIT {
     Map<String, PublicKey> keys;
     ChromeDriver browser;
     WebDriverWait wait;
+    static final String AXE = axeSource();
     final List<String> consoleErrors = new ArrayList<>();
+    final List<String> accessibilityViolations = new ArrayList<>();
     int shot;
 
     @BeforeAll
@@ -212,6 +214,7 @@ class BorrowerAppBrowserIT {
             wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in")));
             checkConsole("/t/acme/session");
             assertThat(consoleErrors).as("errors in the browser console").isEmpty();
+            assertThat(accessibilityViolations).as("serious accessibility violations (axe-core)").isEmpty();
         }
     }
 
@@ -222,7 +225,7 @@ class BorrowerAppBrowserIT {
             Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve("borrower-last.png"),
                     StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(SHOTS.resolve("borrower-last.txt"), browser.getCurrentUrl() + "\n" + browser.findElement(By.tagName("body")).getText()
-                    + "\n--- console:\n" + String.join("\n", consoleErrors));
+                    + "\n--- console:\n" + String.join("\n", consoleErrors) + "\n--- axe:\n" + String.join("\n", accessibilityViolations));
         }
     }
 
@@ -243,6 +246,35 @@ class BorrowerAppBrowserIT {
     static TelemetryRecord record(long seq, Instant time, double lat, double speed, double odometer, boolean ignition, double fuel) {
         return new TelemetryRecord(seq, time, lat, 13.40, speed, odometer, LockState.UNLOCKED, false, ignition, 3,
                 Map.of(FUEL, fuel), "PERIODIC");
+    }
+
+    /** axe-core on the page as it is: any serious or critical WCAG 2.1 A/AA violation is collected as a failure. */
+    @SuppressWarnings("unchecked")
+    void accessible(String page) {
+        JavascriptExecutor js = browser;
+        if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe === 'object';"))) {
+            js.executeScript(AXE);
+        }
+        Map<String, Object> result = (Map<String, Object>) js.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                  .then((r) => done({passes: r.passes.length, violations: r.violations
+                    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                    .map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', '))}),
+                    (e) => done({passes: 0, violations: ['axe failed: ' + e]}));""");
+        assertThat(((Number) result.get("passes")).intValue()).as("axe checked something on " + page).isGreaterThan(5);
+        ((List<String>) result.get("violations")).forEach(v -> accessibilityViolations.add(page + ": " + v));
+    }
+
+    static String axeSource() {
+        try (var in = BorrowerAppBrowserIT.class.getResourceAsStream("/axe.min.js")) {
+            if (in == null) {
+                throw new IllegalStateException("axe.min.js is missing from the test classpath (com.deque.html.axe-core:selenium)");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -290,6 +322,7 @@ class BorrowerAppBrowserIT {
 
     void screenshot(String name, String offline) {
         checkConsole(null, offline);
+        accessible(name);
         Path file = SHOTS.resolve(String.format("borrower-%02d-%s.png", ++shot, name));
         try {
             Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
