@@ -403,6 +403,46 @@ function receiptScreen(bookingId) {
     h('a', {class: 'button', href: '#/find'}, 'Find another car'));
 }
 
+async function accountScreen() {
+  const me = await expectOk('GET', `${api}/users/me`);
+  const box = outcomeBox();
+  const field = (id, label, value, attrs = {}) => [h('label', {for: id}, label),
+    h('input', {id, name: id, value: value || '', ...attrs})];
+  const form = h('form', {},
+    field('name', 'Name', me.name, {autocomplete: 'name', required: true}),
+    h('p', {class: 'muted'}, `E-mail: ${me.email}`),
+    field('phone', 'Phone (optional)', me.phone, {type: 'tel', autocomplete: 'tel'}),
+    field('driverLicence', 'Driving licence number (optional)', me.driverLicence, {autocomplete: 'off'}),
+    field('dateOfBirth', 'Date of birth (optional)', me.dateOfBirth, {type: 'date', autocomplete: 'bday'}),
+    h('p', {class: 'muted'}, 'Phone, licence and date of birth are asked again if you reset your password.'),
+    h('button', {type: 'submit', class: 'wide'}, 'Save'), box);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const data = Object.fromEntries(new FormData(form));
+    const r = await call('PATCH', `${api}/users/me`, data);
+    if (r.status === 200) say(box, 'ok', 'Saved.');
+    else say(box, 'bad', `Not saved: ${new ApiError(r.status, r.json).message}`);
+  });
+  const terminate = h('button', {type: 'button', class: 'danger wide', id: 'terminate'}, 'Delete my account');
+  terminate.addEventListener('click', async () => {
+    if (!confirm('Delete your account for good? Your bookings are cancelled and you are signed out.')) return;
+    const r = await call('DELETE', `${api}/users/me`);
+    if (r.status === 204) {
+      session = null;
+      await saveSnapshot(null);
+      location.hash = '#/';
+      signedOut('Your account is deleted.');
+    } else {
+      say(box, 'bad', new ApiError(r.status, r.json).message);
+    }
+  });
+  show('My account', h('div', {class: 'card'}, form),
+    h('div', {class: 'card'}, h('h2', {}, 'Password'),
+      h('p', {}, h('a', {href: `${api}/reset-password`}, 'Change it with a reset link by e-mail'))),
+    h('div', {class: 'card'}, h('h2', {}, 'Delete the account'),
+      h('p', {class: 'muted'}, 'Open bookings are cancelled. This cannot be undone.'), terminate));
+}
+
 async function signOut() {
   try {
     await call('POST', `${api}/session/logout`);
@@ -427,6 +467,7 @@ async function route() {
     else if (screen === 'car' && id) await carScreen(id);
     else if (screen === 'receipt' && id) receiptScreen(id);
     else if (screen === 'find') await findScreen();
+    else if (screen === 'account') await accountScreen();
     else await home();
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 401)) {

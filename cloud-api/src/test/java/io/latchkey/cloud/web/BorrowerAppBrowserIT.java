@@ -48,7 +48,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Debian's chromium-driver, against the real backend and a simulated car answering on the embedded broker.
  * Register, sign in through the tenant's sign-in page, find the car, reserve it for now, unlock it with one tap, drive, end the rental
  * (the car refuses for an open door and a missing key, and the app shows both reasons), end it again (accepted),
- * read the receipt, sign out. Each page is saved as a screenshot under {@code cloud-api/target/browser-screenshots/};
+ * read the receipt, save a phone number in the profile, sign out. Each page is saved as a screenshot under {@code cloud-api/target/browser-screenshots/};
  * any error in the browser's console fails the test (the one expected entry: the 401 of {@code GET /session} that
  * tells the signed-out app to offer the sign-in). Without Chromium the test is skipped and says how to install it
  * (.ci/run installs it).
@@ -204,6 +204,17 @@ class BorrowerAppBrowserIT {
             assertThat(booking(bookingId)).isEqualTo("ENDED");
             assertThat(snapshotBookingId()).as("no current booking: the snapshot is gone").isNull();
             screenshot("receipt");
+
+            // the profile: a phone number saved through PATCH /users/me (with the session's CSRF token)
+            browser.findElement(By.id("nav-account")).click();
+            WebElement phone = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("phone")));
+            assertThat(browser.findElement(By.id("name")).getAttribute("value")).isEqualTo("Rita Renter");
+            phone.sendKeys("+49 30 555 0101");
+            browser.findElement(By.cssSelector("form button[type=submit]")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome"), "Saved."));
+            assertThat(expect(200, app.http.get("/t/acme/users/me", app.token("acme", "rita@acme.test"))).text("phone"))
+                    .isEqualTo("+49305550101");
+            screenshot("account");
 
             // sign out: the session ends on the server
             browser.findElement(By.id("sign-out")).click();
