@@ -4,6 +4,7 @@ import static io.latchkey.cloud.it.CloudApp.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.cloud.it.CloudApp;
 import io.latchkey.cloud.it.TestDevice;
 import io.latchkey.protocol.LockState;
@@ -46,7 +47,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The borrower journey in a real browser: Debian's Chromium, headless, 360 px wide, driven by Selenium through
  * Debian's chromium-driver, against the real backend and a simulated car answering on the embedded broker.
- * Register, sign in through the tenant's sign-in page, find the car, reserve it for now, unlock it with one tap, drive, end the rental
+ * Register, sign in through the tenant's sign-in page, book a car for tomorrow and cancel it, find the car, reserve it for now, unlock it with one tap, drive, end the rental
  * (the car refuses for an open door and a missing key, and the app shows both reasons), end it again (accepted),
  * read the receipt, save a phone number in the profile, sign out. Each page is saved as a screenshot under {@code cloud-api/target/browser-screenshots/};
  * any error in the browser's console fails the test (the one expected entry: the 401 of {@code GET /session} that
@@ -145,7 +146,27 @@ class BorrowerAppBrowserIT {
             assertThat(session.isSecure()).isTrue();
             assertThat(browser.getCurrentUrl()).doesNotContain("code=").doesNotContain("token");
 
+            // book a car for later, see it in My bookings, cancel it
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("when-later"))).click();
+            java.time.LocalDateTime later = java.time.LocalDateTime.now().plusDays(1).withHour(10).withMinute(0).withSecond(0).withNano(0);
+            setValue("from", later.toString());
+            setValue("to", later.plusHours(2).toString());
+            browser.findElement(By.cssSelector("form button[type=submit]")).click();
+            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-car=car-1]"))).click();
+            wait.until(ExpectedConditions.urlContains("#/bookings"));
+            WebElement upcoming = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#bookings li")));
+            assertThat(upcoming.getText()).contains("Car car-1", "Booked").doesNotContain("Go to the car");
+            screenshot("bookings");
+            upcoming.findElement(By.xpath(".//button[text()='Cancel booking']")).click();
+            browser.switchTo().alert().accept();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome"), "cancelled"));
+            assertThat(browser.findElement(By.id("bookings")).getText()).contains("no current or upcoming booking");
+            JsonNode cancelled = expect(200, app.http.get("/t/acme/bookings?state=CANCELLED", operator)).json().path("items");
+            assertThat(cancelled).hasSize(1);
+            assertThat(cancelled.get(0).path("start").asText()).isEqualTo(later.atZone(java.time.ZoneId.systemDefault()).toInstant().toString());
+
             // find a car for now, reserve it
+            browser.findElement(By.id("nav-find")).click();
             wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("form button[type=submit]"))).click();
             WebElement reserve = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-car=car-1]")));
             assertThat(reserve.getText()).isEqualTo("Reserve Car car-1 now");
@@ -242,6 +263,10 @@ class BorrowerAppBrowserIT {
             Files.writeString(SHOTS.resolve("borrower-last.txt"), browser.getCurrentUrl() + "\n" + browser.findElement(By.tagName("body")).getText()
                     + "\n--- console:\n" + String.join("\n", consoleErrors) + "\n--- axe:\n" + String.join("\n", accessibilityViolations));
         }
+    }
+
+    void setValue(String id, String value) {
+        browser.executeScript("const e = document.getElementById(arguments[0]); e.value = arguments[1];", id, value);
     }
 
     String booking(String id) {
