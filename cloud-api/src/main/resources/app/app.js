@@ -256,7 +256,24 @@ async function bookingsScreen() {
   const list = h('ul', {class: 'cards', id: 'bookings', 'aria-label': 'Your bookings'},
     bookings.length ? bookings.map((b) => bookingCard(b, box)) : [h('li', {class: 'card'}, 'You have no current or upcoming booking. ',
       h('a', {href: '#/find'}, 'Find a car'))]);
-  show('My bookings', box, list);
+  const past = await pastRentals();
+  show('My bookings', box, list,
+    past.length ? [h('h2', {class: 'section'}, 'Past rentals'), h('ul', {class: 'cards', id: 'past', 'aria-label': 'Past rentals'},
+      past.map((b) => h('li', {class: 'card'}, h('h2', {}, carLabel(b.carId)),
+        h('p', {}, `${when(b.startedAt || b.start)} – ${when(b.endedAt || b.end)}`),
+        h('a', {class: 'button secondary', href: `#/receipt/${encodeURIComponent(b.id)}`}, 'Receipt'))))] : null);
+}
+
+/** The last five ended rentals, latest start first (the list is ordered by start: read its last pages). */
+async function pastRentals() {
+  const size = 5;
+  const first = await expectOk('GET', `${api}/bookings?state=ENDED&size=${size}`);
+  const total = first.total || 0;
+  if (total <= size) return [...(first.items || [])].reverse();
+  const lastPage = Math.floor((total - 1) / size);
+  const last = await expectOk('GET', `${api}/bookings?state=ENDED&size=${size}&page=${lastPage}`);
+  const before = await expectOk('GET', `${api}/bookings?state=ENDED&size=${size}&page=${lastPage - 1}`);
+  return [...(before.items || []), ...(last.items || [])].reverse().slice(0, size);
 }
 
 function bookingCard(b, box) {
@@ -383,10 +400,23 @@ async function carScreen(bookingId, offline) {
     h('p', {}, h('a', {href: '#/bookings'}, 'My bookings')));
 }
 
-function receiptScreen(bookingId) {
-  const r = lastReceipt && lastReceipt.bookingId === bookingId ? lastReceipt : null;
+/** A receipt rebuilt from the booking and its trips (GET /bookings/{id}/trips), for a rental that ended earlier. */
+async function fetchReceipt(bookingId) {
+  await loadCarNames();
+  const b = await expectOk('GET', `${api}/bookings/${encodeURIComponent(bookingId)}`);
+  if (b.state !== 'ENDED') return null;
+  const t = (await expectOk('GET', `${api}/bookings/${encodeURIComponent(bookingId)}/trips`)).totals || {};
+  const from = b.startedAt || b.start;
+  const to = b.endedAt || b.end;
+  return {bookingId, car: carLabel(b.carId), startedAt: from, endedAt: to, durationS: (Date.parse(to) - Date.parse(from)) / 1000,
+    distanceKm: t.distanceKm || 0, tripCount: t.count || 0, drivingS: t.durationS || 0, fuelUsedPct: t.fuelUsedPct,
+    socUsedPct: t.socUsedPct, overdue: b.overdue, earlier: true};
+}
+
+async function receiptScreen(bookingId) {
+  const r = lastReceipt && lastReceipt.bookingId === bookingId ? lastReceipt : await fetchReceipt(bookingId);
   if (!r) {
-    show('Receipt', h('p', {}, 'The receipt was shown when the rental ended and mailed to you.'), h('a', {href: '#/bookings'}, 'My bookings'));
+    show('Receipt', h('p', {}, 'This booking has no receipt: it did not end as a rental.'), h('a', {href: '#/bookings'}, 'My bookings'));
     return;
   }
   const facts = [
@@ -396,8 +426,8 @@ function receiptScreen(bookingId) {
     r.socUsedPct !== undefined && r.socUsedPct !== null ? ['Charge used', `${r.socUsedPct.toFixed(1)} %`] : null,
     r.overdue ? ['Note', 'The rental ran past its booked end.'] : null,
   ].filter(Boolean);
-  show('Rental ended',
-    h('p', {class: 'outcome ok', role: 'status'}, 'The car is locked and your rental has ended. A copy of this receipt is on its way by e-mail.'),
+  show(r.earlier ? 'Receipt' : 'Rental ended',
+    r.earlier ? null : h('p', {class: 'outcome ok', role: 'status'}, 'The car is locked and your rental has ended. A copy of this receipt is on its way by e-mail.'),
     h('div', {class: 'card', id: 'receipt'}, h('h2', {}, 'Receipt'),
       h('dl', {class: 'facts'}, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))),
     h('a', {class: 'button', href: '#/find'}, 'Find another car'));
@@ -465,7 +495,7 @@ async function route() {
   try {
     if (screen === 'bookings') await bookingsScreen();
     else if (screen === 'car' && id) await carScreen(id);
-    else if (screen === 'receipt' && id) receiptScreen(id);
+    else if (screen === 'receipt' && id) await receiptScreen(id);
     else if (screen === 'find') await findScreen();
     else if (screen === 'account') await accountScreen();
     else await home();

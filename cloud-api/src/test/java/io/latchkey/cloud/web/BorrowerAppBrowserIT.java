@@ -230,6 +230,16 @@ class BorrowerAppBrowserIT {
             assertThat(snapshotBookingId()).as("no current booking: the snapshot is gone").isNull();
             screenshot("receipt");
 
+            // later, after a reload (nothing in memory): the past rental and its receipt, rebuilt from its trips
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("nav-bookings"))).click();
+            WebElement past = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#past li")));
+            assertThat(past.getText()).contains("Car car-1");
+            past.findElement(By.linkText("Receipt")).click();
+            WebElement again = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("receipt")));
+            assertThat(again.getText()).contains("Car car-1", "2.7 km", "Trips\n1", "1.0 % of the tank");
+            screenshot("past-receipt");
+
             // the profile: a phone number saved through PATCH /users/me (with the session's CSRF token)
             browser.findElement(By.id("nav-account")).click();
             WebElement phone = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("phone")));
