@@ -172,8 +172,45 @@ function registerScreen() {
   show('Create an account', h('div', {class: 'card'}, form), h('p', {}, h('a', {href: '#/'}, 'Back')));
 }
 
+let map = null;
+
+/** The available cars on a map (Leaflet, plain background: no tile server is assumed); the list stays the full view. */
+function drawMap(container, cars, position) {
+  if (map) {
+    map.remove();
+    map = null;
+  }
+  const placed = cars.filter((c) => typeof c.lat === 'number' && typeof c.lon === 'number');
+  if (!window.L || (!placed.length && !position)) {
+    container.hidden = true;
+    return;
+  }
+  container.hidden = false;
+  map = L.map(container, {attributionControl: false});
+  const points = [];
+  for (const car of placed) {
+    const marker = L.circleMarker([car.lat, car.lon], {radius: 10, color: '#ffffff', weight: 2, fillColor: '#1d4fb0', fillOpacity: 1});
+    marker.bindTooltip(car.name);
+    marker.on('click', () => {
+      const button = document.querySelector(`button[data-car="${CSS.escape(car.id)}"]`);
+      button?.scrollIntoView({block: 'center'});
+      button?.focus();
+    });
+    marker.addTo(map);
+    points.push([car.lat, car.lon]);
+  }
+  if (position) {
+    L.circleMarker([position.lat, position.lon], {radius: 7, color: '#1d4fb0', weight: 3, fillColor: '#ffffff', fillOpacity: 1})
+      .bindTooltip('You are here').addTo(map);
+    points.push([position.lat, position.lon]);
+  }
+  if (points.length === 1) map.setView(points[0], 15);
+  else map.fitBounds(points, {padding: [24, 24], maxZoom: 16});
+}
+
 async function findScreen() {
   const box = outcomeBox();
+  const mapBox = h('div', {id: 'map', class: 'map', role: 'region', 'aria-label': 'Map of the available cars (the list below holds the same cars)', hidden: true});
   const results = h('ul', {class: 'cards', id: 'cars', 'aria-label': 'Available cars'});
   const now = new Date();
   const later = new Date(now.getTime() + 3600e3);
@@ -203,9 +240,11 @@ async function findScreen() {
       return;
     }
     let query = `from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(end.toISOString())}`;
+    let position = null;
     if (near.checked) {
       try {
         const pos = await new Promise((resolve, reject) => navigator.geolocation.getCurrentPosition(resolve, reject, {timeout: 8000}));
+        position = {lat: pos.coords.latitude, lon: pos.coords.longitude};
         query += `&lat=${pos.coords.latitude.toFixed(6)}&lon=${pos.coords.longitude.toFixed(6)}`;
       } catch (e) {
         say(box, 'info', 'Your position is not available; the cars are listed without distances.');
@@ -218,9 +257,10 @@ async function findScreen() {
     }
     results.replaceChildren(...((r.json || []).length ? r.json.map((car) => carCard(car, immediate, start, end, box))
       : [h('li', {class: 'card'}, 'No car is free for that time.')]));
+    drawMap(mapBox, r.json || [], position);
     results.querySelector('button')?.focus();
   });
-  show('Find a car', h('div', {class: 'card'}, form), box, results);
+  show('Find a car', h('div', {class: 'card'}, form), box, mapBox, results);
 }
 
 function carCard(car, immediate, start, end, box) {

@@ -51,6 +51,12 @@ public class AppController {
             "icon-192.png", "image/png",
             "icon-512.png", "image/png");
 
+    /** Leaflet's files, from its WebJar (org.webjars.npm:leaflet; the version is the pom's leaflet.version). */
+    static final String LEAFLET = "/META-INF/resources/webjars/leaflet/1.9.4/dist/";
+    static final Map<String, String> LIB = Map.of(
+            "leaflet.js", "text/javascript; charset=utf-8",
+            "leaflet.css", "text/css; charset=utf-8");
+
     private final TenantDirectory tenants;
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
@@ -89,8 +95,21 @@ public class AppController {
         return response;
     }
 
+    /** Leaflet (the map of available cars), from its WebJar. */
+    @Get("/lib/{file}")
+    public MutableHttpResponse<byte[]> library(@PathVariable String tenant, @PathVariable String file) {
+        tenants.require(tenant);
+        String type = LIB.get(file);
+        if (type == null) {
+            throw new NotFoundException("no such file of the app: lib/" + file);
+        }
+        return HttpResponse.ok(cache.computeIfAbsent("lib/" + file, k -> read(LEAFLET + file)))
+                .contentType(type)
+                .header("Cache-Control", "no-cache");
+    }
+
     private static byte[] read(String file) {
-        try (InputStream in = AppController.class.getResourceAsStream("/app/" + file)) {
+        try (InputStream in = AppController.class.getResourceAsStream(file.startsWith("/") ? file : "/app/" + file)) {
             if (in == null) {
                 throw new IllegalStateException("the app's file " + file + " is missing from the build");
             }

@@ -76,6 +76,13 @@ class AppFilesIT {
             assertThat(page.header("Cache-Control")).isEqualTo("no-cache");
         }
         assertThat(browser.getOnly("/t/acme/app/sw.js").header("Service-Worker-Allowed")).isEqualTo("/t/acme/app/");
+        for (Map.Entry<String, String> file : AppController.LIB.entrySet()) {
+            Browser.Page page = browser.getOnly("/t/acme/app/lib/" + file.getKey());
+            assertThat(page.status()).as("the WebJar's " + file.getKey() + " (is AppController.LEAFLET the pom's version?)").isEqualTo(200);
+            assertThat(page.header("Content-Type")).startsWith(file.getValue().split(";")[0]);
+        }
+        assertThat(browser.getOnly("/t/acme/app/lib/leaflet.js.map").status()).isEqualTo(404);
+        assertThat(browser.getOnly("/t/acme/app/lib/app.js").status()).isEqualTo(404);
         for (String other : List.of("logback.xml", "application.yml", "..%2Fapplication.yml", "app.js.map", "passwords")) {
             assertThat(browser.getOnly("/t/acme/app/" + other).status()).as(other).isEqualTo(404);
         }
@@ -96,7 +103,8 @@ class AppFilesIT {
         int count = 0;
         while (names.find()) {
             String name = names.group(1);
-            assertThat(name.equals("./") || AppController.FILES.containsKey(name)).as(name).isTrue();
+            assertThat(name.equals("./") || AppController.FILES.containsKey(name)
+                    || name.startsWith("lib/") && AppController.LIB.containsKey(name.substring(4))).as(name).isTrue();
             count++;
         }
         assertThat(count).isGreaterThan(3);

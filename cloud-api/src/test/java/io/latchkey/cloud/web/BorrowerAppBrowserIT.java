@@ -165,10 +165,14 @@ class BorrowerAppBrowserIT {
             assertThat(cancelled).hasSize(1);
             assertThat(cancelled.get(0).path("start").asText()).isEqualTo(later.atZone(java.time.ZoneId.systemDefault()).toInstant().toString());
 
-            // find a car for now, reserve it
+            // find a car for now (it has told its position: a marker on the map), reserve it
+            int receiptsBefore = car.receipts().size();
+            car.publishTelemetry(record(1, Instant.now(), 52.52, 0, 1000.0, false, 60));
+            await().atMost(Duration.ofSeconds(10)).until(() -> car.receipts().size() > receiptsBefore);
             browser.findElement(By.id("nav-find")).click();
             wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("form button[type=submit]"))).click();
             WebElement reserve = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-car=car-1]")));
+            assertThat(browser.findElements(By.cssSelector("#map path.leaflet-interactive"))).as("one car on the map").hasSize(1);
             assertThat(reserve.getText()).isEqualTo("Reserve Car car-1 now");
             screenshot("find");
             reserve.click();
@@ -287,9 +291,9 @@ class BorrowerAppBrowserIT {
     static void drive(TestDevice car) throws Exception {
         Instant t = Instant.now();
         int before = car.receipts().size();
-        car.publishTelemetry(record(1, t, 52.52, 0, 1000.0, true, 60),
-                record(2, t.plusSeconds(60), 52.53, 55, 1001.4, true, 59.5),
-                record(3, t.plusSeconds(120), 52.54, 0, 1002.7, false, 59));
+        car.publishTelemetry(record(2, t, 52.52, 0, 1000.0, true, 60),
+                record(3, t.plusSeconds(60), 52.53, 55, 1001.4, true, 59.5),
+                record(4, t.plusSeconds(120), 52.54, 0, 1002.7, false, 59));
         await().atMost(Duration.ofSeconds(10)).until(() -> car.receipts().size() > before);
     }
 
