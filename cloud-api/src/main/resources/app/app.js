@@ -11,6 +11,7 @@ const SNAPSHOT_KEY = `${api}/app/current-booking.json`;
 let session = null; // {userId, roles, csrfToken, expiresAt}
 let carNames = new Map();
 let lastReceipt = null;
+let tiles = null; // {url, attribution} from config.json, or null: maps on a plain background
 
 // ---------- DOM helpers (text only, never markup from data) ----------
 function h(tag, attrs = {}, ...children) {
@@ -174,7 +175,7 @@ function registerScreen() {
 
 let map = null;
 
-/** The available cars on a map (Leaflet, plain background: no tile server is assumed); the list stays the full view. */
+/** The available cars on a map (Leaflet; tiles only when configured, else a plain background); the list stays the full view. */
 function drawMap(container, cars, position) {
   if (map) {
     map.remove();
@@ -186,7 +187,11 @@ function drawMap(container, cars, position) {
     return;
   }
   container.hidden = false;
-  map = L.map(container, {attributionControl: false});
+  map = L.map(container, {attributionControl: !!tiles});
+  if (tiles) {
+    map.attributionControl.setPrefix(false);
+    L.tileLayer(tiles.url, {attribution: tiles.attribution, maxZoom: 19}).addTo(map);
+  }
   const points = [];
   for (const car of placed) {
     const marker = L.circleMarker([car.lat, car.lon], {radius: 10, color: '#ffffff', weight: 2, fillColor: '#1d4fb0', fillOpacity: 1});
@@ -576,6 +581,11 @@ async function start() {
   } catch (e) {
     await offlineStart();
     return;
+  }
+  try {
+    tiles = (await (await fetch('config.json', {cache: 'no-store'})).json()).tiles || null;
+  } catch (e) {
+    tiles = null;
   }
   if (r.status === 200) {
     session = await r.json();

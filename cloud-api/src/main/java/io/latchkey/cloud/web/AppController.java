@@ -36,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class AppController {
     /**
      * The shell's policy: the {@link BrowserHeaders#DEFAULT_HTML_POLICY} (scripts, styles, calls only to this origin,
-     * never inline) plus this origin's manifest and service worker.
+     * never inline) plus this origin's manifest and service worker; with {@link TilesConfig} tiles, their origin is
+     * added to {@code img-src}.
      */
     static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -58,10 +59,37 @@ public class AppController {
             "leaflet.css", "text/css; charset=utf-8");
 
     private final TenantDirectory tenants;
+    private final String policy;
+    private final byte[] config;
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
-    public AppController(TenantDirectory tenants) {
+    public AppController(TenantDirectory tenants, TilesConfig tiles) {
         this.tenants = tenants;
+        this.policy = tiles.origin() == null ? POLICY
+                : POLICY.replace("img-src 'self' data:;", "img-src 'self' data: " + tiles.origin() + ";");
+        this.config = (tiles.url() == null ? "{}" : "{\"tiles\":{\"url\":\"" + json(tiles.url()) + "\",\"attribution\":\""
+                + json(tiles.attribution()) + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String json(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** What the app needs to know of the server's settings: the map tiles, if any ({@code {}} without). */
+    @Get("/config.json")
+    public MutableHttpResponse<byte[]> config(@PathVariable String tenant) {
+        tenants.require(tenant);
+        return HttpResponse.ok(config).contentType("application/json").header("Cache-Control", "no-cache");
     }
 
     /** The shell; without the trailing slash a 303 to it, as the shell's relative URLs need it. */
@@ -86,7 +114,7 @@ public class AppController {
                 // revalidated on every load: a new version reaches the browser at once; offline, the worker's copy
                 .header("Cache-Control", "no-cache");
         if (file.equals("index.html")) {
-            response.header(BrowserHeaders.CSP, POLICY);
+            response.header(BrowserHeaders.CSP, policy);
         }
         if (file.equals("sw.js")) {
             // the worker controls the app's pages only, never the API's URLs

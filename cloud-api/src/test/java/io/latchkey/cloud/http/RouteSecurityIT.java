@@ -68,6 +68,7 @@ class RouteSecurityIT {
             "GET /t/{tenant}/app",
             "GET /t/{tenant}/app/{file}",
             "GET /t/{tenant}/app/lib/{file}",
+            "GET /t/{tenant}/app/config.json",
             // signed, expiring, read-only export URLs: the token in the path is the credential
             "GET /t/{tenant}/exports/{token}",
             "GET /t/{tenant}/exports/{token}/docs/{collection}",

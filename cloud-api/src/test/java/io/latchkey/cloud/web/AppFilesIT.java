@@ -91,6 +91,37 @@ class AppFilesIT {
     }
 
     @Test
+    void withoutTiles_theAppGetsNone_andTheShellNoOtherImageOrigin() {
+        Browser.Page config = app.browser().getOnly("/t/acme/app/config.json");
+        assertThat(config.status()).isEqualTo(200);
+        assertThat(config.body()).isEqualTo("{}");
+        assertThat(app.browser().getOnly("/t/acme/app/").header("Content-Security-Policy")).contains("img-src 'self' data:;");
+    }
+
+    @Test
+    void aTileSource_isAllowedByTheShellsPolicy_andGivenToTheApp_andABadOneStopsTheStart(@TempDir Path otherDir) {
+        try (CloudApp withTiles = CloudApp.start(otherDir, Map.of("latchkey.web.tiles.url", "https://tiles.example.org/{z}/{x}/{y}.png",
+                "latchkey.web.tiles.attribution", "© OpenStreetMap contributors"))) {
+            withTiles.tenantWithAdmin("acme");
+            Browser browser = withTiles.browser();
+            assertThat(browser.getOnly("/t/acme/app/").header("Content-Security-Policy"))
+                    .contains("img-src 'self' data: https://tiles.example.org;").doesNotContain("unsafe");
+            assertThat(browser.getOnly("/t/acme/app/config.json").body()).isEqualTo(
+                    "{\"tiles\":{\"url\":\"https://tiles.example.org/{z}/{x}/{y}.png\",\"attribution\":\"© OpenStreetMap contributors\"}}");
+        }
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("latchkey.web.tiles.url", "http://tiles.example.org/{z}/{x}/{y}.png", "latchkey.web.tiles.attribution", "x"),
+                Map.of("latchkey.web.tiles.url", "https://tiles.example.org/{z}/{x}/{y}.png; script-src *", "latchkey.web.tiles.attribution", "x"),
+                Map.of("latchkey.web.tiles.url", "https://tiles.example.org/{z}/{x}.png", "latchkey.web.tiles.attribution", "x"))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> CloudApp.start(otherDir, bad).close())
+                    .as(bad.toString()).hasStackTraceContaining("latchkey.web.tiles.url");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CloudApp.start(otherDir,
+                Map.of("latchkey.web.tiles.url", "https://tiles.example.org/{z}/{x}/{y}.png")).close())
+                .hasStackTraceContaining("latchkey.web.tiles.attribution is required");
+    }
+
+    @Test
     void theServiceWorker_cachesOnlyTheAppsOwnFiles() throws IOException {
         String worker;
         try (InputStream in = AppController.class.getResourceAsStream("/app/sw.js")) {
