@@ -38,7 +38,8 @@ final class Page {
                 + "; frame-ancestors 'none'; base-uri 'none'";
         String page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<meta name=\"referrer\" content=\"no-referrer\">"
+                + "<meta name=\"referrer\" content=\"same-origin\">"
+                + "<link rel=\"icon\" href=\"data:,\">"
                 + "<title>" + escape(title) + " – Latchkey</title><style>" + CSS + "</style></head>"
                 + "<body><main><h1>" + escape(title) + "</h1>\n" + body + "\n</main></body></html>\n";
         return HttpResponse.<String>status(status).body(page)

@@ -6,10 +6,13 @@ import io.micronaut.context.exceptions.ConfigurationException;
 import java.time.Duration;
 import java.util.List;
 
-/** Reads {@link WebConfig} at start-up, so that a value that is not a duration (silently the default otherwise) stops the start. */
+/**
+ * Reads {@link WebConfig} and {@link TilesConfig} at start-up, so that a value that is not a duration (silently the
+ * default otherwise) or a bad tile source stops the start.
+ */
 @Context
 public class WebConfigCheck {
-    public WebConfigCheck(Environment environment, WebConfig config) {
+    public WebConfigCheck(Environment environment, WebConfig config, TilesConfig tiles) {
         for (String key : List.of(WebConfig.IDLE_KEY, WebConfig.MAX_KEY)) {
             if (environment.containsProperty(key) && environment.getProperty(key, Duration.class).isEmpty()) {
                 throw new ConfigurationException(key + " must be a duration, got '"

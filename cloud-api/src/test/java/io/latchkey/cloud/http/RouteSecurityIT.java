@@ -64,6 +64,11 @@ class RouteSecurityIT {
             "GET /t/{tenant}/reset-password/{token}",
             "POST /t/{tenant}/reset-password/{token}/answers",
             "POST /t/{tenant}/reset-password/{token}",
+            // the borrower app's static files (no data; its calls go to the API with the session and are checked there)
+            "GET /t/{tenant}/app",
+            "GET /t/{tenant}/app/{file}",
+            "GET /t/{tenant}/app/lib/{file}",
+            "GET /t/{tenant}/app/config.json",
             // signed, expiring, read-only export URLs: the token in the path is the credential
             "GET /t/{tenant}/exports/{token}",
             "GET /t/{tenant}/exports/{token}/docs/{collection}",

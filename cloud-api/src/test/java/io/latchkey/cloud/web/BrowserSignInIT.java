@@ -183,7 +183,7 @@ class BrowserSignInIT {
             assertThat(csp).as(page.uri().toString()).contains("default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'")
                     .doesNotContain("unsafe-inline", "unsafe-eval", "script-src", "*");
             assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
-            assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");
+            assertThat(page.header("Referrer-Policy")).isEqualTo("same-origin");
             assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
             assertThat(page.header("Cache-Control")).isEqualTo("no-store");
             assertThat(page.body()).doesNotContain("<script");

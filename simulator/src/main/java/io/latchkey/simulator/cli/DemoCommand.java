@@ -40,8 +40,11 @@ public final class DemoCommand implements Callable<Integer> {
             + " received from its outbox file (a backend on this machine without an SMTP relay); unset: not shown")
     java.nio.file.Path backendDataDir;
 
+    @Option(names = "--keep", description = "after a successful run, keep the simulated cars connected until interrupted (Ctrl-C), so a person can use the borrower app")
+    boolean keep;
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         common.applyLogging();
         if (admin.missing() != null) {
             System.err.println("demo: " + admin.missing());
@@ -53,6 +56,11 @@ public final class DemoCommand implements Callable<Integer> {
                 Duration.ofSeconds(1), Duration.ofSeconds(10));
         try (Fleet fleet = new Fleet(Fleet.Options.defaults())) {
             Demo.Result result = new Demo(api, System.out, Clock.systemUTC(), new SplittableRandom(), backendDataDir).run(options, fleet);
+            if (result.ok() && keep) {
+                System.out.println();
+                System.out.println("Staying up with " + cars + " simulated cars (parked): press Ctrl-C to stop.");
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
             return result.ok() ? 0 : 1;
         }
     }

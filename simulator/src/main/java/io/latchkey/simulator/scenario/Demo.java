@@ -78,7 +78,17 @@ public final class Demo {
         }
         out.println();
         out.println("Demo succeeded: " + steps.steps().size() + " steps, all as expected.");
+        printAddresses(world);
         return new Result(steps.allOk(), steps.steps(), world);
+    }
+
+    /** Where a person points the browser next: the borrower app, and whom to sign in as (made up for this run). */
+    private void printAddresses(World w) {
+        String base = api.baseUrl().replaceAll("/+$", "");
+        out.println();
+        out.println("Borrower app: " + base + "/t/" + w.tenant() + "/app/");
+        out.println("  sign in as " + w.borrowerSignIn().email() + " with the password " + w.borrowerSignIn().password()
+                + " (made up for this demo run)");
     }
 
     private void story(World w, Steps steps, Duration wait) {
@@ -249,7 +259,7 @@ public final class Demo {
             }
             Mail[] found = new Mail[1];
             Polling.until(wait, () -> {
-                List<Mail> mails = outbox.messagesTo(w.tenant(), w.borrowerEmail());
+                List<Mail> mails = outbox.messagesTo(w.tenant(), w.borrowerSignIn().email());
                 for (int i = mails.size() - 1; i >= 0; i--) {
                     Mail m = mails.get(i);
                     if (m.kind() != null && m.kind().contains("receipt") && m.body() != null && m.body().contains(ended.id())) {

@@ -68,9 +68,9 @@ public final class TenantBootstrap {
         });
         String operator = steps.run("Tenant admin adds an operator, who signs in",
                 () -> user(tenant, admin, "operator@" + tenant + ".example", "Olivia Operator", List.of("operator")));
-        String borrowerEmail = "borrower@" + tenant + ".example";
+        World.SignIn borrowerSignIn = new World.SignIn("borrower@" + tenant + ".example", password());
         String borrower = steps.run("A borrower registers (self-registration) and signs in",
-                () -> user(tenant, null, borrowerEmail, "Ben Borrower", null));
+                () -> user(tenant, null, borrowerSignIn.email(), "Ben Borrower", null, borrowerSignIn.password()));
         String stranger = steps.run("A second borrower, who will book nothing, registers and signs in",
                 () -> user(tenant, null, "stranger@" + tenant + ".example", "Sam Stranger", null));
         List<CarDetail> registered = steps.run("Operator registers " + o.cars() + " car(s) with their device ids", () -> {
@@ -112,7 +112,7 @@ public final class TenantBootstrap {
             }
             steps.detail("%d car(s) online", registered.size());
         });
-        return new World(tenant, admin, operator, borrower, stranger, discovery, registered, fleet, borrowerEmail);
+        return new World(tenant, admin, operator, borrower, stranger, discovery, registered, fleet, borrowerSignIn);
     }
 
     private String createTenant(String platformToken, String preferred) {
@@ -134,7 +134,10 @@ public final class TenantBootstrap {
     }
 
     private String user(String tenant, String adminToken, String email, String name, List<String> roles) {
-        String password = password();
+        return user(tenant, adminToken, email, name, roles, password());
+    }
+
+    private String user(String tenant, String adminToken, String email, String name, List<String> roles, String password) {
         api.register(tenant, adminToken, email, name, password, roles);
         return api.tenantToken(tenant, email, password).access_token();
     }

@@ -11,10 +11,18 @@ import java.util.List;
  * running fleet of simulated cars behind them.
  *
  * @param strangerToken a borrower of the tenant who holds no booking
- * @param borrowerEmail the borrower's address (where their messages go)
+ * @param borrowerSignIn the borrower's e-mail and (generated) password, for a person to sign in to the app
  */
 public record World(String tenant, String adminToken, String operatorToken, String borrowerToken, String strangerToken,
-                    DeviceDiscovery discovery, List<CarDetail> cars, Fleet fleet, String borrowerEmail) {
+                    DeviceDiscovery discovery, List<CarDetail> cars, Fleet fleet, SignIn borrowerSignIn) {
+
+    /** An e-mail and password made up for the run. */
+    public record SignIn(String email, String password) {
+        @Override
+        public String toString() {
+            return "SignIn[" + email + "]";
+        }
+    }
 
     public CarDetail car(int index) {
         return cars.get(index);

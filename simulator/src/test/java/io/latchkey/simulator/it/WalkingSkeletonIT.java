@@ -66,8 +66,16 @@ class WalkingSkeletonIT {
     }
 
     @Test
-    void demo_tellsTheWholeRental_fromAFreeCarToTheReceiptAndTheMail() {
-        Demo.Result result = new Demo(api, System.out, clock, new SplittableRandom(1), backendDir).run(options("demo", 2), fleet);
+    void demo_tellsTheWholeRental_fromAFreeCarToTheReceiptAndTheMail() throws Exception {
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                printed.write(b);
+                System.out.write(b);
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8);
+        Demo.Result result = new Demo(api, out, clock, new SplittableRandom(1), backendDir).run(options("demo", 2), fleet);
 
         assertThat(result.steps()).allSatisfy(step -> assertThat(step.ok()).as(step.title() + ": " + step.detail()).isTrue());
         assertThat(result.ok()).isTrue();
@@ -100,8 +108,17 @@ class WalkingSkeletonIT {
             assertThat(b.startedAt()).isNotNull();
             assertThat(b.endedAt()).isAfter(b.startedAt());
         });
-        assertThat(new OutboxFile(backendDir).messagesTo(w.tenant(), w.borrowerEmail()))
+        assertThat(new OutboxFile(backendDir).messagesTo(w.tenant(), w.borrowerSignIn().email()))
                 .anyMatch(m -> m.kind().contains("receipt") && m.body().contains(bookings.items().get(0).id()));
+
+        // it ends with where to point the browser: the borrower app, served by the backend
+        String app = api.baseUrl().replaceAll("/+$", "") + "/t/" + w.tenant() + "/app/";
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Borrower app: " + app)
+                .contains("sign in as " + w.borrowerSignIn().email());
+        java.net.http.HttpResponse<String> shell = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(app)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(shell.statusCode()).isEqualTo(200);
+        assertThat(shell.body()).contains("<script type=\"module\" src=\"app.js\"></script>");
     }
 
     @Test

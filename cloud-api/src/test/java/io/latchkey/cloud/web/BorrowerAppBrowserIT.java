@@ -1,0 +1,387 @@
+package io.latchkey.cloud.web;
+
+import static io.latchkey.cloud.it.CloudApp.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.latchkey.cloud.it.CloudApp;
+import io.latchkey.cloud.it.TestDevice;
+import io.latchkey.protocol.LockState;
+import io.latchkey.protocol.command.CommandType;
+import io.latchkey.protocol.telemetry.TelemetryRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The borrower journey in a real browser: Debian's Chromium, headless, 360 px wide, driven by Selenium through
+ * Debian's chromium-driver, against the real backend and a simulated car answering on the embedded broker.
+ * Register, sign in through the tenant's sign-in page, book a car for tomorrow and cancel it, find the car, reserve it for now, unlock it with one tap, drive, end the rental
+ * (the car refuses for an open door and a missing key, and the app shows both reasons), end it again (accepted),
+ * read the receipt, save a phone number in the profile, sign out. Each page is saved as a screenshot under {@code cloud-api/target/browser-screenshots/};
+ * any error in the browser's console fails the test (the one expected entry: the 401 of {@code GET /session} that
+ * tells the signed-out app to offer the sign-in). Without Chromium the test is skipped and says how to install it
+ * (.ci/run installs it).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BorrowerAppBrowserIT {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SHOTS = Path.of("target", "browser-screenshots");
+    static final String FUEL = "Vehicle.Powertrain.FuelSystem.RelativeLevel";
+
+    @TempDir
+    static Path dataDir;
+    CloudApp app;
+    String operator;
+    Map<String, PublicKey> keys;
+    ChromeDriver browser;
+    WebDriverWait wait;
+    static final String AXE = axeSource();
+    final List<String> consoleErrors = new ArrayList<>();
+    final List<String> accessibilityViolations = new ArrayList<>();
+    int shot;
+
+    @BeforeAll
+    void start() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "SKIPPED: the browser test needs Debian's Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
+                        + " (apt-get install chromium chromium-driver; .ci/run installs them)");
+        app = CloudApp.start(dataDir, Map.of("latchkey.commands.timeout", "3s"));
+        String admin = app.tenantWithAdmin("acme");
+        operator = app.user("acme", admin, "olga@acme.test", "operator");
+        keys = TestDevice.keys(expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json());
+        Files.createDirectories(SHOTS);
+        try (var old = Files.newDirectoryStream(SHOTS, "borrower-*")) {
+            for (Path file : old) {
+                Files.delete(file);
+            }
+        }
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // 360 px: the narrowest phone the app must be readable on (a headless window cannot be narrower than 500)
+        options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics", Map.of("width", 360, "height", 760, "pixelRatio", 1.0)));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=500,900",
+                "--disable-gpu", "--no-first-run", "--lang=en-GB");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void borrowerJourney_signIn_find_reserve_unlock_endRefusedThenAccepted_receipt_signOut() throws Exception {
+        String base = app.baseUri().toString();
+        app.car("acme", operator, "car-1", "dev-car-1");
+        try (TestDevice car = new TestDevice(app, "acme", "dev-car-1", keys, app.clock())) {
+            car.publishState(true);
+            // signed out: the app offers sign-in and registration
+            browser.get(base + "/t/acme/app/");
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in")));
+            assertThat(browser.findElement(By.id("register-link")).getText()).isEqualTo("Create an account");
+            checkConsole("/t/acme/session");
+            screenshot("signed-out");
+
+            // registration (self-service, role borrower), then the tenant's sign-in page (server-rendered)
+            browser.findElement(By.id("register-link")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("reg-name"))).sendKeys("Rita Renter");
+            browser.findElement(By.id("reg-email")).sendKeys("rita@acme.test");
+            browser.findElement(By.id("reg-password")).sendKeys(CloudApp.PASSWORD);
+            screenshot("register");
+            browser.findElement(By.cssSelector("form button[type=submit]")).click();
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in"))).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("email"))).sendKeys("rita@acme.test");
+            browser.findElement(By.id("password")).sendKeys(CloudApp.PASSWORD);
+            screenshot("sign-in");
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+            wait.until(ExpectedConditions.urlContains("/t/acme/app/#/find"));
+            Cookie session = browser.manage().getCookieNamed("__Host-lk-session-acme");
+            assertThat(session).as("Chromium keeps the __Host- Secure cookie on " + base).isNotNull();
+            assertThat(session.isHttpOnly()).isTrue();
+            assertThat(session.isSecure()).isTrue();
+            assertThat(browser.getCurrentUrl()).doesNotContain("code=").doesNotContain("token");
+
+            // book a car for later, see it in My bookings, cancel it
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("when-later"))).click();
+            java.time.LocalDateTime later = java.time.LocalDateTime.now().plusDays(1).withHour(10).withMinute(0).withSecond(0).withNano(0);
+            setValue("from", later.toString());
+            setValue("to", later.plusHours(2).toString());
+            browser.findElement(By.cssSelector("form button[type=submit]")).click();
+            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-car=car-1]"))).click();
+            wait.until(ExpectedConditions.urlContains("#/bookings"));
+            WebElement upcoming = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#bookings li")));
+            assertThat(upcoming.getText()).contains("Car car-1", "Booked").doesNotContain("Go to the car");
+            screenshot("bookings");
+            upcoming.findElement(By.xpath(".//button[text()='Cancel booking']")).click();
+            browser.switchTo().alert().accept();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome"), "cancelled"));
+            assertThat(browser.findElement(By.id("bookings")).getText()).contains("no current or upcoming booking");
+            JsonNode cancelled = expect(200, app.http.get("/t/acme/bookings?state=CANCELLED", operator)).json().path("items");
+            assertThat(cancelled).hasSize(1);
+            assertThat(cancelled.get(0).path("start").asText()).isEqualTo(later.atZone(java.time.ZoneId.systemDefault()).toInstant().toString());
+
+            // find a car for now (it has told its position: a marker on the map), reserve it
+            int receiptsBefore = car.receipts().size();
+            car.publishTelemetry(record(1, Instant.now(), 52.52, 0, 1000.0, false, 60));
+            await().atMost(Duration.ofSeconds(10)).until(() -> car.receipts().size() > receiptsBefore);
+            browser.findElement(By.id("nav-find")).click();
+            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("form button[type=submit]"))).click();
+            WebElement reserve = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-car=car-1]")));
+            assertThat(browser.findElements(By.cssSelector("#map path.leaflet-interactive"))).as("one car on the map").hasSize(1);
+            assertThat(reserve.getText()).isEqualTo("Reserve Car car-1 now");
+            screenshot("find");
+            reserve.click();
+            wait.until(ExpectedConditions.urlContains("#/car/"));
+            String bookingId = browser.getCurrentUrl().replaceAll(".*#/car/", "");
+            assertThat(booking(bookingId)).isEqualTo("CONFIRMED");
+            WebElement unlock = wait.until(ExpectedConditions.elementToBeClickable(By.id("unlock")));
+            screenshot("car");
+
+            // one tap: unlocked, said clearly; the car really got it and the rental started
+            unlock.click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome"), "Unlocked"));
+            String shown = browser.findElement(By.id("outcome")).getText();
+            assertThat(shown).matches("Unlocked \\(\\d+ ms\\)\\.");
+            // the app measures tap to answer itself (performance.now); printed for docs/benchmarks.md, not asserted
+            System.out.println("BorrowerAppBrowserIT: unlock tap to shown outcome: " + shown.replaceAll("\\D", "") + " ms");
+            assertThat(car.receivedCommands()).hasSize(1);
+            assertThat(car.verifier().verify(car.receivedCommands().get(0)).type()).isEqualTo(CommandType.UNLOCK);
+            await().atMost(Duration.ofSeconds(10)).until(() -> booking(bookingId).equals("ACTIVE"));
+            screenshot("unlocked");
+
+            // the offline snapshot is the current booking, and nothing else of the API is cached
+            assertThat(cachedUrls()).contains(base + "/t/acme/app/current-booking.json")
+                    .noneMatch(u -> u.contains("/session") || u.contains("/bookings") || u.contains("/cars"));
+            assertThat(snapshotBookingId()).isEqualTo(bookingId);
+
+            // offline, the app still opens on the current booking (its commands wait for the network)
+            await().atMost(Duration.ofSeconds(10)).until(() -> cachedUrls().contains(base + "/t/acme/app/app.js"));
+            checkConsole(null);
+            browser.setNetworkConditions(new ChromiumNetworkConditions() {{ setOffline(true); }});
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offline")));
+            assertThat(browser.findElement(By.tagName("h1")).getText()).startsWith("Car car-1");
+            assertThat(browser.findElement(By.id("unlock")).isEnabled()).isFalse();
+            assertThat(browser.findElement(By.id("booking-state")).getText()).as("saved after the unlock").startsWith("In use");
+            screenshot("offline", "ERR_INTERNET_DISCONNECTED");
+            browser.deleteNetworkConditions();
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("unlock")));
+            assertThat(browser.findElement(By.id("offline")).isDisplayed()).isFalse();
+
+            drive(car);
+
+            // the car refuses to end: both reasons shown, nothing changed
+            car.failChecks("DOOR_OPEN: rear left", "KEY_NOT_IN_HOLDER");
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("end"))).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome"), "has not ended"));
+            String refusal = browser.findElement(By.id("outcome")).getText();
+            assertThat(refusal).contains("A door is open: rear left", "The key is not in its holder");
+            assertThat(booking(bookingId)).isEqualTo("ACTIVE");
+            screenshot("end-refused");
+
+            // closed and the key back: ended, with the receipt of the drive
+            car.failChecks();
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("end"))).click();
+            WebElement receipt = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("receipt")));
+            assertThat(receipt.getText()).contains("Car car-1", "2.7 km", "Trips\n1", "1.0 % of the tank");
+            assertThat(booking(bookingId)).isEqualTo("ENDED");
+            assertThat(snapshotBookingId()).as("no current booking: the snapshot is gone").isNull();
+            screenshot("receipt");
+
+            // later, after a reload (nothing in memory): the past rental and its receipt, rebuilt from its trips
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("nav-bookings"))).click();
+            WebElement past = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#past li")));
+            assertThat(past.getText()).contains("Car car-1");
+            past.findElement(By.linkText("Receipt")).click();
+            WebElement again = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("receipt")));
+            assertThat(again.getText()).contains("Car car-1", "2.7 km", "Trips\n1", "1.0 % of the tank");
+            screenshot("past-receipt");
+
+            // the profile: a phone number saved through PATCH /users/me (with the session's CSRF token)
+            browser.findElement(By.id("nav-account")).click();
+            WebElement phone = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("phone")));
+            assertThat(browser.findElement(By.id("name")).getAttribute("value")).isEqualTo("Rita Renter");
+            phone.sendKeys("+49 30 555 0101");
+            browser.findElement(By.cssSelector("form button[type=submit]")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome"), "Saved."));
+            assertThat(expect(200, app.http.get("/t/acme/users/me", app.token("acme", "rita@acme.test"))).text("phone"))
+                    .isEqualTo("+49305550101");
+            screenshot("account");
+
+            // sign out: the session ends on the server
+            browser.findElement(By.id("sign-out")).click();
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in")));
+            screenshot("signed-out-again");
+            assertThat(browser.manage().getCookieNamed("__Host-lk-session-acme")).isNull();
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in")));
+            checkConsole("/t/acme/session");
+            assertThat(consoleErrors).as("errors in the browser console").isEmpty();
+            assertThat(accessibilityViolations).as("serious accessibility violations (axe-core)").isEmpty();
+        }
+    }
+
+    /** On a failure: the page as it was, for the build artefacts. */
+    @org.junit.jupiter.api.AfterEach
+    void keepThePageOnFailure() throws IOException {
+        if (browser != null) {
+            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve("borrower-last.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(SHOTS.resolve("borrower-last.txt"), browser.getCurrentUrl() + "\n" + browser.findElement(By.tagName("body")).getText()
+                    + "\n--- console:\n" + String.join("\n", consoleErrors) + "\n--- axe:\n" + String.join("\n", accessibilityViolations));
+        }
+    }
+
+    void setValue(String id, String value) {
+        browser.executeScript("const e = document.getElementById(arguments[0]); e.value = arguments[1];", id, value);
+    }
+
+    String booking(String id) {
+        return expect(200, app.http.get("/t/acme/bookings/" + id, operator)).text("state");
+    }
+
+    /** A 2.7 km drive that ends parked, ignition off: one trip for the receipt. */
+    static void drive(TestDevice car) throws Exception {
+        Instant t = Instant.now();
+        int before = car.receipts().size();
+        car.publishTelemetry(record(2, t, 52.52, 0, 1000.0, true, 60),
+                record(3, t.plusSeconds(60), 52.53, 55, 1001.4, true, 59.5),
+                record(4, t.plusSeconds(120), 52.54, 0, 1002.7, false, 59));
+        await().atMost(Duration.ofSeconds(10)).until(() -> car.receipts().size() > before);
+    }
+
+    static TelemetryRecord record(long seq, Instant time, double lat, double speed, double odometer, boolean ignition, double fuel) {
+        return new TelemetryRecord(seq, time, lat, 13.40, speed, odometer, LockState.UNLOCKED, false, ignition, 3,
+                Map.of(FUEL, fuel), "PERIODIC");
+    }
+
+    /** axe-core on the page as it is: any serious or critical WCAG 2.1 A/AA violation is collected as a failure. */
+    @SuppressWarnings("unchecked")
+    void accessible(String page) {
+        JavascriptExecutor js = browser;
+        if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe === 'object';"))) {
+            js.executeScript(AXE);
+        }
+        Map<String, Object> result = (Map<String, Object>) js.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                  .then((r) => done({passes: r.passes.length, violations: r.violations
+                    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                    .map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', '))}),
+                    (e) => done({passes: 0, violations: ['axe failed: ' + e]}));""");
+        assertThat(((Number) result.get("passes")).intValue()).as("axe checked something on " + page).isGreaterThan(5);
+        ((List<String>) result.get("violations")).forEach(v -> accessibilityViolations.add(page + ": " + v));
+    }
+
+    static String axeSource() {
+        try (var in = BorrowerAppBrowserIT.class.getResourceAsStream("/axe.min.js")) {
+            if (in == null) {
+                throw new IllegalStateException("axe.min.js is missing from the test classpath (com.deque.html.axe-core:selenium)");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> cachedUrls() {
+        return (List<String>) ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                (async () => {
+                  const urls = [];
+                  for (const name of await caches.keys()) {
+                    for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+                  }
+                  return urls;
+                })().then(done, (e) => done(['error: ' + e]));""");
+    }
+
+    String snapshotBookingId() {
+        return (String) ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                caches.open('lk-app-booking').then((c) => c.match(location.pathname.replace(/app\\/.*/, 'app/current-booking.json')))
+                  .then((r) => r ? r.json().then((s) => done(s.booking.id)) : done(null), (e) => done('error: ' + e));""");
+    }
+
+    /** Reads the console: errors fail the test, except the signed-out app's 401 from {@code expected401} (if given). */
+    void checkConsole(String expected401) {
+        checkConsole(expected401, null);
+    }
+
+    /** ... and, while the browser is offline on purpose, the failed requests ({@code offline}). */
+    void checkConsole(String expected401, String offline) {
+        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getLevel().intValue() < Level.SEVERE.intValue()) {
+                continue;
+            }
+            String message = entry.getMessage();
+            boolean signedOutCheck = expected401 != null && message.contains(expected401 + " ") && message.contains("401");
+            if (!signedOutCheck && (offline == null || !message.contains(offline))) {
+                consoleErrors.add(message);
+            }
+        }
+    }
+
+    void screenshot(String name) {
+        screenshot(name, null);
+    }
+
+    void screenshot(String name, String offline) {
+        checkConsole(null, offline);
+        accessible(name);
+        Path file = SHOTS.resolve(String.format("borrower-%02d-%s.png", ++shot, name));
+        try {
+            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
