@@ -103,14 +103,19 @@ public final class TenantBootstrap {
             Steps.check(fleet.awaitConnected(o.onlineTimeout()), "not every agent connected to %s within %s",
                     discovery.mqttUrl(), o.onlineTimeout());
         });
-        steps.run("Operator sees every car online", () -> {
+        steps.run("Operator sees every car online, and where it is parked", () -> {
             for (CarDetail car : registered) {
                 Polling.until(o.onlineTimeout(), () -> {
                     CarDetail c = api.car(operator, tenant, car.id());
                     return c.state() != null && Boolean.TRUE.equals(c.state().online());
                 }, "car " + car.id() + " (device " + car.deviceId() + ") is not reported online");
+                // online comes with the connection; the position with the car's first telemetry, a moment later
+                Polling.until(o.onlineTimeout(), () -> {
+                    CarDetail c = api.car(operator, tenant, car.id());
+                    return c.state() != null && c.state().lat() != null;
+                }, "car " + car.id() + " (device " + car.deviceId() + ") has not reported its position");
             }
-            steps.detail("%d car(s) online", registered.size());
+            steps.detail("%d car(s) online, each with its position", registered.size());
         });
         return new World(tenant, admin, operator, borrower, stranger, discovery, registered, fleet, borrowerSignIn);
     }
