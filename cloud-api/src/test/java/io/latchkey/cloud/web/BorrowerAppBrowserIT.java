@@ -5,25 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latchkey.cloud.it.Chromium;
 import io.latchkey.cloud.it.CloudApp;
 import io.latchkey.cloud.it.TestDevice;
 import io.latchkey.protocol.LockState;
 import io.latchkey.protocol.command.CommandType;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -31,16 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -56,9 +45,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BorrowerAppBrowserIT {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path SHOTS = Path.of("target", "browser-screenshots");
     static final String FUEL = "Vehicle.Powertrain.FuelSystem.RelativeLevel";
 
     @TempDir
@@ -66,48 +52,26 @@ class BorrowerAppBrowserIT {
     CloudApp app;
     String operator;
     Map<String, PublicKey> keys;
+    Chromium chrome;
     ChromeDriver browser;
     WebDriverWait wait;
-    static final String AXE = axeSource();
-    final List<String> consoleErrors = new ArrayList<>();
-    final List<String> accessibilityViolations = new ArrayList<>();
-    int shot;
 
     @BeforeAll
     void start() throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "SKIPPED: the browser test needs Debian's Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
-                        + " (apt-get install chromium chromium-driver; .ci/run installs them)");
+        Chromium.assumeInstalled();
         app = CloudApp.start(dataDir, Map.of("latchkey.commands.timeout", "3s"));
         String admin = app.tenantWithAdmin("acme");
         operator = app.user("acme", admin, "olga@acme.test", "operator");
         keys = TestDevice.keys(expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json());
-        Files.createDirectories(SHOTS);
-        try (var old = Files.newDirectoryStream(SHOTS, "borrower-*")) {
-            for (Path file : old) {
-                Files.delete(file);
-            }
-        }
-
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // 360 px: the narrowest phone the app must be readable on (a headless window cannot be narrower than 500)
-        options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics", Map.of("width", 360, "height", 760, "pixelRatio", 1.0)));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=500,900",
-                "--disable-gpu", "--no-first-run", "--lang=en-GB");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        chrome = Chromium.phone("borrower");
+        browser = chrome.driver();
+        wait = chrome.await();
     }
 
     @AfterAll
     void stop() {
-        if (browser != null) {
-            browser.quit();
+        if (chrome != null) {
+            chrome.close();
         }
         if (app != null) {
             app.close();
@@ -263,24 +227,20 @@ class BorrowerAppBrowserIT {
             browser.navigate().refresh();
             wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in")));
             checkConsole("/t/acme/session");
-            assertThat(consoleErrors).as("errors in the browser console").isEmpty();
-            assertThat(accessibilityViolations).as("serious accessibility violations (axe-core)").isEmpty();
+            chrome.assertClean();
         }
     }
 
     /** On a failure: the page as it was, for the build artefacts. */
     @org.junit.jupiter.api.AfterEach
-    void keepThePageOnFailure() throws IOException {
-        if (browser != null) {
-            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve("borrower-last.png"),
-                    StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(SHOTS.resolve("borrower-last.txt"), browser.getCurrentUrl() + "\n" + browser.findElement(By.tagName("body")).getText()
-                    + "\n--- console:\n" + String.join("\n", consoleErrors) + "\n--- axe:\n" + String.join("\n", accessibilityViolations));
+    void keepThePageOnFailure() {
+        if (chrome != null) {
+            chrome.keepThePage();
         }
     }
 
     void setValue(String id, String value) {
-        browser.executeScript("const e = document.getElementById(arguments[0]); e.value = arguments[1];", id, value);
+        chrome.setValue(id, value);
     }
 
     String booking(String id) {
@@ -300,35 +260,6 @@ class BorrowerAppBrowserIT {
     static TelemetryRecord record(long seq, Instant time, double lat, double speed, double odometer, boolean ignition, double fuel) {
         return new TelemetryRecord(seq, time, lat, 13.40, speed, odometer, LockState.UNLOCKED, false, ignition, 3,
                 Map.of(FUEL, fuel), "PERIODIC");
-    }
-
-    /** axe-core on the page as it is: any serious or critical WCAG 2.1 A/AA violation is collected as a failure. */
-    @SuppressWarnings("unchecked")
-    void accessible(String page) {
-        JavascriptExecutor js = browser;
-        if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe === 'object';"))) {
-            js.executeScript(AXE);
-        }
-        Map<String, Object> result = (Map<String, Object>) js.executeAsyncScript("""
-                const done = arguments[arguments.length - 1];
-                axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
-                  .then((r) => done({passes: r.passes.length, violations: r.violations
-                    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-                    .map((v) => v.id + ': ' + v.help + ' at ' + v.nodes.map((n) => n.target.join(' ')).join(', '))}),
-                    (e) => done({passes: 0, violations: ['axe failed: ' + e]}));""");
-        assertThat(((Number) result.get("passes")).intValue()).as("axe checked something on " + page).isGreaterThan(5);
-        ((List<String>) result.get("violations")).forEach(v -> accessibilityViolations.add(page + ": " + v));
-    }
-
-    static String axeSource() {
-        try (var in = BorrowerAppBrowserIT.class.getResourceAsStream("/axe.min.js")) {
-            if (in == null) {
-                throw new IllegalStateException("axe.min.js is missing from the test classpath (com.deque.html.axe-core:selenium)");
-            }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @SuppressWarnings("unchecked")
@@ -351,37 +282,15 @@ class BorrowerAppBrowserIT {
                   .then((r) => r ? r.json().then((s) => done(s.booking.id)) : done(null), (e) => done('error: ' + e));""");
     }
 
-    /** Reads the console: errors fail the test, except the signed-out app's 401 from {@code expected401} (if given). */
     void checkConsole(String expected401) {
-        checkConsole(expected401, null);
-    }
-
-    /** ... and, while the browser is offline on purpose, the failed requests ({@code offline}). */
-    void checkConsole(String expected401, String offline) {
-        for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
-            if (entry.getLevel().intValue() < Level.SEVERE.intValue()) {
-                continue;
-            }
-            String message = entry.getMessage();
-            boolean signedOutCheck = expected401 != null && message.contains(expected401 + " ") && message.contains("401");
-            if (!signedOutCheck && (offline == null || !message.contains(offline))) {
-                consoleErrors.add(message);
-            }
-        }
+        chrome.checkConsole(expected401);
     }
 
     void screenshot(String name) {
-        screenshot(name, null);
+        chrome.screenshot(name);
     }
 
     void screenshot(String name, String offline) {
-        checkConsole(null, offline);
-        accessible(name);
-        Path file = SHOTS.resolve(String.format("borrower-%02d-%s.png", ++shot, name));
-        try {
-            Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        chrome.screenshot(name, offline);
     }
 }
