@@ -1,6 +1,7 @@
 package io.latchkey.cloud.fleet;
 
 import io.latchkey.cloud.ForbiddenException;
+import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.booking.BookingService;
 import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.CarRegistry;
@@ -62,12 +63,25 @@ public class FleetController {
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
-    public FleetView.FleetPage fleet(@PathVariable String tenant, @Nullable @QueryValue Boolean online,
-                                     @Nullable @QueryValue String lock, @Nullable @QueryValue Boolean bookedNow,
-                                     @Nullable @QueryValue Boolean alerts, @Nullable @QueryValue String carId,
+    public FleetView.FleetPage fleet(@PathVariable String tenant, @Nullable @QueryValue String online,
+                                     @Nullable @QueryValue String lock, @Nullable @QueryValue String bookedNow,
+                                     @Nullable @QueryValue String alerts, @Nullable @QueryValue String carId,
                                      @Nullable @QueryValue String near, @Nullable @QueryValue Double radiusM,
+                                     @Nullable @QueryValue String q, @Nullable @QueryValue String low,
                                      @QueryValue(defaultValue = "0") int page, @QueryValue(defaultValue = "100") int size) {
-        return view.page(tenant, new FleetView.Filter(online, lock, bookedNow, alerts, carId, near, radiusM, page, size));
+        return view.page(tenant, new FleetView.Filter(flag("online", online), lock, flag("bookedNow", bookedNow),
+                flag("alerts", alerts), carId, near, radiusM, q, flag("low", low), page, size));
+    }
+
+    /** A boolean filter: {@code true}, {@code false} (any case) or absent; anything else is a 400 naming it. */
+    private static Boolean flag(String name, @Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.valueOf(value);
+        }
+        throw new InvalidRequestException(name + " must be true or false");
     }
 
     @Operation(summary = "Server-Sent Events of the cars' state changes, positions and events (operators: every car; "

@@ -34,6 +34,8 @@ public class ConsoleController {
             "console.js", "text/javascript; charset=utf-8",
             "common.js", "text/javascript; charset=utf-8",
             "fleet.js", "text/javascript; charset=utf-8",
+            "fleet-layer.js", "text/javascript; charset=utf-8",
+            "fleet.css", "text/css; charset=utf-8",
             "car.js", "text/javascript; charset=utf-8",
             "admin.js", "text/javascript; charset=utf-8",
             "console.css", "text/css; charset=utf-8",
