@@ -133,7 +133,8 @@ async function renderMap(ctx) {
     }
     popup.setLatLng(at).setContent(summary(item.cars)).openOn(map);
     const link = popup.getElement() && popup.getElement().querySelector('a[href^="#/cars/"]');
-    if (link) link.focus();
+    // without preventScroll the focus would scroll the map's own box (overflow hidden) and shift every layer
+    if (link) link.focus({preventScroll: true});
   });
   layer.addTo(map);
   Object.defineProperty(window, 'lkFleetMap', {configurable: true, get: () => Object.freeze(layer.snapshot())});
@@ -145,8 +146,9 @@ async function renderMap(ctx) {
       n[car.state]++;
       if (car.lat === null || car.lat === undefined) unplaced++;
     }
-    counts.replaceChildren(...STATES.map((s) => h('li', {id: `legend-${s.key}`}, badge(s.key), h('span', {class: 'count'}, ` ${n[s.key]}`))),
-      unplaced ? h('li', {class: 'muted'}, `${unplaced} without a position`) : null);
+    const items = STATES.map((s) => h('li', {id: `legend-${s.key}`}, badge(s.key), h('span', {class: 'count'}, ` ${n[s.key]}`)));
+    if (unplaced) items.push(h('li', {class: 'muted', id: 'legend-unplaced'}, `${unplaced} without a position`));
+    counts.replaceChildren(...items);
   }
   let legendTimer = 0;
   function legendSoon() {

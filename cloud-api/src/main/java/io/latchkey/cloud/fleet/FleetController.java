@@ -25,6 +25,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.netty.channel.Channel;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -63,11 +64,15 @@ public class FleetController {
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
-    public FleetView.FleetPage fleet(@PathVariable String tenant, @Nullable @QueryValue String online,
-                                     @Nullable @QueryValue String lock, @Nullable @QueryValue String bookedNow,
-                                     @Nullable @QueryValue String alerts, @Nullable @QueryValue String carId,
-                                     @Nullable @QueryValue String near, @Nullable @QueryValue Double radiusM,
-                                     @Nullable @QueryValue String q, @Nullable @QueryValue String low,
+    public FleetView.FleetPage fleet(@PathVariable String tenant,
+                                     @Nullable @QueryValue @Parameter(description = "true or false", schema = @Schema(type = "boolean")) String online,
+                                     @Nullable @QueryValue String lock,
+                                     @Nullable @QueryValue @Parameter(description = "true or false", schema = @Schema(type = "boolean")) String bookedNow,
+                                     @Nullable @QueryValue @Parameter(description = "true or false", schema = @Schema(type = "boolean")) String alerts,
+                                     @Nullable @QueryValue String carId, @Nullable @QueryValue String near,
+                                     @Nullable @QueryValue Double radiusM,
+                                     @Nullable @QueryValue @Parameter(description = "part of the name or plate") String q,
+                                     @Nullable @QueryValue @Parameter(description = "true or false", schema = @Schema(type = "boolean")) String low,
                                      @QueryValue(defaultValue = "0") int page, @QueryValue(defaultValue = "100") int size) {
         return view.page(tenant, new FleetView.Filter(flag("online", online), lock, flag("bookedNow", bookedNow),
                 flag("alerts", alerts), carId, near, radiusM, q, flag("low", low), page, size));
