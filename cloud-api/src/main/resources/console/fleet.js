@@ -137,7 +137,8 @@ async function renderMap(ctx) {
     if (link) link.focus({preventScroll: true});
   });
   layer.addTo(map);
-  Object.defineProperty(window, 'lkFleetMap', {configurable: true, get: () => Object.freeze(layer.snapshot())});
+  let received = 0; // stream messages, for the measurements
+  Object.defineProperty(window, 'lkFleetMap', {configurable: true, get: () => Object.freeze(Object.assign(layer.snapshot(), {received}))});
 
   function legend() {
     const n = Object.fromEntries(STATES.map((s) => [s.key, 0]));
@@ -156,6 +157,7 @@ async function renderMap(ctx) {
   }
 
   function onMessage(kind, data, id) {
+    received++;
     if (since === null) {
       pending.push([kind, data, id]);
       return;

@@ -72,7 +72,8 @@ public class FleetController {
                                      @Nullable @QueryValue String carId, @Nullable @QueryValue String near,
                                      @Nullable @QueryValue Double radiusM,
                                      @Nullable @QueryValue @Parameter(description = "part of the name or plate") String q,
-                                     @Nullable @QueryValue @Parameter(description = "true or false", schema = @Schema(type = "boolean")) String low,
+                                     @Nullable @QueryValue @Parameter(description = "true: fuel or charge below 20 % or the 12 V battery below 11.8 V; "
+                                             + "false: none of these", schema = @Schema(type = "boolean")) String low,
                                      @QueryValue(defaultValue = "0") int page, @QueryValue(defaultValue = "100") int size) {
         return view.page(tenant, new FleetView.Filter(flag("online", online), lock, flag("bookedNow", bookedNow),
                 flag("alerts", alerts), carId, near, radiusM, q, flag("low", low), page, size));
