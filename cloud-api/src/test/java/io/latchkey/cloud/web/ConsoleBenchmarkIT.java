@@ -96,14 +96,14 @@ class ConsoleBenchmarkIT {
                     results.put("first load, " + CARS + " cars", firstLoads(browser, CARS));
                     cars.move(CARS, REPORT_MS);
                     Thread.sleep(3_000);
-                    results.put("frames, " + CARS + " cars moving, fitted view", frames(browser, cars));
+                    results.put("frames, " + CARS + " cars moving, fitted view", frames(browser, cars, () -> latestEventId(app, operator)));
                     browser.executeScript("document.getElementById('fleet-map').focus();");
                     for (int i = 0; i < 3; i++) {
                         new org.openqa.selenium.interactions.Actions(browser).sendKeys(org.openqa.selenium.Keys.ADD).perform();
                         Thread.sleep(500);
                     }
                     Thread.sleep(1_000);
-                    results.put("frames, " + CARS + " cars moving, zoomed in 3 steps", frames(browser, cars));
+                    results.put("frames, " + CARS + " cars moving, zoomed in 3 steps", frames(browser, cars, () -> latestEventId(app, operator)));
                     results.put("records published", cars.published.get());
                 }
             }
@@ -168,9 +168,10 @@ class ConsoleBenchmarkIT {
 
     /** {@code SECONDS} of frames: rAF deltas, Chromium's long animation frames, the layer's paints, events received. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> frames(ChromeDriver browser, Publisher cars) {
+    static Map<String, Object> frames(ChromeDriver browser, Publisher cars, java.util.function.LongSupplier feed) {
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(SECONDS + 30L));
         long before = cars.published.get();
+        long feedBefore = feed.getAsLong();
         Map<String, Object> m = (Map<String, Object>) browser.executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
                 const seconds = arguments[0];
@@ -200,6 +201,7 @@ class ConsoleBenchmarkIT {
                 }
                 requestAnimationFrame(tick);""", SECONDS);
         long published = cars.published.get() - before;
+        long fed = feed.getAsLong() - feedBefore;
         double[] deltas = ((List<Number>) m.get("deltas")).stream().mapToDouble(Number::doubleValue).sorted().toArray();
         double[] draws = ((List<Number>) m.get("drawMs")).stream().mapToDouble(Number::doubleValue).sorted().toArray();
         double[] loaf = ((List<Number>) m.get("long")).stream().mapToDouble(Number::doubleValue).sorted().toArray();
@@ -209,6 +211,7 @@ class ConsoleBenchmarkIT {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("seconds", SECONDS);
         r.put("records published in the window", published);
+        r.put("events on the backend's live feed in the window (below the records: an ingestion backlog)", fed);
         r.put("stream messages the page received in the window", m.get("received"));
         r.put("frames", deltas.length);
         r.put("frames per second", round(deltas.length / (total / 1000)));
@@ -224,6 +227,11 @@ class ConsoleBenchmarkIT {
         r.put("drawn markers / bubbles, zoom", m.get("markers") + " / " + m.get("clusters") + ", " + m.get("zoom"));
         System.out.println("  frames: " + r);
         return r;
+    }
+
+    /** The tenant's latest live event id: ids increase by one per event, so a difference counts the feed's events. */
+    static long latestEventId(CloudApp app, String operator) {
+        return Long.parseLong(expect(200, app.http.get("/t/acme/fleet?size=1", operator)).text("latestEventId"));
     }
 
     static void register(CloudApp app, String operator, int from, int to) throws Exception {
