@@ -137,6 +137,8 @@ async function renderMap(ctx) {
     if (link) link.focus({preventScroll: true});
   });
   layer.addTo(map);
+  // a summary belongs to the zoom it was opened at: zoomed out, its car may be inside a bubble
+  map.on('zoomstart', () => map.closePopup());
   let received = 0; // stream messages, for the measurements
   Object.defineProperty(window, 'lkFleetMap', {configurable: true, get: () => Object.freeze(Object.assign(layer.snapshot(), {received}))});
 
