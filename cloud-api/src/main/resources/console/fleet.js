@@ -7,6 +7,8 @@ import {STATES, STATE, stateOf, fleetLayer} from './fleet-layer.js';
 
 const PAGE = 1000; // FleetView.MAX_SIZE: the map reads the whole fleet in pages of this size
 const LIST_PAGE = 50;
+const RESYNC_MS = 20000; // the map reads the whole fleet again this often (bookings, acknowledged alerts)
+const LIST_REFRESH_MS = 10000; // the list's page is read again at least this often
 
 let styled = false;
 /** The module's style sheet (this origin's, as the page's policy wants), once. */
@@ -227,9 +229,17 @@ async function renderMap(ctx) {
     if (!closed) live.textContent = 'Live updates stopped. Reload the page to resume.';
   });
   await load(true);
+  // bookings starting or ending and alerts acknowledged send nothing on the stream: the whole view is read again
+  let resyncing = false;
+  const resync = setInterval(() => {
+    if (resyncing || closed) return;
+    resyncing = true;
+    load(false).catch(() => {}).finally(() => { resyncing = false; });
+  }, RESYNC_MS);
 
   return () => {
     closed = true;
+    clearInterval(resync);
     stopStream();
     clearTimeout(legendTimer);
     map.remove();
@@ -328,11 +338,14 @@ async function renderList(ctx) {
       h('td', {}, bookingText(car.activeBooking)));
   }
 
-  // live: a change (a switch, an alert, or a shown car moving) refreshes the page, at most every 2 s
+  // live: a change (a switch, an alert, or a shown car moving) refreshes the page, at most every 2 s; and at least
+  // every 10 s, for what the stream does not carry (bookings starting or ending, alerts acknowledged)
   let dirty = false;
+  let readAt = Date.now();
   const timer = setInterval(() => {
-    if (dirty && !loading) {
+    if ((dirty || Date.now() - readAt >= LIST_REFRESH_MS) && !loading) {
       dirty = false;
+      readAt = Date.now();
       loading = refresh().finally(() => { loading = null; });
     }
   }, 2000);
