@@ -176,7 +176,7 @@ public class BookingController {
 
     @Operation(summary = "Name the co-drivers of a CONFIRMED or ACTIVE booking (its borrower; the list replaces the one before): each may then ask for an offline key of their own; a co-driver no longer named loses their keys (revoked)")
     @ApiResponse(responseCode = "200", description = "the booking with its co-drivers", useReturnTypeSchema = true)
-    @ApiResponse(responseCode = "400", description = "coDrivers missing, a malformed or repeated user id, the borrower, or more than " + BookingService.MAX_CO_DRIVERS,
+    @ApiResponse(responseCode = "400", description = "coDrivers missing, a malformed or repeated user id, the borrower, a user who is not a borrower, or more than " + BookingService.MAX_CO_DRIVERS,
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -330,7 +330,7 @@ public class BookingService {
     }
 
     /**
-     * Names the booking's co-drivers (replacing those named before): users of the tenant, not the borrower, at most
+     * Names the booking's co-drivers (replacing those named before): borrowers of the tenant, not the borrower, at most
      * {@link #MAX_CO_DRIVERS}, each of whom may then ask for an offline key of their own (docs/offline-keys.md §5). Only
      * the borrower, while the booking is {@code CONFIRMED} or {@code ACTIVE}. Audited {@code booking.co-drivers}; the
      * keys of a co-driver who is no longer named are revoked ({@link BookingAccessEnded}).
@@ -362,8 +362,10 @@ public class BookingService {
             if (id.equals(b.userId())) {
                 throw new InvalidRequestException("the borrower is not their own co-driver");
             }
-            if (users.find(tenant, id).filter(u -> u.terminatedAt() == null).isEmpty()) {
-                throw new NotFoundException("unknown user " + id);
+            var user = users.find(tenant, id).filter(u -> u.terminatedAt() == null)
+                    .orElseThrow(() -> new NotFoundException("unknown user " + id));
+            if (user.roles() == null || !user.roles().contains(io.latchkey.cloud.identity.Roles.BORROWER)) {
+                throw new InvalidRequestException("co-driver " + id + " is not a borrower of the tenant");
             }
         }
         List<String> named = List.copyOf(distinct);

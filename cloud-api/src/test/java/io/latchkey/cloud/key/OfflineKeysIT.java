@@ -225,6 +225,7 @@ class OfflineKeysIT {
         expect(400, app.http.putJson("/t/acme/bookings/" + id + "/co-drivers", bob, Map.of("coDrivers", List.of(bobId))));
         expect(400, app.http.putJson("/t/acme/bookings/" + id + "/co-drivers", bob, Map.of("coDrivers", List.of(carlId, carlId))));
         expect(400, app.http.putJson("/t/acme/bookings/" + id + "/co-drivers", bob, Map.of()));
+        expect(400, app.http.putJson("/t/acme/bookings/" + id + "/co-drivers", bob, Map.of("coDrivers", List.of(operatorId()))));
         expect(404, app.http.putJson("/t/acme/bookings/" + id + "/co-drivers", bob, Map.of("coDrivers", List.of("u-nobody"))));
         JsonNode named = expect(200, app.http.putJson("/t/acme/bookings/" + id + "/co-drivers", bob,
                 Map.of("coDrivers", List.of(carlId)))).json();
