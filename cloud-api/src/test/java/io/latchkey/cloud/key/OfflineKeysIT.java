@@ -321,6 +321,27 @@ class OfflineKeysIT {
     }
 
     @Test
+    void entriesLeaveTheList_afterTheirNotAfter() {
+        app.car("acme", operator, "car-5", "dev-005");
+        app.device("acme", "dev-005");
+        Instant now = Instant.now();
+        String id = book(bob, "car-5", now.plus(Duration.ofMinutes(1)), now.plus(Duration.ofMinutes(3))).path("id").asText();
+        KeyCredential key = credential(expect(201, issue(bob, id, phoneKey(), null, null)));
+        expect(200, app.http.postJson("/t/acme/keys/" + key.keyId() + "/revoke", bob, Map.of()));
+        RevocationList listed = revocations(bob);
+        assertThat(listed.revokes(key.keyId())).isTrue();
+        try {
+            app.clock().advance(Duration.ofMinutes(5));
+            RevocationList later = revocations(app.token("acme", "bob@acme.test"));
+            assertThat(later.revokes(key.keyId())).isFalse();
+            assertThat(later.serial()).isGreaterThan(listed.serial());
+            assertThat(later.issuedAt()).isAfter(listed.issuedAt());
+        } finally {
+            app.clock().reset();
+        }
+    }
+
+    @Test
     void cancellingABooking_revokesItsKeys() {
         Instant now = Instant.now();
         String id = book(bob, "car-1", now.plus(Duration.ofMinutes(25)), now.plus(Duration.ofMinutes(35))).path("id").asText();
