@@ -407,8 +407,14 @@ async function userView({show}, id) {
 
 const AUDIT_PAGE = 50;
 
+/** The page of a role the caller lacks (reached by its address): said plainly, without asking the API for a 403. */
+function notForYou(show, title, text) {
+  show(title, h('p', {class: 'outcome info', id: 'not-allowed'}, text));
+}
+
 async function auditView({show}) {
   styles();
+  if (!hasRole('tenant-admin')) return notForYou(show, 'Audit trail', 'Only tenant-admins may read the audit trail.');
   const box = outcomeBox('audit-outcome');
   const verdict = h('div', {id: 'verify-result', class: 'outcome', role: 'status', 'aria-live': 'polite'});
   const from = h('input', {type: 'datetime-local', id: 'audit-from', step: 1});
@@ -500,6 +506,7 @@ async function auditView({show}) {
 
 async function settingsView({show}) {
   styles();
+  if (!hasRole('tenant-admin')) return notForYou(show, 'Tenant settings', 'Only tenant-admins change the tenant\'s settings.');
   const policyBox = outcomeBox('policy-outcome');
   const keyBox = outcomeBox('key-outcome');
   const accessBox = outcomeBox('access-outcome');
