@@ -71,6 +71,18 @@ function confirmAction({title, text, confirm, danger}) {
   });
 }
 
+/** A table that scrolls sideways on its own when wide (keyboard-reachable) and stacks its cells on a phone. */
+function table(id, caption, headings, body) {
+  return h('div', {class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption},
+    h('table', {id, class: 'stack'},
+      h('caption', {class: 'visually-hidden'}, caption),
+      h('thead', {}, h('tr', {}, headings.map((t) => h('th', {scope: 'col'}, t)))),
+      body));
+}
+
+/** A cell that names its column when the table is stacked (phone). */
+const cell = (label, ...children) => h('td', {'data-label': label}, ...children);
+
 // ---------- alerts ----------
 
 const ALERT_WORDS = {
@@ -144,10 +156,10 @@ async function alertsView({show}) {
       'aria-label': `Acknowledge ${alertInWords(event.type)} on ${event.carId}`}, 'Acknowledge');
     if (button) button.addEventListener('click', () => acknowledge(event, row, button));
     row.append(
-      h('td', {}, h('a', {href: `#/cars/${encodeURIComponent(event.carId)}`}, event.carId)),
-      h('td', {}, h('strong', {}, alertInWords(event.type)), h('br'), h('code', {class: 'muted'}, event.type)),
-      h('td', {}, time(event.at), h('br'), h('span', {class: 'muted'}, ago(event.at))),
-      h('td', {}, details(event.details)),
+      cell('Car', h('a', {href: `#/cars/${encodeURIComponent(event.carId)}`}, event.carId)),
+      cell('Alert', h('strong', {}, alertInWords(event.type)), h('br'), h('code', {class: 'muted'}, event.type)),
+      cell('When', time(event.at), h('br'), h('span', {class: 'muted'}, ago(event.at))),
+      cell('Details', details(event.details)),
       h('td', {}, button || state));
     return row;
   };
@@ -184,11 +196,8 @@ async function alertsView({show}) {
     h('p', {class: 'muted'}, 'Open alerts of the fleet, newest first. Acknowledge an alert once someone takes care of it.'),
     h('div', {class: 'toolbar'}, h('label', {class: 'check'}, showAcked, ' Show acknowledged alerts too')),
     box, news,
-    h('div', {class: 'table-wrap'}, h('table', {id: 'alerts'},
-      h('caption', {class: 'visually-hidden'}, 'Alerts'),
-      h('thead', {}, h('tr', {}, ['Car', 'Alert', 'When', 'Details', ''].map((t, i) =>
-        h('th', {scope: 'col'}, i === 4 ? h('span', {class: 'visually-hidden'}, 'Acknowledgement') : t)))),
-      rows)),
+    table('alerts', 'Alerts', ['Car', 'Alert', 'When', 'Details',
+      h('span', {class: 'visually-hidden'}, 'Acknowledgement')], rows),
     empty, more);
   await load(false);
 
@@ -251,10 +260,10 @@ async function usersView({show}) {
     try {
       const result = await must('GET', `${api}/users?${query}`);
       rows.replaceChildren(...result.items.map((u) => h('tr', {'data-user': u.id},
-        h('td', {}, h('a', {href: `#/users/${encodeURIComponent(u.id)}`}, u.displayName), u.id === me() ? ' (you)' : ''),
-        h('td', {}, u.roles.map(roleName).join(', ')),
-        h('td', {}, stateBadge(u.status)),
-        h('td', {}, h('code', {}, u.id)))));
+        cell('Name', h('a', {href: `#/users/${encodeURIComponent(u.id)}`}, u.displayName), u.id === me() ? ' (you)' : ''),
+        cell('Roles', u.roles.map(roleName).join(', ')),
+        cell('State', stateBadge(u.status)),
+        cell('Id', h('code', {}, u.id)))));
       const first = result.total ? result.page * result.size + 1 : 0;
       count.textContent = result.total
         ? `${first}–${first + result.items.length - 1} of ${result.total} accounts`
@@ -289,10 +298,7 @@ async function usersView({show}) {
       h('span', {class: 'field'}, h('label', {for: 'user-state'}, 'State'), state),
       h('button', {type: 'submit'}, 'Search')),
     box, count,
-    h('div', {class: 'table-wrap'}, h('table', {id: 'users'},
-      h('caption', {class: 'visually-hidden'}, 'Accounts'),
-      h('thead', {}, h('tr', {}, ['Name', 'Roles', 'State', 'Id'].map((t) => h('th', {scope: 'col'}, t)))),
-      rows)),
+    table('users', 'Accounts', ['Name', 'Roles', 'State', 'Id'], rows),
     h('div', {class: 'toolbar pager'}, prev, nextButton));
   await load();
 }
@@ -455,13 +461,13 @@ async function auditView({show}) {
       // the API answers oldest first; shown newest first
       for (const r of records.slice().reverse()) {
         rows.append(h('tr', {'data-index': r.index},
-          h('td', {}, `#${r.index}`),
-          h('td', {}, time(r.time)),
-          h('td', {}, who(r.actor)),
-          h('td', {}, h('code', {}, r.action)),
-          h('td', {}, r.subject),
-          h('td', {}, h('span', {class: `outcome-code ${/REFUSED|FAILED|TIMED_OUT|REJECTED/.test(r.outcome) ? 'bad-code' : ''}`}, r.outcome)),
-          h('td', {}, h('code', {class: 'hash', title: `hash ${r.hash}, previous ${r.prev}`}, r.hash.slice(0, 12)))));
+          cell('Record', `#${r.index}`),
+          cell('Time', time(r.time)),
+          cell('Actor', who(r.actor)),
+          cell('Action', h('code', {}, r.action)),
+          cell('Subject', r.subject),
+          cell('Outcome', h('span', {class: `outcome-code ${/REFUSED|FAILED|TIMED_OUT|REJECTED/.test(r.outcome) ? 'bad-code' : ''}`}, r.outcome)),
+          cell('Hash', h('code', {class: 'hash', title: `hash ${r.hash}, previous ${r.prev}`}, r.hash.slice(0, 12)))));
       }
       if (records.length) oldest = records[0].index;
       older.hidden = records.length < AUDIT_PAGE || oldest === 0;
@@ -494,10 +500,7 @@ async function auditView({show}) {
       h('span', {class: 'field'}, h('label', {for: 'audit-actor'}, 'Actor (user id)'), actor),
       h('button', {type: 'submit'}, 'Show')),
     box, count,
-    h('div', {class: 'table-wrap'}, h('table', {id: 'audit'},
-      h('caption', {class: 'visually-hidden'}, 'Audit records, newest first'),
-      h('thead', {}, h('tr', {}, ['Record', 'Time', 'Actor', 'Action', 'Subject', 'Outcome', 'Hash'].map((t) => h('th', {scope: 'col'}, t)))),
-      rows)),
+    table('audit', 'Audit records, newest first', ['Record', 'Time', 'Actor', 'Action', 'Subject', 'Outcome', 'Hash'], rows),
     older);
   await load(false);
 }
