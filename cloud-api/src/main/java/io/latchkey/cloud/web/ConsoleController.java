@@ -36,6 +36,7 @@ public class ConsoleController {
             "fleet.js", "text/javascript; charset=utf-8",
             "car.js", "text/javascript; charset=utf-8",
             "admin.js", "text/javascript; charset=utf-8",
+            "admin.css", "text/css; charset=utf-8",
             "console.css", "text/css; charset=utf-8",
             "icon.svg", "image/svg+xml");
     static final Set<String> LIB = Set.of("leaflet.js", "leaflet.css");
