@@ -78,11 +78,11 @@ function s(tag, attrs = {}, ...children) {
  */
 export function lineChart(id, title, unit, points) {
   const W = 600;
-  const H = 170;
-  const left = 46;
-  const right = 10;
-  const top = 10;
-  const bottom = 24;
+  const H = 220;
+  const left = 64;
+  const right = 12;
+  const top = 12;
+  const bottom = 30;
   const summary = points.length
     ? `${points.length} readings from ${timeFormat.format(points[0].t)} to ${timeFormat.format(points[points.length - 1].t)}; `
       + `lowest ${fmt(Math.min(...points.map((p) => p.v)), 1)} ${unit}, highest ${fmt(Math.max(...points.map((p) => p.v)), 1)} ${unit}, `
@@ -104,13 +104,13 @@ export function lineChart(id, title, unit, points) {
     const x = (t) => (t1 === t0 ? left + (W - left - right) / 2 : left + ((t - t0) / (t1 - t0)) * (W - left - right));
     const y = (v) => top + (1 - (v - lo) / (hi - lo)) * (H - top - bottom);
     svg.append(
-      s('text', {x: left - 4, y: top + 10, class: 'axis-label', 'text-anchor': 'end'}, fmt(hi, 1)),
-      s('text', {x: left - 4, y: H - bottom, class: 'axis-label', 'text-anchor': 'end'}, fmt(lo, 1)),
+      s('text', {x: left - 6, y: top + 14, class: 'axis-label', 'text-anchor': 'end'}, fmt(hi, 1)),
+      s('text', {x: left - 6, y: H - bottom, class: 'axis-label', 'text-anchor': 'end'}, fmt(lo, 1)),
       s('text', {x: left, y: H - 6, class: 'axis-label'}, timeFormat.format(points[0].t)),
       s('text', {x: W - right, y: H - 6, class: 'axis-label', 'text-anchor': 'end'}, timeFormat.format(points[points.length - 1].t)),
       s('polyline', {class: 'line', points: points.map((p) => `${x(+p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ')}));
     if (points.length <= 400) {
-      for (const p of points) svg.append(s('circle', {class: 'pt', cx: x(+p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 3}));
+      for (const p of points) svg.append(s('circle', {class: 'pt', cx: x(+p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 4}));
     }
   }
   return h('figure', {class: 'card chart-card'}, h('figcaption', {}, h('strong', {}, title), ' ', h('span', {class: 'muted'}, summary)), svg);

@@ -97,8 +97,9 @@ class CarPageBrowserIT {
         String token = app.token("acme", "olga@acme.test");
         app.car("acme", token, "car-1", "dev-car-1");
         Instant t0 = Instant.now().minusSeconds(600);
+        Instant bookingStart = Instant.now().plusSeconds(120);
         String bookingId = expect(201, app.http.postJson("/t/acme/bookings", borrower, Map.of("carId", "car-1",
-                "start", Instant.now().plusSeconds(120).toString(), "end", Instant.now().plusSeconds(3720).toString()))).text("id");
+                "start", bookingStart.toString(), "end", bookingStart.plusSeconds(3 * 3600).toString()))).text("id");
         try (TestDevice car = new TestDevice(app, "acme", "dev-car-1", keys, app.clock()).withInterlock()) {
             car.publishState(true);
             // a finished trip (ignition on at seq 1, parked at seq 5), then driving again (seq 6..8, unlocked)
@@ -108,7 +109,7 @@ class CarPageBrowserIT {
                 boolean ignition = i != 4;
                 records.add(new TelemetryRecord(i + 1, t0.plusSeconds(60L * i), 52.50 + 0.004 * i, 13.40 + 0.002 * i, speeds[i],
                         1000.0 + 0.5 * i, i < 5 ? LockState.LOCKED : LockState.UNLOCKED, false, ignition, 3,
-                        Map.of(FUEL, 60.0 - 0.2 * i, VOLTAGE, 12.6 - 0.05 * i), "PERIODIC"));
+                        Map.of(FUEL, 60.0 - 0.2 * i, VOLTAGE, 12.6 - 0.1 * i), "PERIODIC"));
             }
             car.publishTelemetry(records.toArray(TelemetryRecord[]::new));
             await().atMost(Duration.ofSeconds(10)).until(() -> !car.receipts().isEmpty());
@@ -140,11 +141,13 @@ class CarPageBrowserIT {
             assertThat(text("state-ignition")).isEqualTo("On");
             assertThat(text("state-lock")).isEqualTo("Unlocked");
             assertThat(text("state-energy")).isEqualTo("59 %");
-            assertThat(text("state-voltage")).isEqualTo("12.3 V");
+            assertThat(text("state-voltage")).isEqualTo("11.9 V");
             assertThat(browser.findElements(By.cssSelector("#car-map path.car-marker"))).hasSize(1);
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#car-bookings .bar[data-booking='" + bookingId + "']")));
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button[data-ack]")));
             chrome.screenshot("car");
+            scrollTo("telemetry-title");
+            chrome.screenshot("charts");
 
             // live: the next record moves the state without a reload
             car.publishTelemetry(new TelemetryRecord(9, t0.plusSeconds(480), 52.54, 13.42, 25.0, 1004.5, LockState.UNLOCKED, false,
@@ -162,6 +165,7 @@ class CarPageBrowserIT {
             wait.until(ExpectedConditions.textToBePresentInElement(status, "point 3 of 5"));
             assertThat(status.getText()).contains("50 km/h");
             assertThat(markerPath()).as("the replay marker moved").isNotEqualTo(before);
+            scrollTo("car-map");
             chrome.screenshot("trip-replay");
 
             // immobilise while the car moves: confirmed, refused by the car's interlock, said in words
@@ -195,6 +199,10 @@ class CarPageBrowserIT {
 
             // the bookings timeline: the booking, opened from its bar, cancelled after a confirmation
             browser.findElement(By.id("nav-bookings")).click();
+            // the day the booking starts (the test may run just before midnight)
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("tl-date")));
+            browser.executeScript("const e = document.getElementById('tl-date'); e.value = arguments[0];"
+                    + " e.dispatchEvent(new Event('change'));", bookingStart.atZone(java.time.ZoneId.systemDefault()).toLocalDate().toString());
             WebElement bar = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#timeline .bar[data-booking='" + bookingId + "']")));
             assertThat(bar.getText()).startsWith("Booked");
             assertThat(bar.getAttribute("data-state")).isEqualTo("CONFIRMED");
@@ -228,6 +236,10 @@ class CarPageBrowserIT {
 
     String text(String id) {
         return browser.findElement(By.id(id)).getText();
+    }
+
+    void scrollTo(String id) {
+        browser.executeScript("document.getElementById(arguments[0]).scrollIntoView({block: 'start'});", id);
     }
 
     String markerPath() {
