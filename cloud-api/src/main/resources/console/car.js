@@ -388,7 +388,7 @@ async function renderCar(ctx, id) {
       slider.setAttribute('aria-valuetext', status.textContent);
       if (map) {
         if (!replayMarker) {
-          replayMarker = L.circleMarker([r.lat, r.lon], {radius: 8, color: '#ffffff', weight: 2, fillColor: '#a1140f', fillOpacity: 1,
+          replayMarker = L.circleMarker([r.lat, r.lon], {radius: 9, color: '#a1140f', weight: 4, fillColor: '#ffffff', fillOpacity: 1,
             className: 'replay-marker'}).addTo(map);
         } else {
           replayMarker.setLatLng([r.lat, r.lon]);
@@ -425,7 +425,7 @@ async function renderCar(ctx, id) {
     });
     replayBox.replaceChildren(h('div', {class: 'card replay', 'aria-labelledby': 'replay-title', role: 'group'},
       h('h3', {id: 'replay-title'}, `${title}: replay`),
-      h('p', {class: 'muted'}, `${duration(trip.durationS)}, ${points.length} recorded positions; the red line is its path.`),
+      h('p', {class: 'muted'}, `${duration(trip.durationS)}, ${points.length} recorded positions; the red line is its path, the ringed dot the car during the replay.`),
       h('div', {class: 'toolbar'}, play, h('label', {for: 'replay-position'}, 'Position'), slider), status));
     placeReplay();
   }

@@ -113,6 +113,8 @@ class CarPageBrowserIT {
             }
             car.publishTelemetry(records.toArray(TelemetryRecord[]::new));
             await().atMost(Duration.ofSeconds(10)).until(() -> !car.receipts().isEmpty());
+            // the borrower left it unlocked: the pretend car's lock agrees with its telemetry
+            expect(200, app.http.postJson("/t/acme/cars/car-1/commands", token, Map.of("type", "UNLOCK")));
             car.publishRaw(Channel.EVENT, Json.write(new DeviceEvent("dev-car-1", "TAMPER", t0.plusSeconds(200),
                     Map.of("signal", "obd-port"))));
             await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -175,6 +177,7 @@ class CarPageBrowserIT {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("command-outcome"), "REJECTED"));
             assertThat(text("command-outcome")).contains("refused to immobilise because the car is moving and the ignition is on");
             assertThat(text("state-immobiliser")).isEqualTo("Not known");
+            assertThat(text("state-lock")).isEqualTo("Unlocked");
             chrome.screenshot("immobilise-refused");
 
             // lock: the confirmation, then the car's answer
