@@ -81,6 +81,7 @@ function dateInputValue(d) {
 
 const hourFormat = new Intl.DateTimeFormat(undefined, {hour: '2-digit', minute: '2-digit'});
 const dayFormat = new Intl.DateTimeFormat(undefined, {weekday: 'short', day: 'numeric', month: 'short'});
+const tickFormat = new Intl.DateTimeFormat(undefined, {weekday: 'short', day: 'numeric'});
 
 /** A bar's label: the state in words and the borrower's id (short). */
 function barText(b) {
@@ -185,7 +186,7 @@ export function bookingTimeline(container, {carId = null, cars = new Map(), span
     const total = to - from;
     const every = current === 'day' ? 3 * 3600000 : DAY;
     for (let t = +from; t < +to; t += every) {
-      const tick = h('span', {class: 'tick'}, current === 'day' ? hourFormat.format(new Date(t)) : dayFormat.format(new Date(t)));
+      const tick = h('span', {class: 'tick'}, current === 'day' ? hourFormat.format(new Date(t)) : tickFormat.format(new Date(t)));
       tick.style.left = `${((t - from) / total) * 100}%`;
       ticks.append(tick);
     }

@@ -345,7 +345,7 @@ async function renderCar(ctx, id) {
     for (let i = 0; i < 10; i++) {
       const page = await expectOk('GET', `${api}/cars/${enc}/telemetry?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&limit=${MAX_RECORDS}`);
       all = page.concat(all);
-      if (page.length < MAX_RECORDS || !page[0].time) break;
+      if (page.length < MAX_RECORDS || !page[0].time || page[0].time === to) break;
       to = page[0].time;
     }
     return all.filter((r) => r.lat !== null && r.lat !== undefined && r.lon !== null && r.lon !== undefined
@@ -492,11 +492,18 @@ async function renderCar(ctx, id) {
     drawState();
   });
   stream.addEventListener('reset', async () => {
-    const fresh = await expectOk('GET', `${api}/cars/${enc}`);
-    state = fresh.state || state;
-    drawState();
+    try {
+      const fresh = await expectOk('GET', `${api}/cars/${enc}`);
+      state = fresh.state || state;
+      drawState();
+    } catch (e) {
+      // a 401 shows the sign-in; otherwise the next event brings the state
+    }
   });
   cleanups.push(() => stream.close());
+  // "last seen … ago" stays true while nothing changes
+  const ticker = setInterval(drawState, 15000);
+  cleanups.push(() => clearInterval(ticker));
 
   // ---------- load the rest ----------
   bookingTimeline(bookingsBox, {carId: id, cars: new Map([[id, `${car.name} (${car.plate})`]]), span: 'week'});
