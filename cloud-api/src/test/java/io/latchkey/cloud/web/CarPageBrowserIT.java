@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.cloud.it.Chromium;
 import io.latchkey.cloud.it.CloudApp;
 import io.latchkey.cloud.it.TestDevice;
+import io.latchkey.cloud.pki.Pem;
 import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.LockState;
@@ -120,6 +121,9 @@ class CarPageBrowserIT {
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     expect(200, app.http.get("/t/acme/events?carId=car-1", token)).json().path("events").size() == 1);
 
+            // the installer's signed self-test: one check failed
+            installReport(token, Pem.certificate(app.device("acme", "dev-car-1").certificatePem()).getSerialNumber().toString(16));
+
             // sign in through the tenant's sign-in page with the console's client
             String base = app.baseUri().toString();
             browser.get(base + "/t/acme/console/");
@@ -147,6 +151,7 @@ class CarPageBrowserIT {
             assertThat(browser.findElements(By.cssSelector("#car-map path.car-marker"))).hasSize(1);
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#car-bookings .bar[data-booking='" + bookingId + "']")));
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button[data-ack]")));
+            assertThat(text("installation")).contains("Checks failed: 1 of 2", "GNSS fix: no fix (move the car into the open)");
             chrome.screenshot("car");
             scrollTo("telemetry-title");
             chrome.screenshot("charts");
@@ -235,6 +240,27 @@ class CarPageBrowserIT {
             assertThat(mine).containsSubsequence("car.immobilise REJECTED", "car.lock EXECUTED");
             chrome.assertClean();
         }
+    }
+
+    void installReport(String token, String serial) throws Exception {
+        Map<String, Object> report = new java.util.LinkedHashMap<>();
+        report.put("tenant", "acme");
+        report.put("deviceId", "dev-car-1");
+        report.put("carId", "car-1");
+        report.put("certificateSerial", serial);
+        report.put("installer", "installer-7");
+        report.put("startedAt", Instant.now().minusSeconds(60).toString());
+        report.put("finishedAt", Instant.now().toString());
+        report.put("passed", false);
+        report.put("checks", List.of(Map.of("name", "Door locks", "status", "PASS", "detail", "ok", "hint", ""),
+                Map.of("name", "GNSS fix", "status", "FAIL", "detail", "no fix", "hint", "move the car into the open")));
+        byte[] payload = Json.write(report);
+        java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
+        signer.initSign(app.device("acme", "dev-car-1").key().getPrivate());
+        signer.update(payload);
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        expect(201, app.http.postJson("/t/acme/devices/dev-car-1/install-report", token, Map.of("payload", b64.encodeToString(payload),
+                "signature", b64.encodeToString(signer.sign()), "certificate", app.device("acme", "dev-car-1").certificatePem())));
     }
 
     String text(String id) {
