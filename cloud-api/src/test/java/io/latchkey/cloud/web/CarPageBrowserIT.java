@@ -101,6 +101,12 @@ class CarPageBrowserIT {
         Instant bookingStart = Instant.now().plusSeconds(120);
         String bookingId = expect(201, app.http.postJson("/t/acme/bookings", borrower, Map.of("carId", "car-1",
                 "start", bookingStart.toString(), "end", bookingStart.plusSeconds(3 * 3600).toString()))).text("id");
+        // tomorrow's bookings of two more cars, for the day view
+        java.time.LocalDate tomorrow = java.time.LocalDate.now().plusDays(1);
+        app.car("acme", token, "car-2", "dev-car-2");
+        app.car("acme", token, "car-3", "dev-car-3");
+        String later = book("car-2", tomorrow.atTime(9, 0), tomorrow.atTime(17, 0));
+        book("car-3", tomorrow.atTime(12, 30), tomorrow.atTime(20, 0));
         try (TestDevice car = new TestDevice(app, "acme", "dev-car-1", keys, app.clock()).withInterlock()) {
             car.publishState(true);
             // a finished trip (ignition on at seq 1, parked at seq 5), then driving again (seq 6..8, unlocked)
@@ -209,8 +215,7 @@ class CarPageBrowserIT {
             browser.findElement(By.id("nav-bookings")).click();
             // the day the booking starts (the test may run just before midnight)
             wait.until(ExpectedConditions.elementToBeClickable(By.id("tl-date")));
-            browser.executeScript("const e = document.getElementById('tl-date'); e.value = arguments[0];"
-                    + " e.dispatchEvent(new Event('change'));", bookingStart.atZone(java.time.ZoneId.systemDefault()).toLocalDate().toString());
+            showDay(bookingStart.atZone(java.time.ZoneId.systemDefault()).toLocalDate().toString());
             WebElement bar = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#timeline .bar[data-booking='" + bookingId + "']")));
             assertThat(bar.getText()).startsWith("Booked");
             assertThat(bar.getAttribute("data-state")).isEqualTo("CONFIRMED");
@@ -226,6 +231,11 @@ class CarPageBrowserIT {
             assertThat(expect(200, app.http.get("/t/acme/bookings/" + bookingId, token)).text("state")).isEqualTo("CANCELLED");
             wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#timeline .bar[data-booking='" + bookingId + "']"), "data-state", "CANCELLED"));
             chrome.screenshot("booking-cancelled");
+            showDay(tomorrow.toString());
+            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#timeline .bar[data-booking='" + later + "']"))).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("booking-detail"), later));
+            assertThat(browser.findElements(By.cssSelector("#timeline .tl-row:not(.tl-axis)"))).hasSizeGreaterThanOrEqualTo(2);
+            chrome.screenshot("bookings-tomorrow");
 
             // the audit trail, through the page's own session: the chain verifies and holds this operator's commands
             JsonNode verify = fetch("/t/acme/audit/verify");
@@ -261,6 +271,18 @@ class CarPageBrowserIT {
         java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
         expect(201, app.http.postJson("/t/acme/devices/dev-car-1/install-report", token, Map.of("payload", b64.encodeToString(payload),
                 "signature", b64.encodeToString(signer.sign()), "certificate", app.device("acme", "dev-car-1").certificatePem())));
+    }
+
+    /** Chooses the timeline's day as the date field would. */
+    void showDay(String isoDate) {
+        browser.executeScript("const e = document.getElementById('tl-date'); e.value = arguments[0];"
+                + " e.dispatchEvent(new Event('change'));", isoDate);
+    }
+
+    String book(String carId, java.time.LocalDateTime start, java.time.LocalDateTime end) {
+        java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+        return expect(201, app.http.postJson("/t/acme/bookings", borrower, Map.of("carId", carId,
+                "start", start.atZone(zone).toInstant().toString(), "end", end.atZone(zone).toInstant().toString()))).text("id");
     }
 
     String text(String id) {
