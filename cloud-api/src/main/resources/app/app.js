@@ -357,8 +357,9 @@ function livePanel(carId) {
       status.textContent = 'The car\'s state is not available right now.';
       return;
     }
+    if (!card.isConnected) return; // the screen changed meanwhile: no stream for a page not shown
     draw(r.json.state);
-    stopLive();
+    if (live) live.close();
     const stream = new EventSource(`${api}/fleet/stream?carId=${encodeURIComponent(carId)}`);
     live = stream;
     const onChange = (event) => {
@@ -399,7 +400,7 @@ function extendCard(booking, onExtended, disabled) {
         await onExtended(r.json);
         say(box, 'ok', `Extended: the car is yours until ${when(r.json.end)}.`);
       } else if (r.status === 409 && /already booked/.test((r.json && r.json.detail) || '')) {
-        say(box, 'bad', `Not extended: someone else has booked this car before ${when(end.toISOString())}. A shorter extension may still fit.`);
+        say(box, 'bad', `Not extended: the car is booked by someone else before ${when(end.toISOString())}, the end you asked for. A shorter extension may still fit.`);
       } else {
         const why = new ApiError(r.status, r.json).message;
         say(box, 'bad', `Not extended: ${why.charAt(0).toLowerCase()}${why.slice(1)}.`.replace(/\.\.$/, '.'));

@@ -152,11 +152,20 @@ class BorrowerAppBrowserIT {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome"), "Unlocked"));
             String shown = browser.findElement(By.id("outcome")).getText();
             assertThat(shown).matches("Unlocked \\(\\d+ ms\\)\\.");
-            // the app measures tap to answer itself (performance.now); printed for docs/benchmarks.md, not asserted
-            System.out.println("BorrowerAppBrowserIT: unlock tap to shown outcome: " + shown.replaceAll("\\D", "") + " ms");
             assertThat(car.receivedCommands()).hasSize(1);
             assertThat(car.verifier().verify(car.receivedCommands().get(0)).type()).isEqualTo(CommandType.UNLOCK);
             await().atMost(Duration.ofSeconds(10)).until(() -> booking(bookingId).equals("ACTIVE"));
+            // the app measures tap to answer itself (performance.now); the first tap and five more are printed for
+            // docs/benchmarks.md, not asserted
+            List<String> taps = new java.util.ArrayList<>(List.of(shown.replaceAll("\\D", "")));
+            for (int i = 0; i < 5; i++) {
+                unlock.click();
+                wait.until(d -> unlock.isEnabled() && d.findElement(By.id("outcome")).getText().matches("Unlocked \\(\\d+ ms\\)\\."));
+                taps.add(browser.findElement(By.id("outcome")).getText().replaceAll("\\D", ""));
+            }
+            assertThat(car.receivedCommands()).hasSize(6);
+            System.out.println("BorrowerAppBrowserIT: unlock tap to shown outcome: " + taps.get(0) + " ms (first tap); then "
+                    + String.join(", ", taps.subList(1, taps.size())) + " ms");
             screenshot("unlocked");
 
             // the offline snapshot is the current booking, and nothing else of the API is cached
@@ -205,7 +214,7 @@ class BorrowerAppBrowserIT {
             new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("extend-by"))).selectByVisibleText("2 hours");
             browser.findElement(By.id("extend")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("extend-outcome"), "Not extended"));
-            assertThat(browser.findElement(By.id("extend-outcome")).getText()).contains("someone else has booked this car");
+            assertThat(browser.findElement(By.id("extend-outcome")).getText()).contains("the car is booked by someone else before", "A shorter extension may still fit");
             assertThat(Instant.parse(bookingText(bookingId, "end"))).as("nothing changed").isEqualTo(extended);
             // the browser logs the refusal's 409 as an error: that one is expected
             chrome.checkConsole(null, bookingId + "/extend - Failed to load resource: the server responded with a status of 409");
