@@ -1,7 +1,7 @@
 // The operator console's administration: alerts (#/alerts), users (#/users, #/users/{id}), the audit trail (#/audit)
 // and the tenant's settings (#/settings). Every call is an API call with the session (common.js); the API decides
 // what the caller may do, and this module only hides what the caller's roles cannot do. See docs/console.md.
-import {h, api, call, outcomeBox, say, when, ago, hasRole, currentSession, ApiError} from './common.js';
+import {h, api, call, confirmDialog, expectOk, outcomeBox, say, when, ago, hasRole, currentSession} from './common.js';
 
 // ---------- shared pieces ----------
 
@@ -10,13 +10,6 @@ function styles() {
   if (!document.getElementById('admin-css')) {
     document.head.append(h('link', {rel: 'stylesheet', href: 'admin.css', id: 'admin-css'}));
   }
-}
-
-/** A call that must answer one of `ok` (default 200, 201, 204): its JSON; an ApiError otherwise. */
-async function must(method, path, body, ...ok) {
-  const r = await call(method, path, body);
-  if (!(ok.length ? ok : [200, 201, 204]).includes(r.status)) throw new ApiError(r.status, r.json);
-  return r.json;
 }
 
 /** What went wrong, in words; null for a 401 (the shell shows the sign-in then). */
@@ -40,36 +33,6 @@ const time = (iso) => h('time', {datetime: iso, title: iso}, exact(iso));
 const me = () => (currentSession() ? currentSession().userId : null);
 const who = (userId) => (userId && userId === me() ? 'you' : userId || '–');
 
-/**
- * Asks before an action: a modal dialog with the text given; resolves true when confirmed. Escape or "Cancel" says no.
- * Focus goes to Cancel first (the safe choice) and back to where it was afterwards.
- */
-function confirmAction({title, text, confirm, danger}) {
-  return new Promise((resolve) => {
-    const before = document.activeElement;
-    const no = h('button', {type: 'button', class: 'secondary', id: 'confirm-no'}, 'Cancel');
-    const yes = h('button', {type: 'button', class: danger ? 'danger' : '', id: 'confirm-yes'}, confirm);
-    const dialog = h('dialog', {class: 'confirm', 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-text'},
-      h('h2', {id: 'confirm-title'}, title),
-      h('div', {id: 'confirm-text'}, [].concat(text).map((t) => h('p', {}, t))),
-      h('div', {class: 'actions'}, no, yes));
-    const done = (answer) => {
-      dialog.close();
-      dialog.remove();
-      if (before && before.focus) before.focus();
-      resolve(answer);
-    };
-    no.addEventListener('click', () => done(false));
-    yes.addEventListener('click', () => done(true));
-    dialog.addEventListener('cancel', (e) => {
-      e.preventDefault();
-      done(false);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    no.focus();
-  });
-}
 
 /** A table that scrolls sideways on its own when wide (keyboard-reachable) and stacks its cells on a phone. */
 function table(id, caption, headings, body) {
@@ -131,7 +94,7 @@ async function alertsView({show}) {
   const acknowledge = async (event, row, button) => {
     button.disabled = true;
     try {
-      const acked = await must('POST', `${api}/events/${encodeURIComponent(event.id)}/ack`, {});
+      const acked = await expectOk('POST', `${api}/events/${encodeURIComponent(event.id)}/ack`, {});
       const by = acked.acknowledgedBy === me() ? 'by you' : `by ${acked.acknowledgedBy}`;
       say(box, 'ok', `Acknowledged: ${alertInWords(event.type)} on ${event.carId} (${by}, ${exact(acked.acknowledgedAt)}).`);
       if (showAcked.checked) {
@@ -169,7 +132,7 @@ async function alertsView({show}) {
     if (!showAcked.checked) query.set('acknowledged', 'false');
     if (append && next) query.set('cursor', next);
     try {
-      const page = await must('GET', `${api}/events?${query}`);
+      const page = await expectOk('GET', `${api}/events?${query}`);
       if (!append) {
         rows.replaceChildren();
         shown.clear();
@@ -258,7 +221,7 @@ async function usersView({show}) {
     // the filter survives a visit to an account's page, in memory only (a search term may be an e-mail address)
     lastUserFilter = query;
     try {
-      const result = await must('GET', `${api}/users?${query}`);
+      const result = await expectOk('GET', `${api}/users?${query}`);
       rows.replaceChildren(...result.items.map((u) => h('tr', {'data-user': u.id},
         cell('Name', h('a', {href: `#/users/${encodeURIComponent(u.id)}`}, u.displayName), u.id === me() ? ' (you)' : ''),
         cell('Roles', u.roles.map(roleName).join(', ')),
@@ -311,7 +274,7 @@ async function userView({show}, id) {
 
   const act = async (label, method, url, body, okText, reload = true) => {
     try {
-      await must(method, url, body);
+      await expectOk(method, url, body);
       if (reload) await draw();
       say(box, 'ok', okText);
     } catch (e) {
@@ -322,7 +285,7 @@ async function userView({show}, id) {
   const draw = async () => {
     let user;
     try {
-      user = await must('GET', path);
+      user = await expectOk('GET', path);
     } catch (e) {
       if (e.status === 401) return;
       show('Account', h('p', {class: 'outcome bad', role: 'alert'}, problem(e)), h('a', {href: '#/users'}, 'All accounts'));
@@ -336,7 +299,7 @@ async function userView({show}, id) {
     const actions = [];
     if (mayLock && user.status !== 'LOCKED_PERMANENTLY') {
       actions.push(h('button', {type: 'button', id: 'lock', class: 'danger', onclick: async () => {
-        if (await confirmAction({title: `Lock ${name}?`, confirm: 'Lock the account', danger: true, text: [
+        if (await confirmDialog({title: `Lock ${name}?`, confirm: 'Lock the account', danger: true, text: [
           `${name} can no longer sign in until someone unlocks the account.`,
           'Their sessions end now, on every device, and their open bookings are cancelled.']})) {
           await act('Locking', 'POST', `${path}/lock`, {}, `Locked: ${name} cannot sign in; their sessions ended and their open bookings were cancelled.`);
@@ -345,7 +308,7 @@ async function userView({show}, id) {
     }
     if (mayLock && (user.status === 'LOCKED_PERMANENTLY' || user.status === 'LOCKED')) {
       actions.push(h('button', {type: 'button', id: 'unlock', onclick: async () => {
-        if (await confirmAction({title: `Unlock ${name}?`, confirm: 'Unlock the account', text: [
+        if (await confirmDialog({title: `Unlock ${name}?`, confirm: 'Unlock the account', text: [
           `${name} can sign in again. Failed sign-ins and password-reset answers are forgotten.`,
           'Cancelled bookings stay cancelled.']})) {
           await act('Unlocking', 'POST', `${path}/unlock`, {}, `Unlocked: ${name} can sign in again.`);
@@ -354,7 +317,7 @@ async function userView({show}, id) {
     }
     if (isAdmin && !terminated) {
       actions.push(h('button', {type: 'button', id: 'terminate', class: 'danger', onclick: async () => {
-        if (await confirmAction({title: `Terminate ${name}'s account?`, confirm: 'Terminate for good', danger: true, text: [
+        if (await confirmDialog({title: `Terminate ${name}'s account?`, confirm: 'Terminate for good', danger: true, text: [
           'Only on the holder\'s request. This cannot be undone.',
           'The account is disabled for good and its personal data erased; its id and its history stay.']})) {
           await act('Terminating', 'DELETE', path, undefined, `Terminated: the account of ${name} is disabled and its personal data erased.`);
@@ -384,7 +347,7 @@ async function userView({show}, id) {
           added.length ? `Grant: ${added.map(roleName).join(', ')}.` : null,
           removed.length ? `Take away: ${removed.map(roleName).join(', ')}. ${self ? 'Your' : 'Their'} sessions end now, ` +
             `so the change applies at once${self ? ': you will have to sign in again' : ''}.` : null].filter(Boolean);
-        if (await confirmAction({title: `Change the roles of ${name}?`, confirm: 'Change the roles', text})) {
+        if (await confirmDialog({title: `Change the roles of ${name}?`, confirm: 'Change the roles', text})) {
           await act('Changing roles', 'PUT', `${path}/roles`, {roles},
             `Roles changed: ${name} is now ${roles.map(roleName).join(', ')}.`, !(self && removed.length));
         }
@@ -434,7 +397,7 @@ async function auditView({show}) {
 
   const verify = async () => {
     try {
-      const v = await must('GET', `${api}/audit/verify`);
+      const v = await expectOk('GET', `${api}/audit/verify`);
       if (v.status === 'OK') {
         say(verdict, 'ok', v.records
           ? `Chain intact up to record #${v.records - 1}: all ${v.records} records link up and none was changed.`
@@ -456,7 +419,7 @@ async function auditView({show}) {
     if (actor.value.trim()) query.set('actor', actor.value.trim() === 'you' ? me() : actor.value.trim());
     if (more && oldest !== null) query.set('cursor', String(oldest));
     try {
-      const records = await must('GET', `${api}/audit?${query}`);
+      const records = await expectOk('GET', `${api}/audit?${query}`);
       if (!more) rows.replaceChildren();
       // the API answers oldest first; shown newest first
       for (const r of records.slice().reverse()) {
@@ -522,7 +485,7 @@ async function settingsView({show}) {
     changed.textContent = policy.changedAt ? `Last changed ${exact(policy.changedAt)} by ${who(policy.changedBy)}.` : 'Never changed: the defaults apply.';
   };
   try {
-    drawPolicy(await must('GET', `${api}/policy`));
+    drawPolicy(await expectOk('GET', `${api}/policy`));
   } catch (e) {
     fail(policyBox, e, 'Only operators and tenant-admins see the policy.');
   }
@@ -530,7 +493,7 @@ async function settingsView({show}) {
   const savePolicy = async (e) => {
     e.preventDefault();
     try {
-      const policy = await must('PUT', `${api}/policy`, {immobiliseWhenIdle: idle.checked});
+      const policy = await expectOk('PUT', `${api}/policy`, {immobiliseWhenIdle: idle.checked});
       drawPolicy(policy);
       say(policyBox, 'ok', policy.immobiliseWhenIdle
         ? 'Saved: cars are immobilised whenever no rental of theirs is active (never while moving).'
@@ -553,9 +516,9 @@ async function settingsView({show}) {
       'Cars are not affected: they do not use this key. This cannot be undone.']},
   };
   const rotate = async (key) => {
-    if (!(await confirmAction({title: KEYS[key].title, text: KEYS[key].text, confirm: KEYS[key].label, danger: true}))) return;
+    if (!(await confirmDialog({title: KEYS[key].title, text: KEYS[key].text, confirm: KEYS[key].label, danger: true}))) return;
     try {
-      const r = await must('POST', `${api}/keys/rotate`, {key});
+      const r = await expectOk('POST', `${api}/keys/rotate`, {key});
       say(keyBox, 'ok', key === 'command'
         ? `Rotated: commands are now signed with key ${r.kid}; the cars already knew it.`
         : `Rotated: access tokens are now signed with key ${r.kid}.`);
@@ -569,7 +532,7 @@ async function settingsView({show}) {
     e.preventDefault();
     link.replaceChildren();
     try {
-      const g = await must('POST', `${api}/data-access`, {days: Number(days.value)});
+      const g = await expectOk('POST', `${api}/data-access`, {days: Number(days.value)});
       const url = h('input', {type: 'text', readonly: true, id: 'access-url', value: g.url, class: 'wide'});
       const copy = h('button', {type: 'button', id: 'copy-link', class: 'secondary'}, 'Copy');
       const copied = h('span', {role: 'status', 'aria-live': 'polite', id: 'copy-status', class: 'muted'});

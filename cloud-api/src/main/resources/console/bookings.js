@@ -2,7 +2,7 @@
 // bookingTimeline with its carId). Rows are cars, the axis a chosen day or week, bars coloured by state with the
 // state in words; a table lists the same bookings for screen readers and keyboards. A bar opens the booking: who
 // (user id), when, its state, and cancel for an operator (with a confirmation step). See docs/console.md.
-import {h, api, expectOk, outcomeBox, say, when} from './common.js';
+import {h, api, confirmDialog, expectOk, outcomeBox, say, when} from './common.js';
 
 export const STATES = {
   CONFIRMED: 'Booked',
@@ -21,32 +21,6 @@ export function loadStyle() {
   }
 }
 
-/**
- * Asks before an action that changes something: a modal <dialog> (focus moves into it, Escape cancels), answering
- * true when confirmed. The dialog is removed afterwards.
- */
-export function confirmStep(title, text, confirmLabel, danger = false) {
-  return new Promise((resolve) => {
-    const heading = `confirm-title-${Date.now()}`;
-    const yes = h('button', {type: 'button', class: danger ? 'danger' : null, id: 'confirm-yes'}, confirmLabel);
-    const no = h('button', {type: 'button', class: 'secondary', id: 'confirm-no'}, 'Cancel');
-    const dialog = h('dialog', {class: 'confirm', 'aria-labelledby': heading},
-      h('h2', {id: heading}, title), h('p', {}, text), h('div', {class: 'toolbar'}, yes, no));
-    let answer = false;
-    yes.addEventListener('click', () => {
-      answer = true;
-      dialog.close();
-    });
-    no.addEventListener('click', () => dialog.close());
-    dialog.addEventListener('close', () => {
-      dialog.remove();
-      resolve(answer);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    no.focus();
-  });
-}
 
 /** Every booking overlapping [from, to) (optionally of one car), through all pages of GET /bookings. */
 export async function loadBookings(from, to, carId) {
@@ -224,10 +198,10 @@ export function bookingTimeline(container, {carId = null, cars = new Map(), span
 
   async function cancelBooking(b, box) {
     const active = b.state === 'ACTIVE';
-    const ok = await confirmStep('Cancel this booking?',
-      active ? `The rental of ${name(b.carId)} by user ${b.userId} is in progress: cancelling ends it now. The borrower is told by e-mail.`
+    const ok = await confirmDialog({title: 'Cancel this booking?',
+      text: active ? `The rental of ${name(b.carId)} by user ${b.userId} is in progress: cancelling ends it now. The borrower is told by e-mail.`
         : `The booking of ${name(b.carId)} by user ${b.userId} (${when(b.start)} to ${when(b.end)}) is cancelled and the borrower told by e-mail.`,
-      'Cancel booking', true);
+      confirm: 'Cancel booking', danger: true});
     if (!ok) return;
     try {
       const updated = await expectOk('POST', `${api}/bookings/${encodeURIComponent(b.id)}/cancel`);

@@ -2,8 +2,8 @@
 // as charts (inline SVG, with a text summary and a table), trips on the map with a replay, events (acknowledge an
 // alert), its bookings (the timeline of bookings.js), the installation report and the commands (lock, unlock,
 // immobilise, mobilise), each after a confirmation, with the car's answer in words. See docs/console.md.
-import {h, api, call, expectOk, outcomeBox, say, when, ago, duration} from './common.js';
-import {bookingTimeline, confirmStep, loadStyle, STATES, views as bookingViews} from './bookings.js';
+import {h, api, call, confirmDialog, expectOk, outcomeBox, say, when, ago, duration} from './common.js';
+import {bookingTimeline, loadStyle, STATES, views as bookingViews} from './bookings.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const FUEL = 'Vehicle.Powertrain.FuelSystem.RelativeLevel';
@@ -236,7 +236,7 @@ async function renderCar(ctx, id) {
   // ---------- commands ----------
   async function command(type) {
     const c = COMMANDS[type];
-    if (!(await confirmStep(c.title, `${car.name} (${car.plate}): ${c.text}`, c.label, !!c.danger))) return;
+    if (!(await confirmDialog({title: c.title, text: `${car.name} (${car.plate}): ${c.text}`, confirm: c.label, danger: !!c.danger}))) return;
     buttons.forEach((b) => (b.disabled = true));
     say(commandBox, 'info', `${c.label}: waiting for the car's answer…`);
     try {
