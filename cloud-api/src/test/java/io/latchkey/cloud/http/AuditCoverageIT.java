@@ -160,6 +160,9 @@ class AuditCoverageIT {
                     () -> expect(201, app.http.postJson("/t/acme/data-access", admin, Map.of("days", 1)))));
             scenarios.put("POST /t/{tenant}/users/{userId}/lock", new Scenario(new Expected("acme", "user.lock"),
                     () -> expect(204, app.http.postJson("/t/acme/users/" + carlId + "/lock", operator, Map.of()))));
+            scenarios.put("PUT /t/{tenant}/users/{userId}/roles", new Scenario(new Expected("acme", "user.roles.change"),
+                    () -> expect(200, app.http.putJson("/t/acme/users/" + carlId + "/roles", admin,
+                            Map.of("roles", List.of("borrower", "owner"))))));
             scenarios.put("POST /t/{tenant}/users/{userId}/unlock", new Scenario(new Expected("acme", "user.unlock"),
                     () -> expect(204, app.http.postJson("/t/acme/users/" + carlId + "/unlock", operator, Map.of()))));
             scenarios.put("POST /t/{tenant}/password-resets", new Scenario(new Expected("acme", "user.password-reset.start"), () -> {
