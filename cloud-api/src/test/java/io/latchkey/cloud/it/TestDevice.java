@@ -49,6 +49,7 @@ public final class TestDevice implements AutoCloseable {
     private final List<byte[]> received = new CopyOnWriteArrayList<>();
     private final ReceiptVerifier receiptVerifier;
     private final List<TelemetryReceipt> receipts = new CopyOnWriteArrayList<>();
+    private final List<byte[]> revocationLists = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger unverifiedReceipts = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, CommandAck> answered = new ConcurrentHashMap<>();
     private volatile boolean silent;
@@ -121,6 +122,22 @@ public final class TestDevice implements AutoCloseable {
         client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.RECEIPT).name()).qos(MqttQos.AT_LEAST_ONCE)
                 .callback(m -> onReceipt(m.getPayloadAsBytes()))
                 .send().get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Subscribes to the device's own {@code revocations} channel (docs/offline-keys.md §6), as an agent does: the
+     * signed revocation lists the backend publishes, retained, collect in {@link #revocationLists()}.
+     */
+    public TestDevice subscribeRevocations() throws Exception {
+        client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.REVOCATIONS).name()).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(m -> revocationLists.add(m.getPayloadAsBytes()))
+                .send().get(10, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** The messages received on the revocations channel, raw, in arrival order. */
+    public List<byte[]> revocationLists() {
+        return List.copyOf(revocationLists);
     }
 
     /** The backend's receipts of stored telemetry that verified, in arrival order. */
