@@ -34,6 +34,8 @@ public class ConsoleController {
             Map.entry("console.js", "text/javascript; charset=utf-8"),
             Map.entry("common.js", "text/javascript; charset=utf-8"),
             Map.entry("fleet.js", "text/javascript; charset=utf-8"),
+            Map.entry("fleet-layer.js", "text/javascript; charset=utf-8"),
+            Map.entry("fleet.css", "text/css; charset=utf-8"),
             Map.entry("car.js", "text/javascript; charset=utf-8"),
             Map.entry("bookings.js", "text/javascript; charset=utf-8"),
             Map.entry("car.css", "text/css; charset=utf-8"),
