@@ -3,7 +3,7 @@
 // state-changing calls, the session's X-CSRF-Token. No token is ever stored; the only thing kept on the device is
 // the current-booking snapshot (Cache Storage "lk-app-booking"), for opening the app offline. See docs/app.md.
 
-import {ApiError, api, call, currentSession, duration, expectOk, h, loadConfig, loadSession, outcomeBox, say, signOut as endSession,
+import {ApiError, api, baseMap, call, currentSession, duration, expectOk, h, loadConfig, loadSession, outcomeBox, say, signOut as endSession,
   when, whenSessionEnds} from './common.js';
 
 const SNAPSHOT_CACHE = 'lk-app-booking';
@@ -120,11 +120,7 @@ function drawMap(container, cars, position) {
     return;
   }
   container.hidden = false;
-  map = L.map(container, {attributionControl: !!tiles});
-  if (tiles) {
-    map.attributionControl.setPrefix(false);
-    L.tileLayer(tiles.url, {attribution: tiles.attribution, maxZoom: 19}).addTo(map);
-  }
+  map = baseMap(container, tiles);
   const points = [];
   for (const car of placed) {
     const marker = L.circleMarker([car.lat, car.lon], {radius: 10, color: '#ffffff', weight: 2, fillColor: '#1d4fb0', fillOpacity: 1});
@@ -338,11 +334,7 @@ function livePanel(carId) {
     if (placed && window.L) {
       if (!carMap) {
         mapBox.hidden = false;
-        carMap = L.map(mapBox, {attributionControl: !!tiles, zoomControl: false});
-        if (tiles) {
-          carMap.attributionControl.setPrefix(false);
-          L.tileLayer(tiles.url, {attribution: tiles.attribution, maxZoom: 19}).addTo(carMap);
-        }
+        carMap = baseMap(mapBox, tiles, {zoomControl: false});
         marker = L.circleMarker([state.lat, state.lon], {radius: 10, color: '#ffffff', weight: 2, fillColor: '#1d4fb0', fillOpacity: 1}).addTo(carMap);
         carMap.setView([state.lat, state.lon], 16);
       } else {

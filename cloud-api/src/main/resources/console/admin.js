@@ -5,12 +5,6 @@ import {h, api, call, confirmDialog, expectOk, outcomeBox, say, when, ago, hasRo
 
 // ---------- shared pieces ----------
 
-/** The module's own style sheet (the shell's stays as it is), added once. */
-function styles() {
-  if (!document.getElementById('admin-css')) {
-    document.head.append(h('link', {rel: 'stylesheet', href: 'admin.css', id: 'admin-css'}));
-  }
-}
 
 /** What went wrong, in words; null for a 401 (the shell shows the sign-in then). */
 function problem(e, forbidden) {
@@ -81,7 +75,6 @@ function details(map) {
 }
 
 async function alertsView({show}) {
-  styles();
   const box = outcomeBox('alert-outcome');
   const news = h('p', {class: 'muted', id: 'alert-news', role: 'status', 'aria-live': 'polite'});
   const showAcked = h('input', {type: 'checkbox', id: 'show-acked'});
@@ -199,7 +192,6 @@ const stateBadge = (s) => h('span', {class: `state state-${String(s || '').toLow
 let lastUserFilter = new URLSearchParams();
 
 async function usersView({show}) {
-  styles();
   const params = lastUserFilter;
   const box = outcomeBox('users-outcome');
   const q = h('input', {type: 'search', id: 'user-q', name: 'q', value: params.get('q') || '', autocomplete: 'off'});
@@ -267,7 +259,6 @@ async function usersView({show}) {
 }
 
 async function userView({show}, id) {
-  styles();
   const box = outcomeBox('user-outcome');
   const isAdmin = hasRole('tenant-admin');
   const path = `${api}/users/${encodeURIComponent(id)}`;
@@ -382,7 +373,6 @@ function notForYou(show, title, text) {
 }
 
 async function auditView({show}) {
-  styles();
   if (!hasRole('tenant-admin')) return notForYou(show, 'Audit trail', 'Only tenant-admins may read the audit trail.');
   const box = outcomeBox('audit-outcome');
   const verdict = h('div', {id: 'verify-result', class: 'outcome', role: 'status', 'aria-live': 'polite'});
@@ -471,7 +461,6 @@ async function auditView({show}) {
 // ---------- tenant settings ----------
 
 async function settingsView({show}) {
-  styles();
   if (!hasRole('tenant-admin')) return notForYou(show, 'Tenant settings', 'Only tenant-admins change the tenant\'s settings.');
   const policyBox = outcomeBox('policy-outcome');
   const keyBox = outcomeBox('key-outcome');

@@ -14,12 +14,6 @@ export const STATES = {
 const DAY = 86400000;
 const PAGE = 200;
 
-/** Loads the style sheet of the car page and the timeline once (no inline style: the CSP allows only files). */
-export function loadStyle() {
-  if (!document.getElementById('car-css')) {
-    document.head.append(h('link', {rel: 'stylesheet', href: 'car.css', id: 'car-css'}));
-  }
-}
 
 
 /** Every booking overlapping [from, to) (optionally of one car), through all pages of GET /bookings. */
@@ -247,7 +241,6 @@ function legend() {
 }
 
 async function renderBookings({show}) {
-  loadStyle();
   const container = h('div', {});
   show('Bookings', h('p', {class: 'muted'}, 'Each row is a car; each bar a booking, coloured by its state. Choose a bar (or a row of the table) to see the booking.'), container);
   let cars = new Map();

@@ -2,8 +2,8 @@
 // as charts (inline SVG, with a text summary and a table), trips on the map with a replay, events (acknowledge an
 // alert), its bookings (the timeline of bookings.js), the installation report and the commands (lock, unlock,
 // immobilise, mobilise), each after a confirmation, with the car's answer in words. See docs/console.md.
-import {h, api, call, confirmDialog, expectOk, outcomeBox, say, when, ago, duration} from './common.js';
-import {bookingTimeline, loadStyle, STATES, views as bookingViews} from './bookings.js';
+import {h, api, baseMap, call, confirmDialog, expectOk, outcomeBox, say, when, ago, duration} from './common.js';
+import {bookingTimeline, STATES, views as bookingViews} from './bookings.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const FUEL = 'Vehicle.Powertrain.FuelSystem.RelativeLevel';
@@ -118,7 +118,6 @@ export function lineChart(id, title, unit, points) {
 
 /** The car's page. */
 async function renderCar(ctx, id) {
-  loadStyle();
   const enc = encodeURIComponent(id);
   const car = await expectOk('GET', `${api}/cars/${enc}`);
   const cleanups = [];
@@ -175,11 +174,7 @@ async function renderCar(ctx, id) {
   let tripLayer = null;
   let replayMarker = null;
   if (window.L) {
-    map = L.map(mapBox, {attributionControl: !!tiles});
-    if (tiles) {
-      map.attributionControl.setPrefix(false);
-      L.tileLayer(tiles.url, {attribution: tiles.attribution, maxZoom: 19}).addTo(map);
-    }
+    map = baseMap(mapBox, tiles);
     map.setView([state.lat ?? 52.52, state.lon ?? 13.405], state.lat !== undefined && state.lat !== null ? 15 : 3);
     cleanups.push(() => map.remove());
   }

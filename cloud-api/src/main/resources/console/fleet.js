@@ -2,7 +2,7 @@
 // follow GET /t/{tenant}/fleet/stream (EventSource with the session cookie), closed when the operator leaves the
 // view. The map draws every car on one canvas layer (fleet-layer.js); the list is its accessible alternative.
 // See docs/console.md "Fleet map and list".
-import {h, api, call, expectOk, ago, when} from './common.js';
+import {h, api, baseMap, call, expectOk, ago, when} from './common.js';
 import {STATES, STATE, stateOf, fleetLayer} from './fleet-layer.js';
 
 const PAGE = 1000; // FleetView.MAX_SIZE: the map reads the whole fleet in pages of this size
@@ -10,13 +10,6 @@ const LIST_PAGE = 50;
 const RESYNC_MS = 20000; // the map reads the whole fleet again this often (bookings, acknowledged alerts)
 const LIST_REFRESH_MS = 10000; // the list's page is read again at least this often
 
-let styled = false;
-/** The module's style sheet (this origin's, as the page's policy wants), once. */
-function style() {
-  if (styled) return;
-  styled = true;
-  document.head.append(h('link', {rel: 'stylesheet', href: 'fleet.css'}));
-}
 
 /** A state badge: its shape and its name (never colour alone). */
 function badge(key) {
@@ -103,7 +96,6 @@ async function wholeFleet() {
 // ---------- the map ----------
 
 async function renderMap(ctx) {
-  style();
   const counts = h('ul', {class: 'fleet-legend', 'aria-label': 'Legend and counts'});
   const live = h('p', {class: 'muted', id: 'fleet-live', role: 'status'}, 'Loading the fleet…');
   const container = h('div', {class: 'map fleet-map', id: 'fleet-map', role: 'region',
@@ -119,11 +111,7 @@ async function renderMap(ctx) {
   let pending = []; // stream messages that arrived before the fleet view
   let since = null; // the view's latestEventId: older messages are already in it
 
-  const map = L.map(container, {attributionControl: !!(ctx.config.tiles), worldCopyJump: false, maxZoom: 18, minZoom: 2,
-    keyboard: true});
-  if (ctx.config.tiles) {
-    L.tileLayer(ctx.config.tiles.url, {attribution: ctx.config.tiles.attribution, maxZoom: 18}).addTo(map);
-  }
+  const map = baseMap(container, ctx.config.tiles || null, {worldCopyJump: false, maxZoom: 18, minZoom: 2, keyboard: true});
   map.setView([20, 0], 2);
   const popup = L.popup({maxWidth: 320, autoPanPadding: [24, 24]});
   const layer = fleetLayer(L, cars, (item, at) => {
@@ -264,7 +252,6 @@ function query() {
 }
 
 async function renderList(ctx) {
-  style();
   let closed = false;
   const check = (key, label) => h('label', {class: 'check'},
     h('input', {type: 'checkbox', id: `filter-${key}`, checked: filters[key], onchange: (e) => { filters[key] = e.target.checked; again(); }}),

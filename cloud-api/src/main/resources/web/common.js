@@ -62,6 +62,19 @@ export function confirmDialog({title, text, confirm, danger = false}) {
   });
 }
 
+/**
+ * A Leaflet map in `container` with the configured tiles (their attribution shown, Leaflet's own prefix left out), or
+ * on a plain background when there are none (`tiles` null: nothing is fetched from anywhere). Needs window.L.
+ */
+export function baseMap(container, tiles, options = {}) {
+  const map = L.map(container, {...options, attributionControl: !!tiles});
+  if (tiles) {
+    map.attributionControl.setPrefix(false);
+    L.tileLayer(tiles.url, {attribution: tiles.attribution, maxZoom: options.maxZoom || 19}).addTo(map);
+  }
+  return map;
+}
+
 // ---------- time and numbers ----------
 const dateTime = new Intl.DateTimeFormat(undefined, {weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit'});
 export const when = (iso) => (iso ? dateTime.format(new Date(iso)) : '–');

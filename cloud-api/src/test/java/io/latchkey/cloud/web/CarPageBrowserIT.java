@@ -175,9 +175,14 @@ class CarPageBrowserIT {
             assertThat(browser.findElements(By.cssSelector("#car-map path.trip-line"))).hasSize(1);
             String before = markerPath();
             browser.findElement(By.id("replay-play")).click();
+            // played to its end (a point a second: not polled point by point, a loaded machine would miss one)
+            wait.until(ExpectedConditions.textToBePresentInElement(status, "point 5 of 5"));
+            wait.until(ExpectedConditions.textToBe(By.id("replay-play"), "Play"));
+            assertThat(markerPath()).as("the replay marker moved").isNotEqualTo(before);
+            // and stepped back with the keyboard on the position slider: the third point, at its speed
+            browser.findElement(By.id("replay-position")).sendKeys(org.openqa.selenium.Keys.ARROW_LEFT, org.openqa.selenium.Keys.ARROW_LEFT);
             wait.until(ExpectedConditions.textToBePresentInElement(status, "point 3 of 5"));
             assertThat(status.getText()).contains("50 km/h");
-            assertThat(markerPath()).as("the replay marker moved").isNotEqualTo(before);
             scrollTo("car-map");
             chrome.screenshot("trip-replay");
 
