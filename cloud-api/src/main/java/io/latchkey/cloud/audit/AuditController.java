@@ -2,7 +2,11 @@ package io.latchkey.cloud.audit;
 
 import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.http.Problem;
+import io.latchkey.cloud.http.QueryParams;
 import io.latchkey.cloud.identity.Roles;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -11,17 +15,13 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.MutableHttpResponse;
-import io.swagger.v3.oas.annotations.headers.Header;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -70,8 +70,8 @@ public class AuditController {
         if (limit < 1 || limit > MAX_RECORDS) {
             throw new InvalidRequestException("limit must be 1.." + MAX_RECORDS);
         }
-        Instant fromAt = instant("from", from);
-        Instant toAt = instant("to", to);
+        Instant fromAt = QueryParams.instant("from", from);
+        Instant toAt = QueryParams.instant("to", to);
         if (fromAt != null && toAt != null && !toAt.isAfter(fromAt)) {
             throw new InvalidRequestException("to must be after from");
         }
@@ -122,14 +122,4 @@ public class AuditController {
         }
     }
 
-    private static Instant instant(String name, @Nullable String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequestException(name + " must be an ISO-8601 instant, e.g. 2026-05-01T08:00:00Z");
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package io.latchkey.cloud.booking;
 
 import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.http.QueryParams;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.car.CarState;
@@ -56,8 +57,8 @@ public class Availability {
      */
     public List<AvailableCar> find(String tenant, String fromText, String toText, @Nullable Double lat, @Nullable Double lon,
                                    @Nullable Integer radiusM) {
-        Instant from = BookingQuery.instant("from", fromText);
-        Instant to = BookingQuery.instant("to", toText);
+        Instant from = QueryParams.instant("from", fromText);
+        Instant to = QueryParams.instant("to", toText);
         if (from == null || to == null) {
             throw new InvalidRequestException("from and to are required (ISO-8601 instants)");
         }

@@ -1,8 +1,8 @@
 package io.latchkey.cloud.booking;
 
 import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.http.QueryParams;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -35,12 +35,12 @@ record BookingQuery(String carId, String userId, Set<Booking.State> states, Inst
                     parsed.add(Booking.State.valueOf(name.strip().toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
                     throw new InvalidRequestException("state must be one of " + List.of(Booking.State.values()) + ", got '"
-                            + abbreviate(name) + "'");
+                            + QueryParams.shown(name) + "'");
                 }
             }
         }
-        Instant f = instant("from", from);
-        Instant t = instant("to", to);
+        Instant f = QueryParams.instant("from", from);
+        Instant t = QueryParams.instant("to", to);
         if (f != null && t != null && !t.isAfter(f)) {
             throw new InvalidRequestException("to must be after from");
         }
@@ -86,18 +86,6 @@ record BookingQuery(String carId, String userId, Set<Booking.State> states, Inst
         return String.join("&", params);
     }
 
-    static Instant instant(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequestException(name + " must be an ISO-8601 instant, e.g. 2026-05-01T10:00:00Z, got '"
-                    + abbreviate(value) + "'");
-        }
-    }
-
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
     }
@@ -106,8 +94,4 @@ record BookingQuery(String carId, String userId, Set<Booking.State> states, Inst
         return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static String abbreviate(String value) {
-        String clean = value.replaceAll("[^A-Za-z0-9_:.+-]", "?");
-        return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
-    }
 }

@@ -5,6 +5,7 @@ import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.http.Problem;
+import io.latchkey.cloud.http.QueryParams;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.protocol.Ids;
 import io.micronaut.core.annotation.Nullable;
@@ -23,7 +24,6 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /** Events of the tenant's cars, newest first, and their acknowledgement by operators. */
@@ -64,13 +64,13 @@ public class EventController {
         if (type != null && !EventsConfig.TYPE.matcher(type).matches()) {
             throw new InvalidRequestException("type is an event type: upper-case letters, digits and underscores");
         }
-        Instant fromAt = instant("from", from);
-        Instant toAt = instant("to", to);
+        Instant fromAt = QueryParams.instant("from", from);
+        Instant toAt = QueryParams.instant("to", to);
         if (fromAt != null && toAt != null && !toAt.isAfter(fromAt)) {
             throw new InvalidRequestException("to must be after from");
         }
         Events.Page page = events.list(tenant, new Events.Filter(carId, type, fromAt, toAt,
-                        bool("acknowledged", acknowledged), bool("alert", alert)), cursor,
+                        QueryParams.flag("acknowledged", acknowledged), QueryParams.flag("alert", alert)), cursor,
                 limit(limit, 50, MAX_LIMIT));
         return new EventPage(page.events(), page.next());
     }
@@ -104,29 +104,6 @@ public class EventController {
         auditor.record(tenant, caller.getName(), "event.ack", "event/" + eventId + " car/" + ack.event().carId(),
                 ack.changed() ? AuditEntry.OK : "ALREADY_ACKNOWLEDGED");
         return ack.event();
-    }
-
-    /** {@code true} or {@code false}, or null when absent. */
-    private static Boolean bool(String name, @Nullable String value) {
-        if (value == null) {
-            return null;
-        }
-        if (!value.equals("true") && !value.equals("false")) {
-            throw new InvalidRequestException(name + " is true or false");
-        }
-        return Boolean.valueOf(value);
-    }
-
-    /** An ISO-8601 instant, or null when absent. */
-    public static Instant instant(String name, @Nullable String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequestException(name + " must be an ISO-8601 instant, e.g. 2026-05-01T08:00:00Z");
-        }
     }
 
     /** A page size in 1..max, {@code fallback} when absent. */

@@ -10,8 +10,8 @@ import io.latchkey.cloud.car.CarState;
 import io.latchkey.cloud.car.VehicleProfiles;
 import io.latchkey.cloud.device.DeviceIdentities;
 import io.latchkey.cloud.device.Installation;
-import io.latchkey.cloud.event.EventController;
 import io.latchkey.cloud.http.Problem;
+import io.latchkey.cloud.http.QueryParams;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.telemetry.TelemetryStore;
@@ -138,8 +138,8 @@ public class CarController {
         if (limit < 1 || limit > MAX_TELEMETRY) {
             throw new InvalidRequestException("limit must be 1.." + MAX_TELEMETRY);
         }
-        Instant fromAt = EventController.instant("from", from);
-        Instant toAt = EventController.instant("to", to);
+        Instant fromAt = QueryParams.instant("from", from);
+        Instant toAt = QueryParams.instant("to", to);
         if (fromAt != null && toAt != null && !toAt.isAfter(fromAt)) {
             throw new InvalidRequestException("to must be after from");
         }

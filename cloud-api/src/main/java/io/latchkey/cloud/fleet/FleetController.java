@@ -1,11 +1,11 @@
 package io.latchkey.cloud.fleet;
 
 import io.latchkey.cloud.ForbiddenException;
-import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.booking.BookingService;
 import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.http.Problem;
+import io.latchkey.cloud.http.QueryParams;
 import io.latchkey.cloud.identity.BearerAuthenticationFetcher;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
@@ -75,19 +75,8 @@ public class FleetController {
                                      @Nullable @QueryValue @Parameter(description = "true: fuel or charge below 20 % or the 12 V battery below 11.8 V; "
                                              + "false: none of these", schema = @Schema(type = "boolean")) String low,
                                      @QueryValue(defaultValue = "0") int page, @QueryValue(defaultValue = "100") int size) {
-        return view.page(tenant, new FleetView.Filter(flag("online", online), lock, flag("bookedNow", bookedNow),
-                flag("alerts", alerts), carId, near, radiusM, q, flag("low", low), page, size));
-    }
-
-    /** A boolean filter: {@code true}, {@code false} (any case) or absent; anything else is a 400 naming it. */
-    private static Boolean flag(String name, @Nullable String value) {
-        if (value == null) {
-            return null;
-        }
-        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-            return Boolean.valueOf(value);
-        }
-        throw new InvalidRequestException(name + " must be true or false");
+        return view.page(tenant, new FleetView.Filter(QueryParams.flag("online", online), lock, QueryParams.flag("bookedNow", bookedNow),
+                QueryParams.flag("alerts", alerts), carId, near, radiusM, q, QueryParams.flag("low", low), page, size));
     }
 
     @Operation(summary = "Server-Sent Events of the cars' state changes, positions and events (operators: every car; "

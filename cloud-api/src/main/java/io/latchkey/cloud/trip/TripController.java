@@ -9,6 +9,7 @@ import io.latchkey.cloud.booking.BookingService;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.event.EventController;
 import io.latchkey.cloud.http.Problem;
+import io.latchkey.cloud.http.QueryParams;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.telemetry.Trip;
@@ -86,8 +87,8 @@ public class TripController {
     public TripPage list(@PathVariable String tenant, @PathVariable String carId, @Nullable @QueryValue String from,
                          @Nullable @QueryValue String to, @Nullable @QueryValue String cursor, @Nullable @QueryValue String limit,
                          Authentication caller) {
-        Instant fromAt = EventController.instant("from", from);
-        Instant toAt = EventController.instant("to", to);
+        Instant fromAt = QueryParams.instant("from", from);
+        Instant toAt = QueryParams.instant("to", to);
         if (fromAt != null && toAt != null && !toAt.isAfter(fromAt)) {
             throw new InvalidRequestException("to must be after from");
         }
