@@ -68,6 +68,9 @@ public final class Agent implements AutoCloseable {
     private final Timers timers;
     private final List<ScheduledFuture<?>> periodic = new java.util.ArrayList<>();
     private final List<Registration> registrations = new java.util.ArrayList<>();
+    /** The offline keys' service and how to start it (docs/offline-keys.md), if enabled. */
+    private io.latchkey.agent.key.OfflineKeys offlineKeys;
+    private java.util.function.Supplier<Registration> offlineKeysStart;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean everOnline;
@@ -172,6 +175,9 @@ public final class Agent implements AutoCloseable {
             }
         }));
         telemetry.start();
+        if (offlineKeysStart != null) {
+            registrations.add(offlineKeysStart.get());
+        }
         periodic.add(timers.scheduler().scheduleWithFixedDelay(this::refreshStatus, 0,
                 timers.statusEvery().toMillis(), TimeUnit.MILLISECONDS));
         if (battery != null) {
@@ -183,6 +189,20 @@ public final class Agent implements AutoCloseable {
             periodic.add(timers.scheduler().scheduleWithFixedDelay(this::pollObd, every, every, TimeUnit.NANOSECONDS));
         }
         LOG.info("{}: agent {} started for tenant {}, broker {}", config.deviceId(), version, config.tenant(), config.mqttUrl());
+    }
+
+    /** Set by the builder: the offline keys' service, started with the agent (after telemetry, which journals its uses). */
+    void offlineKeys(io.latchkey.agent.key.OfflineKeys keys, java.util.function.Supplier<Registration> start) {
+        this.offlineKeys = keys;
+        this.offlineKeysStart = start;
+    }
+
+    /**
+     * The offline keys' service, if enabled ({@code keys.offline}): the seam for the revocation lists the cloud
+     * publishes ({@link io.latchkey.agent.key.OfflineKeys#revocationMessage}) and the car's time.
+     */
+    public java.util.Optional<io.latchkey.agent.key.OfflineKeys> offlineKeys() {
+        return java.util.Optional.ofNullable(offlineKeys);
     }
 
     /** Completes when the agent has connected to the broker for the first time. */
