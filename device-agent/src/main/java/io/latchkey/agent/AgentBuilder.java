@@ -208,6 +208,8 @@ public final class AgentBuilder {
         hardware.canBus().ifPresent(this::canBus);
         hardware.supplyVoltage().ifPresent(this::supplyVoltage);
         hardware.statusLed().ifPresent(led -> this.statusLed = led);
+        hardware.bleKeyLink().ifPresent(this::bleKeyLink);
+        hardware.barcodeScanner().ifPresent(this::barcodeScanner);
         hardware.drivers().forEach(this::closeOnStop);
         return this;
     }
