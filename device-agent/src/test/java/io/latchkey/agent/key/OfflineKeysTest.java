@@ -331,4 +331,28 @@ class OfflineKeysTest {
         List<Long> seqs = c.sentRecords().stream().filter(r -> r.event() != null).map(r -> r.seq()).toList();
         assertThat(seqs).isSorted().doesNotHaveDuplicates();
     }
+
+    @Test
+    void eachRefusal_isLoggedWithItsReason_andNoKeyMaterial() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(OfflineKeys.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured = new ch.qos.logback.core.read.ListAppender<>();
+        captured.start();
+        log.addAppender(captured);
+        try {
+            KeyCar c = startWithGnss();
+            VirtualPhone genuine = rita(c);
+            VirtualPhone thief = new VirtualPhone(new PhoneKey(KeyCar.newHolder(), genuine.key.credential()));
+            thief.use(c.ble, KeyRight.UNLOCK, null);
+            c.keys().revocations(c.revocations(1, T0, "key-00000000000000a1"), "test");
+            genuine.use(c.ble, KeyRight.UNLOCK, null);
+
+            List<String> lines = captured.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertThat(lines).anyMatch(l -> l.contains("key-00000000000000a1") && l.contains("refused: BAD_HOLDER_SIGNATURE"))
+                    .anyMatch(l -> l.contains("key-00000000000000a1") && l.contains("refused: REVOKED"));
+            assertThat(lines).noneMatch(l -> l.contains(genuine.key.credential().document()) || l.contains(genuine.key.credential().signature())
+                    || l.contains(genuine.key.contents().holder().publicKey()));
+        } finally {
+            log.detachAppender(captured);
+        }
+    }
 }
