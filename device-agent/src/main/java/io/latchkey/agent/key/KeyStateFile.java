@@ -130,17 +130,23 @@ public final class KeyStateFile {
     public synchronized void lowerBound(Instant bound) {
         if (bound != null && (lowerBound == null || bound.isAfter(lowerBound))) {
             lowerBound = bound;
-            write();
+            write(false); // a bound lost to a power cut is the minute before's: not worth an fsync a minute per car
         }
     }
 
     private void write() {
+        write(true);
+    }
+
+    private void write(boolean force) {
         byte[] json = Json.write(new State(counter, lowerBound, new LinkedHashMap<>(qr), revocations));
         Path tmp = file.resolveSibling("state.json.tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap(json));
-            ch.force(true);
+            if (force) {
+                ch.force(true);
+            }
         } catch (IOException e) {
             throw new AgentException("offline keys: cannot write " + tmp + ": " + e.getMessage(), e);
         }

@@ -26,9 +26,8 @@ public final class SimulatedBleKeyLink implements BleKeyLink {
         if (closed) {
             throw new HalException("the simulated BLE link is closed");
         }
-        if (this.acceptor != null) {
-            throw new HalException("already advertising as " + this.localName);
-        }
+        // A new advertiser replaces the last one, as a restarted agent process's objects replace a dead one's at
+        // BlueZ (a process that died never closed its registration).
         this.localName = localName;
         this.acceptor = acceptor;
         return () -> {
@@ -44,6 +43,11 @@ public final class SimulatedBleKeyLink implements BleKeyLink {
     /** The local name advertised now, or null when not advertising (what a phone's scan would see). */
     public String advertisedName() {
         return localName;
+    }
+
+    /** Whether a car advertises now. */
+    public boolean advertising() {
+        return acceptor != null;
     }
 
     /**
