@@ -355,4 +355,23 @@ class OfflineKeysTest {
             log.detachAppender(captured);
         }
     }
+
+    @Test
+    void atMostFourChallengesAreOpen_aFifthEvictsTheOldest() {
+        KeyCar c = startWithGnss();
+        VirtualPhone rita = rita(c);
+        List<SimulatedBleKeyLink.Phone> links = new java.util.ArrayList<>();
+        List<KeyMessages.Challenge> challenges = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            SimulatedBleKeyLink.Phone link = c.ble.connect();
+            links.add(link);
+            challenges.add((KeyMessages.Challenge) rita.hello(link, null));
+        }
+        assertThat(c.keys().openChallenges()).isEqualTo(OfflineKeys.MAX_OPEN_CHALLENGES);
+        assertThat(challenges).extracting(KeyMessages.Challenge::counter).doesNotHaveDuplicates().isSorted();
+        links.get(0).send(rita.key.request(challenges.get(0), KeyRight.UNLOCK));
+        assertThat(VirtualPhone.result(links.get(0)).reason()).isEqualTo("REPLAYED");
+        links.get(4).send(rita.key.request(challenges.get(4), KeyRight.UNLOCK));
+        assertThat(VirtualPhone.result(links.get(4)).outcome()).isEqualTo("EXECUTED");
+    }
 }
