@@ -292,10 +292,16 @@ public final class OfflineKeys implements AutoCloseable {
                 malformed("not a key message");
                 return;
             }
-            switch (t) {
-                case "hello" -> hello(message);
-                case "request" -> request(message);
-                default -> malformed("unknown message " + t.substring(0, Math.min(t.length(), 20)));
+            try {
+                switch (t) {
+                    case "hello" -> hello(message);
+                    case "request" -> request(message);
+                    default -> malformed("unknown message " + t.substring(0, Math.min(t.length(), 20)));
+                }
+            } catch (RuntimeException e) {
+                // the car's own fault (its state file cannot be written): nothing moved; the phone may try again
+                LOG.error("offline keys: BLE {} not handled: {}", connection.id(), e.toString());
+                connection.close();
             }
         }
 
@@ -439,7 +445,11 @@ public final class OfflineKeys implements AutoCloseable {
                 LOG.debug("scanner: not a key code ({})", e.getMessage());
                 return;
             }
-            presentQr(payload);
+            try {
+                presentQr(payload);
+            } catch (RuntimeException e) {
+                LOG.error("offline keys: a scanned code not handled: {}", e.toString());
+            }
         }
     }
 
