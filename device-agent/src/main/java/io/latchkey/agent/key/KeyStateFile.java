@@ -5,6 +5,7 @@ import io.latchkey.protocol.Json;
 import io.latchkey.protocol.key.TenantSigned;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,12 +23,22 @@ import org.slf4j.LoggerFactory;
  * bound. Each change is written to a new file, forced to disk and moved into place, so a power cut leaves the old
  * state or the new, never half of one. A file that cannot be read is kept aside as {@code state.json.damaged} and
  * the car starts afresh: its counters then rely on the epoch (BLE) and the ±30 s window (QR), and its time is
- * UNKNOWN until a trusted source is seen — it fails closed. Thread-safe.
+ * UNKNOWN until a trusted source is seen — it fails closed.
+ *
+ * <p>A QR counter is on the path from the scan to the relay, so it is not written by rewriting the file: it is one
+ * 64-byte record in {@code qr-counters.log}, a file allocated once at its full size, at the next free slot, forced
+ * with {@code fdatasync} (the file's size and metadata never change, so only that block goes to disk: about a third
+ * of the rewrite's cost). When the log is full its contents are folded into {@code state.json} and it starts over;
+ * at start-up it is read after {@code state.json} (the highest counter per key wins, so a crash in the middle of
+ * folding loses nothing). A record torn by a power cut does not parse and is skipped: the car had not acted on it.
+ * Thread-safe.
  */
 public final class KeyStateFile {
     /** The file's folder under the data dir. */
     public static final String DIR = "keys";
     static final int MAX_QR_KEYS = 10_000;
+    static final int RECORD = 64;
+    static final int LOG_SLOTS = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(KeyStateFile.class);
 
     /** The file's contents. */
@@ -38,6 +49,9 @@ public final class KeyStateFile {
     }
 
     private final Path file;
+    private final Path log;
+    private FileChannel logChannel;
+    private int nextSlot;
     private long counter;
     private Instant lowerBound;
     private final Map<String, QrCounter> qr = new LinkedHashMap<>();
@@ -45,6 +59,7 @@ public final class KeyStateFile {
 
     private KeyStateFile(Path file) {
         this.file = file;
+        this.log = file.resolveSibling("qr-counters.log");
     }
 
     /** Opens (or starts) the state under {@code dataDir}. @throws AgentException if the folder cannot be made */
@@ -57,7 +72,50 @@ public final class KeyStateFile {
             throw new AgentException("cannot create " + dir + ": " + e.getMessage(), e);
         }
         s.load();
+        s.replayLog();
         return s;
+    }
+
+    /** Reads the QR counters logged since {@code state.json} was written, then opens the log for the next ones. */
+    private void replayLog() {
+        try {
+            if (Files.exists(log) && Files.size(log) == (long) RECORD * LOG_SLOTS) {
+                byte[] all = Files.readAllBytes(log);
+                for (int slot = 0; slot < LOG_SLOTS; slot++) {
+                    String rec = new String(all, slot * RECORD, RECORD, StandardCharsets.US_ASCII);
+                    if (rec.charAt(0) == 0) {
+                        break;
+                    }
+                    nextSlot = slot + 1;
+                    String[] f = rec.trim().split(" +");
+                    try {
+                        long counter = Long.parseLong(f[1]);
+                        if (f.length == 3 && counter > lastQrCounter(f[0])) {
+                            qr.put(f[0], new QrCounter(counter, Instant.ofEpochSecond(Long.parseLong(f[2]))));
+                        }
+                    } catch (RuntimeException torn) {
+                        LOG.warn("offline keys: QR counter record {} unreadable (torn by a power cut?); skipped", slot);
+                    }
+                }
+            } else {
+                freshLog();
+            }
+            logChannel = FileChannel.open(log, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new AgentException("offline keys: cannot open " + log + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An empty log at its full size, forced, put in place atomically. */
+    private void freshLog() throws IOException {
+        Path tmp = log.resolveSibling("qr-counters.log.tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(java.nio.ByteBuffer.allocate(RECORD * LOG_SLOTS));
+            ch.force(true);
+        }
+        Files.move(tmp, log, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        nextSlot = 0;
     }
 
     private void load() {
@@ -108,7 +166,34 @@ public final class KeyStateFile {
         while (qr.size() > MAX_QR_KEYS) {
             qr.remove(qr.keySet().iterator().next());
         }
-        write();
+        try {
+            if (nextSlot == LOG_SLOTS) {
+                write(); // fold the log into the state file, forced, before the log starts over
+                logChannel.close();
+                freshLog();
+                logChannel = FileChannel.open(log, StandardOpenOption.WRITE);
+            }
+            String rec = String.format(java.util.Locale.ROOT, "%-20s %19d %19d", keyId, counter, notAfter.getEpochSecond());
+            byte[] bytes = java.util.Arrays.copyOf(rec.getBytes(StandardCharsets.US_ASCII), RECORD);
+            java.util.Arrays.fill(bytes, rec.length(), RECORD - 1, (byte) ' ');
+            bytes[RECORD - 1] = '\n';
+            logChannel.write(java.nio.ByteBuffer.wrap(bytes), (long) nextSlot * RECORD);
+            logChannel.force(false);
+            nextSlot++;
+        } catch (IOException e) {
+            throw new AgentException("offline keys: cannot log a QR counter in " + log + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes the QR counter log (the agent stops). */
+    public synchronized void close() {
+        try {
+            if (logChannel != null) {
+                logChannel.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("offline keys: closing {}: {}", log, e.toString());
+        }
     }
 
     /** The newest revocation list verified, or null. */

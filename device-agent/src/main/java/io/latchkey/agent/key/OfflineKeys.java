@@ -198,7 +198,11 @@ public final class OfflineKeys implements AutoCloseable {
 
     @Override
     public void close() {
-        persistTime();
+        try {
+            persistTime();
+        } finally {
+            state.close();
+        }
     }
 
     // ---- revocations ----
