@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the car keeps of offline keys across restarts (docs/offline-keys.md §3, §4, §6, §7), in
- * {@code data.dir/keys/state.json}: the challenge counter, the last QR counter accepted per key (with the key's
+ * {@code data.dir/keys/state.json}: the challenge counter (the ceiling of the block reserved), the last QR counter accepted per key (with the key's
  * {@code notAfter}, after which the entry is dropped), the newest revocation list verified, and the time's lower
  * bound. Each change is written to a new file, forced to disk and moved into place, so a power cut leaves the old
  * state or the new, never half of one. A file that cannot be read is kept aside as {@code state.json.damaged} and
@@ -38,6 +38,7 @@ public final class KeyStateFile {
     public static final String DIR = "keys";
     static final int MAX_QR_KEYS = 10_000;
     static final int RECORD = 64;
+    static final int COUNTER_BLOCK = 64;
     static final int LOG_SLOTS = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(KeyStateFile.class);
 
@@ -53,6 +54,8 @@ public final class KeyStateFile {
     private FileChannel logChannel;
     private int nextSlot;
     private long counter;
+    /** The ceiling of the counters reserved on disk. */
+    private long reserved;
     private Instant lowerBound;
     private final Map<String, QrCounter> qr = new LinkedHashMap<>();
     private TenantSigned revocations;
@@ -89,9 +92,9 @@ public final class KeyStateFile {
                     nextSlot = slot + 1;
                     String[] f = rec.trim().split(" +");
                     try {
-                        long counter = Long.parseLong(f[1]);
-                        if (f.length == 3 && counter > lastQrCounter(f[0])) {
-                            qr.put(f[0], new QrCounter(counter, Instant.ofEpochSecond(Long.parseLong(f[2]))));
+                        long logged = Long.parseLong(f[1]);
+                        if (f.length == 3 && logged > lastQrCounter(f[0])) {
+                            qr.put(f[0], new QrCounter(logged, Instant.ofEpochSecond(Long.parseLong(f[2]))));
                         }
                     } catch (RuntimeException torn) {
                         LOG.warn("offline keys: QR counter record {} unreadable (torn by a power cut?); skipped", slot);
@@ -125,6 +128,7 @@ public final class KeyStateFile {
         try {
             State st = Json.read(Files.readAllBytes(file), State.class);
             counter = st.counter();
+            reserved = st.counter();
             lowerBound = st.lowerBound();
             if (st.qrCounters() != null) {
                 qr.putAll(st.qrCounters());
@@ -140,10 +144,17 @@ public final class KeyStateFile {
         }
     }
 
-    /** The next challenge counter, persisted before it is returned. */
+    /**
+     * The next challenge counter. Counters are reserved in blocks of {@link #COUNTER_BLOCK}: the file holds the
+     * block's ceiling, written before the block's first counter is handed out, so a counter never repeats across
+     * restarts (a restart skips the rest of its block) while a hello costs a disk write only once per block.
+     */
     public synchronized long nextCounter() {
+        if (counter >= reserved) {
+            reserved = counter + COUNTER_BLOCK;
+            write();
+        }
         counter++;
-        write();
         return counter;
     }
 
@@ -224,7 +235,7 @@ public final class KeyStateFile {
     }
 
     private void write(boolean force) {
-        byte[] json = Json.write(new State(counter, lowerBound, new LinkedHashMap<>(qr), revocations));
+        byte[] json = Json.write(new State(reserved, lowerBound, new LinkedHashMap<>(qr), revocations));
         Path tmp = file.resolveSibling("state.json.tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
