@@ -79,7 +79,7 @@ public final class KeyStateFile {
         return s;
     }
 
-    /** Reads the QR counters logged since {@code state.json} was written, then opens the log for the next ones. */
+    /** Reads the QR counters logged since {@code state.json} was written (or lays out an empty log). */
     private void replayLog() {
         try {
             if (Files.exists(log) && Files.size(log) == (long) RECORD * LOG_SLOTS) {
@@ -103,7 +103,7 @@ public final class KeyStateFile {
             } else {
                 freshLog();
             }
-            logChannel = FileChannel.open(log, StandardOpenOption.WRITE);
+            // opened at the first QR use: most cars never see one, and a fleet of simulated cars counts its files
         } catch (IOException e) {
             throw new AgentException("offline keys: cannot open " + log + ": " + e.getMessage(), e);
         }
@@ -178,6 +178,9 @@ public final class KeyStateFile {
             qr.remove(qr.keySet().iterator().next());
         }
         try {
+            if (logChannel == null) {
+                logChannel = FileChannel.open(log, StandardOpenOption.WRITE);
+            }
             if (nextSlot == LOG_SLOTS) {
                 write(); // fold the log into the state file, forced, before the log starts over
                 logChannel.close();
