@@ -121,6 +121,17 @@ public final class HardwareFactory {
                 description.add("offline keys QR: serial scanner on " + keys.qrPort() + " at " + keys.qrBaud() + " baud");
                 return Optional.of(scanner);
             }
+            case HID: {
+                java.nio.file.Path device = java.nio.file.Path.of(keys.qrHidDevice());
+                int size = io.latchkey.hal.key.hid.EvdevKeyText.nativeEventSize();
+                SerialBarcodeScanner scanner = new SerialBarcodeScanner(keys.qrHidDevice(),
+                        () -> new io.latchkey.hal.key.hid.EvdevKeyText(java.nio.file.Files.newInputStream(device), size),
+                        d -> Thread.sleep(d.toMillis()));
+                drivers.add(scanner);
+                scanner.start();
+                description.add("offline keys QR: USB-HID scanner on " + keys.qrHidDevice());
+                return Optional.of(scanner);
+            }
             case SIMULATED:
                 description.add("offline keys QR: SIMULATED scanner");
                 return Optional.of(new SimulatedBarcodeScanner());

@@ -163,6 +163,8 @@ class HardwareFactoryTest {
         assertThatThrownBy(() -> HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
                 "hardware.ble.adapter", "/dev/hci0"), null)).hasMessageStartingWith("hardware.ble.adapter: expected");
         assertThatThrownBy(() -> HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
-                "hardware.qr", "usb-hid"), null)).hasMessage("hardware.qr: expected serial|simulated|none, got 'usb-hid'");
+                "hardware.qr", "usb-hid"), null)).hasMessage("hardware.qr: expected serial|hid|simulated|none, got 'usb-hid'");
+        assertThatThrownBy(() -> HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
+                "hardware.qr", "hid"), null)).hasMessageStartingWith("hardware.qr.hid.device is required with hardware.qr=hid");
     }
 }
