@@ -374,4 +374,24 @@ class OfflineKeysTest {
         links.get(4).send(rita.key.request(challenges.get(4), KeyRight.UNLOCK));
         assertThat(VirtualPhone.result(links.get(4)).outcome()).isEqualTo("EXECUTED");
     }
+
+    @Test
+    void withKeysOfflineFalse_theCarAdvertisesNothing_andIgnoresScans() {
+        io.latchkey.agent.config.AgentConfig config = io.latchkey.agent.config.AgentConfig.builder().tenant("acme").deviceId("dev-1")
+                .mqttUrl("tcp://127.0.0.1:1").commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64())
+                .deviceKey(KeyCar.DEVICE_KEY.getPrivate()).dataDir(dir).offlineKeys(false).build();
+        SimulatedBleKeyLink ble = new SimulatedBleKeyLink();
+        io.latchkey.hal.key.SimulatedBarcodeScanner scanner = new io.latchkey.hal.key.SimulatedBarcodeScanner();
+        try (io.latchkey.agent.Agent agent = io.latchkey.agent.Agent.builder(config).doorLocks(wiring.doorLocks(Duration.ZERO))
+                .gnss(new FixedGnss(52.5, 13.4, systemClock)).vehicleSignals(new io.latchkey.hal.vehicle.MutableVehicleSignals())
+                .clock(systemClock).commandHistory(new io.latchkey.agent.command.InMemoryCommandHistory(10, "dev-1", systemClock))
+                .brokerConnection(will -> new io.latchkey.agent.FakeBrokerConnection(will, cloud))
+                .bleKeyLink(ble).barcodeScanner(scanner).build()) {
+            agent.start();
+            assertThat(agent.offlineKeys()).isEmpty();
+            assertThat(ble.advertising()).isFalse();
+            scanner.show("LK1.anything");
+            assertThat(wiring.unlockRelay().activations()).isZero();
+        }
+    }
 }
