@@ -168,6 +168,14 @@ public final class Agent implements AutoCloseable {
                     telemetrySink.receipt(payload); // verified by the sink, off this I/O thread
                 }
             }
+
+            @Override
+            public void revocations(byte[] payload) {
+                io.latchkey.agent.key.OfflineKeys keys = offlineKeys;
+                if (keys != null && !closed) {
+                    timers.scheduler().execute(() -> keys.revocationMessage(payload)); // a signature check: off this I/O thread
+                }
+            }
         });
         registrations.add(signals.addListener((name, value) -> {
             if (AgentSignals.TAMPERED.equals(name) && value >= 0.5 && !closed) {

@@ -273,7 +273,7 @@ public final class AgentBuilder {
         DeviceEvents events = new DeviceEvents(connection, config.deviceId(), clock);
         Agent.Telemetry telemetry = telemetry(vehicle, connection, events, timers, work);
         io.latchkey.agent.key.OfflineKeys keys = carClock == null ? null
-                : offlineKeys(carClock, vehicle, commands.queue(), telemetry.loop(), owned);
+                : offlineKeys(carClock, vehicle, commands.queue(), telemetry.loop(), events, owned);
         Agent.Timers agentTimers = new Agent.Timers(timers, java.time.Duration.ofSeconds(10),
                 telemetry.battery() == null ? null : hardwareConfig().powerCheckInterval(), config.obdInterval());
         StatusIndicator indicator = indicator(timers);
@@ -294,14 +294,19 @@ public final class AgentBuilder {
      * each use. Closed (the time bound persisted) when the agent stops.
      */
     private io.latchkey.agent.key.OfflineKeys offlineKeys(io.latchkey.agent.key.CarClock carClock, VehicleStatus vehicle,
-                                                          SerialQueue queue, TelemetryLoop loop, List<AutoCloseable> owned) {
+                                                          SerialQueue queue, TelemetryLoop loop, DeviceEvents events,
+                                                          List<AutoCloseable> owned) {
         io.latchkey.agent.key.OfflineKeys keys = new io.latchkey.agent.key.OfflineKeys(
                 new io.latchkey.agent.key.OfflineKeys.Identity(config.tenant(), config.deviceId(),
                         io.latchkey.protocol.device.DeviceKeys.signing(config.deviceKey())),
                 new io.latchkey.protocol.key.OfflineKeyVerifier(config.commandKeys(), config.tenant(), config.deviceId()),
                 carClock, io.latchkey.agent.key.KeyStateFile.open(config.dataDir()),
                 new io.latchkey.agent.key.DoorLockKeyActions(lockActuator, queue, doorLocks, Optional.ofNullable(immobiliser), vehicle),
-                event -> loop.recordEvent(io.latchkey.agent.key.OfflineKeys.EVENT, event),
+                event -> {
+                    // the journal carries it exactly once whenever the car is online; published at once too when it is
+                    loop.recordEvent(io.latchkey.agent.key.OfflineKeys.EVENT, event);
+                    events.publish(event);
+                },
                 secureRandom != null ? secureRandom : new java.security.SecureRandom(), nanoTime, clock);
         owned.add(0, keys);
         return keys;

@@ -18,7 +18,12 @@ public enum Channel {
      * Cloud to car: a telemetry batch is durably stored. The car keeps every record in its journal until
      * a receipt covers it; the broker's PUBACK alone never releases a record.
      */
-    RECEIPT;
+    RECEIPT,
+    /**
+     * Cloud to car, retained: the tenant's newest signed revocation list of offline keys
+     * (docs/offline-keys.md §6), a {@code TenantSigned} document. Only the backend publishes it.
+     */
+    REVOCATIONS;
 
     public String segment() {
         return name().toLowerCase(Locale.ROOT);

@@ -80,6 +80,11 @@ public final class CommandTimeTap implements BrokerConnection {
             public void receipt(byte[] payload) {
                 listener.receipt(payload);
             }
+
+            @Override
+            public void revocations(byte[] payload) {
+                listener.revocations(payload);
+            }
         });
     }
 

@@ -102,6 +102,13 @@ class OfflineKeysTest {
         c.online();
         await().atMost(Duration.ofSeconds(5)).until(() -> !c.sentKeyEvents().isEmpty());
         DeviceEvent use = lastEvent(c);
+        // used while offline: only the journal carried it; a use while online is also published on the event channel,
+        // the same event (time and details), which the backend stores once
+        assertThat(c.broker.on(io.latchkey.protocol.Channel.EVENT)).isEmpty();
+        phone.use(c.ble, KeyRight.LOCK, null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.sentKeyEvents().size() == 2 && !c.broker.on(io.latchkey.protocol.Channel.EVENT).isEmpty());
+        DeviceEvent published = Json.read(c.broker.on(io.latchkey.protocol.Channel.EVENT).get(0).payload(), DeviceEvent.class);
+        assertThat(published).isEqualTo(c.sentKeyEvents().get(1));
         assertThat(use.type()).isEqualTo(OfflineKeys.EVENT);
         assertThat(use.details()).containsEntry("keyId", "key-00000000000000a1").containsEntry("holderUserId", "u-rita")
                 .containsEntry("bookingId", "bk-1").containsEntry("action", "UNLOCK").containsEntry("channel", "BLE")
@@ -164,9 +171,17 @@ class OfflineKeysTest {
         start(KeyCar.NO_GNSS);
         assertThat(car.keys().revocationSerial()).isEqualTo(3);
 
-        // the cloud's channel (the MQTT seam) revokes the co-driver too, and a child dies with its parent
-        assertThat(car.keys().revocationMessage(Json.write(car.revocations(4, T0, "key-00000000000000a1", "key-00000000000000d2")))).isTrue();
+        // the cloud's retained list on lk/acme/dev-1/revocations revokes the courier's key too
+        car.online();
+        car.broker.deliverRevocations(Json.write(car.revocations(4, T0, "key-00000000000000a1", "key-00000000000000d2")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> car.keys().revocationSerial() == 4);
         assertRefused(courier.use(car.ble, KeyRight.UNLOCK, null), "REVOKED");
+        // a forged list on the channel changes nothing
+        car.broker.deliverRevocations(Json.write(TenantSigned.sign(TenantSigned.Kind.REVOCATIONS,
+                new io.latchkey.protocol.key.RevocationList(1, io.latchkey.protocol.key.RevocationList.TYPE, "acme", 9, T0, List.of()),
+                TestCloud.KEY_ID, io.latchkey.protocol.Keys.newCommandKeyPair().getPrivate())));
+        assertThat(car.keys().revocationMessage(Json.write(car.revocations(4, T0)))).as("not newer").isFalse();
+        assertThat(car.keys().revocationSerial()).isEqualTo(4);
     }
 
     @Test
