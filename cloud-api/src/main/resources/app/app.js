@@ -3,31 +3,16 @@
 // state-changing calls, the session's X-CSRF-Token. No token is ever stored; the only thing kept on the device is
 // the current-booking snapshot (Cache Storage "lk-app-booking"), for opening the app offline. See docs/app.md.
 
-const tenant = decodeURIComponent(location.pathname.split('/')[2] || '');
-const api = `/t/${encodeURIComponent(tenant)}`;
+import {ApiError, api, baseMap, call, currentSession, duration, expectOk, h, loadConfig, loadSession, outcomeBox, say, signOut as endSession,
+  when, whenSessionEnds} from './common.js';
+
 const SNAPSHOT_CACHE = 'lk-app-booking';
 const SNAPSHOT_KEY = `${api}/app/current-booking.json`;
 
-let session = null; // {userId, roles, csrfToken, expiresAt}
 let carNames = new Map();
 let lastReceipt = null;
 let tiles = null; // {url, attribution} from config.json, or null: maps on a plain background
-
-// ---------- DOM helpers (text only, never markup from data) ----------
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children.flat(Infinity)) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
+let live = null; // the car page's live stream (EventSource), closed whenever the screen changes
 
 const main = () => document.getElementById('main');
 
@@ -42,65 +27,13 @@ function show(title, ...content) {
   m.focus();
 }
 
-function outcomeBox() {
-  return h('div', {class: 'outcome', role: 'status', 'aria-live': 'polite', id: 'outcome'});
-}
-
-function say(box, kind, text, list) {
-  box.className = `outcome ${kind}`;
-  box.replaceChildren(h('span', {}, text));
-  if (list && list.length) box.append(h('ul', {class: 'reasons'}, list.map((r) => h('li', {}, r))));
-}
-
-// ---------- time and numbers ----------
-const fmt = new Intl.DateTimeFormat(undefined, {weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit'});
-const when = (iso) => (iso ? fmt.format(new Date(iso)) : '–');
-function duration(seconds) {
-  const minutes = Math.round(seconds / 60);
-  return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min` : `${minutes} min`;
-}
+// ---------- numbers ----------
 function distance(m) {
   return m >= 1000 ? `${(m / 1000).toFixed(1)} km away` : `${m} m away`;
 }
 function localInput(date) {
   const pad = (n) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-// ---------- API ----------
-class ApiError extends Error {
-  constructor(status, body) {
-    super((body && (body.detail || body.title || body.error_description)) || `HTTP ${status}`);
-    this.status = status;
-    this.body = body;
-  }
-}
-
-async function call(method, path, body) {
-  const headers = {Accept: 'application/json'};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && session) headers['X-CSRF-Token'] = session.csrfToken;
-  const response = await fetch(path, {method, headers, credentials: 'same-origin', cache: 'no-store',
-    body: body === undefined ? undefined : JSON.stringify(body)});
-  const text = await response.text();
-  let json = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch (e) {
-    json = null;
-  }
-  if (response.status === 401 && session) {
-    session = null;
-    signedOut('Your session has ended. Sign in again.');
-    throw new ApiError(401, json);
-  }
-  return {status: response.status, json};
-}
-
-async function expectOk(method, path, body, ...ok) {
-  const r = await call(method, path, body);
-  if (!(ok.length ? ok : [200, 201, 204]).includes(r.status)) throw new ApiError(r.status, r.json);
-  return r.json;
 }
 
 async function loadCarNames() {
@@ -187,11 +120,7 @@ function drawMap(container, cars, position) {
     return;
   }
   container.hidden = false;
-  map = L.map(container, {attributionControl: !!tiles});
-  if (tiles) {
-    map.attributionControl.setPrefix(false);
-    L.tileLayer(tiles.url, {attribution: tiles.attribution, maxZoom: 19}).addTo(map);
-  }
+  map = baseMap(container, tiles);
   const points = [];
   for (const car of placed) {
     const marker = L.circleMarker([car.lat, car.lon], {radius: 10, color: '#ffffff', weight: 2, fillColor: '#1d4fb0', fillOpacity: 1});
@@ -356,6 +285,128 @@ function reason(text) {
   return known ? (detail ? `${known}: ${detail}` : known) : text;
 }
 
+// ---------- the car now (while a booking covers now): GET /cars/{id}, then its live stream ----------
+const LOCK_WORDS = {LOCKED: 'Locked', UNLOCKED: 'Unlocked', UNKNOWN: 'Not known'};
+let carMap = null;
+
+function stopLive() {
+  if (live) {
+    live.close();
+    live = null;
+  }
+  if (carMap) {
+    carMap.remove();
+    carMap = null;
+  }
+}
+
+const covers = (b, now = Date.now()) => b.state === 'ACTIVE' || (b.state === 'CONFIRMED' && Date.parse(b.start) <= now && now < Date.parse(b.end));
+
+/**
+ * The car's lock, fuel or charge and position, first as GET /cars/{id} has them, then as the fleet's live stream
+ * (GET /fleet/stream?carId=, the booking's car only) reports each change. The stream closes when the screen changes.
+ */
+function livePanel(carId) {
+  const lockValue = h('dd', {id: 'live-lock'}, '…');
+  const energyName = h('dt', {}, 'Fuel');
+  const energyValue = h('dd', {id: 'live-energy'}, '…');
+  const positionValue = h('dd', {id: 'live-position'}, '…');
+  const seenValue = h('dd', {id: 'live-seen'}, '…');
+  const status = h('p', {class: 'muted', id: 'live-status'}, 'Connecting…');
+  const mapBox = h('div', {id: 'car-map', class: 'map small', role: 'region', 'aria-label': 'Where the car is (the position is also given above)', hidden: true});
+  let marker = null;
+  const time = new Intl.DateTimeFormat(undefined, {hour: '2-digit', minute: '2-digit', second: '2-digit'});
+  function draw(state, at) {
+    if (!state) return;
+    lockValue.textContent = (LOCK_WORDS[state.lockState] || 'Not known') + (state.doorsOpen ? ', a door is open' : '');
+    if (typeof state.socPercent === 'number') {
+      energyName.textContent = 'Charge';
+      energyValue.textContent = `${Math.round(state.socPercent)} %`;
+    } else {
+      energyName.textContent = 'Fuel';
+      energyValue.textContent = typeof state.fuelPercent === 'number' ? `${Math.round(state.fuelPercent)} %` : 'Not known';
+    }
+    const placed = typeof state.lat === 'number' && typeof state.lon === 'number';
+    positionValue.textContent = placed ? `${state.lat.toFixed(5)}, ${state.lon.toFixed(5)}`
+      + (state.speedKmh > 0 ? `, moving at ${Math.round(state.speedKmh)} km/h` : '') : 'Not known';
+    const seen = at || state.lastSeen;
+    seenValue.textContent = seen ? time.format(new Date(seen)) : '–';
+    if (placed && window.L) {
+      if (!carMap) {
+        mapBox.hidden = false;
+        carMap = baseMap(mapBox, tiles, {zoomControl: false});
+        marker = L.circleMarker([state.lat, state.lon], {radius: 10, color: '#ffffff', weight: 2, fillColor: '#1d4fb0', fillOpacity: 1}).addTo(carMap);
+        carMap.setView([state.lat, state.lon], 16);
+      } else {
+        marker.setLatLng([state.lat, state.lon]);
+        carMap.panTo([state.lat, state.lon]);
+      }
+    }
+  }
+  async function start() {
+    const r = await call('GET', `${api}/cars/${encodeURIComponent(carId)}`);
+    if (r.status !== 200) {
+      status.textContent = 'The car\'s state is not available right now.';
+      return;
+    }
+    if (!card.isConnected) return; // the screen changed meanwhile: no stream for a page not shown
+    draw(r.json.state);
+    if (live) live.close();
+    const stream = new EventSource(`${api}/fleet/stream?carId=${encodeURIComponent(carId)}`);
+    live = stream;
+    const onChange = (event) => {
+      try {
+        const change = JSON.parse(event.data);
+        if (change.carId === carId) draw(change.state, change.recordedAt);
+      } catch (e) {
+        // not a state: ignored
+      }
+    };
+    stream.addEventListener('state', onChange);
+    stream.addEventListener('position', onChange);
+    stream.addEventListener('open', () => { status.textContent = 'Live: updates as the car reports.'; });
+    stream.addEventListener('error', () => {
+      status.textContent = stream.readyState === EventSource.CLOSED ? 'Live updates stopped.' : 'Reconnecting…';
+    });
+  }
+  const card = h('div', {class: 'card', id: 'live'}, h('h2', {}, 'The car now'),
+    h('dl', {class: 'facts'}, h('dt', {}, 'Lock'), lockValue, energyName, energyValue, h('dt', {}, 'Position'), positionValue,
+      h('dt', {}, 'Reported'), seenValue),
+    mapBox, status);
+  return {card, start};
+}
+
+/** Asks for a later end (POST /bookings/{id}/extend); says in words why not when the car is taken or a limit is hit. */
+function extendCard(booking, onExtended, disabled) {
+  const by = h('select', {id: 'extend-by', disabled},
+    [[15, '15 minutes'], [30, '30 minutes'], [60, '1 hour'], [120, '2 hours'], [240, '4 hours']]
+      .map(([minutes, text]) => h('option', {value: minutes, selected: minutes === 60}, text)));
+  const button = h('button', {type: 'button', id: 'extend', class: 'secondary wide', disabled}, 'Extend');
+  const box = outcomeBox('extend-outcome');
+  button.addEventListener('click', async () => {
+    const end = new Date(Date.parse(booking.end) + Number(by.value) * 60e3);
+    button.disabled = true;
+    try {
+      const r = await call('POST', `${api}/bookings/${encodeURIComponent(booking.id)}/extend`, {end: end.toISOString()});
+      if (r.status === 200) {
+        await onExtended(r.json);
+        say(box, 'ok', `Extended: the car is yours until ${when(r.json.end)}.`);
+      } else if (r.status === 409 && /already booked/.test((r.json && r.json.detail) || '')) {
+        say(box, 'bad', `Not extended: the car is booked by someone else before ${when(end.toISOString())}, the end you asked for. A shorter extension may still fit.`);
+      } else {
+        const why = new ApiError(r.status, r.json).message;
+        say(box, 'bad', `Not extended: ${why.charAt(0).toLowerCase()}${why.slice(1)}.`.replace(/\.\.$/, '.'));
+      }
+    } catch (e) {
+      say(box, 'bad', e instanceof ApiError ? e.message : 'No connection. Nothing changed.');
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('div', {class: 'card'}, h('h2', {}, 'Need it longer?'),
+    h('label', {for: 'extend-by'}, `Extend by`), by, button, box);
+}
+
 async function carScreen(bookingId, offline) {
   let booking;
   if (offline) {
@@ -434,15 +485,24 @@ async function carScreen(bookingId, offline) {
     }
     end.disabled = false;
   });
+  const extend = extendCard(booking, async (extended) => {
+    booking = extended;
+    stateLine.lastChild.textContent = ` until ${when(booking.end)}`;
+    await saveSnapshot(booking);
+  }, !!offline);
+  const now = !offline && covers(booking) ? livePanel(booking.carId) : null;
   show(label,
     offline ? h('p', {class: 'muted'}, `Saved ${when(offline.savedAt)}. Unlocking needs a connection for now.`) : null,
     h('div', {class: 'card'}, stateLine,
       h('div', {class: 'big'}, unlock, lock), box),
+    now ? now.card : null,
+    extend,
     h('div', {class: 'card'},
       h('h2', {}, 'Done?'),
       h('p', {class: 'muted'}, 'Park, close all doors and the boot, switch off the ignition and put the key in its holder. The car checks before it locks.'),
       end),
     h('p', {}, h('a', {href: '#/bookings'}, 'My bookings')));
+  if (now) await now.start();
 }
 
 /** A receipt rebuilt from the booking and its trips (GET /bookings/{id}/trips), for a rental that ended earlier. */
@@ -503,7 +563,7 @@ async function accountScreen() {
     if (!confirm('Delete your account for good? Your bookings are cancelled and you are signed out.')) return;
     const r = await call('DELETE', `${api}/users/me`);
     if (r.status === 204) {
-      session = null;
+      await loadSession(); // the account's sessions ended with it: the server says so, nothing is assumed
       await saveSnapshot(null);
       location.hash = '#/';
       signedOut('Your account is deleted.');
@@ -519,20 +579,18 @@ async function accountScreen() {
 }
 
 async function signOut() {
-  try {
-    await call('POST', `${api}/session/logout`);
-  } finally {
-    session = null;
-    await saveSnapshot(null);
-    location.hash = '#/';
-    signedOut('You are signed out.');
-  }
+  stopLive();
+  await endSession();
+  await saveSnapshot(null);
+  location.hash = '#/';
+  signedOut('You are signed out.');
 }
 
 // ---------- routing ----------
 async function route() {
   const [, screen, id] = (location.hash || '#/').split('/').map(decodeURIComponent);
-  if (!session) {
+  stopLive();
+  if (!currentSession()) {
     if (screen === 'register') registerScreen();
     else signedOut();
     return;
@@ -575,20 +633,19 @@ async function start() {
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('sw.js', {scope: './'}).catch(() => { /* the app works without it */ });
   }
-  let r;
+  whenSessionEnds((message) => {
+    stopLive();
+    signedOut(message);
+  });
+  let session;
   try {
-    r = await fetch(`${api}/session`, {credentials: 'same-origin', cache: 'no-store', headers: {Accept: 'application/json'}});
+    session = await loadSession();
   } catch (e) {
     await offlineStart();
     return;
   }
-  try {
-    tiles = (await (await fetch('config.json', {cache: 'no-store'})).json()).tiles || null;
-  } catch (e) {
-    tiles = null;
-  }
-  if (r.status === 200) {
-    session = await r.json();
+  tiles = (await loadConfig()).tiles || null;
+  if (session) {
     if (!session.roles.includes('borrower')) {
       show('Not a borrower account', h('p', {}, 'This app is for borrowers. Operators use the console.'));
       return;

@@ -20,7 +20,8 @@ const main = () => document.getElementById('main');
 function show(title, ...content) {
   main().replaceChildren(h('h1', {}, title), ...content.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   document.title = `${title} – Latchkey console`;
-  main().focus();
+  main().focus({preventScroll: true});
+  window.scrollTo(0, 0);
 }
 
 function markNav() {

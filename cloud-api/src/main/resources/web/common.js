@@ -32,6 +32,49 @@ export function say(box, kind, text, list) {
   if (list && list.length) box.append(h('ul', {class: 'reasons'}, list.map((r) => h('li', {}, r))));
 }
 
+/**
+ * Asks before an action that changes something: a modal dialog (focus moves into it, on Cancel; Escape cancels; focus
+ * returns where it was). Resolves true only for the confirming button. `text` is a string or a list of paragraphs.
+ */
+export function confirmDialog({title, text, confirm, danger = false}) {
+  return new Promise((resolve) => {
+    const before = document.activeElement;
+    const no = h('button', {type: 'button', class: 'secondary', id: 'confirm-no'}, 'Cancel');
+    const yes = h('button', {type: 'button', class: danger ? 'danger' : null, id: 'confirm-yes'}, confirm);
+    const dialog = h('dialog', {class: 'confirm', 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-text'},
+      h('h2', {id: 'confirm-title'}, title),
+      h('div', {id: 'confirm-text'}, [].concat(text).map((t) => h('p', {}, t))),
+      h('div', {class: 'actions'}, no, yes));
+    let answer = false;
+    no.addEventListener('click', () => dialog.close());
+    yes.addEventListener('click', () => {
+      answer = true;
+      dialog.close();
+    });
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (before && before.focus) before.focus();
+      resolve(answer);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    no.focus();
+  });
+}
+
+/**
+ * A Leaflet map in `container` with the configured tiles (their attribution shown, Leaflet's own prefix left out), or
+ * on a plain background when there are none (`tiles` null: nothing is fetched from anywhere). Needs window.L.
+ */
+export function baseMap(container, tiles, options = {}) {
+  const map = L.map(container, {...options, attributionControl: !!tiles});
+  if (tiles) {
+    map.attributionControl.setPrefix(false);
+    L.tileLayer(tiles.url, {attribution: tiles.attribution, maxZoom: options.maxZoom || 19}).addTo(map);
+  }
+  return map;
+}
+
 // ---------- time and numbers ----------
 const dateTime = new Intl.DateTimeFormat(undefined, {weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit'});
 export const when = (iso) => (iso ? dateTime.format(new Date(iso)) : '–');

@@ -12,6 +12,11 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -30,14 +35,45 @@ public class AccountController {
     private final AccountLocks locks;
     private final AccountAudit audit;
     private final SecurityCounters counters;
+    private final RoleChanges roleChanges;
+    private final ProfileVisibility visibility;
+
+    /** The roles an account is to hold from now on (all of them, not a difference). */
+    @Serdeable
+    public record RoleSet(@Nullable List<String> roles) {
+    }
 
     public AccountController(UserDirectory users, Termination termination, AccountLocks locks, AccountAudit audit,
-                             SecurityCounters counters) {
+                             SecurityCounters counters, RoleChanges roleChanges, ProfileVisibility visibility) {
         this.users = users;
         this.termination = termination;
         this.locks = locks;
         this.audit = audit;
         this.counters = counters;
+        this.roleChanges = roleChanges;
+        this.visibility = visibility;
+    }
+
+    @Operation(summary = "Set an account's roles (tenant-admin): a role taken away ends its sessions; the last usable tenant-admin cannot give up the role")
+    @ApiResponse(responseCode = "200", description = "the profile with its new roles, as the caller may see it", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, roles missing, empty or not tenant roles",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it (tenant-admins only)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "unknown user",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the account is terminated, or it is the tenant's last usable tenant-admin and the role would go",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Put("/{userId}/roles")
+    @Secured(Roles.TENANT_ADMIN)
+    public UserProfileView setRoles(@PathVariable String tenant, @PathVariable String userId, @Body RoleSet body,
+                                    Authentication caller) {
+        Caller who = Caller.of(caller);
+        users.require(tenant, userId);
+        UserAccount changed = roleChanges.set(tenant, who, userId, body.roles());
+        return visibility.view(tenant, who, changed);
     }
 
     @Operation(summary = "Terminate your own account: disabled for good, personal data erased")

@@ -76,7 +76,8 @@ public class ProfileVisibility {
                 fields.contains(Field.STATUS) ? status(tenant, user) : null);
     }
 
-    private String status(String tenant, UserAccount user) {
+    /** ACTIVE, LOCKED (temporarily), LOCKED_PERMANENTLY or TERMINATED. */
+    String status(String tenant, UserAccount user) {
         if (user.terminated()) {
             return "TERMINATED";
         }

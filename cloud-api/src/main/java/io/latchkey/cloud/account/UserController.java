@@ -16,6 +16,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -41,6 +42,7 @@ public class UserController {
     private final Profiles profiles;
     private final ProfileVisibility visibility;
     private final AccountAudit audit;
+    private final UserList list;
 
     @Serdeable
     public record Registration(String email, String name, String password, @Nullable List<String> roles) {
@@ -51,7 +53,8 @@ public class UserController {
     }
 
     public UserController(TenantDirectory tenants, UserDirectory users, Profiles profiles, ProfileVisibility visibility,
-                          AccountAudit audit) {
+                          AccountAudit audit, UserList list) {
+        this.list = list;
         this.tenants = tenants;
         this.users = users;
         this.profiles = profiles;
@@ -88,6 +91,35 @@ public class UserController {
         audit.record(tenant, caller == null ? user.id() : caller.getName(), "user.register", AccountAudit.user(user.id()),
                 "OK");
         return HttpResponse.created(UserView.of(user), URI.create("/t/" + tenant + "/users/" + user.id()));
+    }
+
+    @Operation(summary = "The tenant's users for operators: id, display name, roles and state only (no e-mail, no full name), "
+            + "filtered by role, state (ACTIVE, LOCKED, LOCKED_PERMANENTLY, TERMINATED) and q (id prefix, part of the name, "
+            + "or the whole e-mail), sorted by display name")
+    @ApiResponse(responseCode = "200", description = "one page of users and the number of matches", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "unknown role or state, page below 0, size not 1..200",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "neither operator nor tenant-admin of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Get
+    @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
+    public UserList.Page list(@PathVariable String tenant, @Nullable @QueryValue String role,
+                              @Nullable @QueryValue String state, @Nullable @QueryValue String q,
+                              @Nullable @QueryValue String page, @Nullable @QueryValue String size) {
+        return list.page(tenant, role, state, q, number("page", page, 0), number("size", size, 50));
+    }
+
+    private static int number(String name, @Nullable String value, int fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new io.latchkey.cloud.InvalidRequestException(name + " must be a whole number");
+        }
     }
 
     @Operation(summary = "Your own profile, with all your personal data")

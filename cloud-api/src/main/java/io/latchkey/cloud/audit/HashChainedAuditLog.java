@@ -7,6 +7,9 @@ import io.latchkey.cloud.store.StreamEnd;
 import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.protocol.Topic;
 import jakarta.inject.Singleton;
+import io.micronaut.core.annotation.Nullable;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +108,57 @@ public class HashChainedAuditLog implements AuditLog {
             }
         }
         return records;
+    }
+
+    /**
+     * What to look for in the trail; null fields do not filter.
+     *
+     * @param from   records at or after this time
+     * @param to     records before this time
+     * @param action the action exactly, or a dotted prefix of it ({@code user} finds {@code user.lock} and
+     *               {@code user.sign-in}, not {@code users.x})
+     * @param actor  the actor exactly (a user id, {@code system}, {@code platform:{user}})
+     * @param before only records with an index below this one (the cursor of the next, older page)
+     */
+    public record Query(@Nullable Instant from, @Nullable Instant to, @Nullable String action, @Nullable String actor,
+                        @Nullable Long before) {
+        boolean matches(AuditRecord r) {
+            return (before == null || r.index() < before)
+                    && (from == null || !r.time().isBefore(from))
+                    && (to == null || r.time().isBefore(to))
+                    && (action == null || r.action().equals(action) || r.action().startsWith(action + "."))
+                    && (actor == null || r.actor().equals(actor));
+        }
+    }
+
+    /** The newest {@code limit} matching records (oldest first), and whether older matches remain. */
+    public record Found(List<AuditRecord> records, boolean more) {
+    }
+
+    /**
+     * The newest {@code limit} records that match, oldest first, read through the whole trail (no index: a trail is
+     * read in one pass, as {@link #verify} does); a broken record is left out (verify reports it).
+     */
+    public Found search(String tenant, Query query, int limit) {
+        Topic.requireTenantId(tenant);
+        ArrayDeque<AuditRecord> newest = new ArrayDeque<>(limit + 1);
+        boolean[] more = {false};
+        stores.tenant(tenant).forEach(STREAM, line -> {
+            AuditRecord record;
+            try {
+                record = AuditRecords.parse(line);
+            } catch (AuditRecords.BrokenRecordException e) {
+                return;
+            }
+            if (query.matches(record)) {
+                newest.addLast(record);
+                if (newest.size() > limit) {
+                    newest.removeFirst();
+                    more[0] = true;
+                }
+            }
+        });
+        return new Found(List.copyOf(newest), more[0]);
     }
 
     private static Head readHead(String tenant, TenantStore store) {

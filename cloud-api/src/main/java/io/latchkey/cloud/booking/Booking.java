@@ -3,6 +3,7 @@ package io.latchkey.cloud.booking;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A borrower's booking of a car for {@code [start, end)}, and where it stands in the rental life cycle.
@@ -22,12 +23,14 @@ import java.time.Instant;
  * @param lapsedAt    when the sweep found it not started in time ({@code NO_SHOW})
  * @param overdue     {@code ACTIVE} past its end with the car still out (set by {@link BookingService#markOverdue});
  *                    false when absent
+ * @param coDrivers   user ids the borrower named as co-drivers (each may ask for an offline key of their own,
+ *                    docs/offline-keys.md §5); empty when absent
  */
 @Serdeable
 public record Booking(String id, String carId, String userId, Instant start, Instant end, Instant createdAt,
                       @Nullable State state, @Nullable Kind kind, @Nullable Instant holdUntil, @Nullable Instant startedAt,
                       @Nullable Instant endedAt, @Nullable Instant cancelledAt, @Nullable String cancelledBy,
-                      @Nullable Instant lapsedAt, @Nullable Boolean overdue) {
+                      @Nullable Instant lapsedAt, @Nullable Boolean overdue, @Nullable List<String> coDrivers) {
 
     /** The life cycle: CONFIRMED -> ACTIVE -> ENDED; CONFIRMED -> CANCELLED or NO_SHOW; ACTIVE -> CANCELLED (operator). */
     public enum State {
@@ -47,12 +50,23 @@ public record Booking(String id, String carId, String userId, Instant start, Ins
         state = state == null ? State.CONFIRMED : state;
         kind = kind == null ? Kind.SCHEDULED : kind;
         overdue = Boolean.TRUE.equals(overdue);
+        coDrivers = coDrivers == null ? List.of() : List.copyOf(coDrivers);
+    }
+
+    /** Whether {@code userId} is named on the booking as a co-driver (who may ask for an offline key of their own). */
+    public boolean hasCoDriver(String userId) {
+        return coDrivers.contains(userId);
+    }
+
+    Booking withCoDrivers(List<String> userIds) {
+        return new Booking(id, carId, userId, start, end, createdAt, state, kind, holdUntil, startedAt, endedAt, cancelledAt,
+                cancelledBy, lapsedAt, overdue, userIds);
     }
 
     static Booking confirmed(String id, String carId, String userId, Instant start, Instant end, Instant createdAt, Kind kind,
                              Instant holdUntil) {
         return new Booking(id, carId, userId, start, end, createdAt, State.CONFIRMED, kind, holdUntil, null, null, null, null,
-                null, false);
+                null, false, List.of());
     }
 
     public boolean covers(Instant instant) {
@@ -104,31 +118,31 @@ public record Booking(String id, String carId, String userId, Instant start, Ins
 
     Booking activated(Instant at) {
         return new Booking(id, carId, userId, start, end, createdAt, State.ACTIVE, kind, holdUntil, at, null, null, null, null,
-                false);
+                false, coDrivers);
     }
 
     Booking ended(Instant at) {
         return new Booking(id, carId, userId, start, end, createdAt, State.ENDED, kind, holdUntil, startedAt, at, null, null,
-                null, overdue);
+                null, overdue, coDrivers);
     }
 
     Booking cancelled(Instant at, String by) {
         return new Booking(id, carId, userId, start, end, createdAt, State.CANCELLED, kind, holdUntil, startedAt,
-                state == State.ACTIVE ? at : null, at, by, null, overdue);
+                state == State.ACTIVE ? at : null, at, by, null, overdue, coDrivers);
     }
 
     Booking lapsed(Instant at) {
         return new Booking(id, carId, userId, start, end, createdAt, State.NO_SHOW, kind, holdUntil, null, null, null, null, at,
-                false);
+                false, coDrivers);
     }
 
     Booking extendedTo(Instant newEnd, Instant now) {
         return new Booking(id, carId, userId, start, newEnd, createdAt, state, kind, holdUntil, startedAt, endedAt, cancelledAt,
-                cancelledBy, lapsedAt, overdue && !newEnd.isAfter(now));
+                cancelledBy, lapsedAt, overdue && !newEnd.isAfter(now), coDrivers);
     }
 
     Booking markedOverdue() {
         return new Booking(id, carId, userId, start, end, createdAt, state, kind, holdUntil, startedAt, endedAt, cancelledAt,
-                cancelledBy, lapsedAt, true);
+                cancelledBy, lapsedAt, true, coDrivers);
     }
 }

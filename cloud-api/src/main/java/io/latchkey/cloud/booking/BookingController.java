@@ -14,6 +14,7 @@ import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -49,6 +50,11 @@ public class BookingController {
 
     @Serdeable
     public record Extension(@Nullable Instant end) {
+    }
+
+    /** The user ids of the co-drivers a borrower names on their booking (all of them: it replaces the list). */
+    @Serdeable
+    public record CoDrivers(@Nullable List<String> coDrivers) {
     }
 
     public BookingController(BookingService bookings, Auditor auditor) {
@@ -166,5 +172,23 @@ public class BookingController {
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Booking extend(@PathVariable String tenant, @PathVariable String id, @Body Extension body, Authentication caller) {
         return bookings.extend(tenant, id, Caller.of(caller), body.end());
+    }
+
+    @Operation(summary = "Name the co-drivers of a CONFIRMED or ACTIVE booking (its borrower; the list replaces the one before): each may then ask for an offline key of their own; a co-driver no longer named loses their keys (revoked)")
+    @ApiResponse(responseCode = "200", description = "the booking with its co-drivers", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "coDrivers missing, a malformed or repeated user id, the borrower, a user who is not a borrower, or more than " + BookingService.MAX_CO_DRIVERS,
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "not a borrower, or not a booking of yours (also when it does not exist)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "404", description = "a user id that names nobody of the tenant, or a booking id that cannot exist",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "the booking is no longer open (cancelled, ended, lapsed)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Put("/{id}/co-drivers")
+    @Secured(Roles.BORROWER)
+    public Booking coDrivers(@PathVariable String tenant, @PathVariable String id, @Body CoDrivers body, Authentication caller) {
+        return bookings.setCoDrivers(tenant, id, Caller.of(caller), body.coDrivers());
     }
 }

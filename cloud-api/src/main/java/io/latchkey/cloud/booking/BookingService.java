@@ -8,11 +8,13 @@ import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.identity.Caller;
+import io.latchkey.cloud.identity.UserDirectory;
 import io.latchkey.cloud.ownership.CarOwners;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.protocol.Ids;
 import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public class BookingService {
     /** The message a non-operator gets for a booking that is not theirs, whether or not it exists. */
     static final String NOT_YOURS = "not a booking of yours";
+    /** The most co-drivers one booking names. */
+    public static final int MAX_CO_DRIVERS = 4;
     private static final Logger LOG = LoggerFactory.getLogger(BookingService.class);
     private static final Comparator<Booking> ORDER = Comparator.comparing(Booking::start).thenComparing(Booking::id);
 
@@ -50,11 +54,14 @@ public class BookingService {
     private final Auditor auditor;
     private final BookingMessages messages;
     private final ApplicationEventPublisher<RentalTransition> transitions;
+    private final ApplicationEventPublisher<BookingAccessEnded> accessEnded;
+    private final UserDirectory users;
     private final Set<String> indexedTenants = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public BookingService(Stores stores, CarRegistry cars, CarOwners owners, BookingsConfig limits, SecureRandom random,
                           Clock clock, Auditor auditor, BookingMessages messages,
-                          ApplicationEventPublisher<RentalTransition> transitions) {
+                          ApplicationEventPublisher<RentalTransition> transitions,
+                          ApplicationEventPublisher<BookingAccessEnded> accessEnded, UserDirectory users) {
         this.stores = stores;
         this.cars = cars;
         this.owners = owners;
@@ -64,6 +71,8 @@ public class BookingService {
         this.auditor = auditor;
         this.messages = messages;
         this.transitions = transitions;
+        this.accessEnded = accessEnded;
+        this.users = users;
     }
 
     /**
@@ -312,11 +321,72 @@ public class BookingService {
         }).orElseThrow();
         released(tenant, cancelled);
         audit(tenant, caller.userId(), "booking.cancel", cancelled, AuditEntry.OK);
+        closed(tenant, cancelled);
         messages.cancelled(tenant, cancelled);
         if (cancelled.endedAt() != null) {
             publish(tenant, cancelled, false);
         }
         return cancelled;
+    }
+
+    /**
+     * Names the booking's co-drivers (replacing those named before): borrowers of the tenant, not the borrower, at most
+     * {@link #MAX_CO_DRIVERS}, each of whom may then ask for an offline key of their own (docs/offline-keys.md §5). Only
+     * the borrower, while the booking is {@code CONFIRMED} or {@code ACTIVE}. Audited {@code booking.co-drivers}; the
+     * keys of a co-driver who is no longer named are revoked ({@link BookingAccessEnded}).
+     *
+     * @throws InvalidRequestException no list, a malformed or repeated id, the borrower, more than allowed
+     * @throws NotFoundException       see {@link #visible}; a user id that names nobody of the tenant
+     * @throws ForbiddenException      see {@link #visible}; a caller who is not the borrower
+     * @throws ConflictException       the booking is no longer open
+     */
+    public Booking setCoDrivers(String tenant, String bookingId, Caller caller, @Nullable List<String> userIds) {
+        Booking b = visible(tenant, bookingId, caller);
+        if (!caller.is(b.userId())) {
+            throw new ForbiddenException("only the borrower names the co-drivers of a booking");
+        }
+        if (userIds == null) {
+            throw new InvalidRequestException("coDrivers is required: a list of user ids (empty for none)");
+        }
+        if (userIds.size() > MAX_CO_DRIVERS) {
+            throw new InvalidRequestException("a booking names at most " + MAX_CO_DRIVERS + " co-drivers");
+        }
+        Set<String> distinct = new java.util.LinkedHashSet<>();
+        for (String id : userIds) {
+            if (!Ids.isValid(id)) {
+                throw new InvalidRequestException("each co-driver is a user id: " + Ids.isRequiredAndMustMatch("coDrivers[]"));
+            }
+            if (!distinct.add(id)) {
+                throw new InvalidRequestException("co-driver " + id + " is named twice");
+            }
+            if (id.equals(b.userId())) {
+                throw new InvalidRequestException("the borrower is not their own co-driver");
+            }
+            var user = users.find(tenant, id).filter(u -> u.terminatedAt() == null)
+                    .orElseThrow(() -> new NotFoundException("unknown user " + id));
+            if (user.roles() == null || !user.roles().contains(io.latchkey.cloud.identity.Roles.BORROWER)) {
+                throw new InvalidRequestException("co-driver " + id + " is not a borrower of the tenant");
+            }
+        }
+        List<String> named = List.copyOf(distinct);
+        Booking[] before = new Booking[1];
+        Booking changed = change(tenant, b.carId(), bookingId, (doc, cur) -> {
+            if (!cur.state().open()) {
+                throw new ConflictException("booking " + bookingId + " is " + cur.state() + ": co-drivers are named on a confirmed or active booking");
+            }
+            before[0] = cur;
+            return cur.withCoDrivers(named);
+        }).orElse(null);
+        if (changed == null) {
+            return find(tenant, bookingId).orElseThrow();
+        }
+        audit(tenant, caller.userId(), "booking.co-drivers", changed, AuditEntry.OK);
+        Set<String> removed = new java.util.HashSet<>(before[0].coDrivers());
+        removed.removeAll(named);
+        if (!removed.isEmpty()) {
+            accessEnded(tenant, changed, removed);
+        }
+        return changed;
     }
 
     /**
@@ -407,6 +477,7 @@ public class BookingService {
         }).orElseThrow();
         released(tenant, ended);
         audit(tenant, actor, "booking.end", ended, AuditEntry.OK);
+        closed(tenant, ended);
         publish(tenant, ended, false);
         return ended;
     }
@@ -462,6 +533,7 @@ public class BookingService {
             for (Booking l : ofCar) {
                 released(tenant, l);
                 audit(tenant, AuditEntry.SYSTEM, "booking.no-show", l, AuditEntry.OK);
+                closed(tenant, l);
                 messages.noShow(tenant, l);
             }
             lapsed.addAll(ofCar);
@@ -487,6 +559,7 @@ public class BookingService {
             cancelled.addAll(ofCar);
         }
         borrowers(tenant).delete(userId);
+        cancelled.forEach(c -> closed(tenant, c));
         cancelled.stream().filter(c -> c.endedAt() != null).forEach(c -> publish(tenant, c, false));
         return cancelled;
     }
@@ -521,6 +594,19 @@ public class BookingService {
         } catch (RuntimeException e) {
             // it drops out of the count at its end anyway
             LOG.warn("could not update the borrower count of booking {} of tenant {}", b.id(), tenant, e);
+        }
+    }
+
+    /** Tells listeners ({@link BookingAccessEnded}) that nobody may use the car through this booking any more. */
+    private void closed(String tenant, Booking b) {
+        accessEnded(tenant, b, null);
+    }
+
+    private void accessEnded(String tenant, Booking b, @Nullable Set<String> userIds) {
+        try {
+            accessEnded.publishEvent(new BookingAccessEnded(tenant, b, userIds));
+        } catch (RuntimeException e) {
+            LOG.warn("a listener of the end of access through booking {} of tenant {} failed: {}", b.id(), tenant, e.toString());
         }
     }
 

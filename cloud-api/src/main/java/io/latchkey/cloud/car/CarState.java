@@ -11,29 +11,40 @@ import java.util.Map;
  * The latest known state of a car, merged from telemetry, the retained device state and command
  * acknowledgements. Fields are null until something reported them. {@code fuelPercent} and
  * {@code socPercent} (traction battery state of charge, electric cars) come from the telemetry's VSS
- * signals; a car reports the one its powertrain has.
+ * signals; a car reports the one its powertrain has. {@code immobilised}: the car's answer to the latest
+ * {@code IMMOBILISE} ({@code true}) or {@code MOBILISE} ({@code false}) it executed, or the VSS signal
+ * {@code Vehicle.IsImmobilized} of a car that reports it; null while neither is known.
  */
 @Serdeable
 public record CarState(Boolean online, LockState lockState, Boolean doorsOpen, Boolean ignition, Double lat, Double lon,
                        Double speedKmh, Double odometerKm, Long lastSeq, Instant lastSeen,
-                       @Nullable Double fuelPercent, @Nullable Double socPercent) {
+                       @Nullable Double fuelPercent, @Nullable Double socPercent, @Nullable Boolean immobilised) {
 
     /** VSS: fuel level, percent. */
     public static final String FUEL_LEVEL = "Vehicle.Powertrain.FuelSystem.RelativeLevel";
     /** VSS: traction battery state of charge, percent. */
     public static final String STATE_OF_CHARGE = "Vehicle.Powertrain.TractionBattery.StateOfCharge.Current";
 
+    /** VSS: the immobiliser is engaged (1) or not (0), where a car reports it. */
+    public static final String IMMOBILISED = "Vehicle.IsImmobilized";
+
     public static final CarState UNKNOWN = new CarState(false, null, null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null);
 
     public CarState withOnline(boolean value, Instant seen) {
         return new CarState(value, lockState, doorsOpen, ignition, lat, lon, speedKmh, odometerKm, lastSeq,
-                value ? seen : lastSeen, fuelPercent, socPercent);
+                value ? seen : lastSeen, fuelPercent, socPercent, immobilised);
     }
 
     public CarState withLock(LockState lock, Boolean doors, Instant seen) {
         return new CarState(true, lock == null ? lockState : lock, doors == null ? doorsOpen : doors, ignition, lat, lon,
-                speedKmh, odometerKm, lastSeq, seen, fuelPercent, socPercent);
+                speedKmh, odometerKm, lastSeq, seen, fuelPercent, socPercent, immobilised);
+    }
+
+    /** The car executed {@code IMMOBILISE} ({@code true}) or {@code MOBILISE} ({@code false}). */
+    public CarState withImmobilised(boolean value, Instant seen) {
+        return new CarState(true, lockState, doorsOpen, ignition, lat, lon, speedKmh, odometerKm, lastSeq, seen, fuelPercent,
+                socPercent, value);
     }
 
     /**
@@ -56,6 +67,7 @@ public record CarState(Boolean online, LockState lockState, Boolean doorsOpen, B
                 r.seq(),
                 seen,
                 signals.getOrDefault(FUEL_LEVEL, fuelPercent),
-                signals.getOrDefault(STATE_OF_CHARGE, socPercent));
+                signals.getOrDefault(STATE_OF_CHARGE, socPercent),
+                signals.get(IMMOBILISED) != null ? Boolean.valueOf(signals.get(IMMOBILISED) >= 0.5) : immobilised);
     }
 }

@@ -402,11 +402,16 @@ public class CommandService {
         }
         CommandRecord answered = sent.answered(ack, now);
         Runnable stateWrite = null;
-        if (!ack.duplicate() && ack.lockState() != null) {
+        boolean immobiliser = ack.outcome() == CommandOutcome.EXECUTED
+                && (sent.type() == CommandType.IMMOBILISE || sent.type() == CommandType.MOBILISE);
+        if (!ack.duplicate() && (ack.lockState() != null || immobiliser)) {
             // Visible to reads before the caller has the answer (a GET of the car right after it shows the
-            // new lock state); written to the store after answering.
-            java.util.function.UnaryOperator<io.latchkey.cloud.car.CarState> change =
-                    s -> s.withLock(ack.lockState(), ack.doorsOpen(), now);
+            // new lock state); written to the store after answering. An executed IMMOBILISE/MOBILISE also
+            // sets whether the car is immobilised.
+            java.util.function.UnaryOperator<io.latchkey.cloud.car.CarState> lockChange =
+                    s -> ack.lockState() != null ? s.withLock(ack.lockState(), ack.doorsOpen(), now) : s;
+            java.util.function.UnaryOperator<io.latchkey.cloud.car.CarState> change = immobiliser
+                    ? s -> lockChange.apply(s).withImmobilised(sent.type() == CommandType.IMMOBILISE, now) : lockChange;
             stateWrite = cars.updateStateSoon(tenant, sent.carId(), change);
             // the feed knows the car from its connect (device state) or telemetry; else one read, change included
             live.publishChange(tenant, sent.carId(), LiveState.COMMAND, change, () -> cars.state(tenant, sent.carId()));

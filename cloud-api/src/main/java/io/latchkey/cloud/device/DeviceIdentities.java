@@ -164,6 +164,18 @@ public class DeviceIdentities {
                 .map(DeviceIdentityRecord::installation);
     }
 
+    /**
+     * The public key of the device's certificate (SubjectPublicKeyInfo, DER), if it has an active one that has not
+     * expired and is not revoked: what an offline key credential names as {@code devicePublicKey}.
+     */
+    public Optional<byte[]> activePublicKeyInfo(String tenant, String deviceId) {
+        if (keys.activeKey(tenant, deviceId).isEmpty()) {
+            return Optional.empty();
+        }
+        return find(tenant, deviceId).filter(r -> r.active() && r.certificate() != null)
+                .map(r -> io.latchkey.cloud.pki.Pem.certificate(r.certificate()).getPublicKey().getEncoded());
+    }
+
     public Optional<DeviceIdentityRecord> find(String tenant, String deviceId) {
         return Topic.isValidDeviceId(deviceId) ? records(tenant).get(deviceId) : Optional.empty();
     }

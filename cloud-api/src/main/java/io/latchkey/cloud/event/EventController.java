@@ -44,7 +44,7 @@ public class EventController {
         this.auditor = auditor;
     }
 
-    @Operation(summary = "Events of the tenant's cars, newest first, filtered by car, type, time and acknowledgement; paginated with the cursor 'next'")
+    @Operation(summary = "Events of the tenant's cars, newest first, filtered by car, type, time, acknowledgement and alert; paginated with the cursor 'next'")
     @ApiResponse(responseCode = "200", description = "a page of events and the cursor of the next page (null on the last)", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "400", description = "a malformed filter, limit or cursor",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -56,8 +56,8 @@ public class EventController {
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public EventPage list(@PathVariable String tenant, @Nullable @QueryValue String carId, @Nullable @QueryValue String type,
                           @Nullable @QueryValue String from, @Nullable @QueryValue String to,
-                          @Nullable @QueryValue String acknowledged, @Nullable @QueryValue String cursor,
-                          @Nullable @QueryValue String limit) {
+                          @Nullable @QueryValue String acknowledged, @Nullable @QueryValue String alert,
+                          @Nullable @QueryValue String cursor, @Nullable @QueryValue String limit) {
         if (carId != null && !Ids.isValid(carId)) {
             throw new InvalidRequestException(Ids.mustMatch("carId"));
         }
@@ -69,14 +69,8 @@ public class EventController {
         if (fromAt != null && toAt != null && !toAt.isAfter(fromAt)) {
             throw new InvalidRequestException("to must be after from");
         }
-        Boolean ack = null;
-        if (acknowledged != null) {
-            if (!acknowledged.equals("true") && !acknowledged.equals("false")) {
-                throw new InvalidRequestException("acknowledged is true or false");
-            }
-            ack = Boolean.valueOf(acknowledged);
-        }
-        Events.Page page = events.list(tenant, new Events.Filter(carId, type, fromAt, toAt, ack), cursor,
+        Events.Page page = events.list(tenant, new Events.Filter(carId, type, fromAt, toAt,
+                        bool("acknowledged", acknowledged), bool("alert", alert)), cursor,
                 limit(limit, 50, MAX_LIMIT));
         return new EventPage(page.events(), page.next());
     }
@@ -110,6 +104,17 @@ public class EventController {
         auditor.record(tenant, caller.getName(), "event.ack", "event/" + eventId + " car/" + ack.event().carId(),
                 ack.changed() ? AuditEntry.OK : "ALREADY_ACKNOWLEDGED");
         return ack.event();
+    }
+
+    /** {@code true} or {@code false}, or null when absent. */
+    private static Boolean bool(String name, @Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new InvalidRequestException(name + " is true or false");
+        }
+        return Boolean.valueOf(value);
     }
 
     /** An ISO-8601 instant, or null when absent. */

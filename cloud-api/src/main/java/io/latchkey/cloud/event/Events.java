@@ -72,10 +72,15 @@ public class Events {
     public record Page(List<Event> events, @Nullable String next) {
     }
 
-    /** Filters of a listing; null fields do not filter. */
+    /** Filters of a listing; null fields do not filter. {@code alert}: only alerts (true) or only other events (false). */
     public record Filter(@Nullable String carId, @Nullable String type, @Nullable Instant from, @Nullable Instant to,
-                         @Nullable Boolean acknowledged) {
-        public static final Filter NONE = new Filter(null, null, null, null, null);
+                         @Nullable Boolean acknowledged, @Nullable Boolean alert) {
+        public static final Filter NONE = new Filter(null, null, null, null, null, null);
+
+        public Filter(@Nullable String carId, @Nullable String type, @Nullable Instant from, @Nullable Instant to,
+                      @Nullable Boolean acknowledged) {
+            this(carId, type, from, to, acknowledged, null);
+        }
     }
 
     /** What an acknowledgement did: the event as it is now, and whether this call acknowledged it. */
@@ -250,7 +255,8 @@ public class Events {
     private static boolean matches(Event e, Filter f) {
         return (f.carId() == null || f.carId().equals(e.carId()))
                 && (f.type() == null || f.type().equals(e.type()))
-                && (f.acknowledged() == null || f.acknowledged() == e.acknowledged());
+                && (f.acknowledged() == null || f.acknowledged() == e.acknowledged())
+                && (f.alert() == null || f.alert() == e.alert());
     }
 
     /** Unacknowledged alerts per car (cars without any are left out), from one index document. */

@@ -10,6 +10,7 @@ import io.latchkey.cloud.car.CarState;
 import io.latchkey.cloud.car.VehicleProfiles;
 import io.latchkey.cloud.device.DeviceIdentities;
 import io.latchkey.cloud.device.Installation;
+import io.latchkey.cloud.event.EventController;
 import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
@@ -34,6 +35,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 
 /** Cars of a tenant, their latest state and recent telemetry. */
@@ -117,9 +119,10 @@ public class CarController {
         return detail(tenant, car);
     }
 
-    @Operation(summary = "Recent telemetry records of a car, oldest first")
+    @Operation(summary = "Recent telemetry records of a car, oldest first: the last `limit` records, or with from/to "
+            + "the last `limit` whose time (the car's clock) lies in [from, to)")
     @ApiResponse(responseCode = "200", description = "the records", useReturnTypeSchema = true)
-    @ApiResponse(responseCode = "400", description = "limit not 1..1000",
+    @ApiResponse(responseCode = "400", description = "limit not 1..1000, from or to not an ISO-8601 instant, to not after from",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -130,12 +133,18 @@ public class CarController {
     @Get("/{carId}/telemetry")
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
     public List<TelemetryRecord> telemetry(@PathVariable String tenant, @PathVariable String carId,
-                                           @QueryValue(defaultValue = "50") int limit) {
+                                           @QueryValue(defaultValue = "50") int limit, @Nullable @QueryValue String from,
+                                           @Nullable @QueryValue String to) {
         if (limit < 1 || limit > MAX_TELEMETRY) {
             throw new InvalidRequestException("limit must be 1.." + MAX_TELEMETRY);
         }
+        Instant fromAt = EventController.instant("from", from);
+        Instant toAt = EventController.instant("to", to);
+        if (fromAt != null && toAt != null && !toAt.isAfter(fromAt)) {
+            throw new InvalidRequestException("to must be after from");
+        }
         Car car = cars.require(tenant, carId);
-        return telemetry.recent(tenant, car.deviceId(), limit);
+        return telemetry.window(tenant, car.deviceId(), fromAt, toAt, limit);
     }
 
     private CarDetail detail(String tenant, Car car) {

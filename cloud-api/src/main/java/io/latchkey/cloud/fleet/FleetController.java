@@ -1,6 +1,7 @@
 package io.latchkey.cloud.fleet;
 
 import io.latchkey.cloud.ForbiddenException;
+import io.latchkey.cloud.InvalidRequestException;
 import io.latchkey.cloud.booking.BookingService;
 import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.CarRegistry;
@@ -24,6 +25,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.netty.channel.Channel;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -62,12 +64,30 @@ public class FleetController {
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Get
     @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
-    public FleetView.FleetPage fleet(@PathVariable String tenant, @Nullable @QueryValue Boolean online,
-                                     @Nullable @QueryValue String lock, @Nullable @QueryValue Boolean bookedNow,
-                                     @Nullable @QueryValue Boolean alerts, @Nullable @QueryValue String carId,
-                                     @Nullable @QueryValue String near, @Nullable @QueryValue Double radiusM,
+    public FleetView.FleetPage fleet(@PathVariable String tenant,
+                                     @Nullable @QueryValue @Parameter(description = "true or false", schema = @Schema(type = "boolean")) String online,
+                                     @Nullable @QueryValue String lock,
+                                     @Nullable @QueryValue @Parameter(description = "true or false", schema = @Schema(type = "boolean")) String bookedNow,
+                                     @Nullable @QueryValue @Parameter(description = "true or false", schema = @Schema(type = "boolean")) String alerts,
+                                     @Nullable @QueryValue String carId, @Nullable @QueryValue String near,
+                                     @Nullable @QueryValue Double radiusM,
+                                     @Nullable @QueryValue @Parameter(description = "part of the name or plate") String q,
+                                     @Nullable @QueryValue @Parameter(description = "true: fuel or charge below 20 % or the 12 V battery below 11.8 V; "
+                                             + "false: none of these", schema = @Schema(type = "boolean")) String low,
                                      @QueryValue(defaultValue = "0") int page, @QueryValue(defaultValue = "100") int size) {
-        return view.page(tenant, new FleetView.Filter(online, lock, bookedNow, alerts, carId, near, radiusM, page, size));
+        return view.page(tenant, new FleetView.Filter(flag("online", online), lock, flag("bookedNow", bookedNow),
+                flag("alerts", alerts), carId, near, radiusM, q, flag("low", low), page, size));
+    }
+
+    /** A boolean filter: {@code true}, {@code false} (any case) or absent; anything else is a 400 naming it. */
+    private static Boolean flag(String name, @Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.valueOf(value);
+        }
+        throw new InvalidRequestException(name + " must be true or false");
     }
 
     @Operation(summary = "Server-Sent Events of the cars' state changes, positions and events (operators: every car; "

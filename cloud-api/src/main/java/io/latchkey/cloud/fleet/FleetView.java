@@ -33,6 +33,12 @@ import java.util.concurrent.ExecutorService;
 public class FleetView {
     public static final int MAX_SIZE = 1000;
     public static final double MAX_RADIUS_M = 1_000_000;
+    /** {@code low=true}: fuel or state of charge below this, in percent. */
+    public static final double LOW_PERCENT = 20;
+    /** {@code low=true}: the 12 V battery below this, in volts (about half charged, at rest). */
+    public static final double LOW_VOLTS = 11.8;
+    /** The longest {@code q}. */
+    public static final int MAX_QUERY = 100;
 
     private final CarRegistry cars;
     private final TelemetryStore telemetry;
@@ -69,10 +75,17 @@ public class FleetView {
     public record FleetPage(List<FleetCar> items, int page, int size, int total, String latestEventId) {
     }
 
-    /** The filters of {@code GET /t/{tenant}/fleet}; every one is optional. */
+    /**
+     * The filters of {@code GET /t/{tenant}/fleet}; every one is optional.
+     *
+     * @param q   part of the car's name or plate, case-insensitive; in plates only letters and digits count
+     *            ({@code blk12} finds {@code B-LK 12})
+     * @param low {@code true}: fuel or state of charge below {@link #LOW_PERCENT} % or the 12 V battery below
+     *            {@link #LOW_VOLTS} V; {@code false}: none of these (a car that reported none of them is not low)
+     */
     public record Filter(@Nullable Boolean online, @Nullable String lock, @Nullable Boolean bookedNow,
                          @Nullable Boolean alerts, @Nullable String carId, @Nullable String near, @Nullable Double radiusM,
-                         int page, int size) {
+                         @Nullable String q, @Nullable Boolean low, int page, int size) {
     }
 
     public FleetView(CarRegistry cars, TelemetryStore telemetry, LiveFeed live, ActiveBookings bookings, OpenAlerts alerts,
@@ -95,6 +108,7 @@ public class FleetView {
         }
         LockState lock = parseLock(filter.lock());
         double[] near = parseNear(filter.near(), filter.radiusM());
+        Query query = Query.of(filter.q());
         long latestEventId = live.latestId(tenant);
         List<Car> all = carLists.get(tenant);
         Map<String, LiveState> states = live.latest(tenant);
@@ -102,7 +116,7 @@ public class FleetView {
         Map<String, Integer> open = alerts.openByCar(tenant);
         List<FleetCar> matching = new ArrayList<>();
         for (Car car : all) {
-            if (filter.carId() != null && !car.id().startsWith(filter.carId())) {
+            if (filter.carId() != null && !car.id().startsWith(filter.carId()) || query != null && !query.matches(car)) {
                 continue;
             }
             LiveState known = states.get(car.id());
@@ -122,15 +136,47 @@ public class FleetView {
                 continue;
             }
             LiveState.Readings r = known.readings() == null ? LiveState.Readings.NONE : known.readings();
+            Double fuel = s.fuelPercent() != null ? s.fuelPercent() : r.fuelPercent();
+            Double soc = s.socPercent() != null ? s.socPercent() : r.socPercent();
+            if (filter.low() != null && filter.low() != isLow(fuel, soc, r.batteryVoltage())) {
+                continue;
+            }
             matching.add(new FleetCar(car.id(), car.name(), car.plate(), car.vehicleProfile(), online, s.lastSeen(),
                     known.recordedAt(), s.lockState(), s.doorsOpen(), s.ignition(), s.lat(), s.lon(), s.speedKmh(),
-                    s.odometerKm(), s.fuelPercent() != null ? s.fuelPercent() : r.fuelPercent(),
-                    s.socPercent() != null ? s.socPercent() : r.socPercent(), r.batteryVoltage(), booking, alertCount));
+                    s.odometerKm(), fuel, soc, r.batteryVoltage(), booking, alertCount));
         }
         int from = (int) Math.min((long) filter.page() * filter.size(), matching.size());
         int to = Math.min(from + filter.size(), matching.size());
         return new FleetPage(List.copyOf(matching.subList(from, to)), filter.page(), filter.size(), matching.size(),
                 Long.toString(latestEventId));
+    }
+
+    /** Whether any of the readings is low ({@link #LOW_PERCENT}, {@link #LOW_VOLTS}); missing ones are not. */
+    static boolean isLow(@Nullable Double fuelPercent, @Nullable Double socPercent, @Nullable Double batteryVoltage) {
+        return fuelPercent != null && fuelPercent < LOW_PERCENT || socPercent != null && socPercent < LOW_PERCENT
+                || batteryVoltage != null && batteryVoltage < LOW_VOLTS;
+    }
+
+    /** The search of {@code q}: in the name as typed (case-insensitive), in the plate by its letters and digits. */
+    private record Query(String text, String plate) {
+        static @Nullable Query of(@Nullable String q) {
+            if (q == null || q.isBlank()) {
+                return null;
+            }
+            if (q.length() > MAX_QUERY) {
+                throw new InvalidRequestException("q must be at most " + MAX_QUERY + " characters");
+            }
+            return new Query(q.strip().toLowerCase(Locale.ROOT), plateKey(q));
+        }
+
+        boolean matches(Car car) {
+            return car.name() != null && car.name().toLowerCase(Locale.ROOT).contains(text)
+                    || !plate.isEmpty() && car.plate() != null && plateKey(car.plate()).contains(plate);
+        }
+
+        private static String plateKey(String plate) {
+            return plate.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]", "");
+        }
     }
 
     private List<Car> loadCars(String tenant) {

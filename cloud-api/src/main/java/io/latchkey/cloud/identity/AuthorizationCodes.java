@@ -22,6 +22,11 @@ import java.util.Optional;
 public class AuthorizationCodes {
     public static final Duration LIFETIME = Duration.ofSeconds(60);
     public static final String REUSED = "AUTHORIZATION_CODE_REUSED";
+    /**
+     * How long a code is kept after it expired, spent or not: a second presentation of a spent code until then is
+     * still recognised as a reuse (and ends the account's sessions); later it is an unknown code, refused all the same.
+     */
+    public static final Duration KEPT_AFTER_EXPIRY = Duration.ofMinutes(10);
 
     record StoredCode(String clientId, String redirectUri, String challenge, String userId, Instant issuedAt,
                       Instant expiresAt, Instant redeemedAt) {
@@ -93,6 +98,20 @@ public class AuthorizationCodes {
             throw invalid("the code is invalid, expired or already used");
         }
         return stored.userId();
+    }
+
+    /** Removes the tenant's codes that expired more than {@link #KEPT_AFTER_EXPIRY} ago; how many. */
+    public int sweep(String tenant, Instant now) {
+        JsonCollection<StoredCode> collection = codes(tenant);
+        int removed = 0;
+        for (String key : collection.ids()) {
+            Optional<StoredCode> code = collection.get(key);
+            if (code.isPresent() && !now.isBefore(code.get().expiresAt().plus(KEPT_AFTER_EXPIRY))) {
+                collection.delete(key);
+                removed++;
+            }
+        }
+        return removed;
     }
 
     private static OAuthException invalid(String description) {

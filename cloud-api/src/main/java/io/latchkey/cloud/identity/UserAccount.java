@@ -57,6 +57,11 @@ public record UserAccount(String id, String email, String name, List<String> rol
                 terminatedAt);
     }
 
+    public UserAccount withRoles(List<String> newRoles) {
+        return new UserAccount(id, email, name, newRoles, passwordHash, createdAt, phone, driverLicence, dateOfBirth,
+                terminatedAt);
+    }
+
     public UserAccount withPasswordHash(String hash) {
         return new UserAccount(id, email, name, roles, hash, createdAt, phone, driverLicence, dateOfBirth, terminatedAt);
     }

@@ -177,7 +177,8 @@ public class LiveFeed {
 
     private static boolean sameSwitches(CarState a, CarState b) {
         return Objects.equals(a.online(), b.online()) && a.lockState() == b.lockState()
-                && Objects.equals(a.doorsOpen(), b.doorsOpen()) && Objects.equals(a.ignition(), b.ignition());
+                && Objects.equals(a.doorsOpen(), b.doorsOpen()) && Objects.equals(a.ignition(), b.ignition())
+                && Objects.equals(a.immobilised(), b.immobilised());
     }
 
     private static Long parse(String id) {

@@ -197,11 +197,23 @@ public class BackendMqttClient {
      * @param expiry how long the broker may hold it for an offline subscriber; null for no limit
      */
     public CompletableFuture<Void> publish(Topic topic, byte[] payload, Duration expiry) {
+        return publish(topic, payload, expiry, false);
+    }
+
+    /**
+     * Publishes at QoS 1, retained (the broker keeps the newest for whoever subscribes later, e.g. a car coming back
+     * online), if connected; fails at once otherwise.
+     */
+    public CompletableFuture<Void> publishRetained(Topic topic, byte[] payload) {
+        return publish(topic, payload, null, true);
+    }
+
+    private CompletableFuture<Void> publish(Topic topic, byte[] payload, Duration expiry, boolean retain) {
         if (!client.getState().isConnected()) {
             return CompletableFuture.failedFuture(new MqttException("not connected to the MQTT broker; " + topic
                     + " not sent", null));
         }
-        var message = Mqtt5Publish.builder().topic(topic.name()).qos(MqttQos.AT_LEAST_ONCE).payload(payload);
+        var message = Mqtt5Publish.builder().topic(topic.name()).qos(MqttQos.AT_LEAST_ONCE).payload(payload).retain(retain);
         if (expiry != null) {
             message.messageExpiryInterval(Math.max(1, (expiry.toMillis() + 999) / 1000));
         }

@@ -5,8 +5,12 @@ import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import jakarta.inject.Singleton;
+import io.micronaut.core.annotation.Nullable;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,6 +95,28 @@ public class TelemetryStore {
             readable(line).ifPresent(records::add);
         }
         return records;
+    }
+
+    /**
+     * The last {@code limit} records whose {@code time} (the device's clock) lies in {@code [from, to)}, in storage
+     * order (oldest first); either bound may be null (open). Reads the device's whole stream, as {@link #recent}
+     * does with the file store. A record without a time is left out of a bounded window.
+     */
+    public List<TelemetryRecord> window(String tenant, String deviceId, @Nullable Instant from, @Nullable Instant to, int limit) {
+        if (from == null && to == null) {
+            return recent(tenant, deviceId, limit);
+        }
+        Deque<TelemetryRecord> last = new ArrayDeque<>(Math.min(limit, 1024));
+        stores.tenant(tenant).forEach(stream(deviceId), line -> readable(line).ifPresent(r -> {
+            if (r.time() == null || from != null && r.time().isBefore(from) || to != null && !r.time().isBefore(to)) {
+                return;
+            }
+            if (last.size() == limit) {
+                last.removeFirst();
+            }
+            last.addLast(r);
+        }));
+        return new ArrayList<>(last);
     }
 
     private SeqSet ledger(String tenant, String deviceId) {

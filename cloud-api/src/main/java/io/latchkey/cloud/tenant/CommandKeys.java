@@ -6,6 +6,7 @@ import io.latchkey.cloud.secrets.SecretStore;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.command.CommandSigner;
+import io.latchkey.protocol.key.TenantSigned;
 import io.latchkey.protocol.telemetry.ReceiptSigner;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 /**
  * Each tenant's Ed25519 command keys, kept in its secret store. The first key signs; the second is the
@@ -40,6 +42,10 @@ public class CommandKeys implements TenantKeys {
     private final Map<String, List<StoredKey>> cache = new ConcurrentHashMap<>();
     private final Map<String, CommandSigner> signers = new ConcurrentHashMap<>();
     private final Map<String, ReceiptSigner> receiptSigners = new ConcurrentHashMap<>();
+    private final Map<String, DocumentKey> documentKeys = new ConcurrentHashMap<>();
+
+    private record DocumentKey(String kid, Ed25519PrivateKeyParameters key) {
+    }
 
     public CommandKeys(SecretStore secrets) {
         this.secrets = secrets;
@@ -68,6 +74,19 @@ public class CommandKeys implements TenantKeys {
             StoredKey key = keysOf(t).get(0);
             return new ReceiptSigner(Keys.decodeCommandPrivateKey(key.privateKey()), key.kid());
         });
+    }
+
+    /**
+     * Signs a document the car checks against the same pinned keys as commands (an offline key credential, a
+     * revocation list: docs/offline-keys.md), with the key that signs the tenant's commands, under the document kind's
+     * own signing context so that neither can pass for a command.
+     */
+    public TenantSigned sign(String tenant, TenantSigned.Kind kind, Object document) {
+        DocumentKey key = documentKeys.computeIfAbsent(tenant, t -> {
+            StoredKey stored = keysOf(t).get(0);
+            return new DocumentKey(stored.kid(), Keys.ed25519(Keys.decodeCommandPrivateKey(stored.privateKey())));
+        });
+        return TenantSigned.sign(kind, document, key.kid(), key.key());
     }
 
     public List<PublicCommandKey> publicKeys(String tenant) {
@@ -99,6 +118,7 @@ public class CommandKeys implements TenantKeys {
         cache.put(tenant, rotated);
         signers.remove(tenant);
         receiptSigners.remove(tenant);
+        documentKeys.remove(tenant);
         return rotated.get(0).kid();
     }
 

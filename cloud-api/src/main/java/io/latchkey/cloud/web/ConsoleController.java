@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * The operator console's static files at {@code /t/{tenant}/console/}: one HTML shell, its ES modules (the shell and
- * one module per feature: fleet, car, admin) and style sheet, read from the classpath
+ * one module per feature: fleet, car (with bookings), admin) and style sheets, read from the classpath
  * ({@code cloud-api/src/main/resources/console/}) by {@link WebFiles}. Only the files named in {@link #FILES} exist.
  * They hold no data and no secret, so anyone may fetch them; every call the console makes goes to the API with the
  * session cookie and is authorised there as any API call is (operator and tenant-admin routes). Not JSON: hidden
@@ -29,15 +29,20 @@ import java.util.Set;
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Hidden
 public class ConsoleController {
-    static final Map<String, String> FILES = Map.of(
-            "index.html", "text/html; charset=utf-8",
-            "console.js", "text/javascript; charset=utf-8",
-            "common.js", "text/javascript; charset=utf-8",
-            "fleet.js", "text/javascript; charset=utf-8",
-            "car.js", "text/javascript; charset=utf-8",
-            "admin.js", "text/javascript; charset=utf-8",
-            "console.css", "text/css; charset=utf-8",
-            "icon.svg", "image/svg+xml");
+    static final Map<String, String> FILES = Map.ofEntries(
+            Map.entry("index.html", "text/html; charset=utf-8"),
+            Map.entry("console.js", "text/javascript; charset=utf-8"),
+            Map.entry("common.js", "text/javascript; charset=utf-8"),
+            Map.entry("fleet.js", "text/javascript; charset=utf-8"),
+            Map.entry("fleet-layer.js", "text/javascript; charset=utf-8"),
+            Map.entry("fleet.css", "text/css; charset=utf-8"),
+            Map.entry("car.js", "text/javascript; charset=utf-8"),
+            Map.entry("bookings.js", "text/javascript; charset=utf-8"),
+            Map.entry("car.css", "text/css; charset=utf-8"),
+            Map.entry("admin.js", "text/javascript; charset=utf-8"),
+            Map.entry("admin.css", "text/css; charset=utf-8"),
+            Map.entry("console.css", "text/css; charset=utf-8"),
+            Map.entry("icon.svg", "image/svg+xml"));
     static final Set<String> LIB = Set.of("leaflet.js", "leaflet.css");
 
     private final TenantDirectory tenants;

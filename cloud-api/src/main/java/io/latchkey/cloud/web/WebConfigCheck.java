@@ -13,7 +13,7 @@ import java.util.List;
 @Context
 public class WebConfigCheck {
     public WebConfigCheck(Environment environment, WebConfig config, TilesConfig tiles) {
-        for (String key : List.of(WebConfig.IDLE_KEY, WebConfig.MAX_KEY)) {
+        for (String key : List.of(WebConfig.IDLE_KEY, WebConfig.MAX_KEY, WebConfig.SWEEP_KEY)) {
             if (environment.containsProperty(key) && environment.getProperty(key, Duration.class).isEmpty()) {
                 throw new ConfigurationException(key + " must be a duration, got '"
                         + environment.getProperty(key, String.class).orElse("") + "'");

@@ -108,6 +108,34 @@ public class WebSessions {
         collection(tenant).delete(key);
     }
 
+    /**
+     * Removes the tenant's sessions that can no longer be used: past their maximum lifetime, idle too long, or of an
+     * account that is gone, locked for good or whose sessions were all ended (logout removes its own at once): none of
+     * these can come back, so removing them races with nothing. How many were removed.
+     */
+    public int sweep(String tenant, Instant now) {
+        JsonCollection<StoredSession> collection = collection(tenant);
+        int removed = 0;
+        for (String key : collection.ids()) {
+            Optional<Versioned<StoredSession>> found = collection.find(key);
+            if (found.isEmpty()) {
+                continue;
+            }
+            StoredSession stored = found.get().value();
+            boolean ended = !now.isBefore(stored.expiresAt()) || !now.isBefore(stored.lastUsedAt().plus(config.sessionIdle()));
+            if (!ended) {
+                Optional<UserAccount> user = users.find(tenant, stored.userId());
+                ended = user.isEmpty() || !sessions.admits(new AccessToken(stored.userId(), tenant, user.get().roles(), key,
+                        stored.sessionVersion(), stored.expiresAt()));
+            }
+            if (ended) {
+                collection.delete(key);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     private JsonCollection<StoredSession> collection(String tenant) {
         return new JsonCollection<>(stores.tenant(tenant), "web-sessions", StoredSession.class);
     }

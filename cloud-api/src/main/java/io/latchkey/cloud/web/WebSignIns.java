@@ -69,6 +69,20 @@ public class WebSignIns {
         return Optional.of(new Pending(signIn.clientId(), signIn.verifier()));
     }
 
+    /** Removes the tenant's sign-ins that expired unfinished (a finished one is gone already); how many. */
+    public int sweep(String tenant, Instant now) {
+        JsonCollection<StoredSignIn> collection = collection(tenant);
+        int removed = 0;
+        for (String key : collection.ids()) {
+            Optional<StoredSignIn> signIn = collection.get(key);
+            if (signIn.isPresent() && !now.isBefore(signIn.get().expiresAt())) {
+                collection.delete(key);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
     private JsonCollection<StoredSignIn> collection(String tenant) {
         return new JsonCollection<>(stores.tenant(tenant), "web-sign-ins", StoredSignIn.class);
     }

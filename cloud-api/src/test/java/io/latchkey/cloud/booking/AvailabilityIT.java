@@ -132,7 +132,7 @@ class AvailabilityIT {
         }
         if (lat != null) {
             app.context().getBean(CarRegistry.class).updateState("geo", id, s -> new CarState(true, s.lockState(), s.doorsOpen(),
-                    s.ignition(), lat, lon, 0.0, s.odometerKm(), s.lastSeq(), app.clock().instant(), s.fuelPercent(), s.socPercent()));
+                    s.ignition(), lat, lon, 0.0, s.odometerKm(), s.lastSeq(), app.clock().instant(), s.fuelPercent(), s.socPercent(), s.immobilised()));
         }
     }
 

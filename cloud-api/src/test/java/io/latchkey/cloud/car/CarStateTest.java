@@ -40,4 +40,20 @@ class CarStateTest {
         assertThat(later.withLock(LockState.UNLOCKED, true, T0).socPercent()).isEqualTo(80.4);
         assertThat(later.withOnline(false, T0).socPercent()).isEqualTo(80.4);
     }
+
+    @Test
+    void immobilised_isUnknownUntilTheCarAnswers_thenKeptByEveryOtherChange_andSetByTheSignal() {
+        CarState parked = CarState.UNKNOWN.merge(record(1, null), T0);
+        assertThat(parked.immobilised()).isNull();
+
+        CarState immobilised = parked.withImmobilised(true, T0.plusSeconds(5));
+        assertThat(immobilised.immobilised()).isTrue();
+        assertThat(immobilised.merge(record(2, Map.of(CarState.FUEL_LEVEL, 40.0)), T0).immobilised()).isTrue();
+        assertThat(immobilised.withLock(LockState.UNLOCKED, false, T0).immobilised()).isTrue();
+        assertThat(immobilised.withOnline(false, T0).immobilised()).isTrue();
+        assertThat(immobilised.withImmobilised(false, T0).immobilised()).isFalse();
+        // a car that reports its immobiliser in telemetry
+        assertThat(immobilised.merge(record(3, Map.of(CarState.IMMOBILISED, 0.0)), T0).immobilised()).isFalse();
+        assertThat(parked.merge(record(3, Map.of(CarState.IMMOBILISED, 1.0)), T0).immobilised()).isTrue();
+    }
 }

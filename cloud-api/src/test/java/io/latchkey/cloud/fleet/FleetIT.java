@@ -200,6 +200,41 @@ class FleetIT {
     }
 
     @Test
+    void fleetView_searchesNameOrPlate_andFindsLowFuelOrBattery() throws Exception {
+        report("car-1", 52.52, 13.405);
+        long seq = seqs.get("car-3").incrementAndGet();
+        devices.get("car-3").publishTelemetry(new TelemetryRecord(seq, Instant.now(), 52.50, 13.41, 0.0, 900.0 + seq,
+                LockState.LOCKED, false, false, 3, Map.of(LiveState.Readings.FUEL, 12.0, LiveState.Readings.VOLTAGE, 12.5),
+                "PERIODIC"));
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode low = expect(200, app.http.get("/t/acme/fleet?low=true", operator)).json();
+            assertThat(low.path("items")).extracting(n -> n.path("id").asText()).contains("car-3").doesNotContain("car-1");
+            assertThat(low.path("items")).allSatisfy(n -> assertThat(n.path("fuelPercent").asDouble(100) < FleetView.LOW_PERCENT
+                    || n.path("socPercent").asDouble(100) < FleetView.LOW_PERCENT
+                    || n.path("batteryVoltage").asDouble(100) < FleetView.LOW_VOLTS).as(n.toString()).isTrue());
+        });
+        assertThat(expect(200, app.http.get("/t/acme/fleet?low=false", operator)).json().path("items"))
+                .extracting(n -> n.path("id").asText()).contains("car-1").doesNotContain("car-3");
+
+        String plate = expect(200, app.http.get("/t/acme/cars/car-2", operator)).text("plate");
+        // the plate as typed on a keyboard: lower case, without its spaces and hyphens
+        String typed = plate.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        for (String q : List.of(plate, typed, "car CAR-2")) {
+            JsonNode found = expect(200, app.http.get("/t/acme/fleet?q=" + java.net.URLEncoder.encode(q,
+                    java.nio.charset.StandardCharsets.UTF_8), operator)).json();
+            assertThat(found.path("items")).as(q).extracting(n -> n.path("id").asText()).contains("car-2")
+                    .doesNotContain("car-1", "car-3");
+        }
+        assertThat(expect(200, app.http.get("/t/acme/fleet?q=car-", operator)).json().path("total").asInt()).isEqualTo(3);
+        assertThat(expect(200, app.http.get("/t/acme/fleet?q=zeppelin", operator)).json().path("total").asInt()).isZero();
+        assertThat(expect(200, app.http.get("/t/acme/fleet?q=car-2&online=false", operator)).json().path("total").asInt()).isZero();
+        for (String bad : List.of("q=" + "x".repeat(FleetView.MAX_QUERY + 1), "low=maybe", "online=yes", "alerts=1")) {
+            var reply = app.http.get("/t/acme/fleet?" + bad, operator);
+            assertThat(reply.status()).as(bad).isEqualTo(400);
+        }
+    }
+
+    @Test
     void borrowerStream_showsOnlyTheCarTheirBookingCoversNow_andStopsWhenItEnds() throws Exception {
         String carol = app.user("acme", admin, "carol@acme.test", "borrower");
         Instant now = Instant.now();

@@ -116,6 +116,26 @@ class AuditCoverageIT {
                 expect(200, app.http.postJson("/t/acme/bookings/" + id + "/extend", bob,
                         Map.of("end", now.plus(Duration.ofDays(4)).plusSeconds(7200).toString())));
             }));
+            String[] keyBooking = new String[1];
+            String[] keyId = new String[1];
+            scenarios.put("PUT /t/{tenant}/bookings/{id}/co-drivers", new Scenario(new Expected("acme", "booking.co-drivers"), () -> {
+                keyBooking[0] = expect(201, app.http.postJson("/t/acme/bookings", pam, Map.of("carId", "car-1",
+                        "start", now.plus(Duration.ofHours(2)).toString(), "end", now.plus(Duration.ofHours(3)).toString()))).text("id");
+                expect(200, app.http.putJson("/t/acme/bookings/" + keyBooking[0] + "/co-drivers", pam,
+                        Map.of("coDrivers", List.of(bobId))));
+            }));
+            scenarios.put("POST /t/{tenant}/bookings/{id}/keys", new Scenario(new Expected("acme", "key.issued"), () -> {
+                app.device("acme", "dev-001");
+                String envelope = expect(201, app.http.postJson("/t/acme/bookings/" + keyBooking[0] + "/keys", pam,
+                        Map.of("publicKey", phoneKey()))).text("document");
+                keyId[0] = (String) Json.read(Base64.getUrlDecoder().decode(envelope), Map.class).get("keyId");
+            }));
+            scenarios.put("POST /t/{tenant}/keys/{keyId}/revoke", new Scenario(new Expected("acme", "key.revoked"),
+                    () -> expect(200, app.http.postJson("/t/acme/keys/" + keyId[0] + "/revoke", operator, Map.of()))));
+            scenarios.put("POST /t/{tenant}/users/me/keys/revoke", new Scenario(new Expected("acme", "key.revoked"), () -> {
+                expect(201, app.http.postJson("/t/acme/bookings/" + keyBooking[0] + "/keys", pam, Map.of("publicKey", phoneKey())));
+                expect(200, app.http.postJson("/t/acme/users/me/keys/revoke", pam, Map.of()));
+            }));
             scenarios.put("PUT /t/{tenant}/policy", new Scenario(new Expected("acme", "tenant.policy.change"),
                     () -> expect(200, app.http.putJson("/t/acme/policy", admin, Map.of("immobiliseWhenIdle", false)))));
             // the car is offline here: END_RENTAL times out (504), and the command's outcome is what the trail must show
@@ -140,6 +160,9 @@ class AuditCoverageIT {
                     () -> expect(201, app.http.postJson("/t/acme/data-access", admin, Map.of("days", 1)))));
             scenarios.put("POST /t/{tenant}/users/{userId}/lock", new Scenario(new Expected("acme", "user.lock"),
                     () -> expect(204, app.http.postJson("/t/acme/users/" + carlId + "/lock", operator, Map.of()))));
+            scenarios.put("PUT /t/{tenant}/users/{userId}/roles", new Scenario(new Expected("acme", "user.roles.change"),
+                    () -> expect(200, app.http.putJson("/t/acme/users/" + carlId + "/roles", admin,
+                            Map.of("roles", List.of("borrower", "owner"))))));
             scenarios.put("POST /t/{tenant}/users/{userId}/unlock", new Scenario(new Expected("acme", "user.unlock"),
                     () -> expect(204, app.http.postJson("/t/acme/users/" + carlId + "/unlock", operator, Map.of()))));
             scenarios.put("POST /t/{tenant}/password-resets", new Scenario(new Expected("acme", "user.password-reset.start"), () -> {
@@ -242,6 +265,12 @@ class AuditCoverageIT {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A phone's P-256 public key, as the borrower app sends it. */
+    private static String phoneKey() {
+        return io.latchkey.protocol.key.HolderKeys.encode(io.latchkey.protocol.key.HolderKeys.publicOf(
+                io.latchkey.protocol.key.HolderKeys.privateKey(new java.math.BigInteger(250, new java.security.SecureRandom()).add(java.math.BigInteger.ONE))));
     }
 
     private static void sleep(long millis) {

@@ -52,10 +52,13 @@ class OpenApiDocumentTest {
             Map.entry("/t/{tenant}/bookings/{id}/extend", "200"), // changes the booking's end
             Map.entry("/t/{tenant}/bookings/{id}/end", "200"), // the car's answer: ended, or the checks that failed
             Map.entry("/t/{tenant}/events/{eventId}/ack", "200"), // marks the event acknowledged
+            Map.entry("/t/{tenant}/keys/{keyId}/revoke", "200"), // marks the key revoked, a new revocation list
+            Map.entry("/t/{tenant}/users/me/keys/revoke", "200"), // likewise, every key of the caller
             Map.entry("/t/{tenant}/session/logout", "204")); // ends the browser session
 
     /** 201s without a Location: what they create has no URL of its own (said in their description). */
-    static final Set<String> CREATED_WITHOUT_LOCATION = Set.of("/t/{tenant}/data-access", "/t/{tenant}/devices/{deviceId}/install-report");
+    static final Set<String> CREATED_WITHOUT_LOCATION = Set.of("/t/{tenant}/data-access", "/t/{tenant}/devices/{deviceId}/install-report",
+            "/t/{tenant}/bookings/{id}/keys"); // a key credential: listed under its booking, no URL of its own
 
     /** Error bodies other than a problem: the token endpoints' RFC 6749 errors, the car's own answer to a command. */
     static final Set<String> OTHER_ERROR_SCHEMAS = Set.of("#/components/schemas/OAuthError", "#/components/schemas/CommandResult");

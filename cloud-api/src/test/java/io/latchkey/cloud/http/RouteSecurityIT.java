@@ -69,6 +69,11 @@ class RouteSecurityIT {
             "GET /t/{tenant}/app/{file}",
             "GET /t/{tenant}/app/lib/{file}",
             "GET /t/{tenant}/app/config.json",
+            // the operator console's static files, likewise
+            "GET /t/{tenant}/console",
+            "GET /t/{tenant}/console/{file}",
+            "GET /t/{tenant}/console/lib/{file}",
+            "GET /t/{tenant}/console/config.json",
             // signed, expiring, read-only export URLs: the token in the path is the credential
             "GET /t/{tenant}/exports/{token}",
             "GET /t/{tenant}/exports/{token}/docs/{collection}",

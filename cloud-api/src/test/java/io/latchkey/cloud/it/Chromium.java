@@ -42,6 +42,8 @@ public final class Chromium implements AutoCloseable {
     private final WebDriverWait wait;
     private final List<String> consoleErrors = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
+    /** Answers the page expects and shows (a refused command's 409): Chromium logs them as errors, they are not. */
+    private final List<String[]> expectedStatuses = new ArrayList<>();
     private int shot;
 
     /** Skips the calling test (a JUnit assumption) when Chromium or its driver is not installed. */
@@ -106,6 +108,15 @@ public final class Chromium implements AutoCloseable {
         driver.executeScript("const e = document.getElementById(arguments[0]); e.value = arguments[1];", id, value);
     }
 
+    /**
+     * An answer the page asks for on purpose and shows to the user (e.g. {@code 409} of a command the car refuses):
+     * Chromium's console logs each non-2xx answer as an error; this one, for a URL containing {@code urlPart}, is not
+     * collected. Everything else still is.
+     */
+    public void expectStatus(String urlPart, int status) {
+        expectedStatuses.add(new String[] {urlPart, "status of " + status + " "});
+    }
+
     /** Reads the console: errors are collected, except the signed-out page's 401 from {@code expected401} (if given). */
     public void checkConsole(String expected401) {
         checkConsole(expected401, null);
@@ -119,7 +130,8 @@ public final class Chromium implements AutoCloseable {
             }
             String message = entry.getMessage();
             boolean signedOutCheck = expected401 != null && message.contains(expected401 + " ") && message.contains("401");
-            if (!signedOutCheck && (offline == null || !message.contains(offline))) {
+            boolean expected = expectedStatuses.stream().anyMatch(e -> message.contains(e[0]) && message.contains(e[1]));
+            if (!signedOutCheck && !expected && (offline == null || !message.contains(offline))) {
                 consoleErrors.add(message);
             }
         }

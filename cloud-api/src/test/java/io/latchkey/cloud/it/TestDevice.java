@@ -49,6 +49,7 @@ public final class TestDevice implements AutoCloseable {
     private final List<byte[]> received = new CopyOnWriteArrayList<>();
     private final ReceiptVerifier receiptVerifier;
     private final List<TelemetryReceipt> receipts = new CopyOnWriteArrayList<>();
+    private final List<byte[]> revocationLists = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger unverifiedReceipts = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, CommandAck> answered = new ConcurrentHashMap<>();
     private volatile boolean silent;
@@ -56,6 +57,9 @@ public final class TestDevice implements AutoCloseable {
     private volatile LockState lock = LockState.LOCKED;
     /** What the pretend car's own checks (END_RENTAL, IMMOBILISE) fail on; empty: they pass. */
     private volatile List<String> failingChecks = List.of();
+    /** True: IMMOBILISE is checked against the last telemetry published, as the agent's interlock does. */
+    private volatile boolean interlock;
+    private volatile TelemetryRecord lastPublished;
     /** Non-null: the lock does not take (LOCK, END_RENTAL) and the car answers FAILED with this reason. */
     private volatile String lockFailure;
     /** What an END_RENTAL whose lock did not take names in {@code failed} (the agent's words); null: nothing. */
@@ -120,6 +124,22 @@ public final class TestDevice implements AutoCloseable {
                 .send().get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Subscribes to the device's own {@code revocations} channel (docs/offline-keys.md §6), as an agent does: the
+     * signed revocation lists the backend publishes, retained, collect in {@link #revocationLists()}.
+     */
+    public TestDevice subscribeRevocations() throws Exception {
+        client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.REVOCATIONS).name()).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(m -> revocationLists.add(m.getPayloadAsBytes()))
+                .send().get(10, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** The messages received on the revocations channel, raw, in arrival order. */
+    public List<byte[]> revocationLists() {
+        return List.copyOf(revocationLists);
+    }
+
     /** The backend's receipts of stored telemetry that verified, in arrival order. */
     public List<TelemetryReceipt> receipts() {
         return List.copyOf(receipts);
@@ -165,6 +185,16 @@ public final class TestDevice implements AutoCloseable {
     }
 
     /**
+     * From now on IMMOBILISE is refused as the agent's interlock ({@code ReturnChecks.parked()}) refuses it, from what
+     * this car last published as telemetry: {@code MOVING} above 3 km/h, {@code SPEED_UNKNOWN} without a speed,
+     * {@code IGNITION_ON}, {@code IGNITION_UNKNOWN}; the first is the reason, all are {@code failed}.
+     */
+    public TestDevice withInterlock() {
+        interlock = true;
+        return this;
+    }
+
+    /**
      * From now on the lock does not take: LOCK and END_RENTAL (whose checks pass) are answered {@code FAILED} with
      * {@code reason}, END_RENTAL also with {@code failed} = {@code endRentalLines} as the agent does (null: as an
      * agent that names nothing). {@code reason} null: the lock takes again.
@@ -183,6 +213,9 @@ public final class TestDevice implements AutoCloseable {
     }
 
     public void publishTelemetry(TelemetryRecord... records) throws Exception {
+        if (records.length > 0) {
+            lastPublished = records[records.length - 1];
+        }
         publish(Channel.TELEMETRY, Json.write(new TelemetryBatch(deviceId, List.of(records))), false);
     }
 
@@ -220,6 +253,23 @@ public final class TestDevice implements AutoCloseable {
                 .payload(ackSigner.signToWire(ack)).send();
     }
 
+    private static List<String> parked(TelemetryRecord last) {
+        List<String> failed = new java.util.ArrayList<>();
+        Double speed = last == null ? null : last.speedKmh();
+        if (speed == null) {
+            failed.add("SPEED_UNKNOWN");
+        } else if (speed > 3) {
+            failed.add("MOVING");
+        }
+        Boolean ignition = last == null ? null : last.ignition();
+        if (ignition == null) {
+            failed.add("IGNITION_UNKNOWN");
+        } else if (ignition) {
+            failed.add("IGNITION_ON");
+        }
+        return failed;
+    }
+
     /** The id of a command that failed verification, read without trusting it (as a real agent does). */
     private static String idOf(byte[] message) {
         try {
@@ -232,6 +282,9 @@ public final class TestDevice implements AutoCloseable {
 
     private CommandAck execute(Command command) {
         List<String> failing = failingChecks;
+        if (command.type() == CommandType.IMMOBILISE && failing.isEmpty() && interlock) {
+            failing = parked(lastPublished);
+        }
         if ((command.type() == CommandType.END_RENTAL || command.type() == CommandType.IMMOBILISE) && !failing.isEmpty()) {
             String reason = command.type() == CommandType.END_RENTAL ? "RETURN_CHECKS_FAILED" : failing.get(0);
             return new CommandAck(command.id(), null, deviceId, CommandOutcome.REJECTED, reason, lock, doorOpen, false,

@@ -24,7 +24,7 @@ class LiveFeedTest {
     }
 
     private static CarState state(LockState lock, double lat) {
-        return new CarState(true, lock, false, false, lat, 13.4, 0.0, 1.0, 1L, T, null, null);
+        return new CarState(true, lock, false, false, lat, 13.4, 0.0, 1.0, 1L, T, null, null, null);
     }
 
     @Test

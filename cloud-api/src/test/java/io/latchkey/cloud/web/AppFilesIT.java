@@ -139,6 +139,18 @@ class AppFilesIT {
             count++;
         }
         assertThat(count).isGreaterThan(3);
+        // every module the app imports (common.js, shared with the console) is in the shell, or it would not open offline
+        String app;
+        try (InputStream in = AppController.class.getResourceAsStream("/app/app.js")) {
+            app = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Matcher imports = Pattern.compile("from '\\./([^']+)'").matcher(app);
+        List<String> imported = new java.util.ArrayList<>();
+        while (imports.find()) {
+            imported.add(imports.group(1));
+        }
+        assertThat(imported).contains("common.js");
+        assertThat(list.group(1)).contains(imported.stream().map(name -> "'" + name + "'").toArray(String[]::new));
         assertThat(worker).doesNotContain("/session", "/bookings", "/cars");
         // one place writes to a cache: the shell list, after a successful network answer
         assertThat(worker.split("cache.put", -1)).hasSize(2);

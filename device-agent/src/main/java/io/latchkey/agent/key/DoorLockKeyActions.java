@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
  * {@link CommandProcessor#NO_IMMOBILISER}).
  */
 public final class DoorLockKeyActions implements KeyActions {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DoorLockKeyActions.class);
     private final LockActuator actuator;
     private final SerialQueue queue;
     private final DoorLocks locks;
@@ -55,7 +56,8 @@ public final class DoorLockKeyActions implements KeyActions {
         return pulse.handle((f, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                return new Done("FAILED", CommandProcessor.RELAY_ERROR + ": " + cause.getMessage(), lockState());
+                LOG.warn("offline key: relay error: {}", cause.toString());
+                return new Done("FAILED", CommandProcessor.RELAY_ERROR, lockState());
             }
             if (f.confirmed()) {
                 return new Done("EXECUTED", null, LockStates.toWire(f.state()));
@@ -72,7 +74,8 @@ public final class DoorLockKeyActions implements KeyActions {
         try {
             immobiliser.get().mobilise();
         } catch (HalException e) {
-            return new Done("FAILED", CommandProcessor.RELAY_ERROR + ": " + e.getMessage(), lockState());
+            LOG.warn("offline key: immobiliser relay error: {}", e.toString());
+            return new Done("FAILED", CommandProcessor.RELAY_ERROR, lockState());
         }
         return immobiliser.get().isImmobilised()
                 ? new Done("FAILED", CommandProcessor.NO_FEEDBACK, lockState())

@@ -3,6 +3,7 @@ package io.latchkey.simulator.cli;
 import io.latchkey.simulator.api.LatchkeyClient;
 import io.latchkey.simulator.fleet.Fleet;
 import io.latchkey.simulator.scenario.Demo;
+import io.latchkey.simulator.scenario.DemoTraffic;
 import io.latchkey.simulator.scenario.TenantBootstrap;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public final class DemoCommand implements Callable<Integer> {
             + " received from its outbox file (a backend on this machine without an SMTP relay); unset: not shown")
     java.nio.file.Path backendDataDir;
 
-    @Option(names = "--keep", description = "after a successful run, keep the simulated cars connected until interrupted (Ctrl-C), so a person can use the borrower app")
+    @Option(names = "--keep", description = "after a successful run, stay up until interrupted (Ctrl-C), some cars rented and driving round, the others parked, so a person can use the console and the borrower app")
     boolean keep;
 
     @Override
@@ -58,8 +59,13 @@ public final class DemoCommand implements Callable<Integer> {
             Demo.Result result = new Demo(api, System.out, Clock.systemUTC(), new SplittableRandom(), backendDataDir).run(options, fleet);
             if (result.ok() && keep) {
                 System.out.println();
-                System.out.println("Staying up with " + cars + " simulated cars (parked): press Ctrl-C to stop.");
-                new java.util.concurrent.CountDownLatch(1).await();
+                try (DemoTraffic traffic = new DemoTraffic(api, System.out, Clock.systemUTC(), new SplittableRandom())) {
+                    java.util.List<String> moving = traffic.start(result.world());
+                    System.out.println("Staying up with " + cars + " simulated cars: " + (moving.isEmpty() ? "all parked"
+                            : moving.size() + " rented by the demo's second borrower and driving round (" + String.join(", ", moving)
+                            + "), the others parked and free to book") + ". Press Ctrl-C to stop.");
+                    new java.util.concurrent.CountDownLatch(1).await();
+                }
             }
             return result.ok() ? 0 : 1;
         }

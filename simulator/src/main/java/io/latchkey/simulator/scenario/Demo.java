@@ -82,10 +82,13 @@ public final class Demo {
         return new Result(steps.allOk(), steps.steps(), world);
     }
 
-    /** Where a person points the browser next: the borrower app, and whom to sign in as (made up for this run). */
+    /** Where a person points the browser next: the operator console and the borrower app, and whom to sign in as (made up for this run). */
     private void printAddresses(World w) {
         String base = api.baseUrl().replaceAll("/+$", "");
         out.println();
+        out.println("Operator console: " + base + "/t/" + w.tenant() + "/console/");
+        out.println("  sign in as " + w.operatorSignIn().email() + " with the password " + w.operatorSignIn().password()
+                + " (made up for this demo run)");
         out.println("Borrower app: " + base + "/t/" + w.tenant() + "/app/");
         out.println("  sign in as " + w.borrowerSignIn().email() + " with the password " + w.borrowerSignIn().password()
                 + " (made up for this demo run)");

@@ -66,8 +66,9 @@ public final class TenantBootstrap {
             api.createTenantAdmin(platform, tenant, adminEmail, "Tenant Admin", adminPassword);
             return api.tenantToken(tenant, adminEmail, adminPassword).access_token();
         });
+        World.SignIn operatorSignIn = new World.SignIn("operator@" + tenant + ".example", password());
         String operator = steps.run("Tenant admin adds an operator, who signs in",
-                () -> user(tenant, admin, "operator@" + tenant + ".example", "Olivia Operator", List.of("operator")));
+                () -> user(tenant, admin, operatorSignIn.email(), "Olivia Operator", List.of("operator"), operatorSignIn.password()));
         World.SignIn borrowerSignIn = new World.SignIn("borrower@" + tenant + ".example", password());
         String borrower = steps.run("A borrower registers (self-registration) and signs in",
                 () -> user(tenant, null, borrowerSignIn.email(), "Ben Borrower", null, borrowerSignIn.password()));
@@ -117,7 +118,7 @@ public final class TenantBootstrap {
             }
             steps.detail("%d car(s) online, each with its position", registered.size());
         });
-        return new World(tenant, admin, operator, borrower, stranger, discovery, registered, fleet, borrowerSignIn);
+        return new World(tenant, admin, operator, borrower, stranger, discovery, registered, fleet, borrowerSignIn, operatorSignIn);
     }
 
     private String createTenant(String platformToken, String preferred) {

@@ -12,9 +12,11 @@ import java.util.List;
  *
  * @param strangerToken a borrower of the tenant who holds no booking
  * @param borrowerSignIn the borrower's e-mail and (generated) password, for a person to sign in to the app
+ * @param operatorSignIn the operator's e-mail and (generated) password, for a person to sign in to the console
  */
 public record World(String tenant, String adminToken, String operatorToken, String borrowerToken, String strangerToken,
-                    DeviceDiscovery discovery, List<CarDetail> cars, Fleet fleet, SignIn borrowerSignIn) {
+                    DeviceDiscovery discovery, List<CarDetail> cars, Fleet fleet, SignIn borrowerSignIn,
+                    SignIn operatorSignIn) {
 
     /** An e-mail and password made up for the run. */
     public record SignIn(String email, String password) {

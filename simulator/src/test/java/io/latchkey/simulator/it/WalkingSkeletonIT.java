@@ -11,6 +11,7 @@ import io.latchkey.simulator.api.OutboxFile;
 import io.latchkey.simulator.car.SimulatedCar;
 import io.latchkey.simulator.fleet.Fleet;
 import io.latchkey.simulator.scenario.Demo;
+import io.latchkey.simulator.scenario.DemoTraffic;
 import io.latchkey.simulator.scenario.Steps;
 import io.latchkey.simulator.scenario.TenantBootstrap;
 import io.latchkey.simulator.scenario.World;
@@ -111,14 +112,38 @@ class WalkingSkeletonIT {
         assertThat(new OutboxFile(backendDir).messagesTo(w.tenant(), w.borrowerSignIn().email()))
                 .anyMatch(m -> m.kind().contains("receipt") && m.body().contains(bookings.items().get(0).id()));
 
-        // it ends with where to point the browser: the borrower app, served by the backend
+        // it ends with where to point the browser: the operator console and the borrower app, served by the backend,
+        // with an operator and a borrower whose passwords work
         String app = api.baseUrl().replaceAll("/+$", "") + "/t/" + w.tenant() + "/app/";
+        String console = api.baseUrl().replaceAll("/+$", "") + "/t/" + w.tenant() + "/console/";
         assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Borrower app: " + app)
-                .contains("sign in as " + w.borrowerSignIn().email());
+                .contains("sign in as " + w.borrowerSignIn().email() + " with the password " + w.borrowerSignIn().password())
+                .contains("Operator console: " + console)
+                .contains("sign in as " + w.operatorSignIn().email() + " with the password " + w.operatorSignIn().password());
+        assertThat(api.tenantToken(w.tenant(), w.operatorSignIn().email(), w.operatorSignIn().password()).access_token()).isNotBlank();
         java.net.http.HttpResponse<String> shell = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(app)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(shell.statusCode()).isEqualTo(200);
         assertThat(shell.body()).contains("<script type=\"module\" src=\"app.js\"></script>");
+
+        // what demo --keep leaves running: half of the cars rented by the second borrower and driving; the backend sees them move
+        try (DemoTraffic traffic = new DemoTraffic(api, out, clock, new SplittableRandom(1))) {
+            assertThat(DemoTraffic.driven(w.cars().size())).isEqualTo(1);
+            int last = w.cars().size() - 1;
+            String moving = w.car(last).id();
+            ApiTypes.CarState parked = api.car(w.operatorToken(), w.tenant(), moving).state();
+            double odometer = w.simulatedCar(last).odometerKm();
+            double otherOdometer = w.simulatedCar(0).odometerKm();
+            assertThat(traffic.start(w)).singleElement().asString().startsWith(moving + " (booking ");
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                ApiTypes.CarState now = api.car(w.operatorToken(), w.tenant(), moving).state();
+                return !java.util.Objects.equals(now.lat(), parked.lat()) || !java.util.Objects.equals(now.lon(), parked.lon());
+            });
+            assertThat(w.simulatedCar(last).odometerKm()).isGreaterThan(odometer);
+            assertThat(w.simulatedCar(0).odometerKm()).as("the other car stays parked").isEqualTo(otherOdometer);
+            assertThat(api.bookings(w.operatorToken(), w.tenant(), ApiTypes.BookingFilter.all().withCar(moving)).items())
+                    .filteredOn(b -> "ACTIVE".equals(b.state())).hasSize(1);
+        }
     }
 
     @Test

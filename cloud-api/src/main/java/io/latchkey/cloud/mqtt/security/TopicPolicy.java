@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Which topics an identity may use. A device publishes only on its own {@code ack}, {@code telemetry},
  * {@code state} (the only retained one, also its last will) and {@code event}, and subscribes only to
- * its own {@code cmd} and {@code receipt}, literally, without wildcards. A service may use everything under {@code lk/},
+ * its own {@code cmd}, {@code receipt} and {@code revocations} (the tenant's signed list of revoked offline keys, which
+ * only a service publishes), literally, without wildcards. A service may use everything under {@code lk/},
  * directly or through a shared subscription {@code $share/{group}/lk/...}.
  */
 public final class TopicPolicy {
@@ -51,8 +52,10 @@ public final class TopicPolicy {
         MqttIdentity.Device device = (MqttIdentity.Device) identity;
         String commands = Topic.of(device.tenant(), device.deviceId(), Channel.CMD).name();
         String receipts = Topic.of(device.tenant(), device.deviceId(), Channel.RECEIPT).name();
-        return commands.equals(filter) || receipts.equals(filter) ? Decision.ALLOW
-                : Decision.deny("a device subscribes only to " + commands + " and " + receipts + ", not " + filter);
+        String revocations = Topic.of(device.tenant(), device.deviceId(), Channel.REVOCATIONS).name();
+        return commands.equals(filter) || receipts.equals(filter) || revocations.equals(filter) ? Decision.ALLOW
+                : Decision.deny("a device subscribes only to " + commands + ", " + receipts + " and " + revocations
+                        + ", not " + filter);
     }
 
     /**

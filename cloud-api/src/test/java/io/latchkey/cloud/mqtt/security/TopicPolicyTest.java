@@ -25,9 +25,25 @@ class TopicPolicyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"lk/acme/dev-002/telemetry", "lk/globex/dev-001/telemetry", "lk/acme/dev-001/cmd",
-        "lk/acme/dev-001/receipt", "lk/acme/dev-001/telemetry/x", "lk/acme/+/telemetry", "other/acme/dev-001/telemetry", "lk/acme/dev-001", ""})
+        "lk/acme/dev-001/receipt", "lk/acme/dev-001/revocations", "lk/acme/dev-001/telemetry/x", "lk/acme/+/telemetry", "other/acme/dev-001/telemetry", "lk/acme/dev-001", ""})
     void device_isRefusedEverywhereElse(String topic) {
         assertThat(policy.mayPublish(device, topic, false).allowed()).isFalse();
+    }
+
+    @Test
+    void onlyTheBackend_publishesRevocations_retained() {
+        assertThat(policy.mayPublish(device, "lk/acme/dev-001/revocations", true).allowed()).isFalse();
+        assertThat(policy.mayPublish(device, "lk/acme/dev-001/revocations", false).allowed()).isFalse();
+        assertThat(policy.mayPublish(service, "lk/acme/dev-001/revocations", true).allowed()).isTrue();
+    }
+
+    @Test
+    void device_subscribesToItsOwnRevocations_only() {
+        assertThat(policy.maySubscribe(device, "lk/acme/dev-001/revocations").allowed()).isTrue();
+        for (String other : new String[] {"lk/acme/dev-002/revocations", "lk/globex/dev-001/revocations", "lk/acme/+/revocations",
+            "lk/+/+/revocations"}) {
+            assertThat(policy.maySubscribe(device, other).allowed()).as(other).isFalse();
+        }
     }
 
     @Test
