@@ -68,6 +68,9 @@ public final class Agent implements AutoCloseable {
     private final Timers timers;
     private final List<ScheduledFuture<?>> periodic = new java.util.ArrayList<>();
     private final List<Registration> registrations = new java.util.ArrayList<>();
+    /** The offline keys' service and how to start it (docs/offline-keys.md), if enabled. */
+    private io.latchkey.agent.key.OfflineKeys offlineKeys;
+    private java.util.function.Supplier<Registration> offlineKeysStart;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean everOnline;
@@ -165,6 +168,14 @@ public final class Agent implements AutoCloseable {
                     telemetrySink.receipt(payload); // verified by the sink, off this I/O thread
                 }
             }
+
+            @Override
+            public void revocations(byte[] payload) {
+                io.latchkey.agent.key.OfflineKeys keys = offlineKeys;
+                if (keys != null && !closed) {
+                    timers.scheduler().execute(() -> keys.revocationMessage(payload)); // a signature check: off this I/O thread
+                }
+            }
         });
         registrations.add(signals.addListener((name, value) -> {
             if (AgentSignals.TAMPERED.equals(name) && value >= 0.5 && !closed) {
@@ -172,6 +183,9 @@ public final class Agent implements AutoCloseable {
             }
         }));
         telemetry.start();
+        if (offlineKeysStart != null) {
+            registrations.add(offlineKeysStart.get());
+        }
         periodic.add(timers.scheduler().scheduleWithFixedDelay(this::refreshStatus, 0,
                 timers.statusEvery().toMillis(), TimeUnit.MILLISECONDS));
         if (battery != null) {
@@ -183,6 +197,20 @@ public final class Agent implements AutoCloseable {
             periodic.add(timers.scheduler().scheduleWithFixedDelay(this::pollObd, every, every, TimeUnit.NANOSECONDS));
         }
         LOG.info("{}: agent {} started for tenant {}, broker {}", config.deviceId(), version, config.tenant(), config.mqttUrl());
+    }
+
+    /** Set by the builder: the offline keys' service, started with the agent (after telemetry, which journals its uses). */
+    void offlineKeys(io.latchkey.agent.key.OfflineKeys keys, java.util.function.Supplier<Registration> start) {
+        this.offlineKeys = keys;
+        this.offlineKeysStart = start;
+    }
+
+    /**
+     * The offline keys' service, if enabled ({@code keys.offline}): the seam for the revocation lists the cloud
+     * publishes ({@link io.latchkey.agent.key.OfflineKeys#revocationMessage}) and the car's time.
+     */
+    public java.util.Optional<io.latchkey.agent.key.OfflineKeys> offlineKeys() {
+        return java.util.Optional.ofNullable(offlineKeys);
     }
 
     /** Completes when the agent has connected to the broker for the first time. */

@@ -85,7 +85,13 @@ public final class AgentBuilder {
     private SupplyVoltage supplyVoltage;
     private StatusIndicator statusIndicator;
     private DigitalOutput statusLed;
+    private io.latchkey.hal.key.BleKeyLink bleKeyLink;
+    private io.latchkey.hal.key.BarcodeScanner barcodeScanner;
+    private java.util.function.LongSupplier nanoTime = System::nanoTime;
+    private java.security.SecureRandom secureRandom;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** The commands' actuator, built with them and shared with the offline keys. */
+    private LockActuator lockActuator;
 
     AgentBuilder(AgentConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -202,7 +208,33 @@ public final class AgentBuilder {
         hardware.canBus().ifPresent(this::canBus);
         hardware.supplyVoltage().ifPresent(this::supplyVoltage);
         hardware.statusLed().ifPresent(led -> this.statusLed = led);
+        hardware.bleKeyLink().ifPresent(this::bleKeyLink);
+        hardware.barcodeScanner().ifPresent(this::barcodeScanner);
         hardware.drivers().forEach(this::closeOnStop);
+        return this;
+    }
+
+    /** The BLE GATT peripheral phones present offline keys to (docs/offline-keys.md §3); none by default. */
+    public AgentBuilder bleKeyLink(io.latchkey.hal.key.BleKeyLink link) {
+        this.bleKeyLink = link;
+        return this;
+    }
+
+    /** The windscreen scanner for QR key presentations (docs/offline-keys.md §4); none by default. */
+    public AgentBuilder barcodeScanner(io.latchkey.hal.key.BarcodeScanner scanner) {
+        this.barcodeScanner = scanner;
+        return this;
+    }
+
+    /** The monotonic clock the car's time runs on between anchors (tests drive their own); {@code System::nanoTime}. */
+    public AgentBuilder nanoTime(java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        return this;
+    }
+
+    /** Challenges' nonces and the boot epoch; a strong source by default. */
+    public AgentBuilder secureRandom(java.security.SecureRandom random) {
+        this.secureRandom = Objects.requireNonNull(random, "random");
         return this;
     }
 
@@ -230,18 +262,54 @@ public final class AgentBuilder {
         List<AutoCloseable> owned = new ArrayList<>();
         ScheduledExecutorService timers = timers(owned);
         Executor work = executor != null ? executor : timers;
+        io.latchkey.agent.key.CarClock carClock = config.offlineKeys() ? new io.latchkey.agent.key.CarClock(nanoTime) : null;
         BrokerConnection connection = connection();
+        if (carClock != null) {
+            connection = new io.latchkey.agent.key.CommandTimeTap(connection, config.commandKeys(), config.tenant(),
+                    config.deviceId(), carClock, work);
+        }
         VehicleStatus vehicle = new VehicleStatus(vehicleSignals, gnss, config.movingSpeedKmh(), clock);
         Agent.Commands commands = commands(vehicle, timers, work, owned);
         DeviceEvents events = new DeviceEvents(connection, config.deviceId(), clock);
         Agent.Telemetry telemetry = telemetry(vehicle, connection, events, timers, work);
+        io.latchkey.agent.key.OfflineKeys keys = carClock == null ? null
+                : offlineKeys(carClock, vehicle, commands.queue(), telemetry.loop(), events, owned);
         Agent.Timers agentTimers = new Agent.Timers(timers, java.time.Duration.ofSeconds(10),
                 telemetry.battery() == null ? null : hardwareConfig().powerCheckInterval(), config.obdInterval());
         StatusIndicator indicator = indicator(timers);
         owned.add(indicator);
         owned.addAll(resources);
-        return new Agent(config, clock, new Agent.Car(doorLocks, vehicleSignals, indicator),
+        Agent agent = new Agent(config, clock, new Agent.Car(doorLocks, vehicleSignals, indicator),
                 new Agent.Connection(connection, events), telemetry, commands, agentTimers, owned);
+        if (keys != null) {
+            agent.offlineKeys(keys, () -> keys.start(Optional.ofNullable(bleKeyLink), Optional.ofNullable(barcodeScanner), gnss,
+                    timers, config.keysTimePersistInterval()));
+        }
+        return agent;
+    }
+
+    /**
+     * The offline keys' service (docs/offline-keys.md): the tenant keys pinned for commands verify credentials, the
+     * device key signs BLE results, the commands' actuator and queue move the locks, the telemetry journal keeps
+     * each use. Closed (the time bound persisted) when the agent stops.
+     */
+    private io.latchkey.agent.key.OfflineKeys offlineKeys(io.latchkey.agent.key.CarClock carClock, VehicleStatus vehicle,
+                                                          SerialQueue queue, TelemetryLoop loop, DeviceEvents events,
+                                                          List<AutoCloseable> owned) {
+        io.latchkey.agent.key.OfflineKeys keys = new io.latchkey.agent.key.OfflineKeys(
+                new io.latchkey.agent.key.OfflineKeys.Identity(config.tenant(), config.deviceId(),
+                        io.latchkey.protocol.device.DeviceKeys.signing(config.deviceKey())),
+                new io.latchkey.protocol.key.OfflineKeyVerifier(config.commandKeys(), config.tenant(), config.deviceId()),
+                carClock, io.latchkey.agent.key.KeyStateFile.open(config.dataDir()),
+                new io.latchkey.agent.key.DoorLockKeyActions(lockActuator, queue, doorLocks, Optional.ofNullable(immobiliser), vehicle),
+                event -> {
+                    // the journal carries it exactly once whenever the car is online; published at once too when it is
+                    loop.recordEvent(io.latchkey.agent.key.OfflineKeys.EVENT, event);
+                    events.publish(event);
+                },
+                secureRandom != null ? secureRandom : new java.security.SecureRandom(), nanoTime, clock);
+        owned.add(0, keys);
+        return keys;
     }
 
     /** The scheduler given, or a private single thread the agent shuts down when it stops. */
@@ -274,6 +342,7 @@ public final class AgentBuilder {
         CommandVerifier verifier = new CommandVerifier(config.commandKeys(), config.tenant(), config.deviceId(), clock,
                 config.commandSkew());
         LockActuator actuator = new LockActuator(doorLocks, timers, config.feedbackTimeout());
+        lockActuator = actuator;
         owned.add(actuator);
         CommandProcessor processor = new CommandProcessor(verifier, history, actuator, doorLocks,
                 Optional.ofNullable(immobiliser), vehicle, config.deviceId(), clock);

@@ -61,6 +61,11 @@ public final class FakeBrokerConnection implements BrokerConnection {
         listener.command(command);
     }
 
+    /** Delivers a message on the revocations channel, as the cloud's retained list would arrive. */
+    public void deliverRevocations(byte[] list) {
+        listener.revocations(list);
+    }
+
     /** Delivers a message on the receipt channel, as the cloud would send it. */
     public void deliverReceipt(byte[] receipt) {
         listener.receipt(receipt);

@@ -11,6 +11,9 @@ import io.latchkey.protocol.Json;
 import io.latchkey.protocol.MalformedMessageException;
 import io.latchkey.protocol.Topic;
 import io.latchkey.cloud.mqtt.DeviceMessageListener;
+import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.event.Events;
+import io.latchkey.protocol.telemetry.DeviceEvent;
 import io.latchkey.protocol.telemetry.TelemetryBatch;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import jakarta.inject.Singleton;
@@ -44,10 +47,12 @@ public class TelemetryIngestor implements DeviceMessageListener {
     private final TelemetryReceipts receipts;
     private final Trips trips;
     private final LiveFeed live;
+    private final Events events;
 
     public TelemetryIngestor(TenantDirectory tenants, CarRegistry cars, TelemetryStore store, Clock clock,
                              TelemetryMetrics metrics, TelemetryReceipts receipts, Trips trips,
-                             LiveFeed live) {
+                             LiveFeed live, Events events) {
+        this.events = events;
         this.live = live;
         this.receipts = receipts;
         this.trips = trips;
@@ -104,11 +109,32 @@ public class TelemetryIngestor implements DeviceMessageListener {
                 live.publishState(tenant, carId, LiveState.TELEMETRY, state, LiveState.Readings.of(latest.signals()), latest.time());
             }
         }
+        storeEvents(tenant, carId, topic.deviceId(), plausible);
         // every plausible record, resends included: trips skip what they applied already, and apply what a crash
         // before their progress was written left out
         trips.ingest(tenant, carId, plausible);
         receipts.done(tenant, topic.deviceId(), records.get(0).seq(), records.get(records.size() - 1).seq(),
                 List.copyOf(refused));
+    }
+
+    /**
+     * A record may carry a device event that had to travel in the car's journal (an offline key's use, made while the
+     * car was offline: docs/offline-keys.md §8). Stored as the event channel stores it, before the receipt releases
+     * the record, so a crash in between makes the car resend it; resends and the copy the car may also have published
+     * on the event channel are the same event (device, details, time) and stored once.
+     */
+    private void storeEvents(String tenant, String carId, String deviceId, List<TelemetryRecord> records) {
+        for (TelemetryRecord r : records) {
+            DeviceEvent e = r.event();
+            if (e == null) {
+                continue;
+            }
+            try {
+                events.fromDevice(tenant, carId, deviceId, e.type(), e.at(), e.details());
+            } catch (InvalidRequestException bad) {
+                LOG.warn("{}/{}: the event of telemetry seq {} not stored: {}", tenant, deviceId, r.seq(), bad.getMessage());
+            }
+        }
     }
 
     private CarState merge(CarState s, TelemetryRecord r) {

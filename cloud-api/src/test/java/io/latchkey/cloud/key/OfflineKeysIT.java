@@ -399,6 +399,31 @@ class OfflineKeysIT {
         assertThat(counters).containsExactlyInAnyOrder("17", "18");
     }
 
+    @Test
+    void anOfflineUseJournalledOnATelemetryRecord_reachesTheAuditTrailOnce_resentOrAlsoPublished() throws Exception {
+        Instant at = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("keyId", "key-00000000000000cc");
+        details.put("holderUserId", bobId);
+        details.put("action", "LOCK");
+        details.put("channel", "QR");
+        details.put("outcome", "REJECTED");
+        details.put("reason", "REPLAYED");
+        details.put("counter", "5");
+        DeviceEvent use = new DeviceEvent("dev-001", OfflineKeyUses.TYPE, at, details);
+        // as the agent journals it: a sample carrying the event, sent when the car is back online, then resent
+        io.latchkey.protocol.telemetry.TelemetryRecord record = new io.latchkey.protocol.telemetry.TelemetryRecord(
+                900_001, at, null, null, 0.0, null, io.latchkey.protocol.LockState.LOCKED, false, false, null, null,
+                OfflineKeyUses.TYPE, use);
+        car.publishTelemetry(record);
+        await().atMost(Duration.ofSeconds(10)).until(() -> offlineUses().stream().anyMatch(e -> e.outcome().equals("REJECTED_REPLAYED")));
+        car.publishTelemetry(record);
+        car.publishRaw(Channel.EVENT, Json.write(use)); // the copy a car online at the time publishes at once
+        Thread.sleep(1000); // time for a wrongly doubled record to arrive
+        assertThat(offlineUses()).filteredOn(e -> e.outcome().equals("REJECTED_REPLAYED")).singleElement()
+                .satisfies(e -> assertThat(e.action()).isEqualTo("car.offline-key.lock"));
+    }
+
     // --- measurement ----------------------------------------------------------------------------------------------
 
     /** Credential issue time, at the service and over HTTP; printed, not asserted (docs/benchmarks.md, "Offline keys"). */

@@ -36,6 +36,8 @@ public final class AgentConfig {
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(24);
     /** One OBD-II request every 100 ms: gentle on any ECU. */
     public static final Duration DEFAULT_OBD_INTERVAL = Duration.ofMillis(100);
+    /** The car's time is persisted as a lower bound this often (docs/offline-keys.md §7). */
+    public static final Duration DEFAULT_KEYS_TIME_PERSIST = Duration.ofMinutes(1);
 
     private final String tenant;
     private final String deviceId;
@@ -58,6 +60,8 @@ public final class AgentConfig {
     private final HardwareConfig hardware;
     private final List<ObdPid> obdPids;
     private final Duration obdInterval;
+    private final boolean offlineKeys;
+    private final Duration keysTimePersistInterval;
 
     private AgentConfig(Builder b) {
         this.tenant = b.tenant;
@@ -82,6 +86,8 @@ public final class AgentConfig {
         this.hardware = b.hardware;
         this.obdPids = List.copyOf(b.obdPids);
         this.obdInterval = b.obdInterval;
+        this.offlineKeys = b.offlineKeys;
+        this.keysTimePersistInterval = b.keysTimePersistInterval;
     }
 
     public static Builder builder() {
@@ -224,6 +230,16 @@ public final class AgentConfig {
     }
 
     /** Time between two OBD-II requests (each asks for the next PID in turn). */
+    /** Whether the car takes offline keys ({@code keys.offline}, default true): BLE and QR presentations, if fitted. */
+    public boolean offlineKeys() {
+        return offlineKeys;
+    }
+
+    /** How often the car's time is persisted as the next run's lower bound ({@code keys.time-persist-interval}, 1 min). */
+    public Duration keysTimePersistInterval() {
+        return keysTimePersistInterval;
+    }
+
     public Duration obdInterval() {
         return obdInterval;
     }
@@ -254,6 +270,8 @@ public final class AgentConfig {
         b.hardware = hardware;
         b.obdPids = obdPids;
         b.obdInterval = obdInterval;
+        b.offlineKeys = offlineKeys;
+        b.keysTimePersistInterval = keysTimePersistInterval;
         return b;
     }
 
@@ -289,6 +307,8 @@ public final class AgentConfig {
         private HardwareConfig hardware;
         private List<ObdPid> obdPids = List.of();
         private Duration obdInterval = DEFAULT_OBD_INTERVAL;
+        private boolean offlineKeys = true;
+        private Duration keysTimePersistInterval = DEFAULT_KEYS_TIME_PERSIST;
 
         private Builder() {
         }
@@ -433,6 +453,16 @@ public final class AgentConfig {
                 }
             }
             this.obdPids = List.copyOf(pids);
+            return this;
+        }
+
+        public Builder offlineKeys(boolean enabled) {
+            this.offlineKeys = enabled;
+            return this;
+        }
+
+        public Builder keysTimePersistInterval(Duration d) {
+            this.keysTimePersistInterval = positive(AgentConfigLoader.KEYS_TIME_PERSIST, d);
             return this;
         }
 

@@ -56,12 +56,15 @@ public final class AgentConfigLoader {
     public static final String TELEMETRY_RECEIPT_TIMEOUT = "telemetry.receipt-timeout";
     public static final String OBD_PIDS = "can.obd.pids";
     public static final String OBD_INTERVAL = "can.obd.interval";
+    public static final String KEYS_OFFLINE = "keys.offline";
+    public static final String KEYS_TIME_PERSIST = "keys.time-persist-interval";
 
     private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, MqttTls.CERTIFICATE_KEY, MqttTls.PRIVATE_KEY_KEY, MqttTls.CA_KEY,
             COMMAND_SKEW, FEEDBACK_TIMEOUT,
             HISTORY_SIZE, MOVING_INTERVAL, PARKED_INTERVAL, MOVING_SPEED, DATA_DIR, RECONNECT_INITIAL, RECONNECT_MAX,
             SESSION_EXPIRY, JOURNAL_MAX_BYTES, JOURNAL_SEGMENT_BYTES, JOURNAL_FSYNC_INTERVAL, TELEMETRY_BATCH_SIZE,
-            TELEMETRY_RECEIPT_TIMEOUT, OBD_PIDS, OBD_INTERVAL);
+            TELEMETRY_RECEIPT_TIMEOUT, OBD_PIDS, OBD_INTERVAL,
+            KEYS_OFFLINE, KEYS_TIME_PERSIST);
 
     private AgentConfigLoader() {
     }
@@ -128,6 +131,8 @@ public final class AgentConfigLoader {
         apply(sorted, TELEMETRY_RECEIPT_TIMEOUT, v -> b.receiptTimeout(ConfigValues.duration(TELEMETRY_RECEIPT_TIMEOUT, v)));
         apply(sorted, OBD_PIDS, v -> b.obdPids(parsePids(v)));
         apply(sorted, OBD_INTERVAL, v -> b.obdInterval(ConfigValues.duration(OBD_INTERVAL, v)));
+        apply(sorted, KEYS_OFFLINE, v -> b.offlineKeys(ConfigValues.bool(KEYS_OFFLINE, v)));
+        apply(sorted, KEYS_TIME_PERSIST, v -> b.keysTimePersistInterval(ConfigValues.duration(KEYS_TIME_PERSIST, v)));
         if (sorted.containsKey(RECONNECT_INITIAL) || sorted.containsKey(RECONNECT_MAX)) {
             b.reconnectDelays(
                     ConfigValues.duration(RECONNECT_INITIAL, sorted.getOrDefault(RECONNECT_INITIAL, AgentConfig.DEFAULT_RECONNECT_INITIAL.toString())),

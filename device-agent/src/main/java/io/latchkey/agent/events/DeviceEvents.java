@@ -28,6 +28,20 @@ public final class DeviceEvents {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * Publishes {@code event} as it is (its own time and details), best effort: what must arrive is also journalled
+     * (an offline key's use travels on a telemetry record; the backend stores the two copies once).
+     */
+    public void publish(DeviceEvent event) {
+        if (!connection.isConnected()) {
+            return;
+        }
+        connection.publish(Channel.EVENT, Json.write(event), false).exceptionally(e -> {
+            LOG.debug("{}: event {} not published: {}", deviceId, event.type(), e.toString());
+            return null;
+        });
+    }
+
     public void publish(String type, Map<String, String> details) {
         LOG.info("{}: event {} {}", deviceId, type, details);
         if (!connection.isConnected()) {

@@ -1,6 +1,7 @@
 package io.latchkey.agent.journal;
 
 import io.latchkey.protocol.LockState;
+import io.latchkey.protocol.telemetry.DeviceEvent;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.Map;
  * varint gnssMode                                   (if P_GNSS_MODE)
  * varint n, then n x (string, f64)                  (if P_SIGNALS)
  * string reason                                     (if P_REASON)
+ * string deviceId, string type, zigzag seconds, varint nanos, varint n, n x (string, string)   event (if P_EVENT)
  * string = varint code > 0 from {@link WellKnownStrings}, or 0, varint length, UTF-8 bytes
  * </pre>
  *
@@ -40,7 +42,9 @@ final class RecordCodec {
     private static final int P_GNSS_MODE = 1 << 9;
     private static final int P_SIGNALS = 1 << 10;
     private static final int P_REASON = 1 << 11;
-    private static final int KNOWN_BITS = (1 << 12) - 1;
+    private static final int P_EVENT = 1 << 12;
+    private static final int KNOWN_BITS = (1 << 13) - 1;
+    private static final int MAX_DETAILS = 64;
     private static final int MAX_SIGNALS = 4096;
 
     /** Appends the payload of {@code r} to {@code out}. */
@@ -55,7 +59,8 @@ final class RecordCodec {
                 | (r.ignition() != null ? P_IGNITION | (r.ignition() ? P_IGNITION_ON : 0) : 0)
                 | (r.gnssMode() != null ? P_GNSS_MODE : 0)
                 | (r.signals() != null ? P_SIGNALS : 0)
-                | (r.reason() != null ? P_REASON : 0);
+                | (r.reason() != null ? P_REASON : 0)
+                | (r.event() != null ? P_EVENT : 0);
         out.writeVarLong(bits);
         out.writeVarLong(r.seq());
         if (r.time() != null) {
@@ -92,6 +97,35 @@ final class RecordCodec {
         if (r.reason() != null) {
             writeString(out, r.reason());
         }
+        if (r.event() != null) {
+            writeEvent(out, r.event());
+        }
+    }
+
+    private static void writeEvent(ByteWriter out, DeviceEvent e) {
+        writeString(out, e.deviceId() == null ? "" : e.deviceId());
+        writeString(out, e.type() == null ? "" : e.type());
+        Instant at = e.at() == null ? Instant.EPOCH : e.at();
+        out.writeZigZag(at.getEpochSecond());
+        out.writeVarLong(at.getNano());
+        Map<String, String> details = e.details() == null ? Map.of() : e.details();
+        out.writeVarLong(details.size());
+        for (Map.Entry<String, String> d : details.entrySet()) {
+            writeString(out, d.getKey());
+            writeString(out, d.getValue() == null ? "" : d.getValue());
+        }
+    }
+
+    private static DeviceEvent readEvent(ByteReader in) {
+        String deviceId = readString(in);
+        String type = readString(in);
+        Instant at = Instant.ofEpochSecond(in.readZigZag(), in.readVarInt(999_999_999));
+        int n = in.readVarInt(MAX_DETAILS);
+        Map<String, String> details = new LinkedHashMap<>(Math.max(4, n * 2));
+        for (int i = 0; i < n; i++) {
+            details.put(readString(in), readString(in));
+        }
+        return new DeviceEvent(deviceId, type, at, details);
     }
 
     TelemetryRecord decode(byte[] buf, int offset, int length) {
@@ -123,10 +157,11 @@ final class RecordCodec {
             }
         }
         String reason = has(bits, P_REASON) ? readString(in) : null;
+        DeviceEvent event = has(bits, P_EVENT) ? readEvent(in) : null;
         if (!in.atEnd()) {
             throw new MalformedRecordException("trailing bytes after the record");
         }
-        return new TelemetryRecord(seq, time, lat, lon, speed, odometer, lock, doors, ignition, mode, signals, reason);
+        return new TelemetryRecord(seq, time, lat, lon, speed, odometer, lock, doors, ignition, mode, signals, reason, event);
     }
 
     private static boolean has(long bits, int bit) {

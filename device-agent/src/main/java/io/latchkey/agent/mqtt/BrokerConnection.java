@@ -21,6 +21,10 @@ public interface BrokerConnection {
 
         /** A message on this device's {@code receipt} channel (telemetry stored by the cloud), as received. */
         void receipt(byte[] payload);
+
+        /** A message on this device's {@code revocations} channel (the tenant's signed list of revoked offline keys), as received. */
+        default void revocations(byte[] payload) {
+        }
     }
 
     /** Starts connecting; returns at once. */

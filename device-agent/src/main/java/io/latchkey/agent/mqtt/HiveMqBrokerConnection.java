@@ -38,6 +38,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     private final String deviceId;
     private final String commandTopic;
     private final String receiptTopic;
+    private final String revocationsTopic;
     private final ReconnectBackoff backoff;
     private final Duration sessionExpiry;
     /** Null with mutual TLS, where the certificate says who the device is. */
@@ -58,6 +59,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         this.deviceId = config.deviceId();
         this.commandTopic = Topic.of(tenant, deviceId, Channel.CMD).name();
         this.receiptTopic = Topic.of(tenant, deviceId, Channel.RECEIPT).name();
+        this.revocationsTopic = Topic.of(tenant, deviceId, Channel.REVOCATIONS).name();
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.sessionExpiry = config.sessionExpiry();
         this.credentials = config.mutualTls() ? null : java.util.Objects.requireNonNull(config.credentials(), "credentials");
@@ -112,6 +114,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
             listener.command(publish.getPayloadAsBytes());
         } else if (receiptTopic.equals(topic)) {
             listener.receipt(publish.getPayloadAsBytes());
+        } else if (revocationsTopic.equals(topic)) {
+            listener.revocations(publish.getPayloadAsBytes());
         } else {
             LOG.debug("{}: ignoring message on {}", deviceId, publish.getTopic());
         }
@@ -125,6 +129,9 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         client.subscribeWith()
                 .addSubscription().topicFilter(commandTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
                 .addSubscription().topicFilter(receiptTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                // retained: the newest list arrives at every (re)connection (a broker that does not allow it answers
+                // with an error code for this one subscription only, logged below)
+                .addSubscription().topicFilter(revocationsTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
                 .send()
                 .whenComplete((ack, e) -> {
                     if (e != null) {

@@ -106,6 +106,26 @@ public final class TelemetryLoop {
     }
 
     /**
+     * Takes a record now carrying {@code event} (an offline key's use), so that the event travels in the journal with
+     * the records: in order, exactly once, after the car is back online. The journal is flushed at once.
+     *
+     * @return false if the loop is not running (the event is then only logged by the caller)
+     */
+    public synchronized boolean recordEvent(String reason, io.latchkey.protocol.telemetry.DeviceEvent event) {
+        if (!running) {
+            LOG.warn("event {} not journalled: telemetry is stopped", event.type());
+            return false;
+        }
+        try {
+            sink.submit(sampler.sample(counter.next(), reason).withEvent(event));
+            sink.flush();
+            return true;
+        } finally {
+            reschedule();
+        }
+    }
+
+    /**
      * The interval until the next periodic record: the moving one while the car moves or its ignition
      * is on (an ignition change records at once, so driving off is never sampled at the parked rate).
      */

@@ -143,6 +143,28 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void offlineKeyKeys_defaultToOnEveryMinute_andBadValuesNameTheKey() {
+        AgentConfig defaults = AgentConfigLoader.fromMap(minimal(), null);
+        assertThat(defaults.offlineKeys()).isTrue();
+        assertThat(defaults.keysTimePersistInterval()).isEqualTo(Duration.ofMinutes(1));
+
+        Map<String, String> m = minimal();
+        m.put("keys.offline", "false");
+        m.put("keys.time-persist-interval", "30s");
+        AgentConfig c = AgentConfigLoader.fromMap(m, null);
+        assertThat(c.offlineKeys()).isFalse();
+        assertThat(c.keysTimePersistInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.toBuilder().build().offlineKeys()).isFalse();
+
+        Map<String, String> bad = minimal();
+        bad.put("keys.offline", "maybe");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(bad, null)).hasMessageStartingWith("keys.offline:");
+        Map<String, String> zero = minimal();
+        zero.put("keys.time-persist-interval", "0s");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(zero, null)).hasMessageStartingWith("keys.time-persist-interval");
+    }
+
+    @Test
     void obdKeys_defaultToNoPolling_andAreReadAsPidNamesAndADuration() {
         AgentConfig defaults = AgentConfigLoader.fromMap(minimal(), null);
         assertThat(defaults.obdPids()).isEmpty();

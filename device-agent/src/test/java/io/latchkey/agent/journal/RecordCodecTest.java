@@ -47,6 +47,21 @@ class RecordCodecTest {
     }
 
     @Test
+    void aRecordCarryingAnEvent_comesBackWithTheEvent_inOrderOfItsDetails() {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("keyId", "key-00000000000000a1");
+        details.put("outcome", "REJECTED");
+        details.put("reason", "REPLAYED");
+        TelemetryRecord r = Records.typical(9).withEvent(new io.latchkey.protocol.telemetry.DeviceEvent("dev-1", "OFFLINE_KEY_USE",
+                Instant.parse("2026-12-05T10:00:00.123Z"), details));
+
+        TelemetryRecord back = roundTrip(r);
+        assertThat(back).isEqualTo(r);
+        assertThat(back.event().details().keySet()).containsExactly("keyId", "outcome", "reason");
+        assertThat(roundTrip(Records.typical(9)).event()).isNull();
+    }
+
+    @Test
     void trailingGarbage_isMalformed() {
         ByteWriter w = new ByteWriter(16);
         codec.encode(Records.typical(1), w);

@@ -1,5 +1,7 @@
 package io.latchkey.hal.assembly;
 
+import io.latchkey.hal.key.BarcodeScanner;
+import io.latchkey.hal.key.BleKeyLink;
 import io.latchkey.hal.can.CanBus;
 import io.latchkey.hal.gnss.Gnss;
 import io.latchkey.hal.gpio.DigitalOutput;
@@ -19,5 +21,13 @@ import java.util.Optional;
  */
 public record Hardware(DoorLocks doorLocks, Optional<Immobiliser> immobiliser, Gnss gnss, MutableVehicleSignals signals,
                        Optional<CanBus> canBus, Optional<SupplyVoltage> supplyVoltage, Optional<DigitalOutput> statusLed,
-                       List<AutoCloseable> drivers, List<String> description) {
+                       List<AutoCloseable> drivers, List<String> description, Optional<BleKeyLink> bleKeyLink,
+                       Optional<BarcodeScanner> barcodeScanner) {
+    /** Hardware with no offline-key readers. */
+    public Hardware(DoorLocks doorLocks, Optional<Immobiliser> immobiliser, Gnss gnss, MutableVehicleSignals signals,
+                    Optional<CanBus> canBus, Optional<SupplyVoltage> supplyVoltage, Optional<DigitalOutput> statusLed,
+                    List<AutoCloseable> drivers, List<String> description) {
+        this(doorLocks, immobiliser, gnss, signals, canBus, supplyVoltage, statusLed, drivers, description, Optional.empty(),
+                Optional.empty());
+    }
 }

@@ -27,7 +27,18 @@ public record HardwareConfig(
         String canInterface, Optional<String> canProfile, Optional<Path> canDbc, Optional<Path> canReplayFile,
         double canReplaySpeed,
         double lowVolts, double recoverVolts, Duration lowPowerInterval, Duration powerCheckInterval,
-        double simulatedVolts) {
+        double simulatedVolts, KeyReaders keyReaders) {
+
+    /**
+     * The readers phones present offline keys to (docs/offline-keys.md): {@code hardware.ble} (BlueZ on
+     * {@code hardware.ble.adapter}) and {@code hardware.qr} (a serial scanner on {@code hardware.qr.serial.port}).
+     */
+    public record KeyReaders(Ble ble, String bleAdapter, Qr qr, String qrPort, int qrBaud, String qrHidDevice) {
+    }
+
+    public enum Ble { BLUEZ, SIMULATED, NONE }
+
+    public enum Qr { SERIAL, HID, SIMULATED, NONE }
 
     public enum Locks { PI4J, SIMULATED }
 
@@ -60,7 +71,9 @@ public record HardwareConfig(
             "hardware.gnss.simulated.lat", "hardware.gnss.simulated.lon", "hardware.can.interface",
             "hardware.can.profile", "hardware.can.dbc", "hardware.can.replay.file", "hardware.can.replay.speed",
             "hardware.power.low-volts", "hardware.power.recover-volts", "hardware.power.low-interval",
-            "hardware.power.check-interval", "hardware.power.simulated-volts");
+            "hardware.power.check-interval", "hardware.power.simulated-volts",
+            "hardware.ble", "hardware.ble.adapter", "hardware.qr", "hardware.qr.serial.port", "hardware.qr.serial.baud",
+            "hardware.qr.hid.device");
 
     public HardwareConfig {
         pins = Collections.unmodifiableMap(new TreeMap<>(pins));
@@ -109,6 +122,10 @@ public record HardwareConfig(
         if (recover < low) {
             throw new ConfigException("hardware.power.recover-volts: must not be below hardware.power.low-volts (" + low + "), got " + recover);
         }
+        KeyReaders keyReaders = new KeyReaders(c.choice("hardware.ble", Ble.class, Ble.NONE), adapter(c.text("hardware.ble.adapter", "hci0")),
+                c.choice("hardware.qr", Qr.class, Qr.NONE), c.text("hardware.qr.serial.port", "/dev/ttyACM0"),
+                c.integer("hardware.qr.serial.baud", 9600, 1200, 921_600), c.text("hardware.qr.hid.device", ""));
+        checkKeyReaders(keyReaders);
         return new HardwareConfig(locks, gnss, can, power, led, pins,
                 c.duration("hardware.gpio.debounce", Duration.ofMillis(10), true),
                 c.duration("hardware.lock.pulse", Duration.ofMillis(300), false),
@@ -126,7 +143,8 @@ public record HardwareConfig(
                 low, recover,
                 c.duration("hardware.power.low-interval", Duration.ofMinutes(30), false),
                 c.duration("hardware.power.check-interval", Duration.ofSeconds(60), false),
-                c.decimal("hardware.power.simulated-volts", 12.6, 0, 60));
+                c.decimal("hardware.power.simulated-volts", 12.6, 0, 60),
+                keyReaders);
     }
 
     /** Puts one {@code hardware.*} entry where it belongs: a GPIO line number, a line's polarity, or a plain key. */
@@ -183,6 +201,19 @@ public record HardwareConfig(
         if (can == Can.CANDUMP_REPLAY && replay.isEmpty()) {
             throw new ConfigException("hardware.can.replay.file is required with hardware.can=candump-replay");
         }
+    }
+
+    static void checkKeyReaders(KeyReaders k) {
+        if (k.qr() == Qr.HID && k.qrHidDevice().isBlank()) {
+            throw new ConfigException("hardware.qr.hid.device is required with hardware.qr=hid (e.g. /dev/input/by-id/usb-...-event-kbd)");
+        }
+    }
+
+    private static String adapter(String name) {
+        if (!name.matches("hci[0-9]{1,2}")) {
+            throw new ConfigException("hardware.ble.adapter: expected a Bluetooth adapter name such as hci0, got '" + name + "'");
+        }
+        return name;
     }
 
     static String name(Enum<?> e) {

@@ -3,6 +3,12 @@ package io.latchkey.hal.assembly;
 import io.latchkey.hal.assembly.HardwareConfig.Can;
 import io.latchkey.hal.gpio.pi4j.Pi4jGpio;
 import io.latchkey.hal.gnss.serial.JSerialCommPort;
+import io.latchkey.hal.key.BarcodeScanner;
+import io.latchkey.hal.key.BleKeyLink;
+import io.latchkey.hal.key.SimulatedBarcodeScanner;
+import io.latchkey.hal.key.SimulatedBleKeyLink;
+import io.latchkey.hal.key.bluez.DbusBluezKeyLink;
+import io.latchkey.hal.key.serial.SerialBarcodeScanner;
 import io.latchkey.hal.gnss.serial.SerialNmeaReader;
 import io.latchkey.hal.can.socketcan.SocketCanBus;
 import io.latchkey.hal.gnss.FixedGnss;
@@ -77,11 +83,61 @@ public final class HardwareFactory {
             Gnss gnss = gnss(config, drivers, description);
             Optional<CanBus> canBus = can(config, signals, drivers, description);
             Optional<SupplyVoltage> supply = supply(config, description);
+            Optional<BleKeyLink> ble = ble(config.keyReaders(), drivers, description);
+            Optional<BarcodeScanner> qr = qr(config.keyReaders(), drivers, description);
             return new Hardware(locks.doorLocks(), locks.immobiliser(), gnss, signals, canBus, supply, locks.statusLed(),
-                    drivers, description);
+                    drivers, description, ble, qr);
         } catch (RuntimeException e) {
             closeAll(drivers);
             throw e;
+        }
+    }
+
+    /** The BLE GATT peripheral for offline keys: BlueZ registers when the agent starts (and fails it if it cannot). */
+    private static Optional<BleKeyLink> ble(HardwareConfig.KeyReaders keys, List<AutoCloseable> drivers, List<String> description) {
+        switch (keys.ble()) {
+            case BLUEZ: {
+                DbusBluezKeyLink link = new DbusBluezKeyLink(keys.bleAdapter());
+                drivers.add(link);
+                description.add("offline keys BLE: BlueZ GATT on " + keys.bleAdapter());
+                return Optional.of(link);
+            }
+            case SIMULATED:
+                description.add("offline keys BLE: SIMULATED link");
+                return Optional.of(new SimulatedBleKeyLink());
+            default:
+                description.add("offline keys BLE: none");
+                return Optional.empty();
+        }
+    }
+
+    /** The windscreen QR scanner: a serial line reader on its own thread. */
+    private static Optional<BarcodeScanner> qr(HardwareConfig.KeyReaders keys, List<AutoCloseable> drivers, List<String> description) {
+        switch (keys.qr()) {
+            case SERIAL: {
+                SerialBarcodeScanner scanner = SerialBarcodeScanner.onPort(keys.qrPort(), keys.qrBaud());
+                drivers.add(scanner);
+                scanner.start();
+                description.add("offline keys QR: serial scanner on " + keys.qrPort() + " at " + keys.qrBaud() + " baud");
+                return Optional.of(scanner);
+            }
+            case HID: {
+                java.nio.file.Path device = java.nio.file.Path.of(keys.qrHidDevice());
+                int size = io.latchkey.hal.key.hid.EvdevKeyText.nativeEventSize();
+                SerialBarcodeScanner scanner = new SerialBarcodeScanner(keys.qrHidDevice(),
+                        () -> new io.latchkey.hal.key.hid.EvdevKeyText(java.nio.file.Files.newInputStream(device), size),
+                        d -> Thread.sleep(d.toMillis()));
+                drivers.add(scanner);
+                scanner.start();
+                description.add("offline keys QR: USB-HID scanner on " + keys.qrHidDevice());
+                return Optional.of(scanner);
+            }
+            case SIMULATED:
+                description.add("offline keys QR: SIMULATED scanner");
+                return Optional.of(new SimulatedBarcodeScanner());
+            default:
+                description.add("offline keys QR: none");
+                return Optional.empty();
         }
     }
 

@@ -133,4 +133,38 @@ class HardwareFactoryTest {
         assertThatThrownBy(() -> factory.create(HardwareConfig.parse(m, null)))
                 .isInstanceOf(HalException.class).hasMessageContaining("can7");
     }
+
+    @Test
+    void offlineKeyReaders_areNoneByDefault_simulatedWhenNamed_andAPortTheSerialScannerOpensInTheBackground() {
+        hardware = factory.create(HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated"), null));
+        assertThat(hardware.bleKeyLink()).isEmpty();
+        assertThat(hardware.barcodeScanner()).isEmpty();
+        assertThat(hardware.description()).contains("offline keys BLE: none", "offline keys QR: none");
+
+        hardware = factory.create(HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
+                "hardware.ble", "simulated", "hardware.qr", "simulated"), null));
+        assertThat(hardware.bleKeyLink()).containsInstanceOf(io.latchkey.hal.key.SimulatedBleKeyLink.class);
+        assertThat(hardware.barcodeScanner()).containsInstanceOf(io.latchkey.hal.key.SimulatedBarcodeScanner.class);
+
+        hardware = factory.create(HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
+                "hardware.ble", "bluez", "hardware.ble.adapter", "hci1", "hardware.qr", "serial", "hardware.qr.serial.port",
+                "/dev/ttyNOPE9"), null));
+        assertThat(hardware.bleKeyLink()).containsInstanceOf(io.latchkey.hal.key.bluez.DbusBluezKeyLink.class);
+        assertThat(hardware.description()).contains("offline keys BLE: BlueZ GATT on hci1",
+                "offline keys QR: serial scanner on /dev/ttyNOPE9 at 9600 baud");
+        assertThat(hardware.drivers()).as("closed with the agent").hasAtLeastOneElementOfType(
+                io.latchkey.hal.key.serial.SerialBarcodeScanner.class);
+    }
+
+    @Test
+    void badOfflineKeyReaderValues_nameTheKey() {
+        assertThatThrownBy(() -> HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
+                "hardware.ble", "bluetooth"), null)).hasMessage("hardware.ble: expected bluez|simulated|none, got 'bluetooth'");
+        assertThatThrownBy(() -> HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
+                "hardware.ble.adapter", "/dev/hci0"), null)).hasMessageStartingWith("hardware.ble.adapter: expected");
+        assertThatThrownBy(() -> HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
+                "hardware.qr", "usb-hid"), null)).hasMessage("hardware.qr: expected serial|hid|simulated|none, got 'usb-hid'");
+        assertThatThrownBy(() -> HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
+                "hardware.qr", "hid"), null)).hasMessageStartingWith("hardware.qr.hid.device is required with hardware.qr=hid");
+    }
 }

@@ -19,9 +19,23 @@ import java.util.Map;
  * @param ignition     ignition on
  * @param gnssMode     1 no fix, 2 2D, 3 3D (as gpsd)
  * @param signals      further vehicle signals by COVESA VSS name
- * @param reason       why it was taken: PERIODIC, LOCK, DOOR, IGNITION, KEY, ...
+ * @param reason       why it was taken: PERIODIC, LOCK, DOOR, IGNITION, KEY, OFFLINE_KEY_USE, ...
+ * @param event        an event that must reach the backend exactly once and in order with the records (an offline
+ *                     key's use, docs/offline-keys.md §8), journalled with this record; null for a plain sample
  */
 public record TelemetryRecord(long seq, Instant time, Double lat, Double lon, Double speedKmh, Double odometerKm,
                               LockState lockState, Boolean doorsOpen, Boolean ignition, Integer gnssMode,
-                              Map<String, Double> signals, String reason) {
+                              Map<String, Double> signals, String reason, DeviceEvent event) {
+    /** A plain sample, with no event. */
+    public TelemetryRecord(long seq, Instant time, Double lat, Double lon, Double speedKmh, Double odometerKm,
+                           LockState lockState, Boolean doorsOpen, Boolean ignition, Integer gnssMode,
+                           Map<String, Double> signals, String reason) {
+        this(seq, time, lat, lon, speedKmh, odometerKm, lockState, doorsOpen, ignition, gnssMode, signals, reason, null);
+    }
+
+    /** This sample carrying {@code event}. */
+    public TelemetryRecord withEvent(DeviceEvent event) {
+        return new TelemetryRecord(seq, time, lat, lon, speedKmh, odometerKm, lockState, doorsOpen, ignition, gnssMode,
+                signals, reason, event);
+    }
 }

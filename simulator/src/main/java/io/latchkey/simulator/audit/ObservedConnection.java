@@ -52,6 +52,13 @@ public final class ObservedConnection implements BrokerConnection {
                     listener.receipt(payload);
                 }
             }
+
+            @Override
+            public void revocations(byte[] payload) {
+                if (!severed) {
+                    listener.revocations(payload);
+                }
+            }
         });
     }
 

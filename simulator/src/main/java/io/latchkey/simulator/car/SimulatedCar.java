@@ -57,6 +57,9 @@ public final class SimulatedCar {
     private final Clock clock;
     private final Duration relayPulse;
     private final SimulatedCentralLocking wiring;
+    /** The car's offline-key readers: they outlive agent restarts, as the Bluetooth chip and the scanner do. */
+    private final io.latchkey.hal.key.SimulatedBleKeyLink ble = new io.latchkey.hal.key.SimulatedBleKeyLink();
+    private final io.latchkey.hal.key.SimulatedBarcodeScanner scanner = new io.latchkey.hal.key.SimulatedBarcodeScanner();
     private final NmeaWriter nmea = new NmeaWriter("GN");
     private final List<RelayActivation> activations = new CopyOnWriteArrayList<>();
     private final SimulatedDigitalOutput immobiliserRelay = new SimulatedDigitalOutput("immobiliser-relay");
@@ -270,6 +273,16 @@ public final class SimulatedCar {
             gnss.acceptLine(line);
         }
         gnss.flush();
+    }
+
+    /** The car's BLE key link: a virtual phone connects to it (docs/offline-keys.md §3). */
+    public io.latchkey.hal.key.SimulatedBleKeyLink ble() {
+        return ble;
+    }
+
+    /** The car's windscreen scanner: a virtual phone shows it a QR code (docs/offline-keys.md §4). */
+    public io.latchkey.hal.key.SimulatedBarcodeScanner scanner() {
+        return scanner;
     }
 
     public String deviceId() {

@@ -151,6 +151,8 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
                 .gnss(hardware.gnss())
                 .vehicleSignals(hardware.signals())
                 .canBus(hardware.canBus())
+                .bleKeyLink(m.car.ble())
+                .barcodeScanner(m.car.scanner())
                 .clock(m.clock)
                 .scheduler(threads)
                 .executor(threads.workExecutor())
