@@ -109,7 +109,8 @@ public class TelemetryIngestor implements DeviceMessageListener {
                 live.publishState(tenant, carId, LiveState.TELEMETRY, state, LiveState.Readings.of(latest.signals()), latest.time());
             }
         }
-        storeEvents(tenant, carId, topic.deviceId(), plausible);
+        // a record refused as implausible still carries an authentic event (its values are what is doubted)
+        storeEvents(tenant, carId, topic.deviceId(), records);
         // every plausible record, resends included: trips skip what they applied already, and apply what a crash
         // before their progress was written left out
         trips.ingest(tenant, carId, plausible);
