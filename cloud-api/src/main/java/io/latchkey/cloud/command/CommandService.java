@@ -326,10 +326,8 @@ public class CommandService {
         CompletableFuture<Concluded> concluded = published
                 .thenCompose(done -> answer)
                 .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
-                // on the thread that completed it (the acknowledgement thread of DeviceMessageRouter, or the timeout's):
-                // concluding only builds the record and changes in-memory state, no store write (those follow on an
-                // I/O thread below), so the caller's answer takes no further hand-off here
-                .handle((ack, error) -> conclude(tenant, record, ack, error, started));
+                // an I/O thread: the answer may complete on the MQTT client's event loop; concluding writes
+                .handleAsync((ack, error) -> conclude(tenant, record, ack, error, started), io);
         concluded.thenApply(Concluded::resultOrThrow).whenComplete((result, error) -> {
             if (error != null) {
                 response.completeExceptionally(error instanceof CompletionException && error.getCause() != null
