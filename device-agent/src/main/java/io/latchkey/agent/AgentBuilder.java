@@ -170,6 +170,11 @@ public final class AgentBuilder {
         return this;
     }
 
+    /** The durable command history a car keeps under its data directory (what {@link #build} uses by default). */
+    public static CommandHistory durableCommandHistory(AgentConfig config, Clock clock) {
+        return new FileCommandHistory(config.dataDir(), config.commandHistorySize(), config.deviceId(), clock);
+    }
+
     public AgentBuilder commandHistory(CommandHistory history) {
         this.commandHistory = history;
         return this;
@@ -336,8 +341,7 @@ public final class AgentBuilder {
 
     private Agent.Commands commands(VehicleStatus vehicle, ScheduledExecutorService timers, Executor work,
                                     List<AutoCloseable> owned) {
-        CommandHistory history = commandHistory != null ? commandHistory
-                : new FileCommandHistory(config.dataDir(), config.commandHistorySize(), config.deviceId(), clock);
+        CommandHistory history = commandHistory != null ? commandHistory : durableCommandHistory(config, clock);
         owned.add(0, history);
         CommandVerifier verifier = new CommandVerifier(config.commandKeys(), config.tenant(), config.deviceId(), clock,
                 config.commandSkew());

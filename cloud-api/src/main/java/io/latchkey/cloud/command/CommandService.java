@@ -15,6 +15,7 @@ import io.latchkey.cloud.live.LiveFeed;
 import io.latchkey.cloud.live.LiveState;
 import io.latchkey.cloud.metrics.CommandMetrics;
 import io.latchkey.cloud.mqtt.BackendMqttClient;
+import io.latchkey.cloud.mqtt.security.DeviceKeys;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.StoreJson;
@@ -73,13 +74,15 @@ public class CommandService {
     private final CommandMetrics metrics;
     private final BookingService bookings;
     private final LiveFeed live;
+    private final DeviceKeys deviceKeys;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
     public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, BackendMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
                           @Named(TaskExecutors.IO) ExecutorService io, Auditor auditor, CommandMetrics metrics,
-                          BookingService bookings, LiveFeed live) {
+                          BookingService bookings, LiveFeed live, DeviceKeys deviceKeys) {
         this.live = live;
+        this.deviceKeys = deviceKeys;
         this.cars = cars;
         this.access = access;
         this.keys = keys;
@@ -311,6 +314,15 @@ public class CommandService {
             inFlight.remove(key, entry);
             throw e;
         }
+        // The car's answer is verified with its device key: read it now, while the command travels, so that the
+        // answer does not wait on the device's record and certificate being read (the key cache holds a key 60 s).
+        io.execute(() -> {
+            try {
+                deviceKeys.activeKey(tenant, car.deviceId());
+            } catch (RuntimeException e) {
+                LOG.debug("device key of {} not read ahead: {}", car.deviceId(), e.toString());
+            }
+        });
         CompletableFuture<Concluded> concluded = published
                 .thenCompose(done -> answer)
                 .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)

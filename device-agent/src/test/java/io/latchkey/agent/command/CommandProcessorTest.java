@@ -454,4 +454,34 @@ class CommandProcessorTest {
             return Registration.NONE;
         }
     }
+
+    @Test
+    void aCarThatDiesBeforeRecordingTheResult_neverRunsTheCommandAgain_whenTheSameCommandArrivesAfterTheRestart(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path data) throws Exception {
+        Command cmd = cloud.command(DEVICE, CommandType.UNLOCK);
+        DoorLocks locks = wiring.doorLocks(Duration.ZERO);
+        VehicleStatus vehicle = new VehicleStatus(signals, gnss, 3.0, clock);
+        CommandVerifier verifier = new CommandVerifier(Map.of(TestCloud.KEY_ID, cloud.keys().getPublic()), TENANT, DEVICE,
+                clock, Duration.ofSeconds(30));
+        // The first life: the mark is forced, the relay moves, then the power goes before the result is recorded.
+        FileCommandHistory first = new FileCommandHistory(data, 100, DEVICE, clock);
+        CommandHistory noResult = new CommandHistory() { // the result never reaches the disk
+            @Override public java.util.Optional<CommandAck> find(String id) { return first.find(id); }
+            @Override public void begin(String id) { first.begin(id); }
+            @Override public void complete(CommandAck ack) { }
+            @Override public void close() { }
+        };
+        await(new CommandProcessor(verifier, noResult, new LockActuator(locks, scheduler, Duration.ofSeconds(1)), locks,
+                vehicle, DEVICE, clock).process(cloud.signed(cmd)));
+        assertThat(wiring.unlockRelay().activations()).isEqualTo(1);
+
+        // The second life, on the same data directory: the broker delivers the command again.
+        try (FileCommandHistory second = new FileCommandHistory(data, 100, DEVICE, clock)) {
+            CommandAck again = await(new CommandProcessor(verifier, second, new LockActuator(locks, scheduler,
+                    Duration.ofSeconds(1)), locks, vehicle, DEVICE, clock).process(cloud.signed(cmd)));
+            assertThat(again.outcome()).isEqualTo(CommandOutcome.FAILED);
+            assertThat(again.reason()).isEqualTo(CommandHistory.INTERRUPTED);
+        }
+        assertThat(wiring.unlockRelay().activations()).as("at most once across the crash").isEqualTo(1);
+    }
 }

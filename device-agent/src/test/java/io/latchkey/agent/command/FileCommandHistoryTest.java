@@ -84,4 +84,75 @@ class FileCommandHistoryTest {
         }
         assertThat(Files.readAllLines(dir.resolve(FileCommandHistory.FILE_NAME))).hasSizeLessThanOrEqualTo(21);
     }
+
+    @Test
+    void theBegunMark_isAnInPlaceOverwriteOfAFixedSlotFile_notALine() throws Exception {
+        Path slots = dir.resolve(FileCommandHistory.BEGUN_FILE_NAME);
+        try (FileCommandHistory h = new FileCommandHistory(dir, 100, "dev-1", clock)) {
+            long size = Files.size(slots);
+            assertThat(size).isPositive();
+            h.begin("c-1");
+            assertThat(Files.readAllLines(dir.resolve(FileCommandHistory.FILE_NAME))).as("no line for a begun id").isEmpty();
+            assertThat(Files.readString(slots, StandardCharsets.ISO_8859_1)).contains("c-1");
+            for (int i = 2; i < 60; i++) {
+                h.complete(executed("c-" + (i - 1)));
+                h.begin("c-" + i);
+            }
+            assertThat(Files.size(slots)).as("allocated once, never grown").isEqualTo(size);
+        }
+    }
+
+    @Test
+    void aCrashAfterTheBegunMark_answersTheIdInterruptedAfterTheRestart_andItStaysSoAfterMoreRestarts() throws Exception {
+        FileCommandHistory crashed = new FileCommandHistory(dir, 100, "dev-1", clock);
+        for (int i = 0; i < 40; i++) { // more commands than slots: slots are reused once their id is completed
+            crashed.begin("c-" + i);
+            crashed.complete(executed("c-" + i));
+        }
+        crashed.begin("c-40");
+        // power cut: no complete, no close
+
+        try (FileCommandHistory h = new FileCommandHistory(dir, 100, "dev-1", clock)) {
+            assertThat(h.find("c-40").orElseThrow().reason()).isEqualTo(CommandHistory.INTERRUPTED);
+            for (int i = 0; i < 40; i++) {
+                assertThat(h.find("c-" + i)).contains(executed("c-" + i));
+            }
+        }
+        assertThat(Files.readAllLines(dir.resolve(FileCommandHistory.FILE_NAME)))
+                .as("moved to the lines before the slots were cleared").anyMatch(l -> l.contains("\"c-40\""));
+        try (FileCommandHistory h = new FileCommandHistory(dir, 100, "dev-1", clock)) {
+            assertThat(h.find("c-40").orElseThrow().reason()).isEqualTo(CommandHistory.INTERRUPTED);
+            assertThat(h.find("c-39")).contains(executed("c-39"));
+        }
+    }
+
+    @Test
+    void aSlotTornByAPowerCut_isIgnored_andTheWholeMarksStillCount() throws Exception {
+        FileCommandHistory crashed = new FileCommandHistory(dir, 100, "dev-1", clock);
+        crashed.begin("c-1");
+        crashed.begin("c-2"); // two in flight only in this test: the processor runs one at a time
+        Path slots = dir.resolve(FileCommandHistory.BEGUN_FILE_NAME);
+        byte[] bytes = Files.readAllBytes(slots);
+        bytes[FileCommandHistory.SLOT_BYTES + 20] ^= 0x5a; // the second mark torn mid-write
+        Files.write(slots, bytes);
+
+        try (FileCommandHistory h = new FileCommandHistory(dir, 100, "dev-1", clock)) {
+            assertThat(h.find("c-1").orElseThrow().reason()).isEqualTo(CommandHistory.INTERRUPTED);
+            assertThat(h.find("c-2")).as("its mark never became durable, so the relay never moved for it").isEmpty();
+        }
+    }
+
+    @Test
+    void aSlotIsNeverReusedWhileItsIdIsUncompleted() throws Exception {
+        FileCommandHistory crashed = new FileCommandHistory(dir, 4, "dev-1", clock); // 4 slots
+        for (int i = 0; i < 6; i++) {
+            crashed.begin("c-" + i); // none completed: the last two are forced lines instead
+        }
+
+        try (FileCommandHistory h = new FileCommandHistory(dir, 10, "dev-1", clock)) {
+            for (int i = 0; i < 6; i++) {
+                assertThat(h.find("c-" + i).orElseThrow().reason()).isEqualTo(CommandHistory.INTERRUPTED);
+            }
+        }
+    }
 }

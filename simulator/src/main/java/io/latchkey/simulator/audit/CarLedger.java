@@ -34,7 +34,12 @@ public final class CarLedger {
 
     private final String deviceId;
     private final Clock clock;
+    /** The agent's "begun" record of a command: when its write started and when it was durable. */
+    public record Begun(String commandId, Instant startedAt, Instant durableAt) {
+    }
+
     private final Map<String, Received> received = new ConcurrentHashMap<>();
+    private final Map<String, Begun> begun = new ConcurrentHashMap<>();
     private final List<Answered> answers = new CopyOnWriteArrayList<>();
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong telemetryBatches = new AtomicLong();
@@ -76,6 +81,21 @@ public final class CarLedger {
         } catch (RuntimeException e) {
             answers.add(new Answered(null, "UNPARSEABLE:" + new String(payload, StandardCharsets.UTF_8), null, false, clock.instant()));
         }
+    }
+
+    /** The agent's command history began this id: the write started at {@code startedAt}, was forced by now. */
+    public void begun(String commandId, Instant startedAt) {
+        begun.putIfAbsent(commandId, new Begun(commandId, startedAt, clock.instant()));
+    }
+
+    /** The first "begun" record of this id, if the car wrote one. */
+    public java.util.Optional<Begun> begun(String commandId) {
+        return java.util.Optional.ofNullable(begun.get(commandId));
+    }
+
+    /** The clock this ledger times on (the simulator's true clock). */
+    public Clock clock() {
+        return clock;
     }
 
     void telemetryAcknowledged(byte[] payload) {

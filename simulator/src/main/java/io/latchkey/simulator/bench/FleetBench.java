@@ -129,7 +129,7 @@ public final class FleetBench {
             put("fleet start: all agents connected (s)", connected ? seconds(t0) : "NOT within 120 s");
             usage("fleet start", sampler.endPhase());
 
-            unlocks(api, world, fleet, broker, store, sampler);
+            unlocks(api, world, fleet, broker, store, backendData, sampler);
             if (o.unlockOnly()) {
                 return;
             }
@@ -162,7 +162,7 @@ public final class FleetBench {
     }
 
     private void unlocks(LatchkeyClient api, FleetSetup.Result world, Fleet fleet, BrokerProcess broker, StoreCounter store,
-                         ProcessSampler sampler) {
+                         Path backendData, ProcessSampler sampler) {
         out.printf("unlock round trips: %.0f commands/s for %d s with %d parked cars reporting every %d s%n",
                 o.commandsPerSecond(), o.unlockSeconds(), fleet.size(), o.parkedSeconds());
         CommandLog log = new CommandLog();
@@ -207,9 +207,33 @@ public final class FleetBench {
         r.put("telemetry stored meanwhile (records/s)", Math.round(stored / seconds));
         Map<String, String> deviceOfCar = new java.util.HashMap<>();
         world.cars().forEach(c -> deviceOfCar.put(c.id(), c.deviceId()));
-        r.put("where the time went", UnlockBreakdown.of(log.entries(),
-                carId -> java.util.Optional.ofNullable(deviceOfCar.get(carId)).map(fleet::ledger)).report());
+        Path commandDocs = backendData.resolve("tenants").resolve(world.tenant()).resolve("docs").resolve("commands");
+        UnlockBreakdown breakdown = UnlockBreakdown.of(log.entries(),
+                carId -> java.util.Optional.ofNullable(deviceOfCar.get(carId)).map(fleet::ledger),
+                id -> backendInstants(commandDocs, id));
+        r.put("where the time went", breakdown.report());
+        try {
+            Path csv = o.workDir().resolve("unlock-commands.csv");
+            Files.writeString(csv, breakdown.csv());
+            r.put("each command's instants (µs from the request)", csv.toString());
+        } catch (IOException e) {
+            out.println("unlock-commands.csv not written: " + e);
+        }
         put("unlock", r);
+    }
+
+    /** The backend's {@code issuedAt} / {@code answeredAt} of a command, from its record in the file store. */
+    private static java.util.Optional<UnlockBreakdown.BackendInstants> backendInstants(Path commandDocs, String id) {
+        try {
+            var doc = io.latchkey.protocol.Json.mapper().readTree(Files.readAllBytes(commandDocs.resolve(id + ".json")));
+            if (!doc.hasNonNull("issuedAt") || !doc.hasNonNull("answeredAt")) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new UnlockBreakdown.BackendInstants(java.time.Instant.parse(doc.get("issuedAt").asText()),
+                    java.time.Instant.parse(doc.get("answeredAt").asText())));
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /**

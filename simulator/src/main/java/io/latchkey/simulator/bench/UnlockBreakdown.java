@@ -29,10 +29,27 @@ import java.util.function.ToLongFunction;
  */
 public final class UnlockBreakdown {
     /** One executed command's three legs, in microseconds, and when the caller sent it. */
-    public record Legs(String commandId, Instant sentAt, long outMicros, long carMicros, long backMicros) {
+    public record Legs(String commandId, Instant sentAt, long outMicros, long carMicros, long backMicros, Phases phases) {
+        public Legs(String commandId, Instant sentAt, long outMicros, long carMicros, long backMicros) {
+            this(commandId, sentAt, outMicros, carMicros, backMicros, Phases.NONE);
+        }
+
         long total() {
             return outMicros + carMicros + backMicros;
         }
+    }
+
+    /**
+     * The instants inside the legs, where known (null otherwise): the car's "begun" record started and
+     * forced; the backend's {@code issuedAt} (request checked, before the command is recorded and signed)
+     * and {@code answeredAt} (the car's signed answer verified and taken).
+     */
+    public record Phases(Instant begunStarted, Instant begunDurable, Instant issued, Instant backendAnswered) {
+        static final Phases NONE = new Phases(null, null, null, null);
+    }
+
+    /** What the backend recorded for a command: when it issued it and when it took the car's answer. */
+    public record BackendInstants(Instant issuedAt, Instant answeredAt) {
     }
 
     private final List<Legs> legs;
@@ -50,6 +67,12 @@ public final class UnlockBreakdown {
      * @param ledgerOfCar the ledger of the car with that API id, if it is one of this process's cars
      */
     public static UnlockBreakdown of(List<CommandLog.Entry> entries, Function<String, Optional<CarLedger>> ledgerOfCar) {
+        return of(entries, ledgerOfCar, id -> Optional.empty());
+    }
+
+    /** As {@link #of(List, Function)}, with the backend's instants of each command id where it has them. */
+    public static UnlockBreakdown of(List<CommandLog.Entry> entries, Function<String, Optional<CarLedger>> ledgerOfCar,
+                                     Function<String, Optional<BackendInstants>> backendOf) {
         List<Legs> legs = new ArrayList<>();
         int unmatched = 0;
         for (CommandLog.Entry e : entries) {
@@ -67,8 +90,13 @@ public final class UnlockBreakdown {
                 continue;
             }
             Instant responded = e.sentAt().plus(Duration.ofNanos(e.roundTripMicros() * 1000));
+            Optional<CarLedger.Begun> begun = ledger.flatMap(l -> l.begun(e.commandId()));
+            Optional<BackendInstants> backend = backendOf.apply(e.commandId());
+            Phases phases = new Phases(begun.map(CarLedger.Begun::startedAt).orElse(null),
+                    begun.map(CarLedger.Begun::durableAt).orElse(null), backend.map(BackendInstants::issuedAt).orElse(null),
+                    backend.map(BackendInstants::answeredAt).orElse(null));
             legs.add(new Legs(e.commandId(), e.sentAt(), micros(e.sentAt(), received.get()), micros(received.get(), answered.get()),
-                    micros(answered.get(), responded)));
+                    micros(answered.get(), responded), phases));
         }
         return new UnlockBreakdown(legs, unmatched);
     }
@@ -103,6 +131,22 @@ public final class UnlockBreakdown {
         r.put("out (request to car) p50 / p99 ms", p50p99(Legs::outMicros));
         r.put("car (verify, begun record, relay, feedback) p50 / p99 ms", p50p99(Legs::carMicros));
         r.put("back (answer to response) p50 / p99 ms", p50p99(Legs::backMicros));
+        List<Legs> timed = legs.stream().filter(l -> l.phases().begunDurable() != null).toList();
+        if (!timed.isEmpty()) {
+            r.put("car: to the begun record / begun record forced / relay and answer p50 / p99 ms",
+                    p50p99(timed, l -> micros(received(l), l.phases().begunStarted())) + " / "
+                            + p50p99(timed, l -> micros(l.phases().begunStarted(), l.phases().begunDurable())) + " / "
+                            + p50p99(timed, l -> micros(l.phases().begunDurable(), answered(l))));
+        }
+        List<Legs> backend = legs.stream().filter(l -> l.phases().issued() != null && l.phases().backendAnswered() != null).toList();
+        if (!backend.isEmpty()) {
+            r.put("out: request to issued / issued to car p50 / p99 ms",
+                    p50p99(backend, l -> micros(l.sentAt(), l.phases().issued())) + " / "
+                            + p50p99(backend, l -> micros(l.phases().issued(), received(l))));
+            r.put("back: answer to backend / backend to response p50 / p99 ms",
+                    p50p99(backend, l -> micros(answered(l), l.phases().backendAnswered())) + " / "
+                            + p50p99(backend, l -> micros(l.phases().backendAnswered(), responded(l))));
+        }
         List<Legs> slow = slowest();
         r.put("slowest 1 % (" + slow.size() + "): mean out / car / back ms", String.format("%.1f / %.1f / %.1f",
                 mean(slow, Legs::outMicros), mean(slow, Legs::carMicros), mean(slow, Legs::backMicros)));
@@ -112,7 +156,45 @@ public final class UnlockBreakdown {
         return r;
     }
 
+    private static Instant received(Legs l) {
+        return l.sentAt().plusNanos(l.outMicros() * 1000);
+    }
+
+    private static Instant answered(Legs l) {
+        return received(l).plusNanos(l.carMicros() * 1000);
+    }
+
+    private static Instant responded(Legs l) {
+        return answered(l).plusNanos(l.backMicros() * 1000);
+    }
+
+    /**
+     * One line per command (times in µs from the request, blank where unknown): request, issued by the
+     * backend, received by the car, begun record started, begun record forced, answer published, answer
+     * taken by the backend, response; to line the slow ones up with GC logs and flight recordings.
+     */
+    public String csv() {
+        StringBuilder b = new StringBuilder("command,sent_at,issued,car_received,begun_started,begun_durable,car_answered,"
+                + "backend_answered,responded\n");
+        for (Legs l : legs) {
+            Phases p = l.phases();
+            b.append(l.commandId()).append(',').append(l.sentAt()).append(',').append(at(l, p.issued())).append(',')
+                    .append(at(l, received(l))).append(',').append(at(l, p.begunStarted())).append(',')
+                    .append(at(l, p.begunDurable())).append(',').append(at(l, answered(l))).append(',')
+                    .append(at(l, p.backendAnswered())).append(',').append(at(l, responded(l))).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String at(Legs l, Instant t) {
+        return t == null ? "" : Long.toString(Duration.between(l.sentAt(), t).toNanos() / 1000);
+    }
+
     private String p50p99(ToLongFunction<Legs> leg) {
+        return p50p99(legs, leg);
+    }
+
+    private static String p50p99(List<Legs> legs, ToLongFunction<Legs> leg) {
         Percentiles p = new Percentiles(legs.stream().mapToLong(leg).toArray());
         return String.format("%.1f / %.1f", p.at(50) / 1000.0, p.at(99) / 1000.0);
     }

@@ -17,6 +17,7 @@ import io.latchkey.simulator.audit.AuditedFleet;
 import io.latchkey.simulator.car.RelayActivation;
 import io.latchkey.simulator.audit.CarLedger;
 import io.latchkey.simulator.audit.ObservedConnection;
+import io.latchkey.simulator.audit.ObservedHistory;
 import io.latchkey.simulator.car.CarHarness;
 import io.latchkey.simulator.car.SimulatedCar;
 import io.latchkey.simulator.net.FleetNetwork;
@@ -157,6 +158,7 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
                 .scheduler(threads)
                 .executor(threads.workExecutor())
                 .commandExecutor(threads.commandExecutor())
+                .commandHistory(new ObservedHistory(AgentBuilder.durableCommandHistory(cfg, m.clock), m.ledger))
                 .mqttExecutorConfig(mqttExecutors)
                 .random(jitter)
                 .brokerConnection(will -> {
