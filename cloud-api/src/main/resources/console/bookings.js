@@ -138,7 +138,7 @@ export function bookingTimeline(container, {carId = null, cars = new Map(), span
       let endAt = b.endedAt ? Date.parse(b.endedAt) : Date.parse(b.end);
       if (b.state === 'ACTIVE' && b.overdue) endAt = Math.max(endAt, now);
       const end = Math.min(Math.max(endAt, start), +to);
-      const bar = h('button', {type: 'button', class: `bar state-${b.state}`, 'data-booking': b.id, 'data-state': b.state,
+      const bar = h('button', {type: 'button', class: `tl-bar state-${b.state}`, 'data-booking': b.id, 'data-state': b.state,
         'aria-label': describe(b, name(id)), title: describe(b, name(id)), onclick: () => select(b)}, barText(b));
       bar.style.left = `${((start - from) / total) * 100}%`;
       bar.style.width = `${Math.max(((end - start) / total) * 100, 0.8)}%`;

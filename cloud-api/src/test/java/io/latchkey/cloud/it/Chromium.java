@@ -22,6 +22,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -101,6 +102,24 @@ public final class Chromium implements AutoCloseable {
 
     public WebDriverWait await() {
         return wait;
+    }
+
+    /**
+     * Signs in the way a person does: the page's own sign-in button ({@code #sign-in}), then the tenant's sign-in
+     * page (e-mail, password, submit), back to the app, which is ready when {@code readyId} shows.
+     */
+    public void signIn(String email, String password, String readyId) {
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("email"))).sendKeys(email);
+        driver.findElement(By.id("password")).sendKeys(password);
+        driver.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(readyId)));
+    }
+
+    /** Whether the page scrolls sideways (wider than the window): a phone reader would have to pan to read it. */
+    public boolean scrollsSideways() {
+        return Boolean.TRUE.equals(driver.executeScript(
+                "return document.documentElement.scrollWidth > window.innerWidth + 1;"));
     }
 
     /** Sets an input's value as a script would (date-time inputs cannot be typed into reliably). */

@@ -155,7 +155,7 @@ class CarPageBrowserIT {
             assertThat(text("state-energy")).isEqualTo("59 %");
             assertThat(text("state-voltage")).isEqualTo("11.9 V");
             assertThat(browser.findElements(By.cssSelector("#car-map path.car-marker"))).hasSize(1);
-            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#car-bookings .bar[data-booking='" + bookingId + "']")));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#car-bookings .tl-bar[data-booking='" + bookingId + "']")));
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button[data-ack]")));
             assertThat(text("installation")).contains("Checks failed: 1 of 2", "GNSS fix: no fix (move the car into the open)");
             chrome.screenshot("car");
@@ -221,7 +221,7 @@ class CarPageBrowserIT {
             // the day the booking starts (the test may run just before midnight)
             wait.until(ExpectedConditions.elementToBeClickable(By.id("tl-date")));
             showDay(bookingStart.atZone(java.time.ZoneId.systemDefault()).toLocalDate().toString());
-            WebElement bar = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#timeline .bar[data-booking='" + bookingId + "']")));
+            WebElement bar = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#timeline .tl-bar[data-booking='" + bookingId + "']")));
             assertThat(bar.getText()).startsWith("Booked");
             assertThat(bar.getAttribute("data-state")).isEqualTo("CONFIRMED");
             assertThat(browser.findElements(By.cssSelector("#bookings-table tr[data-booking='" + bookingId + "']"))).hasSize(1);
@@ -234,10 +234,10 @@ class CarPageBrowserIT {
             wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-yes"))).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("booking-outcome"), "cancelled"));
             assertThat(expect(200, app.http.get("/t/acme/bookings/" + bookingId, token)).text("state")).isEqualTo("CANCELLED");
-            wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#timeline .bar[data-booking='" + bookingId + "']"), "data-state", "CANCELLED"));
+            wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#timeline .tl-bar[data-booking='" + bookingId + "']"), "data-state", "CANCELLED"));
             chrome.screenshot("booking-cancelled");
             showDay(tomorrow.toString());
-            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#timeline .bar[data-booking='" + later + "']"))).click();
+            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#timeline .tl-bar[data-booking='" + later + "']"))).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("booking-detail"), later));
             assertThat(browser.findElements(By.cssSelector("#timeline .tl-row:not(.tl-axis)"))).hasSizeGreaterThanOrEqualTo(2);
             chrome.screenshot("bookings-tomorrow");

@@ -213,11 +213,7 @@ class ConsoleAdminBrowserIT {
 
     /** From the console's sign-in button through the tenant's sign-in page, back to the console. */
     private void signInAgain(String email) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in"))).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("email"))).sendKeys(email);
-        browser.findElement(By.id("password")).sendKeys(PASSWORD);
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("nav-alerts")));
+        chrome.signIn(email, PASSWORD, "nav-alerts");
     }
 
     private void click(String id) {
