@@ -1,11 +1,10 @@
 package io.latchkey.hal.gnss.serial;
 
-import com.fazecast.jSerialComm.SerialPort;
-import java.io.FilterInputStream;
+import io.latchkey.hal.serial.SerialPorts;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Opens a serial receiver with jSerialComm: 8N1 at the given baud rate, reads that block until data arrives. */
+/** Opens a serial receiver (8N1 at the given baud rate); reads block until data arrives, at most 10 s. */
 public final class JSerialCommPort implements SerialNmeaReader.PortOpener {
     private final String portName;
     private final int baud;
@@ -17,23 +16,7 @@ public final class JSerialCommPort implements SerialNmeaReader.PortOpener {
 
     @Override
     public InputStream open() throws IOException {
-        SerialPort port = SerialPort.getCommPort(portName);
-        port.setComPortParameters(baud, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
-        // Blocking reads with a generous timeout: a silent receiver reads as a timeout, reported as an error.
-        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_BLOCKING, 10_000, 0);
-        if (!port.openPort()) {
-            throw new IOException("cannot open serial port " + portName + " (error " + port.getLastErrorCode()
-                    + "; does it exist, and is this user in the dialout group?)");
-        }
-        return new FilterInputStream(port.getInputStream()) {
-            @Override
-            public void close() throws IOException {
-                try {
-                    super.close();
-                } finally {
-                    port.closePort();
-                }
-            }
-        };
+        // a generous timeout: a silent receiver reads as a timeout, reported as an error
+        return SerialPorts.open(portName, baud, 10_000);
     }
 }

@@ -2,6 +2,7 @@ package io.latchkey.hal.key.serial;
 
 import io.latchkey.hal.Registration;
 import io.latchkey.hal.key.BarcodeScanner;
+import io.latchkey.hal.serial.SerialPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +56,7 @@ public final class SerialBarcodeScanner implements BarcodeScanner {
 
     /** The scanner on {@code portName} at {@code baud} (8N1), opened with jSerialComm. */
     public static SerialBarcodeScanner onPort(String portName, int baud) {
-        return new SerialBarcodeScanner(portName, () -> JSerialCommScannerPort.open(portName, baud), d -> Thread.sleep(d.toMillis()));
+        return new SerialBarcodeScanner(portName, () -> SerialPorts.open(portName, baud, 0), d -> Thread.sleep(d.toMillis()));
     }
 
     @Override
