@@ -303,8 +303,8 @@ public final class Demo {
             List<TelemetryRecord> recent = api.telemetry(w.operatorToken(), t, car.id(), 5);
             steps.detail("last %d telemetry record(s), oldest first:", recent.size());
             for (TelemetryRecord r : recent) {
-                steps.detail("  seq %-4d %s  %-8s %-9s lat %.5f lon %.5f  %.1f km/h  odo %.1f km", r.seq(), r.time(),
-                        r.reason(), r.lockState(), nz(r.lat()), nz(r.lon()), nz(r.speedKmh()), nz(r.odometerKm()));
+                steps.detail("  seq %-4d %s  %-8s %-9s lat %.5f lon %.5f  %.1f km/h  odo %s", r.seq(), r.time(),
+                        r.reason(), r.lockState(), nz(r.lat()), nz(r.lon()), nz(r.speedKmh()), km(r.odometerKm()));
             }
         });
     }
@@ -342,8 +342,8 @@ public final class Demo {
 
     private static void printState(Steps steps, CarState s) {
         steps.detail("online %s, lock %s, doors open %s, ignition %s", s.online(), s.lockState(), s.doorsOpen(), s.ignition());
-        steps.detail("position %.5f, %.5f, speed %.1f km/h, odometer %.1f km, last seq %s, last seen %s",
-                nz(s.lat()), nz(s.lon()), nz(s.speedKmh()), nz(s.odometerKm()), s.lastSeq(), s.lastSeen());
+        steps.detail("position %.5f, %.5f, speed %.1f km/h, odometer %s, last seq %s, last seen %s",
+                nz(s.lat()), nz(s.lon()), nz(s.speedKmh()), km(s.odometerKm()), s.lastSeq(), s.lastSeen());
     }
 
     private static String body(CommandResponse r) {
@@ -380,5 +380,10 @@ public final class Demo {
 
     private static double nz(Double d) {
         return d == null ? Double.NaN : d;
+    }
+
+    /** An odometer reading, or what the car did not report (a car whose bus does not carry one). */
+    private static String km(Double d) {
+        return d == null || d.isNaN() ? "not reported" : String.format("%.1f km", d);
     }
 }
