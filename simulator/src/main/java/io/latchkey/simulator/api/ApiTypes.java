@@ -142,6 +142,10 @@ public final class ApiTypes {
                         Instant acknowledgedAt) {
     }
 
+    /** One record of {@code GET /t/{tenant}/audit}. */
+    public record AuditRecord(long index, String actor, Instant time, String action, String subject, String outcome) {
+    }
+
     /** {@code GET /t/{tenant}/events}: newest first. */
     public record EventPage(List<Event> events, String next) {
         public EventPage {

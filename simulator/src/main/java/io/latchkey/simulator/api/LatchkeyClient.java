@@ -304,6 +304,42 @@ public final class LatchkeyClient {
         }
     }
 
+    // --- offline keys (docs/offline-keys.md) ----------------------------------------------------
+
+    /**
+     * {@code POST /t/{tenant}/bookings/{id}/keys} (the booking's borrower or a co-driver): the phone's public key
+     * ({@code PhoneKey.publicKeyOf}) in, the key credential signed by the tenant out.
+     */
+    public io.latchkey.protocol.key.TenantSigned issueKey(String token, String tenant, String bookingId, String publicKey) {
+        return call(post("/t/" + tenant + "/bookings/" + bookingId + "/keys", token, json(Map.of("publicKey", publicKey))),
+                io.latchkey.protocol.key.TenantSigned.class);
+    }
+
+    /** {@code POST /t/{tenant}/keys/{keyId}/revoke}: the key's holder, its booking's borrower or an operator. */
+    public void revokeKey(String token, String tenant, String keyId) {
+        call(post("/t/" + tenant + "/keys/" + keyId + "/revoke", token, json(Map.of())), Map.class);
+    }
+
+    /** {@code GET /t/{tenant}/keys/revocations}: the newest signed revocation list, for a phone to carry to cars. */
+    public io.latchkey.protocol.key.TenantSigned keyRevocations(String token, String tenant) {
+        return call(get("/t/" + tenant + "/keys/revocations", token), io.latchkey.protocol.key.TenantSigned.class);
+    }
+
+    // --- audit -----------------------------------------------------------------------------------
+
+    /**
+     * {@code GET /t/{tenant}/audit?limit=&action=} (tenant-admins): the newest {@code limit} records whose action is
+     * {@code action} or starts with it as a dotted prefix, oldest first.
+     */
+    public List<ApiTypes.AuditRecord> audit(String token, String tenant, String action, int limit) {
+        HttpUrl.Builder u = url("/t/" + tenant + "/audit").newBuilder().addQueryParameter("limit", Integer.toString(limit));
+        if (action != null) {
+            u.addQueryParameter("action", action);
+        }
+        return call(authorised(new Request.Builder().url(u.build()).get(), token).build(),
+                new TypeReference<List<ApiTypes.AuditRecord>>() { });
+    }
+
     // --- plumbing -------------------------------------------------------------------------------
 
     private Request get(String path, String token) {

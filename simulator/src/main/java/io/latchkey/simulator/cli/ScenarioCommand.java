@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
         description = {"Runs a scenario (a YAML/JSON file, or built in: morning-rush, underground-car-park, reboot-storm,",
                 "ci-short) against a running backend, then audits it: exit 0 only if no telemetry record was lost or",
                 "duplicated, every command was answered or cleanly timed out, and none was executed after its expiry.",
-                "Broker-restart faults need a broker the simulator owns (sim bench) and are skipped here."})
+                "Broker-restart faults need a broker the simulator owns (sim bench) and are skipped here.",
+                "The offline digital key that opens a car with no network is told by 'sim underground-car-park'."})
 public final class ScenarioCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -56,6 +56,14 @@ public final class TenantBootstrap {
     }
 
     public World run(Options o, Fleet fleet) {
+        return run(o, discovery -> fleet);
+    }
+
+    /**
+     * As {@link #run(Options, Fleet)}, with the fleet made once the broker is known from the tenant's device discovery
+     * document (a fleet behind a {@link io.latchkey.simulator.net.FleetNetwork} needs it to relay to).
+     */
+    public World run(Options o, java.util.function.Function<DeviceDiscovery, Fleet> fleetFor) {
         String platform = steps.run("Platform admin signs in (POST /platform/oauth/token)",
                 () -> api.platformToken(o.adminUser(), o.adminPassword()).access_token());
         String tenant = steps.run("Platform admin creates tenant '" + o.tenantId() + "' (POST /platform/tenants)",
@@ -95,6 +103,7 @@ public final class TenantBootstrap {
         var devices = steps.run("Each device is enrolled: its own key, a certificate from the tenant's device CA"
                 + " (POST /t/" + tenant + "/devices/{id}/certificate)", () -> new io.latchkey.simulator.api.DeviceEnrolment(api)
                 .enrol(admin, tenant, registered));
+        Fleet fleet = fleetFor.apply(discovery);
         steps.run("Simulated cars start their agents (keys pinned) and connect", () -> {
             for (int i = 0; i < registered.size(); i++) {
                 AgentConfig config = AgentConfigs.fromDiscovery(discovery, devices.get(registered.get(i).deviceId()), o.dataDir(),
