@@ -39,9 +39,11 @@ public class OfflineKeyUses {
             return;
         }
         Map<String, String> d = event.details();
-        String action = d.get("action");
+        // a presentation the car refused before it named an action (e.g. a revoked key's BLE hello) is audited too,
+        // as car.offline-key.present: every attempt at the car reaches the trail, not only those that named an action
+        String action = d.get("action") == null ? "PRESENT" : d.get("action");
         String outcome = d.get("outcome");
-        if (action == null || !WORD.matcher(action).matches() || outcome == null || !WORD.matcher(outcome).matches()) {
+        if (!WORD.matcher(action).matches() || outcome == null || !WORD.matcher(outcome).matches()) {
             LOG.warn("{}: offline key use {} of car {} names no valid action or outcome; kept as an event only",
                     raised.tenant(), event.id(), event.carId());
             return;

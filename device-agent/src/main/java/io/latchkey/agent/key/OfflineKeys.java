@@ -82,6 +82,7 @@ public final class OfflineKeys implements AutoCloseable {
     private final Identity identity;
     private final OfflineKeyVerifier verifier;
     private final CarClock clock;
+    private final Object journalOrder = new Object();
     private final KeyStateFile state;
     private final KeyActions actions;
     private final UseJournal journal;
@@ -494,29 +495,37 @@ public final class OfflineKeys implements AutoCloseable {
         decided(use);
     }
 
+    /**
+     * Journals a decided use. Its time (the event's {@code at} and {@code carTime}) is taken here, under one lock with
+     * the journal write, when the outcome is known: so the journal's order (the audit trail's) and the uses' car
+     * times agree even when a presentation is refused while another's lock action is still running.
+     */
     private void decided(Use use) {
-        Map<String, String> details = new LinkedHashMap<>();
-        KeyCredential c = use.credential();
-        put(details, "keyId", c != null ? c.keyId() : use.peekedKeyId());
-        if (c != null) {
-            put(details, "holderUserId", c.holder().userId());
-            put(details, "bookingId", c.bookingId());
-        }
-        put(details, "action", use.action() == null ? null : use.action().name());
-        put(details, "channel", use.channel());
-        put(details, "outcome", use.outcome());
-        put(details, "reason", use.reason());
-        put(details, "carTime", use.time().now() == null ? null : use.time().now().toString());
-        put(details, "timeConfidence", use.time().confidence().name());
-        put(details, "counter", use.counter() == null ? null : use.counter().toString());
-        if ("EXECUTED".equals(use.outcome())) {
-            LOG.info("offline key {} via {}: {} EXECUTED", details.get("keyId"), use.channel(), use.action());
-        }
-        Instant at = use.time().now() != null ? use.time().now() : systemClock.instant();
-        try {
-            journal.record(new DeviceEvent(identity.deviceId(), EVENT, at, details));
-        } catch (RuntimeException e) {
-            LOG.error("offline keys: a use could not be journalled: {}", e.toString());
+        synchronized (journalOrder) {
+            CarTime recorded = clock.now();
+            Map<String, String> details = new LinkedHashMap<>();
+            KeyCredential c = use.credential();
+            put(details, "keyId", c != null ? c.keyId() : use.peekedKeyId());
+            if (c != null) {
+                put(details, "holderUserId", c.holder().userId());
+                put(details, "bookingId", c.bookingId());
+            }
+            put(details, "action", use.action() == null ? null : use.action().name());
+            put(details, "channel", use.channel());
+            put(details, "outcome", use.outcome());
+            put(details, "reason", use.reason());
+            put(details, "carTime", recorded.now() == null ? null : recorded.now().toString());
+            put(details, "timeConfidence", recorded.confidence().name());
+            put(details, "counter", use.counter() == null ? null : use.counter().toString());
+            if ("EXECUTED".equals(use.outcome())) {
+                LOG.info("offline key {} via {}: {} EXECUTED", details.get("keyId"), use.channel(), use.action());
+            }
+            Instant at = recorded.now() != null ? recorded.now() : systemClock.instant();
+            try {
+                journal.record(new DeviceEvent(identity.deviceId(), EVENT, at, details));
+            } catch (RuntimeException e) {
+                LOG.error("offline keys: a use could not be journalled: {}", e.toString());
+            }
         }
     }
 
