@@ -51,6 +51,7 @@ const ALERT_WORDS = {
   BOOKING_OVERDUE: 'Rental overdue',
   JOURNAL_DAMAGED: 'Car journal damaged',
   JOURNAL_EVICTED: 'Car journal full: oldest records dropped',
+  OFFLINE_KEY_USE: 'Offline key used at the car',
 };
 const DETAIL_WORDS = {
   distanceM: ['distance from the zone centre', ' m'], radiusM: ['zone radius', ' m'], lastSeen: ['last seen'],
@@ -58,6 +59,7 @@ const DETAIL_WORDS = {
   voltage: ['voltage', ' V'], lat: ['latitude'], lon: ['longitude'],
 };
 
+/** An event's type in words (the alerts page and a car's events share it). */
 export function alertInWords(type) {
   if (ALERT_WORDS[type]) return ALERT_WORDS[type];
   const words = String(type).toLowerCase().replace(/_/g, ' ');

@@ -3,6 +3,7 @@
 // alert), its bookings (the timeline of bookings.js), the installation report and the commands (lock, unlock,
 // immobilise, mobilise), each after a confirmation, with the car's answer in words. See docs/console.md.
 import {h, api, baseMap, call, confirmDialog, expectOk, outcomeBox, say, when, ago, duration} from './common.js';
+import {alertInWords} from './admin.js';
 import {bookingTimeline, STATES, views as bookingViews} from './bookings.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -48,17 +49,6 @@ const COMMANDS = {
     done: 'the car is immobilised', verb: 'immobilise'},
   MOBILISE: {label: 'Mobilise', title: 'Mobilise this car?', text: 'The engine can be started again.', done: 'the car is mobilised',
     verb: 'mobilise'},
-};
-
-const EVENT_TYPES = {
-  TAMPER: 'Tampering detected',
-  LOW_VOLTAGE: 'Low battery voltage',
-  VOLTAGE_OK: 'Battery voltage back to normal',
-  CAR_OFFLINE: 'Car offline',
-  LEFT_HOME_ZONE: 'Left its home zone',
-  BOOKING_OVERDUE: 'Rental overdue',
-  JOURNAL_EVICTED: 'Journal full: old records dropped',
-  JOURNAL_DAMAGED: 'Journal damaged',
 };
 
 const timeFormat = new Intl.DateTimeFormat(undefined, {hour: '2-digit', minute: '2-digit', second: '2-digit'});
@@ -445,7 +435,7 @@ async function renderCar(ctx, id) {
     eventsBox.replaceChildren(h('div', {class: 'table-wrap'}, h('table', {id: 'events-table'},
       h('thead', {}, h('tr', {}, ['Time', 'Event', 'Details', 'Alert', ''].map((t) => h('th', {scope: 'col'}, t)))),
       h('tbody', {}, events.map((ev) => h('tr', {'data-event': ev.id, class: ev.alert && !ev.acknowledgedAt ? 'open-alert' : null},
-        h('td', {}, when(ev.at)), h('td', {}, EVENT_TYPES[ev.type] || ev.type, ev.source === 'BACKEND' ? h('span', {class: 'muted'}, ' (backend)') : null),
+        h('td', {}, when(ev.at)), h('td', {}, alertInWords(ev.type), ev.source === 'BACKEND' ? h('span', {class: 'muted'}, ' (backend)') : null),
         h('td', {}, Object.entries(ev.details || {}).map(([k, v]) => `${k}: ${v}`).join(', ') || '–'),
         h('td', {}, !ev.alert ? 'No' : ev.acknowledgedAt ? `Acknowledged ${when(ev.acknowledgedAt)} by ${ev.acknowledgedBy}` : 'Open'),
         h('td', {}, ev.alert && !ev.acknowledgedAt
@@ -458,7 +448,7 @@ async function renderCar(ctx, id) {
       drawEvents();
       if (openAlerts) openAlerts -= 1;
       drawState();
-      say(eventOutcome, 'ok', `Acknowledged: ${EVENT_TYPES[done.type] || done.type} of ${when(done.at)}.`);
+      say(eventOutcome, 'ok', `Acknowledged: ${alertInWords(done.type)} of ${when(done.at)}.`);
     } catch (e) {
       if (e && e.status === 401) return;
       say(eventOutcome, 'bad', `Not acknowledged: ${e.message}`);
