@@ -20,7 +20,7 @@ import io.latchkey.cloud.it.DeviceCredentials;
 import io.latchkey.cloud.it.TestDevice;
 import io.latchkey.hal.key.KeyFrames;
 import io.latchkey.hal.key.SimulatedBleKeyLink;
-import io.latchkey.hal.lock.LockState;
+import io.latchkey.protocol.LockState;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Ed25519;
 import io.latchkey.protocol.device.DeviceKeys;
@@ -178,6 +178,7 @@ class PhoneKeyBrowserIT {
 
         // signed in, the car page gets the booking's key
         browser.get(base + "/t/acme/app/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in")));
         chrome.checkConsole("/t/acme/session");
         chrome.signIn("pia@acme.test", CloudApp.PASSWORD, "phone-key");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("key-status"), "works without network"));
@@ -205,6 +206,7 @@ class PhoneKeyBrowserIT {
         KeyMessages.QrPayload payload = KeyMessages.readQr(first);
         assertThat(payload.presentation().action()).isEqualTo(KeyRight.UNLOCK);
         long firstCounter = payload.presentation().counter();
+        browser.executeScript("document.getElementById('key-qr').scrollIntoView({block: 'end'});");
         chrome.screenshot("qr");
         String second = readQr(firstCounter); // redrawn within 5 s with the next counter
         assertThat(KeyMessages.readQr(second).presentation().counter()).isEqualTo(firstCounter + 1);
