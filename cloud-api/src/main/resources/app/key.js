@@ -424,14 +424,17 @@ export function keyCard(booking, online) {
       key = await storedKey(booking.id);
       if (online) {
         try {
-          if (!key || wantsRefresh(key, booking)) key = await obtain(booking.id, {refresh: !!key});
-        } catch (e) {
-          if (!key) say(box, 'bad', `No phone key: ${e.message}`);
-        }
-        try {
           await refreshRevocations();
         } catch (e) {
           // the list kept before is carried instead
+        }
+        // a revoked key is not renewed behind the operator's back: the card says it is revoked
+        if (!key || !(await revokedHere(key))) {
+          try {
+            if (!key || wantsRefresh(key, booking)) key = await obtain(booking.id, {refresh: !!key});
+          } catch (e) {
+            if (!key) say(box, 'bad', `No phone key: ${e.message}`);
+          }
         }
       }
     } catch (e) {
