@@ -39,7 +39,7 @@ public final class RtcTime {
     private static final Logger LOG = LoggerFactory.getLogger(RtcTime.class);
 
     /** What {@link #apply()} decided. */
-    public enum Decision { TRUSTED, NO_TIME, NEVER_SET, WENT_BACK, UNREADABLE }
+    public enum Decision { TRUSTED, ALREADY_TRUSTED, NO_TIME, NEVER_SET, WENT_BACK, UNREADABLE }
 
     /** What rtc.json holds: when this car last set the RTC from a trusted source. */
     public record Record(Instant setAt) {
@@ -58,6 +58,9 @@ public final class RtcTime {
 
     /** Takes the RTC's time if it may be trusted (see the class); call once the persisted lower bound is applied. */
     public Decision apply() {
+        if (clock.trustedSource() != null) {
+            return Decision.ALREADY_TRUSTED; // a better source came first: the RTC is only written
+        }
         Optional<Instant> reading;
         try {
             reading = rtc.read();
@@ -109,7 +112,10 @@ public final class RtcTime {
         return true;
     }
 
-    /** {@link #apply()} now, then {@link #sync()} every {@code every}; closing the registration stops the syncing. */
+    /**
+     * {@link #apply()} now, then {@link #sync()} every {@code every}; closing the registration stops the syncing after
+     * one last {@link #sync()} (the agent stops: the RTC gets the time it then trusts).
+     */
     public Registration start(ScheduledExecutorService scheduler, Duration every) {
         Decision decision = apply();
         LOG.info("car time: hardware RTC {}: {}", rtc.name(), decision);
@@ -119,8 +125,15 @@ public final class RtcTime {
             } catch (RuntimeException e) {
                 LOG.warn("car time: RTC sync failed: {}", e.toString());
             }
-        }, 0, every.toNanos(), TimeUnit.NANOSECONDS);
-        return () -> task.cancel(false);
+        }, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> {
+            task.cancel(false);
+            try {
+                sync();
+            } catch (RuntimeException e) {
+                LOG.warn("car time: RTC sync at stop failed: {}", e.toString());
+            }
+        };
     }
 
     private Record record() {
