@@ -65,7 +65,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * backend and the car's real presentation handler: the agent's {@link OfflineKeys} with its verifier, counters and
  * revocation list, running in this JVM for car {@code dev-car-1}.
  * <ul>
- * <li>The app gets a key on the car page; its private half is a non-extractable WebCrypto key in IndexedDB.</li>
+ * <li>The app gets a key on the car page; its private half is a non-extractable WebCrypto key in IndexedDB. Opened
+ * again online in the credential's second half, the page renews the credential for the same key pair.</li>
  * <li>QR: the code is read back from the page's real canvas (ZXing) and scanned by the car: accepted; redrawn with a
  * new counter; an older counter and the same code again are refused ({@code REPLAYED}); with the backend unreachable
  * the app still presents; once the car has the tenant's revocation list naming the key it refuses it ({@code REVOKED}).</li>
@@ -105,7 +106,10 @@ class PhoneKeyBrowserIT {
     @BeforeAll
     void start() {
         Chromium.assumeInstalled();
-        app = CloudApp.start(dataDir, Map.of());
+        // credentials live an hour, and the backend runs 40 minutes behind the phone and the car: the first credential
+        // is then already in the second half of its life when the app holds it, so the app's renewal shows
+        app = CloudApp.start(dataDir, Map.of("latchkey.keys.lifetime", "1h"));
+        app.clock().advance(Duration.ofMinutes(-40));
         String admin = app.tenantWithAdmin("acme");
         operator = app.user("acme", admin, "olga@acme.test", "operator");
         borrower = app.user("acme", admin, "pia@acme.test", "borrower");
@@ -164,8 +168,12 @@ class PhoneKeyBrowserIT {
     @Test
     void thePhoneKey_opensTheCarByQrAndBluetooth_offlineToo_andNotOnceRevoked() throws Exception {
         String base = app.baseUri().toString();
-        String bookingId = expect(201, app.http.postJson("/t/acme/bookings", borrower, Map.of("carId", "car-1", "immediate", true)))
-                .text("id");
+        // reserved now (the backend's now) and extended to three hours: longer than a credential's life
+        JsonNode reserved = expect(201, app.http.postJson("/t/acme/bookings", borrower, Map.of("carId", "car-1", "immediate", true)))
+                .json();
+        String bookingId = reserved.path("id").asText();
+        expect(200, app.http.postJson("/t/acme/bookings/" + bookingId + "/extend", borrower,
+                Map.of("end", Instant.parse(reserved.path("start").asText()).plus(Duration.ofHours(3)).toString())));
         // another borrower's key on another car, revoked: the tenant's list names it, and the app carries the list
         String otherBooking = expect(201, app.http.postJson("/t/acme/bookings", other, Map.of("carId", "car-2", "immediate", true)))
                 .text("id");
@@ -220,16 +228,26 @@ class PhoneKeyBrowserIT {
         assertThat(lastUse()).containsEntry("outcome", "REJECTED").containsEntry("reason", "REPLAYED");
         assertThat(performed).hasSize(1);
 
-        // BLE through the stand-in: the app's hello carries the list, the car keeps it; the car's signed answer checked
+        // BLE through the stand-in: the app's hello carries the list, the car keeps it; the car's signed answer checked.
+        // Opening the car page again online renews the credential (in its second half, the booking goes on after it)
+        // for the same key pair
         installBluetoothStandIn(OfflineKeys.localName("acme", "dev-car-1"));
         browser.navigate().to(base + "/t/acme/app/#/bookings");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("bookings")));
         browser.navigate().to(base + "/t/acme/app/#/car/" + bookingId);
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("ble-unlock"))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("ble-unlock")));
+        JsonNode renewed = expect(200, app.http.get("/t/acme/bookings/" + bookingId + "/keys", borrower)).json();
+        assertThat(renewed).hasSize(2);
+        String renewedKeyId = renewed.get(1).path("keyId").asText();
+        Map<String, Object> after = storedKey(bookingId);
+        assertThat(after.get("keyId")).isEqualTo(renewedKeyId).isNotEqualTo(keyId);
+        assertThat(after.get("publicRaw")).isEqualTo(stored.get("publicRaw"));
+        browser.findElement(By.id("ble-unlock")).click();
         relay("key-outcome", UnaryOperator.identity());
         assertThat(browser.findElement(By.id("key-outcome")).getText()).isEqualTo("Unlocked over Bluetooth. The car confirmed it.");
         assertThat(performed).containsExactly(KeyRight.UNLOCK, KeyRight.UNLOCK);
-        assertThat(lastUse()).containsEntry("channel", "BLE").containsEntry("outcome", "EXECUTED").containsEntry("action", "UNLOCK");
+        assertThat(lastUse()).containsEntry("channel", "BLE").containsEntry("outcome", "EXECUTED").containsEntry("action", "UNLOCK")
+                .containsEntry("keyId", renewedKeyId);
         assertThat(car.revocationSerial()).as("the phone carried the tenant's list to the car").isGreaterThanOrEqualTo(1);
         assertThat(String.valueOf(browser.executeScript("return window.__lkBle.requests[0];")))
                 .contains(OfflineKeys.localName("acme", "dev-car-1")).contains(SERVICE);
@@ -300,7 +318,7 @@ class PhoneKeyBrowserIT {
                   read.onsuccess = async () => {
                     const k = read.result;
                     const fail = (format) => crypto.subtle.exportKey(format, k.privateKey).then(() => 'exported!', (e) => e.name + ': ' + e.message);
-                    done({keyId: k.credential.keyId, privateType: k.privateKey.type, extractable: k.privateKey.extractable,
+                    done({keyId: k.credential.keyId, publicRaw: k.publicRaw, privateType: k.privateKey.type, extractable: k.privateKey.extractable,
                       exportPkcs8: await fail('pkcs8'), exportJwk: await fail('jwk'), fields: Object.keys(k).sort().join(',')});
                   };
                 };
