@@ -23,10 +23,15 @@ public enum Channel {
      * Cloud to car, retained: the tenant's newest signed revocation list of offline keys
      * (docs/offline-keys.md §6), a {@code TenantSigned} document. Only the backend publishes it.
      */
-    REVOCATIONS;
+    REVOCATIONS,
+    /** Cloud to car: an over-the-air update offer (docs/ota.md), the manifest signed by the tenant's update key. */
+    OTA,
+    /** Car to cloud: the progress of an update ({@code DOWNLOADING} ... {@code UPDATED}, {@code ROLLED_BACK}), signed by the device key. */
+    OTA_STATUS;
 
+    /** The topic segment: the name in lower case, {@code _} as {@code -} ({@code ota-status}). */
     public String segment() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static Channel fromSegment(String segment) {
