@@ -71,6 +71,8 @@ public final class Agent implements AutoCloseable {
     /** The offline keys' service and how to start it (docs/offline-keys.md), if enabled. */
     private io.latchkey.agent.key.OfflineKeys offlineKeys;
     private java.util.function.Supplier<Registration> offlineKeysStart;
+    /** Over-the-air updates (docs/ota.md), if update keys are pinned. */
+    private io.latchkey.agent.ota.OtaService ota;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean everOnline;
@@ -146,6 +148,9 @@ public final class Agent implements AutoCloseable {
                 telemetrySink.connected();
                 firstConnection.complete(null);
                 refreshStatus();
+                if (ota != null) {
+                    ota.connected();
+                }
             }
 
             @Override
@@ -176,6 +181,14 @@ public final class Agent implements AutoCloseable {
                     timers.scheduler().execute(() -> keys.revocationMessage(payload)); // a signature check: off this I/O thread
                 }
             }
+
+            @Override
+            public void ota(byte[] payload) {
+                io.latchkey.agent.ota.OtaService updates = ota;
+                if (updates != null && !closed) {
+                    timers.scheduler().execute(() -> updates.offer(payload));
+                }
+            }
         });
         registrations.add(signals.addListener((name, value) -> {
             if (AgentSignals.TAMPERED.equals(name) && value >= 0.5 && !closed) {
@@ -185,6 +198,9 @@ public final class Agent implements AutoCloseable {
         telemetry.start();
         if (offlineKeysStart != null) {
             registrations.add(offlineKeysStart.get());
+        }
+        if (ota != null) {
+            ota.start();
         }
         periodic.add(timers.scheduler().scheduleWithFixedDelay(this::refreshStatus, 0,
                 timers.statusEvery().toMillis(), TimeUnit.MILLISECONDS));
@@ -203,6 +219,11 @@ public final class Agent implements AutoCloseable {
     void offlineKeys(io.latchkey.agent.key.OfflineKeys keys, java.util.function.Supplier<Registration> start) {
         this.offlineKeys = keys;
         this.offlineKeysStart = start;
+    }
+
+    /** Set by the builder: over-the-air updates, started with the agent and closed with it. */
+    void ota(io.latchkey.agent.ota.OtaService updates) {
+        this.ota = updates;
     }
 
     /**

@@ -91,6 +91,8 @@ public final class AgentBuilder {
     private java.util.function.LongSupplier nanoTime = System::nanoTime;
     private java.security.SecureRandom secureRandom;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private Runnable otaRestart = () -> new Thread(() -> System.exit(0), "latchkey-ota-restart").start();
+    private io.latchkey.agent.ota.OtaService.Running otaRunning;
     /** The commands' actuator, built with them and shared with the offline keys. */
     private LockActuator lockActuator;
 
@@ -257,6 +259,21 @@ public final class AgentBuilder {
         return this;
     }
 
+    /**
+     * How the agent restarts into a release it installed, or back after a failed self-test (docs/ota.md §5); by default
+     * the process exits (graceful shutdown hook) and systemd starts it again through the launcher.
+     */
+    public AgentBuilder otaRestart(Runnable restart) {
+        this.otaRestart = Objects.requireNonNull(restart, "restart");
+        return this;
+    }
+
+    /** Where the agent runs from; by default what the launcher said ({@code LATCHKEY_SLOT}, {@code LATCHKEY_SLOT_DIR}). */
+    public AgentBuilder otaRunning(io.latchkey.agent.ota.OtaService.Running running) {
+        this.otaRunning = running;
+        return this;
+    }
+
     /** Something the agent closes when it stops, after everything else (hardware drivers). */
     public AgentBuilder closeOnStop(AutoCloseable resource) {
         resources.add(Objects.requireNonNull(resource, "resource"));
@@ -289,11 +306,26 @@ public final class AgentBuilder {
                 : offlineKeys(carClock, vehicle, commands.queue(), telemetry.loop(), events, owned);
         Agent.Timers agentTimers = new Agent.Timers(timers, java.time.Duration.ofSeconds(10),
                 telemetry.battery() == null ? null : hardwareConfig().powerCheckInterval(), config.obdInterval());
+        io.latchkey.agent.ota.OtaService updates = null;
+        if (!config.updateKeys().isEmpty()) {
+            // its own thread: a download or an unpack must not hold up the agent's timers
+            ScheduledExecutorService otaThread = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "latchkey-ota-" + config.deviceId());
+                t.setDaemon(true);
+                return t;
+            });
+            owned.add(otaThread::shutdownNow);
+            updates = ota(connection, vehicle, otaThread);
+            owned.add(0, updates);
+        }
         StatusIndicator indicator = indicator(timers);
         owned.add(indicator);
         owned.addAll(resources);
         Agent agent = new Agent(config, clock, new Agent.Car(doorLocks, vehicleSignals, indicator),
                 new Agent.Connection(connection, events), telemetry, commands, agentTimers, owned);
+        if (updates != null) {
+            agent.ota(updates);
+        }
         if (keys != null) {
             io.latchkey.agent.key.RtcTime rtcTime = rtc == null ? null : new io.latchkey.agent.key.RtcTime(rtc, carClock, config.dataDir());
             agent.offlineKeys(keys, () -> {
@@ -331,6 +363,35 @@ public final class AgentBuilder {
                 secureRandom != null ? secureRandom : new java.security.SecureRandom(), nanoTime, clock);
         owned.add(0, keys);
         return keys;
+    }
+
+    /**
+     * Over-the-air updates (docs/ota.md): the update keys pinned at provisioning check releases; the slots are under
+     * {@code LATCHKEY_OTA_DIR} (the launcher's) or {@code data.dir/ota}; the car counts as in use (no install) while it
+     * moves, its ignition is on or its doors are not locked.
+     */
+    private io.latchkey.agent.ota.OtaService ota(BrokerConnection connection, VehicleStatus vehicle, ScheduledExecutorService timers) {
+        io.latchkey.agent.ota.OtaSettings settings = config.ota();
+        String dir = System.getenv("LATCHKEY_OTA_DIR");
+        io.latchkey.agent.ota.Slots slots = new io.latchkey.agent.ota.Slots(dir != null ? java.nio.file.Path.of(dir) : config.dataDir().resolve("ota"));
+        io.latchkey.agent.ota.OtaService.Running running = otaRunning;
+        if (running == null) {
+            String slotDir = System.getenv("LATCHKEY_SLOT_DIR");
+            running = new io.latchkey.agent.ota.OtaService.Running(Objects.requireNonNullElse(System.getenv("LATCHKEY_SLOT"), "factory"),
+                    slotDir == null ? null : java.nio.file.Path.of(slotDir), VERSION);
+        }
+        io.latchkey.agent.ota.Downloader downloader = new io.latchkey.agent.ota.Downloader(
+                java.time.Duration.ofSeconds(60),
+                new io.latchkey.agent.ota.DownloadBudget(slots.root().resolve("download-budget"), settings.bytesPerDay(), clock),
+                d -> Thread.sleep(d.toMillis()), settings.attempts(), settings.retryInitial(), settings.retryMax());
+        java.util.function.BooleanSupplier inUse = () -> vehicle.isMoving()
+                || doorLocks.state() != io.latchkey.hal.lock.LockState.LOCKED
+                || vehicleSignals.value(io.latchkey.hal.vehicle.Vss.IGNITION_ON).map(v -> v >= 0.5).orElse(false);
+        return new io.latchkey.agent.ota.OtaService(
+                new io.latchkey.agent.ota.OtaService.Identity(config.tenant(), config.deviceId(), config.deviceSigner()),
+                new io.latchkey.protocol.ota.UpdateVerifier(config.updateKeys(), config.tenant(), io.latchkey.agent.config.AgentConfig.CONFIG_SCHEMA),
+                slots, downloader, running, inUse, settings, clock, timers,
+                payload -> connection.publish(io.latchkey.protocol.Channel.OTA_STATUS, payload, false), otaRestart);
     }
 
     /** The scheduler given, or a private single thread the agent shuts down when it stops. */

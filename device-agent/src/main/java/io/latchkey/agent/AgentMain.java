@@ -31,6 +31,7 @@ public final class AgentMain implements Runnable {
         CommandLine cli = new CommandLine(new AgentMain())
                 .addSubcommand(new RunCommand())
                 .addSubcommand(new io.latchkey.agent.cli.StatusCommand())
+                .addSubcommand(new io.latchkey.agent.cli.BundleCommand())
                 .addSubcommand(decode);
         cli.setOut(new java.io.PrintWriter(streams.out(), true));
         cli.setErr(new java.io.PrintWriter(streams.err(), true));

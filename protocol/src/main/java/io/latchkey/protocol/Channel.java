@@ -23,7 +23,11 @@ public enum Channel {
      * Cloud to car, retained: the tenant's newest signed revocation list of offline keys
      * (docs/offline-keys.md §6), a {@code TenantSigned} document. Only the backend publishes it.
      */
-    REVOCATIONS;
+    REVOCATIONS,
+    /** Cloud to car: an over-the-air update offer (docs/ota.md), the manifest signed by the tenant's update key. */
+    OTA,
+    /** Car to cloud: the progress of an update ({@code DOWNLOADING} ... {@code UPDATED}, {@code ROLLED_BACK}), signed by the device key. */
+    OTA_STATUS;
 
     /**
      * The MQTT QoS this channel's messages are published with. Commands and their answers travel at most once
@@ -31,14 +35,16 @@ public enum Channel {
      * no answer came and its lifetime allows, and the car answers a repeated id from its first result, so a
      * lost command or answer costs a resend and never a second effect), which keeps both off the broker's
      * persistent queues on the unlock's path. Everything else is at least once (QoS 1): telemetry, state and
-     * events must survive an outage, receipts and revocations are what a car waits for.
+     * events must survive an outage, receipts, revocations and update offers are what a car waits for, and an update's
+     * statuses are its report.
      */
     public int qos() {
         return this == CMD || this == ACK ? 0 : 1;
     }
 
+    /** The topic segment: the name in lower case, {@code _} as {@code -} ({@code ota-status}). */
     public String segment() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static Channel fromSegment(String segment) {

@@ -43,6 +43,9 @@ public final class AgentConfig {
     private final String deviceId;
     private final URI mqttUrl;
     private final Map<String, PublicKey> commandKeys;
+    /** Pinned update keys (docs/ota.md §2); none: over-the-air updates are off. */
+    private final Map<String, PublicKey> updateKeys;
+    private final io.latchkey.agent.ota.OtaSettings ota;
     private final Duration movingInterval;
     private final Duration parkedInterval;
     private final double movingSpeedKmh;
@@ -68,6 +71,8 @@ public final class AgentConfig {
         this.deviceId = b.deviceId;
         this.mqttUrl = b.mqttUrl;
         this.commandKeys = Map.copyOf(b.commandKeys);
+        this.updateKeys = Map.copyOf(b.updateKeys);
+        this.ota = b.ota;
         this.movingInterval = b.movingInterval;
         this.parkedInterval = b.parkedInterval;
         this.movingSpeedKmh = b.movingSpeedKmh;
@@ -160,6 +165,19 @@ public final class AgentConfig {
         return commandKeys;
     }
 
+    /** The runtime configuration schema this agent's configuration follows; a release needing a newer one is refused. */
+    public static final int CONFIG_SCHEMA = 1;
+
+    /** Pinned update keys by key id (Ed25519); empty: over-the-air updates are off. */
+    public Map<String, PublicKey> updateKeys() {
+        return updateKeys;
+    }
+
+    /** The {@code ota.*} settings (window, self-test time, download budget and retries). */
+    public io.latchkey.agent.ota.OtaSettings ota() {
+        return ota;
+    }
+
     public Duration movingInterval() {
         return movingInterval;
     }
@@ -250,6 +268,8 @@ public final class AgentConfig {
         b.deviceId = deviceId;
         b.mqttUrl = mqttUrl;
         b.commandKeys.putAll(commandKeys);
+        b.updateKeys.putAll(updateKeys);
+        b.ota = ota;
         b.movingInterval = movingInterval;
         b.parkedInterval = parkedInterval;
         b.movingSpeedKmh = movingSpeedKmh;
@@ -287,6 +307,8 @@ public final class AgentConfig {
         private String deviceId;
         private URI mqttUrl;
         private final Map<String, PublicKey> commandKeys = new LinkedHashMap<>();
+        private final Map<String, PublicKey> updateKeys = new LinkedHashMap<>();
+        private io.latchkey.agent.ota.OtaSettings ota = io.latchkey.agent.ota.OtaSettings.defaults();
         private Duration movingInterval = DEFAULT_MOVING_INTERVAL;
         private Duration parkedInterval = DEFAULT_PARKED_INTERVAL;
         private double movingSpeedKmh = 3.0;
@@ -356,6 +378,29 @@ public final class AgentConfig {
             } catch (ProtocolException e) {
                 throw new AgentConfigException(key + ": expected a base64 Ed25519 public key");
             }
+            return this;
+        }
+
+        /** Pins an update key ({@code update.keys.<keyId>}): base64 X.509 SubjectPublicKeyInfo (Ed25519), as command keys. */
+        public Builder updateKey(String keyId, String publicKeyBase64) {
+            if (keyId == null || keyId.isBlank()) {
+                throw new AgentConfigException(AgentConfigLoader.UPDATE_KEYS + ": key id must not be blank");
+            }
+            try {
+                updateKeys.put(keyId, Keys.decodeCommandPublicKey(publicKeyBase64));
+            } catch (ProtocolException e) {
+                throw new AgentConfigException(AgentConfigLoader.UPDATE_KEYS + "." + keyId + ": expected a base64 Ed25519 public key");
+            }
+            return this;
+        }
+
+        public Builder updateKey(String keyId, PublicKey key) {
+            updateKeys.put(Objects.requireNonNull(keyId, "keyId"), Objects.requireNonNull(key, "key"));
+            return this;
+        }
+
+        public Builder ota(io.latchkey.agent.ota.OtaSettings settings) {
+            this.ota = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

@@ -58,6 +58,18 @@ public final class AgentConfigLoader {
     public static final String OBD_INTERVAL = "can.obd.interval";
     public static final String KEYS_OFFLINE = "keys.offline";
     public static final String KEYS_TIME_PERSIST = "keys.time-persist-interval";
+    /** {@code update.keys.<keyId>=<base64>}: the update keys pinned at provisioning (docs/ota.md §2). */
+    public static final String UPDATE_KEYS = "update.keys";
+    public static final String OTA_WINDOW = "ota.window";
+    public static final String OTA_WINDOW_ZONE = "ota.window-zone";
+    public static final String OTA_SELFTEST_TIMEOUT = "ota.selftest-timeout";
+    public static final String OTA_BYTES_PER_DAY = "ota.bytes-per-day";
+    public static final String OTA_ATTEMPTS = "ota.download-attempts";
+    public static final String OTA_RETRY_INITIAL = "ota.retry-initial";
+    public static final String OTA_RETRY_MAX = "ota.retry-max";
+    public static final String OTA_RECHECK = "ota.recheck";
+    private static final Set<String> OTA_KEYS = Set.of(OTA_WINDOW, OTA_WINDOW_ZONE, OTA_SELFTEST_TIMEOUT, OTA_BYTES_PER_DAY, OTA_ATTEMPTS,
+            OTA_RETRY_INITIAL, OTA_RETRY_MAX, OTA_RECHECK);
 
     private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, MqttTls.CERTIFICATE_KEY, MqttTls.PRIVATE_KEY_KEY, MqttTls.CA_KEY,
             COMMAND_SKEW, FEEDBACK_TIMEOUT,
@@ -101,9 +113,13 @@ public final class AgentConfigLoader {
                 continue;
             } else if (key.startsWith(COMMAND_KEYS + ".")) {
                 b.commandKey(key.substring(COMMAND_KEYS.length() + 1), value);
-            } else if (!KNOWN.contains(key)) {
+            } else if (key.startsWith(UPDATE_KEYS + ".")) {
+                b.updateKey(key.substring(UPDATE_KEYS.length() + 1), value);
+            } else if (!KNOWN.contains(key) && !OTA_KEYS.contains(key)) {
+                TreeSet<String> known = new TreeSet<>(KNOWN);
+                known.addAll(OTA_KEYS);
                 throw new AgentConfigException(key + ": unknown key (known: "
-                        + String.join(", ", new TreeSet<>(KNOWN)) + ", " + COMMAND_KEYS + ".<keyId>, hardware.*)");
+                        + String.join(", ", known) + ", " + COMMAND_KEYS + ".<keyId>, " + UPDATE_KEYS + ".<keyId>, hardware.*)");
             }
         }
         if (sorted.keySet().stream().anyMatch(k -> k.startsWith(HardwareConfig.PREFIX))) {
@@ -133,12 +149,41 @@ public final class AgentConfigLoader {
         apply(sorted, OBD_INTERVAL, v -> b.obdInterval(ConfigValues.duration(OBD_INTERVAL, v)));
         apply(sorted, KEYS_OFFLINE, v -> b.offlineKeys(ConfigValues.bool(KEYS_OFFLINE, v)));
         apply(sorted, KEYS_TIME_PERSIST, v -> b.keysTimePersistInterval(ConfigValues.duration(KEYS_TIME_PERSIST, v)));
+        b.ota(ota(sorted));
         if (sorted.containsKey(RECONNECT_INITIAL) || sorted.containsKey(RECONNECT_MAX)) {
             b.reconnectDelays(
                     ConfigValues.duration(RECONNECT_INITIAL, sorted.getOrDefault(RECONNECT_INITIAL, AgentConfig.DEFAULT_RECONNECT_INITIAL.toString())),
                     ConfigValues.duration(RECONNECT_MAX, sorted.getOrDefault(RECONNECT_MAX, AgentConfig.DEFAULT_RECONNECT_MAX.toString())));
         }
         return b.build();
+    }
+
+    /** The {@code ota.*} settings over their defaults. */
+    private static io.latchkey.agent.ota.OtaSettings ota(Map<String, String> v) {
+        io.latchkey.agent.ota.OtaSettings d = io.latchkey.agent.ota.OtaSettings.defaults();
+        java.time.LocalTime[] window = {d.windowStart(), d.windowEnd()};
+        if (v.containsKey(OTA_WINDOW)) {
+            try {
+                window = io.latchkey.agent.ota.OtaSettings.window(v.get(OTA_WINDOW));
+            } catch (IllegalArgumentException e) {
+                throw new AgentConfigException(e.getMessage());
+            }
+        }
+        java.time.ZoneId zone = d.zone();
+        if (v.containsKey(OTA_WINDOW_ZONE)) {
+            try {
+                zone = java.time.ZoneId.of(v.get(OTA_WINDOW_ZONE).strip());
+            } catch (java.time.DateTimeException e) {
+                throw new AgentConfigException(OTA_WINDOW_ZONE + ": not a time zone id (e.g. Europe/Berlin): '" + v.get(OTA_WINDOW_ZONE) + "'");
+            }
+        }
+        return new io.latchkey.agent.ota.OtaSettings(window[0], window[1], zone,
+                v.containsKey(OTA_SELFTEST_TIMEOUT) ? ConfigValues.duration(OTA_SELFTEST_TIMEOUT, v.get(OTA_SELFTEST_TIMEOUT)) : d.selfTestTimeout(),
+                v.containsKey(OTA_BYTES_PER_DAY) ? ConfigValues.size(OTA_BYTES_PER_DAY, v.get(OTA_BYTES_PER_DAY)) : d.bytesPerDay(),
+                v.containsKey(OTA_ATTEMPTS) ? ConfigValues.integer(OTA_ATTEMPTS, v.get(OTA_ATTEMPTS), 1, 100) : d.attempts(),
+                v.containsKey(OTA_RETRY_INITIAL) ? ConfigValues.duration(OTA_RETRY_INITIAL, v.get(OTA_RETRY_INITIAL)) : d.retryInitial(),
+                v.containsKey(OTA_RETRY_MAX) ? ConfigValues.duration(OTA_RETRY_MAX, v.get(OTA_RETRY_MAX)) : d.retryMax(),
+                v.containsKey(OTA_RECHECK) ? ConfigValues.duration(OTA_RECHECK, v.get(OTA_RECHECK)) : d.recheck());
     }
 
     /** {@code mqtt.tls.*} (the provisioning bundle): files resolved against the config file's folder. */

@@ -25,6 +25,10 @@ public interface BrokerConnection {
         /** A message on this device's {@code revocations} channel (the tenant's signed list of revoked offline keys), as received. */
         default void revocations(byte[] payload) {
         }
+
+        /** A message on this device's {@code ota} channel (an update offer, docs/ota.md), as received. */
+        default void ota(byte[] payload) {
+        }
     }
 
     /** Starts connecting; returns at once. */

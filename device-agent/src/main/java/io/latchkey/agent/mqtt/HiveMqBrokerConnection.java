@@ -41,6 +41,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     private final String commandTopic;
     private final String receiptTopic;
     private final String revocationsTopic;
+    private final String otaTopic;
     private final ReconnectBackoff backoff;
     private final Duration sessionExpiry;
     /** Null with mutual TLS, where the certificate says who the device is. */
@@ -62,6 +63,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         this.commandTopic = Topic.of(tenant, deviceId, Channel.CMD).name();
         this.receiptTopic = Topic.of(tenant, deviceId, Channel.RECEIPT).name();
         this.revocationsTopic = Topic.of(tenant, deviceId, Channel.REVOCATIONS).name();
+        this.otaTopic = Topic.of(tenant, deviceId, Channel.OTA).name();
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.sessionExpiry = config.sessionExpiry();
         this.credentials = config.mutualTls() ? null : java.util.Objects.requireNonNull(config.credentials(), "credentials");
@@ -118,6 +120,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
             listener.receipt(publish.getPayloadAsBytes());
         } else if (revocationsTopic.equals(topic)) {
             listener.revocations(publish.getPayloadAsBytes());
+        } else if (otaTopic.equals(topic)) {
+            listener.ota(publish.getPayloadAsBytes());
         } else {
             LOG.debug("{}: ignoring message on {}", deviceId, publish.getTopic());
         }
@@ -134,6 +138,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
                 // retained: the newest list arrives at every (re)connection (a broker that does not allow it answers
                 // with an error code for this one subscription only, logged below)
                 .addSubscription().topicFilter(revocationsTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .addSubscription().topicFilter(otaTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
                 .send()
                 .whenComplete((ack, e) -> {
                     if (e != null) {

@@ -165,6 +165,40 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void updateKeysAndOtaSettings_areReadWithTheirDefaults_andBadValuesNameTheKey() {
+        AgentConfig defaults = AgentConfigLoader.fromMap(minimal(), null);
+        assertThat(defaults.updateKeys()).as("no update key: updates off").isEmpty();
+        assertThat(defaults.ota().windowStart()).isEqualTo(java.time.LocalTime.of(1, 0));
+        assertThat(defaults.ota().bytesPerDay()).isEqualTo(50L * 1024 * 1024);
+
+        Map<String, String> m = minimal();
+        m.put("update.keys.upd-1", io.latchkey.protocol.Keys.encodePublic(io.latchkey.protocol.Keys.newCommandKeyPair().getPublic()));
+        m.put("ota.window", "22:30-04:00");
+        m.put("ota.window-zone", "Europe/Berlin");
+        m.put("ota.selftest-timeout", "2m");
+        m.put("ota.bytes-per-day", "10MiB");
+        m.put("ota.download-attempts", "3");
+        AgentConfig c = AgentConfigLoader.fromMap(m, null);
+        assertThat(c.updateKeys()).containsOnlyKeys("upd-1");
+        assertThat(c.ota().inWindow(java.time.Instant.parse("2026-12-06T22:00:00Z"))).as("23:00 in Berlin").isTrue();
+        assertThat(c.ota().inWindow(java.time.Instant.parse("2026-12-06T12:00:00Z"))).isFalse();
+        assertThat(c.ota().selfTestTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.ota().bytesPerDay()).isEqualTo(10L * 1024 * 1024);
+        assertThat(c.ota().attempts()).isEqualTo(3);
+        assertThat(c.toBuilder().build().updateKeys()).containsOnlyKeys("upd-1");
+
+        Map<String, String> badKey = minimal();
+        badKey.put("update.keys.upd-1", "nope");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(badKey, null)).hasMessageStartingWith("update.keys.upd-1: expected a base64 Ed25519");
+        Map<String, String> badWindow = minimal();
+        badWindow.put("ota.window", "1am to 5am");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(badWindow, null)).hasMessageStartingWith("ota.window: expected HH:mm-HH:mm");
+        Map<String, String> badZone = minimal();
+        badZone.put("ota.window-zone", "Mars/Olympus");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(badZone, null)).hasMessageStartingWith("ota.window-zone:");
+    }
+
+    @Test
     void obdKeys_defaultToNoPolling_andAreReadAsPidNamesAndADuration() {
         AgentConfig defaults = AgentConfigLoader.fromMap(minimal(), null);
         assertThat(defaults.obdPids()).isEmpty();

@@ -51,7 +51,8 @@ class AgentDebIT {
 
         assertThat(contents).contains("./opt/latchkey/device-agent.jar", "./opt/latchkey/lib/hivemq-mqtt-client-",
                 "./opt/latchkey/lib/protocol-", "./opt/latchkey/lib/hal-", "./lib/systemd/system/latchkey-agent.service",
-                "./usr/share/doc/latchkey-agent/agent.properties.example");
+                "./usr/share/doc/latchkey-agent/agent.properties.example", "./opt/latchkey/bin/latchkey-agent-launch");
+        assertThat(contents).containsPattern("-rwxr-xr-x root/root .* ./opt/latchkey/bin/latchkey-agent-launch");
         assertThat(contents).containsPattern("drwxr-x--- root/root .* ./etc/latchkey/");
         assertThat(contents).doesNotContain("junit", "assertj", "pi4j-plugin-mock");
     }
@@ -126,6 +127,8 @@ class AgentDebIT {
         assertThat(Files.readString(root.resolve("etc/group"))).containsPattern("(?m)^dialout:x:20:latchkey$");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("var/lib/latchkey")))).isEqualTo("rwxr-x---");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("etc/latchkey")))).isEqualTo("rwxr-x---");
+        assertThat(root.resolve("var/lib/latchkey/ota/slots")).as("a fresh install has the update slots").isDirectory();
+        assertThat(root.resolve("opt/latchkey/bin/latchkey-agent-launch")).isRegularFile();
 
         Files.writeString(root.resolve("etc/latchkey/agent.properties"), "tenant=acme\n");
         Result remove = run("dpkg", "--root=" + root, "--force-script-chrootless", "--log=/dev/null", "--remove", "latchkey-agent");
@@ -140,6 +143,106 @@ class AgentDebIT {
         assertThat(root.resolve("var/lib/latchkey")).doesNotExist();
         assertThat(Files.readString(root.resolve("etc/passwd"))).doesNotContain("latchkey:");
         assertThat(root.resolve("opt/latchkey")).doesNotExist();
+    }
+
+    /**
+     * docs/ota.md §7: the previous release's package (this one repacked as 0.0.9 in the shape before updates: no launcher,
+     * java started by the unit, no slots) installed, then this one over it: the launcher, the unit starting it, the slots
+     * owned by the agent, the device's configuration kept. Then an update made active, and the package installed again:
+     * the package's release is the one the launcher starts.
+     */
+    @Test
+    void updatesThePreviousRelease_setsUpTheSlots_andAPackageInstalledOverAnUpdateRunsItsOwnRelease(@TempDir Path root, @TempDir Path work)
+            throws Exception {
+        assumeTrue(onPath("dpkg") && onPath("useradd"), "dpkg/useradd not installed: install test skipped");
+        assumeTrue("root".equals(System.getProperty("user.name")), "not root: a real dpkg install is not tried");
+        throwawayRoot(root);
+        Path previous = previousRelease(work);
+        Result first = run("dpkg", "--root=" + root, "--force-script-chrootless", "--force-depends", "--log=/dev/null", "-i", previous.toString());
+        assertThat(first.code()).as(first.out()).isZero();
+        assertThat(root.resolve("opt/latchkey/bin/latchkey-agent-launch")).doesNotExist();
+        assertThat(root.resolve("var/lib/latchkey/ota")).doesNotExist();
+        Files.writeString(root.resolve("etc/latchkey/agent.properties"), "tenant=acme\n");
+
+        Result upgrade = run("dpkg", "--root=" + root, "--force-script-chrootless", "--force-depends", "--log=/dev/null", "-i", deb.toString());
+        assertThat(upgrade.code()).as(upgrade.out()).isZero();
+        Path launcher = root.resolve("opt/latchkey/bin/latchkey-agent-launch");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(launcher))).isEqualTo("rwxr-xr-x");
+        assertThat(root.resolve("lib/systemd/system/latchkey-agent.service")).content()
+                .contains("ExecStart=/opt/latchkey/bin/latchkey-agent-launch").doesNotContain("ExecStart=/bin/sh");
+        Path slots = root.resolve("var/lib/latchkey/ota/slots");
+        assertThat(slots).isDirectory();
+        String uid = Files.readString(root.resolve("etc/passwd")).lines().filter(l -> l.startsWith("latchkey:")).findFirst().orElseThrow()
+                .split(":")[2];
+        assertThat(Files.getAttribute(slots, "unix:uid").toString()).isEqualTo(uid);
+        assertThat(Files.getAttribute(slots.getParent(), "unix:uid").toString()).isEqualTo(uid);
+        assertThat(root.resolve("etc/latchkey/agent.properties")).hasContent("tenant=acme");
+        assertThat(launchFrom(root, launcher, work)).startsWith("factory " + root.resolve("opt/latchkey").toRealPath());
+
+        // an update made active (as the agent leaves it after a release marked itself good)
+        Path ota = root.resolve("var/lib/latchkey/ota");
+        Files.createDirectories(slots.resolve("a/lib"));
+        Files.writeString(slots.resolve("a/device-agent.jar"), "agent 0.9.0");
+        Files.createSymbolicLink(ota.resolve("current"), Path.of("slots/a"));
+        assertThat(launchFrom(root, launcher, work)).startsWith("current " + slots.resolve("a").toRealPath());
+
+        Result again = run("dpkg", "--root=" + root, "--force-script-chrootless", "--force-depends", "--log=/dev/null", "-i", deb.toString());
+        assertThat(again.code()).as(again.out()).isZero();
+        assertThat(ota.resolve("current")).doesNotExist();
+        assertThat(launchFrom(root, launcher, work)).startsWith("factory " + root.resolve("opt/latchkey").toRealPath());
+    }
+
+    /** This package as the release before updates: version 0.0.9, no launcher, the unit running java itself, no slots. */
+    private static Path previousRelease(Path work) throws Exception {
+        Path tree = work.resolve("prev");
+        Result raw = run("dpkg-deb", "-R", deb.toString(), tree.toString());
+        assertThat(raw.code()).as(raw.out()).isZero();
+        Path control = tree.resolve("DEBIAN/control");
+        Files.writeString(control, Files.readString(control).replaceAll("(?m)^Version: .*$", "Version: 0.0.9"));
+        Path postinst = tree.resolve("DEBIAN/postinst");
+        Files.writeString(postinst, Files.readString(postinst).replaceAll("(?s)    # Over-the-air updates.*?\n    fi\n", ""));
+        Path unit = tree.resolve("lib/systemd/system/latchkey-agent.service");
+        Files.writeString(unit, Files.readString(unit).replace("ExecStart=/opt/latchkey/bin/latchkey-agent-launch",
+                "ExecStart=/bin/sh -c 'exec /usr/bin/java $JAVA_OPTS -cp \"/opt/latchkey/device-agent.jar:/opt/latchkey/lib/*\" "
+                        + "io.latchkey.agent.AgentMain run --config /etc/latchkey/agent.properties'"));
+        Files.delete(tree.resolve("opt/latchkey/bin/latchkey-agent-launch"));
+        Files.delete(tree.resolve("opt/latchkey/bin"));
+        assertThat(Files.readString(postinst)).doesNotContain("ota");
+        Path out = work.resolve("latchkey-agent_0.0.9_all.deb");
+        Result build = run("dpkg-deb", "--root-owner-group", "-b", tree.toString(), out.toString());
+        assertThat(build.code()).as(build.out()).isZero();
+        return out;
+    }
+
+    /** The installed launcher run as the unit would, on the throwaway root, with a java that says what it was asked to start. */
+    private static String launchFrom(Path root, Path launcher, Path work) throws Exception {
+        Path java = work.resolve("java");
+        Path log = work.resolve("java.log");
+        Files.writeString(java, "#!/bin/sh\necho \"$LATCHKEY_SLOT $LATCHKEY_SLOT_DIR\" > \"$FAKE_LOG\"\n");
+        java.toFile().setExecutable(true);
+        ProcessBuilder pb = new ProcessBuilder("sh", launcher.toString()).redirectErrorStream(true);
+        pb.environment().put("LATCHKEY_OTA_DIR", root.resolve("var/lib/latchkey/ota").toString());
+        pb.environment().put("LATCHKEY_HOME", root.resolve("opt/latchkey").toString());
+        pb.environment().put("JAVA", java.toString());
+        pb.environment().put("FAKE_LOG", log.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return Files.readString(log).strip();
+    }
+
+    private static void throwawayRoot(Path root) throws IOException {
+        for (String dir : List.of("etc", "var/lib/dpkg/info", "var/lib/dpkg/updates", "var/lib/dpkg/triggers", "usr/sbin")) {
+            Files.createDirectories(root.resolve(dir));
+        }
+        Files.writeString(root.resolve("var/lib/dpkg/status"), "");
+        Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+        Files.writeString(root.resolve("etc/group"), "root:x:0:\ndialout:x:20:\n");
+        Files.writeString(root.resolve("etc/shadow"), "root:*:19000:0:99999:7:::\n");
+        Files.writeString(root.resolve("etc/gshadow"), "root:*::\ndialout:*::\n");
+        Files.setPosixFilePermissions(root.resolve("etc/shadow"), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(root.resolve("etc/gshadow"), PosixFilePermissions.fromString("rw-------"));
     }
 
     record Result(int code, String out) {

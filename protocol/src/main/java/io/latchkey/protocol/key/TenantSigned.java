@@ -21,7 +21,9 @@ public record TenantSigned(String signerKeyId, String document, String signature
     /** The kinds of document, each its own signing context. */
     public enum Kind {
         CREDENTIAL("latchkey/key-credential/v1"),
-        REVOCATIONS("latchkey/revocations/v1");
+        REVOCATIONS("latchkey/revocations/v1"),
+        /** An over-the-air update's manifest (docs/ota.md), signed by the tenant's update key. */
+        UPDATE_MANIFEST("latchkey/update-manifest/v1");
 
         private final byte[] context;
 
@@ -49,7 +51,7 @@ public record TenantSigned(String signerKeyId, String document, String signature
     }
 
     /** The document's bytes, if {@code key} signed them as {@code kind}; null if the signature does not verify. */
-    byte[] verifiedBytes(Kind kind, Ed25519PublicKeyParameters key) {
+    public byte[] verifiedBytes(Kind kind, Ed25519PublicKeyParameters key) {
         byte[] bytes;
         byte[] sig;
         try {

@@ -7,13 +7,14 @@ import java.util.Set;
 
 /**
  * Which topics an identity may use. A device publishes only on its own {@code ack}, {@code telemetry},
- * {@code state} (the only retained one, also its last will) and {@code event}, and subscribes only to
- * its own {@code cmd}, {@code receipt} and {@code revocations} (the tenant's signed list of revoked offline keys, which
- * only a service publishes), literally, without wildcards. A service may use everything under {@code lk/},
+ * {@code state} (the only retained one, also its last will), {@code event} and {@code ota-status}, and subscribes only to
+ * its own {@code cmd}, {@code receipt}, {@code revocations} (the tenant's signed list of revoked offline keys, which
+ * only a service publishes) and {@code ota} (update offers, docs/ota.md), literally, without wildcards. A service may use everything under {@code lk/},
  * directly or through a shared subscription {@code $share/{group}/lk/...}.
  */
 public final class TopicPolicy {
-    private static final Set<Channel> DEVICE_PUBLISHES = Set.of(Channel.ACK, Channel.TELEMETRY, Channel.STATE, Channel.EVENT);
+    private static final Set<Channel> DEVICE_PUBLISHES = Set.of(Channel.ACK, Channel.TELEMETRY, Channel.STATE, Channel.EVENT,
+            Channel.OTA_STATUS);
     private static final String SHARE = "$share/";
 
     public Decision mayPublish(MqttIdentity identity, String topic, boolean retain) {
@@ -53,8 +54,9 @@ public final class TopicPolicy {
         String commands = Topic.of(device.tenant(), device.deviceId(), Channel.CMD).name();
         String receipts = Topic.of(device.tenant(), device.deviceId(), Channel.RECEIPT).name();
         String revocations = Topic.of(device.tenant(), device.deviceId(), Channel.REVOCATIONS).name();
-        return commands.equals(filter) || receipts.equals(filter) || revocations.equals(filter) ? Decision.ALLOW
-                : Decision.deny("a device subscribes only to " + commands + ", " + receipts + " and " + revocations
+        String offers = Topic.of(device.tenant(), device.deviceId(), Channel.OTA).name();
+        return commands.equals(filter) || receipts.equals(filter) || revocations.equals(filter) || offers.equals(filter) ? Decision.ALLOW
+                : Decision.deny("a device subscribes only to " + commands + ", " + receipts + ", " + revocations + " and " + offers
                         + ", not " + filter);
     }
 

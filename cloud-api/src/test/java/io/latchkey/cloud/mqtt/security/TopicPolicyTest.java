@@ -47,6 +47,19 @@ class TopicPolicyTest {
     }
 
     @Test
+    void device_takesItsOwnUpdateOffers_andReportsItsOwnUpdateStatus_only() {
+        assertThat(policy.maySubscribe(device, "lk/acme/dev-001/ota").allowed()).isTrue();
+        assertThat(policy.mayPublish(device, "lk/acme/dev-001/ota-status", false).allowed()).isTrue();
+        assertThat(policy.mayPublish(device, "lk/acme/dev-001/ota-status", true).allowed()).as("not retained").isFalse();
+        assertThat(policy.mayPublish(device, "lk/acme/dev-001/ota", false).allowed()).as("offers come from the backend").isFalse();
+        assertThat(policy.mayPublish(service, "lk/acme/dev-001/ota", false).allowed()).isTrue();
+        for (String other : new String[] {"lk/acme/dev-002/ota", "lk/globex/dev-001/ota", "lk/acme/+/ota", "lk/acme/dev-001/ota-status"}) {
+            assertThat(policy.maySubscribe(device, other).allowed()).as(other).isFalse();
+        }
+        assertThat(policy.mayPublish(device, "lk/acme/dev-002/ota-status", false).allowed()).isFalse();
+    }
+
+    @Test
     void device_publishingOnAnotherDevicesTopic_isToldWhy() {
         assertThat(policy.mayPublish(device, "lk/acme/dev-002/ack", false).reason()).contains("another device");
     }
