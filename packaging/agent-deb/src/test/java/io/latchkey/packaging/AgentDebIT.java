@@ -54,6 +54,8 @@ class AgentDebIT {
                 "./usr/share/doc/latchkey-agent/agent.properties.example", "./opt/latchkey/bin/latchkey-agent-launch");
         assertThat(contents).containsPattern("-rwxr-xr-x root/root .* ./opt/latchkey/bin/latchkey-agent-launch");
         assertThat(contents).containsPattern("drwxr-x--- root/root .* ./etc/latchkey/");
+        // the agent sets the car's hardware clock (hardware.rtc=linux): the rtc devices are its group's to write
+        assertThat(contents).containsPattern("-rw-r--r-- root/root .* ./lib/udev/rules.d/60-latchkey-rtc.rules");
         assertThat(contents).doesNotContain("junit", "assertj", "pi4j-plugin-mock");
     }
 
