@@ -233,7 +233,10 @@ async function bookingsScreen() {
     bookings.length ? bookings.map((b) => bookingCard(b, box)) : [h('li', {class: 'card'}, 'You have no current or upcoming booking. ',
       h('a', {href: '#/find'}, 'Find a car'))]);
   const past = await pastRentals();
+  const shared = (await expectOk('GET', `${api}/bookings?coDriving=true&state=CONFIRMED,ACTIVE&size=50`)).items || [];
   show('My bookings', box, list,
+    shared.length ? [h('h2', {class: 'section'}, 'Co-driving'), h('ul', {class: 'cards', id: 'co-driving', 'aria-label': 'Bookings you co-drive'},
+      shared.map(coDrivingCard))] : null,
     past.length ? [h('h2', {class: 'section'}, 'Past rentals'), h('ul', {class: 'cards', id: 'past', 'aria-label': 'Past rentals'},
       past.map((b) => h('li', {class: 'card'}, h('h2', {}, carLabel(b.carId)),
         h('p', {}, `${when(b.startedAt || b.start)} – ${when(b.endedAt || b.end)}`),
@@ -272,7 +275,46 @@ function bookingCard(b, box) {
     h('p', {}, `${when(b.start)} – ${when(b.end)}`),
     b.holdUntil && b.state === 'CONFIRMED' ? h('p', {class: 'muted'}, `Start it at the car before ${when(b.holdUntil)}.`) : null,
     usable ? h('a', {class: 'button', href: `#/car/${encodeURIComponent(b.id)}`}, 'Go to the car') : null,
-    cancel ? ' ' : null, cancel);
+    cancel ? ' ' : null, cancel,
+    coDriversForm(b));
+}
+
+/** Who else may drive: the co-drivers' codes (their user ids, from My account in their app), PUT /bookings/{id}/co-drivers. */
+function coDriversForm(b) {
+  const id = `co-drivers-${b.id}`;
+  const box = outcomeBox(`${id}-outcome`);
+  const input = h('input', {id, name: 'coDrivers', value: (b.coDrivers || []).join(', '), autocomplete: 'off', spellcheck: 'false',
+    'aria-describedby': `${id}-help`});
+  const form = h('form', {class: 'co-drivers'},
+    h('label', {for: id}, 'Co-drivers'),
+    h('p', {id: `${id}-help`, class: 'muted'}, 'Their co-driver codes (each finds theirs under My account), separated by commas; up to 4. '
+      + 'Each gets a phone key of their own for this booking; remove a code and that key stops working.'),
+    input, h('button', {type: 'submit', class: 'secondary'}, 'Save co-drivers'), box);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const codes = input.value.split(/[\s,]+/).filter(Boolean);
+    const r = await call('PUT', `${api}/bookings/${encodeURIComponent(b.id)}/co-drivers`, {coDrivers: codes});
+    if (r.status === 200) {
+      b.coDrivers = r.json.coDrivers || [];
+      input.value = b.coDrivers.join(', ');
+      say(box, 'ok', b.coDrivers.length ? `Saved: ${b.coDrivers.length} co-driver${b.coDrivers.length > 1 ? 's' : ''}.` : 'Saved: no co-drivers.');
+    } else {
+      say(box, 'bad', `Not saved: ${new ApiError(r.status, r.json).message}`);
+    }
+  });
+  return form;
+}
+
+/** A booking of somebody else that names this user as a co-driver: the phone key is theirs to use. */
+function coDrivingCard(b) {
+  const now = Date.now();
+  const usable = b.state === 'ACTIVE' || (b.state === 'CONFIRMED' && Date.parse(b.start) <= now && now < Date.parse(b.end));
+  return h('li', {class: 'card'},
+    h('h2', {}, carLabel(b.carId)),
+    h('p', {}, h('span', {class: 'state'}, 'Co-driver')),
+    h('p', {}, `${when(b.start)} – ${when(b.end)}`),
+    h('p', {class: 'muted'}, 'Another borrower named you on their booking. Open the car with your own phone key.'),
+    usable ? h('a', {class: 'button', href: `#/car/${encodeURIComponent(b.id)}`}, 'Phone key') : null);
 }
 
 const REASONS = {
@@ -433,6 +475,20 @@ async function carScreen(bookingId, offline) {
     }
     await saveSnapshot(booking);
   }
+  const me = currentSession();
+  if (!offline && me && booking.userId !== me.userId) {
+    // a co-driver: the phone key is theirs; unlocking online, extending and ending stay the borrower's
+    const key = keyCard(booking, true);
+    phoneKey = key;
+    show(carLabel(booking.carId),
+      h('div', {class: 'card'}, h('p', {id: 'booking-state'}, h('span', {class: 'state'}, 'Co-driver'), ` until ${when(booking.end)}`),
+        h('p', {class: 'muted'}, 'You are a co-driver on this booking. Your phone key opens and locks the car; '
+          + 'the borrower extends and ends the rental.')),
+      key.card,
+      h('p', {}, h('a', {href: '#/bookings'}, 'My bookings')));
+    await key.start();
+    return;
+  }
   const label = offline ? `${offline.car.name || booking.carId}${offline.car.plate ? ` (${offline.car.plate})` : ''}` : carLabel(booking.carId);
   const box = outcomeBox();
   const unlock = h('button', {type: 'button', id: 'unlock', disabled: !!offline}, 'Unlock');
@@ -584,6 +640,10 @@ async function accountScreen() {
     }
   });
   show('My account', h('div', {class: 'card'}, form),
+    h('div', {class: 'card'}, h('h2', {}, 'Co-driving'),
+      h('p', {}, 'Your co-driver code: ', h('code', {id: 'co-driver-code'}, me.id)),
+      h('p', {class: 'muted'}, 'Give it to a borrower who wants to name you as a co-driver on their booking. '
+        + 'Their booking then shows under My bookings, with a phone key of your own.')),
     h('div', {class: 'card'}, h('h2', {}, 'Password'),
       h('p', {}, h('a', {href: `${api}/reset-password`}, 'Change it with a reset link by e-mail'))),
     h('div', {class: 'card'}, h('h2', {}, 'Delete the account'),

@@ -395,7 +395,8 @@ export function keyCard(booking, online) {
     }
     const expired = Date.now() >= Date.parse(c.notAfter);
     status.textContent = expired ? `Your phone key expired at ${when(c.notAfter)}. Connect to get a new one.`
-      : `Your phone key works without network until ${when(c.notAfter)}${Date.parse(c.notBefore) > Date.now() ? `, from ${when(c.notBefore)}` : ''}.`;
+      : `Your phone key works without network until ${when(c.notAfter)}${Date.parse(c.notBefore) > Date.now() ? `, from ${when(c.notBefore)}` : ''}.`
+        + (c.parent ? ' The borrower shared it with you.' : '');
     if (expired) return;
     const support = await bleSupport();
     const bleButtons = support === 'yes' ? [

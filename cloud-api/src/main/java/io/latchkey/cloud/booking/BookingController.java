@@ -91,9 +91,9 @@ public class BookingController {
         return HttpResponse.created(booking, URI.create("/t/" + tenant + "/bookings/" + booking.id()));
     }
 
-    @Operation(summary = "Bookings, a page at a time by start then id: a borrower's own, an owner's also those of their cars, all of them for operators; filtered by carId, userId, state (repeatable or comma-separated) and a from/to range they overlap")
+    @Operation(summary = "Bookings, a page at a time by start then id: a borrower's own, an owner's also those of their cars, all of them for operators; filtered by carId, userId, state (repeatable or comma-separated) and a from/to range they overlap; coDriving=true: instead the bookings the caller is named on as a co-driver")
     @ApiResponse(responseCode = "200", description = "one page: items, page, size, total, and next (absent on the last page)", useReturnTypeSchema = true)
-    @ApiResponse(responseCode = "400", description = "a malformed filter, to not after from, page or size out of range",
+    @ApiResponse(responseCode = "400", description = "a malformed filter, to not after from, page or size out of range, coDriving neither true nor false",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -104,13 +104,13 @@ public class BookingController {
     public BookingPage list(@PathVariable String tenant, @QueryValue @Nullable String carId, @QueryValue @Nullable String userId,
                             @QueryValue @Nullable List<String> state, @QueryValue @Nullable String from,
                             @QueryValue @Nullable String to, @QueryValue @Nullable Integer page, @QueryValue @Nullable Integer size,
-                            Authentication caller) {
-        BookingQuery query = BookingQuery.parse(carId, userId, state, from, to, page, size);
+                            @QueryValue @Nullable String coDriving, Authentication caller) {
+        BookingQuery query = BookingQuery.parse(carId, userId, state, from, to, page, size, coDriving);
         BookingPage result = bookings.list(tenant, Caller.of(caller), query);
         return result.hasMore() ? result.withNext("/t/" + tenant + "/bookings?" + query.queryFor(query.page() + 1)) : result;
     }
 
-    @Operation(summary = "One booking: a borrower their own, an owner those of their cars, operators any (a non-operator gets the same 403 for another's booking and for an unknown id)")
+    @Operation(summary = "One booking: a borrower their own (and those they are named on as a co-driver), an owner those of their cars, operators any (a non-operator gets the same 403 for another's booking and for an unknown id)")
     @ApiResponse(responseCode = "200", description = "the booking", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -121,7 +121,7 @@ public class BookingController {
     @Get("/{id}")
     @Secured({Roles.BORROWER, Roles.OWNER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public Booking get(@PathVariable String tenant, @PathVariable String id, Authentication caller) {
-        return bookings.visible(tenant, id, Caller.of(caller));
+        return bookings.readable(tenant, id, Caller.of(caller));
     }
 
     @Operation(summary = "Cancel a booking: the borrower while CONFIRMED (not started at the car), an operator while CONFIRMED or ACTIVE (an active rental ends now)")

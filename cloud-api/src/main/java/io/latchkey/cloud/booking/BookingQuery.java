@@ -13,9 +13,11 @@ import java.util.Set;
  * The filters of a booking list: car, borrower, states, a time range the bookings overlap, and the page.
  *
  * @param states empty for every state
- * @param from   with {@code to}: bookings whose {@code [start, end)} overlaps {@code [from, to)}; either alone is open-ended
+ * @param from       with {@code to}: bookings whose {@code [start, end)} overlaps {@code [from, to)}; either alone is open-ended
+ * @param coDriving  only the bookings the caller is named on as a co-driver (instead of those the caller may see)
  */
-record BookingQuery(String carId, String userId, Set<Booking.State> states, Instant from, Instant to, int page, int size) {
+record BookingQuery(String carId, String userId, Set<Booking.State> states, Instant from, Instant to, int page, int size,
+                    boolean coDriving) {
     static final int DEFAULT_SIZE = 50;
     static final int MAX_SIZE = 200;
 
@@ -24,7 +26,7 @@ record BookingQuery(String carId, String userId, Set<Booking.State> states, Inst
      * @throws InvalidRequestException naming the parameter that is malformed
      */
     static BookingQuery parse(String carId, String userId, List<String> states, String from, String to, Integer page,
-                              Integer size) {
+                              Integer size, String coDriving) {
         Set<Booking.State> parsed = EnumSet.noneOf(Booking.State.class);
         for (String value : states == null ? List.<String>of() : states) {
             for (String name : value.split(",")) {
@@ -52,7 +54,10 @@ record BookingQuery(String carId, String userId, Set<Booking.State> states, Inst
         if (s < 1 || s > MAX_SIZE) {
             throw new InvalidRequestException("size must be 1.." + MAX_SIZE);
         }
-        return new BookingQuery(blankToNull(carId), blankToNull(userId), parsed, f, t, p, s);
+        if (coDriving != null && !coDriving.equals("true") && !coDriving.equals("false")) {
+            throw new InvalidRequestException("coDriving must be true or false, got '" + QueryParams.shown(coDriving) + "'");
+        }
+        return new BookingQuery(blankToNull(carId), blankToNull(userId), parsed, f, t, p, s, "true".equals(coDriving));
     }
 
     boolean matches(Booking b) {
@@ -80,6 +85,9 @@ record BookingQuery(String carId, String userId, Set<Booking.State> states, Inst
         }
         if (to != null) {
             params.add("to=" + to);
+        }
+        if (coDriving) {
+            params.add("coDriving=true");
         }
         params.add("page=" + n);
         params.add("size=" + size);

@@ -246,6 +246,19 @@ public class BookingService {
         throw new ForbiddenException(NOT_YOURS);
     }
 
+    /**
+     * The booking as {@code caller} may read it: as {@link #visible}, and also to a co-driver named on it (who asks for
+     * an offline key of their own, docs/offline-keys.md §5). Only for reading: what changes a booking stays
+     * {@link #visible}'s.
+     */
+    public Booking readable(String tenant, String bookingId, Caller caller) {
+        try {
+            return visible(tenant, bookingId, caller);
+        } catch (ForbiddenException refused) {
+            return find(tenant, bookingId).filter(b -> b.hasCoDriver(caller.userId())).orElseThrow(() -> refused);
+        }
+    }
+
     /** Whether a booking of the user lets them use the car now ({@link Booking#givesAccessAt}). */
     public boolean coversNow(String tenant, String carId, String userId) {
         Instant now = clock.instant();
@@ -269,7 +282,9 @@ public class BookingService {
     /** One page of the bookings {@code caller} may see that match {@code query}, by start then id. */
     public BookingPage list(String tenant, Caller caller, BookingQuery query) {
         Predicate<Booking> visible;
-        if (caller.actsForTenant()) {
+        if (query.coDriving()) {
+            visible = b -> b.hasCoDriver(caller.userId());
+        } else if (caller.actsForTenant()) {
             visible = b -> true;
         } else {
             Set<String> ownCars = caller.isOwner() ? Set.copyOf(owners.carsOf(tenant, caller.userId())) : Set.of();

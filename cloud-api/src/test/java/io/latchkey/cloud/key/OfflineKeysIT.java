@@ -231,6 +231,17 @@ class OfflineKeysIT {
                 Map.of("coDrivers", List.of(carlId)))).json();
         assertThat(named.path("coDrivers")).extracting(JsonNode::asText).containsExactly(carlId);
         assertThat(audit.all()).anyMatch(r -> r.entry().action().equals("booking.co-drivers") && r.entry().actor().equals(bobId));
+        // the co-driver reads the booking and finds it in their co-driving list; nobody else does, and it changes nothing
+        assertThat(expect(200, app.http.get("/t/acme/bookings/" + id, carl)).text("id")).isEqualTo(id);
+        expect(403, app.http.get("/t/acme/bookings/" + id, eve));
+        assertThat(expect(200, app.http.get("/t/acme/bookings?coDriving=true", carl)).json().path("items"))
+                .extracting(b -> b.path("id").asText()).containsExactly(id);
+        assertThat(expect(200, app.http.get("/t/acme/bookings?coDriving=true", eve)).json().path("items")).isEmpty();
+        assertThat(expect(200, app.http.get("/t/acme/bookings", carl)).json().path("items"))
+                .extracting(b -> b.path("id").asText()).doesNotContain(id);
+        expect(400, app.http.get("/t/acme/bookings?coDriving=maybe", carl));
+        expect(403, app.http.postJson("/t/acme/bookings/" + id + "/cancel", carl, Map.of()));
+        expect(403, app.http.putJson("/t/acme/bookings/" + id + "/co-drivers", carl, Map.of("coDrivers", List.of())));
 
         // a co-driver asking before the borrower holds a key to share
         ECPrivateKeyParameters carlsPhone = phoneKey();

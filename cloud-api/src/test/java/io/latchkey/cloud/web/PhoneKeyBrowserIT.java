@@ -51,7 +51,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -75,10 +78,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@link SimulatedBleKeyLink} and whose notifications are the car's own answers, re-framed in 20-byte pieces. The app
  * finds the car by its advertised name, says hello carrying the revocation list (the car keeps it: the courier),
  * answers the challenge, and checks the car's signed result: a result tampered with on the way is not believed.</li>
+ * <li>Sharing (second): a co-driver reads their code under My account; the borrower names them on the booking in the
+ * app; the co-driver's app lists the booking under "Co-driving" and gets a key pair and credential of its own whose
+ * parent is the borrower's key; the car accepts its QR code, and once the borrower drops the co-driver (the tenant's
+ * list then names the derived key) refuses the next one ({@code REVOKED}).</li>
  * </ul>
- * One browser session for the class.
+ * One browser session for the class; the tests run in order (the second cancels what the first left open on the car).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PhoneKeyBrowserIT {
     static final String SERVICE = "6c6b0001-7a3c-4e0f-9a55-4c4154434b31";
 
@@ -90,6 +98,7 @@ class PhoneKeyBrowserIT {
     String operator;
     String borrower;
     String other;
+    String admin;
     Map<String, PublicKey> pinned;
     Chromium chrome;
     ChromeDriver browser;
@@ -110,7 +119,7 @@ class PhoneKeyBrowserIT {
         // is then already in the second half of its life when the app holds it, so the app's renewal shows
         app = CloudApp.start(dataDir, Map.of("latchkey.keys.lifetime", "1h"));
         app.clock().advance(Duration.ofMinutes(-40));
-        String admin = app.tenantWithAdmin("acme");
+        admin = app.tenantWithAdmin("acme");
         operator = app.user("acme", admin, "olga@acme.test", "operator");
         borrower = app.user("acme", admin, "pia@acme.test", "borrower");
         other = app.user("acme", admin, "otto@acme.test", "borrower");
@@ -166,6 +175,7 @@ class PhoneKeyBrowserIT {
     }
 
     @Test
+    @Order(1)
     void thePhoneKey_opensTheCarByQrAndBluetooth_offlineToo_andNotOnceRevoked() throws Exception {
         String base = app.baseUri().toString();
         // reserved now (the backend's now) and extended to three hours: longer than a credential's life
@@ -289,6 +299,99 @@ class PhoneKeyBrowserIT {
         chrome.assertClean();
     }
 
+    @Test
+    @Order(2)
+    void aCoDriver_namedInTheApp_getsAKeyOfTheirOwn_acceptedAtTheCar_andRefusedOnceDropped() throws Exception {
+        String base = app.baseUri().toString();
+        // the car is free for this booking: what an earlier test left open on it is cancelled
+        for (JsonNode open : expect(200, app.http.get("/t/acme/bookings?carId=car-1&state=CONFIRMED,ACTIVE", operator)).json().path("items")) {
+            expect(200, app.http.postJson("/t/acme/bookings/" + open.path("id").asText() + "/cancel", operator, Map.of()));
+        }
+        String bea = app.user("acme", admin, "bea@acme.test", "borrower");
+        String cora = app.user("acme", admin, "cora@acme.test", "borrower");
+        String coraId = expect(200, app.http.get("/t/acme/users/me", cora)).text("id");
+        String bookingId = expect(201, app.http.postJson("/t/acme/bookings", bea, Map.of("carId", "car-1", "immediate", true))).text("id");
+
+        // the co-driver reads their code in the app
+        browser.get(base + "/t/acme/app/");
+        signOutIfSignedIn();
+        chrome.signIn("cora@acme.test", CloudApp.PASSWORD, "nav");
+        browser.navigate().to(base + "/t/acme/app/#/account");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("co-driver-code")));
+        String code = browser.findElement(By.id("co-driver-code")).getText();
+        assertThat(code).isEqualTo(coraId);
+        signOut();
+
+        // the borrower holds a key (the car page), then names the co-driver on the booking
+        chrome.signIn("bea@acme.test", CloudApp.PASSWORD, "nav");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("key-status"), "works without network"));
+        browser.navigate().to(base + "/t/acme/app/#/bookings");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("co-drivers-" + bookingId))).sendKeys(code);
+        browser.findElement(By.cssSelector("#bookings form.co-drivers button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("co-drivers-" + bookingId + "-outcome"), "Saved: 1 co-driver."));
+        assertThat(expect(200, app.http.get("/t/acme/bookings/" + bookingId, bea)).json().path("coDrivers"))
+                .extracting(JsonNode::asText).containsExactly(coraId);
+        List<String> beasKeys = expect(200, app.http.get("/t/acme/bookings/" + bookingId + "/keys", bea)).json().findValuesAsText("keyId");
+        assertThat(beasKeys).isNotEmpty();
+        chrome.screenshot("co-drivers");
+        signOut();
+
+        // the co-driver's app lists the booking and gets a key of its own, derived from the borrower's
+        chrome.signIn("cora@acme.test", CloudApp.PASSWORD, "nav");
+        browser.navigate().to(base + "/t/acme/app/#/bookings");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("co-driving")));
+        chrome.screenshot("co-driving");
+        browser.findElement(By.cssSelector("#co-driving a.button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("key-status"), "works without network"));
+        assertThat(browser.findElement(By.id("key-status")).getText()).contains("The borrower shared it with you.");
+        Map<String, Object> stored = storedKey(bookingId);
+        JsonNode held = expect(200, app.http.get("/t/acme/bookings/" + bookingId + "/keys", cora)).json();
+        assertThat(held).hasSize(1);
+        String coraKey = held.get(0).path("keyId").asText();
+        assertThat(stored.get("keyId")).isEqualTo(coraKey).isNotIn(beasKeys);
+        assertThat(stored.get("holderUserId")).isEqualTo(coraId);
+        assertThat(stored.get("parentKeyId")).isEqualTo(held.get(0).path("parentKeyId").asText()).isIn(beasKeys);
+        assertThat(stored.get("extractable")).isEqualTo(false);
+
+        // presented like the borrower's: the car accepts the co-driver's QR code
+        browser.findElement(By.id("qr-unlock")).click();
+        String accepted = readQr(0);
+        int before = performed.size();
+        car.scanned(accepted);
+        assertThat(performed).hasSize(before + 1).last().isEqualTo(KeyRight.UNLOCK);
+        assertThat(lastUse()).containsEntry("channel", "QR").containsEntry("outcome", "EXECUTED").containsEntry("keyId", coraKey);
+        chrome.screenshot("co-driver-key");
+
+        // the borrower drops the co-driver: the derived key is revoked, and the car told the list refuses the next code
+        expect(200, app.http.putJson("/t/acme/bookings/" + bookingId + "/co-drivers", bea, Map.of("coDrivers", List.of())));
+        TenantSigned list = Json.read(expect(200, app.http.get("/t/acme/keys/revocations", cora)).body()
+                .getBytes(StandardCharsets.UTF_8), TenantSigned.class);
+        assertThat(car.revocations(list, "cloud")).isTrue();
+        car.scanned(readQr(KeyMessages.readQr(accepted).presentation().counter()));
+        assertThat(lastUse()).containsEntry("outcome", "REJECTED").containsEntry("reason", "REVOKED").containsEntry("keyId", coraKey);
+        assertThat(performed).hasSize(before + 1);
+        // and the booking is no longer among the co-driver's
+        browser.navigate().to(base + "/t/acme/app/#/bookings");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("bookings")));
+        assertThat(browser.findElements(By.id("co-driving"))).isEmpty();
+        signOut();
+        expect(200, app.http.postJson("/t/acme/bookings/" + bookingId + "/cancel", bea, Map.of()));
+        chrome.assertClean();
+    }
+
+    void signOutIfSignedIn() {
+        wait.until(d -> !d.findElements(By.id("sign-in")).isEmpty() || d.findElement(By.id("nav")).isDisplayed());
+        if (browser.findElement(By.id("nav")).isDisplayed()) {
+            signOut();
+        }
+    }
+
+    void signOut() {
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in")));
+        chrome.checkConsole("/t/acme/session");
+    }
+
     // ---------- the page ----------
 
     /** Waits for a QR code whose counter is above {@code after}, and decodes the canvas's pixels. */
@@ -318,7 +421,8 @@ class PhoneKeyBrowserIT {
                   read.onsuccess = async () => {
                     const k = read.result;
                     const fail = (format) => crypto.subtle.exportKey(format, k.privateKey).then(() => 'exported!', (e) => e.name + ': ' + e.message);
-                    done({keyId: k.credential.keyId, publicRaw: k.publicRaw, privateType: k.privateKey.type, extractable: k.privateKey.extractable,
+                    done({keyId: k.credential.keyId, holderUserId: k.credential.holder.userId,
+                      parentKeyId: k.credential.parent ? k.credential.parent.keyId : null, publicRaw: k.publicRaw, privateType: k.privateKey.type, extractable: k.privateKey.extractable,
                       exportPkcs8: await fail('pkcs8'), exportJwk: await fail('jwk'), fields: Object.keys(k).sort().join(',')});
                   };
                 };
