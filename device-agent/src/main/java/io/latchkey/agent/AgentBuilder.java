@@ -8,7 +8,6 @@ import io.latchkey.agent.command.LockActuator;
 import io.latchkey.agent.command.SerialQueue;
 import io.latchkey.agent.config.AgentConfig;
 import io.latchkey.agent.mqtt.BrokerConnection;
-import io.latchkey.agent.mqtt.HiveMqBrokerConnection;
 import io.latchkey.agent.mqtt.ReconnectBackoff;
 import io.latchkey.agent.journal.JournalSequenceCounter;
 import io.latchkey.agent.journal.JournalTelemetrySink;
@@ -335,8 +334,8 @@ public final class AgentBuilder {
         byte[] will = Json.write(new DeviceState(config.deviceId(), false, LockState.UNKNOWN, clock.instant(), VERSION));
         return connectionFactory != null
                 ? connectionFactory.apply(will)
-                : new HiveMqBrokerConnection(config.brokerEndpoint(clock, random), will, mqttExecutorConfig,
-                        new ReconnectBackoff(config.reconnectInitialDelay(), config.reconnectMaxDelay(), random));
+                : io.latchkey.agent.mqtt.BrokerConnections.create(config.mqttClient(), config.brokerEndpoint(clock, random), will,
+                        new ReconnectBackoff(config.reconnectInitialDelay(), config.reconnectMaxDelay(), random), mqttExecutorConfig);
     }
 
     private Agent.Commands commands(VehicleStatus vehicle, ScheduledExecutorService timers, Executor work,

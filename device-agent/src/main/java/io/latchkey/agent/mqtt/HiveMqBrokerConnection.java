@@ -170,12 +170,15 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
 
     @Override
     public CompletableFuture<Void> publish(Channel channel, byte[] payload, boolean retain) {
-        return client.publishWith()
+        var publish = client.publishWith()
                 .topic(Topic.of(tenant, deviceId, channel).name())
                 .qos(MqttQos.AT_LEAST_ONCE)
                 .retain(retain)
-                .payload(payload)
-                .send()
+                .payload(payload);
+        // What the broker would not keep for a session it does not keep for a sleeping subscriber either.
+        var complete = retain || sessionExpiry.isZero() ? publish.noMessageExpiry()
+                : publish.messageExpiryInterval(sessionExpiry.toSeconds());
+        return complete.send()
                 .thenApply(result -> {
                     if (result.getError().isPresent()) {
                         throw new MqttPublishException(channel, result.getError().get());
