@@ -46,6 +46,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     private volatile Listener listener;
     private volatile boolean closing;
     private final java.util.concurrent.atomic.AtomicBoolean renewing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set by a renewal: its clean start ends the session and the global publish flow with it. */
+    private final java.util.concurrent.atomic.AtomicBoolean flowEnded = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param config         device identity, broker address and TLS, session expiry
@@ -123,6 +125,11 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
 
     private void onConnected() {
         LOG.info("{}: connected to the broker", deviceId);
+        if (flowEnded.getAndSet(false)) {
+            // The clean start ended the session, and with it the client's global publish flow: without a new one
+            // the fresh session's commands would arrive and be dropped (found by the connection contract test).
+            client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish);
+        }
         // The listener hears of the connection only once the broker has confirmed the subscriptions: the
         // agent announces itself online there, and a command sent on that news must find a subscriber
         // (a first connection has no session that would queue it).
@@ -194,7 +201,9 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         }
         LOG.warn("{}: the broker session stopped delivering; starting a fresh session", deviceId);
         // A USER disconnect is not reconnected by onDisconnected; the clean-start connect below is.
-        client.disconnect().whenComplete((ok, e) -> authenticated(client.connectWith())
+        flowEnded.set(true);
+        client.disconnect().whenComplete((ok, e) -> {
+            authenticated(client.connectWith())
                 .cleanStart(true)
                 .sessionExpiryInterval(sessionExpiry.toSeconds())
                 .send()
@@ -203,7 +212,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
                     if (error != null) {
                         LOG.warn("{}: fresh session not established: {}", deviceId, error.toString());
                     }
-                }));
+                });
+        });
     }
 
     /** Adds username and a fresh signed token to a CONNECT, unless the client certificate speaks for the device. */

@@ -49,11 +49,13 @@ class AgentDebIT {
         assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
         String contents = run("dpkg-deb", "--contents", deb.toString()).out();
 
-        assertThat(contents).contains("./opt/latchkey/device-agent.jar", "./opt/latchkey/lib/hivemq-mqtt-client-",
+        assertThat(contents).contains("./opt/latchkey/device-agent.jar", "./opt/latchkey/lib/org.eclipse.paho.mqttv5.client-",
                 "./opt/latchkey/lib/protocol-", "./opt/latchkey/lib/hal-", "./lib/systemd/system/latchkey-agent.service",
                 "./usr/share/doc/latchkey-agent/agent.properties.example");
         assertThat(contents).containsPattern("drwxr-x--- root/root .* ./etc/latchkey/");
         assertThat(contents).doesNotContain("junit", "assertj", "pi4j-plugin-mock");
+        // only the MQTT client the agent uses by default (mqtt.client=paho): not the HiveMQ client and its Netty and RxJava
+        assertThat(contents).doesNotContain("hivemq", "netty", "rxjava", "reactive-streams", "jctools", "dagger");
     }
 
     @Test
