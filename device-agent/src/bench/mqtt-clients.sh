@@ -5,14 +5,18 @@
 # ./mvnw -o -q -pl device-agent -am package -DskipTests) and Debian's mosquitto.
 #
 #   device-agent/src/bench/mqtt-clients.sh [runs=5] [publish-seconds=30] [interval-ms=20]
+#   CDS=1 device-agent/src/bench/mqtt-clients.sh ...   # with a class-data archive per client, as the unit uses
+#   AGENT_DIR=/copy/of/device-agent ...                  # a copy of target/ (to keep building meanwhile)
 set -euo pipefail
-cd "$(dirname "$0")/../.."   # device-agent
+cd "${AGENT_DIR:-$(dirname "$0")/../..}"   # device-agent
 RUNS=${1:-5}; SECONDS_PUBLISHING=${2:-30}; INTERVAL=${3:-20}
 JAR=$(ls target/device-agent-*.jar | grep -v -e sources -e javadoc | head -1)
 # What the HiveMQ client brings (mvn dependency:tree): nothing else in the agent uses these.
 HIVEMQ_ONLY='^(hivemq-mqtt-client|rxjava|reactive-streams|annotations|netty-.*|jctools-core|dagger|javax.inject)-[0-9]'
 PAHO_ONLY='^org.eclipse.paho.mqttv5.client-[0-9]'
-PI='-Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:MaxMetaspaceSize=64m -Dlogback.configurationFile=latchkey-agent-logback.xml'
+# The unit's flags (latchkey-agent.service) without the CDS archive; -Xms16m is in the unit so that the heap starts as
+# on a 1 GB Pi (the JVM's default initial heap is 1/64 of RAM: here it would be the whole -Xmx48m).
+PI=${PI:-'-Xms16m -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:MaxMetaspaceSize=64m -Dlogback.configurationFile=latchkey-agent-logback.xml'}
 
 classpath() { # $1 = regex of jars to leave out
   local cp="$JAR" f
@@ -34,19 +38,28 @@ sleep 0.5
 
 echo "java: $(java -version 2>&1 | head -1); cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 all=$(bytes '.')
+declare -A starts rss records
+for i in $(seq "$RUNS"); do
+  for client in paho hivemq; do   # interleaved, so both see the same background load
+    if [ $client = paho ]; then leave=$HIVEMQ_ONLY; else leave=$PAHO_ONLY; fi
+    CP=$(classpath "$leave")
+    FLAGS=$PI
+    if [ "${CDS:-0}" = 1 ]; then
+      [ -f "/tmp/agent-$client.jsa" ] || java $PI -XX:ArchiveClassesAtExit="/tmp/agent-$client.jsa" -cp "$CP" \
+          io.latchkey.agent.bench.StartupProbe "tcp://127.0.0.1:$PORT" 2 100 $client >/dev/null 2>&1
+      FLAGS="$PI -XX:SharedArchiveFile=/tmp/agent-$client.jsa -Xshare:auto"
+    fi
+    out=$(java $FLAGS -cp "$CP" io.latchkey.agent.bench.StartupProbe "tcp://127.0.0.1:$PORT" 1 100 $client)
+    starts[$client]+="$(echo "$out" | sed -n 's/^connected: \([0-9]*\) ms after JVM start.*/\1/p') "
+    out=$(java $FLAGS -cp "$CP" io.latchkey.agent.bench.StartupProbe "tcp://127.0.0.1:$PORT" "$SECONDS_PUBLISHING" "$INTERVAL" $client)
+    rss[$client]+="$(echo "$out" | sed -n 's/^peak VmRSS while publishing: \([0-9.]*\) MB.*/\1/p') "
+    records[$client]=$(echo "$out" | grep '^t=' | tail -1)
+  done
+done
 for client in paho hivemq; do
   if [ $client = paho ]; then leave=$HIVEMQ_ONLY; own=$PAHO_ONLY; else leave=$PAHO_ONLY; own=$HIVEMQ_ONLY; fi
-  CP=$(classpath "$leave")
-  starts=(); rss=()
-  for i in $(seq "$RUNS"); do
-    out=$(java $PI -cp "$CP" io.latchkey.agent.bench.StartupProbe "tcp://127.0.0.1:$PORT" 1 100 $client)
-    starts+=("$(echo "$out" | sed -n 's/^connected: \([0-9]*\) ms after JVM start.*/\1/p')")
-    out=$(java $PI -cp "$CP" io.latchkey.agent.bench.StartupProbe "tcp://127.0.0.1:$PORT" "$SECONDS_PUBLISHING" "$INTERVAL" $client)
-    rss+=("$(echo "$out" | sed -n 's/^peak VmRSS while publishing: \([0-9.]*\) MB.*/\1/p')")
-    records=$(echo "$out" | grep '^t=' | tail -1)
-  done
-  echo "$client: start to connected ms [${starts[*]}] median $(printf '%s\n' "${starts[@]}" | median);" \
-       "peak RSS MB [${rss[*]}] median $(printf '%s\n' "${rss[@]}" | median);" \
-       "client jars $(bytes "$own") B; lib/ $(( all - $(bytes "$leave") )) B; last run: $records"
+  echo "$client: start to connected ms [${starts[$client]}] median $(printf '%s\n' ${starts[$client]} | median);" \
+       "peak RSS MB [${rss[$client]}] median $(printf '%s\n' ${rss[$client]} | median);" \
+       "client jars $(bytes "$own") B; lib/ $(( all - $(bytes "$leave") )) B; last run: ${records[$client]}"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

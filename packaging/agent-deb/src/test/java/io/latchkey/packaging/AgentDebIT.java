@@ -59,6 +59,25 @@ class AgentDebIT {
     }
 
     @Test
+    void theInstalledAgent_refusesTheMqttClientThePackageDoesNotCarry_atStartUp(@TempDir Path root) throws Exception {
+        assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
+        run("dpkg-deb", "-x", deb.toString(), root.toString());
+        String key = java.util.Base64.getEncoder().encodeToString(
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded());
+        Path config = root.resolve("agent.properties");
+        Files.writeString(config, String.join("\n", "tenant=acme", "device.id=dev-001", "mqtt.url=tcp://127.0.0.1:1",
+                "command.keys.cmd-1=" + key, "data.dir=" + root.resolve("data"), "mqtt.client=hivemq", ""));
+        Path opt = root.resolve("opt/latchkey");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        Result r = run(java, "-cp", opt.resolve("device-agent.jar") + ":" + opt.resolve("lib") + "/*",
+                "io.latchkey.agent.AgentMain", "run", "--simulated", "--config", config.toString());
+
+        assertThat(r.code()).as(r.out()).isEqualTo(2);
+        assertThat(r.out()).contains("bad configuration: mqtt.client=hivemq:", "is not installed here");
+    }
+
+    @Test
     void selftest_shipsBesideTheAgent_andStartsFromTheInstalledTree(@TempDir Path root) throws Exception {
         assumeTrue(onPath("dpkg-deb") && onPath("sh"), "dpkg-deb/sh not installed: self-test launcher not tried");
         run("dpkg-deb", "-x", deb.toString(), root.toString());
