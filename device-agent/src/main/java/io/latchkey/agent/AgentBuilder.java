@@ -52,8 +52,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Assembles an {@link Agent}. The hardware (door locks, GNSS, vehicle signals) is required; the rest
- * has defaults: system UTC clock, a private single-thread scheduler, the HiveMQ client on its shared
- * default event loop, file-backed command history, and the telemetry journal (which also owns the
+ * has defaults: system UTC clock, a private single-thread scheduler, the MQTT client of {@code mqtt.client}
+ * (Eclipse Paho unless configured; the HiveMQ client on its shared default event loop), file-backed command history, and the telemetry journal (which also owns the
  * telemetry sequence) under the data dir. With {@code can.obd.pids} set it also polls those PIDs over
  * OBD-II on the car's {@link #canBus CAN bus} into the vehicle signals.
  * A fleet passes its shared {@link #scheduler}, {@link #executor} and {@link #mqttExecutorConfig}
@@ -151,7 +151,7 @@ public final class AgentBuilder {
         return this;
     }
 
-    /** The MQTT client's Netty executor/thread count; agents given the same config share one event loop. */
+    /** The HiveMQ client's Netty executor/thread count ({@code mqtt.client=hivemq}); agents given the same config share one event loop. */
     public AgentBuilder mqttExecutorConfig(MqttClientExecutorConfig mqttExecutorConfig) {
         this.mqttExecutorConfig = mqttExecutorConfig;
         return this;
@@ -163,7 +163,7 @@ public final class AgentBuilder {
         return this;
     }
 
-    /** Replaces the HiveMQ connection (tests); the function receives the last-will payload. */
+    /** Replaces the broker connection (tests, the simulator's fleet); the function receives the last-will payload. */
     public AgentBuilder brokerConnection(Function<byte[], BrokerConnection> factory) {
         this.connectionFactory = factory;
         return this;
