@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The broker connection on the Eclipse Paho MQTT 5 async client ({@code org.eclipse.paho.mqttv5.client}):
- * one jar, no dependencies, a few plain threads per connection (Paho's receiver, sender and callback
- * threads, plus one timer thread here for reconnections). The agent's default on a Pi, where it is
+ * one jar, no dependencies, a few plain threads per connection (Paho's receiver, sender, callback and
+ * keep-alive threads, plus one timer thread here for reconnections). The agent's default on a Pi, where it is
  * lighter than the HiveMQ client (docs/benchmarks-agent.md); a simulated fleet of thousands keeps the
  * HiveMQ client, whose connections share one event loop.
  *
