@@ -57,6 +57,7 @@ import org.slf4j.LoggerFactory;
  *     a queue (at most {@value #QUEUE_LIMIT}, also while disconnected) and go out as acknowledgements arrive.
  *     Paho refuses a publish beyond the broker's Receive Maximum instead of queueing it, and HiveMQ's default
  *     is 10. Inbound, the broker may have {@value #IN_FLIGHT_WINDOW} messages unacknowledged to us.</li>
+ * <li>QoS: each channel's own ({@link Channel#qos()}); a QoS 0 publish completes once written, a QoS 1 one on its PUBACK.</li>
  * <li>Close: DISCONNECT with reason 0 (normal), so the broker discards the last will.</li>
  * </ul>
  */
@@ -301,7 +302,8 @@ public final class PahoBrokerConnection implements BrokerConnection {
 
     @Override
     public CompletableFuture<Void> publish(Channel channel, byte[] payload, boolean retain) {
-        MqttMessage message = new MqttMessage(payload, 1, retain, null);
+        // QoS 0 for a command's answer (the backend resends the command until answered), 1 for the rest
+        MqttMessage message = new MqttMessage(payload, channel.qos(), retain, null);
         long expiry = endpoint.sessionExpiry().toSeconds();
         if (!retain && expiry > 0) {
             MqttProperties properties = new MqttProperties();

@@ -152,7 +152,7 @@ abstract class BrokerConnectionContract {
     }
 
     @Test
-    void aQos1Publish_completesOnTheBrokersPuback_withAMessageExpiry() throws Exception {
+    void aQos1Publish_completesOnTheBrokersPuback_withAMessageExpiry_andAnAnswerGoesAtQos0() throws Exception {
         String id = device();
         List<Mqtt5Publish> seen = new CopyOnWriteArrayList<>();
         observer("lk/acme/" + id + "/#", seen);
@@ -167,8 +167,9 @@ abstract class BrokerConnectionContract {
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         c.publish(Channel.STATE, "online".getBytes(StandardCharsets.UTF_8), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        c.publish(Channel.ACK, "answer".getBytes(StandardCharsets.UTF_8), false).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        await().atMost(WAIT).until(() -> seen.size() >= 26);
+        await().atMost(WAIT).until(() -> seen.size() >= 27);
         List<Mqtt5Publish> events = seen.stream().filter(p -> p.getTopic().toString().endsWith("/event")).toList();
         assertThat(events).extracting(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 25).mapToObj(i -> "event-" + i).toList());
@@ -179,6 +180,8 @@ abstract class BrokerConnectionContract {
         });
         Mqtt5Publish state = seen.stream().filter(p -> p.getTopic().toString().endsWith("/state")).findFirst().orElseThrow();
         assertThat(state.getMessageExpiryInterval()).as("a retained state does not expire").isEmpty();
+        Mqtt5Publish answer = seen.stream().filter(p -> p.getTopic().toString().endsWith("/ack")).findFirst().orElseThrow();
+        assertThat(answer.getQos()).as("a command's answer travels at its channel's QoS 0").isEqualTo(MqttQos.AT_MOST_ONCE);
 
         c.close().get(10, TimeUnit.SECONDS);
         assertThatThrownBy(() -> c.publish(Channel.EVENT, new byte[] {1}, false).get(WAIT.toSeconds(), TimeUnit.SECONDS))
