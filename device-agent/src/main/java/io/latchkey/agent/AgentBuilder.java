@@ -8,7 +8,6 @@ import io.latchkey.agent.command.LockActuator;
 import io.latchkey.agent.command.SerialQueue;
 import io.latchkey.agent.config.AgentConfig;
 import io.latchkey.agent.mqtt.BrokerConnection;
-import io.latchkey.agent.mqtt.HiveMqBrokerConnection;
 import io.latchkey.agent.mqtt.ReconnectBackoff;
 import io.latchkey.agent.journal.JournalSequenceCounter;
 import io.latchkey.agent.journal.JournalTelemetrySink;
@@ -53,8 +52,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Assembles an {@link Agent}. The hardware (door locks, GNSS, vehicle signals) is required; the rest
- * has defaults: system UTC clock, a private single-thread scheduler, the HiveMQ client on its shared
- * default event loop, file-backed command history, and the telemetry journal (which also owns the
+ * has defaults: system UTC clock, a private single-thread scheduler, the MQTT client of {@code mqtt.client}
+ * (Eclipse Paho unless configured; the HiveMQ client on its shared default event loop), file-backed command history, and the telemetry journal (which also owns the
  * telemetry sequence) under the data dir. With {@code can.obd.pids} set it also polls those PIDs over
  * OBD-II on the car's {@link #canBus CAN bus} into the vehicle signals.
  * A fleet passes its shared {@link #scheduler}, {@link #executor} and {@link #mqttExecutorConfig}
@@ -155,7 +154,7 @@ public final class AgentBuilder {
         return this;
     }
 
-    /** The MQTT client's Netty executor/thread count; agents given the same config share one event loop. */
+    /** The HiveMQ client's Netty executor/thread count ({@code mqtt.client=hivemq}); agents given the same config share one event loop. */
     public AgentBuilder mqttExecutorConfig(MqttClientExecutorConfig mqttExecutorConfig) {
         this.mqttExecutorConfig = mqttExecutorConfig;
         return this;
@@ -167,7 +166,7 @@ public final class AgentBuilder {
         return this;
     }
 
-    /** Replaces the HiveMQ connection (tests); the function receives the last-will payload. */
+    /** Replaces the broker connection (tests, the simulator's fleet); the function receives the last-will payload. */
     public AgentBuilder brokerConnection(Function<byte[], BrokerConnection> factory) {
         this.connectionFactory = factory;
         return this;
@@ -412,8 +411,8 @@ public final class AgentBuilder {
         byte[] will = Json.write(new DeviceState(config.deviceId(), false, LockState.UNKNOWN, clock.instant(), VERSION));
         return connectionFactory != null
                 ? connectionFactory.apply(will)
-                : new HiveMqBrokerConnection(config.brokerEndpoint(clock, random), will, mqttExecutorConfig,
-                        new ReconnectBackoff(config.reconnectInitialDelay(), config.reconnectMaxDelay(), random));
+                : io.latchkey.agent.mqtt.BrokerConnections.create(config.mqttClient(), config.brokerEndpoint(clock, random), will,
+                        new ReconnectBackoff(config.reconnectInitialDelay(), config.reconnectMaxDelay(), random), mqttExecutorConfig);
     }
 
     private Agent.Commands commands(VehicleStatus vehicle, ScheduledExecutorService timers, Executor work,

@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k \
  *      -cp 'device-agent/target/device-agent-0.1.0-SNAPSHOT.jar:device-agent/target/lib/*' \
- *      io.latchkey.agent.bench.StartupProbe tcp://127.0.0.1:18830 [seconds=60] [interval-ms=100]
+ *      io.latchkey.agent.bench.StartupProbe tcp://127.0.0.1:18830 [seconds=60] [interval-ms=100] [paho|hivemq]
  * </pre>
+ * The last argument is {@code mqtt.client} (default: the agent's default); {@code device-agent/src/bench/mqtt-clients.sh}
+ * runs it for both with a class path holding only that client's jars, as the package would.
  */
 public final class StartupProbe {
     private StartupProbe() {
@@ -41,6 +43,8 @@ public final class StartupProbe {
         String broker = args.length > 0 ? args[0] : "tcp://127.0.0.1:1883";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         long intervalMs = args.length > 2 ? Long.parseLong(args[2]) : 100;
+        io.latchkey.agent.mqtt.MqttClientKind client = args.length > 3 ? io.latchkey.agent.mqtt.MqttClientKind.parse(args[3])
+                : io.latchkey.agent.mqtt.MqttClientKind.DEFAULT;
 
         Path dataDir = Files.createTempDirectory("startup-probe-");
         KeyPairGenerator kpg = KeyPairGenerator.getInstance("Ed25519");
@@ -48,7 +52,7 @@ public final class StartupProbe {
         AgentConfig config = AgentConfig.builder().tenant("bench").deviceId("probe-1").mqttUrl(broker)
                 .commandKey("cmd-1", key).dataDir(dataDir).deviceKey(deviceKey())
                 .movingInterval(Duration.ofMillis(intervalMs)).parkedInterval(Duration.ofMillis(intervalMs))
-                .reconnectDelays(Duration.ofMillis(100), Duration.ofSeconds(5)).build();
+                .reconnectDelays(Duration.ofMillis(100), Duration.ofSeconds(5)).mqttClient(client).build();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         Clock clock = Clock.systemUTC();
         Hardware hw = new HardwareFactory(clock, () -> {
@@ -58,6 +62,7 @@ public final class StartupProbe {
         agent.start();
         agent.firstConnection().get(30, TimeUnit.SECONDS);
         long connectedMs = System.currentTimeMillis();
+        System.out.printf("client: %s%n", client.configValue());
         System.out.printf("connected: %d ms after JVM start, %d ms after main (%.0f ms agent build+connect)%n",
                 connectedMs - jvmStartMs, connectedMs - mainMs, (System.nanoTime() - mainNanos) / 1e6);
         System.out.printf("rss after connect: %s%n", rss());

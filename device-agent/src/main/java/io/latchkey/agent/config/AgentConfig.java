@@ -58,6 +58,7 @@ public final class AgentConfig {
     private final Duration reconnectInitialDelay;
     private final Duration reconnectMaxDelay;
     private final Duration sessionExpiry;
+    private final io.latchkey.agent.mqtt.MqttClientKind mqttClient;
     private final Duration receiptTimeout;
     private final JournalSettings journal;
     private final HardwareConfig hardware;
@@ -85,6 +86,7 @@ public final class AgentConfig {
         this.reconnectInitialDelay = b.reconnectInitialDelay;
         this.reconnectMaxDelay = b.reconnectMaxDelay;
         this.sessionExpiry = b.sessionExpiry;
+        this.mqttClient = b.mqttClient;
         this.receiptTimeout = b.receiptTimeout;
         this.journal = new JournalSettings(b.journalMaxBytes, b.journalSegmentBytes, b.journalFsyncInterval,
                 b.telemetryBatchSize);
@@ -227,6 +229,11 @@ public final class AgentConfig {
         return sessionExpiry;
     }
 
+    /** The MQTT client library of the broker connection ({@code mqtt.client}). */
+    public io.latchkey.agent.mqtt.MqttClientKind mqttClient() {
+        return mqttClient;
+    }
+
     /** How long a sent telemetry batch waits for the cloud's receipt before it is sent again. */
     public Duration receiptTimeout() {
         return receiptTimeout;
@@ -282,6 +289,7 @@ public final class AgentConfig {
         b.reconnectInitialDelay = reconnectInitialDelay;
         b.reconnectMaxDelay = reconnectMaxDelay;
         b.sessionExpiry = sessionExpiry;
+        b.mqttClient = mqttClient;
         b.receiptTimeout = receiptTimeout;
         b.journalMaxBytes = journal.maxBytes();
         b.journalSegmentBytes = journal.segmentBytes();
@@ -321,6 +329,7 @@ public final class AgentConfig {
         private Duration reconnectInitialDelay = DEFAULT_RECONNECT_INITIAL;
         private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX;
         private Duration sessionExpiry = DEFAULT_SESSION_EXPIRY;
+        private io.latchkey.agent.mqtt.MqttClientKind mqttClient = io.latchkey.agent.mqtt.MqttClientKind.DEFAULT;
         private Duration receiptTimeout = io.latchkey.agent.journal.JournalTelemetrySink.DEFAULT_RECEIPT_TIMEOUT;
         private long journalMaxBytes = JournalSettings.DEFAULT_MAX_BYTES;
         private long journalSegmentBytes = JournalSettings.DEFAULT_SEGMENT_BYTES;
@@ -481,6 +490,11 @@ public final class AgentConfig {
 
         public Builder sessionExpiry(Duration d) {
             this.sessionExpiry = notNegative(AgentConfigLoader.SESSION_EXPIRY, d);
+            return this;
+        }
+
+        public Builder mqttClient(io.latchkey.agent.mqtt.MqttClientKind client) {
+            this.mqttClient = java.util.Objects.requireNonNull(client, AgentConfigLoader.MQTT_CLIENT);
             return this;
         }
 

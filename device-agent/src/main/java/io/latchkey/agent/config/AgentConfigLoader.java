@@ -49,6 +49,7 @@ public final class AgentConfigLoader {
     public static final String RECONNECT_INITIAL = "mqtt.reconnect.initial-delay";
     public static final String RECONNECT_MAX = "mqtt.reconnect.max-delay";
     public static final String SESSION_EXPIRY = "mqtt.session-expiry";
+    public static final String MQTT_CLIENT = io.latchkey.agent.mqtt.MqttClientKind.KEY;
     public static final String JOURNAL_MAX_BYTES = "journal.max-bytes";
     public static final String JOURNAL_SEGMENT_BYTES = "journal.segment-bytes";
     public static final String JOURNAL_FSYNC_INTERVAL = "journal.fsync-interval";
@@ -74,7 +75,7 @@ public final class AgentConfigLoader {
     private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, MqttTls.CERTIFICATE_KEY, MqttTls.PRIVATE_KEY_KEY, MqttTls.CA_KEY,
             COMMAND_SKEW, FEEDBACK_TIMEOUT,
             HISTORY_SIZE, MOVING_INTERVAL, PARKED_INTERVAL, MOVING_SPEED, DATA_DIR, RECONNECT_INITIAL, RECONNECT_MAX,
-            SESSION_EXPIRY, JOURNAL_MAX_BYTES, JOURNAL_SEGMENT_BYTES, JOURNAL_FSYNC_INTERVAL, TELEMETRY_BATCH_SIZE,
+            SESSION_EXPIRY, MQTT_CLIENT, JOURNAL_MAX_BYTES, JOURNAL_SEGMENT_BYTES, JOURNAL_FSYNC_INTERVAL, TELEMETRY_BATCH_SIZE,
             TELEMETRY_RECEIPT_TIMEOUT, OBD_PIDS, OBD_INTERVAL,
             KEYS_OFFLINE, KEYS_TIME_PERSIST);
 
@@ -140,6 +141,7 @@ public final class AgentConfigLoader {
         apply(sorted, PARKED_INTERVAL, v -> b.parkedInterval(ConfigValues.duration(PARKED_INTERVAL, v)));
         apply(sorted, MOVING_SPEED, v -> b.movingSpeedKmh(ConfigValues.decimal(MOVING_SPEED, v)));
         apply(sorted, SESSION_EXPIRY, v -> b.sessionExpiry(ConfigValues.duration(SESSION_EXPIRY, v)));
+        apply(sorted, MQTT_CLIENT, v -> b.mqttClient(io.latchkey.agent.mqtt.MqttClientKind.parse(v)));
         apply(sorted, JOURNAL_MAX_BYTES, v -> b.journalMaxBytes(ConfigValues.size(JOURNAL_MAX_BYTES, v)));
         apply(sorted, JOURNAL_SEGMENT_BYTES, v -> b.journalSegmentBytes(ConfigValues.size(JOURNAL_SEGMENT_BYTES, v)));
         apply(sorted, JOURNAL_FSYNC_INTERVAL, v -> b.journalFsyncInterval(ConfigValues.duration(JOURNAL_FSYNC_INTERVAL, v)));

@@ -49,6 +49,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     private volatile Listener listener;
     private volatile boolean closing;
     private final java.util.concurrent.atomic.AtomicBoolean renewing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set by a renewal: its clean start ends the session and the global publish flow with it. */
+    private final java.util.concurrent.atomic.AtomicBoolean flowEnded = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param config         device identity, broker address and TLS, session expiry
@@ -129,6 +131,11 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
 
     private void onConnected() {
         LOG.info("{}: connected to the broker", deviceId);
+        if (flowEnded.getAndSet(false)) {
+            // The clean start ended the session, and with it the client's global publish flow: without a new one
+            // the fresh session's commands would arrive and be dropped (found by the connection contract test).
+            client.publishes(MqttGlobalPublishFilter.ALL, this::onPublish);
+        }
         // The listener hears of the connection only once the broker has confirmed the subscriptions: the
         // agent announces itself online there, and a command sent on that news must find a subscriber
         // (a first connection has no session that would queue it).
@@ -177,12 +184,15 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
 
     @Override
     public CompletableFuture<Void> publish(Channel channel, byte[] payload, boolean retain) {
-        return client.publishWith()
+        var publish = client.publishWith()
                 .topic(Topic.of(tenant, deviceId, channel).name())
                 .qos(channel.qos() == 0 ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE)
                 .retain(retain)
-                .payload(payload)
-                .send()
+                .payload(payload);
+        // What the broker would not keep for a session it does not keep for a sleeping subscriber either.
+        var complete = retain || sessionExpiry.isZero() ? publish.noMessageExpiry()
+                : publish.messageExpiryInterval(sessionExpiry.toSeconds());
+        return complete.send()
                 .thenApply(result -> {
                     if (result.getError().isPresent()) {
                         throw new MqttPublishException(channel, result.getError().get());
@@ -198,7 +208,9 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         }
         LOG.warn("{}: the broker session stopped delivering; starting a fresh session", deviceId);
         // A USER disconnect is not reconnected by onDisconnected; the clean-start connect below is.
-        client.disconnect().whenComplete((ok, e) -> authenticated(client.connectWith())
+        flowEnded.set(true);
+        client.disconnect().whenComplete((ok, e) -> {
+            authenticated(client.connectWith())
                 .cleanStart(true)
                 .sessionExpiryInterval(sessionExpiry.toSeconds())
                 .send()
@@ -207,7 +219,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
                     if (error != null) {
                         LOG.warn("{}: fresh session not established: {}", deviceId, error.toString());
                     }
-                }));
+                });
+        });
     }
 
     /** Adds username and a fresh signed token to a CONNECT, unless the client certificate speaks for the device. */

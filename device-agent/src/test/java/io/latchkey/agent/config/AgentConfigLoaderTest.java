@@ -91,6 +91,20 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void mqttClient_isPahoByDefault_hivemqOnRequest_andAnythingElseStopsTheAgent() {
+        assertThat(AgentConfigLoader.fromMap(minimal(), dir).mqttClient()).isEqualTo(io.latchkey.agent.mqtt.MqttClientKind.PAHO);
+        Map<String, String> m = minimal();
+        m.put("mqtt.client", "hivemq");
+        assertThat(AgentConfigLoader.fromMap(m, dir).mqttClient()).isEqualTo(io.latchkey.agent.mqtt.MqttClientKind.HIVEMQ);
+        m.put("mqtt.client", " Paho ");
+        assertThat(AgentConfigLoader.fromMap(m, dir).mqttClient()).isEqualTo(io.latchkey.agent.mqtt.MqttClientKind.PAHO);
+
+        m.put("mqtt.client", "mosquitto");
+        assertThatThrownBy(() -> AgentConfigLoader.fromMap(m, dir)).isInstanceOf(AgentConfigException.class)
+                .hasMessage("mqtt.client: expected 'paho' or 'hivemq', got 'mosquitto'");
+    }
+
+    @Test
     void unknownKey_isATypoAndStopsTheAgent() {
         Map<String, String> m = minimal();
         m.put("telemetry.intervall.moving", "5s");

@@ -49,7 +49,7 @@ class AgentDebIT {
         assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
         String contents = run("dpkg-deb", "--contents", deb.toString()).out();
 
-        assertThat(contents).contains("./opt/latchkey/device-agent.jar", "./opt/latchkey/lib/hivemq-mqtt-client-",
+        assertThat(contents).contains("./opt/latchkey/device-agent.jar", "./opt/latchkey/lib/org.eclipse.paho.mqttv5.client-",
                 "./opt/latchkey/lib/protocol-", "./opt/latchkey/lib/hal-", "./lib/systemd/system/latchkey-agent.service",
                 "./usr/share/doc/latchkey-agent/agent.properties.example", "./opt/latchkey/bin/latchkey-agent-launch");
         assertThat(contents).containsPattern("-rwxr-xr-x root/root .* ./opt/latchkey/bin/latchkey-agent-launch");
@@ -57,6 +57,27 @@ class AgentDebIT {
         // the agent sets the car's hardware clock (hardware.rtc=linux): the rtc devices are its group's to write
         assertThat(contents).containsPattern("-rw-r--r-- root/root .* ./lib/udev/rules.d/60-latchkey-rtc.rules");
         assertThat(contents).doesNotContain("junit", "assertj", "pi4j-plugin-mock");
+        // only the MQTT client the agent uses by default (mqtt.client=paho): not the HiveMQ client and its Netty and RxJava
+        assertThat(contents).doesNotContain("hivemq", "netty", "rxjava", "reactive-streams", "jctools", "dagger");
+    }
+
+    @Test
+    void theInstalledAgent_refusesTheMqttClientThePackageDoesNotCarry_atStartUp(@TempDir Path root) throws Exception {
+        assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
+        run("dpkg-deb", "-x", deb.toString(), root.toString());
+        String key = java.util.Base64.getEncoder().encodeToString(
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded());
+        Path config = root.resolve("agent.properties");
+        Files.writeString(config, String.join("\n", "tenant=acme", "device.id=dev-001", "mqtt.url=tcp://127.0.0.1:1",
+                "command.keys.cmd-1=" + key, "data.dir=" + root.resolve("data"), "mqtt.client=hivemq", ""));
+        Path opt = root.resolve("opt/latchkey");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        Result r = run(java, "-cp", opt.resolve("device-agent.jar") + ":" + opt.resolve("lib") + "/*",
+                "io.latchkey.agent.AgentMain", "run", "--simulated", "--config", config.toString());
+
+        assertThat(r.code()).as(r.out()).isEqualTo(2);
+        assertThat(r.out()).contains("bad configuration: mqtt.client=hivemq:", "is not installed here");
     }
 
     @Test

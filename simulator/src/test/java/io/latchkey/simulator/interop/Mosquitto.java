@@ -22,8 +22,9 @@ final class Mosquitto implements AutoCloseable {
     static final Path DOCS = locateDocs();
     private static final String ETC = "/etc/latchkey/mosquitto/";
 
-    private final Process process;
+    private Process process;
     private final Path log;
+    private Path config;
     final int platformPort;
     final Map<String, Integer> tenantPorts;
 
@@ -79,6 +80,7 @@ final class Mosquitto implements AutoCloseable {
         Process process = new ProcessBuilder(binary().orElseThrow().toString(), "-c", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Mosquitto mosquitto = new Mosquitto(process, log, platformPort, ports);
+        mosquitto.config = config;
         mosquitto.awaitListening();
         return mosquitto;
     }
@@ -86,6 +88,14 @@ final class Mosquitto implements AutoCloseable {
     /** SIGHUP: Mosquitto re-reads its configuration, CRLs included. */
     void reload() throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start().waitFor();
+    }
+
+    /** Stops Mosquitto (every connection drops; sessions are not persisted) and starts it again on the same ports. */
+    void restart() throws IOException, InterruptedException {
+        close();
+        process = new ProcessBuilder(binary().orElseThrow().toString(), "-c", config.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        awaitListening();
     }
 
     String log() {
