@@ -23,7 +23,19 @@ public enum Channel {
      * Cloud to car, retained: the tenant's newest signed revocation list of offline keys
      * (docs/offline-keys.md §6), a {@code TenantSigned} document. Only the backend publishes it.
      */
-    REVOCATIONS;
+    REVOCATIONS,
+    /**
+     * Car to cloud: a certificate renewal request, or the word that the renewed certificate is in use
+     * ({@code identity.RenewalRequest}, docs/device-identity.md).
+     */
+    CSR,
+    /** Cloud to car: the answer to a renewal request, with the new certificate ({@code identity.RenewalAnswer}). */
+    CERT,
+    /**
+     * Cloud to car, retained: the tenant's newest signed key set ({@code identity.SignedKeySet}): the command, update,
+     * offline-key issuing and key-set signing keys the car trusts. Only the backend publishes it.
+     */
+    KEYS;
 
     public String segment() {
         return name().toLowerCase(Locale.ROOT);
