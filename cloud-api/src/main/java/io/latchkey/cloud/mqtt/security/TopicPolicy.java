@@ -13,7 +13,7 @@ import java.util.Set;
  * directly or through a shared subscription {@code $share/{group}/lk/...}.
  */
 public final class TopicPolicy {
-    private static final Set<Channel> DEVICE_PUBLISHES = Set.of(Channel.ACK, Channel.TELEMETRY, Channel.STATE, Channel.EVENT);
+    private static final Set<Channel> DEVICE_PUBLISHES = Set.of(Channel.ACK, Channel.TELEMETRY, Channel.STATE, Channel.EVENT, Channel.CSR);
     private static final String SHARE = "$share/";
 
     public Decision mayPublish(MqttIdentity identity, String topic, boolean retain) {
@@ -53,9 +53,12 @@ public final class TopicPolicy {
         String commands = Topic.of(device.tenant(), device.deviceId(), Channel.CMD).name();
         String receipts = Topic.of(device.tenant(), device.deviceId(), Channel.RECEIPT).name();
         String revocations = Topic.of(device.tenant(), device.deviceId(), Channel.REVOCATIONS).name();
-        return commands.equals(filter) || receipts.equals(filter) || revocations.equals(filter) ? Decision.ALLOW
-                : Decision.deny("a device subscribes only to " + commands + ", " + receipts + " and " + revocations
-                        + ", not " + filter);
+        String certs = Topic.of(device.tenant(), device.deviceId(), Channel.CERT).name();
+        String keySets = Topic.of(device.tenant(), device.deviceId(), Channel.KEYS).name();
+        return commands.equals(filter) || receipts.equals(filter) || revocations.equals(filter) || certs.equals(filter)
+                || keySets.equals(filter) ? Decision.ALLOW
+                : Decision.deny("a device subscribes only to " + commands + ", " + receipts + ", " + revocations + ", " + certs
+                        + " and " + keySets + ", not " + filter);
     }
 
     /**
