@@ -256,16 +256,20 @@ public class DeviceIdentities {
             throw new RenewalRefusedException("not a renewal confirmation of a device");
         }
         JsonCollection<DeviceIdentityRecord> records = records(tenant);
-        Versioned<DeviceIdentityRecord> found = records.find(deviceId)
-                .orElseThrow(() -> new RenewalRefusedException("device " + deviceId + " has no certificate"));
-        DeviceIdentityRecord current = found.value();
-        DeviceIdentityRecord.PendingRenewal pending = current.renewal();
-        if (!current.active() || pending == null || !pending.requestId().equals(request.requestId())
+        Versioned<DeviceIdentityRecord> found = records.find(deviceId).orElse(null);
+        DeviceIdentityRecord current = found == null ? null : found.value();
+        DeviceIdentityRecord.PendingRenewal pending = current == null ? null : current.renewal();
+        String refusal = null;
+        if (current == null || !current.active() || pending == null || !pending.requestId().equals(request.requestId())
                 || !pending.serial().equals(request.serial())) {
-            throw new RenewalRefusedException("no pending renewal " + request.requestId() + " for certificate " + request.serial());
+            refusal = "no pending renewal " + request.requestId() + " for certificate " + request.serial();
+        } else if (!request.signedBy(io.latchkey.cloud.pki.Pem.certificate(pending.certificate()).getPublicKey())) {
+            refusal = "the confirmation is not signed by the renewed certificate's key";
         }
-        if (!request.signedBy(io.latchkey.cloud.pki.Pem.certificate(pending.certificate()).getPublicKey())) {
-            throw new RenewalRefusedException("the confirmation is not signed by the renewed certificate's key");
+        if (refusal != null) {
+            log.record(tenant, clock.instant(), "certificate-renewal", "device:" + deviceId, deviceId, current == null ? "-" : current.carId(),
+                    request.serial(), refusal, io.latchkey.cloud.audit.AuditEntry.REFUSED);
+            throw new RenewalRefusedException(refusal);
         }
         Instant now = clock.instant();
         try {
