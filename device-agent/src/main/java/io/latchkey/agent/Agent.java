@@ -71,6 +71,7 @@ public final class Agent implements AutoCloseable {
     /** The offline keys' service and how to start it (docs/offline-keys.md), if enabled. */
     private io.latchkey.agent.key.OfflineKeys offlineKeys;
     private java.util.function.Supplier<Registration> offlineKeysStart;
+    private volatile io.latchkey.agent.identity.IdentityMaintenance identity;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean everOnline;
@@ -143,6 +144,10 @@ public final class Agent implements AutoCloseable {
             public void connected() {
                 everOnline = true;
                 publishState(true);
+                io.latchkey.agent.identity.IdentityMaintenance id = identity;
+                if (id != null) {
+                    timers.scheduler().execute(id::connected);
+                }
                 telemetrySink.connected();
                 firstConnection.complete(null);
                 refreshStatus();
@@ -170,6 +175,14 @@ public final class Agent implements AutoCloseable {
             }
 
             @Override
+            public void identity(io.latchkey.protocol.Channel channel, byte[] payload) {
+                io.latchkey.agent.identity.IdentityMaintenance id = identity;
+                if (id != null && !closed) {
+                    timers.scheduler().execute(() -> id.message(channel, payload)); // signature checks, file writes: off this I/O thread
+                }
+            }
+
+            @Override
             public void revocations(byte[] payload) {
                 io.latchkey.agent.key.OfflineKeys keys = offlineKeys;
                 if (keys != null && !closed) {
@@ -186,6 +199,9 @@ public final class Agent implements AutoCloseable {
         if (offlineKeysStart != null) {
             registrations.add(offlineKeysStart.get());
         }
+        if (identity != null) {
+            periodic.add(identity.start(timers.scheduler()));
+        }
         periodic.add(timers.scheduler().scheduleWithFixedDelay(this::refreshStatus, 0,
                 timers.statusEvery().toMillis(), TimeUnit.MILLISECONDS));
         if (battery != null) {
@@ -197,6 +213,11 @@ public final class Agent implements AutoCloseable {
             periodic.add(timers.scheduler().scheduleWithFixedDelay(this::pollObd, every, every, TimeUnit.NANOSECONDS));
         }
         LOG.info("{}: agent {} started for tenant {}, broker {}", config.deviceId(), version, config.tenant(), config.mqttUrl());
+    }
+
+    /** Set by the builder: certificate renewal and key sets (docs/device-identity.md). */
+    void identity(io.latchkey.agent.identity.IdentityMaintenance maintenance) {
+        this.identity = maintenance;
     }
 
     /** Set by the builder: the offline keys' service, started with the agent (after telemetry, which journals its uses). */

@@ -89,6 +89,7 @@ public final class AgentBuilder {
     private io.latchkey.hal.key.BarcodeScanner barcodeScanner;
     private java.util.function.LongSupplier nanoTime = System::nanoTime;
     private java.security.SecureRandom secureRandom;
+    private Runnable restart;
     private final List<AutoCloseable> resources = new ArrayList<>();
     /** The commands' actuator, built with them and shared with the offline keys. */
     private LockActuator lockActuator;
@@ -286,6 +287,7 @@ public final class AgentBuilder {
         owned.addAll(resources);
         Agent agent = new Agent(config, clock, new Agent.Car(doorLocks, vehicleSignals, indicator),
                 new Agent.Connection(connection, events), telemetry, commands, agentTimers, owned);
+        agent.identity(identity(connection));
         if (keys != null) {
             agent.offlineKeys(keys, () -> keys.start(Optional.ofNullable(bleKeyLink), Optional.ofNullable(barcodeScanner), gnss,
                     timers, config.keysTimePersistInterval()));
@@ -315,6 +317,28 @@ public final class AgentBuilder {
                 secureRandom != null ? secureRandom : new java.security.SecureRandom(), nanoTime, clock);
         owned.add(0, keys);
         return keys;
+    }
+
+    /**
+     * Certificate renewal (with a certificate) and key sets (docs/device-identity.md); a new certificate or key set
+     * restarts the agent through {@link #restart(Runnable)} (the process exits and systemd starts it again), or, with
+     * none given (tests, the simulator), is only logged and taken at the next start.
+     */
+    private io.latchkey.agent.identity.IdentityMaintenance identity(BrokerConnection connection) {
+        Runnable onChange = restart != null ? restart
+                : () -> org.slf4j.LoggerFactory.getLogger(AgentBuilder.class).info("{}: new identity or keys stored; taken at the next start",
+                        config.deviceId());
+        io.latchkey.agent.identity.CertificateRenewal renewal = config.tls() == null ? null
+                : new io.latchkey.agent.identity.CertificateRenewal(config, connection, clock,
+                        secureRandom != null ? secureRandom : new java.security.SecureRandom(), onChange);
+        return new io.latchkey.agent.identity.IdentityMaintenance(config.deviceId(), renewal,
+                io.latchkey.agent.identity.KeySets.open(config), onChange);
+    }
+
+    /** What to do when the device stored a renewed certificate or a new key set: restart the process (RunCommand). */
+    public AgentBuilder restart(Runnable restart) {
+        this.restart = restart;
+        return this;
     }
 
     /** The scheduler given, or a private single thread the agent shuts down when it stops. */

@@ -43,6 +43,10 @@ public final class AgentConfig {
     private final String deviceId;
     private final URI mqttUrl;
     private final Map<String, PublicKey> commandKeys;
+    /** Certificate renewal and key sets (docs/device-identity.md): pinned key-set keys, when to renew, with a new key or not. */
+    private final Map<String, PublicKey> keySetKeys;
+    private final double renewAt;
+    private final boolean renewWithNewKey;
     private final Duration movingInterval;
     private final Duration parkedInterval;
     private final double movingSpeedKmh;
@@ -68,6 +72,9 @@ public final class AgentConfig {
         this.deviceId = b.deviceId;
         this.mqttUrl = b.mqttUrl;
         this.commandKeys = Map.copyOf(b.commandKeys);
+        this.keySetKeys = Map.copyOf(b.keySetKeys);
+        this.renewAt = b.renewAt;
+        this.renewWithNewKey = b.renewWithNewKey;
         this.movingInterval = b.movingInterval;
         this.parkedInterval = b.parkedInterval;
         this.movingSpeedKmh = b.movingSpeedKmh;
@@ -153,6 +160,21 @@ public final class AgentConfig {
 
     public boolean usesTls() {
         return "ssl".equals(mqttUrl.getScheme());
+    }
+
+    /** Pinned key-set signing keys by key id ({@code keyset.keys.<keyId>}): they verify the first signed key set. */
+    public Map<String, PublicKey> keySetKeys() {
+        return keySetKeys;
+    }
+
+    /** {@code identity.renew-at}: the fraction of the certificate's lifetime after which the device renews it (default 0.66). */
+    public double renewAt() {
+        return renewAt;
+    }
+
+    /** {@code identity.renew-new-key}: renew with a key made on the device (default true), else with the current key. */
+    public boolean renewWithNewKey() {
+        return renewWithNewKey;
     }
 
     /** Pinned tenant command keys by key id. */
@@ -250,6 +272,9 @@ public final class AgentConfig {
         b.deviceId = deviceId;
         b.mqttUrl = mqttUrl;
         b.commandKeys.putAll(commandKeys);
+        b.keySetKeys.putAll(keySetKeys);
+        b.renewAt = renewAt;
+        b.renewWithNewKey = renewWithNewKey;
         b.movingInterval = movingInterval;
         b.parkedInterval = parkedInterval;
         b.movingSpeedKmh = movingSpeedKmh;
@@ -287,6 +312,9 @@ public final class AgentConfig {
         private String deviceId;
         private URI mqttUrl;
         private final Map<String, PublicKey> commandKeys = new LinkedHashMap<>();
+        private final Map<String, PublicKey> keySetKeys = new LinkedHashMap<>();
+        private double renewAt = 0.66;
+        private boolean renewWithNewKey = true;
         private Duration movingInterval = DEFAULT_MOVING_INTERVAL;
         private Duration parkedInterval = DEFAULT_PARKED_INTERVAL;
         private double movingSpeedKmh = 3.0;
@@ -356,6 +384,31 @@ public final class AgentConfig {
             } catch (ProtocolException e) {
                 throw new AgentConfigException(key + ": expected a base64 Ed25519 public key");
             }
+            return this;
+        }
+
+        /** The command keys are replaced (by those of the newest signed key set the device holds). */
+        public Builder replaceCommandKeys(Map<String, PublicKey> keys) {
+            commandKeys.clear();
+            keys.forEach(this::commandKey);
+            return this;
+        }
+
+        public Builder keySetKey(String keyId, String publicKeyBase64) {
+            try {
+                keySetKeys.put(Objects.requireNonNull(keyId, "keyId"), Keys.decodeCommandPublicKey(publicKeyBase64));
+            } catch (io.latchkey.protocol.ProtocolException e) {
+                throw new AgentConfigException(AgentConfigLoader.KEYSET_KEYS + "." + keyId + ": " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        public Builder renewal(double at, boolean withNewKey) {
+            if (!(at > 0 && at < 1)) {
+                throw new AgentConfigException(AgentConfigLoader.RENEW_AT + ": a fraction of the certificate's lifetime between 0 and 1, got " + at);
+            }
+            this.renewAt = at;
+            this.renewWithNewKey = withNewKey;
             return this;
         }
 

@@ -58,13 +58,17 @@ public final class AgentConfigLoader {
     public static final String OBD_INTERVAL = "can.obd.interval";
     public static final String KEYS_OFFLINE = "keys.offline";
     public static final String KEYS_TIME_PERSIST = "keys.time-persist-interval";
+    /** Key-set signing keys pinned at provisioning (docs/device-identity.md, "Key sets"). */
+    public static final String KEYSET_KEYS = "keyset.keys";
+    public static final String RENEW_AT = "identity.renew-at";
+    public static final String RENEW_NEW_KEY = "identity.renew-new-key";
 
     private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, MqttTls.CERTIFICATE_KEY, MqttTls.PRIVATE_KEY_KEY, MqttTls.CA_KEY,
             COMMAND_SKEW, FEEDBACK_TIMEOUT,
             HISTORY_SIZE, MOVING_INTERVAL, PARKED_INTERVAL, MOVING_SPEED, DATA_DIR, RECONNECT_INITIAL, RECONNECT_MAX,
             SESSION_EXPIRY, JOURNAL_MAX_BYTES, JOURNAL_SEGMENT_BYTES, JOURNAL_FSYNC_INTERVAL, TELEMETRY_BATCH_SIZE,
             TELEMETRY_RECEIPT_TIMEOUT, OBD_PIDS, OBD_INTERVAL,
-            KEYS_OFFLINE, KEYS_TIME_PERSIST);
+            KEYS_OFFLINE, KEYS_TIME_PERSIST, RENEW_AT, RENEW_NEW_KEY);
 
     private AgentConfigLoader() {
     }
@@ -101,9 +105,11 @@ public final class AgentConfigLoader {
                 continue;
             } else if (key.startsWith(COMMAND_KEYS + ".")) {
                 b.commandKey(key.substring(COMMAND_KEYS.length() + 1), value);
+            } else if (key.startsWith(KEYSET_KEYS + ".")) {
+                b.keySetKey(key.substring(KEYSET_KEYS.length() + 1), value);
             } else if (!KNOWN.contains(key)) {
                 throw new AgentConfigException(key + ": unknown key (known: "
-                        + String.join(", ", new TreeSet<>(KNOWN)) + ", " + COMMAND_KEYS + ".<keyId>, hardware.*)");
+                        + String.join(", ", new TreeSet<>(KNOWN)) + ", " + COMMAND_KEYS + ".<keyId>, " + KEYSET_KEYS + ".<keyId>, hardware.*)");
             }
         }
         if (sorted.keySet().stream().anyMatch(k -> k.startsWith(HardwareConfig.PREFIX))) {
@@ -133,6 +139,10 @@ public final class AgentConfigLoader {
         apply(sorted, OBD_INTERVAL, v -> b.obdInterval(ConfigValues.duration(OBD_INTERVAL, v)));
         apply(sorted, KEYS_OFFLINE, v -> b.offlineKeys(ConfigValues.bool(KEYS_OFFLINE, v)));
         apply(sorted, KEYS_TIME_PERSIST, v -> b.keysTimePersistInterval(ConfigValues.duration(KEYS_TIME_PERSIST, v)));
+        if (sorted.containsKey(RENEW_AT) || sorted.containsKey(RENEW_NEW_KEY)) {
+            b.renewal(sorted.containsKey(RENEW_AT) ? ConfigValues.decimal(RENEW_AT, sorted.get(RENEW_AT).strip()) : 0.66,
+                    !sorted.containsKey(RENEW_NEW_KEY) || ConfigValues.bool(RENEW_NEW_KEY, sorted.get(RENEW_NEW_KEY).strip()));
+        }
         if (sorted.containsKey(RECONNECT_INITIAL) || sorted.containsKey(RECONNECT_MAX)) {
             b.reconnectDelays(
                     ConfigValues.duration(RECONNECT_INITIAL, sorted.getOrDefault(RECONNECT_INITIAL, AgentConfig.DEFAULT_RECONNECT_INITIAL.toString())),

@@ -25,6 +25,10 @@ public interface BrokerConnection {
         /** A message on this device's {@code revocations} channel (the tenant's signed list of revoked offline keys), as received. */
         default void revocations(byte[] payload) {
         }
+
+        /** A message on this device's {@code cert} (renewal answers) or {@code keys} (the signed key set) channel. */
+        default void identity(Channel channel, byte[] payload) {
+        }
     }
 
     /** Starts connecting; returns at once. */

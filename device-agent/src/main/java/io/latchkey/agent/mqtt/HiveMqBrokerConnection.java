@@ -39,6 +39,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     private final String commandTopic;
     private final String receiptTopic;
     private final String revocationsTopic;
+    private final String certTopic;
+    private final String keysTopic;
     private final ReconnectBackoff backoff;
     private final Duration sessionExpiry;
     /** Null with mutual TLS, where the certificate says who the device is. */
@@ -60,6 +62,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         this.commandTopic = Topic.of(tenant, deviceId, Channel.CMD).name();
         this.receiptTopic = Topic.of(tenant, deviceId, Channel.RECEIPT).name();
         this.revocationsTopic = Topic.of(tenant, deviceId, Channel.REVOCATIONS).name();
+        this.certTopic = Topic.of(tenant, deviceId, Channel.CERT).name();
+        this.keysTopic = Topic.of(tenant, deviceId, Channel.KEYS).name();
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.sessionExpiry = config.sessionExpiry();
         this.credentials = config.mutualTls() ? null : java.util.Objects.requireNonNull(config.credentials(), "credentials");
@@ -116,6 +120,10 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
             listener.receipt(publish.getPayloadAsBytes());
         } else if (revocationsTopic.equals(topic)) {
             listener.revocations(publish.getPayloadAsBytes());
+        } else if (certTopic.equals(topic)) {
+            listener.identity(Channel.CERT, publish.getPayloadAsBytes());
+        } else if (keysTopic.equals(topic)) {
+            listener.identity(Channel.KEYS, publish.getPayloadAsBytes());
         } else {
             LOG.debug("{}: ignoring message on {}", deviceId, publish.getTopic());
         }
@@ -132,6 +140,9 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
                 // retained: the newest list arrives at every (re)connection (a broker that does not allow it answers
                 // with an error code for this one subscription only, logged below)
                 .addSubscription().topicFilter(revocationsTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                // renewal answers, and the retained signed key set (docs/device-identity.md)
+                .addSubscription().topicFilter(certTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                .addSubscription().topicFilter(keysTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
                 .send()
                 .whenComplete((ack, e) -> {
                     if (e != null) {

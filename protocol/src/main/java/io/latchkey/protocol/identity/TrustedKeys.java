@@ -42,6 +42,33 @@ public final class TrustedKeys {
     }
 
     /**
+     * The state a device saved after it verified {@code signed} (its own storage holds only sets it took): the set is
+     * not checked against a key again, since the key that signed it may itself have been rotated out since.
+     *
+     * @throws KeySetRejectedException the set is another tenant's
+     */
+    public static TrustedKeys restored(String tenant, SignedKeySet signed) {
+        Topic.requireTenantId(tenant);
+        KeySet set = signed.unverified();
+        if (!tenant.equals(set.tenant())) {
+            throw new KeySetRejectedException("saved key set of tenant '" + set.tenant() + "', this device is of '" + tenant + "'");
+        }
+        return new TrustedKeys(tenant, set.serial(), byKind(set), signed);
+    }
+
+    private static Map<KeySet.Kind, Map<String, PublicKey>> byKind(KeySet set) {
+        Map<KeySet.Kind, Map<String, PublicKey>> next = new EnumMap<>(KeySet.Kind.class);
+        for (KeySet.Kind kind : KeySet.Kind.values()) {
+            next.put(kind, new LinkedHashMap<>());
+        }
+        for (KeySet.Key key : set.keys()) {
+            next.get(key.kind()).put(key.keyId(), Keys.decodeCommandPublicKey(key.publicKey()));
+        }
+        next.replaceAll((k, v) -> Collections.unmodifiableMap(v));
+        return next;
+    }
+
+    /**
      * The state after {@code signed}.
      *
      * @throws KeySetRejectedException the signer is not a trusted key-set key, the signature does not verify, the set is
@@ -65,15 +92,7 @@ public final class TrustedKeys {
         if (set.serial() <= serial) {
             throw new KeySetRejectedException("key set serial " + set.serial() + " is not newer than the one held (" + serial + ")");
         }
-        Map<KeySet.Kind, Map<String, PublicKey>> next = new EnumMap<>(KeySet.Kind.class);
-        for (KeySet.Kind kind : KeySet.Kind.values()) {
-            next.put(kind, new LinkedHashMap<>());
-        }
-        for (KeySet.Key key : set.keys()) {
-            next.get(key.kind()).put(key.keyId(), Keys.decodeCommandPublicKey(key.publicKey()));
-        }
-        next.replaceAll((k, v) -> Collections.unmodifiableMap(v));
-        return new TrustedKeys(tenant, set.serial(), next, signed);
+        return new TrustedKeys(tenant, set.serial(), byKind(set), signed);
     }
 
     public String tenant() {
