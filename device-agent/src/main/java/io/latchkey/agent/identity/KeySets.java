@@ -75,6 +75,9 @@ public final class KeySets {
     public synchronized boolean offer(byte[] payload) {
         SignedKeySet signed = SignedKeySet.parse(payload);
         TrustedKeys held = current;
+        if (held.source().isPresent() && held.source().get().equals(signed)) {
+            return false; // the retained set again, at a reconnection
+        }
         try {
             TrustedKeys next = held.accept(signed);
             AtomicFiles.write(file, signed.toJson(), false);
