@@ -62,7 +62,7 @@ class DeviceRenewalIT {
         admin = app.tenantWithAdmin("acme");
         installer = app.user("acme", admin, "ian@acme.test", "installer");
         String operator = app.user("acme", admin, "olga@acme.test", "operator");
-        for (int i = 1; i <= 5; i++) {
+        for (int i = 1; i <= 6; i++) {
             app.car("acme", operator, "car-" + i, "dev-00" + i);
         }
     }
@@ -204,6 +204,50 @@ class DeviceRenewalIT {
             app.clock().reset();
         }
         assertThat(trail()).anyMatch(a -> a.startsWith("device.certificate-renewed device/dev-005") && a.contains("within the grace period"));
+    }
+
+    @Test
+    void theDeviceFollowsThreeCommandKeyRotationsAndAKeySetKeyRotation_fromTheKeysPinnedAtProvisioning() throws Exception {
+        Device device = provision("dev-006", "car-6");
+        // what provisioning pins: the command keys and the key-set keys of the certificate answer
+        java.util.Map<io.latchkey.protocol.identity.KeySet.Kind, java.util.Map<String, java.security.PublicKey>> pinned = new java.util.HashMap<>();
+        java.util.Map<String, java.security.PublicKey> commandKeys = new java.util.LinkedHashMap<>();
+        device.issued().path("commandKeys").forEach(k -> commandKeys.put(k.path("kid").asText(),
+                io.latchkey.protocol.Keys.decodeCommandPublicKey(k.path("publicKey").asText())));
+        java.util.Map<String, java.security.PublicKey> keySetKeys = new java.util.LinkedHashMap<>();
+        device.issued().path("keySetKeys").forEach(k -> keySetKeys.put(k.path("kid").asText(),
+                io.latchkey.protocol.Keys.decodeCommandPublicKey(k.path("publicKey").asText())));
+        assertThat(keySetKeys).containsOnlyKeys("ks-1", "ks-2");
+        pinned.put(io.latchkey.protocol.identity.KeySet.Kind.COMMAND, commandKeys);
+        pinned.put(io.latchkey.protocol.identity.KeySet.Kind.KEYSET, keySetKeys);
+        io.latchkey.protocol.identity.TrustedKeys[] held = {io.latchkey.protocol.identity.TrustedKeys.pinned("acme", pinned)};
+
+        Mqtt5AsyncClient client = connect(device.issued(), device.keys(), "acme:dev-006");
+        BlockingQueue<byte[]> sets = new LinkedBlockingQueue<>();
+        client.subscribeWith().topicFilter("lk/acme/dev-006/keys").qos(MqttQos.AT_LEAST_ONCE)
+                .callback(p -> sets.add(p.getPayloadAsBytes())).send().get(10, TimeUnit.SECONDS);
+        // the set published at provisioning waits, retained
+        held[0] = held[0].accept(io.latchkey.protocol.identity.SignedKeySet.parse(sets.poll(20, TimeUnit.SECONDS)));
+        long first = held[0].serial();
+        for (String rotation : List.of("command", "keyset", "command", "keyset", "command")) {
+            expect(200, app.http.postJson("/t/acme/keys/rotate", admin, Map.of("key", rotation)));
+            byte[] set = sets.poll(20, TimeUnit.SECONDS);
+            assertThat(set).as("a new set after rotating " + rotation).isNotNull();
+            held[0] = held[0].accept(io.latchkey.protocol.identity.SignedKeySet.parse(set));
+        }
+        assertThat(held[0].serial()).isEqualTo(first + 5);
+        assertThat(held[0].keys(io.latchkey.protocol.identity.KeySet.Kind.KEYSET)).containsOnlyKeys("ks-3", "ks-4");
+        // three command rotations later the backend signs with a key the device never had pinned, and it verifies
+        io.latchkey.protocol.command.SignedCommand signed = app.context().getBean(io.latchkey.cloud.tenant.CommandKeys.class).signer("acme")
+                .sign(new io.latchkey.protocol.command.Command("c-9", "acme", "dev-006", io.latchkey.protocol.command.CommandType.UNLOCK,
+                        java.time.Instant.now(), java.time.Instant.now().plusSeconds(30), "u-1"));
+        assertThat(commandKeys).doesNotContainKey(signed.keyId());
+        assertThat(new io.latchkey.protocol.command.CommandVerifier(held[0].commandAndIssuingKeys(), "acme", "dev-006",
+                java.time.Clock.systemUTC(), Duration.ofSeconds(30)).verify(io.latchkey.protocol.Json.write(signed)).id()).isEqualTo("c-9");
+        // a device never takes the same set twice, nor an older one
+        io.latchkey.protocol.identity.SignedKeySet newest = held[0].source().orElseThrow();
+        assertThatThrownBy(() -> held[0].accept(newest)).isInstanceOf(io.latchkey.protocol.identity.KeySetRejectedException.class);
+        client.disconnect().get(5, TimeUnit.SECONDS);
     }
 
     private void assertRefused(BlockingQueue<RenewalAnswer> answers, String reason) throws InterruptedException {
