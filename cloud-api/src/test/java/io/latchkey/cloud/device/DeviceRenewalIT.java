@@ -62,7 +62,7 @@ class DeviceRenewalIT {
         admin = app.tenantWithAdmin("acme");
         installer = app.user("acme", admin, "ian@acme.test", "installer");
         String operator = app.user("acme", admin, "olga@acme.test", "operator");
-        for (int i = 1; i <= 6; i++) {
+        for (int i = 1; i <= 7; i++) {
             app.car("acme", operator, "car-" + i, "dev-00" + i);
         }
     }
@@ -204,6 +204,38 @@ class DeviceRenewalIT {
             app.clock().reset();
         }
         assertThat(trail()).anyMatch(a -> a.startsWith("device.certificate-renewed device/dev-005") && a.contains("within the grace period"));
+    }
+
+    @Test
+    void anExpiredDeviceRecoversByTheRenewalEndpoint_withoutAToken_andForgeriesAreRefused() throws Exception {
+        Device device = provision("dev-007", "car-7");
+        KeyPair next = TestCsrs.p256();
+        try {
+            app.clock().advance(Duration.ofDays(366));
+            // the broker no longer takes the certificate
+            assertThat(tryConnect(device.issued(), device.keys(), "acme:dev-007")).isFalse();
+            // signed by another key: 403, nothing issued
+            RenewalRequest forged = RenewalRequest.signed(RenewalRequest.Type.RENEW, "x-1", device.serial(),
+                    CertificateRequests.pem(next, "acme", "dev-007"), new DeviceSigner(TestCsrs.p256().getPrivate()));
+            assertThat(app.http.postJson("/t/acme/devices/dev-007/renewal", null, body(forged)).status()).isEqualTo(403);
+            assertThat(app.http.postJson("/t/acme/devices/dev-404/renewal", null, body(forged)).status()).isEqualTo(404);
+            assertThat(app.http.postJson("/t/nowhere/devices/dev-007/renewal", null, body(forged)).status()).isEqualTo(404);
+            assertThat(app.http.postJson("/t/acme/devices/dev-007/renewal", null, Map.of("type", "RENEW")).status()).isEqualTo(400);
+            assertThat(identities().find("acme", "dev-007").orElseThrow().renewal()).isNull();
+
+            RenewalRequest request = RenewalRequest.signed(RenewalRequest.Type.RENEW, "x-2", device.serial(),
+                    CertificateRequests.pem(next, "acme", "dev-007"), new DeviceSigner(device.keys().getPrivate()));
+            JsonNode renewed = expect(201, app.http.postJson("/t/acme/devices/dev-007/renewal", null, body(request))).json();
+            assertThat(renewed.path("outcome").asText()).isEqualTo("ISSUED");
+            assertThat(Pem.certificate(renewed.path("certificate").asText()).getPublicKey().getEncoded()).isEqualTo(next.getPublic().getEncoded());
+        } finally {
+            app.clock().reset();
+        }
+    }
+
+    private static Map<String, String> body(RenewalRequest request) {
+        return Map.of("type", request.type().name(), "requestId", request.requestId(), "serial", request.serial(), "csr", request.csr(),
+                "signature", request.signature());
     }
 
     @Test
