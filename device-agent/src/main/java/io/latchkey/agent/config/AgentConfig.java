@@ -47,6 +47,7 @@ public final class AgentConfig {
     private final Map<String, PublicKey> keySetKeys;
     private final double renewAt;
     private final boolean renewWithNewKey;
+    private final java.net.URI recoveryUrl;
     private final Duration movingInterval;
     private final Duration parkedInterval;
     private final double movingSpeedKmh;
@@ -75,6 +76,7 @@ public final class AgentConfig {
         this.keySetKeys = Map.copyOf(b.keySetKeys);
         this.renewAt = b.renewAt;
         this.renewWithNewKey = b.renewWithNewKey;
+        this.recoveryUrl = b.recoveryUrl;
         this.movingInterval = b.movingInterval;
         this.parkedInterval = b.parkedInterval;
         this.movingSpeedKmh = b.movingSpeedKmh;
@@ -177,6 +179,14 @@ public final class AgentConfig {
         return renewWithNewKey;
     }
 
+    /**
+     * {@code identity.recovery-url}: the backend's base URL, where a certificate that expired while the car was offline
+     * is renewed ({@code POST /t/{tenant}/devices/{deviceId}/renewal}); null: no recovery by the agent itself.
+     */
+    public java.net.URI recoveryUrl() {
+        return recoveryUrl;
+    }
+
     /** Pinned tenant command keys by key id. */
     public Map<String, PublicKey> commandKeys() {
         return commandKeys;
@@ -275,6 +285,7 @@ public final class AgentConfig {
         b.keySetKeys.putAll(keySetKeys);
         b.renewAt = renewAt;
         b.renewWithNewKey = renewWithNewKey;
+        b.recoveryUrl = recoveryUrl;
         b.movingInterval = movingInterval;
         b.parkedInterval = parkedInterval;
         b.movingSpeedKmh = movingSpeedKmh;
@@ -315,6 +326,7 @@ public final class AgentConfig {
         private final Map<String, PublicKey> keySetKeys = new LinkedHashMap<>();
         private double renewAt = 0.66;
         private boolean renewWithNewKey = true;
+        private java.net.URI recoveryUrl;
         private Duration movingInterval = DEFAULT_MOVING_INTERVAL;
         private Duration parkedInterval = DEFAULT_PARKED_INTERVAL;
         private double movingSpeedKmh = 3.0;
@@ -400,6 +412,20 @@ public final class AgentConfig {
             } catch (io.latchkey.protocol.ProtocolException e) {
                 throw new AgentConfigException(AgentConfigLoader.KEYSET_KEYS + "." + keyId + ": " + e.getMessage(), e);
             }
+            return this;
+        }
+
+        public Builder recoveryUrl(String url) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(url.strip().replaceAll("/+$", ""));
+            } catch (IllegalArgumentException e) {
+                throw new AgentConfigException(AgentConfigLoader.RECOVERY_URL + ": not a URL: " + url);
+            }
+            if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                throw new AgentConfigException(AgentConfigLoader.RECOVERY_URL + ": an http(s) URL of the backend, got " + url);
+            }
+            this.recoveryUrl = uri;
             return this;
         }
 

@@ -62,13 +62,14 @@ public final class AgentConfigLoader {
     public static final String KEYSET_KEYS = "keyset.keys";
     public static final String RENEW_AT = "identity.renew-at";
     public static final String RENEW_NEW_KEY = "identity.renew-new-key";
+    public static final String RECOVERY_URL = "identity.recovery-url";
 
     private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, MqttTls.CERTIFICATE_KEY, MqttTls.PRIVATE_KEY_KEY, MqttTls.CA_KEY,
             COMMAND_SKEW, FEEDBACK_TIMEOUT,
             HISTORY_SIZE, MOVING_INTERVAL, PARKED_INTERVAL, MOVING_SPEED, DATA_DIR, RECONNECT_INITIAL, RECONNECT_MAX,
             SESSION_EXPIRY, JOURNAL_MAX_BYTES, JOURNAL_SEGMENT_BYTES, JOURNAL_FSYNC_INTERVAL, TELEMETRY_BATCH_SIZE,
             TELEMETRY_RECEIPT_TIMEOUT, OBD_PIDS, OBD_INTERVAL,
-            KEYS_OFFLINE, KEYS_TIME_PERSIST, RENEW_AT, RENEW_NEW_KEY);
+            KEYS_OFFLINE, KEYS_TIME_PERSIST, RENEW_AT, RENEW_NEW_KEY, RECOVERY_URL);
 
     private AgentConfigLoader() {
     }
@@ -139,6 +140,7 @@ public final class AgentConfigLoader {
         apply(sorted, OBD_INTERVAL, v -> b.obdInterval(ConfigValues.duration(OBD_INTERVAL, v)));
         apply(sorted, KEYS_OFFLINE, v -> b.offlineKeys(ConfigValues.bool(KEYS_OFFLINE, v)));
         apply(sorted, KEYS_TIME_PERSIST, v -> b.keysTimePersistInterval(ConfigValues.duration(KEYS_TIME_PERSIST, v)));
+        apply(sorted, RECOVERY_URL, b::recoveryUrl);
         if (sorted.containsKey(RENEW_AT) || sorted.containsKey(RENEW_NEW_KEY)) {
             b.renewal(sorted.containsKey(RENEW_AT) ? ConfigValues.decimal(RENEW_AT, sorted.get(RENEW_AT).strip()) : 0.66,
                     !sorted.containsKey(RENEW_NEW_KEY) || ConfigValues.bool(RENEW_NEW_KEY, sorted.get(RENEW_NEW_KEY).strip()));

@@ -109,10 +109,14 @@ public final class CertificateRenewal {
 
     /** Called now and then (hourly): asks for a new certificate when it is due. */
     public synchronized void check() {
-        if (config.tls() == null || !connection.isConnected()) {
+        if (config.tls() == null) {
             return;
         }
         Instant now = clock.instant();
+        boolean expired = !now.isBefore(config.tls().certificate().getNotAfter().toInstant());
+        if ((!expired && !connection.isConnected()) || (expired && config.recoveryUrl() == null)) {
+            return; // (expired without a recovery URL: the broker refuses it; see docs/device-identity.md)
+        }
         if (now.isBefore(dueAt()) || now.isBefore(lastAsked.plus(RETRY))) {
             return;
         }
@@ -125,7 +129,36 @@ public final class CertificateRenewal {
                 csr, config.deviceSigner());
         LOG.info("{}: certificate due for renewal (expires {}); asking as {}", config.deviceId(),
                 config.tls().certificate().getNotAfter().toInstant(), pending.requestId());
-        connection.publish(Channel.CSR, request.toJson(), false);
+        if (expired) {
+            recover(request);
+        } else {
+            connection.publish(Channel.CSR, request.toJson(), false);
+        }
+    }
+
+    /**
+     * The certificate expired (the broker refuses it): the same request over HTTPS to the backend's recovery endpoint,
+     * accepted there within the grace period after expiry; the answer is stored as one over MQTT would be.
+     */
+    private void recover(RenewalRequest request) {
+        java.net.URI url = config.recoveryUrl().resolve(config.recoveryUrl().getPath() + "/t/" + config.tenant() + "/devices/"
+                + config.deviceId() + "/renewal");
+        try {
+            java.net.http.HttpResponse<byte[]> response = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build()
+                    .send(java.net.http.HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(request.toJson())).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 201) {
+                answer(response.body());
+            } else {
+                LOG.warn("{}: certificate recovery refused ({}): {}", config.deviceId(), response.statusCode(),
+                        new String(response.body(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: certificate recovery at {} failed: {}", config.deviceId(), url, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** At every connection: a renewed certificate not yet confirmed is confirmed now. */

@@ -129,6 +129,49 @@ class CertificateRenewalTest {
     }
 
     @Test
+    void expiredWhileOffline_itRecoversByTheBackendsRenewalEndpoint_signedByTheExpiredKey() throws Exception {
+        X509Certificate expired = TestCertificates.issue(ca, current.getPublic(), "acme", "dev-001", NOW.minus(Duration.ofDays(370)),
+                NOW.minus(Duration.ofDays(5)), 4);
+        List<RenewalRequest> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/t/acme/devices/dev-001/renewal", exchange -> {
+            RenewalRequest request = RenewalRequest.parse(exchange.getRequestBody().readAllBytes());
+            received.add(request);
+            byte[] body;
+            try {
+                X509Certificate renewed = TestCertificates.issue(ca, requestedKey(request.csr()), "acme", "dev-001", NOW,
+                        NOW.plus(Duration.ofDays(365)), 5);
+                body = io.latchkey.protocol.Json.write(java.util.Map.of("requestId", request.requestId(), "outcome", "ISSUED",
+                        "certificate", TestCertificates.pem(renewed), "caChain", List.of(), "serial", "5"));
+            } catch (Exception e) {
+                throw new java.io.IOException(e);
+            }
+            exchange.sendResponseHeaders(201, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            AgentConfig config = config(expired, current, true).toBuilder()
+                    .recoveryUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/").build();
+            FakeBrokerConnection offline = new FakeBrokerConnection(new byte[0]); // never connects: the broker refuses it
+            new CertificateRenewal(config, offline, clock, new SecureRandom(), restarts::incrementAndGet).check();
+            assertThat(received).hasSize(1);
+            assertThat(received.get(0).signedBy(current.getPublic())).isTrue();
+            assertThat(received.get(0).serial()).isEqualTo("4");
+            assertThat(offline.on(Channel.CSR)).isEmpty();
+            assertThat(restarts).hasValue(1);
+            assertThat(CertificateRenewal.effective(config).tls().certificate().getSerialNumber().longValue()).isEqualTo(5);
+            // without a recovery URL an expired device does not try
+            FakeBrokerConnection other = new FakeBrokerConnection(new byte[0]);
+            new CertificateRenewal(config(expired, current, true), other, clock, new SecureRandom(), restarts::incrementAndGet).check();
+            assertThat(received).hasSize(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void withSameKeyRenewalTheRequestCarriesTheCurrentKey_andARefusalIsAskedAgainAnHourLater() throws Exception {
         X509Certificate old = TestCertificates.issue(ca, current.getPublic(), "acme", "dev-001", NOW.minus(Duration.ofDays(300)),
                 NOW.plus(Duration.ofDays(65)), 7);
