@@ -109,7 +109,9 @@ public final class CertificateRenewal {
 
     /** Called now and then (hourly): asks for a new certificate when it is due. */
     public synchronized void check() {
-        if (config.tls() == null) {
+        if (config.tls() == null || !config.usesTls()) {
+            // the plain development listener identifies the device by connect tokens signed with the key on record: a
+            // renewed key could not connect there before it is confirmed, so devices on it do not renew
             return;
         }
         Instant now = clock.instant();

@@ -62,9 +62,15 @@ public final class IdentityMaintenance {
             if (channel == Channel.CERT && renewal != null) {
                 renewal.answer(payload);
             } else if (channel == Channel.KEYS) {
+                java.util.Map<String, java.security.PublicKey> before = keySets.current().commandAndIssuingKeys();
                 if (keySets.offer(payload)) {
-                    LOG.info("{}: key set {} taken; restarting to verify with its keys", deviceId, keySets.current().serial());
-                    restart.run();
+                    if (before.equals(keySets.current().commandAndIssuingKeys())) {
+                        // e.g. the first set after provisioning, or new update keys only (read from keySets when used)
+                        LOG.info("{}: key set {} taken; the command keys are unchanged", deviceId, keySets.current().serial());
+                    } else {
+                        LOG.info("{}: key set {} taken; restarting to verify with its keys", deviceId, keySets.current().serial());
+                        restart.run();
+                    }
                 }
             }
         } catch (ProtocolException | java.io.UncheckedIOException e) {

@@ -63,6 +63,16 @@ class CertificateRenewalTest {
     }
 
     @Test
+    void onThePlainDevelopmentListenerItDoesNotRenew() throws Exception {
+        X509Certificate old = TestCertificates.issue(ca, current.getPublic(), "acme", "dev-001", NOW.minus(Duration.ofDays(300)),
+                NOW.plus(Duration.ofDays(65)), 1);
+        FakeBrokerConnection broker = connected();
+        new CertificateRenewal(config(old, current, true).toBuilder().mqttUrl("tcp://127.0.0.1:1883").build(), broker, clock,
+                new SecureRandom(), restarts::incrementAndGet).check();
+        assertThat(broker.on(Channel.CSR)).isEmpty();
+    }
+
+    @Test
     void notDueBeforeTheConfiguredFractionOfTheLifetime() throws Exception {
         X509Certificate young = TestCertificates.issue(ca, current.getPublic(), "acme", "dev-001", NOW.minus(Duration.ofDays(200)),
                 NOW.plus(Duration.ofDays(165)), 1);

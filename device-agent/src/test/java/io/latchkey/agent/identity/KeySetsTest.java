@@ -113,6 +113,18 @@ class KeySetsTest {
     }
 
     @Test
+    void theFirstSetAfterProvisioning_withTheSameCommandKeys_isSavedWithoutARestart() {
+        Generation first = Generation.make(1);
+        AgentConfig config = provisioned(first);
+        AtomicInteger restarts = new AtomicInteger();
+        broker(new IdentityMaintenance("dev-001", null, KeySets.open(config), restarts::incrementAndGet))
+                .deliverIdentity(Channel.KEYS, handOver(1, first, first).toJson());
+        assertThat(restarts).hasValue(0);
+        assertThat(KeySets.open(config).current().serial()).isEqualTo(1);
+        assertThat(KeySets.open(config).updateKeys().orElseThrow()).containsOnlyKeys("upd-1");
+    }
+
+    @Test
     void aForgedSetIsRefusedAndNothingIsSaved() {
         Generation first = Generation.make(1);
         Generation attacker = Generation.make(2);
