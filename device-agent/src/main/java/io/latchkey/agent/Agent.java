@@ -73,6 +73,7 @@ public final class Agent implements AutoCloseable {
     private java.util.function.Supplier<Registration> offlineKeysStart;
     /** Over-the-air updates (docs/ota.md), if update keys are pinned. */
     private io.latchkey.agent.ota.OtaService ota;
+    private volatile io.latchkey.agent.identity.IdentityMaintenance identity;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean everOnline;
@@ -145,6 +146,10 @@ public final class Agent implements AutoCloseable {
             public void connected() {
                 everOnline = true;
                 publishState(true);
+                io.latchkey.agent.identity.IdentityMaintenance id = identity;
+                if (id != null) {
+                    timers.scheduler().execute(id::connected);
+                }
                 telemetrySink.connected();
                 firstConnection.complete(null);
                 refreshStatus();
@@ -171,6 +176,14 @@ public final class Agent implements AutoCloseable {
             public void receipt(byte[] payload) {
                 if (!closed) {
                     telemetrySink.receipt(payload); // verified by the sink, off this I/O thread
+                }
+            }
+
+            @Override
+            public void identity(io.latchkey.protocol.Channel channel, byte[] payload) {
+                io.latchkey.agent.identity.IdentityMaintenance id = identity;
+                if (id != null && !closed) {
+                    timers.scheduler().execute(() -> id.message(channel, payload)); // signature checks, file writes: off this I/O thread
                 }
             }
 
@@ -202,6 +215,9 @@ public final class Agent implements AutoCloseable {
         if (ota != null) {
             ota.start();
         }
+        if (identity != null) {
+            periodic.add(identity.start(timers.scheduler()));
+        }
         periodic.add(timers.scheduler().scheduleWithFixedDelay(this::refreshStatus, 0,
                 timers.statusEvery().toMillis(), TimeUnit.MILLISECONDS));
         if (battery != null) {
@@ -213,6 +229,11 @@ public final class Agent implements AutoCloseable {
             periodic.add(timers.scheduler().scheduleWithFixedDelay(this::pollObd, every, every, TimeUnit.NANOSECONDS));
         }
         LOG.info("{}: agent {} started for tenant {}, broker {}", config.deviceId(), version, config.tenant(), config.mqttUrl());
+    }
+
+    /** Set by the builder: certificate renewal and key sets (docs/device-identity.md). */
+    void identity(io.latchkey.agent.identity.IdentityMaintenance maintenance) {
+        this.identity = maintenance;
     }
 
     /** Set by the builder: the offline keys' service, started with the agent (after telemetry, which journals its uses). */

@@ -89,6 +89,7 @@ public final class AgentBuilder {
     private io.latchkey.hal.time.Rtc rtc;
     private java.util.function.LongSupplier nanoTime = System::nanoTime;
     private java.security.SecureRandom secureRandom;
+    private Runnable restart;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Runnable otaRestart = () -> new Thread(() -> System.exit(0), "latchkey-ota-restart").start();
     private io.latchkey.agent.ota.OtaService.Running otaRunning;
@@ -325,6 +326,7 @@ public final class AgentBuilder {
         if (updates != null) {
             agent.ota(updates);
         }
+        agent.identity(identity(connection));
         if (keys != null) {
             io.latchkey.agent.key.RtcTime rtcTime = rtc == null ? null : new io.latchkey.agent.key.RtcTime(rtc, carClock, config.dataDir());
             agent.offlineKeys(keys, () -> {
@@ -391,6 +393,28 @@ public final class AgentBuilder {
                 new io.latchkey.protocol.ota.UpdateVerifier(config.updateKeys(), config.tenant(), io.latchkey.agent.config.AgentConfig.CONFIG_SCHEMA),
                 slots, downloader, running, inUse, settings, clock, timers,
                 payload -> connection.publish(io.latchkey.protocol.Channel.OTA_STATUS, payload, false), otaRestart);
+    }
+
+    /**
+     * Certificate renewal (with a certificate) and key sets (docs/device-identity.md); a new certificate or key set
+     * restarts the agent through {@link #restart(Runnable)} (the process exits and systemd starts it again), or, with
+     * none given (tests, the simulator), is only logged and taken at the next start.
+     */
+    private io.latchkey.agent.identity.IdentityMaintenance identity(BrokerConnection connection) {
+        Runnable onChange = restart != null ? restart
+                : () -> org.slf4j.LoggerFactory.getLogger(AgentBuilder.class).info("{}: new identity or keys stored; taken at the next start",
+                        config.deviceId());
+        io.latchkey.agent.identity.CertificateRenewal renewal = config.tls() == null ? null
+                : new io.latchkey.agent.identity.CertificateRenewal(config, connection, clock,
+                        secureRandom != null ? secureRandom : new java.security.SecureRandom(), onChange);
+        return new io.latchkey.agent.identity.IdentityMaintenance(config.deviceId(), renewal,
+                io.latchkey.agent.identity.KeySets.open(config), onChange);
+    }
+
+    /** What to do when the device stored a renewed certificate or a new key set: restart the process (RunCommand). */
+    public AgentBuilder restart(Runnable restart) {
+        this.restart = restart;
+        return this;
     }
 
     /** The scheduler given, or a private single thread the agent shuts down when it stops. */

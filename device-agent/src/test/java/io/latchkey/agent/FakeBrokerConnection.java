@@ -66,6 +66,11 @@ public final class FakeBrokerConnection implements BrokerConnection {
         listener.revocations(list);
     }
 
+    /** Delivers a message on the cert or keys channel (a renewal answer, the retained key set). */
+    public void deliverIdentity(Channel channel, byte[] payload) {
+        listener.identity(channel, payload);
+    }
+
     /** Delivers a message on the receipt channel, as the cloud would send it. */
     public void deliverReceipt(byte[] receipt) {
         listener.receipt(receipt);

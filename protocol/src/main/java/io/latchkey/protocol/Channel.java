@@ -27,7 +27,19 @@ public enum Channel {
     /** Cloud to car: an over-the-air update offer (docs/ota.md), the manifest signed by the tenant's update key. */
     OTA,
     /** Car to cloud: the progress of an update ({@code DOWNLOADING} ... {@code UPDATED}, {@code ROLLED_BACK}), signed by the device key. */
-    OTA_STATUS;
+    OTA_STATUS,
+    /**
+     * Car to cloud: a certificate renewal request, or the word that the renewed certificate is in use
+     * ({@code identity.RenewalRequest}, docs/device-identity.md).
+     */
+    CSR,
+    /** Cloud to car: the answer to a renewal request, with the new certificate ({@code identity.RenewalAnswer}). */
+    CERT,
+    /**
+     * Cloud to car, retained: the tenant's newest signed key set ({@code identity.SignedKeySet}): the command, update,
+     * offline-key issuing and key-set signing keys the car trusts. Only the backend publishes it.
+     */
+    KEYS;
 
     /**
      * The MQTT QoS this channel's messages are published with. Commands and their answers travel at most once
@@ -40,6 +52,22 @@ public enum Channel {
      */
     public int qos() {
         return this == CMD || this == ACK ? 0 : 1;
+    }
+
+    /**
+     * Car to cloud: a device publishes on this channel of its own topic (the broker lets it publish on no other);
+     * every other channel is cloud to car, and a device subscribes to exactly those of its own topic.
+     */
+    public boolean fromCar() {
+        return switch (this) {
+            case ACK, TELEMETRY, STATE, EVENT, OTA_STATUS, CSR -> true;
+            case CMD, RECEIPT, REVOCATIONS, OTA, CERT, KEYS -> false;
+        };
+    }
+
+    /** The channels a device subscribes to on its own topic, in declaration order. */
+    public static java.util.List<Channel> toCar() {
+        return java.util.Arrays.stream(values()).filter(c -> !c.fromCar()).toList();
     }
 
     /** The topic segment: the name in lower case, {@code _} as {@code -} ({@code ota-status}). */

@@ -42,6 +42,7 @@ public final class FakeBackend extends Dispatcher implements AutoCloseable {
     public static final String USER = "ines@acme.example";
     public static final String PASSWORD = "correct horse battery staple";
     public static final String COMMAND_KEY = Keys.encodePublic(Keys.newCommandKeyPair().getPublic());
+    public static final String KEYSET_KEY = Keys.encodePublic(Keys.newCommandKeyPair().getPublic());
 
     public final MockWebServer server = new MockWebServer();
     public final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -112,7 +113,8 @@ public final class FakeBackend extends Dispatcher implements AutoCloseable {
             X509Certificate cert = sign(csr.getSubject(), key, false);
             Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("certificate", pem(cert), "caChain", List.of(pem(ca)),
                     "mqttUrl", "ssl://127.0.0.1:1",
-                    "commandKeys", List.of(Map.of("kid", "cmd-1", "alg", "Ed25519", "publicKey", COMMAND_KEY))));
+                    "commandKeys", List.of(Map.of("kid", "cmd-1", "alg", "Ed25519", "publicKey", COMMAND_KEY)),
+                    "keySetKeys", List.of(Map.of("kid", "ks-1", "alg", "Ed25519", "publicKey", KEYSET_KEY))));
             if (vehicleProfile != null) {
                 body.put("vehicleProfile", vehicleProfile);
             }

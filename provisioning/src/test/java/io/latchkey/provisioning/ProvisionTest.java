@@ -67,6 +67,7 @@ class ProvisionTest {
         assertThat(config).containsEntry("tenant", "acme").containsEntry("device.id", "dev-001").containsEntry("mqtt.url", "ssl://127.0.0.1:1")
                 .containsEntry("mqtt.tls.certificate", "device.crt").containsEntry("mqtt.tls.private-key", "device.key")
                 .containsEntry("command.keys.cmd-1", FakeBackend.COMMAND_KEY).containsEntry("data.dir", "/var/lib/latchkey")
+                .containsEntry("keyset.keys.ks-1", FakeBackend.KEYSET_KEY)
                 .doesNotContainKey("mqtt.tls.ca");
         // The car's vehicle profile: the HAL's own JSON, and the default 'pi' hardware reads it from can0.
         assertThat(bundle.resolve("vehicle-profile.json")).hasBinaryContent(

@@ -41,9 +41,10 @@ public class KeyController {
     private final TokenConfig tokenConfig;
     private final AccountAudit audit;
     private final Clock clock;
+    private final io.latchkey.cloud.device.KeySetPublisher keySets;
 
     /**
-     * @param key {@code token} or {@code command}, required: rotation cannot be undone, so a body that does
+     * @param key {@code token}, {@code command} or {@code keyset}, required: rotation cannot be undone, so a body that does
      *            not say which key (empty, not JSON, a typo in the field name) rotates nothing
      */
     @Serdeable
@@ -55,7 +56,8 @@ public class KeyController {
     }
 
     public KeyController(TenantDirectory tenants, SigningKeys signingKeys, CommandKeys commandKeys,
-                         TokenConfig tokenConfig, AccountAudit audit, Clock clock) {
+                         TokenConfig tokenConfig, AccountAudit audit, Clock clock, io.latchkey.cloud.device.KeySetPublisher keySets) {
+        this.keySets = keySets;
         this.tenants = tenants;
         this.signingKeys = signingKeys;
         this.commandKeys = commandKeys;
@@ -64,9 +66,9 @@ public class KeyController {
         this.clock = clock;
     }
 
-    @Operation(summary = "Rotate the tenant's token-signing key ({\"key\":\"token\"}) or command key ({\"key\":\"command\"}), without logging anybody out; a body without a valid key is 400 and rotates nothing")
+    @Operation(summary = "Rotate the tenant's token-signing key ({\"key\":\"token\"}), command key ({\"key\":\"command\"}; devices get it in a new signed key set) or key-set signing key ({\"key\":\"keyset\"}), without logging anybody out; a body without a valid key is 400 and rotates nothing")
     @ApiResponse(responseCode = "200", description = "rotated: the key and its new kid", useReturnTypeSchema = true)
-    @ApiResponse(responseCode = "400", description = "no body, or key is missing or not token or command; nothing rotated",
+    @ApiResponse(responseCode = "400", description = "no body, or key is missing or not token, command or keyset; nothing rotated",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -77,7 +79,7 @@ public class KeyController {
     public Rotated rotate(@PathVariable String tenant, @Nullable @Body Rotation body, Authentication caller) {
         tenants.require(tenant);
         if (body == null || body.key() == null) {
-            throw new InvalidRequestException("key is required: token or command");
+            throw new InvalidRequestException("key is required: token, command or keyset");
         }
         String key = body.key();
         String kid = switch (key) {
@@ -87,8 +89,13 @@ public class KeyController {
                 Instant keepUntil = now.plus(tokenConfig.accessTtl()).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
                 yield signingKeys.rotate(tenant, now, keepUntil);
             }
-            case "command" -> commandKeys.rotate(tenant);
-            default -> throw new InvalidRequestException("key must be token or command");
+            case "command" -> {
+                String rotated = commandKeys.rotate(tenant);
+                keySets.publish(tenant); // the devices' key set lists the new next key
+                yield rotated;
+            }
+            case "keyset" -> keySets.rotate(tenant, caller.getName());
+            default -> throw new InvalidRequestException("key must be token, command or keyset");
         };
         audit.record(tenant, caller.getName(), "keys.rotate", "keys/" + key, "OK");
         return new Rotated(key, kid);

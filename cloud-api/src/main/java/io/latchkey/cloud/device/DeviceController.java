@@ -37,6 +37,7 @@ public class DeviceController {
     private final CommandKeys commandKeys;
     private final MqttEndpoint mqtt;
     private final CarRegistry cars;
+    private final KeySetPublisher keySets;
 
     @Serdeable
     public record CertificateRequest(@Nullable String carId, @Nullable String csr) {
@@ -52,7 +53,7 @@ public class DeviceController {
      */
     @Serdeable
     public record CertificateResponse(String certificate, List<String> caChain, List<String> brokerCaChain, String mqttUrl,
-                                      List<CommandKey> commandKeys, @Nullable String vehicleProfile) {
+                                      List<CommandKey> commandKeys, @Nullable String vehicleProfile, List<CommandKey> keySetKeys) {
     }
 
     @Serdeable
@@ -68,7 +69,8 @@ public class DeviceController {
     }
 
     public DeviceController(DeviceIdentities identities, DeviceAuthorities authorities, CommandKeys commandKeys, MqttEndpoint mqtt,
-                            CarRegistry cars) {
+                            CarRegistry cars, KeySetPublisher keySets) {
+        this.keySets = keySets;
         this.identities = identities;
         this.cars = cars;
         this.authorities = authorities;
@@ -97,7 +99,10 @@ public class DeviceController {
         // issue() has checked the car exists and holds this device.
         String profile = cars.find(tenant, body.carId()).map(Car::vehicleProfile).orElse(null);
         CertificateResponse response = new CertificateResponse(issued.certificatePem(), issued.caChainPem(),
-                List.of(Pem.encode(authorities.platform().certificate())), mqtt.deviceTlsUrl(tenant).orElse(mqtt.url()), keys, profile);
+                List.of(Pem.encode(authorities.platform().certificate())), mqtt.deviceTlsUrl(tenant).orElse(mqtt.url()), keys, profile,
+                keySets.pinned(tenant).stream().map(k -> new CommandKey(k.kid(), k.alg(), k.publicKey())).toList());
+        // the tenant's newest signed key set waits for the device, retained on its keys topic
+        keySets.publishTo(tenant, deviceId);
         return HttpResponse.created(response, URI.create("/t/" + tenant + "/devices/" + deviceId + "/certificate"));
     }
 

@@ -19,6 +19,7 @@ import io.latchkey.cloud.store.VersionConflictException;
 import io.latchkey.cloud.store.Versioned;
 import io.latchkey.protocol.Ids;
 import io.latchkey.protocol.Topic;
+import io.latchkey.protocol.identity.RenewalRequest;
 import jakarta.inject.Singleton;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -49,10 +50,12 @@ public class DeviceIdentities {
     private final InstallReportVerifier reports;
     private final Clock clock;
     private final ActiveDeviceKeys keys;
+    private final RenewalPolicy renewal;
 
     public DeviceIdentities(DeviceAuthorities authorities, CarRegistry cars, Stores stores, MqttEndpoint mqtt,
-                            DeviceIdentityLog log, Clock clock, ActiveDeviceKeys keys) {
+                            DeviceIdentityLog log, Clock clock, ActiveDeviceKeys keys, RenewalPolicy renewal) {
         this.keys = keys;
+        this.renewal = renewal;
         this.authorities = authorities;
         this.cars = cars;
         this.stores = stores;
@@ -155,6 +158,130 @@ public class DeviceIdentities {
                 installation.status() + (installation.failedChecks().isEmpty() ? ""
                         : ": " + installation.failedChecks().stream().map(Installation.FailedCheck::name).toList()));
         return installation;
+    }
+
+    /**
+     * A device asks for a new certificate (docs/device-identity.md, "Renewal"). Issued only if the device has an active
+     * certificate, the request names it ({@code serial}) and is signed by its key, that certificate is not revoked and
+     * not expired for longer than the grace period, and the CSR asks for exactly this tenant and device, for a new key
+     * unless the policy allows the same one. The new certificate is kept as pending: the old one stays the device's
+     * identity until {@link #renewalInUse} (a request repeated with the same id gets the same certificate). Audited
+     * either way.
+     *
+     * @throws RenewalRefusedException with the reason, nothing changed
+     */
+    public IssuedDeviceCertificate renew(String tenant, String deviceId, RenewalRequest request) {
+        if (!Topic.isValidDeviceId(deviceId) || request.type() != RenewalRequest.Type.RENEW) {
+            throw new RenewalRefusedException("not a renewal request of a device");
+        }
+        Instant now = clock.instant();
+        JsonCollection<DeviceIdentityRecord> records = records(tenant);
+        Versioned<DeviceIdentityRecord> found = records.find(deviceId).orElse(null);
+        DeviceIdentityRecord current = found == null ? null : found.value();
+        try {
+            if (current == null || current.certificate() == null) {
+                throw new RenewalRefusedException("device " + deviceId + " has no certificate on record: provision it");
+            }
+            if (!current.active()) {
+                throw new RenewalRefusedException("the certificate of " + deviceId + " is revoked: provision it again");
+            }
+            DeviceCertificateAuthority ca = authorities.ensure(tenant);
+            if (current.renewal() != null && current.renewal().requestId().equals(request.requestId())
+                    && request.signedBy(io.latchkey.cloud.pki.Pem.certificate(current.certificate()).getPublicKey())) {
+                // the device did not get the answer: the same certificate again
+                return new IssuedDeviceCertificate(null, io.latchkey.cloud.pki.Pem.certificate(current.renewal().certificate()),
+                        List.of(ca.certificate()));
+            }
+            if (!current.serial().equals(request.serial())) {
+                throw new RenewalRefusedException("the request names certificate " + request.serial()
+                        + ", not the device's active one");
+            }
+            BigInteger serial = new BigInteger(current.serial(), 16);
+            if (authorities.revocations().isRevoked(tenant, serial)) {
+                throw new RenewalRefusedException("the certificate " + current.serial() + " is revoked");
+            }
+            java.security.cert.X509Certificate held = io.latchkey.cloud.pki.Pem.certificate(current.certificate());
+            if (now.isAfter(held.getNotAfter().toInstant().plus(renewal.grace()))) {
+                throw new RenewalRefusedException("the certificate expired at " + held.getNotAfter().toInstant()
+                        + ", longer ago than the grace period (" + renewal.grace() + "): provision the device again");
+            }
+            if (!request.signedBy(held.getPublicKey())) {
+                throw new RenewalRefusedException("the request is not signed by the key of the device's certificate");
+            }
+            java.security.PublicKey requested;
+            try {
+                requested = io.latchkey.cloud.pki.DeviceCsr.parse(request.csr(), tenant, deviceId).publicKey();
+            } catch (CsrSubjectMismatchException e) {
+                throw new RenewalRefusedException("csr asks for another identity: " + e.getMessage());
+            } catch (InvalidCsrException e) {
+                throw new RenewalRefusedException("csr " + e.getMessage());
+            }
+            if (!renewal.allowSameKey() && java.util.Arrays.equals(requested.getEncoded(), held.getPublicKey().getEncoded())) {
+                throw new RenewalRefusedException("a renewal must bring a new key (latchkey.devices.renewal.allow-same-key is off)");
+            }
+            IssuedDeviceCertificate issued = ca.issue(deviceId, current.carId(), request.csr());
+            String newSerial = RevokedCertificate.serialText(issued.certificate().getSerialNumber());
+            DeviceIdentityRecord.PendingRenewal pending = new DeviceIdentityRecord.PendingRenewal(request.requestId(), newSerial, now,
+                    issued.certificate().getNotAfter().toInstant(), issued.certificatePem());
+            try {
+                records.replace(deviceId, current.renewing(pending), found.version());
+            } catch (VersionConflictException e) {
+                authorities.revocations().revoke(tenant, issued.certificate().getSerialNumber(), deviceId, "superseded at issue");
+                throw new RenewalRefusedException("the device's identity changed meanwhile; ask again");
+            }
+            if (current.renewal() != null) {
+                // an earlier renewal never taken into use is never valid
+                authorities.revocations().revoke(tenant, new BigInteger(current.renewal().serial(), 16), deviceId, "superseded by a later renewal");
+            }
+            log.record(tenant, now, "certificate-renewed", "device:" + deviceId, deviceId, current.carId(), newSerial,
+                    "replaces " + current.serial() + (now.isAfter(held.getNotAfter().toInstant()) ? " (expired; within the grace period)" : ""));
+            return issued;
+        } catch (RenewalRefusedException e) {
+            log.record(tenant, now, "certificate-renewal", "device:" + deviceId, deviceId, current == null ? "-" : current.carId(),
+                    request.serial(), e.getMessage(), io.latchkey.cloud.audit.AuditEntry.REFUSED);
+            throw e;
+        }
+    }
+
+    /**
+     * The device connects with its renewed certificate: a request signed by the new certificate's key, naming it and the
+     * renewal it was issued for. The renewed certificate becomes the active one and the old one is revoked (into the
+     * CRL; the broker refuses it from now on). Audited.
+     *
+     * @return the serial revoked
+     * @throws RenewalRefusedException no such pending renewal, or not signed by its key
+     */
+    public String renewalInUse(String tenant, String deviceId, RenewalRequest request) {
+        if (!Topic.isValidDeviceId(deviceId) || request.type() != RenewalRequest.Type.IN_USE) {
+            throw new RenewalRefusedException("not a renewal confirmation of a device");
+        }
+        JsonCollection<DeviceIdentityRecord> records = records(tenant);
+        Versioned<DeviceIdentityRecord> found = records.find(deviceId).orElse(null);
+        DeviceIdentityRecord current = found == null ? null : found.value();
+        DeviceIdentityRecord.PendingRenewal pending = current == null ? null : current.renewal();
+        String refusal = null;
+        if (current == null || !current.active() || pending == null || !pending.requestId().equals(request.requestId())
+                || !pending.serial().equals(request.serial())) {
+            refusal = "no pending renewal " + request.requestId() + " for certificate " + request.serial();
+        } else if (!request.signedBy(io.latchkey.cloud.pki.Pem.certificate(pending.certificate()).getPublicKey())) {
+            refusal = "the confirmation is not signed by the renewed certificate's key";
+        }
+        if (refusal != null) {
+            log.record(tenant, clock.instant(), "certificate-renewal", "device:" + deviceId, deviceId, current == null ? "-" : current.carId(),
+                    request.serial(), refusal, io.latchkey.cloud.audit.AuditEntry.REFUSED);
+            throw new RenewalRefusedException(refusal);
+        }
+        Instant now = clock.instant();
+        try {
+            records.replace(deviceId, current.renewed(), found.version());
+        } catch (VersionConflictException e) {
+            throw new RenewalRefusedException("the device's identity changed meanwhile");
+        }
+        authorities.revocations().revoke(tenant, new BigInteger(current.serial(), 16), deviceId, "superseded by renewal " + pending.serial());
+        keys.forget(tenant, deviceId);
+        log.record(tenant, now, "certificate-revoked", "device:" + deviceId, deviceId, current.carId(), current.serial(),
+                "superseded by renewal " + pending.serial() + ", now in use");
+        return current.serial();
     }
 
     /** The install state of the device fitted in {@code car}, if it has ever reported one with its current certificate. */

@@ -30,6 +30,12 @@ public class DeviceIdentityLog {
     }
 
     void record(String tenant, Instant at, String action, String by, String deviceId, String carId, String serial, String detail) {
+        record(tenant, at, action, by, deviceId, carId, serial, detail, AuditEntry.OK);
+    }
+
+    /** ... with the audit outcome ({@code OK}, or {@code REFUSED} for a renewal the backend turned down). */
+    void record(String tenant, Instant at, String action, String by, String deviceId, String carId, String serial, String detail,
+                String outcome) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("at", at.toString());
         entry.put("action", action);
@@ -37,12 +43,15 @@ public class DeviceIdentityLog {
         entry.put("deviceId", deviceId);
         entry.put("carId", carId);
         entry.put("serial", serial);
+        if (!AuditEntry.OK.equals(outcome)) {
+            entry.put("outcome", outcome);
+        }
         if (detail != null) {
             entry.put("detail", detail);
         }
         stores.tenant(tenant).append(STREAM, StoreJson.write(entry));
         auditor.record(tenant, by, "device." + action, "device/" + deviceId + " car/" + carId + " serial/" + serial
-                + (detail == null ? "" : " (" + detail + ")"), AuditEntry.OK);
+                + (detail == null ? "" : " (" + detail + ")"), outcome);
         LOG.info("device identity {}: tenant {} device {} car {} serial {} by {}{}", action, tenant, deviceId, carId, serial, by,
                 detail == null ? "" : " (" + detail + ")");
     }

@@ -55,14 +55,15 @@ public class DeviceMessageRouter {
                 return t;
             });
         }
-        for (Channel channel : List.of(Channel.ACK, Channel.TELEMETRY, Channel.STATE, Channel.EVENT)) {
+        for (Channel channel : List.of(Channel.ACK, Channel.TELEMETRY, Channel.STATE, Channel.EVENT, Channel.CSR)) {
             listeners.put(channel, all.stream().filter(l -> l.channels().contains(channel)).toList());
         }
         CompletableFuture.allOf(
                 client.subscribe(Topic.allDevices(Channel.ACK), this::dispatch),
                 client.subscribe(shared(Channel.TELEMETRY), this::dispatch),
                 client.subscribe(shared(Channel.STATE), this::dispatch),
-                client.subscribe(shared(Channel.EVENT), this::dispatch)).join();
+                client.subscribe(shared(Channel.EVENT), this::dispatch),
+                client.subscribe(shared(Channel.CSR), this::dispatch)).join();
         LOG.info("Subscribed to device channels (shared group {})", SHARE_GROUP);
     }
 

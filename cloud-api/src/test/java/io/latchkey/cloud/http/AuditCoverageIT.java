@@ -156,6 +156,8 @@ class AuditCoverageIT {
                     () -> expect(200, app.http.postJson("/t/acme/devices/dev-002/decommission", installer, Map.of("reason", "test")))));
             scenarios.put("POST /t/{tenant}/devices/{deviceId}/install-report", new Scenario(new Expected("acme", "device.install-report"),
                     () -> installReport(app, operator, installer)));
+            scenarios.put("POST /t/{tenant}/devices/{deviceId}/renewal", new Scenario(new Expected("acme", "device.certificate-renewed"),
+                    () -> renewal(app, operator, installer)));
             scenarios.put("POST /t/{tenant}/data-access", new Scenario(new Expected("acme", "data-access.grant"),
                     () -> expect(201, app.http.postJson("/t/acme/data-access", admin, Map.of("days", 1)))));
             scenarios.put("POST /t/{tenant}/users/{userId}/lock", new Scenario(new Expected("acme", "user.lock"),
@@ -265,6 +267,20 @@ class AuditCoverageIT {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** dev-004 renews its certificate by the recovery endpoint, with a request signed by its key (no token). */
+    private static void renewal(CloudApp app, String operator, String installer) {
+        app.car("acme", operator, "car-4", "dev-004");
+        KeyPair keys = TestCsrs.p256();
+        String certificate = expect(201, app.http.postJson("/t/acme/devices/dev-004/certificate", installer,
+                Map.of("carId", "car-4", "csr", TestCsrs.csr("CN=dev-004,O=acme", keys)))).text("certificate");
+        io.latchkey.protocol.identity.RenewalRequest request = io.latchkey.protocol.identity.RenewalRequest.signed(
+                io.latchkey.protocol.identity.RenewalRequest.Type.RENEW, "r-1", Pem.certificate(certificate).getSerialNumber().toString(16),
+                io.latchkey.protocol.identity.CertificateRequests.pem(TestCsrs.p256(), "acme", "dev-004"),
+                new io.latchkey.protocol.device.DeviceSigner(keys.getPrivate()));
+        expect(201, app.http.postJson("/t/acme/devices/dev-004/renewal", null, Map.of("type", "RENEW", "requestId", request.requestId(),
+                "serial", request.serial(), "csr", request.csr(), "signature", request.signature())));
     }
 
     /** A phone's P-256 public key, as the borrower app sends it. */

@@ -53,6 +53,8 @@ class RouteSecurityIT {
             "GET /t/{tenant}/password-resets/{token}",
             "POST /t/{tenant}/password-resets/{token}/answers",
             "POST /t/{tenant}/password-resets/{token}",
+            // a device whose certificate expired while offline: the request is signed by its certificate's key (docs/device-identity.md)
+            "POST /t/{tenant}/devices/{deviceId}/renewal",
             // the browser sign-in (authorization code flow, backend-for-frontend) and the reset pages: HTML forms
             // that protect themselves with a double-submit CSRF token and the Origin check
             "GET /t/{tenant}/oauth/authorize",

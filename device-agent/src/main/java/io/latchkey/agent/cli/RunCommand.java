@@ -30,6 +30,9 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs the device agent from a config file (.properties or .json) until stopped.")
 public final class RunCommand implements Callable<Integer> {
+    /** The exit status that asks systemd for a restart after a renewed certificate or a new key set (EX_TEMPFAIL). */
+    public static final int RESTART_EXIT = 75;
+
     @Option(names = {"-c", "--config"}, required = true, description = "agent config file (.properties or .json)")
     Path configFile;
 
@@ -47,7 +50,9 @@ public final class RunCommand implements Callable<Integer> {
         AgentConfig config;
         HardwareConfig hardwareConfig;
         try {
-            config = AgentConfigLoader.load(configFile);
+            // the newest renewed certificate and signed key set in the data folder, over what was provisioned
+            config = io.latchkey.agent.identity.CertificateRenewal.effective(
+                    io.latchkey.agent.identity.KeySets.effective(AgentConfigLoader.load(configFile)));
             hardwareConfig = simulated
                     ? HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
                             "hardware.power", "simulated", "hardware.gnss.simulated.lat", Double.toString(lat),
@@ -70,7 +75,10 @@ public final class RunCommand implements Callable<Integer> {
         try {
             hardware = new HardwareFactory(clock, () -> Pi4jGpio.gpiod(hardwareConfig.gpioDebounce()))
                     .create(hardwareConfig);
-            agent = Agent.builder(config).hardware(hardware).clock(clock).scheduler(scheduler).build();
+            agent = Agent.builder(config).hardware(hardware).clock(clock).scheduler(scheduler)
+                    // exit; systemd (Restart=always) starts the agent again with the renewed identity or new keys
+                    .restart(() -> new Thread(() -> System.exit(RESTART_EXIT), "latchkey-agent-restart").start())
+                    .build();
         } catch (HalException | AgentException e) {
             System.err.println("latchkey-agent run: cannot start: " + e.getMessage());
             scheduler.shutdownNow();

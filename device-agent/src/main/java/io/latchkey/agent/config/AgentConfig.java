@@ -46,6 +46,11 @@ public final class AgentConfig {
     /** Pinned update keys (docs/ota.md §2); none: over-the-air updates are off. */
     private final Map<String, PublicKey> updateKeys;
     private final io.latchkey.agent.ota.OtaSettings ota;
+    /** Certificate renewal and key sets (docs/device-identity.md): pinned key-set keys, when to renew, with a new key or not. */
+    private final Map<String, PublicKey> keySetKeys;
+    private final double renewAt;
+    private final boolean renewWithNewKey;
+    private final java.net.URI recoveryUrl;
     private final Duration movingInterval;
     private final Duration parkedInterval;
     private final double movingSpeedKmh;
@@ -74,6 +79,10 @@ public final class AgentConfig {
         this.commandKeys = Map.copyOf(b.commandKeys);
         this.updateKeys = Map.copyOf(b.updateKeys);
         this.ota = b.ota;
+        this.keySetKeys = Map.copyOf(b.keySetKeys);
+        this.renewAt = b.renewAt;
+        this.renewWithNewKey = b.renewWithNewKey;
+        this.recoveryUrl = b.recoveryUrl;
         this.movingInterval = b.movingInterval;
         this.parkedInterval = b.parkedInterval;
         this.movingSpeedKmh = b.movingSpeedKmh;
@@ -160,6 +169,29 @@ public final class AgentConfig {
 
     public boolean usesTls() {
         return "ssl".equals(mqttUrl.getScheme());
+    }
+
+    /** Pinned key-set signing keys by key id ({@code keyset.keys.<keyId>}): they verify the first signed key set. */
+    public Map<String, PublicKey> keySetKeys() {
+        return keySetKeys;
+    }
+
+    /** {@code identity.renew-at}: the fraction of the certificate's lifetime after which the device renews it (default 0.66). */
+    public double renewAt() {
+        return renewAt;
+    }
+
+    /** {@code identity.renew-new-key}: renew with a key made on the device (default true), else with the current key. */
+    public boolean renewWithNewKey() {
+        return renewWithNewKey;
+    }
+
+    /**
+     * {@code identity.recovery-url}: the backend's base URL, where a certificate that expired while the car was offline
+     * is renewed ({@code POST /t/{tenant}/devices/{deviceId}/renewal}); null: no recovery by the agent itself.
+     */
+    public java.net.URI recoveryUrl() {
+        return recoveryUrl;
     }
 
     /** Pinned tenant command keys by key id. */
@@ -277,6 +309,10 @@ public final class AgentConfig {
         b.commandKeys.putAll(commandKeys);
         b.updateKeys.putAll(updateKeys);
         b.ota = ota;
+        b.keySetKeys.putAll(keySetKeys);
+        b.renewAt = renewAt;
+        b.renewWithNewKey = renewWithNewKey;
+        b.recoveryUrl = recoveryUrl;
         b.movingInterval = movingInterval;
         b.parkedInterval = parkedInterval;
         b.movingSpeedKmh = movingSpeedKmh;
@@ -317,6 +353,10 @@ public final class AgentConfig {
         private final Map<String, PublicKey> commandKeys = new LinkedHashMap<>();
         private final Map<String, PublicKey> updateKeys = new LinkedHashMap<>();
         private io.latchkey.agent.ota.OtaSettings ota = io.latchkey.agent.ota.OtaSettings.defaults();
+        private final Map<String, PublicKey> keySetKeys = new LinkedHashMap<>();
+        private double renewAt = 0.66;
+        private boolean renewWithNewKey = true;
+        private java.net.URI recoveryUrl;
         private Duration movingInterval = DEFAULT_MOVING_INTERVAL;
         private Duration parkedInterval = DEFAULT_PARKED_INTERVAL;
         private double movingSpeedKmh = 3.0;
@@ -403,6 +443,22 @@ public final class AgentConfig {
             return this;
         }
 
+        /** The command keys are replaced (by those of the newest signed key set the device holds). */
+        public Builder replaceCommandKeys(Map<String, PublicKey> keys) {
+            commandKeys.clear();
+            keys.forEach(this::commandKey);
+            return this;
+        }
+
+        public Builder keySetKey(String keyId, String publicKeyBase64) {
+            try {
+                keySetKeys.put(Objects.requireNonNull(keyId, "keyId"), Keys.decodeCommandPublicKey(publicKeyBase64));
+            } catch (io.latchkey.protocol.ProtocolException e) {
+                throw new AgentConfigException(AgentConfigLoader.KEYSET_KEYS + "." + keyId + ": " + e.getMessage(), e);
+            }
+            return this;
+        }
+
         public Builder updateKey(String keyId, PublicKey key) {
             updateKeys.put(Objects.requireNonNull(keyId, "keyId"), Objects.requireNonNull(key, "key"));
             return this;
@@ -410,6 +466,29 @@ public final class AgentConfig {
 
         public Builder ota(io.latchkey.agent.ota.OtaSettings settings) {
             this.ota = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        public Builder recoveryUrl(String url) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(url.strip().replaceAll("/+$", ""));
+            } catch (IllegalArgumentException e) {
+                throw new AgentConfigException(AgentConfigLoader.RECOVERY_URL + ": not a URL: " + url);
+            }
+            if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                throw new AgentConfigException(AgentConfigLoader.RECOVERY_URL + ": an http(s) URL of the backend, got " + url);
+            }
+            this.recoveryUrl = uri;
+            return this;
+        }
+
+        public Builder renewal(double at, boolean withNewKey) {
+            if (!(at > 0 && at < 1)) {
+                throw new AgentConfigException(AgentConfigLoader.RENEW_AT + ": a fraction of the certificate's lifetime between 0 and 1, got " + at);
+            }
+            this.renewAt = at;
+            this.renewWithNewKey = withNewKey;
             return this;
         }
 

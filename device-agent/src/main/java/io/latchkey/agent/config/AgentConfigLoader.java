@@ -71,13 +71,18 @@ public final class AgentConfigLoader {
     public static final String OTA_RECHECK = "ota.recheck";
     private static final Set<String> OTA_KEYS = Set.of(OTA_WINDOW, OTA_WINDOW_ZONE, OTA_SELFTEST_TIMEOUT, OTA_BYTES_PER_DAY, OTA_ATTEMPTS,
             OTA_RETRY_INITIAL, OTA_RETRY_MAX, OTA_RECHECK);
+    /** Key-set signing keys pinned at provisioning (docs/device-identity.md, "Key sets"). */
+    public static final String KEYSET_KEYS = "keyset.keys";
+    public static final String RENEW_AT = "identity.renew-at";
+    public static final String RENEW_NEW_KEY = "identity.renew-new-key";
+    public static final String RECOVERY_URL = "identity.recovery-url";
 
     private static final Set<String> KNOWN = Set.of(TENANT, DEVICE_ID, MQTT_URL, MqttTls.CERTIFICATE_KEY, MqttTls.PRIVATE_KEY_KEY, MqttTls.CA_KEY,
             COMMAND_SKEW, FEEDBACK_TIMEOUT,
             HISTORY_SIZE, MOVING_INTERVAL, PARKED_INTERVAL, MOVING_SPEED, DATA_DIR, RECONNECT_INITIAL, RECONNECT_MAX,
             SESSION_EXPIRY, MQTT_CLIENT, JOURNAL_MAX_BYTES, JOURNAL_SEGMENT_BYTES, JOURNAL_FSYNC_INTERVAL, TELEMETRY_BATCH_SIZE,
             TELEMETRY_RECEIPT_TIMEOUT, OBD_PIDS, OBD_INTERVAL,
-            KEYS_OFFLINE, KEYS_TIME_PERSIST);
+            KEYS_OFFLINE, KEYS_TIME_PERSIST, RENEW_AT, RENEW_NEW_KEY, RECOVERY_URL);
 
     private AgentConfigLoader() {
     }
@@ -116,11 +121,13 @@ public final class AgentConfigLoader {
                 b.commandKey(key.substring(COMMAND_KEYS.length() + 1), value);
             } else if (key.startsWith(UPDATE_KEYS + ".")) {
                 b.updateKey(key.substring(UPDATE_KEYS.length() + 1), value);
+            } else if (key.startsWith(KEYSET_KEYS + ".")) {
+                b.keySetKey(key.substring(KEYSET_KEYS.length() + 1), value);
             } else if (!KNOWN.contains(key) && !OTA_KEYS.contains(key)) {
                 TreeSet<String> known = new TreeSet<>(KNOWN);
                 known.addAll(OTA_KEYS);
-                throw new AgentConfigException(key + ": unknown key (known: "
-                        + String.join(", ", known) + ", " + COMMAND_KEYS + ".<keyId>, " + UPDATE_KEYS + ".<keyId>, hardware.*)");
+                throw new AgentConfigException(key + ": unknown key (known: " + String.join(", ", known) + ", " + COMMAND_KEYS
+                        + ".<keyId>, " + UPDATE_KEYS + ".<keyId>, " + KEYSET_KEYS + ".<keyId>, hardware.*)");
             }
         }
         if (sorted.keySet().stream().anyMatch(k -> k.startsWith(HardwareConfig.PREFIX))) {
@@ -152,6 +159,11 @@ public final class AgentConfigLoader {
         apply(sorted, KEYS_OFFLINE, v -> b.offlineKeys(ConfigValues.bool(KEYS_OFFLINE, v)));
         apply(sorted, KEYS_TIME_PERSIST, v -> b.keysTimePersistInterval(ConfigValues.duration(KEYS_TIME_PERSIST, v)));
         b.ota(ota(sorted));
+        apply(sorted, RECOVERY_URL, b::recoveryUrl);
+        if (sorted.containsKey(RENEW_AT) || sorted.containsKey(RENEW_NEW_KEY)) {
+            b.renewal(sorted.containsKey(RENEW_AT) ? ConfigValues.decimal(RENEW_AT, sorted.get(RENEW_AT).strip()) : 0.66,
+                    !sorted.containsKey(RENEW_NEW_KEY) || ConfigValues.bool(RENEW_NEW_KEY, sorted.get(RENEW_NEW_KEY).strip()));
+        }
         if (sorted.containsKey(RECONNECT_INITIAL) || sorted.containsKey(RECONNECT_MAX)) {
             b.reconnectDelays(
                     ConfigValues.duration(RECONNECT_INITIAL, sorted.getOrDefault(RECONNECT_INITIAL, AgentConfig.DEFAULT_RECONNECT_INITIAL.toString())),

@@ -85,6 +85,11 @@ public final class CommandTimeTap implements BrokerConnection {
             public void revocations(byte[] payload) {
                 listener.revocations(payload);
             }
+
+            @Override
+            public void identity(Channel channel, byte[] payload) {
+                listener.identity(channel, payload);
+            }
         });
     }
 

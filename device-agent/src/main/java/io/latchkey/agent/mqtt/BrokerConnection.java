@@ -29,6 +29,34 @@ public interface BrokerConnection {
         /** A message on this device's {@code ota} channel (an update offer, docs/ota.md), as received. */
         default void ota(byte[] payload) {
         }
+
+        /** A message on this device's {@code cert} (renewal answers) or {@code keys} (the signed key set) channel. */
+        default void identity(Channel channel, byte[] payload) {
+        }
+    }
+
+    /**
+     * This device's topics it subscribes to ({@link Channel#toCar()}), by topic name: what an implementation subscribes
+     * to at every connection, and how it tells a message's channel.
+     */
+    static java.util.Map<String, Channel> subscriptions(String tenant, String deviceId) {
+        java.util.Map<String, Channel> topics = new java.util.LinkedHashMap<>();
+        for (Channel c : Channel.toCar()) {
+            topics.put(io.latchkey.protocol.Topic.of(tenant, deviceId, c).name(), c);
+        }
+        return java.util.Collections.unmodifiableMap(topics);
+    }
+
+    /** Hands a message on one of this device's cloud-to-car channels to the listener's method for that channel. */
+    static void deliver(Listener listener, Channel channel, byte[] payload) {
+        switch (channel) {
+            case CMD -> listener.command(payload);
+            case RECEIPT -> listener.receipt(payload);
+            case REVOCATIONS -> listener.revocations(payload);
+            case OTA -> listener.ota(payload);
+            case CERT, KEYS -> listener.identity(channel, payload);
+            default -> throw new IllegalArgumentException(channel + " is not a channel to the car");
+        }
     }
 
     /** Starts connecting; returns at once. */

@@ -38,10 +38,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     private final Mqtt5AsyncClient client;
     private final String tenant;
     private final String deviceId;
-    private final String commandTopic;
-    private final String receiptTopic;
-    private final String revocationsTopic;
-    private final String otaTopic;
+    /** This device's cloud-to-car topics ({@link BrokerConnection#subscriptions}). */
+    private final java.util.Map<String, Channel> subscribed;
     private final ReconnectBackoff backoff;
     private final Duration sessionExpiry;
     /** Null with mutual TLS, where the certificate says who the device is. */
@@ -62,10 +60,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
                                   ReconnectBackoff backoff) {
         this.tenant = config.tenant();
         this.deviceId = config.deviceId();
-        this.commandTopic = Topic.of(tenant, deviceId, Channel.CMD).name();
-        this.receiptTopic = Topic.of(tenant, deviceId, Channel.RECEIPT).name();
-        this.revocationsTopic = Topic.of(tenant, deviceId, Channel.REVOCATIONS).name();
-        this.otaTopic = Topic.of(tenant, deviceId, Channel.OTA).name();
+        this.subscribed = BrokerConnection.subscriptions(tenant, deviceId);
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.sessionExpiry = config.sessionExpiry();
         this.credentials = config.mutualTls() ? null : java.util.Objects.requireNonNull(config.credentials(), "credentials");
@@ -115,15 +110,9 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     }
 
     private void onPublish(Mqtt5Publish publish) {
-        String topic = publish.getTopic().toString();
-        if (commandTopic.equals(topic)) {
-            listener.command(publish.getPayloadAsBytes());
-        } else if (receiptTopic.equals(topic)) {
-            listener.receipt(publish.getPayloadAsBytes());
-        } else if (revocationsTopic.equals(topic)) {
-            listener.revocations(publish.getPayloadAsBytes());
-        } else if (otaTopic.equals(topic)) {
-            listener.ota(publish.getPayloadAsBytes());
+        Channel channel = subscribed.get(publish.getTopic().toString());
+        if (channel != null) {
+            BrokerConnection.deliver(listener, channel, publish.getPayloadAsBytes());
         } else {
             LOG.debug("{}: ignoring message on {}", deviceId, publish.getTopic());
         }
@@ -139,18 +128,15 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         // The listener hears of the connection only once the broker has confirmed the subscriptions: the
         // agent announces itself online there, and a command sent on that news must find a subscriber
         // (a first connection has no session that would queue it).
-        client.subscribeWith()
-                .addSubscription().topicFilter(commandTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-                .addSubscription().topicFilter(receiptTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-                // retained: the newest list arrives at every (re)connection (a broker that does not allow it answers
-                // with an error code for this one subscription only, logged below)
-                .addSubscription().topicFilter(revocationsTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-                .addSubscription().topicFilter(otaTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
-                .send()
+        // (the retained ones, revocations and the key set, arrive anew at every connection; a broker that does not
+        // allow one answers with an error code for that subscription only, logged below)
+        client.subscribe(com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe.builder()
+                        .addSubscriptions(subscribed.keySet().stream().map(topic -> com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription
+                                .builder().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).build()).toList())
+                        .build())
                 .whenComplete((ack, e) -> {
                     if (e != null) {
-                        LOG.warn("{}: subscribing to {} and {} failed: {}", deviceId, commandTopic, receiptTopic,
-                                e.toString());
+                        LOG.warn("{}: subscribing to {} failed: {}", deviceId, subscribed.keySet(), e.toString());
                     } else if (ack.getReasonCodes().stream().anyMatch(c -> c.isError())) {
                         LOG.warn("{}: broker refused a subscription: {}", deviceId, ack.getReasonCodes());
                     }

@@ -71,6 +71,11 @@ public final class MqttTls {
         return privateKey;
     }
 
+    /** The CAs the broker's certificate must chain to; empty for the JVM's default trust store. */
+    public List<X509Certificate> brokerCas() {
+        return brokerCas;
+    }
+
     /** The device certificate (first of the chain). */
     public X509Certificate certificate() {
         return chain.get(0);

@@ -72,9 +72,8 @@ public final class PahoBrokerConnection implements BrokerConnection {
 
     private final MqttAsyncClient client;
     private final BrokerEndpoint endpoint;
-    private final String commandTopic;
-    private final String receiptTopic;
-    private final String revocationsTopic;
+    /** This device's cloud-to-car topics ({@link BrokerConnection#subscriptions}). */
+    private final java.util.Map<String, Channel> subscribed;
     private final String stateTopic;
     private final byte[] willPayload;
     private final ReconnectBackoff backoff;
@@ -101,9 +100,7 @@ public final class PahoBrokerConnection implements BrokerConnection {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         String tenant = endpoint.tenant();
         String deviceId = endpoint.deviceId();
-        this.commandTopic = Topic.of(tenant, deviceId, Channel.CMD).name();
-        this.receiptTopic = Topic.of(tenant, deviceId, Channel.RECEIPT).name();
-        this.revocationsTopic = Topic.of(tenant, deviceId, Channel.REVOCATIONS).name();
+        this.subscribed = BrokerConnection.subscriptions(tenant, deviceId);
         this.stateTopic = Topic.of(tenant, deviceId, Channel.STATE).name();
         this.willPayload = willPayload.clone();
         this.backoff = Objects.requireNonNull(backoff, "backoff");
@@ -211,10 +208,9 @@ public final class PahoBrokerConnection implements BrokerConnection {
             LOG.info("{}: connected to the broker", endpoint.deviceId());
             // The listener hears of the connection only once the broker has confirmed the subscriptions: the
             // agent announces itself online there, and a command sent on that news must find a subscriber.
-            MqttSubscription[] subscriptions = {
-                    new MqttSubscription(commandTopic, 1), new MqttSubscription(receiptTopic, 1),
-                    // retained: the newest list arrives at every (re)connection
-                    new MqttSubscription(revocationsTopic, 1)};
+            // (the retained ones, revocations and the key set, arrive anew at every connection)
+            MqttSubscription[] subscriptions = subscribed.keySet().stream().map(t -> new MqttSubscription(t, 1))
+                    .toArray(MqttSubscription[]::new);
             try {
                 client.subscribe(subscriptions, null, new MqttActionListener() {
                     @Override
@@ -228,7 +224,7 @@ public final class PahoBrokerConnection implements BrokerConnection {
 
                     @Override
                     public void onFailure(IMqttToken token, Throwable e) {
-                        LOG.warn("{}: subscribing to {} and {} failed: {}", endpoint.deviceId(), commandTopic, receiptTopic,
+                        LOG.warn("{}: subscribing to {} failed: {}", endpoint.deviceId(), subscribed.keySet(),
                                 String.valueOf(e));
                         subscribed();
                     }
@@ -256,13 +252,9 @@ public final class PahoBrokerConnection implements BrokerConnection {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             // Also messages queued in the persistent session, which arrive before this process subscribed again.
-            Listener l = listener;
-            if (commandTopic.equals(topic)) {
-                l.command(message.getPayload());
-            } else if (receiptTopic.equals(topic)) {
-                l.receipt(message.getPayload());
-            } else if (revocationsTopic.equals(topic)) {
-                l.revocations(message.getPayload());
+            Channel channel = subscribed.get(topic);
+            if (channel != null) {
+                BrokerConnection.deliver(listener, channel, message.getPayload());
             } else {
                 LOG.debug("{}: ignoring message on {}", endpoint.deviceId(), topic);
             }

@@ -12,10 +12,18 @@ import java.util.List;
  * @param mqttUrl        {@code ssl://host:port}
  * @param commandKeys    the tenant's command-verification keys to pin
  * @param vehicleProfile the name of the car's built-in vehicle profile (which CAN signals to expect), or null
+ * @param keySetKeys     the tenant's key-set signing keys to pin: they verify the signed key sets that refresh every
+ *                       other key (docs/device-identity.md); empty from a backend that has none
  */
 public record CertificateResponse(String certificate, List<String> caChain, List<String> brokerCaChain, String mqttUrl,
-                                  List<CommandKey> commandKeys, String vehicleProfile) {
+                                  List<CommandKey> commandKeys, String vehicleProfile, List<CommandKey> keySetKeys) {
+    public CertificateResponse(String certificate, List<String> caChain, List<String> brokerCaChain, String mqttUrl,
+                               List<CommandKey> commandKeys, String vehicleProfile) {
+        this(certificate, caChain, brokerCaChain, mqttUrl, commandKeys, vehicleProfile, List.of());
+    }
+
     public CertificateResponse {
+        keySetKeys = keySetKeys == null ? List.of() : List.copyOf(keySetKeys);
         caChain = caChain == null ? List.of() : List.copyOf(caChain);
         brokerCaChain = brokerCaChain == null ? List.of() : List.copyOf(brokerCaChain);
         commandKeys = commandKeys == null ? List.of() : List.copyOf(commandKeys);

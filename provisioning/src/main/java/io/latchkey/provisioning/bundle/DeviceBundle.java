@@ -51,7 +51,7 @@ public final class DeviceBundle {
         }
         files.add(BundleFile.text(BundleLayout.AGENT_CONFIG, AgentConfigFile.render(id.tenant(), id.deviceId(), id.carId(),
                 response.mqttUrl(), pinned, id.dataDir(), brokerCa, id.createdAt(), HardwareSection.keys(id.hardware(), profile),
-                id.hardware().label()), false));
+                id.hardware().label()) + keySetKeys(response.keySetKeys()), false));
         files.add(new BundleFile(BundleLayout.MANIFEST, manifest(id, issued, response, files), false));
         return files;
     }
@@ -73,6 +73,26 @@ public final class DeviceBundle {
             throw new ProvisioningException("cannot read the built-in vehicle profile " + name + ": " + e.getMessage(),
                     "report this as a bug", ExitCodes.LOCAL_FILES, e);
         }
+    }
+
+    /**
+     * {@code keyset.keys.<kid>=...} lines: the key-set signing keys the device pins (docs/device-identity.md, "Key sets");
+     * none from a backend that has none.
+     */
+    private static String keySetKeys(List<CommandKey> keys) {
+        StringBuilder out = new StringBuilder();
+        for (CommandKey key : keys) {
+            if (key.kid() == null || !key.kid().matches("[A-Za-z0-9._-]{1,64}")) {
+                throw invalid("key-set key id '" + key.kid() + "' is not usable");
+            }
+            try {
+                Keys.decodeCommandPublicKey(key.publicKey());
+            } catch (ProtocolException | NullPointerException e) {
+                throw invalid("key-set key " + key.kid() + " is not a base64 Ed25519 public key");
+            }
+            out.append("keyset.keys.").append(key.kid()).append('=').append(key.publicKey().strip()).append('\n');
+        }
+        return out.toString();
     }
 
     private static Map<String, String> commandKeys(List<CommandKey> keys) {

@@ -59,6 +59,13 @@ public final class ObservedConnection implements BrokerConnection {
                     listener.revocations(payload);
                 }
             }
+
+            @Override
+            public void identity(Channel channel, byte[] payload) {
+                if (!severed) {
+                    listener.identity(channel, payload);
+                }
+            }
         });
     }
 

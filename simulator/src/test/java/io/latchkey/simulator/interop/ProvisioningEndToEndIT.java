@@ -74,8 +74,16 @@ class ProvisioningEndToEndIT {
         assertThat(Files.readString(bundle.resolve("agent.properties")))
                 .contains("mqtt.url=" + backend.mqttTlsUrl(), "mqtt.tls.certificate=device.crt", "mqtt.tls.ca=broker-ca.pem");
 
-        Agent agent = agents.start(DeviceAgents.fromBundle(bundle));
+        assertThat(Files.readString(bundle.resolve("agent.properties"))).contains("keyset.keys.ks-1=", "keyset.keys.ks-2=");
+        AgentConfig config = DeviceAgents.fromBundle(bundle);
+        Agent agent = agents.start(config);
         agent.firstConnection().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        // the tenant's signed key set, retained on the device's keys topic since provisioning, verified with the pinned
+        // key-set key and saved (docs/device-identity.md, "Key sets")
+        await().atMost(WAIT).until(() -> Files.exists(config.dataDir().resolve("keyset.json")));
+        assertThat(io.latchkey.agent.identity.KeySets.open(config).current().serial()).isPositive();
+        assertThat(io.latchkey.agent.identity.KeySets.effective(config).commandKeys().keySet())
+                .containsExactlyInAnyOrderElementsOf(config.commandKeys().keySet());
 
         String borrower = backend.user("acme", acmeAdmin, "bob@acme.test", "borrower");
         Instant now = Instant.now();

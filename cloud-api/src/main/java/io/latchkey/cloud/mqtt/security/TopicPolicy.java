@@ -3,18 +3,21 @@ package io.latchkey.cloud.mqtt.security;
 import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.MalformedMessageException;
 import io.latchkey.protocol.Topic;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Which topics an identity may use. A device publishes only on its own {@code ack}, {@code telemetry},
- * {@code state} (the only retained one, also its last will), {@code event} and {@code ota-status}, and subscribes only to
- * its own {@code cmd}, {@code receipt}, {@code revocations} (the tenant's signed list of revoked offline keys, which
- * only a service publishes) and {@code ota} (update offers, docs/ota.md), literally, without wildcards. A service may use everything under {@code lk/},
+ * Which topics an identity may use. A device publishes only on the channels of its own topic that are
+ * {@link Channel#fromCar()} ({@code ack}, {@code telemetry}, {@code state} — the only retained one, also its last
+ * will —, {@code event}, {@code ota-status}, {@code csr}), and subscribes only to the others of its own topic
+ * ({@link Channel#toCar()}: {@code cmd}, {@code receipt}, {@code revocations}, {@code ota}, {@code cert}, {@code keys};
+ * only a service publishes there), literally, without wildcards. A service may use everything under {@code lk/},
  * directly or through a shared subscription {@code $share/{group}/lk/...}.
  */
 public final class TopicPolicy {
-    private static final Set<Channel> DEVICE_PUBLISHES = Set.of(Channel.ACK, Channel.TELEMETRY, Channel.STATE, Channel.EVENT,
-            Channel.OTA_STATUS);
+    private static final Set<Channel> DEVICE_PUBLISHES = EnumSet.copyOf(Arrays.stream(Channel.values()).filter(Channel::fromCar).toList());
     private static final String SHARE = "$share/";
 
     public Decision mayPublish(MqttIdentity identity, String topic, boolean retain) {
@@ -51,13 +54,9 @@ public final class TopicPolicy {
             return underRoot(withoutShare(filter)) ? Decision.ALLOW : Decision.deny("services subscribe only under " + Topic.ROOT + "/");
         }
         MqttIdentity.Device device = (MqttIdentity.Device) identity;
-        String commands = Topic.of(device.tenant(), device.deviceId(), Channel.CMD).name();
-        String receipts = Topic.of(device.tenant(), device.deviceId(), Channel.RECEIPT).name();
-        String revocations = Topic.of(device.tenant(), device.deviceId(), Channel.REVOCATIONS).name();
-        String offers = Topic.of(device.tenant(), device.deviceId(), Channel.OTA).name();
-        return commands.equals(filter) || receipts.equals(filter) || revocations.equals(filter) || offers.equals(filter) ? Decision.ALLOW
-                : Decision.deny("a device subscribes only to " + commands + ", " + receipts + ", " + revocations + " and " + offers
-                        + ", not " + filter);
+        List<String> own = Channel.toCar().stream().map(c -> Topic.of(device.tenant(), device.deviceId(), c).name()).toList();
+        return own.contains(filter) ? Decision.ALLOW
+                : Decision.deny("a device subscribes only to " + String.join(", ", own) + ", not " + filter);
     }
 
     /**

@@ -38,6 +38,24 @@ class TopicPolicyTest {
     }
 
     @Test
+    void device_asksForRenewalOnItsOwnCsr_andReadsOnlyItsOwnCertAndKeys() {
+        assertThat(policy.mayPublish(device, "lk/acme/dev-001/csr", false).allowed()).isTrue();
+        assertThat(policy.mayPublish(device, "lk/acme/dev-001/csr", true).allowed()).isFalse();
+        assertThat(policy.mayPublish(device, "lk/acme/dev-002/csr", false).allowed()).isFalse();
+        assertThat(policy.mayPublish(device, "lk/globex/dev-001/csr", false).allowed()).isFalse();
+        // only the backend answers and publishes key sets
+        assertThat(policy.mayPublish(device, "lk/acme/dev-001/cert", false).allowed()).isFalse();
+        assertThat(policy.mayPublish(device, "lk/acme/dev-001/keys", true).allowed()).isFalse();
+        assertThat(policy.mayPublish(service, "lk/acme/dev-001/keys", true).allowed()).isTrue();
+        assertThat(policy.maySubscribe(device, "lk/acme/dev-001/cert").allowed()).isTrue();
+        assertThat(policy.maySubscribe(device, "lk/acme/dev-001/keys").allowed()).isTrue();
+        for (String other : new String[] {"lk/acme/dev-002/cert", "lk/acme/dev-002/keys", "lk/globex/dev-001/keys", "lk/acme/+/keys",
+            "lk/acme/dev-001/csr", "lk/+/+/cert"}) {
+            assertThat(policy.maySubscribe(device, other).allowed()).as(other).isFalse();
+        }
+    }
+
+    @Test
     void device_subscribesToItsOwnRevocations_only() {
         assertThat(policy.maySubscribe(device, "lk/acme/dev-001/revocations").allowed()).isTrue();
         for (String other : new String[] {"lk/acme/dev-002/revocations", "lk/globex/dev-001/revocations", "lk/acme/+/revocations",

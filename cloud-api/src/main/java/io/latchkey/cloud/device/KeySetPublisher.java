@@ -1,0 +1,180 @@
+package io.latchkey.cloud.device;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.latchkey.cloud.car.Car;
+import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.mqtt.BackendMqttClient;
+import io.latchkey.cloud.secrets.SecretStore;
+import io.latchkey.cloud.store.JsonCollection;
+import io.latchkey.cloud.store.Stores;
+import io.latchkey.cloud.tenant.CommandKeys;
+import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.Keys;
+import io.latchkey.protocol.Topic;
+import io.latchkey.protocol.identity.KeySet;
+import io.latchkey.protocol.identity.SignedKeySet;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tenant's signed key sets (docs/device-identity.md, "Key sets"). The set lists the command keys (as
+ * {@code COMMAND} and {@code ISSUING}: the same keys sign commands, receipts and offline keys), the update keys of an
+ * {@link UpdateKeySource}, and the tenant's two key-set keys ({@code ks-N} signs, {@code ks-N+1} is published ahead of
+ * use, kept in the tenant's secret scope as {@value #SECRET_NAME}). Whenever the keys change the set gets the next
+ * serial and is signed by the current key-set key, which every device holding the previous set already trusts; it is
+ * published retained on each of the tenant's devices' {@code keys} topic (a device may only read its own topics).
+ */
+@Singleton
+public class KeySetPublisher {
+    static final String SECRET_NAME = "keyset-keys";
+    static final String COLLECTION = "key-sets";
+    private static final Logger LOG = LoggerFactory.getLogger(KeySetPublisher.class);
+
+    /** A key-set key as stored. */
+    record StoredKey(String kid, String privateKey, String publicKey) {
+    }
+
+    /** The newest set: its serial and signed form. */
+    record Current(long serial, List<KeySet.Key> keys, String signed) {
+    }
+
+    /** A key-set key as the certificate answer hands it to provisioning, to pin. */
+    public record PinnedKey(String kid, String alg, String publicKey) {
+    }
+
+    private final SecretStore secrets;
+    private final CommandKeys commandKeys;
+    private final List<UpdateKeySource> updateKeys;
+    private final Stores stores;
+    private final CarRegistry cars;
+    private final BackendMqttClient mqtt;
+    private final Clock clock;
+
+    public KeySetPublisher(SecretStore secrets, CommandKeys commandKeys, List<UpdateKeySource> updateKeys, Stores stores, CarRegistry cars,
+                           BackendMqttClient mqtt, Clock clock) {
+        this.secrets = secrets;
+        this.commandKeys = commandKeys;
+        this.updateKeys = updateKeys;
+        this.stores = stores;
+        this.cars = cars;
+        this.mqtt = mqtt;
+        this.clock = clock;
+    }
+
+    /** The key-set keys a device pins at provisioning ({@code keyset.keys.<kid>}). */
+    public List<PinnedKey> pinned(String tenant) {
+        return keys(tenant).stream().map(k -> new PinnedKey(k.kid(), Keys.COMMAND_KEY_ALGORITHM, k.publicKey())).toList();
+    }
+
+    /** The tenant's newest signed set, made (next serial, signed, audited) if the keys changed since the last one. */
+    public SignedKeySet current(String tenant) {
+        List<StoredKey> signing = keys(tenant);
+        List<KeySet.Key> listed = new ArrayList<>();
+        commandKeys.publicKeys(tenant).forEach(k -> listed.add(new KeySet.Key(KeySet.Kind.COMMAND, k.kid(), k.publicKey())));
+        commandKeys.publicKeys(tenant).forEach(k -> listed.add(new KeySet.Key(KeySet.Kind.ISSUING, k.kid(), k.publicKey())));
+        updateKeys.forEach(source -> source.updateKeys(tenant)
+                .forEach(k -> listed.add(new KeySet.Key(KeySet.Kind.UPDATE, k.kid(), k.publicKey()))));
+        signing.forEach(k -> listed.add(new KeySet.Key(KeySet.Kind.KEYSET, k.kid(), k.publicKey())));
+        JsonCollection<Current> sets = new JsonCollection<>(stores.tenant(tenant), COLLECTION, Current.class);
+        Current current = sets.upsert("current", new Current(0, List.of(), null), held -> {
+            if (held.keys().equals(listed) && held.signed() != null) {
+                return held;
+            }
+            KeySet set = new KeySet(tenant, held.serial() + 1, clock.instant(), listed);
+            StoredKey signer = signing.get(0);
+            SignedKeySet signed = SignedKeySet.sign(set, signer.kid(), Keys.decodeCommandPrivateKey(signer.privateKey()));
+            return new Current(set.serial(), listed, new String(signed.toJson(), java.nio.charset.StandardCharsets.UTF_8));
+        });
+        return SignedKeySet.parse(current.signed().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Publishes the newest set, retained, to every device of the tenant; returns how many. */
+    public int publish(String tenant) {
+        SignedKeySet set = current(tenant);
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (Car car : cars.all(tenant)) {
+            if (car.deviceId() != null && Topic.isValidDeviceId(car.deviceId())) {
+                sent.add(publishTo(tenant, car.deviceId(), set));
+            }
+        }
+        return sent.size();
+    }
+
+    /** Publishes the newest set to one device (a device just provisioned). */
+    public CompletableFuture<Void> publishTo(String tenant, String deviceId) {
+        return publishTo(tenant, deviceId, current(tenant));
+    }
+
+    /**
+     * The next key-set key signs from now on and a new next one is published ahead of use; the new set is signed by the
+     * promoted key, which devices trust since the previous set listed it. (The caller audits the rotation.)
+     *
+     * @return the kid that signs from now on
+     */
+    public String rotate(String tenant, String caller) {
+        keys(tenant);
+        String json = secrets.update(tenant, SECRET_NAME, stored -> {
+            List<StoredKey> keys = parse(stored);
+            int highest = keys.stream().mapToInt(k -> number(k.kid())).max().orElse(0);
+            return write(List.of(keys.get(1), newKey(highest + 1)));
+        });
+        String kid = parse(json).get(0).kid();
+        LOG.info("key-set key of {} rotated by {}: {} signs from now on", tenant, caller, kid);
+        publish(tenant);
+        return kid;
+    }
+
+    private CompletableFuture<Void> publishTo(String tenant, String deviceId, SignedKeySet set) {
+        return mqtt.publishRetained(Topic.of(tenant, deviceId, Channel.KEYS), set.toJson()).whenComplete((ok, e) -> {
+            if (e != null) {
+                LOG.warn("key set of {} not published to {}: {}", tenant, deviceId, e.toString());
+            }
+        });
+    }
+
+    private List<StoredKey> keys(String tenant) {
+        return parse(secrets.getOrCreate(tenant, SECRET_NAME, () -> write(List.of(newKey(1), newKey(2)))));
+    }
+
+    private static StoredKey newKey(int number) {
+        KeyPair pair = Keys.newCommandKeyPair();
+        return new StoredKey("ks-" + number, Keys.encodePrivate(pair.getPrivate()), Keys.encodePublic(pair.getPublic()));
+    }
+
+    private static int number(String kid) {
+        try {
+            return Integer.parseInt(kid.substring(kid.lastIndexOf('-') + 1));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static String write(List<StoredKey> keys) {
+        try {
+            return Json.mapper().writeValueAsString(keys);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<StoredKey> parse(String json) {
+        try {
+            List<StoredKey> keys = Json.mapper().readValue(json, new TypeReference<List<StoredKey>>() { });
+            if (keys.size() < 2) {
+                throw new IOException("fewer than two key-set keys");
+            }
+            return List.copyOf(keys);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored key-set keys do not parse", e);
+        }
+    }
+}
