@@ -280,12 +280,14 @@ public final class AgentBuilder {
         io.latchkey.agent.key.OfflineKeys keys = carClock == null ? null
                 : offlineKeys(carClock, vehicle, commands.queue(), telemetry.loop(), events, owned);
         Agent.Timers agentTimers = new Agent.Timers(timers, java.time.Duration.ofSeconds(10),
-                telemetry.battery() == null ? null : hardwareConfig().powerCheckInterval(), config.obdInterval());
+                hardwareConfig().powerCheckInterval(), config.obdInterval());
         StatusIndicator indicator = indicator(timers);
         owned.add(indicator);
         owned.addAll(resources);
         Agent agent = new Agent(config, clock, new Agent.Car(doorLocks, vehicleSignals, indicator),
                 new Agent.Connection(connection, events), telemetry, commands, agentTimers, owned);
+        agent.power(new io.latchkey.agent.power.PowerManager(config.power(), supplyVoltage, telemetry.battery(), vehicle, events,
+                clock, config.dataDir(), config.deviceId()));
         if (keys != null) {
             agent.offlineKeys(keys, () -> keys.start(Optional.ofNullable(bleKeyLink), Optional.ofNullable(barcodeScanner), gnss,
                     timers, config.keysTimePersistInterval()));

@@ -23,7 +23,12 @@ public enum Channel {
      * Cloud to car, retained: the tenant's newest signed revocation list of offline keys
      * (docs/offline-keys.md §6), a {@code TenantSigned} document. Only the backend publishes it.
      */
-    REVOCATIONS;
+    REVOCATIONS,
+    /**
+     * Cloud to car, retained: when the car's next booking starts ({@code NextBooking}), so that a sleeping car
+     * wakes ahead of it (docs/agent.md, power states). Only the backend publishes it.
+     */
+    BOOKING;
 
     public String segment() {
         return name().toLowerCase(Locale.ROOT);

@@ -58,6 +58,7 @@ public final class AgentConfig {
     private final Duration receiptTimeout;
     private final JournalSettings journal;
     private final HardwareConfig hardware;
+    private final io.latchkey.agent.power.PowerSettings power;
     private final List<ObdPid> obdPids;
     private final Duration obdInterval;
     private final boolean offlineKeys;
@@ -84,6 +85,7 @@ public final class AgentConfig {
         this.journal = new JournalSettings(b.journalMaxBytes, b.journalSegmentBytes, b.journalFsyncInterval,
                 b.telemetryBatchSize);
         this.hardware = b.hardware;
+        this.power = b.power;
         this.obdPids = List.copyOf(b.obdPids);
         this.obdInterval = b.obdInterval;
         this.offlineKeys = b.offlineKeys;
@@ -219,6 +221,11 @@ public final class AgentConfig {
         return journal;
     }
 
+    /** The {@code power.*} keys: the power states' thresholds and delays (defaults if none). */
+    public io.latchkey.agent.power.PowerSettings power() {
+        return power;
+    }
+
     /** The {@code hardware.*} keys; empty when the config names no hardware (simulator, tests). */
     public Optional<HardwareConfig> hardware() {
         return Optional.ofNullable(hardware);
@@ -268,6 +275,7 @@ public final class AgentConfig {
         b.journalFsyncInterval = journal.fsyncInterval();
         b.telemetryBatchSize = journal.batchSize();
         b.hardware = hardware;
+        b.power = power;
         b.obdPids = obdPids;
         b.obdInterval = obdInterval;
         b.offlineKeys = offlineKeys;
@@ -305,6 +313,7 @@ public final class AgentConfig {
         private Duration journalFsyncInterval = JournalSettings.DEFAULT_FSYNC_INTERVAL;
         private int telemetryBatchSize = JournalSettings.DEFAULT_BATCH_SIZE;
         private HardwareConfig hardware;
+        private io.latchkey.agent.power.PowerSettings power = io.latchkey.agent.power.PowerSettings.DEFAULTS;
         private List<ObdPid> obdPids = List.of();
         private Duration obdInterval = DEFAULT_OBD_INTERVAL;
         private boolean offlineKeys = true;
@@ -436,6 +445,11 @@ public final class AgentConfig {
 
         public Builder sessionExpiry(Duration d) {
             this.sessionExpiry = notNegative(AgentConfigLoader.SESSION_EXPIRY, d);
+            return this;
+        }
+
+        public Builder power(io.latchkey.agent.power.PowerSettings power) {
+            this.power = java.util.Objects.requireNonNull(power, "power");
             return this;
         }
 

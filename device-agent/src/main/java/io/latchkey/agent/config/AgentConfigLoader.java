@@ -97,15 +97,16 @@ public final class AgentConfigLoader {
         for (Map.Entry<String, String> e : sorted.entrySet()) {
             String key = e.getKey();
             String value = e.getValue() == null ? "" : e.getValue().strip();
-            if (key.startsWith(HardwareConfig.PREFIX)) {
+            if (key.startsWith(HardwareConfig.PREFIX) || key.startsWith(io.latchkey.agent.power.PowerSettings.PREFIX)) {
                 continue;
             } else if (key.startsWith(COMMAND_KEYS + ".")) {
                 b.commandKey(key.substring(COMMAND_KEYS.length() + 1), value);
             } else if (!KNOWN.contains(key)) {
                 throw new AgentConfigException(key + ": unknown key (known: "
-                        + String.join(", ", new TreeSet<>(KNOWN)) + ", " + COMMAND_KEYS + ".<keyId>, hardware.*)");
+                        + String.join(", ", new TreeSet<>(KNOWN)) + ", " + COMMAND_KEYS + ".<keyId>, hardware.*, power.*)");
             }
         }
+        b.power(io.latchkey.agent.power.PowerSettings.parse(sorted));
         if (sorted.keySet().stream().anyMatch(k -> k.startsWith(HardwareConfig.PREFIX))) {
             b.hardware(HardwareConfig.parse(sorted, base));
         }

@@ -25,6 +25,10 @@ public interface BrokerConnection {
         /** A message on this device's {@code revocations} channel (the tenant's signed list of revoked offline keys), as received. */
         default void revocations(byte[] payload) {
         }
+
+        /** A message on this device's {@code booking} channel (when its next booking starts, retained), as received. */
+        default void booking(byte[] payload) {
+        }
     }
 
     /** Starts connecting; returns at once. */
@@ -42,6 +46,18 @@ public interface BrokerConnection {
      * (commands in it would be about to expire anyway). Nothing happens while not connected.
      */
     default void renewSession() {
+    }
+
+    /**
+     * Power states: disconnects cleanly (no last will: the agent has published its sleeping state) and does not
+     * reconnect until {@link #resume()}. The default does nothing (a connection that cannot sleep stays on).
+     */
+    default CompletableFuture<Void> suspend() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Connects again after {@link #suspend()}, into the persistent session (commands queued meanwhile arrive). */
+    default void resume() {
     }
 
     /** Disconnects cleanly (no last will) and stops reconnecting. */

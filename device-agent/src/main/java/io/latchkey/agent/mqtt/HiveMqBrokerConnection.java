@@ -39,6 +39,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     private final String commandTopic;
     private final String receiptTopic;
     private final String revocationsTopic;
+    private final String bookingTopic;
     private final ReconnectBackoff backoff;
     private final Duration sessionExpiry;
     /** Null with mutual TLS, where the certificate says who the device is. */
@@ -60,6 +61,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         this.commandTopic = Topic.of(tenant, deviceId, Channel.CMD).name();
         this.receiptTopic = Topic.of(tenant, deviceId, Channel.RECEIPT).name();
         this.revocationsTopic = Topic.of(tenant, deviceId, Channel.REVOCATIONS).name();
+        this.bookingTopic = Topic.of(tenant, deviceId, Channel.BOOKING).name();
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.sessionExpiry = config.sessionExpiry();
         this.credentials = config.mutualTls() ? null : java.util.Objects.requireNonNull(config.credentials(), "credentials");
@@ -116,6 +118,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
             listener.receipt(publish.getPayloadAsBytes());
         } else if (revocationsTopic.equals(topic)) {
             listener.revocations(publish.getPayloadAsBytes());
+        } else if (bookingTopic.equals(topic)) {
+            listener.booking(publish.getPayloadAsBytes());
         } else {
             LOG.debug("{}: ignoring message on {}", deviceId, publish.getTopic());
         }
@@ -132,6 +136,8 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
                 // retained: the newest list arrives at every (re)connection (a broker that does not allow it answers
                 // with an error code for this one subscription only, logged below)
                 .addSubscription().topicFilter(revocationsTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                // retained: when the next booking starts, for the power states
+                .addSubscription().topicFilter(bookingTopic).qos(MqttQos.AT_LEAST_ONCE).applySubscription()
                 .send()
                 .whenComplete((ack, e) -> {
                     if (e != null) {
@@ -210,6 +216,28 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
         }
         return connect.simpleAuth(com.hivemq.client.mqtt.mqtt5.message.auth.Mqtt5SimpleAuth.builder()
                 .username(credentials.username()).password(credentials.password()).build());
+    }
+
+    @Override
+    public CompletableFuture<Void> suspend() {
+        if (closing || !client.getState().isConnectedOrReconnect()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // A USER disconnect: onDisconnected does not reconnect it.
+        return client.disconnect().exceptionally(e -> null);
+    }
+
+    @Override
+    public void resume() {
+        if (closing || client.getState().isConnectedOrReconnect()) {
+            return;
+        }
+        authenticated(client.connectWith()).cleanStart(false).sessionExpiryInterval(sessionExpiry.toSeconds()).send()
+                .whenComplete((ack, e) -> {
+                    if (e != null) {
+                        LOG.debug("{}: connection after sleep failed: {}", deviceId, e.toString());
+                    }
+                });
     }
 
     @Override
