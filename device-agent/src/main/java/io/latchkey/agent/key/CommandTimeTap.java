@@ -85,6 +85,11 @@ public final class CommandTimeTap implements BrokerConnection {
             public void revocations(byte[] payload) {
                 listener.revocations(payload);
             }
+
+            @Override
+            public void booking(byte[] payload) {
+                listener.booking(payload);
+            }
         });
     }
 
@@ -101,6 +106,16 @@ public final class CommandTimeTap implements BrokerConnection {
     @Override
     public void renewSession() {
         delegate.renewSession();
+    }
+
+    @Override
+    public CompletableFuture<Void> suspend() {
+        return delegate.suspend();
+    }
+
+    @Override
+    public void resume() {
+        delegate.resume();
     }
 
     @Override

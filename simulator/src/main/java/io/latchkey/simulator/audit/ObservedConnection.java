@@ -59,6 +59,13 @@ public final class ObservedConnection implements BrokerConnection {
                     listener.revocations(payload);
                 }
             }
+
+            @Override
+            public void booking(byte[] payload) {
+                if (!severed) {
+                    listener.booking(payload);
+                }
+            }
         });
     }
 
@@ -87,6 +94,18 @@ public final class ObservedConnection implements BrokerConnection {
     @Override
     public boolean isConnected() {
         return !severed && inner.isConnected();
+    }
+
+    @Override
+    public CompletableFuture<Void> suspend() {
+        return inner.suspend();
+    }
+
+    @Override
+    public void resume() {
+        if (!severed) {
+            inner.resume();
+        }
     }
 
     @Override
