@@ -8,8 +8,9 @@ import java.util.Set;
 /**
  * Which topics an identity may use. A device publishes only on its own {@code ack}, {@code telemetry},
  * {@code state} (the only retained one, also its last will) and {@code event}, and subscribes only to
- * its own {@code cmd}, {@code receipt} and {@code revocations} (the tenant's signed list of revoked offline keys, which
- * only a service publishes), literally, without wildcards. A service may use everything under {@code lk/},
+ * its own {@code cmd}, {@code receipt}, {@code revocations} (the tenant's signed list of revoked offline keys, which
+ * only a service publishes) and {@code booking} (when its next booking starts, for its power states; only a service
+ * publishes it), literally, without wildcards. A service may use everything under {@code lk/},
  * directly or through a shared subscription {@code $share/{group}/lk/...}.
  */
 public final class TopicPolicy {
@@ -53,9 +54,11 @@ public final class TopicPolicy {
         String commands = Topic.of(device.tenant(), device.deviceId(), Channel.CMD).name();
         String receipts = Topic.of(device.tenant(), device.deviceId(), Channel.RECEIPT).name();
         String revocations = Topic.of(device.tenant(), device.deviceId(), Channel.REVOCATIONS).name();
-        return commands.equals(filter) || receipts.equals(filter) || revocations.equals(filter) ? Decision.ALLOW
-                : Decision.deny("a device subscribes only to " + commands + ", " + receipts + " and " + revocations
-                        + ", not " + filter);
+        String booking = Topic.of(device.tenant(), device.deviceId(), Channel.BOOKING).name();
+        return commands.equals(filter) || receipts.equals(filter) || revocations.equals(filter) || booking.equals(filter)
+                ? Decision.ALLOW
+                : Decision.deny("a device subscribes only to " + commands + ", " + receipts + ", " + revocations + " and "
+                        + booking + ", not " + filter);
     }
 
     /**
