@@ -62,7 +62,7 @@ public record PowerSettings(Duration economyAfter, Duration economyInterval, Dur
                 c.duration("power.sleep-wake-every", Duration.ofHours(6), false),
                 c.duration("power.wake-for", Duration.ofMinutes(5), false),
                 c.duration("power.booking-lead", Duration.ofMinutes(15), true),
-                c.decimal("power.protect-volts", 11.9, 0, 60),
+                c.decimal("power.protect-volts", 12.0, 0, 60),
                 c.duration("power.protect-delay", Duration.ofSeconds(240), true),
                 c.decimal("power.recover-volts", 12.4, 0, 60),
                 c.duration("power.protect-check-every", Duration.ofSeconds(60), false));

@@ -26,7 +26,7 @@ class PowerPolicyTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         assertEquals(Duration.ofSeconds(240), settings.protectDelay());
-        assertEquals(11.9, settings.protectVolts());
+        assertEquals(12.0, settings.protectVolts());
         assertEquals(12.4, settings.recoverVolts());
         assertEquals(Duration.ofHours(3), settings.sleepAfter());
         assertEquals(Duration.ofHours(6), settings.sleepWakeEvery());
