@@ -129,6 +129,33 @@ class CarAsleepIT {
         assertThat(device.nextBookings()).allMatch(b -> b.deviceId().equals("dev-001"));
     }
 
+    @Test
+    void aSleepingCarRaisesNoOfflineAlertUntilItIsOverdue() throws Exception {
+        JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
+        io.latchkey.cloud.event.OfflineSweep sweep = app.context().getBean(io.latchkey.cloud.event.OfflineSweep.class);
+        io.latchkey.cloud.it.MutableClock clock = app.clock();
+        String ofCar2 = "/t/acme/events?carId=car-2&type=CAR_OFFLINE";
+        try (TestDevice car = new TestDevice(app, "acme", "dev-002", TestDevice.keys(discovery), Clock.systemUTC())) {
+            car.publishAwake("ECONOMY");
+            await().atMost(Duration.ofSeconds(10)).until(() -> expect(200, app.http.get("/t/acme/cars/car-2", operator)).json()
+                    .path("state").path("online").asBoolean());
+            car.publishSleeping("SLEEP", clock.instant().plus(Duration.ofHours(6)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> "SLEEP".equals(expect(200, app.http.get("/t/acme/cars/car-2", operator))
+                    .json().path("state").path("powerState").asText()));
+        }
+        try {
+            clock.advance(Duration.ofHours(6));
+            sweep.sweep();
+            String olga = app.token("acme", "olga@acme.test"); // the test's token has expired meanwhile
+            assertThat(expect(200, app.http.get(ofCar2, olga)).json().path("events")).as("asleep as announced").isEmpty();
+            clock.advance(Duration.ofMinutes(11)); // past its wake by more than offline-after (10 min)
+            sweep.sweep();
+            assertThat(expect(200, app.http.get(ofCar2, olga)).json().path("events")).hasSize(1);
+        } finally {
+            clock.reset();
+        }
+    }
+
     private NextBooking last() {
         List<NextBooking> all = device.nextBookings();
         return all.get(all.size() - 1);
