@@ -195,7 +195,7 @@ public final class ParkedBattery {
         }
         double totalHours = fleetTime.values().stream().mapToDouble(d -> d.toMinutes() / 60.0).sum();
         out.printf(Locale.ROOT, "4. fleet of %d cars over %d days (about half the days driven, one car in ten never):%n", fleet.size(), options.days());
-        out.printf(Locale.ROOT, "   %-8s %8s %7s %10s %14s%n", "state", "car-h", "share", "device Ah", "fleet mean A");
+        out.printf(Locale.ROOT, "   %-8s %8s %7s %10s %14s%n", "state", "car-h", "share", "device Ah", "device mean A");
         for (PowerState s : PowerState.values()) {
             double hours = fleetTime.getOrDefault(s, Duration.ZERO).toMinutes() / 60.0;
             double ah = fleetAh.getOrDefault(s, 0.0);
