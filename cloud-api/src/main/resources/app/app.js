@@ -5,6 +5,7 @@
 
 import {ApiError, api, baseMap, call, currentSession, duration, expectOk, h, loadConfig, loadSession, outcomeBox, say, signOut as endSession,
   when, whenSessionEnds} from './common.js';
+import {forget as forgetKeys, keyCard} from './key.js';
 
 const SNAPSHOT_CACHE = 'lk-app-booking';
 const SNAPSHOT_KEY = `${api}/app/current-booking.json`;
@@ -13,6 +14,7 @@ let carNames = new Map();
 let lastReceipt = null;
 let tiles = null; // {url, attribution} from config.json, or null: maps on a plain background
 let live = null; // the car page's live stream (EventSource), closed whenever the screen changes
+let phoneKey = null; // the car page's phone key card: its QR code is redrawn until the screen changes
 
 const main = () => document.getElementById('main');
 
@@ -290,6 +292,10 @@ const LOCK_WORDS = {LOCKED: 'Locked', UNLOCKED: 'Unlocked', UNKNOWN: 'Not known'
 let carMap = null;
 
 function stopLive() {
+  if (phoneKey) {
+    phoneKey.stop();
+    phoneKey = null;
+  }
   if (live) {
     live.close();
     live = null;
@@ -472,6 +478,7 @@ async function carScreen(bookingId, offline) {
       if (r.status === 200 && r.json.ended) {
         lastReceipt = r.json.receipt;
         await saveSnapshot(null);
+        await forgetKeys(booking.id).catch(() => {});
         location.hash = `#/receipt/${encodeURIComponent(booking.id)}`;
         return;
       }
@@ -491,10 +498,13 @@ async function carScreen(bookingId, offline) {
     await saveSnapshot(booking);
   }, !!offline);
   const now = !offline && covers(booking) ? livePanel(booking.carId) : null;
+  const key = keyCard(booking, !offline);
+  phoneKey = key;
   show(label,
-    offline ? h('p', {class: 'muted'}, `Saved ${when(offline.savedAt)}. Unlocking needs a connection for now.`) : null,
+    offline ? h('p', {class: 'muted'}, `Saved ${when(offline.savedAt)}. Unlock and Lock need a connection: use the phone key below.`) : null,
     h('div', {class: 'card'}, stateLine,
       h('div', {class: 'big'}, unlock, lock), box),
+    key.card,
     now ? now.card : null,
     extend,
     h('div', {class: 'card'},
@@ -502,6 +512,7 @@ async function carScreen(bookingId, offline) {
       h('p', {class: 'muted'}, 'Park, close all doors and the boot, switch off the ignition and put the key in its holder. The car checks before it locks.'),
       end),
     h('p', {}, h('a', {href: '#/bookings'}, 'My bookings')));
+  await key.start();
   if (now) await now.start();
 }
 
@@ -565,6 +576,7 @@ async function accountScreen() {
     if (r.status === 204) {
       await loadSession(); // the account's sessions ended with it: the server says so, nothing is assumed
       await saveSnapshot(null);
+      await forgetKeys().catch(() => {});
       location.hash = '#/';
       signedOut('Your account is deleted.');
     } else {
@@ -582,6 +594,7 @@ async function signOut() {
   stopLive();
   await endSession();
   await saveSnapshot(null);
+  await forgetKeys().catch(() => {});
   location.hash = '#/';
   signedOut('You are signed out.');
 }

@@ -3,8 +3,8 @@
 // It never touches API calls (/t/{tenant}/session, bookings, cars, commands): they go to the network as if it
 // did not exist. The one piece of data kept for offline opening is the current-booking snapshot, which the app
 // itself writes into the cache "lk-app-booking" (see app.js, saveSnapshot) and deletes at sign-out.
-const SHELL_CACHE = 'lk-app-shell-v3';
-const SHELL = ['./', 'app.js', 'common.js', 'app.css', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png', 'lib/leaflet.js', 'lib/leaflet.css'];
+const SHELL_CACHE = 'lk-app-shell-v4';
+const SHELL = ['./', 'app.js', 'common.js', 'key.js', 'qrcodegen.js', 'app.css', 'manifest.webmanifest', 'icon.svg', 'icon-192.png', 'icon-512.png', 'lib/leaflet.js', 'lib/leaflet.css'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -87,6 +87,7 @@ public final class AgentBuilder {
     private DigitalOutput statusLed;
     private io.latchkey.hal.key.BleKeyLink bleKeyLink;
     private io.latchkey.hal.key.BarcodeScanner barcodeScanner;
+    private io.latchkey.hal.time.Rtc rtc;
     private java.util.function.LongSupplier nanoTime = System::nanoTime;
     private java.security.SecureRandom secureRandom;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -215,6 +216,7 @@ public final class AgentBuilder {
         hardware.statusLed().ifPresent(led -> this.statusLed = led);
         hardware.bleKeyLink().ifPresent(this::bleKeyLink);
         hardware.barcodeScanner().ifPresent(this::barcodeScanner);
+        hardware.rtc().ifPresent(this::rtc);
         hardware.drivers().forEach(this::closeOnStop);
         return this;
     }
@@ -228,6 +230,12 @@ public final class AgentBuilder {
     /** The windscreen scanner for QR key presentations (docs/offline-keys.md §4); none by default. */
     public AgentBuilder barcodeScanner(io.latchkey.hal.key.BarcodeScanner scanner) {
         this.barcodeScanner = scanner;
+        return this;
+    }
+
+    /** The hardware RTC, a source of the car's time for offline keys (docs/offline-keys.md §7); none by default. */
+    public AgentBuilder rtc(io.latchkey.hal.time.Rtc rtc) {
+        this.rtc = rtc;
         return this;
     }
 
@@ -289,8 +297,16 @@ public final class AgentBuilder {
         agent.power(new io.latchkey.agent.power.PowerManager(config.power(), supplyVoltage, telemetry.battery(), vehicle, events,
                 clock, config.dataDir(), config.deviceId()));
         if (keys != null) {
-            agent.offlineKeys(keys, () -> keys.start(Optional.ofNullable(bleKeyLink), Optional.ofNullable(barcodeScanner), gnss,
-                    timers, config.keysTimePersistInterval()));
+            io.latchkey.agent.key.RtcTime rtcTime = rtc == null ? null : new io.latchkey.agent.key.RtcTime(rtc, carClock, config.dataDir());
+            agent.offlineKeys(keys, () -> {
+                io.latchkey.hal.Registration rtcSync = rtcTime == null ? () -> { } : rtcTime.start(timers, config.keysTimePersistInterval());
+                io.latchkey.hal.Registration started = keys.start(Optional.ofNullable(bleKeyLink), Optional.ofNullable(barcodeScanner), gnss,
+                        timers, config.keysTimePersistInterval());
+                return () -> {
+                    rtcSync.close();
+                    started.close();
+                };
+            });
         }
         return agent;
     }

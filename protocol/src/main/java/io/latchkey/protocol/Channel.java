@@ -30,6 +30,18 @@ public enum Channel {
      */
     BOOKING;
 
+    /**
+     * The MQTT QoS this channel's messages are published with. Commands and their answers travel at most once
+     * (QoS 0): a command is retried end to end instead (the backend sends the same signed command again while
+     * no answer came and its lifetime allows, and the car answers a repeated id from its first result, so a
+     * lost command or answer costs a resend and never a second effect), which keeps both off the broker's
+     * persistent queues on the unlock's path. Everything else is at least once (QoS 1): telemetry, state and
+     * events must survive an outage, receipts and revocations are what a car waits for.
+     */
+    public int qos() {
+        return this == CMD || this == ACK ? 0 : 1;
+    }
+
     public String segment() {
         return name().toLowerCase(Locale.ROOT);
     }

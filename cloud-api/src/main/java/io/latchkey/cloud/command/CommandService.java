@@ -37,6 +37,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +80,7 @@ public class CommandService {
     private final LiveFeed live;
     private final DeviceKeys deviceKeys;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong resends = new AtomicLong();
 
     public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, BackendMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
@@ -319,14 +322,17 @@ public class CommandService {
         long started = System.nanoTime();
         CompletableFuture<CommandAck> answer = pending.register(tenant, id, car.deviceId());
         CompletableFuture<Void> published;
+        Topic topic = Topic.of(tenant, car.deviceId(), Channel.CMD);
+        byte[] signed;
         try {
-            byte[] signed = Json.write(keys.signer(tenant).sign(command));
-            published = mqtt.publish(Topic.of(tenant, car.deviceId(), Channel.CMD), signed, timeout);
+            signed = Json.write(keys.signer(tenant).sign(command));
+            published = mqtt.publish(topic, signed, timeout);
         } catch (RuntimeException e) {
             pending.forget(tenant, id);
             inFlight.remove(key, entry);
             throw e;
         }
+        resend(topic, signed, answer, config.copiesAt(), 1, timeout);
         // The car's answer is verified with its device key: read it now, while the command travels, so that the
         // answer does not wait on the device's record and certificate being read (the key cache holds a key 60 s).
         io.execute(() -> {
@@ -372,6 +378,37 @@ public class CommandService {
                     }
                 });
         return response;
+    }
+
+    /**
+     * Sends copy {@code n} of a signed command at its time ({@link CommandConfig#copiesAt()}) unless the answer came:
+     * commands and answers travel at most once (QoS 0), so a lost one costs a resend. The car answers a repeated id
+     * from its first result, so no copy acts twice. A copy the broker does not take is only logged: the next one, or
+     * the caller's timeout, follows.
+     */
+    private void resend(Topic topic, byte[] signed, CompletableFuture<CommandAck> answer, List<Duration> copiesAt, int n,
+                        Duration lifetime) {
+        if (n >= copiesAt.size()) {
+            return;
+        }
+        long delay = copiesAt.get(n).minus(copiesAt.get(n - 1)).toMillis();
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, io).execute(() -> {
+            if (answer.isDone()) {
+                return;
+            }
+            resends.incrementAndGet();
+            mqtt.publish(topic, signed, lifetime.minus(copiesAt.get(n))).whenComplete((ok, e) -> {
+                if (e != null) {
+                    LOG.debug("copy {} of a command on {} not sent: {}", n + 1, topic, e.toString());
+                }
+            });
+            resend(topic, signed, answer, copiesAt, n + 1, lifetime);
+        });
+    }
+
+    /** How many copies of commands were sent again because no answer had come (since start). */
+    public long resends() {
+        return resends.get();
     }
 
     /** The {@code PENDING} record: a new document, or the timed-out one of an earlier attempt at this version. */

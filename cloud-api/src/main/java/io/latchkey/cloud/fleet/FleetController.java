@@ -6,7 +6,7 @@ import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.http.QueryParams;
-import io.latchkey.cloud.identity.BearerAuthenticationFetcher;
+import io.latchkey.cloud.identity.AccessTokenAuthentication;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.micronaut.core.annotation.Nullable;
@@ -101,7 +101,7 @@ public class FleetController {
                 .noneMatch(b -> b.givesAccessAt(clock.instant()) && access.allows(tenant, b.carId(), caller))) {
             throw new ForbiddenException("no booking of yours covers now");
         }
-        Object expires = authentication.getAttributes().get(BearerAuthenticationFetcher.EXPIRES_ATTRIBUTE);
+        Object expires = authentication.getAttributes().get(AccessTokenAuthentication.EXPIRES_ATTRIBUTE);
         return streams.open(tenant, caller, carId, lastEventId, expires instanceof Instant i ? i : null, transport(request));
     }
 

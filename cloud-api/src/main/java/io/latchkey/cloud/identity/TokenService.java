@@ -5,17 +5,11 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.latchkey.cloud.http.PublicUrl;
-import io.latchkey.cloud.pki.Bc;
 import io.latchkey.cloud.secrets.SecretStore;
 import jakarta.inject.Singleton;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
@@ -25,21 +19,24 @@ import java.util.UUID;
 /**
  * Issues and verifies access tokens: ES256 JWTs with {@code iss} = the issuer of a tenant
  * ({@code {base}/t/{tenant}}) or of the platform ({@code {base}/platform}), {@code aud} =
- * {@value #AUDIENCE}. Verification accepts exactly ES256 with a {@code kid} of that issuer; there is
- * no leeway on {@code exp} or {@code nbf}.
+ * {@value #AUDIENCE}. Issuing stays here: micronaut-security-jwt's token generator signs with one configured key,
+ * not with the key of the tenant a token is for. Verification is micronaut-security-jwt's (its
+ * {@code TokenAuthenticationFetcher}, with {@link TenantSignatures} as the signature configuration and the claims
+ * validators of this package: {@link PathIssuerClaimsValidator}, the library's audience validator,
+ * {@link TokenLifetimeClaimsValidator}, {@link SessionVersionClaimsValidator}).
  */
 @Singleton
 public class TokenService {
     public static final String AUDIENCE = "latchkey-api";
 
     private final SigningKeys keys;
-    private final PublicUrl publicUrl;
+    private final TokenIssuers issuers;
     private final TokenConfig config;
     private final Clock clock;
 
-    public TokenService(SigningKeys keys, PublicUrl publicUrl, TokenConfig config, Clock clock) {
+    public TokenService(SigningKeys keys, TokenIssuers issuers, TokenConfig config, Clock clock) {
         this.keys = keys;
-        this.publicUrl = publicUrl;
+        this.issuers = issuers;
         this.config = config;
         this.clock = clock;
     }
@@ -86,70 +83,7 @@ public class TokenService {
         return config.accessTtl().toSeconds();
     }
 
-    /**
-     * Verifies a token for the tenant in the request path, or for the platform when {@code tenant} is null.
-     *
-     * @throws InvalidTokenException for any reason to distrust it
-     */
-    public AccessToken verify(String tenant, String token) {
-        String scope = tenant == null ? SecretStore.PLATFORM : tenant;
-        JWKSet keySet = keys.find(scope).orElseThrow(() -> new InvalidTokenException("unknown issuer"));
-        SignedJWT jwt;
-        try {
-            jwt = SignedJWT.parse(token);
-        } catch (ParseException e) {
-            throw new InvalidTokenException("not a signed JWT");
-        }
-        JWSHeader header = jwt.getHeader();
-        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
-            throw new InvalidTokenException("algorithm " + header.getAlgorithm() + " not accepted");
-        }
-        JWK jwk = header.getKeyID() == null ? null : keySet.getKeyByKeyId(header.getKeyID());
-        if (!(jwk instanceof ECKey ecKey)) {
-            throw new InvalidTokenException("unknown key id");
-        }
-        if (jwk.getExpirationTime() != null && !clock.instant().isBefore(jwk.getExpirationTime().toInstant())) {
-            throw new InvalidTokenException("retired key");
-        }
-        try {
-            ECDSAVerifier verifier = new ECDSAVerifier(ecKey.toECPublicKey());
-            verifier.getJCAContext().setProvider(Bc.PROVIDER);
-            if (!jwt.verify(verifier)) {
-                throw new InvalidTokenException("bad signature");
-            }
-            return checkClaims(tenant, jwt.getJWTClaimsSet());
-        } catch (JOSEException | ParseException e) {
-            throw new InvalidTokenException("token does not verify");
-        }
-    }
-
-    private AccessToken checkClaims(String tenant, JWTClaimsSet claims) throws ParseException {
-        Instant now = clock.instant();
-        if (!issuerOf(tenant).equals(claims.getIssuer())) {
-            throw new InvalidTokenException("wrong issuer");
-        }
-        if (claims.getAudience() == null || !claims.getAudience().contains(AUDIENCE)) {
-            throw new InvalidTokenException("wrong audience");
-        }
-        if (claims.getExpirationTime() == null || !now.isBefore(claims.getExpirationTime().toInstant())) {
-            throw new InvalidTokenException("expired");
-        }
-        if (claims.getNotBeforeTime() != null && now.isBefore(claims.getNotBeforeTime().toInstant())) {
-            throw new InvalidTokenException("not yet valid");
-        }
-        String claimedTenant = claims.getStringClaim("tenant");
-        if (tenant == null ? claimedTenant != null : !tenant.equals(claimedTenant)) {
-            throw new InvalidTokenException("wrong tenant");
-        }
-        List<String> roles = claims.getStringListClaim("roles");
-        if (claims.getSubject() == null || roles == null) {
-            throw new InvalidTokenException("sub and roles are required");
-        }
-        return new AccessToken(claims.getSubject(), claimedTenant, List.copyOf(roles), claims.getJWTID(),
-                claims.getIntegerClaim("sv"), claims.getExpirationTime().toInstant());
-    }
-
     private String issuerOf(String tenant) {
-        return tenant == null ? publicUrl.platformIssuer() : publicUrl.tenantIssuer(tenant);
+        return issuers.issuerOf(tenant);
     }
 }

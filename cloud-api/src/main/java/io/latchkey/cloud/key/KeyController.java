@@ -64,7 +64,7 @@ public class KeyController {
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "404", description = "unknown booking",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "the booking is cancelled, ended or a no-show, or starts more than latchkey.keys.lifetime ahead; the car's device has no certificate yet; the parent key is revoked or expired, or the borrower holds no valid key to share",
+    @ApiResponse(responseCode = "409", description = "the booking is cancelled, ended or a no-show, or starts more than latchkey.keys.lifetime ahead; the car's device has no certificate yet; the parent key is revoked or expired, or the borrower holds no valid key to share; the public key is one revoked for this booking (a lost phone gets no new credential)",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @Post("/bookings/{id}/keys")
     @Secured(Roles.BORROWER)

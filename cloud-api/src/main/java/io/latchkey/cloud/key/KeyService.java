@@ -109,7 +109,7 @@ public class KeyService implements ApplicationEventListener<BookingAccessEnded> 
      *                                 naming a parent
      * @throws ConflictException       the booking is cancelled, ended, a no-show, or starts more than the lifetime ahead;
      *                                 the car's device has no certificate; the parent is revoked or expired; a co-driver
-     *                                 asks while the borrower has no live key
+     *                                 asks while the borrower has no live key; the holder key was revoked for this booking
      */
     public Issued issue(String tenant, String bookingId, Caller caller, @Nullable String publicKey,
                         @Nullable List<String> rightNames, @Nullable String parentKeyId) {
@@ -138,6 +138,12 @@ public class KeyService implements ApplicationEventListener<BookingAccessEnded> 
         }
         if (!now.isBefore(booking.end())) {
             throw new ConflictException("booking " + bookingId + " ended at " + booking.end());
+        }
+        if (keysOf(tenant).get(bookingId).orElse(BookingKeys.EMPTY).keys().stream()
+                .anyMatch(k -> k.revoked() && k.holderKeyFingerprint().equals(fingerprint))) {
+            // a lost phone's key must not come back through a renewal from the phone (or whoever holds its session)
+            throw new ConflictException("this phone key was revoked for booking " + bookingId
+                    + ": a revoked key gets no new credential; make a new key on the phone");
         }
         IssuedKey parent = borrower ? null : parent(tenant, booking, parentKeyId, now);
         Set<KeyRight> rights = asked != null ? asked : parent != null ? parent.rights() : DEFAULT_RIGHTS;

@@ -190,7 +190,7 @@ public class BackendMqttClient {
     }
 
     /**
-     * Publishes at QoS 1 if connected; fails at once otherwise. The client would queue the message until
+     * Publishes at the channel's QoS ({@link io.latchkey.protocol.Channel#qos()}) if connected; fails at once otherwise. The client would queue the message until
      * it reconnects, but the broker then counts the message expiry from that moment, so a command sent
      * into an outage could reach a car after its signed expiry (a car with a slow clock would run it).
      *
@@ -213,7 +213,8 @@ public class BackendMqttClient {
             return CompletableFuture.failedFuture(new MqttException("not connected to the MQTT broker; " + topic
                     + " not sent", null));
         }
-        var message = Mqtt5Publish.builder().topic(topic.name()).qos(MqttQos.AT_LEAST_ONCE).payload(payload).retain(retain);
+        var message = Mqtt5Publish.builder().topic(topic.name()).qos(topic.channel().qos() == 0 ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE)
+                .payload(payload).retain(retain);
         if (expiry != null) {
             message.messageExpiryInterval(Math.max(1, (expiry.toMillis() + 999) / 1000));
         }

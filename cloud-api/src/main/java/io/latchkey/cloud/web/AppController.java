@@ -29,16 +29,18 @@ import java.util.Set;
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Hidden
 public class AppController {
-    static final Map<String, String> FILES = Map.of(
-            "index.html", "text/html; charset=utf-8",
-            "app.js", "text/javascript; charset=utf-8",
-            "common.js", "text/javascript; charset=utf-8",
-            "app.css", "text/css; charset=utf-8",
-            "sw.js", "text/javascript; charset=utf-8",
-            "manifest.webmanifest", "application/manifest+json",
-            "icon.svg", "image/svg+xml",
-            "icon-192.png", "image/png",
-            "icon-512.png", "image/png");
+    static final Map<String, String> FILES = Map.ofEntries(
+            Map.entry("index.html", "text/html; charset=utf-8"),
+            Map.entry("app.js", "text/javascript; charset=utf-8"),
+            Map.entry("common.js", "text/javascript; charset=utf-8"),
+            Map.entry("key.js", "text/javascript; charset=utf-8"),
+            Map.entry("qrcodegen.js", "text/javascript; charset=utf-8"),
+            Map.entry("app.css", "text/css; charset=utf-8"),
+            Map.entry("sw.js", "text/javascript; charset=utf-8"),
+            Map.entry("manifest.webmanifest", "application/manifest+json"),
+            Map.entry("icon.svg", "image/svg+xml"),
+            Map.entry("icon-192.png", "image/png"),
+            Map.entry("icon-512.png", "image/png"));
     static final Set<String> LIB = Set.of("leaflet.js", "leaflet.css");
 
     private final TenantDirectory tenants;

@@ -1,6 +1,6 @@
 package io.latchkey.cloud.web;
 
-import io.latchkey.cloud.identity.BearerAuthenticationFetcher;
+import io.latchkey.cloud.identity.AccessTokenAuthentication;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.identity.TokenConfig;
 import io.latchkey.protocol.Topic;
@@ -28,7 +28,7 @@ import org.reactivestreams.Publisher;
  * A state-changing request (anything but GET, HEAD, OPTIONS) counts as the session's only with its
  * {@code X-CSRF-Token} header and, when the browser sends one, an {@code Origin} of this service; without them it is
  * anonymous (401 where a caller is needed). Work that outlives the request (a live stream) is bounded as for an access
- * token: {@link BearerAuthenticationFetcher#EXPIRES_ATTRIBUTE} is at most {@code latchkey.tokens.access-ttl} away, so
+ * token: {@link AccessTokenAuthentication#EXPIRES_ATTRIBUTE} is at most {@code latchkey.tokens.access-ttl} away, so
  * a stream of a session that was logged out or revoked ends within that time, and its reconnection is checked again.
  */
 @Singleton
@@ -70,7 +70,7 @@ public class SessionAuthenticationFetcher implements AuthenticationFetcher<HttpR
         Instant horizon = clock.instant().plus(tokens.accessTtl());
         Instant expires = session.get().expiresAt().isBefore(horizon) ? session.get().expiresAt() : horizon;
         return Publishers.just(Authentication.build(session.get().userId(), roles,
-                Map.of(BearerAuthenticationFetcher.TENANT_ATTRIBUTE, tenant.get(), BearerAuthenticationFetcher.EXPIRES_ATTRIBUTE, expires)));
+                Map.of(AccessTokenAuthentication.TENANT_ATTRIBUTE, tenant.get(), AccessTokenAuthentication.EXPIRES_ATTRIBUTE, expires)));
     }
 
     private boolean csrfProven(HttpRequest<?> request, WebSessions.Active session) {

@@ -53,6 +53,8 @@ public final class TestDevice implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger unverifiedReceipts = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, CommandAck> answered = new ConcurrentHashMap<>();
     private volatile boolean silent;
+    private final java.util.concurrent.atomic.AtomicInteger answersToLose = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger executions = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean doorOpen;
     private volatile LockState lock = LockState.LOCKED;
     /** What the pretend car's own checks (END_RENTAL, IMMOBILISE) fail on; empty: they pass. */
@@ -175,6 +177,17 @@ public final class TestDevice implements AutoCloseable {
         return this;
     }
 
+    /** The next {@code n} answers are lost on the way (as a QoS 0 message can be): the car acts, the cloud never hears. */
+    public TestDevice losesAnswers(int n) {
+        answersToLose.set(n);
+        return this;
+    }
+
+    /** How many commands this car carried out or refused by its checks (repeats answered from the first result not counted). */
+    public int executions() {
+        return executions.get();
+    }
+
     public void openDoor(boolean open) {
         doorOpen = open;
     }
@@ -267,14 +280,23 @@ public final class TestDevice implements AutoCloseable {
         try {
             Command command = verifier.verify(bytes);
             CommandAck first = answered.get(command.id());
-            ack = first != null ? first.asDuplicate() : execute(command);
-            answered.putIfAbsent(command.id(), ack);
+            if (first != null) {
+                ack = first.asDuplicate();
+            } else {
+                ack = execute(command);
+                executions.incrementAndGet();
+                answered.putIfAbsent(command.id(), ack);
+            }
         } catch (CommandRejectedException e) {
             ack = new CommandAck(idOf(bytes), null, deviceId, CommandOutcome.REJECTED, e.reason().name(), lock, doorOpen, false,
                     java.time.Instant.now());
         }
-        // never block the client's callback thread: it also completes our own publishes
-        client.publishWith().topic(Topic.of(tenant, deviceId, Channel.ACK).name()).qos(MqttQos.AT_LEAST_ONCE)
+        if (answersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return;
+        }
+        // never block the client's callback thread: it also completes our own publishes; at the channel's QoS, as an agent
+        client.publishWith().topic(Topic.of(tenant, deviceId, Channel.ACK).name())
+                .qos(Channel.ACK.qos() == 0 ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE)
                 .payload(ackSigner.signToWire(ack)).send();
     }
 

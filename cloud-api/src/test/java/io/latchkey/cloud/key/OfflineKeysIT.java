@@ -281,8 +281,10 @@ class OfflineKeysIT {
     void revokedKeys_enterTheSignedList_withAHigherSerial_andReachTheCar() {
         Instant now = Instant.now();
         String id = book(bob, "car-1", now.plus(Duration.ofMinutes(10)), now.plus(Duration.ofMinutes(20))).path("id").asText();
-        KeyCredential first = credential(expect(201, issue(bob, id, phoneKey(), null, null)));
-        KeyCredential second = credential(expect(201, issue(bob, id, phoneKey(), List.of("LOCK"), null)));
+        ECPrivateKeyParameters firstPhone = phoneKey();
+        ECPrivateKeyParameters secondPhone = phoneKey();
+        KeyCredential first = credential(expect(201, issue(bob, id, firstPhone, null, null)));
+        KeyCredential second = credential(expect(201, issue(bob, id, secondPhone, List.of("LOCK"), null)));
         RevocationList before = revocations(bob);
 
         // eve may not; the operator may
@@ -318,6 +320,23 @@ class OfflineKeysIT {
                 .doesNotContain(first.keyId());
         assertThat(revocations(bob).revokes(second.keyId())).isTrue();
         assertThat(expect(200, app.http.postJson("/t/acme/users/me/keys/revoke", bob, Map.of())).json().path("revoked")).isEmpty();
+
+        // the lost phone's key gets no new credential (a renewal from it is refused); a new phone key does
+        int issuedBefore = keyIds(bob, id).size();
+        for (ECPrivateKeyParameters revokedPhone : List.of(firstPhone, secondPhone)) {
+            Http.Reply again = issue(bob, id, revokedPhone, null, null);
+            assertThat(again.status()).as(again.body()).isEqualTo(409);
+            assertThat(again.json().path("detail").asText()).contains("revoked");
+        }
+        assertThat(keyIds(bob, id)).as("nothing issued").hasSize(issuedBefore);
+        expect(201, issue(bob, id, phoneKey(), null, null));
+    }
+
+    private List<String> keyIds(String token, String bookingId) {
+        List<String> ids = new java.util.ArrayList<>();
+        expect(200, app.http.get("/t/acme/bookings/" + bookingId + "/keys", token)).json()
+                .forEach(k -> ids.add(k.path("keyId").asText()));
+        return ids;
     }
 
     @Test

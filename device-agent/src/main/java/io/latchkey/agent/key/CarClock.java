@@ -30,6 +30,7 @@ public final class CarClock {
     private Instant anchor;
     private long anchorNanos;
     private Confidence confidence = Confidence.UNKNOWN;
+    private String trustedSource;
 
     /** @param nanoTime the monotonic clock ({@code System::nanoTime}; a test's own) */
     public CarClock(LongSupplier nanoTime) {
@@ -58,6 +59,12 @@ public final class CarClock {
             LOG.info("car time: TRUSTED from {} ({})", source, time);
         }
         set(time, Confidence.TRUSTED);
+        trustedSource = source;
+    }
+
+    /** The source of the last trusted time ({@code GNSS}, {@code cloud}, {@code RTC}), or null while not TRUSTED. */
+    public synchronized String trustedSource() {
+        return confidence == Confidence.TRUSTED ? trustedSource : null;
     }
 
     /**

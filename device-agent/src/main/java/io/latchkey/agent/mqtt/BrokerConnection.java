@@ -34,7 +34,10 @@ public interface BrokerConnection {
     /** Starts connecting; returns at once. */
     void start(Listener listener);
 
-    /** Publishes QoS 1 on one of this device's channels; completes when the broker acknowledged it. */
+    /**
+     * Publishes on one of this device's channels at the channel's QoS ({@link Channel#qos()}); completes when the
+     * broker acknowledged it (QoS 1) or when it was written to the connection (QoS 0: a command's answer).
+     */
     CompletableFuture<Void> publish(Channel channel, byte[] payload, boolean retain);
 
     boolean isConnected();

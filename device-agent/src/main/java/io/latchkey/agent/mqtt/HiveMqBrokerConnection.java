@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Session: persistent ({@code cleanStart=false}, configured expiry), so a command sent while the
  * car was briefly away is delivered on reconnection, where an expired one is refused by the verifier.
+ * Each channel is published at its own QoS ({@link Channel#qos()}): the command's answer at most once,
+ * since the backend sends a command again until it has the answer.
  * The command and receipt subscriptions are renewed on every connection anyway, in case the session
  * expired.
  * Reconnection: on every unintended disconnect, after a jittered exponential {@link ReconnectBackoff}.
@@ -178,7 +180,7 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     public CompletableFuture<Void> publish(Channel channel, byte[] payload, boolean retain) {
         return client.publishWith()
                 .topic(Topic.of(tenant, deviceId, channel).name())
-                .qos(MqttQos.AT_LEAST_ONCE)
+                .qos(channel.qos() == 0 ? MqttQos.AT_MOST_ONCE : MqttQos.AT_LEAST_ONCE)
                 .retain(retain)
                 .payload(payload)
                 .send()

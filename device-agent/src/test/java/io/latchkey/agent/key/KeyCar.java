@@ -69,12 +69,22 @@ final class KeyCar implements AutoCloseable {
     FakeBrokerConnection broker;
 
     KeyCar(Path dir, TestCloud cloud, MutableClock systemClock, AtomicLong nanos, Gnss gnss, SimulatedCentralLocking wiring) {
+        this(dir, cloud, systemClock, nanos, gnss, wiring, null);
+    }
+
+    /** With a hardware RTC ({@code null}: none). */
+    KeyCar(Path dir, TestCloud cloud, MutableClock systemClock, AtomicLong nanos, Gnss gnss, SimulatedCentralLocking wiring,
+           io.latchkey.hal.time.Rtc rtc) {
         this.cloud = cloud;
         this.wiring = wiring;
         this.nanos = nanos;
         AgentConfig config = AgentConfig.builder().tenant("acme").deviceId("dev-1").mqttUrl("tcp://127.0.0.1:1")
                 .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).deviceKey(DEVICE_KEY.getPrivate()).dataDir(dir).build();
-        agent = Agent.builder(config)
+        var builder = Agent.builder(config);
+        if (rtc != null) {
+            builder.rtc(rtc);
+        }
+        agent = builder
                 .doorLocks(wiring.doorLocks(Duration.ZERO))
                 .gnss(gnss)
                 .vehicleSignals(new MutableVehicleSignals())

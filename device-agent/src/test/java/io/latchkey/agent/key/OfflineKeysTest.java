@@ -316,6 +316,36 @@ class OfflineKeysTest {
     }
 
     @Test
+    void withAHardwareRtcTheCarSetFromGnss_theTimeStaysTrustedAfterARestartUnderground() {
+        io.latchkey.hal.time.SimulatedRtc rtc = new io.latchkey.hal.time.SimulatedRtc(nanos::get);
+        car = new KeyCar(dir, cloud, systemClock, nanos, new FixedGnss(52.5, 13.4, systemClock), wiring, rtc);
+        assertThat(car.keys().clock().trustedSource()).isEqualTo("GNSS");
+        car.close(); // the agent stops: the RTC is set from the GNSS time it trusts, and the car records that it did
+        car = null;
+        assertThat(rtc.read()).contains(T0);
+
+        nanos.addAndGet(Duration.ofHours(2).toNanos()); // two hours parked; the agent restarts with no GNSS, no network
+        systemClock.set(Instant.parse("2001-01-01T00:00:00Z"));
+        car = new KeyCar(dir, cloud, systemClock, nanos, KeyCar.NO_GNSS, wiring, rtc);
+        assertThat(car.keys().clock().now().confidence().name()).isEqualTo("TRUSTED");
+        assertThat(car.keys().clock().now().now()).isEqualTo(T0.plus(Duration.ofHours(2)));
+        // a booking that started an hour after the car last had GNSS: with only the lower bound (T0) it would not be
+        // valid yet; with the RTC's trusted time it opens
+        Instant later = T0.plus(Duration.ofHours(1));
+        VirtualPhone phone = car.phone("key-0000000000000201", UNLOCK_LOCK, later, later.plus(Duration.ofHours(2)), T0.minusSeconds(60));
+        KeyMessages.Result opened = phone.use(car.ble, KeyRight.UNLOCK, null);
+        assertThat(phone.challenge.timeConfidence()).isEqualTo("TRUSTED");
+        assertThat(opened.outcome()).isEqualTo("EXECUTED");
+
+        // the RTC lost power meanwhile (the chip says so): the next restart is back to the lower bound
+        car.close();
+        car = null;
+        rtc.losePower();
+        car = new KeyCar(dir, cloud, systemClock, nanos, KeyCar.NO_GNSS, wiring, rtc);
+        assertThat(car.keys().clock().now().confidence().name()).isEqualTo("LOWER_BOUND");
+    }
+
+    @Test
     void aCarThatNeverKnewTheTime_refusesEveryKey_untilATrustedSourceTellsIt() {
         KeyCar c = start(KeyCar.NO_GNSS);
         VirtualPhone rita = rita(c);

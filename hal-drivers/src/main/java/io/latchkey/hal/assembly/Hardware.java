@@ -22,7 +22,16 @@ import java.util.Optional;
 public record Hardware(DoorLocks doorLocks, Optional<Immobiliser> immobiliser, Gnss gnss, MutableVehicleSignals signals,
                        Optional<CanBus> canBus, Optional<SupplyVoltage> supplyVoltage, Optional<DigitalOutput> statusLed,
                        List<AutoCloseable> drivers, List<String> description, Optional<BleKeyLink> bleKeyLink,
-                       Optional<BarcodeScanner> barcodeScanner) {
+                       Optional<BarcodeScanner> barcodeScanner, Optional<io.latchkey.hal.time.Rtc> rtc) {
+    /** Hardware with no RTC. */
+    public Hardware(DoorLocks doorLocks, Optional<Immobiliser> immobiliser, Gnss gnss, MutableVehicleSignals signals,
+                    Optional<CanBus> canBus, Optional<SupplyVoltage> supplyVoltage, Optional<DigitalOutput> statusLed,
+                    List<AutoCloseable> drivers, List<String> description, Optional<BleKeyLink> bleKeyLink,
+                    Optional<BarcodeScanner> barcodeScanner) {
+        this(doorLocks, immobiliser, gnss, signals, canBus, supplyVoltage, statusLed, drivers, description, bleKeyLink,
+                barcodeScanner, Optional.empty());
+    }
+
     /** Hardware with no offline-key readers. */
     public Hardware(DoorLocks doorLocks, Optional<Immobiliser> immobiliser, Gnss gnss, MutableVehicleSignals signals,
                     Optional<CanBus> canBus, Optional<SupplyVoltage> supplyVoltage, Optional<DigitalOutput> statusLed,

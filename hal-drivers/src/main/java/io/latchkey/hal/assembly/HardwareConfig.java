@@ -31,10 +31,19 @@ public record HardwareConfig(
 
     /**
      * The readers phones present offline keys to (docs/offline-keys.md): {@code hardware.ble} (BlueZ on
-     * {@code hardware.ble.adapter}) and {@code hardware.qr} (a serial scanner on {@code hardware.qr.serial.port}).
+     * {@code hardware.ble.adapter}) and {@code hardware.qr} (a serial scanner on {@code hardware.qr.serial.port}); and
+     * the car's hardware clock for their time checks, {@code hardware.rtc} ({@code linux}: {@code hardware.rtc.device}
+     * under /sys/class/rtc).
      */
-    public record KeyReaders(Ble ble, String bleAdapter, Qr qr, String qrPort, int qrBaud, String qrHidDevice) {
+    public record KeyReaders(Ble ble, String bleAdapter, Qr qr, String qrPort, int qrBaud, String qrHidDevice, Rtc rtc,
+                             String rtcDevice) {
+        public KeyReaders(Ble ble, String bleAdapter, Qr qr, String qrPort, int qrBaud, String qrHidDevice) {
+            this(ble, bleAdapter, qr, qrPort, qrBaud, qrHidDevice, Rtc.NONE, "rtc0");
+        }
     }
+
+    /** The hardware RTC (docs/offline-keys.md §7): the kernel's RTC through sysfs, a simulated one, or none. */
+    public enum Rtc { LINUX, SIMULATED, NONE }
 
     public enum Ble { BLUEZ, SIMULATED, NONE }
 
@@ -76,7 +85,7 @@ public record HardwareConfig(
             "hardware.power.ads1115.gain", "hardware.power.ads1115.divider-top", "hardware.power.ads1115.divider-bottom",
             "hardware.power.ads1115.calibration",
             "hardware.ble", "hardware.ble.adapter", "hardware.qr", "hardware.qr.serial.port", "hardware.qr.serial.baud",
-            "hardware.qr.hid.device");
+            "hardware.qr.hid.device", "hardware.rtc", "hardware.rtc.device");
 
     public HardwareConfig {
         pins = Collections.unmodifiableMap(new TreeMap<>(pins));
@@ -127,7 +136,8 @@ public record HardwareConfig(
         }
         KeyReaders keyReaders = new KeyReaders(c.choice("hardware.ble", Ble.class, Ble.NONE), adapter(c.text("hardware.ble.adapter", "hci0")),
                 c.choice("hardware.qr", Qr.class, Qr.NONE), c.text("hardware.qr.serial.port", "/dev/ttyACM0"),
-                c.integer("hardware.qr.serial.baud", 9600, 1200, 921_600), c.text("hardware.qr.hid.device", ""));
+                c.integer("hardware.qr.serial.baud", 9600, 1200, 921_600), c.text("hardware.qr.hid.device", ""),
+                c.choice("hardware.rtc", Rtc.class, Rtc.NONE), rtcDevice(c.text("hardware.rtc.device", "rtc0")));
         checkKeyReaders(keyReaders);
         return new HardwareConfig(locks, gnss, can, power, led, pins,
                 c.duration("hardware.gpio.debounce", Duration.ofMillis(10), true),
@@ -233,6 +243,13 @@ public record HardwareConfig(
         if (k.qr() == Qr.HID && k.qrHidDevice().isBlank()) {
             throw new ConfigException("hardware.qr.hid.device is required with hardware.qr=hid (e.g. /dev/input/by-id/usb-...-event-kbd)");
         }
+    }
+
+    private static String rtcDevice(String name) {
+        if (!name.matches("rtc[0-9]{1,2}")) {
+            throw new ConfigException("hardware.rtc.device: expected an RTC name such as rtc0, got '" + name + "'");
+        }
+        return name;
     }
 
     private static String adapter(String name) {

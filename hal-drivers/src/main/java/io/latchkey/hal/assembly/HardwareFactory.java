@@ -85,8 +85,9 @@ public final class HardwareFactory {
             Optional<SupplyVoltage> supply = supply(config, drivers, description);
             Optional<BleKeyLink> ble = ble(config.keyReaders(), drivers, description);
             Optional<BarcodeScanner> qr = qr(config.keyReaders(), drivers, description);
+            Optional<io.latchkey.hal.time.Rtc> rtc = rtc(config.keyReaders(), description);
             return new Hardware(locks.doorLocks(), locks.immobiliser(), gnss, signals, canBus, supply, locks.statusLed(),
-                    drivers, description, ble, qr);
+                    drivers, description, ble, qr, rtc);
         } catch (RuntimeException e) {
             closeAll(drivers);
             throw e;
@@ -107,6 +108,23 @@ public final class HardwareFactory {
                 return Optional.of(new SimulatedBleKeyLink());
             default:
                 description.add("offline keys BLE: none");
+                return Optional.empty();
+        }
+    }
+
+    /** The hardware RTC, the offline keys' time source where one is fitted (docs/offline-keys.md §7). */
+    private Optional<io.latchkey.hal.time.Rtc> rtc(HardwareConfig.KeyReaders keys, List<String> description) {
+        switch (keys.rtc()) {
+            case LINUX: {
+                io.latchkey.hal.time.linux.LinuxRtc rtc = io.latchkey.hal.time.linux.LinuxRtc.open(keys.rtcDevice());
+                description.add("car time: hardware RTC " + rtc.name());
+                return Optional.of(rtc);
+            }
+            case SIMULATED:
+                description.add("car time: SIMULATED RTC");
+                return Optional.of(new io.latchkey.hal.time.SimulatedRtc(System::nanoTime));
+            default:
+                description.add("car time: no hardware RTC");
                 return Optional.empty();
         }
     }

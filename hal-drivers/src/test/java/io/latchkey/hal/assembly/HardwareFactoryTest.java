@@ -157,6 +157,23 @@ class HardwareFactoryTest {
     }
 
     @Test
+    void theRtc_isNoneByDefault_simulatedWhenNamed_andALinuxOneMustExist() {
+        hardware = factory.create(HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated"), null));
+        assertThat(hardware.rtc()).isEmpty();
+        assertThat(hardware.description()).contains("car time: no hardware RTC");
+        hardware = factory.create(HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
+                "hardware.rtc", "simulated"), null));
+        assertThat(hardware.rtc()).containsInstanceOf(io.latchkey.hal.time.SimulatedRtc.class);
+        // this machine (and CI's) has no /sys/class/rtc/rtc7: the start fails naming it, as for any configured driver
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> factory.create(HardwareConfig.parse(Map.of("hardware.locks",
+                "simulated", "hardware.gnss", "simulated", "hardware.rtc", "linux", "hardware.rtc.device", "rtc7"), null)))
+                .isInstanceOf(io.latchkey.hal.HalException.class).hasMessageContaining("/sys/class/rtc/rtc7/since_epoch");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HardwareConfig.parse(Map.of("hardware.locks", "simulated",
+                "hardware.gnss", "simulated", "hardware.rtc", "linux", "hardware.rtc.device", "/dev/rtc0"), null))
+                .hasMessageContaining("hardware.rtc.device");
+    }
+
+    @Test
     void badOfflineKeyReaderValues_nameTheKey() {
         assertThatThrownBy(() -> HardwareConfig.parse(Map.of("hardware.locks", "simulated", "hardware.gnss", "simulated",
                 "hardware.ble", "bluetooth"), null)).hasMessage("hardware.ble: expected bluez|simulated|none, got 'bluetooth'");

@@ -14,11 +14,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What the broker alone can do on this machine, for comparison: a plain pair of MQTT 5 clients (the same
  * HiveMQ client library the agent and backend use) against the same broker, with messages of the same
- * size. Round trip: A publishes QoS 1, B echoes it QoS 1, A receives; sequential. Throughput: A publishes
+ * size. Round trip: A publishes QoS 1, B echoes it QoS 1, A receives; sequential (and the same at QoS 0, the
+ * commands' and answers' QoS, for comparison). Throughput: A publishes
  * QoS 1 as fast as 64 in flight allow, B counts what arrives.
  */
 final class BrokerReference {
-    record Result(int messageBytes, double rttP50Ms, double rttP99Ms, double throughputMsgPerSec) {
+    /** {@code rttQos0*}: the same round trip with both messages at QoS 0 (how commands and answers travel). */
+    record Result(int messageBytes, double rttP50Ms, double rttP99Ms, double throughputMsgPerSec,
+                  double rttQos0P50Ms, double rttQos0P99Ms) {
     }
 
     private BrokerReference() {
@@ -33,29 +36,8 @@ final class BrokerReference {
         try {
             byte[] payload = new byte[messageBytes];
             java.util.Arrays.fill(payload, (byte) 'x');
-            AtomicReference<CompletableFuture<Void>> echo = new AtomicReference<>();
-            b.subscribeWith().topicFilter("ref/ping").qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(p -> b.publishWith().topic("ref/pong").qos(MqttQos.AT_LEAST_ONCE).payload(p.getPayloadAsBytes()).send())
-                    .send().get(10, TimeUnit.SECONDS);
-            a.subscribeWith().topicFilter("ref/pong").qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(p -> {
-                        CompletableFuture<Void> f = echo.get();
-                        if (f != null) {
-                            f.complete(null);
-                        }
-                    }).send().get(10, TimeUnit.SECONDS);
-            long[] micros = new long[roundTrips];
-            for (int i = -50; i < roundTrips; i++) {
-                CompletableFuture<Void> f = new CompletableFuture<>();
-                echo.set(f);
-                long t0 = System.nanoTime();
-                a.publishWith().topic("ref/ping").qos(MqttQos.AT_LEAST_ONCE).payload(payload).send();
-                f.get(10, TimeUnit.SECONDS);
-                if (i >= 0) {
-                    micros[i] = (System.nanoTime() - t0) / 1_000;
-                }
-            }
-            Percentiles p = new Percentiles(micros);
+            Percentiles p = roundTrips(a, b, MqttQos.AT_LEAST_ONCE, payload, roundTrips);
+            Percentiles p0 = roundTrips(a, b, MqttQos.AT_MOST_ONCE, payload, roundTrips);
 
             AtomicLong received = new AtomicLong();
             b.subscribeWith().topicFilter("ref/flood").qos(MqttQos.AT_LEAST_ONCE).callback(m -> received.incrementAndGet())
@@ -71,10 +53,41 @@ final class BrokerReference {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double rate = (received.get() - startCount) / seconds;
-            return new Result(messageBytes, p.at(50) / 1000.0, p.at(99) / 1000.0, Math.round(rate));
+            return new Result(messageBytes, p.at(50) / 1000.0, p.at(99) / 1000.0, Math.round(rate),
+                    p0.at(50) / 1000.0, p0.at(99) / 1000.0);
         } finally {
             a.disconnect();
             b.disconnect();
         }
+    }
+
+    /** Sequential round trips at {@code qos} (after 50 not counted), on topics of their own. */
+    private static Percentiles roundTrips(Mqtt5AsyncClient a, Mqtt5AsyncClient b, MqttQos qos, byte[] payload,
+                                          int roundTrips) throws Exception {
+        String ping = "ref/ping-" + qos.getCode();
+        String pong = "ref/pong-" + qos.getCode();
+        AtomicReference<CompletableFuture<Void>> echo = new AtomicReference<>();
+        b.subscribeWith().topicFilter(ping).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(m -> b.publishWith().topic(pong).qos(qos).payload(m.getPayloadAsBytes()).send())
+                .send().get(10, TimeUnit.SECONDS);
+        a.subscribeWith().topicFilter(pong).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(m -> {
+                    CompletableFuture<Void> f = echo.get();
+                    if (f != null) {
+                        f.complete(null);
+                    }
+                }).send().get(10, TimeUnit.SECONDS);
+        long[] micros = new long[roundTrips];
+        for (int i = -50; i < roundTrips; i++) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            echo.set(f);
+            long t0 = System.nanoTime();
+            a.publishWith().topic(ping).qos(qos).payload(payload).send();
+            f.get(10, TimeUnit.SECONDS);
+            if (i >= 0) {
+                micros[i] = (System.nanoTime() - t0) / 1_000;
+            }
+        }
+        return new Percentiles(micros);
     }
 }
