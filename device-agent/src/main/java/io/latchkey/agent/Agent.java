@@ -74,6 +74,10 @@ public final class Agent implements AutoCloseable {
     /** Over-the-air updates (docs/ota.md), if update keys are pinned. */
     private io.latchkey.agent.ota.OtaService ota;
     private volatile io.latchkey.agent.identity.IdentityMaintenance identity;
+    /** The power states (docs/agent.md), set by the builder; the connection waits for {@link #wake()} when it starts protected. */
+    private io.latchkey.agent.power.PowerManager power;
+    private BrokerConnection.Listener listener;
+    private volatile boolean connectionStarted;
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean everOnline;
@@ -141,7 +145,7 @@ public final class Agent implements AutoCloseable {
                 publishState(true);
             }
         }));
-        connection.start(new BrokerConnection.Listener() {
+        listener = new BrokerConnection.Listener() {
             @Override
             public void connected() {
                 everOnline = true;
@@ -202,7 +206,21 @@ public final class Agent implements AutoCloseable {
                     timers.scheduler().execute(() -> updates.offer(payload));
                 }
             }
-        });
+
+            @Override
+            public void booking(byte[] payload) {
+                io.latchkey.agent.power.PowerManager p = power;
+                if (p != null && !closed) {
+                    p.bookingMessage(payload);
+                }
+            }
+        };
+        if (power == null || !power.startsProtected()) {
+            connectionStarted = true;
+            connection.start(listener);
+        } else {
+            LOG.warn("{}: battery protection: not connecting until the voltage recovers", config.deviceId());
+        }
         registrations.add(signals.addListener((name, value) -> {
             if (AgentSignals.TAMPERED.equals(name) && value >= 0.5 && !closed) {
                 events.publish("TAMPER", Map.of("signal", name));
@@ -220,7 +238,10 @@ public final class Agent implements AutoCloseable {
         }
         periodic.add(timers.scheduler().scheduleWithFixedDelay(this::refreshStatus, 0,
                 timers.statusEvery().toMillis(), TimeUnit.MILLISECONDS));
-        if (battery != null) {
+        if (power != null) {
+            periodic.add(timers.scheduler().scheduleWithFixedDelay(this::checkPower, 0,
+                    timers.batteryEvery().toMillis(), TimeUnit.MILLISECONDS));
+        } else if (battery != null) {
             periodic.add(timers.scheduler().scheduleWithFixedDelay(this::checkBattery, 0,
                     timers.batteryEvery().toMillis(), TimeUnit.MILLISECONDS));
         }
@@ -253,6 +274,67 @@ public final class Agent implements AutoCloseable {
      */
     public java.util.Optional<io.latchkey.agent.key.OfflineKeys> offlineKeys() {
         return java.util.Optional.ofNullable(offlineKeys);
+    }
+
+    /** Set by the builder: the power states; the agent carries out their changes ({@link io.latchkey.agent.power.PowerManager.Actions}). */
+    void power(io.latchkey.agent.power.PowerManager manager) {
+        this.power = manager;
+        manager.actions(new io.latchkey.agent.power.PowerManager.Actions() {
+            @Override
+            public void parkedInterval(Duration interval) {
+                telemetry.lowPower(interval);
+            }
+
+            @Override
+            public void sleep(io.latchkey.agent.power.PowerState state, java.time.Instant nextWake) {
+                goToSleep(state, nextWake);
+            }
+
+            @Override
+            public void wake() {
+                wakeUp();
+            }
+        });
+    }
+
+    /** The power states, if the agent runs them. */
+    public java.util.Optional<io.latchkey.agent.power.PowerManager> power() {
+        return java.util.Optional.ofNullable(power);
+    }
+
+    /** Says goodbye with the power state and the next wake (retained), then turns MQTT off until {@link #wakeUp()}. */
+    private void goToSleep(io.latchkey.agent.power.PowerState state, java.time.Instant nextWake) {
+        if (closed || !connectionStarted) {
+            return;
+        }
+        if (connection.isConnected()) {
+            DeviceState goodbye = new DeviceState(config.deviceId(), false, LockStates.toWire(locks.state()), clock.instant(),
+                    version, state.name(), nextWake);
+            await(connection.publish(Channel.STATE, Json.write(goodbye), true), Duration.ofSeconds(5));
+        }
+        await(connection.suspend(), Duration.ofSeconds(5));
+        telemetrySink.disconnected();
+        refreshStatus();
+    }
+
+    private void wakeUp() {
+        if (closed) {
+            return;
+        }
+        if (!connectionStarted) {
+            connectionStarted = true;
+            connection.start(listener);
+        } else {
+            connection.resume();
+        }
+    }
+
+    private void checkPower() {
+        try {
+            power.check();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: power check failed: {}", config.deviceId(), e.toString());
+        }
     }
 
     /** Completes when the agent has connected to the broker for the first time. */
@@ -340,7 +422,8 @@ public final class Agent implements AutoCloseable {
     }
 
     private CompletableFuture<Void> publishState(boolean online) {
-        DeviceState state = new DeviceState(config.deviceId(), online, LockStates.toWire(locks.state()), clock.instant(), version);
+        DeviceState state = new DeviceState(config.deviceId(), online, LockStates.toWire(locks.state()), clock.instant(), version,
+                power == null ? null : power.state().name(), null);
         return connection.publish(Channel.STATE, Json.write(state), true).exceptionally(e -> {
             LOG.debug("{}: state not published: {}", config.deviceId(), e.toString());
             return null;

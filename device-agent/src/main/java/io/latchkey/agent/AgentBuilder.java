@@ -305,7 +305,7 @@ public final class AgentBuilder {
         io.latchkey.agent.key.OfflineKeys keys = carClock == null ? null
                 : offlineKeys(carClock, vehicle, commands.queue(), telemetry.loop(), events, owned);
         Agent.Timers agentTimers = new Agent.Timers(timers, java.time.Duration.ofSeconds(10),
-                telemetry.battery() == null ? null : hardwareConfig().powerCheckInterval(), config.obdInterval());
+                hardwareConfig().powerCheckInterval(), config.obdInterval());
         io.latchkey.agent.ota.OtaService updates = null;
         if (!config.updateKeys().isEmpty()) {
             // its own thread: a download or an unpack must not hold up the agent's timers
@@ -327,6 +327,8 @@ public final class AgentBuilder {
             agent.ota(updates);
         }
         agent.identity(identity(connection));
+        agent.power(new io.latchkey.agent.power.PowerManager(config.power(), supplyVoltage, telemetry.battery(), vehicle, events,
+                clock, config.dataDir(), config.deviceId()));
         if (keys != null) {
             io.latchkey.agent.key.RtcTime rtcTime = rtc == null ? null : new io.latchkey.agent.key.RtcTime(rtc, carClock, config.dataDir());
             agent.offlineKeys(keys, () -> {

@@ -45,6 +45,7 @@ public final class FakeBrokerConnection implements BrokerConnection {
     @Override
     public void start(Listener listener) {
         this.listener = listener;
+        this.started = true;
     }
 
     public void connect() {
@@ -69,6 +70,31 @@ public final class FakeBrokerConnection implements BrokerConnection {
     /** Delivers a message on the cert or keys channel (a renewal answer, the retained key set). */
     public void deliverIdentity(Channel channel, byte[] payload) {
         listener.identity(channel, payload);
+    }
+
+    /** Delivers a message on the booking channel, as the cloud's retained next booking would arrive. */
+    public void deliverBooking(byte[] message) {
+        listener.booking(message);
+    }
+
+    /** Whether the agent has a connection started at all (a protected agent does not start one), and suspended it. */
+    public volatile boolean started;
+    public volatile boolean suspended;
+
+    @Override
+    public CompletableFuture<Void> suspend() {
+        suspended = true;
+        if (connected) {
+            connected = false; // a clean disconnect: the agent's listener hears nothing
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Reconnects at once, as a broker in reach would. */
+    @Override
+    public void resume() {
+        suspended = false;
+        connect();
     }
 
     /** Delivers a message on the receipt channel, as the cloud would send it. */

@@ -39,7 +39,12 @@ public enum Channel {
      * Cloud to car, retained: the tenant's newest signed key set ({@code identity.SignedKeySet}): the command, update,
      * offline-key issuing and key-set signing keys the car trusts. Only the backend publishes it.
      */
-    KEYS;
+    KEYS,
+    /**
+     * Cloud to car, retained: when the car's next booking starts ({@code NextBooking}), so that a sleeping car
+     * wakes ahead of it (docs/agent.md, power states). Only the backend publishes it.
+     */
+    BOOKING;
 
     /**
      * The MQTT QoS this channel's messages are published with. Commands and their answers travel at most once
@@ -61,7 +66,7 @@ public enum Channel {
     public boolean fromCar() {
         return switch (this) {
             case ACK, TELEMETRY, STATE, EVENT, OTA_STATUS, CSR -> true;
-            case CMD, RECEIPT, REVOCATIONS, OTA, CERT, KEYS -> false;
+            case CMD, RECEIPT, REVOCATIONS, OTA, CERT, KEYS, BOOKING -> false;
         };
     }
 

@@ -57,7 +57,8 @@ public class CommandController {
                     @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class))})
     @ApiResponse(responseCode = "502", description = "the car refused the command (REJECTED, e.g. EXPIRED, BAD_SIGNATURE)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CommandResult.class)))
-    @ApiResponse(responseCode = "503", description = "no broker connection, or the broker did not take the command: nothing was sent, retry",
+    @ApiResponse(responseCode = "503", description = "no broker connection, the broker did not take the command, or the car is asleep "
+            + "(power state SLEEP or PROTECT; the detail names its next wake and Retry-After says when to try again): nothing was sent, retry",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "504", description = "the car did not answer within the command timeout; the command expires unexecuted",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -62,6 +62,8 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class CommandService {
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
+    /** The audit outcome of a command not sent because the car said it is asleep until a known time. */
+    public static final String CAR_ASLEEP = "CAR_ASLEEP";
 
     private final CarRegistry cars;
     private final CarAccess access;
@@ -267,6 +269,17 @@ public class CommandService {
     /** @param borrower a non-operator's command: an executed UNLOCK starts their rental ({@link BookingService#started}) */
     private CompletableFuture<CommandResult> send(String tenant, Car car, CommandType type, HomeZone zone, String id,
                                                   String userId, String previousVersion, boolean borrower) {
+        Instant now = clock.instant();
+        Optional<Instant> asleep = cars.state(tenant, car.id()).asleepUntil(now);
+        if (asleep.isPresent()) {
+            // off the air until then: say so at once instead of letting the command time out (docs/api.md)
+            auditor.record(tenant, userId, "car." + type.name().toLowerCase(java.util.Locale.ROOT), "car/" + car.id(),
+                    CAR_ASLEEP);
+            Duration wait = Duration.between(now, asleep.get());
+            return CompletableFuture.failedFuture(new UnavailableException("car " + car.id() + " is asleep ("
+                    + cars.state(tenant, car.id()).powerState() + "), next wake at " + asleep.get()
+                    + "; the command was not sent", null, wait));
+        }
         Duration timeout = config.timeout();
         Instant issuedAt = clock.instant();
         Command command = new Command(id, tenant, car.deviceId(), type, issuedAt, issuedAt.plus(timeout), userId, zone);

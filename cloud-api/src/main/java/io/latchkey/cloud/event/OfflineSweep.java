@@ -61,7 +61,11 @@ public class OfflineSweep {
                 if (state.lastSeen() == null) {
                     continue;
                 }
-                Instant offlineFrom = state.lastSeen().plus(config.offlineAfter());
+                // a car that said it sleeps (power states) is expected off the air until its next wake
+                Instant expected = state.powerState() != null && CarState.ASLEEP.contains(state.powerState())
+                        && state.nextWake() != null && state.nextWake().isAfter(state.lastSeen())
+                        ? state.nextWake() : state.lastSeen();
+                Instant offlineFrom = expected.plus(config.offlineAfter());
                 if (now.isBefore(offlineFrom)) {
                     continue;
                 }

@@ -33,6 +33,12 @@ public class LatchkeyExceptionHandler implements ExceptionHandler<LatchkeyCloudE
     public HttpResponse<Problem> handle(HttpRequest request, LatchkeyCloudException exception) {
         HttpStatus status = statusOf(exception);
         String detail = exception.getMessage();
+        java.time.Duration retryAfter = exception instanceof UnavailableException u ? u.retryAfter() : null;
+        if (retryAfter != null) {
+            // an expected answer (a car asleep until a known time), not a failure of this backend
+            return HttpResponse.<Problem>status(status).body(Problem.of(status, detail)).contentType(Problem.MEDIA_TYPE)
+                    .header(io.micronaut.http.HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+        }
         if (status.getCode() >= 500 && status != HttpStatus.GATEWAY_TIMEOUT) {
             LOG.error("{} {} failed", request.getMethod(), request.getPath(), exception);
             if (status == HttpStatus.SERVICE_UNAVAILABLE) {

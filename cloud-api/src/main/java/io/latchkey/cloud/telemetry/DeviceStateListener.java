@@ -42,9 +42,12 @@ public class DeviceStateListener implements DeviceMessageListener {
         if (!topic.deviceId().equals(state.deviceId())) {
             throw new MalformedMessageException("state of " + state.deviceId() + " on " + topic);
         }
-        CarState now = cars.updateState(topic.tenant(), carId, s -> state.online()
+        CarState now = cars.updateState(topic.tenant(), carId, s -> (state.online()
                 ? s.withLock(state.lockState(), null, clock.instant())
-                : s.withOnline(false, clock.instant()));
+                : s.withOnline(false, clock.instant()))
+                // a car going to sleep says so, with its next wake; a last will (no power state) leaves what was known
+                .withPower(state.powerState() != null || state.online() ? state.powerState() : s.powerState(),
+                        state.powerState() != null || state.online() ? state.nextWake() : s.nextWake()));
         live.publishState(topic.tenant(), carId, LiveState.DEVICE, now, null, null);
     }
 }

@@ -19,7 +19,11 @@ import java.util.Map;
 public final class Http {
     private static final ObjectMapper MAPPER = Json.mapper();
 
-    public record Reply(int status, String contentType, String body) {
+    public record Reply(int status, String contentType, String body, String retryAfter) {
+        public Reply(int status, String contentType, String body) {
+            this(status, contentType, body, null);
+        }
+
         public JsonNode json() {
             try {
                 return MAPPER.readTree(body);
@@ -76,7 +80,8 @@ public final class Http {
     }
 
     private static Reply reply(HttpResponse<?> response, String body) {
-        return new Reply(response.getStatus().getCode(), response.getContentType().map(MediaType::toString).orElse(""), body);
+        return new Reply(response.getStatus().getCode(), response.getContentType().map(MediaType::toString).orElse(""), body,
+                response.getHeaders().get(io.micronaut.http.HttpHeaders.RETRY_AFTER));
     }
 
     private static MutableHttpRequest<?> authorised(MutableHttpRequest<?> request, String token) {

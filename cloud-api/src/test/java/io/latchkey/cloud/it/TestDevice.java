@@ -232,6 +232,31 @@ public final class TestDevice implements AutoCloseable {
         publish(Channel.TELEMETRY, Json.write(new TelemetryBatch(deviceId, List.of(records))), false);
     }
 
+    /** Publishes the state a car going to sleep publishes: offline, its power state and its next wake (docs/agent.md). */
+    public void publishSleeping(String powerState, java.time.Instant nextWake) throws Exception {
+        publish(Channel.STATE, Json.write(new DeviceState(deviceId, false, lock, java.time.Instant.now(), "test", powerState, nextWake)),
+                true);
+    }
+
+    /** Publishes an awake car's state with its power state. */
+    public void publishAwake(String powerState) throws Exception {
+        publish(Channel.STATE, Json.write(new DeviceState(deviceId, true, lock, java.time.Instant.now(), "test", powerState, null)), true);
+    }
+
+    /** Subscribes to the device's own {@code booking} channel, as an agent does: the next bookings collect in {@link #nextBookings()}. */
+    public TestDevice subscribeNextBooking() throws Exception {
+        client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.BOOKING).name()).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(m -> nextBookings.add(Json.read(m.getPayloadAsBytes(), io.latchkey.protocol.telemetry.NextBooking.class)))
+                .send().get(10, TimeUnit.SECONDS);
+        return this;
+    }
+
+    public List<io.latchkey.protocol.telemetry.NextBooking> nextBookings() {
+        return List.copyOf(nextBookings);
+    }
+
+    private final List<io.latchkey.protocol.telemetry.NextBooking> nextBookings = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public void publishState(boolean online) throws Exception {
         publish(Channel.STATE, Json.write(new DeviceState(deviceId, online, lock, java.time.Instant.now(), "test")), true);
     }

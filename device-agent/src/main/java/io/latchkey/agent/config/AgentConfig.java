@@ -67,6 +67,7 @@ public final class AgentConfig {
     private final Duration receiptTimeout;
     private final JournalSettings journal;
     private final HardwareConfig hardware;
+    private final io.latchkey.agent.power.PowerSettings power;
     private final List<ObdPid> obdPids;
     private final Duration obdInterval;
     private final boolean offlineKeys;
@@ -100,6 +101,7 @@ public final class AgentConfig {
         this.journal = new JournalSettings(b.journalMaxBytes, b.journalSegmentBytes, b.journalFsyncInterval,
                 b.telemetryBatchSize);
         this.hardware = b.hardware;
+        this.power = b.power;
         this.obdPids = List.copyOf(b.obdPids);
         this.obdInterval = b.obdInterval;
         this.offlineKeys = b.offlineKeys;
@@ -276,6 +278,11 @@ public final class AgentConfig {
         return journal;
     }
 
+    /** The {@code power.*} keys: the power states' thresholds and delays (defaults if none). */
+    public io.latchkey.agent.power.PowerSettings power() {
+        return power;
+    }
+
     /** The {@code hardware.*} keys; empty when the config names no hardware (simulator, tests). */
     public Optional<HardwareConfig> hardware() {
         return Optional.ofNullable(hardware);
@@ -332,6 +339,7 @@ public final class AgentConfig {
         b.journalFsyncInterval = journal.fsyncInterval();
         b.telemetryBatchSize = journal.batchSize();
         b.hardware = hardware;
+        b.power = power;
         b.obdPids = obdPids;
         b.obdInterval = obdInterval;
         b.offlineKeys = offlineKeys;
@@ -376,6 +384,7 @@ public final class AgentConfig {
         private Duration journalFsyncInterval = JournalSettings.DEFAULT_FSYNC_INTERVAL;
         private int telemetryBatchSize = JournalSettings.DEFAULT_BATCH_SIZE;
         private HardwareConfig hardware;
+        private io.latchkey.agent.power.PowerSettings power = io.latchkey.agent.power.PowerSettings.DEFAULTS;
         private List<ObdPid> obdPids = List.of();
         private Duration obdInterval = DEFAULT_OBD_INTERVAL;
         private boolean offlineKeys = true;
@@ -574,6 +583,11 @@ public final class AgentConfig {
 
         public Builder mqttClient(io.latchkey.agent.mqtt.MqttClientKind client) {
             this.mqttClient = java.util.Objects.requireNonNull(client, AgentConfigLoader.MQTT_CLIENT);
+            return this;
+        }
+
+        public Builder power(io.latchkey.agent.power.PowerSettings power) {
+            this.power = java.util.Objects.requireNonNull(power, "power");
             return this;
         }
 

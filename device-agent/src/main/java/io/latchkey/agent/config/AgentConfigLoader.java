@@ -115,7 +115,7 @@ public final class AgentConfigLoader {
         for (Map.Entry<String, String> e : sorted.entrySet()) {
             String key = e.getKey();
             String value = e.getValue() == null ? "" : e.getValue().strip();
-            if (key.startsWith(HardwareConfig.PREFIX)) {
+            if (key.startsWith(HardwareConfig.PREFIX) || key.startsWith(io.latchkey.agent.power.PowerSettings.PREFIX)) {
                 continue;
             } else if (key.startsWith(COMMAND_KEYS + ".")) {
                 b.commandKey(key.substring(COMMAND_KEYS.length() + 1), value);
@@ -127,9 +127,10 @@ public final class AgentConfigLoader {
                 TreeSet<String> known = new TreeSet<>(KNOWN);
                 known.addAll(OTA_KEYS);
                 throw new AgentConfigException(key + ": unknown key (known: " + String.join(", ", known) + ", " + COMMAND_KEYS
-                        + ".<keyId>, " + UPDATE_KEYS + ".<keyId>, " + KEYSET_KEYS + ".<keyId>, hardware.*)");
+                        + ".<keyId>, " + UPDATE_KEYS + ".<keyId>, " + KEYSET_KEYS + ".<keyId>, hardware.*, power.*)");
             }
         }
+        b.power(io.latchkey.agent.power.PowerSettings.parse(sorted));
         if (sorted.keySet().stream().anyMatch(k -> k.startsWith(HardwareConfig.PREFIX))) {
             b.hardware(HardwareConfig.parse(sorted, base));
         }

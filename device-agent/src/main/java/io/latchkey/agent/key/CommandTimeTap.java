@@ -90,6 +90,16 @@ public final class CommandTimeTap implements BrokerConnection {
             public void identity(Channel channel, byte[] payload) {
                 listener.identity(channel, payload);
             }
+
+            @Override
+            public void booking(byte[] payload) {
+                listener.booking(payload);
+            }
+
+            @Override
+            public void ota(byte[] payload) {
+                listener.ota(payload);
+            }
         });
     }
 
@@ -106,6 +116,16 @@ public final class CommandTimeTap implements BrokerConnection {
     @Override
     public void renewSession() {
         delegate.renewSession();
+    }
+
+    @Override
+    public CompletableFuture<Void> suspend() {
+        return delegate.suspend();
+    }
+
+    @Override
+    public void resume() {
+        delegate.resume();
     }
 
     @Override

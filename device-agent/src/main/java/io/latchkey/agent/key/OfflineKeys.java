@@ -387,8 +387,9 @@ public final class OfflineKeys implements AutoCloseable {
             long counter = challenge.counter();
             KeyRight action = request.action();
             actions.perform(action).thenAccept(done -> {
-                sendResult(c, request, done.outcome(), done.reason(), done.lockState().name());
+                // journalled before the phone hears the result: a use the phone saw succeed is always in the car's history
                 decided(new Use(c, null, action, "BLE", done.outcome(), done.reason(), time, counter));
+                sendResult(c, request, done.outcome(), done.reason(), done.lockState().name());
             });
         }
 

@@ -33,6 +33,10 @@ public interface BrokerConnection {
         /** A message on this device's {@code cert} (renewal answers) or {@code keys} (the signed key set) channel. */
         default void identity(Channel channel, byte[] payload) {
         }
+
+        /** A message on this device's {@code booking} channel (when its next booking starts, retained), as received. */
+        default void booking(byte[] payload) {
+        }
     }
 
     /**
@@ -55,6 +59,7 @@ public interface BrokerConnection {
             case REVOCATIONS -> listener.revocations(payload);
             case OTA -> listener.ota(payload);
             case CERT, KEYS -> listener.identity(channel, payload);
+            case BOOKING -> listener.booking(payload);
             default -> throw new IllegalArgumentException(channel + " is not a channel to the car");
         }
     }
@@ -77,6 +82,18 @@ public interface BrokerConnection {
      * (commands in it would be about to expire anyway). Nothing happens while not connected.
      */
     default void renewSession() {
+    }
+
+    /**
+     * Power states: disconnects cleanly (no last will: the agent has published its sleeping state) and does not
+     * reconnect until {@link #resume()}. The default does nothing (a connection that cannot sleep stays on).
+     */
+    default CompletableFuture<Void> suspend() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Connects again after {@link #suspend()}, into the persistent session (commands queued meanwhile arrive). */
+    default void resume() {
     }
 
     /** Disconnects cleanly (no last will) and stops reconnecting. */

@@ -219,6 +219,28 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     }
 
     @Override
+    public CompletableFuture<Void> suspend() {
+        if (closing || !client.getState().isConnectedOrReconnect()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // A USER disconnect: onDisconnected does not reconnect it.
+        return client.disconnect().exceptionally(e -> null);
+    }
+
+    @Override
+    public void resume() {
+        if (closing || client.getState().isConnectedOrReconnect()) {
+            return;
+        }
+        authenticated(client.connectWith()).cleanStart(false).sessionExpiryInterval(sessionExpiry.toSeconds()).send()
+                .whenComplete((ack, e) -> {
+                    if (e != null) {
+                        LOG.debug("{}: connection after sleep failed: {}", deviceId, e.toString());
+                    }
+                });
+    }
+
+    @Override
     public boolean isConnected() {
         return client.getState().isConnected();
     }

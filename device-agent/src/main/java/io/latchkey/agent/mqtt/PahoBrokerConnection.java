@@ -85,6 +85,8 @@ public final class PahoBrokerConnection implements BrokerConnection {
     private final Set<Outgoing> inFlight = new LinkedHashSet<>();
     private volatile Listener listener;
     private volatile boolean closing;
+    /** Power states: disconnected on purpose ({@link #suspend()}) and not reconnecting until {@link #resume()}. */
+    private volatile boolean suspended;
     private int attempt;
     private ScheduledFuture<?> pendingReconnect;
 
@@ -164,7 +166,7 @@ public final class PahoBrokerConnection implements BrokerConnection {
     }
 
     private void connect(boolean cleanStart) {
-        if (closing) {
+        if (closing || suspended) {
             return;
         }
         try {
@@ -191,7 +193,7 @@ public final class PahoBrokerConnection implements BrokerConnection {
 
     private void reconnectLater(Throwable cause) {
         synchronized (lock) {
-            if (closing || (pendingReconnect != null && !pendingReconnect.isDone())) {
+            if (closing || suspended || (pendingReconnect != null && !pendingReconnect.isDone())) {
                 return;
             }
             attempt++;
@@ -287,7 +289,7 @@ public final class PahoBrokerConnection implements BrokerConnection {
             o.done.completeExceptionally(new MqttPublishException(o.channel, cause));
         }
         Listener l = listener;
-        if (l != null && !closing) {
+        if (l != null && !closing && !suspended) {
             l.disconnected(cause);
         }
     }
@@ -390,6 +392,56 @@ public final class PahoBrokerConnection implements BrokerConnection {
         } catch (MqttException e) {
             renewing.set(false);
             LOG.warn("{}: fresh session not started: {}", endpoint.deviceId(), e.toString());
+        }
+    }
+
+    /**
+     * Disconnects with reason 0 (the broker discards the last will: the agent has published its sleeping state) and
+     * stays away until {@link #resume()}; the listener hears nothing of it.
+     */
+    @Override
+    public CompletableFuture<Void> suspend() {
+        if (closing) {
+            return CompletableFuture.completedFuture(null);
+        }
+        synchronized (lock) {
+            suspended = true;
+            if (pendingReconnect != null) {
+                pendingReconnect.cancel(false);
+            }
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!client.isConnected()) {
+            done.complete(null);
+            return done;
+        }
+        try {
+            client.disconnect(QUIESCE_MS, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    done.complete(null);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    done.complete(null);
+                }
+            }, NORMAL_DISCONNECTION, new MqttProperties());
+        } catch (MqttException e) {
+            done.complete(null);
+        }
+        return done;
+    }
+
+    /** Connects again after {@link #suspend()}, into the persistent session (commands queued meanwhile arrive). */
+    @Override
+    public void resume() {
+        if (closing || !suspended) {
+            return;
+        }
+        suspended = false;
+        if (!client.isConnected()) {
+            timer.execute(() -> connect(false));
         }
     }
 

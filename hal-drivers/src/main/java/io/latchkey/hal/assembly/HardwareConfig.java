@@ -27,7 +27,7 @@ public record HardwareConfig(
         String canInterface, Optional<String> canProfile, Optional<Path> canDbc, Optional<Path> canReplayFile,
         double canReplaySpeed,
         double lowVolts, double recoverVolts, Duration lowPowerInterval, Duration powerCheckInterval,
-        double simulatedVolts, KeyReaders keyReaders) {
+        double simulatedVolts, KeyReaders keyReaders, io.latchkey.hal.power.ads1115.Ads1115Settings ads1115) {
 
     /**
      * The readers phones present offline keys to (docs/offline-keys.md): {@code hardware.ble} (BlueZ on
@@ -55,7 +55,7 @@ public record HardwareConfig(
 
     public enum Can { SOCKETCAN, CANDUMP_REPLAY, NONE }
 
-    public enum Power { SIMULATED, NONE }
+    public enum Power { ADS1115, SIMULATED, NONE }
 
     public enum StatusLed { GPIO, LOG }
 
@@ -81,6 +81,9 @@ public record HardwareConfig(
             "hardware.can.profile", "hardware.can.dbc", "hardware.can.replay.file", "hardware.can.replay.speed",
             "hardware.power.low-volts", "hardware.power.recover-volts", "hardware.power.low-interval",
             "hardware.power.check-interval", "hardware.power.simulated-volts",
+            "hardware.power.ads1115.bus", "hardware.power.ads1115.address", "hardware.power.ads1115.channel",
+            "hardware.power.ads1115.gain", "hardware.power.ads1115.divider-top", "hardware.power.ads1115.divider-bottom",
+            "hardware.power.ads1115.calibration",
             "hardware.ble", "hardware.ble.adapter", "hardware.qr", "hardware.qr.serial.port", "hardware.qr.serial.baud",
             "hardware.qr.hid.device", "hardware.rtc", "hardware.rtc.device");
 
@@ -126,7 +129,7 @@ public record HardwareConfig(
         Optional<String> profile = c.text("hardware.can.profile");
         Optional<Path> replay = c.text("hardware.can.replay.file").map(p -> resolve(base, p));
         checkCan(can, profile, replay);
-        double low = c.decimal("hardware.power.low-volts", 11.8, 0, 60);
+        double low = c.decimal("hardware.power.low-volts", 12.2, 0, 60);
         double recover = c.decimal("hardware.power.recover-volts", low + 0.4, 0, 60);
         if (recover < low) {
             throw new ConfigException("hardware.power.recover-volts: must not be below hardware.power.low-volts (" + low + "), got " + recover);
@@ -154,7 +157,30 @@ public record HardwareConfig(
                 c.duration("hardware.power.low-interval", Duration.ofMinutes(30), false),
                 c.duration("hardware.power.check-interval", Duration.ofSeconds(60), false),
                 c.decimal("hardware.power.simulated-volts", 12.6, 0, 60),
-                keyReaders);
+                keyReaders, ads1115(c));
+    }
+
+    /** {@code hardware.power.ads1115.*}: the ADC's wiring; the defaults are the kit's (docs/installer-guide.md). */
+    private static io.latchkey.hal.power.ads1115.Ads1115Settings ads1115(ConfigValues c) {
+        io.latchkey.hal.power.ads1115.Ads1115Settings d = io.latchkey.hal.power.ads1115.Ads1115Settings.defaults();
+        String address = c.text("hardware.power.ads1115.address", "0x48");
+        int addr;
+        try {
+            addr = address.startsWith("0x") || address.startsWith("0X") ? Integer.parseInt(address.substring(2), 16) : Integer.parseInt(address);
+        } catch (NumberFormatException e) {
+            throw new ConfigException("hardware.power.ads1115.address: not an I2C address: '" + address + "' (0x48 to 0x4b)");
+        }
+        try {
+            return new io.latchkey.hal.power.ads1115.Ads1115Settings(
+                    c.integer("hardware.power.ads1115.bus", d.bus(), 0, 255), addr,
+                    c.integer("hardware.power.ads1115.channel", d.channel(), 0, 3),
+                    io.latchkey.hal.power.ads1115.Ads1115.Gain.of(c.decimal("hardware.power.ads1115.gain", d.gain().fullScale, 0, 7)),
+                    c.decimal("hardware.power.ads1115.divider-top", d.dividerTop(), 0, 1e9),
+                    c.decimal("hardware.power.ads1115.divider-bottom", d.dividerBottom(), 1, 1e9),
+                    c.decimal("hardware.power.ads1115.calibration", d.calibration(), 0.5, 2.0));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("hardware.power.ads1115: " + e.getMessage());
+        }
     }
 
     /** Puts one {@code hardware.*} entry where it belongs: a GPIO line number, a line's polarity, or a plain key. */

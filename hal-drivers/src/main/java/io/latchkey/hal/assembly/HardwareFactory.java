@@ -82,7 +82,7 @@ public final class HardwareFactory {
                     : simulatedLocks(config, signals, description);
             Gnss gnss = gnss(config, drivers, description);
             Optional<CanBus> canBus = can(config, signals, drivers, description);
-            Optional<SupplyVoltage> supply = supply(config, description);
+            Optional<SupplyVoltage> supply = supply(config, drivers, description);
             Optional<BleKeyLink> ble = ble(config.keyReaders(), drivers, description);
             Optional<BarcodeScanner> qr = qr(config.keyReaders(), drivers, description);
             Optional<io.latchkey.hal.time.Rtc> rtc = rtc(config.keyReaders(), description);
@@ -203,7 +203,17 @@ public final class HardwareFactory {
         return new Locks(locks, immobiliser, Optional.empty());
     }
 
-    private static Optional<SupplyVoltage> supply(HardwareConfig config, List<String> description) {
+    private static Optional<SupplyVoltage> supply(HardwareConfig config, List<AutoCloseable> drivers, List<String> description) {
+        if (config.power() == HardwareConfig.Power.ADS1115) {
+            io.latchkey.hal.power.ads1115.Ads1115Settings a = config.ads1115();
+            io.latchkey.hal.power.ads1115.Ads1115I2c chip = io.latchkey.hal.power.ads1115.Ads1115I2c.open(a);
+            drivers.add(chip);
+            io.latchkey.hal.power.ads1115.Ads1115SupplyVoltage supply = new io.latchkey.hal.power.ads1115.Ads1115SupplyVoltage(chip.i2c(), a);
+            description.add(String.format("supply voltage: ADS1115 at 0x%02x on /dev/i2c-%d, AIN%d, ±%s V, divider %.0f/%.0f Ω"
+                    + " (up to %.1f V), calibration %s", a.address(), a.bus(), a.channel(), a.gain().fullScale, a.dividerTop(),
+                    a.dividerBottom(), a.maxVolts(3.3), a.calibration()));
+            return Optional.of(supply);
+        }
         if (config.power() == HardwareConfig.Power.SIMULATED) {
             description.add("supply voltage: SIMULATED " + config.simulatedVolts() + " V");
             return Optional.of(new SimulatedSupplyVoltage(config.simulatedVolts()));

@@ -66,6 +66,20 @@ public final class ObservedConnection implements BrokerConnection {
                     listener.identity(channel, payload);
                 }
             }
+
+            @Override
+            public void booking(byte[] payload) {
+                if (!severed) {
+                    listener.booking(payload);
+                }
+            }
+
+            @Override
+            public void ota(byte[] payload) {
+                if (!severed) {
+                    listener.ota(payload);
+                }
+            }
         });
     }
 
@@ -94,6 +108,18 @@ public final class ObservedConnection implements BrokerConnection {
     @Override
     public boolean isConnected() {
         return !severed && inner.isConnected();
+    }
+
+    @Override
+    public CompletableFuture<Void> suspend() {
+        return inner.suspend();
+    }
+
+    @Override
+    public void resume() {
+        if (!severed) {
+            inner.resume();
+        }
     }
 
     @Override

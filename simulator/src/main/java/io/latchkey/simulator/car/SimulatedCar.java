@@ -166,6 +166,18 @@ public final class SimulatedCar {
         model.drive(targetSpeedKmh);
     }
 
+    /**
+     * Gives the car a battery model: from now on its supply voltage follows the battery's charge, drained by the car
+     * and by the device in the power state {@code deviceState} reports (the agent's), recharged with the ignition on.
+     */
+    public void battery(io.latchkey.simulator.power.BatteryModel battery,
+                        java.util.function.Supplier<io.latchkey.agent.power.PowerState> deviceState) {
+        synchronized (this) {
+            model.battery(battery, deviceState);
+        }
+        emit();
+    }
+
     /** Fault: the battery's resting voltage (12.6 V healthy; below about 11.8 V a car may not start). */
     public void restingVolts(double volts) {
         synchronized (this) {

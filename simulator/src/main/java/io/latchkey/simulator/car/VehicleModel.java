@@ -46,8 +46,30 @@ public final class VehicleModel {
         this.energyPercent = energyPercent;
     }
 
+    /**
+     * The car's 12 V battery ({@code sim battery}, docs/simulator.md): once set, each step drains or recharges it (the
+     * ignition on is driving; the device's power state from {@code deviceState}) and the resting voltage follows it.
+     */
+    public void battery(io.latchkey.simulator.power.BatteryModel model,
+                        java.util.function.Supplier<io.latchkey.agent.power.PowerState> deviceState) {
+        this.battery = model;
+        this.deviceState = Objects.requireNonNull(deviceState, "deviceState");
+        this.restingVolts = model.restingVolts();
+    }
+
+    public io.latchkey.simulator.power.BatteryModel battery() {
+        return battery;
+    }
+
+    private io.latchkey.simulator.power.BatteryModel battery;
+    private java.util.function.Supplier<io.latchkey.agent.power.PowerState> deviceState;
+
     /** Advances the model by {@code dt}: speeds up or slows down towards the target and moves along the trip. */
     public void step(Duration dt) {
+        if (battery != null) {
+            battery.step(dt, ignition, ignition ? io.latchkey.agent.power.PowerState.NORMAL : deviceState.get());
+            restingVolts = battery.restingVolts();
+        }
         double seconds = dt.toNanos() / 1e9;
         double target = ignition && !immobilised && energyPercent > 0 ? targetSpeedKmh : 0;
         double maxChange = ACCELERATION * seconds;

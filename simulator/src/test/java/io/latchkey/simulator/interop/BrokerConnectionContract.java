@@ -222,6 +222,30 @@ abstract class BrokerConnectionContract {
     }
 
     @Test
+    void suspending_disconnectsWithoutALastWill_staysAway_andResumingConnectsAndSubscribesAgain() throws Exception {
+        String id = device();
+        List<Mqtt5Publish> seen = new CopyOnWriteArrayList<>();
+        Mqtt5AsyncClient cloud = observer("lk/acme/" + id + "/state", seen);
+        String will = "will-" + id;
+        BrokerConnection c = connection(id, will.getBytes(StandardCharsets.UTF_8));
+        Heard heard = new Heard();
+        c.start(heard);
+        await().atMost(WAIT).until(() -> heard.connected.get() == 1);
+
+        c.suspend().get(10, TimeUnit.SECONDS); // power states: the car sleeps
+        assertThat(c.isConnected()).isFalse();
+        Thread.sleep(2500); // longer than the first reconnection delay
+        assertThat(c.isConnected()).as("no reconnection while suspended").isFalse();
+        assertThat(heard.connected.get()).isEqualTo(1);
+        assertThat(seen).extracting(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).doesNotContain(will);
+
+        c.resume();
+        await().atMost(WAIT).until(() -> heard.connected.get() == 2 && c.isConnected());
+        command(cloud, id, "after-sleep").get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> heard.commands.contains("after-sleep"));
+    }
+
+    @Test
     void aCleanClose_leavesNoLastWill() throws Exception {
         String id = device();
         List<Mqtt5Publish> seen = new CopyOnWriteArrayList<>();

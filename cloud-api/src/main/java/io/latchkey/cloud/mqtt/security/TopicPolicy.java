@@ -12,7 +12,7 @@ import java.util.Set;
  * Which topics an identity may use. A device publishes only on the channels of its own topic that are
  * {@link Channel#fromCar()} ({@code ack}, {@code telemetry}, {@code state} — the only retained one, also its last
  * will —, {@code event}, {@code ota-status}, {@code csr}), and subscribes only to the others of its own topic
- * ({@link Channel#toCar()}: {@code cmd}, {@code receipt}, {@code revocations}, {@code ota}, {@code cert}, {@code keys};
+ * ({@link Channel#toCar()}: {@code cmd}, {@code receipt}, {@code revocations}, {@code ota}, {@code cert}, {@code keys}, {@code booking};
  * only a service publishes there), literally, without wildcards. A service may use everything under {@code lk/},
  * directly or through a shared subscription {@code $share/{group}/lk/...}.
  */
