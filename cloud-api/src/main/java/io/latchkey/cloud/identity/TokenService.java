@@ -93,7 +93,6 @@ public class TokenService {
      */
     public AccessToken verify(String tenant, String token) {
         String scope = tenant == null ? SecretStore.PLATFORM : tenant;
-        JWKSet keySet = keys.find(scope).orElseThrow(() -> new InvalidTokenException("unknown issuer"));
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
@@ -101,6 +100,7 @@ public class TokenService {
             throw new InvalidTokenException("not a signed JWT");
         }
         JWSHeader header = jwt.getHeader();
+        JWKSet keySet = keys.find(scope, header.getKeyID()).orElseThrow(() -> new InvalidTokenException("unknown issuer"));
         if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
             throw new InvalidTokenException("algorithm " + header.getAlgorithm() + " not accepted");
         }
