@@ -130,6 +130,29 @@ class BrokerExportIT {
         assertThat(connects(client("acme:dev-001", ports.get("acme"), device))).isFalse();
     }
 
+    @Test
+    void theCommand_startsTheBackendsComponentsAlone_andWritesTheFiles(@TempDir Path otherData, @TempDir Path out) throws Exception {
+        BrokerExport.Options parsed = BrokerExportMain.parse(new String[] {"--out", out.toString(), "--host", "mqtt.example.test",
+                "--host", "127.0.0.1", "--platform-port", "9883", "--tenant-port", "acme=9884", "--crl-days", "2"});
+        assertThat(parsed.hosts()).containsExactly("mqtt.example.test", "127.0.0.1");
+        assertThat(parsed.tenantPorts()).containsExactly(Map.entry("acme", 9884));
+        assertThat(parsed.bind()).isEqualTo("0.0.0.0");
+        Map<String, Integer> written = BrokerExportMain.run(parsed, Map.of("latchkey.data-dir", otherData.toString(),
+                "latchkey.admin.user", "admin", "latchkey.admin.password", CloudApp.ADMIN_PASSWORD));
+        assertThat(written).containsExactly(Map.entry("acme", 9884));
+        assertThat(Files.readString(out.resolve("mosquitto.conf"))).contains("listener 9883 0.0.0.0", "listener 9884 0.0.0.0");
+        assertThat(Pem.certificates(Files.readString(out.resolve("broker.crt"))).get(0).getSubjectAlternativeNames())
+                .extracting(n -> String.valueOf(n.get(1))).contains("mqtt.example.test", "127.0.0.1");
+
+        for (String[] wrong : List.of(new String[] {"--host", "h"}, new String[] {"--out", "x"},
+                new String[] {"--out", "x", "--host", "h", "--platform-port", "70000"},
+                new String[] {"--out", "x", "--host", "h", "--tenant-port", "acme"}, new String[] {"--out"},
+                new String[] {"--out", "x", "--host", "h", "--colour", "red"})) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> BrokerExportMain.parse(wrong))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
     private static boolean connects(Mqtt5AsyncClient client) {
         try {
             client.connect().get(10, TimeUnit.SECONDS);
