@@ -135,6 +135,14 @@ class ReplicasIT {
         assertThat(seqs).containsExactly(1L, 2L, 3L, 4L);
     }
 
+    @Test
+    void aSecretStoreTypeThatIsNone_orAMissingKey_stopsTheStart(@TempDir Path other) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CloudApp.start(other, Map.of("latchkey.secrets.type", "key-vault")))
+                .hasStackTraceContaining("[latchkey.secrets.type] with value [key-vault] does not equal required value: store");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CloudApp.start(other, Map.of("latchkey.secrets.type", "store")))
+                .hasStackTraceContaining("latchkey.secrets.key-encryption-key is required");
+    }
+
     private static Http.Reply signIn(CloudApp replica, String email, String password) {
         return replica.http.postForm("/t/acme/oauth/token", Map.of("grant_type", "password", "username", email, "password", password));
     }
