@@ -11,6 +11,7 @@ import io.latchkey.cloud.pki.PkiException;
 import io.latchkey.cloud.pki.PlatformCertificateAuthority;
 import io.latchkey.cloud.pki.RevocationRegistry;
 import io.latchkey.cloud.secrets.SecretStore;
+import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.tenant.TenantKeys;
 import io.latchkey.protocol.Json;
 import jakarta.inject.Singleton;
@@ -51,13 +52,14 @@ public class DeviceAuthorities implements TenantKeys, BrokerTrust {
     private final Map<String, DeviceCertificateAuthority> tenants = new ConcurrentHashMap<>();
     private final List<Consumer<DeviceCertificateAuthority>> listeners = new CopyOnWriteArrayList<>();
 
-    public DeviceAuthorities(SecretStore secrets, LatchkeyConfig config, Clock clock, SecureRandom random) {
+    public DeviceAuthorities(SecretStore secrets, LatchkeyConfig config, Clock clock, SecureRandom random, Stores stores) {
         this.secrets = secrets;
         this.clock = clock;
         this.random = random;
         this.platform = new PlatformCertificateAuthority(load(SecretStore.PLATFORM, PLATFORM_CA_SECRET,
                 () -> PlatformCertificateAuthority.create(clock, random).authority()));
-        this.revocations = new FileRevocationRegistry(config.dataDirPath().resolve("tenants"), clock);
+        this.revocations = new StoredRevocations(stores, clock,
+                new FileRevocationRegistry(config.dataDirPath().resolve("tenants"), clock), StoredRevocations.NOT_REVOKED_FOR);
         this.trust = new RegisteredDeviceTrust(revocations);
     }
 

@@ -10,9 +10,11 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.latchkey.cloud.secrets.SecretStore;
 import io.latchkey.cloud.tenant.TenantKeys;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -26,6 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The ES256 token-signing keys of each issuer (a tenant, or the platform), kept in its secret store
  * as a private JWK set. The first key signs; all keys verify, so {@link #rotate} adds a new signing key
  * without logging anybody out: the old ones keep verifying until every token they signed has expired.
+ *
+ * <p>Each replica keeps a scope's keys in memory for {@link #FRESH_FOR} at most, then reads them again from the
+ * (shared) secret store: a rotation on one replica signs there at once and is honoured (verified, published
+ * in the JWKS) by every other replica within that bound.
  */
 @Singleton
 public class SigningKeys implements TenantKeys {
@@ -33,11 +39,28 @@ public class SigningKeys implements TenantKeys {
 
     private final SecretStore secrets;
     private final SecureRandom random;
-    private final Map<String, JWKSet> cache = new ConcurrentHashMap<>();
+    /** How long a replica uses the keys it read before reading them again. */
+    public static final Duration FRESH_FOR = Duration.ofSeconds(30);
+    /** How soon a token with a key id unknown here may make this replica read the keys again. */
+    public static final Duration REREAD_UNKNOWN_KID_AFTER = Duration.ofSeconds(1);
 
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** When a token with an unknown key id last made this replica read a scope's keys again. */
+    private final Map<String, Long> rereads = new ConcurrentHashMap<>();
+    private final long freshForNanos;
+
+    private record Cached(JWKSet keys, long readAt) {
+    }
+
+    @Inject
     public SigningKeys(SecretStore secrets, SecureRandom random) {
+        this(secrets, random, FRESH_FOR);
+    }
+
+    SigningKeys(SecretStore secrets, SecureRandom random, Duration freshFor) {
         this.secrets = secrets;
         this.random = random;
+        this.freshForNanos = freshFor.toNanos();
     }
 
     /** Creates the scope's first key if it has none. */
@@ -47,17 +70,50 @@ public class SigningKeys implements TenantKeys {
     }
 
     public JWKSet ensure(String scope) {
-        String json = secrets.getOrCreate(scope, SECRET_NAME, this::newKeySet);
-        return cache.computeIfAbsent(scope, s -> parse(json));
+        JWKSet fresh = fresh(scope);
+        if (fresh != null) {
+            return fresh;
+        }
+        return remember(scope, parse(secrets.getOrCreate(scope, SECRET_NAME, this::newKeySet)));
     }
 
     /** The scope's keys, or empty when it has none (unknown tenant); never creates any. */
     public Optional<JWKSet> find(String scope) {
-        JWKSet cached = cache.get(scope);
-        if (cached != null) {
-            return Optional.of(cached);
+        JWKSet fresh = fresh(scope);
+        if (fresh != null) {
+            return Optional.of(fresh);
         }
-        return secrets.get(scope, SECRET_NAME).map(json -> cache.computeIfAbsent(scope, s -> parse(json)));
+        return secrets.get(scope, SECRET_NAME).map(json -> remember(scope, parse(json)));
+    }
+
+    /**
+     * The scope's keys for verifying a token signed with {@code kid}: as {@link #find(String)}, but a key id this
+     * replica does not know yet (another replica rotated a moment ago) makes it read the keys again at once, at
+     * most once per {@link #REREAD_UNKNOWN_KID_AFTER} per scope, so tokens with made-up key ids cannot flood the
+     * secret store.
+     */
+    public Optional<JWKSet> find(String scope, String kid) {
+        Optional<JWKSet> keys = find(scope);
+        if (kid == null || keys.isEmpty() || keys.get().getKeyByKeyId(kid) != null) {
+            return keys;
+        }
+        long now = System.nanoTime();
+        Long last = rereads.get(scope);
+        if (last != null && now - last < REREAD_UNKNOWN_KID_AFTER.toNanos()) {
+            return keys;
+        }
+        rereads.put(scope, now);
+        return secrets.get(scope, SECRET_NAME).map(json -> remember(scope, parse(json)));
+    }
+
+    private JWKSet fresh(String scope) {
+        Cached cached = cache.get(scope);
+        return cached != null && System.nanoTime() - cached.readAt() < freshForNanos ? cached.keys() : null;
+    }
+
+    private JWKSet remember(String scope, JWKSet keys) {
+        cache.put(scope, new Cached(keys, System.nanoTime()));
+        return keys;
     }
 
     /**
@@ -82,8 +138,7 @@ public class SigningKeys implements TenantKeys {
             }
             return new JWKSet(keys).toString(false);
         });
-        JWKSet rotated = parse(json);
-        cache.put(scope, rotated);
+        JWKSet rotated = remember(scope, parse(json));
         return rotated.getKeys().get(0).getKeyID();
     }
 

@@ -70,7 +70,7 @@ public class TenantSignatures implements SignatureConfiguration {
         if (scope.isEmpty()) {
             return false;
         }
-        JWK jwk = keys.find(scope.get()).map(set -> set.getKeyByKeyId(header.getKeyID())).orElse(null);
+        JWK jwk = keys.find(scope.get(), header.getKeyID()).map(set -> set.getKeyByKeyId(header.getKeyID())).orElse(null);
         if (!(jwk instanceof ECKey ecKey)) {
             return false;
         }

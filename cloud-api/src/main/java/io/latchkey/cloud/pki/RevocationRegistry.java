@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The device certificates a tenant has revoked. Revocation is permanent; revoking a serial twice
  * keeps the first record. Implementations: {@link InMemoryRevocationRegistry} (tests),
- * {@link FileRevocationRegistry} (embedded default, one JSON file per tenant).
+ * {@link FileRevocationRegistry} (one JSON file per tenant, read by one process; kept to import what earlier
+ * versions stored) and {@code device.StoredRevocations} (the default: documents in the tenant's shared store).
  */
 public interface RevocationRegistry {
     /** Records the revocation of {@code serial}; returns false if it was already revoked. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.cloud.LatchkeyConfig;
 import io.latchkey.cloud.datadir.PrivateFiles;
 import io.latchkey.protocol.Json;
+import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,6 +39,7 @@ import javax.crypto.spec.SecretKeySpec;
  * name is authenticated data, so one tenant's file cannot be passed off as another's.
  */
 @Singleton
+@Requires(property = "latchkey.secrets.type", value = "file", defaultValue = "file")
 public final class FileSecretStore implements SecretStore {
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;

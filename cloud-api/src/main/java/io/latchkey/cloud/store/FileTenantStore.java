@@ -155,7 +155,15 @@ public final class FileTenantStore implements TenantStore {
 
     @Override
     public StreamEnd appendAt(String stream, byte[] record, String expectedPosition) {
-        requireOneLine(record);
+        return appendAllAt(stream, List.of(record), expectedPosition);
+    }
+
+    @Override
+    public StreamEnd appendAllAt(String stream, List<byte[]> records, String expectedPosition) {
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("appendAllAt needs at least one record");
+        }
+        records.forEach(FileTenantStore::requireOneLine);
         Path file = streamPath(stream);
         synchronized (lockFor(file)) {
             long size;
@@ -167,9 +175,55 @@ public final class FileTenantStore implements TenantStore {
             if (!Long.toString(size).equals(expectedPosition)) {
                 throw new StreamChangedException(stream);
             }
-            long end = appendLocked(stream, file, List.of(record));
-            return new StreamEnd(Optional.of(record.clone()), Long.toString(end));
+            long end = appendLocked(stream, file, records);
+            return new StreamEnd(Optional.of(records.get(records.size() - 1).clone()), Long.toString(end));
         }
+    }
+
+    @Override
+    public StreamRead since(String stream, String position) {
+        long from = fileOffset(position);
+        Path file = streamPath(stream);
+        synchronized (lockFor(file)) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = channel.size();
+                if (from > size) {
+                    throw new IllegalArgumentException("position " + position + " lies beyond the end of stream " + stream);
+                }
+                ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(size - from));
+                while (bytes.hasRemaining()) {
+                    if (channel.read(bytes, from + bytes.position()) < 0) {
+                        throw new IOException("stream shrank while reading");
+                    }
+                }
+                List<byte[]> records = new ArrayList<>();
+                byte[] content = bytes.array();
+                int start = 0;
+                for (int i = 0; i <= content.length; i++) {
+                    if (i == content.length || content[i] == '\n') {
+                        if (!new String(content, start, i - start, StandardCharsets.UTF_8).isBlank()) {
+                            records.add(java.util.Arrays.copyOfRange(content, start, i));
+                        }
+                        start = i + 1;
+                    }
+                }
+                return new StreamRead(records, Long.toString(size));
+            } catch (NoSuchFileException e) {
+                if (from != 0) {
+                    throw new IllegalArgumentException("position " + position + " lies beyond the end of stream " + stream);
+                }
+                return new StreamRead(List.of(), "0");
+            } catch (IOException e) {
+                throw new StoreException("cannot read stream " + stream, e);
+            }
+        }
+    }
+
+    private static long fileOffset(String position) {
+        if (position == null || !position.matches("[0-9]{1,18}")) {
+            throw new IllegalArgumentException("not a stream position of this store: '" + position + "'");
+        }
+        return Long.parseLong(position);
     }
 
     @Override

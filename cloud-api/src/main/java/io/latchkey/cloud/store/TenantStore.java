@@ -95,4 +95,27 @@ public interface TenantStore {
      * @throws StreamChangedException if another record was appended since; read {@link #end} again
      */
     StreamEnd appendAt(String stream, byte[] record, String expectedPosition);
+
+    /**
+     * Appends several records in list order as one atomic write, only if the stream still ends at
+     * {@code expectedPosition}: the batch form of {@link #appendAt}. A writer that keeps its own index of a
+     * stream (telemetry's stored sequence numbers) appends only onto the end it has indexed, so two
+     * replicas cannot both store the same record.
+     *
+     * @return the stream's new end, holding the batch's last record
+     * @throws StreamChangedException if another record was appended since; read {@link #since} and retry
+     * @throws IllegalArgumentException if the list is empty, a record is not one line, or the batch is too
+     *         large for one write of the store
+     */
+    StreamEnd appendAllAt(String stream, List<byte[]> records, String expectedPosition);
+
+    /**
+     * The records appended after {@code position} (from {@link #end}, {@link #appendAt}, {@link #appendAllAt}
+     * or an earlier {@code since}; {@code end} of an empty stream is its start), and the position after the
+     * last of them. Catches up an index with what other writers appended.
+     *
+     * @throws IllegalArgumentException if the position is not one of this store's positions for the stream
+     */
+    StreamRead since(String stream, String position);
 }
+

@@ -2,6 +2,8 @@ package io.latchkey.cloud.telemetry;
 
 import io.latchkey.cloud.store.StoreJson;
 import io.latchkey.cloud.store.Stores;
+import io.latchkey.cloud.store.StreamChangedException;
+import io.latchkey.cloud.store.StreamRead;
 import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import jakarta.inject.Singleton;
@@ -18,14 +20,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Telemetry of each device in an append-only stream {@code telemetry-{deviceId}} of the tenant's store
- * (JSON lines). Each (device, seq) is stored once: the sequence numbers already stored are rebuilt from
- * the stream on first use and checked before every append. A batch from a device is written with one
- * group commit ({@link TenantStore#appendAll}).
+ * (JSON lines). Each (device, seq) is stored once, also when several replicas ingest the same device
+ * (shared subscriptions hand each message to any one of them): a replica keeps the sequence numbers stored
+ * up to a stream position it has read, rebuilt from the stream on first use, and appends a batch only at
+ * that position ({@link TenantStore#appendAllAt}, one group commit). If another replica appended since, the
+ * append is refused; this one reads what was appended after its position ({@link TenantStore#since}),
+ * drops the seqs now stored, and tries again.
  */
 @Singleton
 public class TelemetryStore {
     private final Stores stores;
-    private final Map<String, SeqSet> ledgers = new ConcurrentHashMap<>();
+    /** Conditional appends refused in a row before the batch fails (the device resends it later). */
+    static final int MAX_ATTEMPTS = 20;
+
+    private final Map<String, Ledger> ledgers = new ConcurrentHashMap<>();
 
     public TelemetryStore(Stores stores) {
         this.stores = stores;
@@ -59,32 +67,45 @@ public class TelemetryStore {
             return List.of();
         }
         List<TelemetryRecord> bySeq = records.stream().sorted(Comparator.comparingLong(TelemetryRecord::seq)).toList();
-        SeqSet seen = ledger(tenant, deviceId);
-        synchronized (seen) {
-            List<TelemetryRecord> fresh = new ArrayList<>(bySeq.size());
-            List<byte[]> lines = new ArrayList<>(bySeq.size());
-            long previous = 0;
-            for (TelemetryRecord record : bySeq) {
-                if (record.seq() != previous && !seen.contains(record.seq())) {
-                    fresh.add(record);
-                    lines.add(StoreJson.write(record));
+        TenantStore store = stores.tenant(tenant);
+        Ledger ledger = ledger(tenant, deviceId);
+        synchronized (ledger) {
+            for (int attempt = 1; ; attempt++) {
+                List<TelemetryRecord> fresh = new ArrayList<>(bySeq.size());
+                List<byte[]> lines = new ArrayList<>(bySeq.size());
+                long previous = 0;
+                for (TelemetryRecord record : bySeq) {
+                    if (record.seq() != previous && !ledger.seqs.contains(record.seq())) {
+                        fresh.add(record);
+                        lines.add(StoreJson.write(record));
+                    }
+                    previous = record.seq();
                 }
-                previous = record.seq();
+                if (fresh.isEmpty()) {
+                    return List.of();
+                }
+                try {
+                    ledger.position = store.appendAllAt(stream(deviceId), lines, ledger.position).position();
+                    fresh.forEach(record -> ledger.seqs.add(record.seq()));
+                    return List.copyOf(fresh);
+                } catch (StreamChangedException e) {
+                    if (attempt == MAX_ATTEMPTS) {
+                        throw e;
+                    }
+                    catchUp(store, deviceId, ledger);
+                }
             }
-            if (fresh.isEmpty()) {
-                return List.of();
-            }
-            stores.tenant(tenant).appendAll(stream(deviceId), lines);
-            fresh.forEach(record -> seen.add(record.seq()));
-            return List.copyOf(fresh);
         }
     }
 
-    /** The highest seq stored for the device, 0 if none: the high-water mark new seqs are bounded by. */
+    /**
+     * The highest seq stored for the device, 0 if none: the high-water mark new seqs are bounded by. As far as
+     * this replica has read the stream: another replica's newer records raise it at the next conflict.
+     */
     public long highestSeq(String tenant, String deviceId) {
-        SeqSet seen = ledger(tenant, deviceId);
-        synchronized (seen) {
-            return seen.highest();
+        Ledger ledger = ledger(tenant, deviceId);
+        synchronized (ledger) {
+            return ledger.seqs.highest();
         }
     }
 
@@ -119,13 +140,29 @@ public class TelemetryStore {
         return new ArrayList<>(last);
     }
 
-    private SeqSet ledger(String tenant, String deviceId) {
+    private Ledger ledger(String tenant, String deviceId) {
         return ledgers.computeIfAbsent(tenant + "/" + deviceId, k -> {
-            SeqSet seqs = new SeqSet();
+            // the end first: the whole read below reaches at least that far, and what lies beyond it is read
+            // again by the next catch-up (adding a seq twice is harmless)
             TenantStore store = stores.tenant(tenant);
-            store.forEach(stream(deviceId), line -> readable(line).ifPresent(record -> seqs.add(record.seq())));
-            return seqs;
+            Ledger ledger = new Ledger();
+            ledger.position = store.end(stream(deviceId)).position();
+            store.forEach(stream(deviceId), line -> readable(line).ifPresent(record -> ledger.seqs.add(record.seq())));
+            return ledger;
         });
+    }
+
+    /** Adds the seqs appended after the ledger's position, by this replica or another, and moves the position. */
+    private static void catchUp(TenantStore store, String deviceId, Ledger ledger) {
+        StreamRead read = store.since(stream(deviceId), ledger.position);
+        read.records().forEach(line -> readable(line).ifPresent(record -> ledger.seqs.add(record.seq())));
+        ledger.position = read.position();
+    }
+
+    /** The seqs stored in a device's stream up to {@code position}, which is where this replica appends next. */
+    private static final class Ledger {
+        final SeqSet seqs = new SeqSet();
+        String position;
     }
 
     private static Optional<TelemetryRecord> readable(byte[] line) {

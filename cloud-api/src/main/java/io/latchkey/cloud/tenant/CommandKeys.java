@@ -39,7 +39,17 @@ public class CommandKeys implements TenantKeys {
     }
 
     private final SecretStore secrets;
-    private final Map<String, List<StoredKey>> cache = new ConcurrentHashMap<>();
+    /**
+     * How long a replica uses the keys it read before reading them again: a rotation on another replica is
+     * published and signs here within this bound (devices keep every key they pinned, so commands signed with
+     * the previous key meanwhile still verify).
+     */
+    public static final java.time.Duration FRESH_FOR = java.time.Duration.ofSeconds(30);
+
+    private record Cached(List<StoredKey> keys, long readAt) {
+    }
+
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, CommandSigner> signers = new ConcurrentHashMap<>();
     private final Map<String, ReceiptSigner> receiptSigners = new ConcurrentHashMap<>();
     private final Map<String, DocumentKey> documentKeys = new ConcurrentHashMap<>();
@@ -62,6 +72,7 @@ public class CommandKeys implements TenantKeys {
     }
 
     public CommandSigner signer(String tenant) {
+        keysOf(tenant);
         return signers.computeIfAbsent(tenant, t -> {
             StoredKey key = keysOf(t).get(0);
             return new CommandSigner(Keys.decodeCommandPrivateKey(key.privateKey()), key.kid());
@@ -70,6 +81,7 @@ public class CommandKeys implements TenantKeys {
 
     /** Signs the tenant's telemetry receipts with the key that signs its commands. */
     public ReceiptSigner receiptSigner(String tenant) {
+        keysOf(tenant);
         return receiptSigners.computeIfAbsent(tenant, t -> {
             StoredKey key = keysOf(t).get(0);
             return new ReceiptSigner(Keys.decodeCommandPrivateKey(key.privateKey()), key.kid());
@@ -82,6 +94,7 @@ public class CommandKeys implements TenantKeys {
      * own signing context so that neither can pass for a command.
      */
     public TenantSigned sign(String tenant, TenantSigned.Kind kind, Object document) {
+        keysOf(tenant);
         DocumentKey key = documentKeys.computeIfAbsent(tenant, t -> {
             StoredKey stored = keysOf(t).get(0);
             return new DocumentKey(stored.kid(), Keys.ed25519(Keys.decodeCommandPrivateKey(stored.privateKey())));
@@ -96,7 +109,22 @@ public class CommandKeys implements TenantKeys {
     }
 
     private List<StoredKey> keysOf(String tenant) {
-        return cache.computeIfAbsent(tenant, t -> parse(secrets.getOrCreate(t, SECRET_NAME, CommandKeys::newKeys)));
+        Cached cached = cache.get(tenant);
+        if (cached != null && System.nanoTime() - cached.readAt() < FRESH_FOR.toNanos()) {
+            return cached.keys();
+        }
+        return remember(tenant, parse(secrets.getOrCreate(tenant, SECRET_NAME, CommandKeys::newKeys)));
+    }
+
+    /** Keeps the keys read; if another replica rotated meanwhile, the signers made from the old key go. */
+    private List<StoredKey> remember(String tenant, List<StoredKey> keys) {
+        Cached previous = cache.put(tenant, new Cached(keys, System.nanoTime()));
+        if (previous != null && !previous.keys().get(0).equals(keys.get(0))) {
+            signers.remove(tenant);
+            receiptSigners.remove(tenant);
+            documentKeys.remove(tenant);
+        }
+        return keys;
     }
 
     /**
@@ -114,11 +142,7 @@ public class CommandKeys implements TenantKeys {
             StoredKey signer = keys.size() > 1 ? keys.get(1) : newKey(++highest);
             return write(List.of(signer, newKey(highest + 1)));
         });
-        List<StoredKey> rotated = parse(json);
-        cache.put(tenant, rotated);
-        signers.remove(tenant);
-        receiptSigners.remove(tenant);
-        documentKeys.remove(tenant);
+        List<StoredKey> rotated = remember(tenant, parse(json));
         return rotated.get(0).kid();
     }
 

@@ -153,5 +153,15 @@ public class HeldCommandRecords implements Stores {
         public StreamEnd appendAt(String stream, byte[] record, String expectedPosition) {
             return store.appendAt(stream, record, expectedPosition);
         }
+
+        @Override
+        public StreamEnd appendAllAt(String stream, List<byte[]> records, String expectedPosition) {
+            return store.appendAllAt(stream, records, expectedPosition);
+        }
+
+        @Override
+        public io.latchkey.cloud.store.StreamRead since(String stream, String position) {
+            return store.since(stream, position);
+        }
     }
 }

@@ -13,7 +13,7 @@ class FileRevocationRegistryTest extends RevocationRegistryContract {
     Path root;
 
     @Override
-    RevocationRegistry registry() {
+    protected RevocationRegistry registry() {
         return new FileRevocationRegistry(root, CLOCK);
     }
 

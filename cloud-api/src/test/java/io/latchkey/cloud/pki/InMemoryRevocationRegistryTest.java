@@ -2,7 +2,7 @@ package io.latchkey.cloud.pki;
 
 class InMemoryRevocationRegistryTest extends RevocationRegistryContract {
     @Override
-    RevocationRegistry registry() {
+    protected RevocationRegistry registry() {
         return new InMemoryRevocationRegistry(CLOCK);
     }
 }

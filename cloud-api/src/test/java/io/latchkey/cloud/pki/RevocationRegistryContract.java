@@ -9,11 +9,11 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The behaviour every {@link RevocationRegistry} shares; each implementation's test extends it. */
-abstract class RevocationRegistryContract {
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T17:00:00Z"), ZoneOffset.UTC);
-    static final BigInteger SERIAL = new BigInteger("1f2e3d4c5b6a79881f2e3d4c5b6a7988", 16);
+public abstract class RevocationRegistryContract {
+    protected static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T17:00:00Z"), ZoneOffset.UTC);
+    protected static final BigInteger SERIAL = new BigInteger("1f2e3d4c5b6a79881f2e3d4c5b6a7988", 16);
 
-    abstract RevocationRegistry registry();
+    protected abstract RevocationRegistry registry();
 
     @Test
     void revokedSerial_isRevokedForItsTenantOnly() {

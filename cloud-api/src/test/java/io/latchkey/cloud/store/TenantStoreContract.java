@@ -300,6 +300,49 @@ public abstract class TenantStoreContract {
     }
 
     @Test
+    void appendAllAt_theCurrentEnd_appendsTheBatch_andAStaleEndIsRefused() {
+        String start = store.end("t").position();
+        StreamEnd end = store.appendAllAt("t", List.of(bytes("1"), bytes("2")), start);
+        assertThat(text(end.lastRecord().orElseThrow())).isEqualTo("2");
+        assertThat(end.position()).isEqualTo(store.end("t").position());
+        assertThatThrownBy(() -> store.appendAllAt("t", List.of(bytes("x"), bytes("y")), start))
+                .isInstanceOf(StreamChangedException.class);
+        store.appendAllAt("t", List.of(bytes("3")), end.position());
+        assertThat(all("t")).containsExactly("1", "2", "3");
+        assertThatThrownBy(() -> store.appendAllAt("t", List.of(), store.end("t").position()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.appendAllAt("t", List.of(bytes("4"), bytes("two\nlines")), store.end("t").position()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(all("t")).containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void since_returnsWhatOtherWritersAppendedAfterAPosition_acrossSegments() {
+        StreamRead empty = store.since("t", store.end("t").position());
+        assertThat(empty.records()).isEmpty();
+        store.appendAll("t", List.of(bytes("a"), bytes("b")));
+        StreamRead first = store.since("t", empty.position());
+        assertThat(first.records().stream().map(TenantStoreContract::text)).containsExactly("a", "b");
+        for (int i = 0; i < 30; i++) {
+            store.append("t", bytes("{\"n\":" + i + "}"));
+        }
+        StreamRead rest = store.since("t", first.position());
+        assertThat(rest.records()).hasSize(30);
+        assertThat(text(rest.records().get(29))).isEqualTo("{\"n\":29}");
+        assertThat(rest.position()).isEqualTo(store.end("t").position());
+        assertThat(store.since("t", rest.position()).records()).isEmpty();
+        // the position a catch-up ends at is one a conditional append can start from
+        store.appendAllAt("t", List.of(bytes("z")), rest.position());
+        assertThat(store.since("t", rest.position()).records().stream().map(TenantStoreContract::text)).containsExactly("z");
+    }
+
+    @Test
+    void since_aPositionThatIsNotOne_isRefused() {
+        store.append("t", bytes("a"));
+        assertThatThrownBy(() -> store.since("t", "not a position")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void concurrentAppendAt_chainsEveryRecordExactlyOnce() throws Exception {
         int threads = 4;
         int perThread = 10;

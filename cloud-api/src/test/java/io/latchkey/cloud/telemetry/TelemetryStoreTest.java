@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.latchkey.cloud.store.FileTenantStore;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.StreamEnd;
+import io.latchkey.cloud.store.StreamRead;
 import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.cloud.store.Versioned;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
@@ -111,6 +112,50 @@ class TelemetryStoreTest {
         assertThat(seqs(store.appendNew("globex", "dev-1", records(1, 2)))).containsExactly(1L, 2L);
     }
 
+    @Test
+    void twoReplicas_onOneStore_storeASeqOnce_evenWhenOnesLedgerIsBehind() {
+        Stores shared = stores();
+        TelemetryStore a = new TelemetryStore(shared);
+        TelemetryStore b = new TelemetryStore(shared);
+        assertThat(seqs(a.appendNew("acme", "dev-1", records(1, 2)))).containsExactly(1L, 2L);
+        // the car's next batch reaches replica b, which has not seen dev-1 before
+        assertThat(seqs(b.appendNew("acme", "dev-1", records(3)))).containsExactly(3L);
+        // the car missed b's receipt and resends 3 with 4; this time replica a, whose ledger ends at 2, gets it
+        assertThat(seqs(a.appendNew("acme", "dev-1", records(3, 4)))).containsExactly(4L);
+        assertThat(a.highestSeq("acme", "dev-1")).isEqualTo(4L);
+        assertThat(seqs(b.appendNew("acme", "dev-1", records(2, 3, 4, 5)))).containsExactly(5L);
+        assertThat(storedSeqs("dev-1")).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void twoReplicas_ingestingOneDeviceConcurrently_storeEverySeqExactlyOnce() throws Exception {
+        Stores shared = stores();
+        List<TelemetryStore> replicas = List.of(new TelemetryStore(shared), new TelemetryStore(shared));
+        int batches = 200;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                TelemetryStore replica = replicas.get(t % 2);
+                done.add(pool.submit(() -> {
+                    // every batch goes to both replicas (a resend after a lost receipt), in any interleaving
+                    for (int i = 1; i <= batches; i++) {
+                        replica.appendNew("acme", "dev-1", records(2L * i - 1, 2L * i));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Long> stored = new ArrayList<>();
+        new TelemetryStore(shared).recent("acme", "dev-1", 10_000).forEach(r -> stored.add(r.seq()));
+        assertThat(stored).hasSize(2 * batches).doesNotHaveDuplicates();
+    }
+
     /** File stores under {@code dir}, counting the batch appends that reach them. */
     private Stores stores() {
         Map<String, TenantStore> tenants = new ConcurrentHashMap<>();
@@ -188,12 +233,23 @@ class TelemetryStoreTest {
 
         @Override
         public StreamEnd end(String stream) {
-            throw new UnsupportedOperationException();
+            return files.end(stream);
         }
 
         @Override
         public StreamEnd appendAt(String stream, byte[] record, String expectedPosition) {
             throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StreamEnd appendAllAt(String stream, List<byte[]> records, String expectedPosition) {
+            appendAllCalls.incrementAndGet();
+            return files.appendAllAt(stream, records, expectedPosition);
+        }
+
+        @Override
+        public StreamRead since(String stream, String position) {
+            return files.since(stream, position);
         }
     }
 

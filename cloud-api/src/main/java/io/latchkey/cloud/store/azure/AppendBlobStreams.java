@@ -16,6 +16,7 @@ import com.azure.storage.blob.options.AppendBlobCreateOptions;
 import com.azure.storage.blob.specialized.AppendBlobClient;
 import io.latchkey.cloud.store.StreamChangedException;
 import io.latchkey.cloud.store.StreamEnd;
+import io.latchkey.cloud.store.StreamRead;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -120,7 +121,57 @@ final class AppendBlobStreams {
     }
 
     StreamEnd appendAt(String stream, byte[] line, String expectedPosition) {
-        requireFits(line);
+        return appendAllAt(stream, List.of(line), expectedPosition);
+    }
+
+    /** The lines (each ending in a newline) as one block, appended only at {@code expectedPosition}. */
+    StreamEnd appendAllAt(String stream, List<byte[]> lines, String expectedPosition) {
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("appendAllAt needs at least one record");
+        }
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        lines.forEach(joined::writeBytes);
+        if (joined.size() > maxBlockBytes()) {
+            throw new IllegalArgumentException("a conditional batch must fit one append block and one segment ("
+                    + maxBlockBytes() + " bytes), got " + joined.size());
+        }
+        return appendBlockAt(stream, joined.toByteArray(), lines.get(lines.size() - 1), expectedPosition);
+    }
+
+    /**
+     * The records after {@code position}: the rest of its segment (blocks are atomic, so only whole lines),
+     * then every later segment; the new position is where the last segment read ends.
+     */
+    StreamRead since(String stream, String position) {
+        int first = segmentOf(position);
+        long from = lengthOf(position);
+        List<byte[]> records = new ArrayList<>();
+        int endSegment = first;
+        long endLength = from;
+        for (int segment : segments(stream)) {
+            if (segment < first) {
+                continue;
+            }
+            AppendBlobClient blob = segment(stream, segment);
+            long start = segment == first ? from : 0;
+            byte[] bytes;
+            if (start == 0) {
+                bytes = download(blob);
+            } else {
+                long size = blob.getProperties().getBlobSize();
+                if (size < start) {
+                    throw new IllegalArgumentException("position " + position + " lies beyond the end of stream " + stream);
+                }
+                bytes = size == start ? new byte[0] : download(blob, new BlobRange(start), null);
+            }
+            records.addAll(lines(bytes));
+            endSegment = segment;
+            endLength = start + bytes.length;
+        }
+        return new StreamRead(records, position(endSegment, endLength));
+    }
+
+    private StreamEnd appendBlockAt(String stream, byte[] line, byte[] lastLine, String expectedPosition) {
         int segment = segmentOf(expectedPosition);
         long length = lengthOf(expectedPosition);
         AppendBlobClient blob = segment(stream, segment);
@@ -132,7 +183,7 @@ final class AppendBlobStreams {
                     new AppendBlobRequestConditions().setAppendPosition(length).setMaxSize(segmentBytes));
             current.merge(stream, segment, Math::max);
             long end = Long.parseLong(item.getBlobAppendOffset()) + line.length;
-            return new StreamEnd(Optional.of(withoutNewline(line)), position(segment, end));
+            return new StreamEnd(Optional.of(withoutNewline(lastLine)), position(segment, end));
         } catch (BlobStorageException e) {
             if (BlobErrors.is(e, BlobErrorCode.APPEND_POSITION_CONDITION_NOT_MET) || BlobErrors.notFound(e)) {
                 throw new StreamChangedException(stream);
@@ -146,7 +197,7 @@ final class AppendBlobStreams {
             if (blob.getProperties().getBlobSize() != length) {
                 throw new StreamChangedException(stream);
             }
-            return appendAt(stream, line, position(advance(stream, segment), 0));
+            return appendBlockAt(stream, line, lastLine, position(advance(stream, segment), 0));
         }
     }
 

@@ -16,6 +16,7 @@ import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.Names;
 import io.latchkey.cloud.store.StreamEnd;
+import io.latchkey.cloud.store.StreamRead;
 import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.cloud.store.VersionConflictException;
 import io.latchkey.cloud.store.Versioned;
@@ -236,6 +237,22 @@ public final class AzureBlobTenantStore implements TenantStore {
     @Override
     public StreamEnd appendAt(String stream, byte[] record, String expectedPosition) {
         return offEventLoop.call(() -> doAppendAt(stream, record, expectedPosition));
+    }
+
+    @Override
+    public StreamEnd appendAllAt(String stream, List<byte[]> records, String expectedPosition) {
+        return offEventLoop.call(() -> {
+            List<byte[]> lines = new ArrayList<>(records.size());
+            for (byte[] record : records) {
+                lines.add(line(record));
+            }
+            return streams.appendAllAt(Names.require("stream", stream), lines, expectedPosition);
+        });
+    }
+
+    @Override
+    public StreamRead since(String stream, String position) {
+        return offEventLoop.call(() -> streams.since(Names.require("stream", stream), position));
     }
 
     private String upload(BlobClient blob, byte[] content, BlobRequestConditions conditions) {

@@ -112,4 +112,56 @@ class AzureBlobTenantStoreIT extends TenantStoreContract {
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * Two replicas, each with its own blob client and its own telemetry ledger, ingest one device whose every
+     * batch reaches both (a resend after a lost receipt): every seq is stored once. Fails with one ledger per
+     * process and unconditional appends.
+     */
+    @Test
+    void twoReplicas_storeEachTelemetrySeqOnce() throws Exception {
+        String name = "replicas-" + CONTAINERS.incrementAndGet();
+        List<io.latchkey.cloud.telemetry.TelemetryStore> replicas = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            TenantStore own = new AzureBlobTenantStore(new AzureBlobClients().container(azurite.connectionString("acme"), name),
+                    4 * 1024 * 1024, Duration.ofSeconds(30));
+            replicas.add(new io.latchkey.cloud.telemetry.TelemetryStore(new io.latchkey.cloud.store.Stores() {
+                @Override
+                public TenantStore platform() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public TenantStore tenant(String tenantId) {
+                    return own;
+                }
+            }));
+        }
+        int batches = 25;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (io.latchkey.cloud.telemetry.TelemetryStore replica : replicas) {
+                done.add(pool.submit(() -> {
+                    for (int b = 0; b < batches; b++) {
+                        replica.appendNew("acme", "dev-1", List.of(record(2L * b + 1), record(2L * b + 2)));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Long> seqs = replicas.get(0).recent("acme", "dev-1", 1000).stream()
+                .map(io.latchkey.protocol.telemetry.TelemetryRecord::seq).toList();
+        assertThat(seqs).hasSize(2 * batches).doesNotHaveDuplicates();
+    }
+
+    private static io.latchkey.protocol.telemetry.TelemetryRecord record(long seq) {
+        return new io.latchkey.protocol.telemetry.TelemetryRecord(seq, java.time.Instant.parse("2025-05-01T10:00:00Z").plusSeconds(seq),
+                52.5, 13.4, 30.0, 1200.0, null, false, true, 3, null, null);
+    }
 }
