@@ -47,16 +47,16 @@ public enum Channel {
     BOOKING;
 
     /**
-     * The MQTT QoS this channel's messages are published with. Commands and their answers travel at most once
-     * (QoS 0): a command is retried end to end instead (the backend sends the same signed command again while
-     * no answer came and its lifetime allows, and the car answers a repeated id from its first result, so a
-     * lost command or answer costs a resend and never a second effect), which keeps both off the broker's
-     * persistent queues on the unlock's path. Everything else is at least once (QoS 1): telemetry, state and
-     * events must survive an outage, receipts, revocations and update offers are what a car waits for, and an update's
-     * statuses are its report.
+     * The MQTT QoS this channel's messages are published with, the one rule both MQTT clients of the car and the
+     * backend's follow: 1 (at least once) for every channel. Telemetry, state and events must survive an outage;
+     * receipts, revocations, key sets and offers are what a car waits for. Commands and answers went at QoS 0 for a
+     * while (2026-12-06), on the hypothesis that the broker's persistent queues made the unlock's tail: measured in five
+     * runs it was no faster, so they are QoS 1 again (docs/benchmarks-fleet.md). The backend still resends a command
+     * that has no answer yet (the same signed bytes, {@code latchkey.commands.resend}), which recovers one lost with a
+     * broker's session; the car answers a repeated id from its first result, so no copy acts twice.
      */
     public int qos() {
-        return this == CMD || this == ACK ? 0 : 1;
+        return 1;
     }
 
     /**

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * @param timeout {@code latchkey.commands.timeout}: how long an HTTP command call waits for the car;
  *                it is also the command's lifetime, so a car can never act on it after the caller gave up
- * @param resend  {@code latchkey.commands.resend}: commands and answers travel at most once (MQTT QoS 0), so
- *                while no answer came the same signed command is sent again after this long, then after
+ * @param resend  {@code latchkey.commands.resend}: while no answer came the same signed command is sent
+ *                again (a command or answer lost with a broker's session costs a resend) after this long, then after
  *                twice, four times as long..., as long as a whole interval of its lifetime is left
  */
 @ConfigurationProperties("latchkey.commands")

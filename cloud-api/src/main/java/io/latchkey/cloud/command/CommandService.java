@@ -382,7 +382,7 @@ public class CommandService {
 
     /**
      * Sends copy {@code n} of a signed command at its time ({@link CommandConfig#copiesAt()}) unless the answer came:
-     * commands and answers travel at most once (QoS 0), so a lost one costs a resend. The car answers a repeated id
+     * a command or answer lost on the way (with a broker's session) costs a resend. The car answers a repeated id
      * from its first result, so no copy acts twice. A copy the broker does not take is only logged: the next one, or
      * the caller's timeout, follows.
      */

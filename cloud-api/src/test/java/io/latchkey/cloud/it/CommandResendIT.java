@@ -17,7 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Commands and answers travel at most once (QoS 0, docs/protocol.md): a lost answer costs a resend of the same signed
+ * A command with no answer yet is sent again (docs/protocol.md): a lost answer (a broker's session lost) costs a resend of the same signed
  * command, which the car answers from its first result, so it never acts twice; a car that never answers gets a
  * bounded number of copies, all within the command's lifetime.
  */

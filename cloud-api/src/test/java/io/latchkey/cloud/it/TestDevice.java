@@ -177,7 +177,7 @@ public final class TestDevice implements AutoCloseable {
         return this;
     }
 
-    /** The next {@code n} answers are lost on the way (as a QoS 0 message can be): the car acts, the cloud never hears. */
+    /** The next {@code n} answers are lost on the way (as with a broker's session lost): the car acts, the cloud never hears. */
     public TestDevice losesAnswers(int n) {
         answersToLose.set(n);
         return this;

@@ -296,7 +296,7 @@ public final class PahoBrokerConnection implements BrokerConnection {
 
     @Override
     public CompletableFuture<Void> publish(Channel channel, byte[] payload, boolean retain) {
-        // QoS 0 for a command's answer (the backend resends the command until answered), 1 for the rest
+        // the channel's QoS (Channel.qos())
         MqttMessage message = new MqttMessage(payload, channel.qos(), retain, null);
         long expiry = endpoint.sessionExpiry().toSeconds();
         if (!retain && expiry > 0) {

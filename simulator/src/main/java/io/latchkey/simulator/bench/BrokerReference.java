@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What the broker alone can do on this machine, for comparison: a plain pair of MQTT 5 clients (the same
  * HiveMQ client library the agent and backend use) against the same broker, with messages of the same
- * size. Round trip: A publishes QoS 1, B echoes it QoS 1, A receives; sequential (and the same at QoS 0, the
- * commands' and answers' QoS, for comparison). Throughput: A publishes
+ * size. Round trip: A publishes QoS 1, B echoes it QoS 1, A receives; sequential (and the same at QoS 0, for
+ * comparison). Throughput: A publishes
  * QoS 1 as fast as 64 in flight allow, B counts what arrives.
  */
 final class BrokerReference {
-    /** {@code rttQos0*}: the same round trip with both messages at QoS 0 (how commands and answers travel). */
+    /** {@code rttQos0*}: the same round trip with both messages at QoS 0 (for comparison). */
     record Result(int messageBytes, double rttP50Ms, double rttP99Ms, double throughputMsgPerSec,
                   double rttQos0P50Ms, double rttQos0P99Ms) {
     }

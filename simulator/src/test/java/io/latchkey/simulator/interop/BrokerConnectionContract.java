@@ -181,7 +181,7 @@ abstract class BrokerConnectionContract {
         Mqtt5Publish state = seen.stream().filter(p -> p.getTopic().toString().endsWith("/state")).findFirst().orElseThrow();
         assertThat(state.getMessageExpiryInterval()).as("a retained state does not expire").isEmpty();
         Mqtt5Publish answer = seen.stream().filter(p -> p.getTopic().toString().endsWith("/ack")).findFirst().orElseThrow();
-        assertThat(answer.getQos()).as("a command's answer travels at its channel's QoS 0").isEqualTo(MqttQos.AT_MOST_ONCE);
+        assertThat(answer.getQos().getCode()).as("a command's answer travels at its channel's QoS").isEqualTo(Channel.ACK.qos());
 
         c.close().get(10, TimeUnit.SECONDS);
         assertThatThrownBy(() -> c.publish(Channel.EVENT, new byte[] {1}, false).get(WAIT.toSeconds(), TimeUnit.SECONDS))
