@@ -1,6 +1,5 @@
 package io.latchkey.cloud.device;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.mqtt.BackendMqttClient;
@@ -8,16 +7,14 @@ import io.latchkey.cloud.secrets.SecretStore;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.tenant.CommandKeys;
+import io.latchkey.cloud.tenant.KeyRing;
+import io.latchkey.cloud.tenant.KeyRing.StoredKey;
 import io.latchkey.protocol.Channel;
-import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.Topic;
 import io.latchkey.protocol.identity.KeySet;
 import io.latchkey.protocol.identity.SignedKeySet;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.security.KeyPair;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +33,11 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class KeySetPublisher {
     static final String SECRET_NAME = "keyset-keys";
+    private static final KeyRing RING = new KeyRing("ks", "key-set keys", 2);
     static final String COLLECTION = "key-sets";
     private static final Logger LOG = LoggerFactory.getLogger(KeySetPublisher.class);
 
     /** A key-set key as stored. */
-    record StoredKey(String kid, String privateKey, String publicKey) {
-    }
 
     /** The newest set: its serial and signed form. */
     record Current(long serial, List<KeySet.Key> keys, String signed) {
@@ -122,12 +118,8 @@ public class KeySetPublisher {
      */
     public String rotate(String tenant, String caller) {
         keys(tenant);
-        String json = secrets.update(tenant, SECRET_NAME, stored -> {
-            List<StoredKey> keys = parse(stored);
-            int highest = keys.stream().mapToInt(k -> number(k.kid())).max().orElse(0);
-            return write(List.of(keys.get(1), newKey(highest + 1)));
-        });
-        String kid = parse(json).get(0).kid();
+        String json = secrets.update(tenant, SECRET_NAME, RING::rotated);
+        String kid = RING.parse(json).get(0).kid();
         LOG.info("key-set key of {} rotated by {}: {} signs from now on", tenant, caller, kid);
         publish(tenant);
         return kid;
@@ -142,39 +134,6 @@ public class KeySetPublisher {
     }
 
     private List<StoredKey> keys(String tenant) {
-        return parse(secrets.getOrCreate(tenant, SECRET_NAME, () -> write(List.of(newKey(1), newKey(2)))));
-    }
-
-    private static StoredKey newKey(int number) {
-        KeyPair pair = Keys.newCommandKeyPair();
-        return new StoredKey("ks-" + number, Keys.encodePrivate(pair.getPrivate()), Keys.encodePublic(pair.getPublic()));
-    }
-
-    private static int number(String kid) {
-        try {
-            return Integer.parseInt(kid.substring(kid.lastIndexOf('-') + 1));
-        } catch (RuntimeException e) {
-            return 0;
-        }
-    }
-
-    private static String write(List<StoredKey> keys) {
-        try {
-            return Json.mapper().writeValueAsString(keys);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<StoredKey> parse(String json) {
-        try {
-            List<StoredKey> keys = Json.mapper().readValue(json, new TypeReference<List<StoredKey>>() { });
-            if (keys.size() < 2) {
-                throw new IOException("fewer than two key-set keys");
-            }
-            return List.copyOf(keys);
-        } catch (IOException e) {
-            throw new UncheckedIOException("stored key-set keys do not parse", e);
-        }
+        return RING.parse(secrets.getOrCreate(tenant, SECRET_NAME, RING::initial));
     }
 }

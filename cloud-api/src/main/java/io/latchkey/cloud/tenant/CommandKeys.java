@@ -1,17 +1,12 @@
 package io.latchkey.cloud.tenant;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.cloud.secrets.SecretStore;
-import io.latchkey.protocol.Json;
+import io.latchkey.cloud.tenant.KeyRing.StoredKey;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.command.CommandSigner;
 import io.latchkey.protocol.key.TenantSigned;
 import io.latchkey.protocol.telemetry.ReceiptSigner;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,11 +23,9 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 @Singleton
 public class CommandKeys implements TenantKeys {
     static final String SECRET_NAME = "command-keys";
-    private static final ObjectMapper MAPPER = Json.mapper();
+    private static final KeyRing RING = new KeyRing("cmd", "command keys", 1);
 
     /** One key as stored: ids and base64 (PKCS#8 / X.509) forms. */
-    record StoredKey(String kid, String privateKey, String publicKey) {
-    }
 
     /** A public command key as devices see it. */
     public record PublicCommandKey(String kid, String alg, String publicKey) {
@@ -113,7 +106,7 @@ public class CommandKeys implements TenantKeys {
         if (cached != null && System.nanoTime() - cached.readAt() < FRESH_FOR.toNanos()) {
             return cached.keys();
         }
-        return remember(tenant, parse(secrets.getOrCreate(tenant, SECRET_NAME, CommandKeys::newKeys)));
+        return remember(tenant, RING.parse(secrets.getOrCreate(tenant, SECRET_NAME, RING::initial)));
     }
 
     /** Keeps the keys read; if another replica rotated meanwhile, the signers made from the old key go. */
@@ -136,50 +129,8 @@ public class CommandKeys implements TenantKeys {
      */
     public String rotate(String tenant) {
         keysOf(tenant);
-        String json = secrets.update(tenant, SECRET_NAME, current -> {
-            List<StoredKey> keys = parse(current);
-            int highest = keys.stream().mapToInt(k -> number(k.kid())).max().orElse(0);
-            StoredKey signer = keys.size() > 1 ? keys.get(1) : newKey(++highest);
-            return write(List.of(signer, newKey(highest + 1)));
-        });
-        List<StoredKey> rotated = remember(tenant, parse(json));
+        String json = secrets.update(tenant, SECRET_NAME, RING::rotated);
+        List<StoredKey> rotated = remember(tenant, RING.parse(json));
         return rotated.get(0).kid();
-    }
-
-    private static String newKeys() {
-        return write(List.of(newKey(1), newKey(2)));
-    }
-
-    private static StoredKey newKey(int number) {
-        KeyPair pair = Keys.newCommandKeyPair();
-        return new StoredKey("cmd-" + number, Keys.encodePrivate(pair.getPrivate()), Keys.encodePublic(pair.getPublic()));
-    }
-
-    private static int number(String kid) {
-        try {
-            return Integer.parseInt(kid.substring(kid.lastIndexOf('-') + 1));
-        } catch (RuntimeException e) {
-            return 0;
-        }
-    }
-
-    private static String write(List<StoredKey> keys) {
-        try {
-            return MAPPER.writeValueAsString(keys);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static List<StoredKey> parse(String json) {
-        try {
-            List<StoredKey> keys = MAPPER.readValue(json, new TypeReference<List<StoredKey>>() { });
-            if (keys.isEmpty()) {
-                throw new IOException("no command keys");
-            }
-            return List.copyOf(keys);
-        } catch (IOException e) {
-            throw new UncheckedIOException("stored command keys do not parse", e);
-        }
     }
 }

@@ -232,7 +232,8 @@ class DeviceIdentityIT {
         return Map.of("payload", b64.encodeToString(payload), "signature", b64.encodeToString(signer.sign()), "certificate", certificate);
     }
 
-    private static Mqtt5AsyncClient client(JsonNode issued, KeyPair keys, String clientId) throws Exception {
+    /** A device's MQTT client with the certificate {@code issued} and its {@code keys} (DeviceRenewalIT uses it too). */
+    static Mqtt5AsyncClient client(JsonNode issued, KeyPair keys, String clientId) throws Exception {
         URI url = URI.create(issued.path("mqttUrl").asText());
         TlsIdentity identity = new TlsIdentity(keys.getPrivate(), List.of(Pem.certificate(issued.path("certificate").asText())));
         KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -245,14 +246,14 @@ class DeviceIdentityIT {
                 .buildAsync();
     }
 
-    private static Mqtt5AsyncClient connect(JsonNode issued, KeyPair keys, String clientId) throws Exception {
+    static Mqtt5AsyncClient connect(JsonNode issued, KeyPair keys, String clientId) throws Exception {
         await().atMost(Duration.ofSeconds(25)).until(() -> tryConnect(issued, keys, clientId));
         Mqtt5AsyncClient client = client(issued, keys, clientId);
         client.connect().get(15, TimeUnit.SECONDS);
         return client;
     }
 
-    private static boolean tryConnect(JsonNode issued, KeyPair keys, String clientId) throws Exception {
+    static boolean tryConnect(JsonNode issued, KeyPair keys, String clientId) throws Exception {
         Mqtt5AsyncClient client = client(issued, keys, clientId);
         try {
             client.connect().get(15, TimeUnit.SECONDS);

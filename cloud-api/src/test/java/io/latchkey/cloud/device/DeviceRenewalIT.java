@@ -8,19 +8,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.latchkey.cloud.it.CloudApp;
 import io.latchkey.cloud.pki.Pem;
 import io.latchkey.cloud.pki.TestCsrs;
-import io.latchkey.cloud.pki.TlsIdentity;
 import io.latchkey.protocol.device.DeviceSigner;
 import io.latchkey.protocol.identity.CertificateRequests;
 import io.latchkey.protocol.identity.RenewalAnswer;
 import io.latchkey.protocol.identity.RenewalRequest;
-import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,7 +72,7 @@ class DeviceRenewalIT {
     @Test
     void aDeviceRenewsWithANewKey_connectsWithIt_andTheOldCertificateIsRevokedOnceTheNewOneIsInUse() throws Exception {
         Device device = provision("dev-001", "car-1");
-        Mqtt5AsyncClient old = connect(device.issued(), device.keys(), "acme:dev-001");
+        Mqtt5AsyncClient old = DeviceIdentityIT.connect(device.issued(), device.keys(), "acme:dev-001");
         BlockingQueue<RenewalAnswer> answers = answers(old, "dev-001");
 
         KeyPair next = TestCsrs.p256();
@@ -102,7 +97,7 @@ class DeviceRenewalIT {
 
         JsonNode renewedIssued = device.issued().deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) renewedIssued).put("certificate", answer.certificate());
-        Mqtt5AsyncClient fresh = connect(renewedIssued, next, "acme:dev-001");
+        Mqtt5AsyncClient fresh = DeviceIdentityIT.connect(renewedIssued, next, "acme:dev-001");
         BlockingQueue<RenewalAnswer> freshAnswers = answers(fresh, "dev-001");
         // a confirmation signed by the old key is refused
         publish(fresh, "dev-001", RenewalRequest.signed(RenewalRequest.Type.IN_USE, "r-1", answer.serial(), null,
@@ -119,10 +114,10 @@ class DeviceRenewalIT {
         assertThat(record.renewal()).isNull();
         assertThat(identities().activePublicKeyInfo("acme", "dev-001").orElseThrow()).isEqualTo(next.getPublic().getEncoded());
         // the old certificate is revoked: the broker refuses it, and the CRL lists it
-        assertThat(tryConnect(device.issued(), device.keys(), "acme:dev-001")).isFalse();
+        assertThat(DeviceIdentityIT.tryConnect(device.issued(), device.keys(), "acme:dev-001")).isFalse();
         assertThat(authorities().revocations().isRevoked("acme", new java.math.BigInteger(device.serial(), 16))).isTrue();
         fresh.disconnect().get(5, TimeUnit.SECONDS);
-        assertThat(tryConnect(renewedIssued, next, "acme:dev-001")).isTrue();
+        assertThat(DeviceIdentityIT.tryConnect(renewedIssued, next, "acme:dev-001")).isTrue();
 
         List<String> trail = trail();
         assertThat(trail).anyMatch(a -> a.startsWith("device.certificate-renewed device/dev-001 car/car-1 serial/" + answer.serial())
@@ -137,7 +132,7 @@ class DeviceRenewalIT {
     void anotherDevicesCsr_aForeignSignature_anotherSerial_andTheSameKeyAreRefused_andNothingChanges() throws Exception {
         Device device = provision("dev-002", "car-2");
         Device other = provision("dev-003", "car-3");
-        Mqtt5AsyncClient client = connect(device.issued(), device.keys(), "acme:dev-002");
+        Mqtt5AsyncClient client = DeviceIdentityIT.connect(device.issued(), device.keys(), "acme:dev-002");
         BlockingQueue<RenewalAnswer> answers = answers(client, "dev-002");
         DeviceSigner own = new DeviceSigner(device.keys().getPrivate());
         KeyPair next = TestCsrs.p256();
@@ -213,7 +208,7 @@ class DeviceRenewalIT {
         try {
             app.clock().advance(Duration.ofDays(366));
             // the broker no longer takes the certificate
-            assertThat(tryConnect(device.issued(), device.keys(), "acme:dev-007")).isFalse();
+            assertThat(DeviceIdentityIT.tryConnect(device.issued(), device.keys(), "acme:dev-007")).isFalse();
             // signed by another key: 403, nothing issued
             RenewalRequest forged = RenewalRequest.signed(RenewalRequest.Type.RENEW, "x-1", device.serial(),
                     CertificateRequests.pem(next, "acme", "dev-007"), new DeviceSigner(TestCsrs.p256().getPrivate()));
@@ -254,7 +249,7 @@ class DeviceRenewalIT {
         pinned.put(io.latchkey.protocol.identity.KeySet.Kind.KEYSET, keySetKeys);
         io.latchkey.protocol.identity.TrustedKeys[] held = {io.latchkey.protocol.identity.TrustedKeys.pinned("acme", pinned)};
 
-        Mqtt5AsyncClient client = connect(device.issued(), device.keys(), "acme:dev-006");
+        Mqtt5AsyncClient client = DeviceIdentityIT.connect(device.issued(), device.keys(), "acme:dev-006");
         BlockingQueue<byte[]> sets = new LinkedBlockingQueue<>();
         client.subscribeWith().topicFilter("lk/acme/dev-006/keys").qos(MqttQos.AT_LEAST_ONCE)
                 .callback(p -> sets.add(p.getPayloadAsBytes())).send().get(10, TimeUnit.SECONDS);
@@ -321,36 +316,5 @@ class DeviceRenewalIT {
     private static void publish(Mqtt5AsyncClient client, String deviceId, RenewalRequest request) throws Exception {
         assertThat(client.publishWith().topic("lk/acme/" + deviceId + "/csr").qos(MqttQos.AT_LEAST_ONCE).payload(request.toJson())
                 .send().get(10, TimeUnit.SECONDS).getError()).isEmpty();
-    }
-
-    private static Mqtt5AsyncClient client(JsonNode issued, KeyPair keys, String clientId) throws Exception {
-        URI url = URI.create(issued.path("mqttUrl").asText());
-        TlsIdentity identity = new TlsIdentity(keys.getPrivate(), List.of(Pem.certificate(issued.path("certificate").asText())));
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("broker-ca", Pem.certificate(issued.path("brokerCaChain").get(0).asText()));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        return Mqtt5Client.builder().identifier(clientId).serverHost(url.getHost()).serverPort(url.getPort())
-                .sslConfig().keyManagerFactory(identity.keyManagerFactory()).trustManagerFactory(tmf).applySslConfig()
-                .buildAsync();
-    }
-
-    private static Mqtt5AsyncClient connect(JsonNode issued, KeyPair keys, String clientId) throws Exception {
-        await().atMost(Duration.ofSeconds(25)).until(() -> tryConnect(issued, keys, clientId));
-        Mqtt5AsyncClient client = client(issued, keys, clientId);
-        client.connect().get(15, TimeUnit.SECONDS);
-        return client;
-    }
-
-    private static boolean tryConnect(JsonNode issued, KeyPair keys, String clientId) throws Exception {
-        Mqtt5AsyncClient client = client(issued, keys, clientId);
-        try {
-            client.connect().get(15, TimeUnit.SECONDS);
-            client.disconnect().get(5, TimeUnit.SECONDS);
-            return true;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return false;
-        }
     }
 }

@@ -181,6 +181,9 @@ class ConsoleFleetBrowserIT {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(browser.findElement(By.cssSelector(".fleet-popup")).getText()).contains("Car car-2", "Booked", "Locked"));
         assertThat(browser.switchTo().activeElement()).as("the link takes the focus").isEqualTo(open);
+        // the map's popup fades in: axe-core measures contrast on what is drawn, so only once it is fully opaque
+        await().atMost(Duration.ofSeconds(5)).until(() -> "1".equals(browser.executeScript(
+                "const p = document.querySelector('.leaflet-popup'); return p ? getComputedStyle(p).opacity : null;")));
         chrome.screenshot("car-summary");
 
         // zoomed out with the keyboard: one bubble counting all five

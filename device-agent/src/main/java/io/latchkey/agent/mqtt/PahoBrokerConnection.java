@@ -411,9 +411,18 @@ public final class PahoBrokerConnection implements BrokerConnection {
             }
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
+        disconnectNormally(done);
+        return done;
+    }
+
+    /**
+     * Disconnects with reason 0, "normal disconnection" (the broker discards the last will), if connected; completes
+     * {@code done} either way once that is over.
+     */
+    private void disconnectNormally(CompletableFuture<Void> done) {
         if (!client.isConnected()) {
             done.complete(null);
-            return done;
+            return;
         }
         try {
             client.disconnect(QUIESCE_MS, null, new MqttActionListener() {
@@ -430,7 +439,6 @@ public final class PahoBrokerConnection implements BrokerConnection {
         } catch (MqttException e) {
             done.complete(null);
         }
-        return done;
     }
 
     /** Connects again after {@link #suspend()}, into the persistent session (commands queued meanwhile arrive). */
@@ -470,26 +478,7 @@ public final class PahoBrokerConnection implements BrokerConnection {
             }
             timer.shutdown();
         }));
-        if (!client.isConnected()) {
-            done.complete(null);
-            return done;
-        }
-        try {
-            // Reason 0, "normal disconnection": the broker discards the last will.
-            client.disconnect(QUIESCE_MS, null, new MqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    done.complete(null);
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable e) {
-                    done.complete(null);
-                }
-            }, NORMAL_DISCONNECTION, new MqttProperties());
-        } catch (MqttException e) {
-            done.complete(null);
-        }
+        disconnectNormally(done);
         return done;
     }
 }
