@@ -231,6 +231,20 @@ class RolloutIT {
         assertThat(devices(id).get("car-d-rented").path("state").asText()).isEqualTo("UPDATED");
         assertThat(rented.running()).isEqualTo("0.3.0");
         assertThat(trail()).anyMatch(a -> a.startsWith("ota.device-deferred rollout/" + id + " car/car-d-rented"));
+
+        // a booking that starts within latchkey.ota.booking-lead (2 h) defers the car too
+        app.car("acme", operator, "car-d-booked", "d-booked");
+        app.device("acme", "d-booked");
+        Instant start = app.clock().instant().plus(Duration.ofMinutes(30));
+        expect(201, app.http.postJson("/t/acme/bookings", borrower, Map.of("carId", "car-d-booked", "start", start.toString(),
+                "end", start.plus(Duration.ofHours(1)).toString())));
+        String booked = expect(201, app.http.postJson("/t/acme/rollouts", operator, Map.of("releaseId", releaseId,
+                "target", Map.of("cars", List.of("car-d-booked"))))).json().path("id").asText();
+        JsonNode held = devices(booked).get("car-d-booked");
+        assertThat(held.path("state").asText()).isEqualTo("DEFERRED");
+        assertThat(held.path("reason").asText()).startsWith("BOOKED");
+        assertThat(state(booked)).isEqualTo("RUNNING");
+        expect(200, app.http.postJson("/t/acme/rollouts/" + booked + "/cancel", operator, Map.of()));
     }
 
     @Test
