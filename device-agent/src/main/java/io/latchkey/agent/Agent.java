@@ -331,7 +331,11 @@ public final class Agent implements AutoCloseable {
 
     private void checkPower() {
         try {
+            io.latchkey.agent.power.PowerState before = power.state();
             power.check();
+            if (power.state() != before) {
+                refreshStatus(); // status.json shows the new state at once, not at the next 10 s
+            }
         } catch (RuntimeException e) {
             LOG.warn("{}: power check failed: {}", config.deviceId(), e.toString());
         }
@@ -358,7 +362,8 @@ public final class Agent implements AutoCloseable {
                 telemetrySink instanceof JournalTelemetrySink j ? j.stats() : null,
                 telemetrySink instanceof JournalTelemetrySink j ? j.receiptStats() : null,
                 battery == null ? null : battery.lastVolts(), battery != null && battery.isLow(),
-                obd == null ? null : new ObdStats(obd.responses(), obd.unanswered(), obd.malformed()), fault);
+                obd == null ? null : new ObdStats(obd.responses(), obd.unanswered(), obd.malformed()), fault,
+                power == null ? null : new AgentStatus.Power(power.state().name(), power.lastVolts(), power.nextWake(), power.since()));
     }
 
     private void refreshStatus() {
