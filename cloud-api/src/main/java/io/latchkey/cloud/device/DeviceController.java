@@ -53,7 +53,7 @@ public class DeviceController {
     /**
      * {@code brokerCaChain} verifies the broker's TLS certificate; {@code vehicleProfile} is the name of the car's built-in
      * vehicle profile, absent when the car has none. {@code keySetKeys} and {@code updateKeys} are pinned beside the command
-     * keys ({@code keyset.keys.<kid>}, {@code update.keys.<kid>}; no update keys while the tenant has none);
+     * keys ({@code keyset.keys.*}, {@code update.keys.*}; no update keys while the tenant has none);
      * {@code recoveryUrl} is this backend's base URL, where a device whose certificate expired while it was offline renews
      * it ({@code POST /t/{tenant}/devices/{deviceId}/renewal}; {@code identity.recovery-url}).
      */
