@@ -104,7 +104,8 @@ public final class CertificateRenewal {
 
     /**
      * The keys the device had before the generation in use (the provisioned one and earlier generations), newest first,
-     * at most {@link #EARLIER_KEYS}, without the current key (a same-key renewal) and without repeats: a phone whose
+     * at most {@link #EARLIER_KEYS}, without the current key (a same-key renewal), repeats, or a stored generation newer
+     * than the one in use (never switched to): a phone whose
      * credential was issued before a renewal with a new key names one of them (docs/offline-keys.md). An unreadable
      * earlier generation is skipped.
      */
@@ -132,6 +133,10 @@ public final class CertificateRenewal {
         } catch (IOException e) {
             LOG.debug("{}: earlier identities not listed: {}", config.deviceId(), e.toString());
         }
+        // a generation newer than the one in use was stored and never switched to (a power cut before the pointer's
+        // rename): its key was never the car's, no credential names it
+        Instant inUse = current.certificate().getNotBefore().toInstant();
+        held.removeIf(h -> h.notBefore().isAfter(inUse));
         held.sort(java.util.Comparator.comparing(Held::notBefore).reversed());
         List<KeyPair> keys = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();

@@ -134,6 +134,19 @@ class OfflineKeysAfterRenewalTest {
                 .isEqualTo(renewedKey.getEncoded()).isNotEqualTo(provisioned.getPublic().getEncoded());
         assertThat(restarted.earlierDeviceKeys()).extracting(k -> k.getPublic().getEncoded())
                 .containsExactly(provisioned.getPublic().getEncoded());
+        // a generation stored but never switched to (a power cut before the pointer's rename) is no earlier key
+        KeyPair stray = TestDeviceKey.generate();
+        Path strayDir = java.nio.file.Files.createDirectories(dir.resolve("identity/99"));
+        java.nio.file.Files.writeString(strayDir.resolve("device.crt"), TestCertificates.pem(TestCertificates.issue(ca, stray.getPublic(),
+                "acme", "dev-1", T0.minusSeconds(60), T0.plus(Duration.ofDays(365)), 99)));
+        java.nio.file.Files.writeString(strayDir.resolve("device.key"), "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(stray.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        assertThat(CertificateRenewal.effective(config).earlierDeviceKeys()).extracting(k -> k.getPublic().getEncoded())
+                .containsExactly(provisioned.getPublic().getEncoded());
+        java.nio.file.Files.writeString(strayDir.resolve("device.key"), "garbage"); // and an unreadable one is skipped
+        assertThat(CertificateRenewal.effective(config).earlierDeviceKeys()).hasSize(1);
+        deleteTree(strayDir);
 
         start(restarted);
         assertThat(opensAndTheAnswerVerifies(before, KeyRight.LOCK)).as("the credential from before the renewal").isTrue();
@@ -167,6 +180,14 @@ class OfflineKeysAfterRenewalTest {
         VirtualPhone phone = start(restarted).phone("key-00000000000000c1", UNLOCK_LOCK, T0.minusSeconds(600), T0.plusSeconds(7200),
                 T0.minusSeconds(900), provisioned.getPublic());
         assertThat(opensAndTheAnswerVerifies(phone, KeyRight.UNLOCK)).isTrue();
+    }
+
+    private static void deleteTree(Path p) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(p)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(f);
+            }
+        }
     }
 
     private static PublicKey requestedKey(String csrPem) throws Exception {
