@@ -125,6 +125,32 @@ class AgentDebIT {
         }
     }
 
+    /**
+     * docs/ota.md §8: the unit has systemd's watchdog (the agent pings through systemd-notify, a child of the JVM, hence
+     * NotifyAccess=all), stays Type=simple (an offline car at boot counts as started), kills a hung JVM outright, and
+     * counts a watchdog kill of a release on trial through the launcher's --stopped; systemd itself accepts the unit
+     * (every key known and in its section), with the launcher's paths pointed at the extracted package.
+     */
+    @Test
+    void theUnit_hasSystemdsWatchdog_andSystemdAcceptsIt(@TempDir Path root) throws Exception {
+        assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
+        run("dpkg-deb", "-x", deb.toString(), root.toString());
+        Path unit = root.resolve("lib/systemd/system/latchkey-agent.service");
+        List<String> lines = Files.readAllLines(unit).stream().map(String::strip).filter(l -> !l.startsWith("#")).toList();
+        assertThat(lines).contains("Type=simple", "WatchdogSec=120", "WatchdogSignal=SIGKILL", "NotifyAccess=all", "Restart=always",
+                "ExecStart=/opt/latchkey/bin/latchkey-agent-launch", "ExecStopPost=/opt/latchkey/bin/latchkey-agent-launch --stopped");
+        assertThat(lines.indexOf("StartLimitIntervalSec=300")).as("start limits belong to [Unit]")
+                .isGreaterThan(lines.indexOf("[Unit]")).isLessThan(lines.indexOf("[Service]"));
+        assertThat(lines).as("the sandbox lets systemd-notify reach the notify socket").anyMatch(l -> l.startsWith("RestrictAddressFamilies=")
+                && l.contains("AF_UNIX"));
+        assumeTrue(onPath("systemd-analyze"), "systemd-analyze is not installed: unit not verified by systemd");
+        Path copy = root.resolve("latchkey-agent.service");
+        Files.writeString(copy, Files.readString(unit).replace("/opt/latchkey/", root.resolve("opt/latchkey") + "/"));
+        Result verify = run("systemd-analyze", "verify", copy.toString());
+        assertThat(verify.code()).as(verify.out()).isZero();
+        assertThat(verify.out()).doesNotContain("Unknown", "ignoring", "Invalid", "Failed");
+    }
+
     @Test
     void installsIntoAThrowawayRoot_withItsUser_thenRemovesAndPurgesCleanly(@TempDir Path root) throws Exception {
         assumeTrue(onPath("dpkg") && onPath("useradd"), "dpkg/useradd not installed: install test skipped");
