@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes src/main/dist/latchkey-agent.classlist: the classes the agent loads from start to connected and while publishing
-# and answering commands, which the .deb's postinst turns into the class-data archive (AppCDS) the unit uses. Run after
+# and answering commands (StartupProbe), and those of its command line (AgentMain --help), which the .deb's postinst turns into the class-data archive (AppCDS) the unit uses. Run after
 # changes that load other classes at start (a stale list costs only start-up: classes it misses load from the jars,
 # names it has that no longer exist are skipped). Needs a built device-agent and Debian's mosquitto.
 set -euo pipefail
@@ -18,6 +18,8 @@ trap 'kill $MOSQ 2>/dev/null; rm -rf "$WORK"' EXIT
 sleep 0.5
 java -Xms8m -Xmn2m -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlatchkey.agent.logging=builtin \
     -XX:DumpLoadedClassList="$WORK/all" -cp "$CP" io.latchkey.agent.bench.StartupProbe "tcp://127.0.0.1:$PORT" 3 100 paho 2 >/dev/null
-# not the benchmark's own classes (nor their lambdas)
-grep -v 'io/latchkey/agent/bench/' "$WORK/all" > src/main/dist/latchkey-agent.classlist
+# and the command line the unit starts it through (picocli, AgentMain, the subcommands' options)
+java -Xshare:auto -XX:DumpLoadedClassList="$WORK/cli" -Dlatchkey.agent.logging=builtin -cp "$CP" io.latchkey.agent.AgentMain --help >/dev/null
+# not the benchmark's own classes (nor their lambdas); each line once
+cat "$WORK/all" "$WORK/cli" | grep -v 'io/latchkey/agent/bench/' | awk '!seen[$0]++' > src/main/dist/latchkey-agent.classlist
 wc -l src/main/dist/latchkey-agent.classlist
