@@ -117,7 +117,8 @@ class AgentDebIT {
                 "-XX:SharedArchiveFile=/var/lib/latchkey/agent.jsa", "-Xshare:auto", "-XX:+ExitOnOutOfMemoryError");
         assertThat(Files.readAllLines(unit)).contains("Environment=MALLOC_ARENA_MAX=2");
         // logging is set up in code (cli.AgentLogging) unless an installer names a logback file
-        assertThat(root.resolve("opt/latchkey/bin/latchkey-agent-launch")).content().doesNotContain("logback.configurationFile");
+        assertThat(root.resolve("opt/latchkey/bin/latchkey-agent-launch")).content()
+                .doesNotContain("-Dlogback.configurationFile=latchkey-agent-logback.xml");
         Path cds = root.resolve("opt/latchkey/bin/latchkey-agent-cds");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cds))).isEqualTo("rwxr-xr-x");
         assertThat(root.resolve("opt/latchkey/latchkey-agent.classlist")).content()
@@ -298,6 +299,7 @@ class AgentDebIT {
                 "ExecStart=/bin/sh -c 'exec /usr/bin/java $JAVA_OPTS -cp \"/opt/latchkey/device-agent.jar:/opt/latchkey/lib/*\" "
                         + "io.latchkey.agent.AgentMain run --config /etc/latchkey/agent.properties'"));
         Files.delete(tree.resolve("opt/latchkey/bin/latchkey-agent-launch"));
+        Files.delete(tree.resolve("opt/latchkey/bin/latchkey-agent-cds"));
         Files.delete(tree.resolve("opt/latchkey/bin"));
         assertThat(Files.readString(postinst)).doesNotContain("ota");
         Path out = work.resolve("latchkey-agent_0.0.9_all.deb");
