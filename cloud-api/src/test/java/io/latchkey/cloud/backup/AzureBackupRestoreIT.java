@@ -37,6 +37,8 @@ class AzureBackupRestoreIT {
             source.put("latchkey.store.azure.platform.connection-string", azurite.connectionString("platform"));
             source.put("latchkey.store.azure.tenants.acme.connection-string", azurite.connectionString("acme"));
             source.put("latchkey.secrets.type", "store");
+            // both backends answer under one public URL, the issuer of their tokens
+            source.put("latchkey.public-url", "https://cars.example.test");
             byte[] kek = new byte[32];
             new SecureRandom().nextBytes(kek);
             source.put("latchkey.secrets.key-encryption-key", Base64.getEncoder().encodeToString(kek));
