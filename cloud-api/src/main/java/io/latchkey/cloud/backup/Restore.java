@@ -1,6 +1,7 @@
 package io.latchkey.cloud.backup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.ChainVerification;
 import io.latchkey.cloud.audit.HashChainedAuditLog;
 import io.latchkey.cloud.datadir.PrivateFiles;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,7 +32,8 @@ import java.util.stream.Stream;
  * changes nothing: the manifest must be there (and match the digest kept apart, if given), every file it lists
  * must be there with its size, SHA-256 and record count, no other file may be there, the counts of each scope
  * must add up, and every tenant's audit chain must verify and end at the hash the manifest recorded. After
- * writing, the audit chains are verified again in the target.
+ * writing, the audit chains are verified again in the target, and each gets one record of the restore
+ * ({@value #RESTORE_ACTION}).
  */
 public final class Restore {
     private static final ObjectMapper MAPPER = Json.mapper();
@@ -40,6 +43,8 @@ public final class Restore {
     private static final Pattern STREAM = Pattern.compile(SCOPE + "/streams/(" + NAME + ")\\.jsonl");
     private static final Pattern SECRETS = Pattern.compile("secrets/(" + NAME + ")\\.enc");
     private static final int BATCH_RECORDS = 500;
+    /** The audit action appended to every restored tenant's trail (actor {@code system}, subject {@code backup/{startedAt}}). */
+    public static final String RESTORE_ACTION = "store.restore";
     private static final long BATCH_BYTES = 1024 * 1024;
 
     /** What was restored, with each tenant's audit chain as verified in the target. */
@@ -218,7 +223,10 @@ public final class Restore {
                 throw new BackupException("the audit chain of " + chain.getKey() + " does not verify after the restore: "
                         + verification);
             }
-            audit.put(chain.getKey(), verification);
+            // the restore itself is a state change of the tenant: its trail says when and from which backup
+            chains.append(chain.getKey(), new AuditEntry(AuditEntry.SYSTEM, Instant.now(), RESTORE_ACTION,
+                    "backup/" + manifest.startedAt(), AuditEntry.OK));
+            audit.put(chain.getKey(), chains.verify(chain.getKey()));
         }
         return new Result(manifest, audit);
     }
