@@ -103,6 +103,21 @@ public final class FileSecretStore implements SecretStore {
         }
     }
 
+    @Override
+    public boolean delete(String scope, String name) {
+        synchronized (lockFor(scope)) {
+            Map<String, String> current = secretsOf(scope);
+            if (!current.containsKey(name)) {
+                return false;
+            }
+            Map<String, String> next = new TreeMap<>(current);
+            next.remove(name);
+            write(scope, next);
+            cache.put(scope, Map.copyOf(next));
+            return true;
+        }
+    }
+
     private Map<String, String> secretsOf(String scope) {
         requireScope(scope);
         return cache.computeIfAbsent(scope, this::readFile);
