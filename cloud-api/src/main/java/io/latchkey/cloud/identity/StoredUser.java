@@ -1,6 +1,7 @@
 package io.latchkey.cloud.identity;
 
 import io.latchkey.cloud.pii.PiiCipher;
+import io.latchkey.cloud.pii.PiiErasedException;
 import io.latchkey.cloud.store.StoreJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,6 +30,9 @@ record StoredUser(String id, List<String> roles, Instant createdAt, Instant term
         }
     }
 
+    /** The termination time shown for a restored copy of an erased account (the real one is in the audit trail). */
+    static final Instant ERASED_AT = Instant.EPOCH;
+
     static String record(String userId) {
         return "users/" + userId;
     }
@@ -52,9 +56,23 @@ record StoredUser(String id, List<String> roles, Instant createdAt, Instant term
                 || passwordHash != null || (name != null && !UserAccount.TERMINATED_NAME.equals(name)));
     }
 
+    /**
+     * The account with its identifying values opened. A copy of the document from before the account's termination
+     * (a restored backup) reads as terminated: its key is destroyed, the values are erased; when it was terminated
+     * is not known from the copy, so {@link #ERASED_AT} stands for it.
+     *
+     * @throws io.latchkey.cloud.pii.PiiKeyException if the keys are missing or wrong (not an erasure)
+     */
     UserAccount open(String tenant, PiiCipher cipher) {
         if (pii != null) {
-            Pii p = StoreJson.read(cipher.open(tenant, id, record(id), pii).getBytes(StandardCharsets.UTF_8), Pii.class);
+            String json;
+            try {
+                json = cipher.open(tenant, id, record(id), pii);
+            } catch (PiiErasedException e) {
+                return new UserAccount(id, null, UserAccount.TERMINATED_NAME, roles, null, createdAt, null, null, null,
+                        terminatedAt == null ? ERASED_AT : terminatedAt);
+            }
+            Pii p = StoreJson.read(json.getBytes(StandardCharsets.UTF_8), Pii.class);
             return new UserAccount(id, p.email(), p.name(), roles, p.passwordHash(), createdAt, p.phone(),
                     p.driverLicence(), p.dateOfBirth(), terminatedAt);
         }

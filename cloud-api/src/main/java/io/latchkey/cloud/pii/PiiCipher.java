@@ -96,8 +96,9 @@ public class PiiCipher {
     /**
      * Opens a value {@link #seal} made for the same tenant, user and record.
      *
-     * @throws PiiKeyException if the user's key is gone (the account was terminated: the value is erased) or does
-     *                         not open the value (another key, another record, tampered with)
+     * @throws PiiErasedException if the user's key was destroyed (the account was terminated: the value is erased)
+     * @throws PiiKeyException    if the keys are missing from this secret store altogether, or do not open the value
+     *                            (another key, another record, tampered with)
      */
     public String open(String tenant, String userId, String record, String sealed) {
         if (!isSealed(sealed)) {
@@ -163,14 +164,20 @@ public class PiiCipher {
         String name = USER_KEY_PREFIX + userId;
         Optional<String> wrapped;
         try {
-            wrapped = create
-                    ? Optional.of(secrets.getOrCreate(tenant, name, () -> wrap(tenant, userId, newKey())))
-                    : secrets.get(tenant, name);
+            if (create) {
+                // the tenant key first: a generator must not call the secret store it is run by
+                SecretKey tenantKey = tenantKey(tenant);
+                wrapped = Optional.of(secrets.getOrCreate(tenant, name, () -> wrap(tenant, userId, tenantKey, newKey())));
+            } else {
+                wrapped = secrets.get(tenant, name);
+            }
         } catch (SecretStoreException e) {
             throw new PiiKeyException("the data key of user " + userId + " of " + tenant + " cannot be read", e);
         }
-        SecretKey key = unwrap(tenant, userId, wrapped.orElseThrow(() -> new PiiKeyException("user " + userId
-                + " of " + tenant + " has no data key (erased by termination, or another secret store)", null)));
+        if (wrapped.isEmpty()) {
+            throw missingKey(tenant, userId);
+        }
+        SecretKey key = unwrap(tenant, userId, wrapped.get());
         if (userKeys.size() >= MAX_CACHED) {
             userKeys.clear();
         }
@@ -178,12 +185,25 @@ public class PiiCipher {
         return key;
     }
 
-    private String wrap(String tenant, String userId, byte[] dataKey) {
+    /**
+     * A user key that is not there was destroyed if the tenant key it was wrapped with is there; with no tenant key
+     * either, this is not the secret store the data was written with (a configuration error, not an erasure).
+     */
+    private PiiKeyException missingKey(String tenant, String userId) {
+        if (tenantKeys.containsKey(tenant) || secrets.get(tenant, TENANT_KEY).isPresent()) {
+            return new PiiErasedException("the personal data of user " + userId + " of " + tenant
+                    + " is erased (its data key was destroyed when the account was terminated)");
+        }
+        return new PiiKeyException("the secret store holds no personal-data keys of " + tenant + " ("
+                + TENANT_KEY + " is missing): it is not the store the data was written with", null);
+    }
+
+    private String wrap(String tenant, String userId, SecretKey tenantKey, byte[] dataKey) {
         try {
             byte[] iv = new byte[IV_BYTES];
             random.nextBytes(iv);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, tenantKey(tenant), new GCMParameterSpec(TAG_BITS, iv));
+            cipher.init(Cipher.ENCRYPT_MODE, tenantKey, new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(aad("latchkey-pii-user-key:", tenant, userId, ""));
             byte[] sealed = cipher.doFinal(dataKey);
             return "v1:" + Base64.getEncoder().encodeToString(
