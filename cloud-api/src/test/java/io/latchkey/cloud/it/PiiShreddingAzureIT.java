@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.specialized.BlobClientBase;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobItem;
@@ -50,7 +51,7 @@ class PiiShreddingAzureIT {
                         .credential(new StorageSharedKeyCredential("acme", azurite.key("acme"))).buildClient()
                         .getBlobContainerClient("latchkey");
                 Map<String, byte[]> backup = download(container);
-                Map<String, BlobClient> snapshots = new LinkedHashMap<>();
+                Map<String, BlobClientBase> snapshots = new LinkedHashMap<>();
                 for (String id : List.of(tessId, bobId)) {
                     BlobClient blob = container.getBlobClient("docs/users/" + id + ".json");
                     snapshots.put(id, blob.createSnapshot());
