@@ -149,11 +149,6 @@ public class PiiCipher {
         return destroyed;
     }
 
-    /** Whether the user's data key exists (a terminated account's does not). */
-    public boolean hasKey(String tenant, String userId) {
-        return secrets.get(tenant, USER_KEY_PREFIX + userId).isPresent();
-    }
-
     private SecretKey userKey(String tenant, String userId, boolean create) {
         String cacheKey = cacheKey(tenant, userId);
         Instant now = clock.instant();
