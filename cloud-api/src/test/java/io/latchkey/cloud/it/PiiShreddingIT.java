@@ -174,8 +174,11 @@ class PiiShreddingIT {
 
             assertThat(reply.status()).as(reply.body()).isEqualTo(503);
             assertThat(reply.text("detail")).contains(carlId).contains("does not open");
+            Http.Reply own = app.http.get("/t/acme/users/me", token);
+            assertThat(own.status()).as(own.body()).isEqualTo(503);
             for (String clear : carl.clearValues()) {
                 assertThat(reply.body()).doesNotContain(clear);
+                assertThat(own.body()).doesNotContain(clear);
                 assertThat(logs.text()).doesNotContain(clear);
             }
         } finally {
