@@ -55,6 +55,16 @@ public final class RolloutCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "which cars are bad, cut and rented (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--backend", description = "run the rollout by the real backend's API (cloud-api and a broker as child processes) instead of the simulator's stand-in")
+    boolean backend;
+
+    @Option(names = "--cloud-api-target", defaultValue = "cloud-api/target",
+            description = "with --backend: cloud-api's build output with its jar and lib/ (default ${DEFAULT-VALUE})")
+    Path cloudApiTarget;
+
+    @Option(names = "--backend-heap", defaultValue = "1g", description = "with --backend: the backend's -Xmx (default ${DEFAULT-VALUE})")
+    String backendHeap;
+
     @Option(names = "--report", description = "write the report here: NAME.json and NAME.md (default: rollout-report in the data directory)")
     Path report;
 
@@ -66,10 +76,14 @@ public final class RolloutCommand implements Callable<Integer> {
         List<Integer> waveList = Arrays.stream(waves.split(",")).map(String::strip).map(Integer::parseInt).toList();
         FleetRollout.Options options = new FleetRollout.Options(cars, waveList, threshold, share(badBuilds), share(powerCuts),
                 share(rentals), duration(selfTest), duration(restartDelay), duration(deviceTimeout), seed, work);
-        System.out.printf("work directory %s; broker and the rollout stand-in in this process%n", work);
         FleetRollout.Result result;
-        try (ManagedBroker broker = new ManagedBroker(work.resolve("broker"), 0, false)) {
-            result = new FleetRollout(options, System.out).run(new LocalSetup("simrollout", broker.url(), cars));
+        if (backend) {
+            result = io.latchkey.simulator.bench.RolloutBench.run(cloudApiTarget.toAbsolutePath(), backendHeap, options, System.out);
+        } else {
+            System.out.printf("work directory %s; broker and the rollout stand-in in this process%n", work);
+            try (ManagedBroker broker = new ManagedBroker(work.resolve("broker"), 0, false)) {
+                result = new FleetRollout(options, System.out).run(new LocalSetup("simrollout", broker.url(), cars));
+            }
         }
         Path out = report != null ? report : work.resolve("rollout-report");
         RolloutReport.write(result, options, out, System.out);

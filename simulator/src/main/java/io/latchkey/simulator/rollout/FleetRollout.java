@@ -215,6 +215,11 @@ public final class FleetRollout {
                 measures.put("time to update: half of them (s)",
                         round(Duration.between(started, updatedAt.get(updatedAt.size() / 2)).toMillis() / 1000.0));
             }
+            long[] downloaded = ids.stream().mapToLong(d -> downloaded(fleet.otaDir(d))).filter(b -> b > 0).sorted().toArray();
+            if (downloaded.length > 0) {
+                measures.put("bundle bytes downloaded per device that downloaded (the agents' download-budget): median / max / devices",
+                        downloaded[downloaded.length / 2] + " / " + downloaded[downloaded.length - 1] + " / " + downloaded.length);
+            }
             Map<String, Long> served = control.bytesServed();
             if (!served.isEmpty()) {
                 long[] b = served.values().stream().mapToLong(Long::longValue).sorted().toArray();
@@ -234,6 +239,16 @@ public final class FleetRollout {
             Objects.requireNonNull(carOf);
         }
         return new Result(checks, measures);
+    }
+
+    /** The bytes the agent counted against its daily budget ({@code ota/download-budget}: "DAY BYTES"). */
+    private static long downloaded(Path ota) {
+        try {
+            String[] parts = Files.readString(ota.resolve("download-budget")).strip().split(" ");
+            return parts.length == 2 ? Long.parseLong(parts[1]) : 0;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     private RolloutControl.View watch(RolloutControl control) throws Exception {
