@@ -201,7 +201,8 @@ public final class FleetRollout {
             checks.put("no car in an active rental was touched", rentalCheck(fleet, rented, events, byDevice));
             checks.put("every power cut was followed by a start through the launcher", cutCheck(cuts, events));
 
-            measures.put("rollout state", view.state() + (view.state().equals("HALTED") ? " in wave " + (haltedWave(view) + 1) : ""));
+            measures.put("rollout state", view.state() + (view.state().equals("HALTED") ? " in wave " + (haltedWave(view) + 1)
+                    : view.state().equals("RUNNING") ? " (every car done but the deferred ones, in a rental)" : ""));
             measures.put("waves", view.waves().stream().map(w -> (w.index() + 1) + ": " + w.cars() + " cars " + w.state() + " " + w.counts())
                     .toList());
             measures.put("device states", view.counts());
@@ -261,11 +262,23 @@ public final class FleetRollout {
                 out.printf("  %s  %s%n", Instant.now(), line);
                 last = line;
             }
-            if (v.isOver() || System.nanoTime() > deadline) {
+            if (v.isOver() || System.nanoTime() > deadline || onlyDeferredLeft(control)) {
                 return v;
             }
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * Every device is done but the deferred ones (cars in a rental): the backend keeps such a rollout running until they
+     * are free or time out after days ({@code latchkey.ota.max-deferral}); the simulation stops watching there.
+     */
+    private static boolean onlyDeferredLeft(RolloutControl control) throws Exception {
+        List<RolloutControl.Device> ds = control.devices();
+        return !ds.isEmpty() && ds.stream().anyMatch(d -> "DEFERRED".equals(d.state())) && ds.stream().allMatch(d -> switch (d.state()) {
+            case "DEFERRED", "SKIPPED", "UPDATED", "FAILED", "ROLLED_BACK", "TIMED_OUT" -> true;
+            default -> false;
+        });
     }
 
     /**
@@ -308,7 +321,11 @@ public final class FleetRollout {
                 failures.add("wave " + (w.index() + 1) + " after the halted one had " + offered + " device(s) offered the release");
             }
         }
-        if (halted < 0 && !"COMPLETED".equals(view.state())) {
+        boolean deferredOnly = "RUNNING".equals(view.state()) && view.counts().keySet().stream().allMatch(st -> switch (st) {
+            case "DEFERRED", "SKIPPED", "UPDATED", "FAILED", "ROLLED_BACK", "TIMED_OUT" -> true;
+            default -> false;
+        });
+        if (halted < 0 && !"COMPLETED".equals(view.state()) && !deferredOnly) {
             failures.add("the rollout ended " + view.state() + ", neither halted nor completed");
         }
         return failures;
