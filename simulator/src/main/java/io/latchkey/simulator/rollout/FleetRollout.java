@@ -174,7 +174,7 @@ public final class FleetRollout {
                 car.drive(30);
                 setup.rent(id);
             }
-            Thread.sleep(2_000); // the rented cars' agents see them moving
+            Thread.sleep(1_000); // the rented cars' agents see them moving
 
             RolloutControl.Plan plan = new RolloutControl.Plan(bundle, ids.stream().map(setup::carId).toList(), o.waves(),
                     o.failureThreshold(), o.deviceTimeout());
@@ -291,7 +291,7 @@ public final class FleetRollout {
             boolean quiet = fleet.deviceIds().stream().allMatch(id -> fleet.launched(id) != null
                     && new Slots(fleet.otaDir(id)).trial().isEmpty());
             boolean reported = control.devices().stream().allMatch(d -> switch (d.state()) {
-                case "PENDING", "SKIPPED", "UPDATED", "FAILED", "ROLLED_BACK", "TIMED_OUT" -> true;
+                case "PENDING", "SKIPPED", "DEFERRED", "UPDATED", "FAILED", "ROLLED_BACK", "TIMED_OUT" -> true;
                 default -> false;
             });
             if (quiet && reported) {
