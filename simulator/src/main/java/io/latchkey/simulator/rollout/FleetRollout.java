@@ -205,7 +205,9 @@ public final class FleetRollout {
                     : view.state().equals("RUNNING") ? " (every car done but the deferred ones, in a rental)" : ""));
             measures.put("waves", view.waves().stream().map(w -> (w.index() + 1) + ": " + w.cars() + " cars " + w.state() + " " + w.counts())
                     .toList());
-            measures.put("device states", view.counts());
+            measures.put("device states when the rollout ended", view.counts());
+            measures.put("device states after the halted wave's devices settled", devices.stream()
+                    .collect(Collectors.groupingBy(RolloutControl.Device::state, TreeMap::new, Collectors.counting())));
             measures.put("rollout watched until over (s)", round(rolloutSeconds));
             List<Instant> updatedAt = devices.stream().filter(d -> "UPDATED".equals(d.state()) && d.at() != null)
                     .map(RolloutControl.Device::at).sorted().toList();

@@ -39,6 +39,6 @@ class RolloutIT {
         result.measures().forEach((k, v) -> System.out.println(k + ": " + v));
         result.checks().forEach((k, v) -> assertThat(v).as(k).isEmpty());
         assertThat((String) result.measures().get("rollout state")).startsWith("HALTED");
-        assertThat(result.measures().get("device states").toString()).contains("ROLLED_BACK", "UPDATED");
+        assertThat(result.measures().get("device states after the halted wave's devices settled").toString()).contains("ROLLED_BACK", "UPDATED");
     }
 }
