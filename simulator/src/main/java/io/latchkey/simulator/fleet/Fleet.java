@@ -147,8 +147,14 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
         Member m = new Member(car, routed, new CarLedger(config.deviceId(), options.clock()),
                 new SkewedClock(options.clock(), Duration.ZERO));
         members.put(config.deviceId(), m);
-        m.process = boot(m);
+        try {
+            m.process = boot(m);
+        } catch (RuntimeException e) {
+            members.remove(config.deviceId());
+            throw e;
+        }
         if (m.process == null) {
+            members.remove(config.deviceId());
             throw new IllegalStateException(config.deviceId() + ": the release the car starts from exited at once");
         }
         return car;
