@@ -57,6 +57,8 @@ public class BundleController {
             content = @Content(mediaType = ZIP, schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "206", description = "the bytes asked for with Range (Content-Range names them)",
             content = @Content(mediaType = ZIP, schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "401", description = "a bearer token that does not verify (devices send none: the ticket is the credential)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "403", description = "no ticket, a ticket for another release or device, an expired one, or a device without an active certificate",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "404", description = "unknown tenant or release",

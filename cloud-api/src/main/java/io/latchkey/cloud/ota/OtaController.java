@@ -18,6 +18,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -89,7 +90,8 @@ public class OtaController {
     // ---------------------------------------------------------------- update keys
 
     @Operation(summary = "Register an update key (the public half of a key that signs release manifests); the tenant's key set lists it from now on")
-    @ApiResponse(responseCode = "201", description = "registered", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "201", description = "registered", useReturnTypeSchema = true,
+            headers = @Header(name = "Location", description = "/t/{tenant}/update-keys", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", description = "malformed JSON body, kid not an id, publicKey not a base64 X.509 Ed25519 key",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
@@ -118,7 +120,8 @@ public class OtaController {
     // ---------------------------------------------------------------- releases
 
     @Operation(summary = "Upload a signed bundle (the zip of docs/ota.md §1); it is checked as a device checks it")
-    @ApiResponse(responseCode = "201", description = "kept", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "201", description = "kept", useReturnTypeSchema = true,
+            headers = @Header(name = "Location", description = "/t/{tenant}/releases/{id}", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", description = "not a bundle, or refused with the device's reason: UNSIGNED, UNKNOWN_KEY (not a registered update key), "
             + "BAD_SIGNATURE, MALFORMED, WRONG_TENANT, TAMPERED",
             content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -173,7 +176,8 @@ public class OtaController {
     // ---------------------------------------------------------------- rollouts
 
     @Operation(summary = "Start a rollout of a release to a target in waves; the first wave is offered at once")
-    @ApiResponse(responseCode = "201", description = "started", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "201", description = "started", useReturnTypeSchema = true,
+            headers = @Header(name = "Location", description = "/t/{tenant}/rollouts/{id}", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", description = "malformed JSON body, unknown release, a target naming not exactly one of all/tag/cars/percent, "
             + "an unknown car or one without a device, a target with no car, waves not ascending to 100, failureThreshold not 0-100, "
             + "deviceTimeout not a duration from 1s to 30d",

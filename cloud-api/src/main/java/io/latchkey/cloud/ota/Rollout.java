@@ -17,11 +17,7 @@ record Rollout(String id, String releaseId, String version, State state, @Nullab
                int currentWave, Instant waveStartedAt, Instant updatedAt) {
 
     enum State {
-        RUNNING, PAUSED, HALTED, CANCELLED, COMPLETED;
-
-        boolean over() {
-            return this == HALTED || this == CANCELLED || this == COMPLETED;
-        }
+        RUNNING, PAUSED, HALTED, CANCELLED, COMPLETED
     }
 
     /** Exactly one of: every car, cars of a vehicle profile ({@code tag}), a list, a percentage of every car. */

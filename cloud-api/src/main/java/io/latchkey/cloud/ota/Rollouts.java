@@ -415,7 +415,10 @@ public class Rollouts {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The target's cars with a device, in the rollout's own order (a hash of rollout and car: no car is always first). */
+    /**
+     * The target's cars with a device: a list in the order given, others in the rollout's own order (a hash of rollout and
+     * car: no car is always first).
+     */
     private List<Car> target(String tenant, Rollout.Target target, String rolloutId) {
         if (target == null) {
             throw new InvalidRequestException("target is required: {\"all\":true}, {\"tag\":\"...\"}, {\"cars\":[...]} or {\"percent\":n}");
@@ -441,6 +444,7 @@ public class Rollouts {
                 }
                 chosen.add(car);
             }
+            return chosen; // in the order given: the operator chose who goes first
         } else if (target.tag() != null) {
             chosen = withDevice.stream().filter(c -> target.tag().equals(c.vehicleProfile())).toList();
         } else if (target.percent() != null) {
