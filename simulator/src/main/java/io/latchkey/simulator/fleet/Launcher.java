@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
  *   <li>else {@code current} with its jar → start it;</li>
  *   <li>else the package's release (the factory slot).</li>
  * </ol>
+ * Starts spent with watchdog kills counted ({@code trial.watchdog}, see {@link #stopped}) say so in the reason.
  * A release on trial that exits with 2 or 3 (statuses systemd does not restart) while still on trial is rolled back
  * ({@code EXIT_2}, {@code EXIT_3}) and the launcher exits 1.
  */
@@ -29,6 +30,7 @@ public final class Launcher {
     public static final String FACTORY = "factory";
     public static final int DEFAULT_MAX_STARTS = 3;
     static final String JAR = "device-agent.jar";
+    static final String WATCHDOG = "trial.watchdog";
 
     /**
      * What the launcher started: {@code mode} ({@code trial}, {@code current}, {@code factory}, the agent's
@@ -51,7 +53,10 @@ public final class Launcher {
             if (!Files.isRegularFile(trial.resolve(JAR))) {
                 rollBack(ota, "MISSING_FILES: the slot on trial has no device-agent.jar");
             } else if (boots >= maxStarts) {
-                rollBack(ota, "CRASH_LOOP: started " + boots + " times without marking itself good");
+                String kills = read(ota.resolve(WATCHDOG)).orElse("");
+                rollBack(ota, "CRASH_LOOP: started " + boots + " times without marking itself good"
+                        + (kills.isEmpty() || !digits(kills) || kills.equals("0") ? ""
+                        : ", " + kills + " of them ended by the watchdog (hung)"));
             } else {
                 write(ota.resolve("trial.boots"), Long.toString(boots + 1));
                 return new Start(TRIAL, real(trial));
@@ -74,6 +79,31 @@ public final class Launcher {
             return 1;
         }
         return code;
+    }
+
+    /**
+     * {@code latchkey-agent-launch --stopped}, the unit's {@code ExecStopPost}: after systemd's watchdog killed a release
+     * on trial ({@code SERVICE_RESULT=watchdog}) the kill is counted in {@code trial.watchdog} (an unreadable count is 0).
+     */
+    public static void stopped(Path ota, String serviceResult) {
+        if ("watchdog".equals(serviceResult) && Files.isSymbolicLink(ota.resolve(TRIAL))) {
+            String kills = read(ota.resolve(WATCHDOG)).orElse("0");
+            long n = kills.isEmpty() || !digits(kills) ? 0 : Long.parseLong(kills);
+            write(ota.resolve(WATCHDOG), Long.toString(n + 1));
+        }
+    }
+
+    /** A file's text as {@code $(cat FILE)} gives it (trailing newlines dropped), if it can be read. */
+    private static java.util.Optional<String> read(Path file) {
+        try {
+            return java.util.Optional.of(Files.readString(file, StandardCharsets.UTF_8).replaceAll("\n+$", ""));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static boolean digits(String text) {
+        return text.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     private static long boots(Path ota, int maxStarts) {
@@ -99,6 +129,7 @@ public final class Launcher {
         try {
             Files.deleteIfExists(ota.resolve(TRIAL));
             Files.deleteIfExists(ota.resolve("trial.boots"));
+            Files.deleteIfExists(ota.resolve(WATCHDOG));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -51,7 +51,45 @@ class LauncherTwinTest {
                 Arguments.of("trial exits 3: rolled back", join(a, b, List.of("current->slots/a", "trial->slots/b", "trial.boots=1")), 3, 3),
                 Arguments.of("trial exits 1: stays on trial", join(a, b, List.of("current->slots/a", "trial->slots/b")), 3, 1),
                 Arguments.of("current exits 2: passed on", join(a, List.of("current->slots/a")), 3, 2),
-                Arguments.of("rolled back before, current", join(a, b, List.of("current->slots/a", "rolled-back=CRASH_LOOP: x")), 3, 0));
+                Arguments.of("rolled back before, current", join(a, b, List.of("current->slots/a", "rolled-back=CRASH_LOOP: x")), 3, 0),
+                Arguments.of("starts spent, two of them watchdog kills", join(a, b, List.of("current->slots/a", "trial->slots/b",
+                        "trial.boots=3", "trial.watchdog=2")), 3, 0),
+                Arguments.of("starts spent, watchdog count 0", join(a, b, List.of("current->slots/a", "trial->slots/b", "trial.boots=3",
+                        "trial.watchdog=0")), 3, 0),
+                Arguments.of("starts spent, unreadable watchdog count", join(a, b, List.of("current->slots/a", "trial->slots/b",
+                        "trial.boots=3", "trial.watchdog=x")), 3, 0),
+                Arguments.of("trial exits 2 with a watchdog count", join(a, b, List.of("current->slots/a", "trial->slots/b",
+                        "trial.watchdog=1")), 3, 2));
+    }
+
+    /** The unit's ExecStopPost ({@code --stopped}) after a stop: the watchdog kills of a release on trial are counted. */
+    static Stream<Arguments> stops() {
+        List<String> trial = List.of("slots/a/device-agent.jar", "slots/b/device-agent.jar", "current->slots/a", "trial->slots/b");
+        return Stream.of(
+                Arguments.of("watchdog kill on trial, first", trial, "watchdog"),
+                Arguments.of("watchdog kill on trial, third", join(trial, List.of("trial.watchdog=2")), "watchdog"),
+                Arguments.of("watchdog kill, unreadable count", join(trial, List.of("trial.watchdog=zz")), "watchdog"),
+                Arguments.of("a crash is not counted", trial, "exit-code"),
+                Arguments.of("watchdog kill without a trial", List.of("slots/a/device-agent.jar", "current->slots/a"), "watchdog"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stops")
+    void theTwinCountsWatchdogKillsAsTheScript(String name, List<String> layout, String serviceResult) throws Exception {
+        Path scriptOta = lay(dir.resolve("script/ota"), layout);
+        Path twinOta = lay(dir.resolve("twin/ota"), layout);
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", SCRIPT.toString(), "--stopped").redirectErrorStream(true);
+        pb.environment().put("LATCHKEY_OTA_DIR", scriptOta.toString());
+        pb.environment().put("SERVICE_RESULT", serviceResult);
+        pb.environment().put("JAVA", "/bin/false");
+        Process p = pb.start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+
+        Launcher.stopped(twinOta, serviceResult);
+
+        assertThat(state(twinOta)).as("OTA folder afterwards").isEqualTo(state(scriptOta));
     }
 
     @SafeVarargs
