@@ -167,12 +167,17 @@ public final class Deployment implements AutoCloseable {
      */
     private void exportBrokerConfiguration() throws IOException {
         Path dir = o.workDir().resolve("mosquitto");
-        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Dlatchkey.data-dir=" + dataDir(0)));
+        // With the file store the (stopped) replica's own data; with Azurite everything shared is there, and the
+        // replicas lock their data directories, so the export gets one of its own.
+        Path data = o.store() == Store.FILE ? dataDir(0) : o.workDir().resolve("export-data");
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Dlatchkey.data-dir=" + data));
         sharedProperties.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
         String classpath = BackendProcess.snapshot(o.cloudApiTarget(), o.workDir().resolve("export-cloud-api"));
         ChildProcess export = ChildProcess.java("broker-export", classpath, jvm, "io.latchkey.cloud.device.BrokerExportMain",
                 List.of("--out", dir.toString(), "--host", "127.0.0.1", "--bind", "127.0.0.1",
-                        "--platform-port", Integer.toString(platformPort), "--tenant-port", o.tenant() + "=" + tenantPort),
+                        "--platform-port", Integer.toString(platformPort), "--tenant-port", o.tenant() + "=" + tenantPort,
+                        // Mosquitto started as root would switch to the mosquitto user, who cannot read these files
+                        "--user", System.getProperty("user.name")),
                 Map.of("LATCHKEY_ADMIN_USER", "admin", "LATCHKEY_ADMIN_PASSWORD", adminPassword),
                 o.workDir().resolve("broker-export.log"));
         int code = export.await(Duration.ofMinutes(3));
@@ -233,7 +238,7 @@ public final class Deployment implements AutoCloseable {
      */
     public static String haproxyConfig(String bind, List<String> servers) {
         List<String> lines = new ArrayList<>(List.of(
-                "global", "  log stderr format short local0 warning", "  maxconn 20000",
+                "global", "  log stderr format short local0 warning", "  maxconn 4000",
                 "defaults", "  mode http", "  timeout connect 2s", "  timeout client 30s", "  timeout server 30s",
                 "  retries 2", "  option redispatch", "  option httpchk GET /health", "  option http-keep-alive",
                 "  retry-on conn-failure empty-response response-timeout",
