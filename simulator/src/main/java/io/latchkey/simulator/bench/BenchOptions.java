@@ -25,12 +25,16 @@ import java.nio.file.Path;
  * @param fleetProcesses  child JVMs the cars are split over (0: the cars run in the bench's JVM)
  * @param fleetHeap       -Xmx of each of those
  * @param crashSeconds    length of the replica crash phase (with more than one replica; 0 skips it)
+ * @param skipIngestion   stop after the reconnect storm (no ingestion, backlog, audit, capacity phases)
+ * @param capacityOnly    only the reference pair and the ingestion capacity (light senders, no agents): the
+ *                        1-vs-N-replica comparison
  */
 public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double commandsPerSecond, int unlockSeconds,
                            int parkedSeconds, int batchSize, boolean unlockOnly,
                            int stormDowntimeSeconds, int backlogSeconds, int faultCars, int faultSeconds, String backendHeap,
                            long seed, java.util.List<String> backendJvmOptions, int replicas, Deployment.Broker broker,
-                           Deployment.Store store, int fleetProcesses, String fleetHeap, int crashSeconds) {
+                           Deployment.Store store, int fleetProcesses, String fleetHeap, int crashSeconds,
+                           boolean skipIngestion, boolean capacityOnly) {
     public BenchOptions {
         backendJvmOptions = java.util.List.copyOf(backendJvmOptions);
     }

@@ -89,6 +89,10 @@ public final class FleetBench {
                     throw new IllegalStateException("the bench needs a fresh backend (tenant " + TENANT + " exists)");
                 }
                 deployment.tenantCreated();
+                if (o.capacityOnly()) {
+                    ingestionCapacity(world, deployment.referenceBrokerUrl(), deployment.counter(world.tenant()), sampler);
+                    return report;
+                }
                 fleetPhases(api, world, deployment, sampler);
                 if (o.faultCars() > 0 && deployment.brokerKind() == Deployment.Broker.HIVEMQ && o.replicas() == 1) {
                     sampler.startPhase();
@@ -154,6 +158,9 @@ public final class FleetBench {
                 return;
             }
             reconnectStorm(fleet, deployment.broker(), sampler, "reconnect storm", o.stormDowntimeSeconds());
+            if (o.skipIngestion()) {
+                return;
+            }
             ingestion(fleet, deployment.broker(), store, sampler);
             audit(fleet, store, "loss and duplication (whole fleet run, two broker crashes)");
         }

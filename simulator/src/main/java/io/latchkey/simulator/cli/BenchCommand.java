@@ -90,6 +90,13 @@ public final class BenchCommand implements Callable<Integer> {
                     + "a quarter in and restarted; 0 skips it (default ${DEFAULT-VALUE})")
     int crashSeconds;
 
+    @Option(names = "--skip-ingestion", description = "stop after the reconnect storm: no ingestion, backlog, audit or capacity phase")
+    boolean skipIngestion;
+
+    @Option(names = "--capacity-only",
+            description = "only the reference pair and the ingestion capacity with light senders (no agents): compare --replicas 1 and 2")
+    boolean capacityOnly;
+
     @Option(names = "--seed", defaultValue = "42", description = "fleet seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -103,7 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport report = new FleetBench(new BenchOptions(cloudApiTarget.toAbsolutePath(), work, cars, commandsPerSecond,
                 unlockSeconds, parkedSeconds, batchSize, unlockOnly, stormDowntime, backlogSeconds, unlockOnly ? 0 : faultCars, faultSeconds, backendHeap, seed,
                 backendJvmOptions, replicas, choice("--broker", Deployment.Broker.class, broker),
-                choice("--store", Deployment.Store.class, store), fleetProcesses, fleetHeap, crashSeconds), System.out).run();
+                choice("--store", Deployment.Store.class, store), fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly), System.out).run();
         report.print(System.out);
         if (json != null) {
             Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
