@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * broker (HiveMQ CE as a process of its own, or Debian's Mosquitto 2 configured by the backend's own
  * {@code broker-export} with a TLS listener for the backend and one for the tenant's devices), N cloud-api
  * replicas as child processes, and, with more than one replica, Debian's HAProxy in front of them (the
- * configuration of {@link #haproxyConfig}, as in cloud-api's {@code LoadBalancedReplicasIT}).
+ * reference deployment's {@code deploy/haproxy/haproxy.cfg} when there are two, as cloud-api's {@code ReplicaKillIT}
+ * uses it, otherwise {@link #haproxyConfig} with the same rules).
  *
  * <p>Replicas share the store and the secret store, so more than one needs {@link Store#AZURITE}: the file
  * store is one process's data directory. A replica can be killed (SIGKILL) and started again; so can the
@@ -217,19 +218,35 @@ public final class Deployment implements AutoCloseable {
         if (!Files.isExecutable(HAPROXY)) {
             throw new IllegalStateException("--replicas > 1 needs " + HAPROXY + " (apt-get install haproxy)");
         }
-        Path config = o.workDir().resolve("haproxy.cfg");
-        List<String> servers = new ArrayList<>();
-        for (int i = 0; i < replicas.size(); i++) {
-            servers.add(replicaName(i) + " 127.0.0.1:" + replicaPorts.get(i));
+        Path reference = o.cloudApiTarget().toAbsolutePath().getParent().getParent().resolve("deploy").resolve("haproxy");
+        Map<String, String> env = new LinkedHashMap<>();
+        Path config;
+        if (replicas.size() == 2 && Files.isRegularFile(reference.resolve("haproxy.cfg"))) {
+            // The reference deployment's file (docs/deploy.md), used as it is, as cloud-api's ReplicaKillIT does.
+            config = reference.resolve("haproxy.cfg");
+            env.put("LATCHKEY_HAPROXY_DIR", reference.toString());
+            env.put("LATCHKEY_LB_BIND", "127.0.0.1:" + lbPort);
+            env.put("LATCHKEY_REPLICA_A", "127.0.0.1:" + replicaPorts.get(0));
+            env.put("LATCHKEY_REPLICA_B", "127.0.0.1:" + replicaPorts.get(1));
+            out.println("load balancer: HAProxy with " + config);
+        } else {
+            config = o.workDir().resolve("haproxy.cfg");
+            List<String> servers = new ArrayList<>();
+            for (int i = 0; i < replicas.size(); i++) {
+                servers.add(replicaName(i) + " 127.0.0.1:" + replicaPorts.get(i));
+            }
+            Files.writeString(config, haproxyConfig("127.0.0.1:" + lbPort, servers));
+            out.println("load balancer: HAProxy with " + config + " (no deploy/haproxy/haproxy.cfg for " + replicas.size()
+                    + " replicas)");
         }
-        Files.writeString(config, haproxyConfig("127.0.0.1:" + lbPort, servers));
-        haproxy = ChildProcess.command("haproxy", List.of(HAPROXY.toString(), "-db", "-f", config.toString()), Map.of(),
+        haproxy = ChildProcess.command("haproxy", List.of(HAPROXY.toString(), "-db", "-f", config.toString()), env,
                 o.workDir().resolve("haproxy.log"));
         haproxy.awaitPort(lbPort, Duration.ofSeconds(15));
     }
 
     /**
-     * The load balancer's configuration: round robin over the replicas, health checks on {@code /health} every
+     * The load balancer's configuration when the repository has no reference file for this many replicas
+     * ({@code deploy/haproxy/haproxy.cfg}, two replicas): the same rules, round robin over the replicas, health checks on {@code /health} every
      * 200 ms (down after 2 failures, up after 1), a request a dead replica never answered retried on another
      * unless it could have changed something (only GET and HEAD are retried).
      *
