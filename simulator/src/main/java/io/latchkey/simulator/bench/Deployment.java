@@ -247,7 +247,7 @@ public final class Deployment implements AutoCloseable {
     /**
      * The load balancer's configuration when the repository has no reference file for this many replicas
      * ({@code deploy/haproxy/haproxy.cfg}, two replicas): the same rules, round robin over the replicas, health checks on {@code /health} every
-     * 200 ms (down after 2 failures, up after 1), a request a dead replica never answered retried on another
+     * second (down after 3 failures, each allowed 5 s, up after 1), a request a dead replica never answered retried on another
      * unless it could have changed something (only GET and HEAD are retried).
      *
      * @param bind    address:port the load balancer listens on
@@ -256,13 +256,15 @@ public final class Deployment implements AutoCloseable {
     public static String haproxyConfig(String bind, List<String> servers) {
         List<String> lines = new ArrayList<>(List.of(
                 "global", "  log stderr format short local0 warning", "  maxconn 4000",
-                "defaults", "  mode http", "  timeout connect 2s", "  timeout client 30s", "  timeout server 30s",
+                "defaults", "  mode http", "  timeout connect 2s", "  timeout client 60s", "  timeout server 60s",
+                // a replica starved of CPU by a shared machine answers /health late, not never
+                "  timeout check 5s",
                 "  retries 2", "  option redispatch", "  option httpchk GET /health", "  option http-keep-alive",
                 "  retry-on conn-failure empty-response response-timeout",
                 "frontend latchkey", "  bind " + bind, "  default_backend replicas",
                 "backend replicas", "  balance roundrobin", "  http-request disable-l7-retry unless METH_GET || METH_HEAD"));
         for (String server : servers) {
-            lines.add("  server " + server + " check inter 200ms fall 2 rise 1");
+            lines.add("  server " + server + " check inter 1s fall 3 rise 1");
         }
         lines.add("");
         return String.join("\n", lines);
