@@ -22,9 +22,10 @@ final class BenchCars {
     /**
      * @param deviceUrl where devices connect when not the discovery's URL (Mosquitto's tenant listener), or null
      * @param brokerCas the broker's CA for that TLS listener
+     * @param receiptTimeout the agents' telemetry.receipt-timeout, or null for the agent's default
      */
     record Setup(DeviceDiscovery discovery, String deviceUrl, List<X509Certificate> brokerCas, Path agentsDir,
-                 int parkedSeconds, int batchSize, long seed) {
+                 int parkedSeconds, int batchSize, long seed, Duration receiptTimeout) {
     }
 
     private BenchCars() {
@@ -33,6 +34,9 @@ final class BenchCars {
     static AgentConfig config(Setup s, EnrolledDevice device) {
         AgentConfig.Builder b = AgentConfigs.fromDiscovery(s.discovery(), device, s.agentsDir(), Duration.ofMillis(200),
                 Duration.ofSeconds(s.parkedSeconds())).toBuilder().telemetryBatchSize(s.batchSize());
+        if (s.receiptTimeout() != null) {
+            b.receiptTimeout(s.receiptTimeout());
+        }
         if (s.deviceUrl() != null) {
             b.mqttUrl(s.deviceUrl()).tls(MqttTls.of(List.of(device.certificate()), device.key(), s.brokerCas()));
         }

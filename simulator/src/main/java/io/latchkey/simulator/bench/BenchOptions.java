@@ -26,6 +26,7 @@ import java.nio.file.Path;
  * @param fleetHeap       -Xmx of each of those
  * @param crashSeconds    length of the replica crash phase (with more than one replica; 0 skips it)
  * @param skipIngestion   stop after the reconnect storm (no ingestion, backlog, audit, capacity phases)
+ * @param receiptTimeout  the agents' telemetry.receipt-timeout (null: the agent's default, 10 s)
  * @param capacityOnly    only the reference pair and the ingestion capacity (light senders, no agents): the
  *                        1-vs-N-replica comparison
  */
@@ -34,7 +35,8 @@ public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double c
                            int stormDowntimeSeconds, int backlogSeconds, int faultCars, int faultSeconds, String backendHeap,
                            long seed, java.util.List<String> backendJvmOptions, int replicas, Deployment.Broker broker,
                            Deployment.Store store, int fleetProcesses, String fleetHeap, int crashSeconds,
-                           boolean skipIngestion, boolean capacityOnly) {
+                           boolean skipIngestion, boolean capacityOnly,
+                           java.time.Duration receiptTimeout) {
     public BenchOptions {
         backendJvmOptions = java.util.List.copyOf(backendJvmOptions);
     }

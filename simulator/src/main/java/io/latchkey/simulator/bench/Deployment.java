@@ -65,7 +65,7 @@ public final class Deployment implements AutoCloseable {
     private final Options o;
     private final String adminPassword;
     private final PrintStream out;
-    private final List<BackendProcess> replicas = new ArrayList<>();
+    private final List<BackendProcess> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Integer> replicaPorts = new ArrayList<>();
     private final Map<String, String> sharedProperties = new LinkedHashMap<>();
     private AzuriteProcess azurite;
@@ -339,8 +339,10 @@ public final class Deployment implements AutoCloseable {
     /** Every process of the deployment by name, for {@link ProcessSampler}. */
     public Map<String, LongSupplier> processes() {
         Map<String, LongSupplier> pids = new LinkedHashMap<>();
-        for (BackendProcess r : replicas) {
-            pids.put(o.replicas() == 1 ? "backend" : r.name(), r::pid);
+        for (int i = 0; i < replicas.size(); i++) {
+            int index = i;
+            // by index: tenantCreated() replaces the file store's replica with a new process object
+            pids.put(o.replicas() == 1 ? "backend" : replicaName(i), () -> replicas.get(index).pid());
         }
         if (hivemq != null) {
             pids.put("broker", hivemq::pid);

@@ -140,7 +140,7 @@ public final class FleetBench {
                              ProcessSampler sampler) throws IOException {
         RecordCounter store = deployment.counter(world.tenant());
         BenchCars.Setup setup = new BenchCars.Setup(world.discovery(), deployment.deviceMqttUrl(), deployment.brokerCas(),
-                o.workDir().resolve("agents"), o.parkedSeconds(), o.batchSize(), o.seed());
+                o.workDir().resolve("agents"), o.parkedSeconds(), o.batchSize(), o.seed(), o.receiptTimeout());
         sampler.startPhase();
         long t0 = System.nanoTime();
         try (BenchFleet fleet = startFleet(world, setup)) {

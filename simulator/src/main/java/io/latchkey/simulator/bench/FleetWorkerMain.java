@@ -36,7 +36,7 @@ import java.util.Map;
 public final class FleetWorkerMain {
     /** The spec file: the cars' setup and each car's device identity. */
     record Spec(DeviceDiscovery discovery, String deviceUrl, List<String> brokerCas, String agentsDir, int parkedSeconds,
-                int batchSize, long seed, List<Car> cars) {
+                int batchSize, long seed, Long receiptTimeoutMillis, List<Car> cars) {
     }
 
     /** A car: its device id, its index in the whole fleet (the model's seed), its PKCS#8 key and DER certificate. */
@@ -57,7 +57,8 @@ public final class FleetWorkerMain {
             cas.add(certificate(ca));
         }
         BenchCars.Setup setup = new BenchCars.Setup(spec.discovery(), spec.deviceUrl(), cas, Path.of(spec.agentsDir()),
-                spec.parkedSeconds(), spec.batchSize(), spec.seed());
+                spec.parkedSeconds(), spec.batchSize(), spec.seed(),
+                spec.receiptTimeoutMillis() == null ? null : java.time.Duration.ofMillis(spec.receiptTimeoutMillis()));
         CarFactory factory = BenchCars.factory(spec.seed());
         try (LocalBenchFleet fleet = new LocalBenchFleet(BenchCars.fleet(spec.seed()))) {
             for (Car car : spec.cars()) {

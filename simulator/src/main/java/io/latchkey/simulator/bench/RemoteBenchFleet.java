@@ -53,7 +53,8 @@ final class RemoteBenchFleet implements BenchFleet {
                 }
                 Path spec = workDir.resolve("fleet-" + (p + 1) + ".json");
                 Files.writeString(spec, json.writeValueAsString(new FleetWorkerMain.Spec(setup.discovery(), setup.deviceUrl(), cas,
-                        setup.agentsDir().toString(), setup.parkedSeconds(), setup.batchSize(), setup.seed(), slice)));
+                        setup.agentsDir().toString(), setup.parkedSeconds(), setup.batchSize(), setup.seed(),
+                        setup.receiptTimeout() == null ? null : setup.receiptTimeout().toMillis(), slice)));
                 workers.add(new Worker("fleet-" + (p + 1), spec, heap, workDir.resolve("fleet-" + (p + 1) + ".log")));
             }
             for (Worker w : workers) {

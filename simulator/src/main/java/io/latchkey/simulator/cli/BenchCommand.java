@@ -97,6 +97,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "only the reference pair and the ingestion capacity with light senders (no agents): compare --replicas 1 and 2")
     boolean capacityOnly;
 
+    @Option(names = "--receipt-timeout", description = "the agents' telemetry.receipt-timeout, e.g. 120s (default: the agent's, 10 s); "
+            + "longer keeps agents from renewing their sessions when a starved backend receipts late")
+    String receiptTimeout;
+
     @Option(names = "--seed", defaultValue = "42", description = "fleet seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -110,7 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport report = new FleetBench(new BenchOptions(cloudApiTarget.toAbsolutePath(), work, cars, commandsPerSecond,
                 unlockSeconds, parkedSeconds, batchSize, unlockOnly, stormDowntime, backlogSeconds, unlockOnly ? 0 : faultCars, faultSeconds, backendHeap, seed,
                 backendJvmOptions, replicas, choice("--broker", Deployment.Broker.class, broker),
-                choice("--store", Deployment.Store.class, store), fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly), System.out).run();
+                choice("--store", Deployment.Store.class, store), fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly,
+                receiptTimeout == null ? null : io.latchkey.hal.config.ConfigValues.duration("--receipt-timeout", receiptTimeout)), System.out).run();
         report.print(System.out);
         if (json != null) {
             Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);

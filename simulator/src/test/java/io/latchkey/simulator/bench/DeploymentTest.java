@@ -39,7 +39,7 @@ class DeploymentTest {
     @Test
     void aFleetProcess_answersTheBenchOverItsCommandLine() throws Exception {
         BenchCars.Setup setup = new BenchCars.Setup(new DeviceDiscovery("bench", "tcp://127.0.0.1:1", List.of()), null,
-                List.of(), dir.resolve("agents"), 60, 50, 1);
+                List.of(), dir.resolve("agents"), 60, 50, 1, java.time.Duration.ofSeconds(120));
         try (RemoteBenchFleet fleet = new RemoteBenchFleet(1, setup, List.of(), "128m", dir, System.out)) {
             assertThat(fleet.size()).isZero();
             assertThat(fleet.connected()).isZero();
