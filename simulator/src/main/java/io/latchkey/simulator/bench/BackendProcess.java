@@ -17,25 +17,64 @@ import okhttp3.Response;
  * it stored.
  */
 final class BackendProcess implements AutoCloseable {
-    private final ChildProcess process;
+    private final String name;
+    private final String classpath;
+    private final List<String> jvmArgs;
+    private final Map<String, String> env;
+    private final Path log;
     private final String url;
+    private ChildProcess process;
 
     BackendProcess(Path cloudApiTarget, int httpPort, String brokerUrl, Path dataDir, String adminPassword,
                    Duration commandTimeout, String heap, List<String> jvmOptions, Path log) {
-        String classpath = snapshot(cloudApiTarget, dataDir.resolveSibling("cloud-api"));
+        this("backend", cloudApiTarget, httpPort, brokerUrl, dataDir, adminPassword, commandTimeout, heap, jvmOptions,
+                Map.of(), log);
+    }
+
+    /**
+     * @param properties more system properties of the backend (a replica's client id, the shared store, the secret
+     *                   store, the devices' broker URL)
+     */
+    BackendProcess(String name, Path cloudApiTarget, int httpPort, String brokerUrl, Path dataDir, String adminPassword,
+                   Duration commandTimeout, String heap, List<String> jvmOptions, Map<String, String> properties, Path log) {
+        this.name = name;
+        this.classpath = snapshot(cloudApiTarget, dataDir.resolveSibling(name + "-cloud-api"));
         this.url = "http://127.0.0.1:" + httpPort;
-        this.process = ChildProcess.java("backend", classpath, concat(jvmOptions, "-Xmx" + heap,
-                        // The JVM's default collector (G1), as `./latchkey server` runs it, unless jvmOptions
-                        // choose another: its young pauses are shorter than the throughput collector's, and
-                        // they land on the unlock tail.
-                        "-Dmicronaut.server.port=" + httpPort,
-                        "-Dlatchkey.data-dir=" + dataDir,
-                        "-Dlatchkey.mqtt.embedded=false",
-                        "-Dlatchkey.mqtt.url=" + brokerUrl,
-                        "-Dlatchkey.commands.timeout=" + commandTimeout.toMillis() + "ms"),
-                "io.latchkey.cloud.Application", List.of(),
-                Map.of("LATCHKEY_ADMIN_USER", "admin", "LATCHKEY_ADMIN_PASSWORD", adminPassword), log);
-        awaitHealthy(Duration.ofSeconds(120));
+        List<String> args = new java.util.ArrayList<>(List.of("-Xmx" + heap,
+                // The JVM's default collector (G1), as `./latchkey server` runs it, unless jvmOptions
+                // choose another: its young pauses are shorter than the throughput collector's, and
+                // they land on the unlock tail.
+                "-Dmicronaut.server.port=" + httpPort,
+                "-Dlatchkey.data-dir=" + dataDir,
+                "-Dlatchkey.mqtt.embedded=false",
+                "-Dlatchkey.mqtt.url=" + brokerUrl,
+                "-Dlatchkey.commands.timeout=" + commandTimeout.toMillis() + "ms"));
+        properties.forEach((k, v) -> args.add("-D" + k + "=" + v));
+        args.addAll(jvmOptions);
+        this.jvmArgs = List.copyOf(args);
+        this.env = Map.of("LATCHKEY_ADMIN_USER", "admin", "LATCHKEY_ADMIN_PASSWORD", adminPassword);
+        this.log = log;
+        start();
+    }
+
+    /** Starts the process (again, after {@link #kill}) and waits until it is healthy. */
+    synchronized void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        process = ChildProcess.java(name, classpath, jvmArgs, "io.latchkey.cloud.Application", List.of(), env, log);
+        awaitHealthy(Duration.ofSeconds(180));
+    }
+
+    /** SIGKILL: a crash of this replica. */
+    synchronized void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    synchronized boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     private static List<String> concat(List<String> first, String... more) {
@@ -85,7 +124,7 @@ final class BackendProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the backend exited during start-up (see its log)");
+                throw new IllegalStateException(name + " exited during start-up (see " + log + ")");
             }
             try (Response r = http.newCall(new Request.Builder().url(url + "/health").build()).execute()) {
                 if (r.isSuccessful()) {
@@ -96,19 +135,25 @@ final class BackendProcess implements AutoCloseable {
             }
             ChildProcess.sleep(250);
         }
-        throw new IllegalStateException("the backend was not healthy within " + timeout);
+        throw new IllegalStateException(name + " was not healthy within " + timeout + " (see " + log + ")");
     }
 
     String url() {
         return url;
     }
 
-    long pid() {
-        return process.pid();
+    synchronized long pid() {
+        return process == null || !process.isAlive() ? -1 : process.pid();
+    }
+
+    String name() {
+        return name;
     }
 
     @Override
-    public void close() {
-        process.close();
+    public synchronized void close() {
+        if (process != null) {
+            process.close();
+        }
     }
 }

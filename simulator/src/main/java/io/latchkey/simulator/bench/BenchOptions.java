@@ -19,11 +19,24 @@ import java.nio.file.Path;
  * @param faultSeconds    its duration
  * @param backendHeap     the backend's -Xmx
  * @param backendJvmOptions more options for the backend's JVM (as JAVA_OPTS for {@code ./latchkey server}), e.g. a collector
+ * @param replicas        cloud-api processes (behind HAProxy when more than one; they need {@code store} AZURITE)
+ * @param broker          HiveMQ CE in a process of its own, or Mosquitto configured by broker-export
+ * @param store           the backend's files, or Azurite
+ * @param fleetProcesses  child JVMs the cars are split over (0: the cars run in the bench's JVM)
+ * @param fleetHeap       -Xmx of each of those
+ * @param crashSeconds    length of the replica crash phase (with more than one replica; 0 skips it)
+ * @param skipIngestion   stop after the reconnect storm (no ingestion, backlog, audit, capacity phases)
+ * @param receiptTimeout  the agents' telemetry.receipt-timeout (null: the agent's default, 10 s)
+ * @param capacityOnly    only the reference pair and the ingestion capacity (light senders, no agents): the
+ *                        1-vs-N-replica comparison
  */
 public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double commandsPerSecond, int unlockSeconds,
                            int parkedSeconds, int batchSize, boolean unlockOnly,
                            int stormDowntimeSeconds, int backlogSeconds, int faultCars, int faultSeconds, String backendHeap,
-                           long seed, java.util.List<String> backendJvmOptions) {
+                           long seed, java.util.List<String> backendJvmOptions, int replicas, Deployment.Broker broker,
+                           Deployment.Store store, int fleetProcesses, String fleetHeap, int crashSeconds,
+                           boolean skipIngestion, boolean capacityOnly,
+                           java.time.Duration receiptTimeout) {
     public BenchOptions {
         backendJvmOptions = java.util.List.copyOf(backendJvmOptions);
     }

@@ -30,6 +30,11 @@ final class ChildProcess implements AutoCloseable {
         command.add(classpath);
         command.add(mainClass);
         command.addAll(args);
+        return command(name, command, env, log);
+    }
+
+    /** Any program (mosquitto, haproxy, Azurite), its output appended to {@code log}. */
+    static ChildProcess command(String name, List<String> command, Map<String, String> env, Path log) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         try {
@@ -39,6 +44,20 @@ final class ChildProcess implements AutoCloseable {
             return new ChildProcess(name, process);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** Waits for the process to end by itself (a tool such as broker-export); its exit code. */
+    int await(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new IllegalStateException(name + " did not finish within " + timeout);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(name + " interrupted", e);
         }
     }
 

@@ -47,7 +47,7 @@ final class IngestionCapacity {
     }
 
     /** Sends for {@code seconds}; returns the store's records/s over the run and over its best 5 s. */
-    double[] run(StoreCounter store, int seconds) throws Exception {
+    double[] run(RecordCounter store, int seconds) throws Exception {
         URI u = URI.create(brokerUrl);
         List<Mqtt5AsyncClient> clients = new ArrayList<>();
         Map<String, Long> nextSeq = new ConcurrentHashMap<>();

@@ -42,6 +42,11 @@ final class ProcessSampler implements AutoCloseable {
         timer.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
     }
 
+    /** One more process to sample from now on (fleet workers start after the backend). */
+    synchronized void add(String name, LongSupplier pid) {
+        pids.put(name, pid);
+    }
+
     /** Starts a new phase: peaks and CPU counted from now. */
     synchronized void startPhase() {
         sample();

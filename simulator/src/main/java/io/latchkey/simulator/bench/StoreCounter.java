@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,18 +16,22 @@ import java.util.Map;
  * {@code tenants/{tenant}/streams/telemetry-*.jsonl} — by reading only what each file grew by since the
  * last look. This is "counted from the store": a record counts once the backend has written it.
  */
-final class StoreCounter {
+final class StoreCounter implements RecordCounter {
     private final Path streams;
     private final Map<Path, Long> offsets = new HashMap<>();
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
+    private final Path dataDir;
+    private final String tenant;
     private long lines;
 
     StoreCounter(Path dataDir, String tenant) {
+        this.dataDir = dataDir;
+        this.tenant = tenant;
         this.streams = dataDir.resolve("tenants").resolve(tenant).resolve("streams");
     }
 
-    /** Records stored so far. */
-    synchronized long count() {
+    @Override
+    public synchronized long count() {
         if (!Files.isDirectory(streams)) {
             return 0;
         }
@@ -62,5 +67,10 @@ final class StoreCounter {
             offsets.put(file, pos);
         }
         return n;
+    }
+
+    @Override
+    public List<Long> seqs(String deviceId) throws IOException {
+        return StoreAudit.seqs(dataDir, tenant, deviceId);
     }
 }

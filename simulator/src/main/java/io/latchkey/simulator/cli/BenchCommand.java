@@ -2,6 +2,7 @@ package io.latchkey.simulator.cli;
 
 import io.latchkey.simulator.bench.BenchOptions;
 import io.latchkey.simulator.bench.BenchReport;
+import io.latchkey.simulator.bench.Deployment;
 import io.latchkey.simulator.bench.FleetBench;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Option;
         description = {"Fleet benchmark: starts a broker and the real backend (cloud-api from its build output) as child",
                 "processes, runs N real agents here, and measures unlock round trips under load, a reconnect storm after a",
                 "broker crash, telemetry ingestion counted in the store, loss/duplication end to end, a faults scenario,",
-                "and the raw broker for reference, with RSS and CPU per process. Prints a table; --json writes the results."})
+                "and the raw broker for reference, with RSS and CPU per process. Prints a table; --json writes the results.",
+                "With --replicas N --store azurite [--broker mosquitto]: N replicas behind HAProxy and a replica crash phase;",
+                "--fleet-processes K splits the cars over K child JVMs (docs/benchmarks-scale.md)."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -62,6 +65,42 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend-jvm-option", description = "one more option for the backend's JVM, e.g. -XX:+UseZGC (repeatable)")
     java.util.List<String> backendJvmOptions = new java.util.ArrayList<>();
 
+    @Option(names = "--replicas", defaultValue = "1",
+            description = "cloud-api processes; more than one run behind HAProxy and need --store azurite (default ${DEFAULT-VALUE})")
+    int replicas;
+
+    @Option(names = "--broker", defaultValue = "hivemq",
+            description = "hivemq (HiveMQ CE in a JVM of its own, plain TCP) or mosquitto (Debian's Mosquitto 2 configured by "
+                    + "broker-export: TLS, the tenant's device CA, shared subscriptions) (default ${DEFAULT-VALUE})")
+    String broker;
+
+    @Option(names = "--store", defaultValue = "file",
+            description = "file (the backend's data directory) or azurite (Azure Blob emulator, shared by the replicas) (default ${DEFAULT-VALUE})")
+    String store;
+
+    @Option(names = "--fleet-processes", defaultValue = "0",
+            description = "split the cars over this many child JVMs (0: run them in this JVM; default ${DEFAULT-VALUE})")
+    int fleetProcesses;
+
+    @Option(names = "--fleet-heap", defaultValue = "1500m", description = "-Xmx of each fleet process (default ${DEFAULT-VALUE})")
+    String fleetHeap;
+
+    @Option(names = "--crash-seconds", defaultValue = "60",
+            description = "replica crash phase with more than one replica: command load this long, the last replica SIGKILLed "
+                    + "a quarter in and restarted; 0 skips it (default ${DEFAULT-VALUE})")
+    int crashSeconds;
+
+    @Option(names = "--skip-ingestion", description = "stop after the reconnect storm: no ingestion, backlog, audit or capacity phase")
+    boolean skipIngestion;
+
+    @Option(names = "--capacity-only",
+            description = "only the reference pair and the ingestion capacity with light senders (no agents): compare --replicas 1 and 2")
+    boolean capacityOnly;
+
+    @Option(names = "--receipt-timeout", description = "the agents' telemetry.receipt-timeout, e.g. 120s (default: the agent's, 10 s); "
+            + "longer keeps agents from renewing their sessions when a starved backend receipts late")
+    String receiptTimeout;
+
     @Option(names = "--seed", defaultValue = "42", description = "fleet seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -74,12 +113,25 @@ public final class BenchCommand implements Callable<Integer> {
         Path work = common.dataDir("latchkey-bench");
         BenchReport report = new FleetBench(new BenchOptions(cloudApiTarget.toAbsolutePath(), work, cars, commandsPerSecond,
                 unlockSeconds, parkedSeconds, batchSize, unlockOnly, stormDowntime, backlogSeconds, unlockOnly ? 0 : faultCars, faultSeconds, backendHeap, seed,
-                backendJvmOptions), System.out).run();
+                backendJvmOptions, replicas, choice("--broker", Deployment.Broker.class, broker),
+                choice("--store", Deployment.Store.class, store), fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly,
+                receiptTimeout == null ? null : io.latchkey.hal.config.ConfigValues.duration("--receipt-timeout", receiptTimeout)), System.out).run();
         report.print(System.out);
         if (json != null) {
             Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
             System.out.println("results written to " + json);
         }
         return 0;
+    }
+
+    private static <E extends Enum<E>> E choice(String option, Class<E> type, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new BenchCommand()),
+                option + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT)
+                        + ", got '" + value + "'");
     }
 }

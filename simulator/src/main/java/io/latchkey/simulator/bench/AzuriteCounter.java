@@ -1,0 +1,166 @@
+package io.latchkey.simulator.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Counts telemetry records in the tenant's Azurite container — JSON lines in the append blobs
+ * {@code streams/telemetry-{deviceId}/{segment}.jsonl} — through the Blob REST API (Shared Key), reading only
+ * what each blob grew by since the last look, like {@link StoreCounter} does with files.
+ */
+final class AzuriteCounter implements RecordCounter {
+    static final String CONTAINER = "latchkey";
+    private static final String VERSION = "2021-08-06";
+    private static final Pattern BLOB = Pattern.compile(
+            "<Blob>.*?<Name>([^<]+)</Name>.*?<Content-Length>(\\d+)</Content-Length>.*?</Blob>", Pattern.DOTALL);
+    private static final Pattern NEXT = Pattern.compile("<NextMarker>([^<]+)</NextMarker>");
+    private static final Pattern SEQ = Pattern.compile("\"seq\"\\s*:\\s*(\\d+)");
+
+    private final String endpoint;
+    private final String account;
+    private final byte[] key;
+    private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(java.time.Duration.ofSeconds(60)).build();
+    private final Map<String, Long> offsets = new HashMap<>();
+    private long lines;
+
+    AzuriteCounter(Deployment.AzuriteProcess azurite, String tenant) {
+        this.endpoint = azurite.endpoint();
+        this.account = tenant;
+        this.key = Base64.getDecoder().decode(azurite.key(tenant));
+    }
+
+    @Override
+    public synchronized long count() {
+        try {
+            for (Map.Entry<String, Long> blob : list("streams/telemetry-").entrySet()) {
+                long from = offsets.getOrDefault(blob.getKey(), 0L);
+                if (blob.getValue() > from) {
+                    byte[] bytes = get(blob.getKey(), from);
+                    for (byte b : bytes) {
+                        if (b == '\n') {
+                            lines++;
+                        }
+                    }
+                    offsets.put(blob.getKey(), from + bytes.length);
+                }
+            }
+        } catch (IOException e) {
+            // Azurite busy: counted at the next look
+        }
+        return lines;
+    }
+
+    @Override
+    public List<Long> seqs(String deviceId) throws IOException {
+        List<Long> seqs = new ArrayList<>();
+        for (String blob : list("streams/telemetry-" + deviceId + "/").keySet()) {
+            for (String line : new String(get(blob, 0), StandardCharsets.UTF_8).split("\n")) {
+                Matcher m = SEQ.matcher(line);
+                if (m.find()) {
+                    seqs.add(Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return seqs;
+    }
+
+    /** Blob name to length, in name order (segments of a stream in order). */
+    private Map<String, Long> list(String prefix) throws IOException {
+        Map<String, Long> blobs = new TreeMap<>();
+        String marker = null;
+        do {
+            Map<String, String> query = new TreeMap<>();
+            query.put("comp", "list");
+            query.put("restype", "container");
+            query.put("prefix", prefix);
+            query.put("maxresults", "5000");
+            if (marker != null) {
+                query.put("marker", marker);
+            }
+            String xml = new String(call("/" + CONTAINER, query, null), StandardCharsets.UTF_8);
+            Matcher m = BLOB.matcher(xml);
+            while (m.find()) {
+                blobs.put(m.group(1), Long.parseLong(m.group(2)));
+            }
+            Matcher next = NEXT.matcher(xml);
+            marker = next.find() ? next.group(1) : null;
+        } while (marker != null);
+        return blobs;
+    }
+
+    private byte[] get(String blob, long from) throws IOException {
+        return call("/" + CONTAINER + "/" + blob, Map.of(), from > 0 ? "bytes=" + from + "-" : null);
+    }
+
+    private byte[] call(String path, Map<String, String> query, String range) throws IOException {
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
+        TreeMap<String, String> headers = new TreeMap<>();
+        headers.put("x-ms-date", date);
+        headers.put("x-ms-version", VERSION);
+        if (range != null) {
+            headers.put("x-ms-range", range);
+        }
+        StringBuilder sign = new StringBuilder("GET\n\n\n\n\n\n\n\n\n\n\n\n");
+        headers.forEach((k, v) -> sign.append(k).append(':').append(v).append('\n'));
+        // Path-style (Azurite): the account is the URL's first segment and is named again in front of it.
+        sign.append('/').append(account).append('/').append(account).append(path);
+        new TreeMap<>(query).forEach((k, v) -> sign.append('\n').append(k).append(':').append(v));
+        StringBuilder url = new StringBuilder(endpoint).append('/').append(account).append(encodePath(path));
+        String sep = "?";
+        for (Map.Entry<String, String> q : query.entrySet()) {
+            url.append(sep).append(q.getKey()).append('=').append(URLEncoder.encode(q.getValue(), StandardCharsets.UTF_8));
+            sep = "&";
+        }
+        Request.Builder request = new Request.Builder().url(url.toString())
+                .header("Authorization", "SharedKey " + account + ":" + hmac(sign.toString()));
+        headers.forEach(request::header);
+        try (Response r = http.newCall(request.build()).execute()) {
+            if (r.code() == 416) {
+                return new byte[0];
+            }
+            if (!r.isSuccessful()) {
+                throw new IOException("Azurite " + r.code() + " for " + path + ": " + (r.body() == null ? "" : r.body().string()));
+            }
+            return r.body() == null ? new byte[0] : r.body().bytes();
+        }
+    }
+
+    private static String encodePath(String path) {
+        StringBuilder b = new StringBuilder();
+        for (String part : path.split("/", -1)) {
+            if (b.length() > 0 || path.startsWith("/")) {
+                b.append('/');
+            }
+            b.append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return b.toString().replaceFirst("^//", "/");
+    }
+
+    private String hmac(String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new UncheckedIOException(new IOException(e));
+        }
+    }
+}

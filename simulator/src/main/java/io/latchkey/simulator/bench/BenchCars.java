@@ -1,0 +1,53 @@
+package io.latchkey.simulator.bench;
+
+import io.latchkey.agent.config.AgentConfig;
+import io.latchkey.agent.mqtt.MqttTls;
+import io.latchkey.simulator.api.ApiTypes.DeviceDiscovery;
+import io.latchkey.simulator.api.DeviceEnrolment.EnrolledDevice;
+import io.latchkey.simulator.car.CarFactory;
+import io.latchkey.simulator.car.CarProfiles;
+import io.latchkey.simulator.fleet.Fleet;
+import io.latchkey.simulator.route.GeoPoint;
+import io.latchkey.simulator.scenario.AgentConfigs;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** How the benchmark makes its cars, the same in its own JVM and in a fleet worker: agent configuration and model. */
+final class BenchCars {
+    static final GeoPoint CENTRE = new GeoPoint(52.52, 13.405);
+
+    /**
+     * @param deviceUrl where devices connect when not the discovery's URL (Mosquitto's tenant listener), or null
+     * @param brokerCas the broker's CA for that TLS listener
+     * @param receiptTimeout the agents' telemetry.receipt-timeout, or null for the agent's default
+     */
+    record Setup(DeviceDiscovery discovery, String deviceUrl, List<X509Certificate> brokerCas, Path agentsDir,
+                 int parkedSeconds, int batchSize, long seed, Duration receiptTimeout) {
+    }
+
+    private BenchCars() {
+    }
+
+    static AgentConfig config(Setup s, EnrolledDevice device) {
+        AgentConfig.Builder b = AgentConfigs.fromDiscovery(s.discovery(), device, s.agentsDir(), Duration.ofMillis(200),
+                Duration.ofSeconds(s.parkedSeconds())).toBuilder().telemetryBatchSize(s.batchSize());
+        if (s.receiptTimeout() != null) {
+            b.receiptTimeout(s.receiptTimeout());
+        }
+        if (s.deviceUrl() != null) {
+            b.mqttUrl(s.deviceUrl()).tls(MqttTls.of(List.of(device.certificate()), device.key(), s.brokerCas()));
+        }
+        return b.build();
+    }
+
+    static Fleet fleet(long seed) {
+        return new Fleet(new Fleet.Options(Clock.systemUTC(), Duration.ofSeconds(1), 2, 2, 8, seed));
+    }
+
+    static CarFactory factory(long seed) {
+        return new CarFactory(new CarProfiles(), CENTRE, 3_000, Clock.systemUTC(), Duration.ZERO, seed);
+    }
+}

@@ -1,0 +1,511 @@
+package io.latchkey.simulator.bench;
+
+import io.latchkey.simulator.broker.BrokerControl;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The whole multi-process system a benchmark (or a test) runs against, started in one place: the store
+ * (the backend's files, or Azurite with a storage account for the platform and one for the tenant), the
+ * broker (HiveMQ CE as a process of its own, or Debian's Mosquitto 2 configured by the backend's own
+ * {@code broker-export} with a TLS listener for the backend and one for the tenant's devices), N cloud-api
+ * replicas as child processes, and, with more than one replica, Debian's HAProxy in front of them (the
+ * reference deployment's {@code deploy/haproxy/haproxy.cfg} when there are two, as cloud-api's {@code ReplicaKillIT}
+ * uses it, otherwise {@link #haproxyConfig} with the same rules).
+ *
+ * <p>Replicas share the store and the secret store, so more than one needs {@link Store#AZURITE}: the file
+ * store is one process's data directory. A replica can be killed (SIGKILL) and started again; so can the
+ * broker ({@link #broker()}).
+ */
+public final class Deployment implements AutoCloseable {
+    /** The broker: {@code hivemq} (HiveMQ CE in a JVM of its own, plain TCP) or {@code mosquitto} (TLS, broker-export). */
+    public enum Broker { HIVEMQ, MOSQUITTO }
+
+    /** The store: {@code file} (one replica's data directory) or {@code azurite} (Azure Blob emulator, shared). */
+    public enum Store { FILE, AZURITE }
+
+    /**
+     * @param cloudApiTarget cloud-api's build output (jar and lib/)
+     * @param workDir        everything of this deployment: data, configuration, logs
+     * @param tenant         the tenant the benchmark creates (Azurite needs its account before the replicas start)
+     */
+    public record Options(Path cloudApiTarget, Path workDir, int replicas, Broker broker, Store store, String tenant,
+                          String heap, List<String> jvmOptions, Duration commandTimeout) {
+        public Options {
+            jvmOptions = List.copyOf(jvmOptions);
+            if (replicas < 1) {
+                throw new IllegalArgumentException("--replicas must be at least 1, got " + replicas);
+            }
+            if (replicas > 1 && store == Store.FILE) {
+                throw new IllegalArgumentException("--replicas " + replicas + " needs a shared store: --store azurite "
+                        + "(the file store is one process's data directory)");
+            }
+        }
+    }
+
+    private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
+    private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
+
+    private final Options o;
+    private final String adminPassword;
+    private final PrintStream out;
+    private final List<BackendProcess> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Integer> replicaPorts = new ArrayList<>();
+    private final Map<String, String> sharedProperties = new LinkedHashMap<>();
+    private AzuriteProcess azurite;
+    private BrokerProcess hivemq;
+    private MosquittoProcess mosquitto;
+    private ChildProcess haproxy;
+    private int lbPort;
+    private int platformPort;
+    private int tenantPort;
+    private int plainPort;
+
+    private Deployment(Options o, String adminPassword, PrintStream out) {
+        this.o = o;
+        this.adminPassword = adminPassword;
+        this.out = out;
+    }
+
+    /** Starts store, broker, replicas and load balancer, in that order; closes what started if one fails. */
+    public static Deployment start(Options o, String adminPassword, PrintStream out) throws IOException {
+        Deployment d = new Deployment(o, adminPassword, out);
+        try {
+            d.startAll();
+            return d;
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws IOException {
+        Files.createDirectories(o.workDir());
+        if (o.store() == Store.AZURITE) {
+            azurite = new AzuriteProcess(o.workDir().resolve("azurite.log"), List.of("platform", o.tenant()));
+            sharedProperties.put("latchkey.store.type", "azure");
+            sharedProperties.put("latchkey.store.azure.platform.connection-string", azurite.connectionString("platform"));
+            sharedProperties.put("latchkey.store.azure.tenants." + o.tenant() + ".connection-string",
+                    azurite.connectionString(o.tenant()));
+            sharedProperties.put("latchkey.store.azure.tenants." + o.tenant() + ".container", AzuriteCounter.CONTAINER);
+            sharedProperties.put("latchkey.secrets.type", "store");
+            byte[] kek = new byte[32];
+            new SecureRandom().nextBytes(kek);
+            sharedProperties.put("latchkey.secrets.key-encryption-key", Base64.getEncoder().encodeToString(kek));
+            out.printf("store: Azurite on %s (accounts platform, %s)%n", azurite.endpoint(), o.tenant());
+        }
+        lbPort = freePort();
+        for (int i = 0; i < o.replicas(); i++) {
+            replicaPorts.add(freePort());
+        }
+        String backendBrokerUrl;
+        if (o.broker() == Broker.MOSQUITTO) {
+            if (!Files.isExecutable(MOSQUITTO)) {
+                throw new IllegalStateException("--broker mosquitto needs " + MOSQUITTO + " (apt-get install mosquitto)");
+            }
+            platformPort = freePort();
+            tenantPort = freePort();
+            plainPort = freePort();
+            exportBrokerConfiguration();
+            mosquitto = new MosquittoProcess(o.workDir().resolve("mosquitto").resolve("mosquitto.conf"), plainPort,
+                    o.workDir().resolve("mosquitto.log"));
+            backendBrokerUrl = "ssl://127.0.0.1:" + platformPort;
+            sharedProperties.put("latchkey.mqtt.device-urls." + o.tenant(), deviceMqttUrl());
+            out.printf("broker: Mosquitto, backend listener %d, %s's devices %d, plain loopback %d (reference pair only)%n",
+                    platformPort, o.tenant(), tenantPort, plainPort);
+        } else {
+            hivemq = new BrokerProcess(freePort(), o.workDir().resolve("broker"), o.workDir().resolve("broker.log"));
+            backendBrokerUrl = hivemq.url();
+        }
+        for (int i = 0; i < o.replicas(); i++) {
+            replicas.add(startReplica(i, backendBrokerUrl));
+        }
+        if (o.replicas() > 1) {
+            startHaproxy();
+        }
+        out.printf("backend: %d replica(s)%s at %s%n", o.replicas(), o.replicas() > 1 ? " behind HAProxy" : "", url());
+    }
+
+    private BackendProcess startReplica(int i, String brokerUrl) {
+        String name = replicaName(i);
+        Map<String, String> props = new LinkedHashMap<>(sharedProperties);
+        props.put("latchkey.mqtt.client-id", "latchkey-cloud-" + name);
+        if (o.replicas() > 1) {
+            props.put("latchkey.public-url", "http://127.0.0.1:" + lbPort);
+        }
+        out.printf("starting %s on port %d%n", name, replicaPorts.get(i));
+        return new BackendProcess(name, o.cloudApiTarget(), replicaPorts.get(i), brokerUrl, dataDir(i), adminPassword,
+                o.commandTimeout(), o.heap(), o.jvmOptions(), props, o.workDir().resolve(name + ".log"));
+    }
+
+    private static String replicaName(int i) {
+        return "replica-" + (char) ('a' + i);
+    }
+
+    private Path dataDir(int i) {
+        return o.workDir().resolve(o.replicas() == 1 ? "backend-data" : "data-" + replicaName(i));
+    }
+
+    /**
+     * {@code ./latchkey broker-export} in a JVM of its own, with the replicas' store settings: Mosquitto's
+     * listeners, CAs, CRL and ACLs, plus (bench only) a plain loopback listener for the reference client pair.
+     */
+    private void exportBrokerConfiguration() throws IOException {
+        Path dir = o.workDir().resolve("mosquitto");
+        // With the file store the (stopped) replica's own data; with Azurite everything shared is there, and the
+        // replicas lock their data directories, so the export gets one of its own.
+        Path data = o.store() == Store.FILE ? dataDir(0) : o.workDir().resolve("export-data");
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Dlatchkey.data-dir=" + data));
+        sharedProperties.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+        String classpath = BackendProcess.snapshot(o.cloudApiTarget(), o.workDir().resolve("export-cloud-api"));
+        ChildProcess export = ChildProcess.java("broker-export", classpath, jvm, "io.latchkey.cloud.device.BrokerExportMain",
+                List.of("--out", dir.toString(), "--host", "127.0.0.1", "--bind", "127.0.0.1",
+                        "--platform-port", Integer.toString(platformPort), "--tenant-port", o.tenant() + "=" + tenantPort,
+                        // Mosquitto started as root would switch to the mosquitto user, who cannot read these files
+                        "--user", System.getProperty("user.name")),
+                Map.of("LATCHKEY_ADMIN_USER", "admin", "LATCHKEY_ADMIN_PASSWORD", adminPassword),
+                o.workDir().resolve("broker-export.log"));
+        int code = export.await(Duration.ofMinutes(3));
+        if (code != 0) {
+            throw new IllegalStateException("broker-export failed with " + code + ": "
+                    + Files.readString(o.workDir().resolve("broker-export.log")));
+        }
+        Path conf = dir.resolve("mosquitto.conf");
+        Files.writeString(conf, Files.readString(conf)
+                + "\n# --- bench only: a plain loopback listener for the reference client pair, no devices use it\n"
+                + "listener " + plainPort + " 127.0.0.1\nprotocol mqtt\nallow_anonymous true\n");
+    }
+
+    /**
+     * Called once the benchmark has created its tenant: Mosquitto learns a tenant's listener only from a new
+     * configuration, so broker-export runs again and Mosquitto restarts on it (the backend's session persists).
+     * With the file store the replica is stopped meanwhile (the export opens its data directory).
+     */
+    public void tenantCreated() throws IOException {
+        if (mosquitto == null) {
+            return;
+        }
+        out.println("broker-export again with the tenant's device CA, Mosquitto restarted on it");
+        String backendBrokerUrl = "ssl://127.0.0.1:" + platformPort;
+        if (o.store() == Store.FILE) {
+            replicas.get(0).close();
+        }
+        exportBrokerConfiguration();
+        mosquitto.stop();
+        mosquitto.start();
+        if (o.store() == Store.FILE) {
+            replicas.set(0, startReplica(0, backendBrokerUrl));
+        }
+    }
+
+    private void startHaproxy() throws IOException {
+        if (!Files.isExecutable(HAPROXY)) {
+            throw new IllegalStateException("--replicas > 1 needs " + HAPROXY + " (apt-get install haproxy)");
+        }
+        Path reference = o.cloudApiTarget().toAbsolutePath().getParent().getParent().resolve("deploy").resolve("haproxy");
+        Map<String, String> env = new LinkedHashMap<>();
+        Path config;
+        if (replicas.size() == 2 && Files.isRegularFile(reference.resolve("haproxy.cfg"))) {
+            // The reference deployment's file (docs/deploy.md), used as it is, as cloud-api's ReplicaKillIT does.
+            config = reference.resolve("haproxy.cfg");
+            env.put("LATCHKEY_HAPROXY_DIR", reference.toString());
+            env.put("LATCHKEY_LB_BIND", "127.0.0.1:" + lbPort);
+            env.put("LATCHKEY_REPLICA_A", "127.0.0.1:" + replicaPorts.get(0));
+            env.put("LATCHKEY_REPLICA_B", "127.0.0.1:" + replicaPorts.get(1));
+            out.println("load balancer: HAProxy with " + config);
+        } else {
+            config = o.workDir().resolve("haproxy.cfg");
+            List<String> servers = new ArrayList<>();
+            for (int i = 0; i < replicas.size(); i++) {
+                servers.add(replicaName(i) + " 127.0.0.1:" + replicaPorts.get(i));
+            }
+            Files.writeString(config, haproxyConfig("127.0.0.1:" + lbPort, servers));
+            out.println("load balancer: HAProxy with " + config + " (no deploy/haproxy/haproxy.cfg for " + replicas.size()
+                    + " replicas)");
+        }
+        haproxy = ChildProcess.command("haproxy", List.of(HAPROXY.toString(), "-db", "-f", config.toString()), env,
+                o.workDir().resolve("haproxy.log"));
+        haproxy.awaitPort(lbPort, Duration.ofSeconds(15));
+    }
+
+    /**
+     * The load balancer's configuration when the repository has no reference file for this many replicas
+     * ({@code deploy/haproxy/haproxy.cfg}, two replicas): the same rules, round robin over the replicas, health checks on {@code /health} every
+     * second (down after 3 failures, each allowed 5 s, up after 1), a request a dead replica never answered retried on another
+     * unless it could have changed something (only GET and HEAD are retried).
+     *
+     * @param bind    address:port the load balancer listens on
+     * @param servers "name address:port" of each replica
+     */
+    public static String haproxyConfig(String bind, List<String> servers) {
+        List<String> lines = new ArrayList<>(List.of(
+                "global", "  log stderr format short local0 warning", "  maxconn 4000",
+                "defaults", "  mode http", "  timeout connect 2s", "  timeout client 60s", "  timeout server 60s",
+                // a replica starved of CPU by a shared machine answers /health late, not never
+                "  timeout check 5s",
+                "  retries 2", "  option redispatch", "  option httpchk GET /health", "  option http-keep-alive",
+                "  retry-on conn-failure empty-response response-timeout",
+                "frontend latchkey", "  bind " + bind, "  default_backend replicas",
+                "backend replicas", "  balance roundrobin", "  http-request disable-l7-retry unless METH_GET || METH_HEAD"));
+        for (String server : servers) {
+            lines.add("  server " + server + " check inter 1s fall 3 rise 1");
+        }
+        lines.add("");
+        return String.join("\n", lines);
+    }
+
+    /** The backend's HTTP address: the load balancer, or the one replica. */
+    public String url() {
+        return o.replicas() > 1 ? "http://127.0.0.1:" + lbPort : replicas.get(0).url();
+    }
+
+    /** A plain MQTT URL on the same broker for the reference client pair (no device identity). */
+    public String referenceBrokerUrl() {
+        return mosquitto != null ? "tcp://127.0.0.1:" + plainPort : hivemq.url();
+    }
+
+    /** Where devices connect when it is not the discovery document's URL: Mosquitto's TLS listener of the tenant. */
+    public String deviceMqttUrl() {
+        return mosquitto != null ? "ssl://127.0.0.1:" + tenantPort : null;
+    }
+
+    /** The CA devices verify the broker with (Mosquitto's certificate comes from the platform CA); empty for HiveMQ. */
+    public List<X509Certificate> brokerCas() {
+        if (mosquitto == null) {
+            return List.of();
+        }
+        try (InputStream in = Files.newInputStream(o.workDir().resolve("mosquitto").resolve("platform-ca.pem"))) {
+            List<X509Certificate> cas = new ArrayList<>();
+            CertificateFactory.getInstance("X.509").generateCertificates(in).forEach(c -> cas.add((X509Certificate) c));
+            return cas;
+        } catch (IOException | java.security.cert.CertificateException e) {
+            throw new IllegalStateException("cannot read Mosquitto's platform-ca.pem", e);
+        }
+    }
+
+    public BrokerControl broker() {
+        return mosquitto != null ? mosquitto : hivemq;
+    }
+
+    public Broker brokerKind() {
+        return o.broker();
+    }
+
+    public Store storeKind() {
+        return o.store();
+    }
+
+    public int replicaCount() {
+        return replicas.size();
+    }
+
+    /** SIGKILL of replica {@code i}: a crash. */
+    public void killReplica(int i) {
+        replicas.get(i).kill();
+    }
+
+    /** Starts replica {@code i} again (on the same port and data) and waits until it is healthy. */
+    public void restartReplica(int i) {
+        replicas.get(i).start();
+    }
+
+    /** Counts telemetry records of the tenant in the store (files or blobs). */
+    public RecordCounter counter(String tenant) {
+        return o.store() == Store.AZURITE ? new AzuriteCounter(azurite, tenant)
+                : new StoreCounter(dataDir(0), tenant);
+    }
+
+    /** The file store's data directory (for the unlock breakdown's command records); null with Azurite. */
+    public Path fileStoreDir() {
+        return o.store() == Store.FILE ? dataDir(0) : null;
+    }
+
+    /** Every process of the deployment by name, for {@link ProcessSampler}. */
+    public Map<String, LongSupplier> processes() {
+        Map<String, LongSupplier> pids = new LinkedHashMap<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            int index = i;
+            // by index: tenantCreated() replaces the file store's replica with a new process object
+            pids.put(o.replicas() == 1 ? "backend" : replicaName(i), () -> replicas.get(index).pid());
+        }
+        if (hivemq != null) {
+            pids.put("broker", hivemq::pid);
+        }
+        if (mosquitto != null) {
+            pids.put("mosquitto", mosquitto::pid);
+        }
+        if (haproxy != null) {
+            ChildProcess h = haproxy;
+            pids.put("haproxy", h::pid);
+        }
+        if (azurite != null) {
+            pids.put("azurite", azurite::pid);
+        }
+        return pids;
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> all = new ArrayList<>();
+        if (haproxy != null) {
+            all.add(haproxy);
+        }
+        all.addAll(replicas);
+        if (mosquitto != null) {
+            all.add(mosquitto);
+        }
+        if (hivemq != null) {
+            all.add(hivemq);
+        }
+        if (azurite != null) {
+            all.add(azurite);
+        }
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing the others matters more
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Debian's Mosquitto 2 on a broker-export configuration; {@link #stop} is a SIGKILL. */
+    static final class MosquittoProcess implements BrokerControl, AutoCloseable {
+        private final Path conf;
+        private final int port;
+        private final Path log;
+        private ChildProcess process;
+
+        MosquittoProcess(Path conf, int port, Path log) {
+            this.conf = conf;
+            this.port = port;
+            this.log = log;
+            start();
+        }
+
+        @Override
+        public synchronized void start() {
+            if (process != null && process.isAlive()) {
+                return;
+            }
+            // Raise the soft open-file limit to the hard one: one descriptor per connected car.
+            process = ChildProcess.command("mosquitto", List.of("bash", "-c", "ulimit -n $(ulimit -Hn); exec "
+                    + MOSQUITTO + " -c " + conf), Map.of(), log);
+            process.awaitPort(port, Duration.ofSeconds(30));
+        }
+
+        @Override
+        public synchronized void stop() {
+            if (process != null) {
+                process.kill();
+            }
+        }
+
+        synchronized long pid() {
+            return process == null || !process.isAlive() ? -1 : process.pid();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (process != null) {
+                process.close();
+            }
+        }
+    }
+
+    /** Azurite's blob service (npm, installed under ~/.cache/latchkey by cloud-api's AzuriteServer), in memory. */
+    static final class AzuriteProcess implements AutoCloseable {
+        private final ChildProcess process;
+        private final int port;
+        private final Map<String, String> keys = new LinkedHashMap<>();
+
+        AzuriteProcess(Path log, List<String> accounts) throws IOException {
+            Path bin = binary();
+            SecureRandom random = new SecureRandom();
+            for (String account : accounts) {
+                byte[] key = new byte[64];
+                random.nextBytes(key);
+                keys.put(account, Base64.getEncoder().encodeToString(key));
+            }
+            port = freePort();
+            Path dir = Files.createDirectories(log.resolveSibling("azurite"));
+            process = ChildProcess.command("azurite", List.of("bash", "-c", "cd '" + dir + "' && exec " + bin
+                            + " --inMemoryPersistence --extentMemoryLimit 4096 --skipApiVersionCheck --disableTelemetry"
+                            + " --silent --blobHost 127.0.0.1 --blobPort " + port),
+                    Map.of("AZURITE_ACCOUNTS", String.join(";", keys.entrySet().stream()
+                            .map(e -> e.getKey() + ":" + e.getValue()).toList()),
+                            "NODE_OPTIONS", "--max-old-space-size=6144"), log);
+            process.awaitPort(port, Duration.ofSeconds(60));
+        }
+
+        private static Path binary() throws IOException {
+            String configured = System.getenv("LATCHKEY_AZURITE_DIR");
+            List<Path> candidates = new ArrayList<>();
+            if (configured != null && !configured.isBlank()) {
+                candidates.add(Path.of(configured));
+            }
+            Path cache = Path.of(System.getProperty("user.home"), ".cache", "latchkey");
+            if (Files.isDirectory(cache)) {
+                try (var dirs = Files.list(cache)) {
+                    dirs.filter(p -> p.getFileName().toString().startsWith("azurite-")).sorted().forEach(candidates::add);
+                }
+            }
+            for (Path dir : candidates) {
+                Path bin = dir.resolve("node_modules").resolve(".bin").resolve("azurite-blob");
+                if (Files.isExecutable(bin)) {
+                    return bin;
+                }
+            }
+            throw new IllegalStateException("--store azurite needs Azurite: run one of cloud-api's Azurite ITs once "
+                    + "(it installs it under ~/.cache/latchkey/azurite-*) or set LATCHKEY_AZURITE_DIR");
+        }
+
+        String endpoint() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        String key(String account) {
+            return keys.get(account);
+        }
+
+        String connectionString(String account) {
+            return "DefaultEndpointsProtocol=http;AccountName=" + account + ";AccountKey=" + keys.get(account)
+                    + ";BlobEndpoint=" + endpoint() + "/" + account + ";";
+        }
+
+        long pid() {
+            return process.isAlive() ? process.pid() : -1;
+        }
+
+        @Override
+        public void close() {
+            process.close();
+        }
+    }
+
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}
