@@ -35,7 +35,7 @@ public final class BackupMain {
                      directory DIR with manifest.json (files, sizes, SHA-256, record counts, audit chain heads, time),
                      online. Prints the manifest's SHA-256: keep it apart from the backup. The tenants' personal-data
                      keys are never copied (an erasure after the backup stays an erasure after a restore).
-                   latchkey restore --from DIR [--data-dir NEW] [--master-key FILE] [--pii-keys KEYS]
+                   latchkey restore --from DIR [--data-dir NEW] [--master-key FILE] [--pii-keys KEYS|CONTAINER]
                                     [--expect-sha256 HEX] [--check]
                      Checks the backup completely (refusing an incomplete, truncated or altered one, changing
                      nothing), then copies it into the empty store configured (file: the new data directory NEW; azure:
@@ -44,7 +44,9 @@ public final class BackupMain {
                      backup holds that store's sealed files. --pii-keys is the live key store's directory holding the
                      tenants' current personal-data keys ({tenant}.pii.enc: the old {data-dir}/secrets, or where its
                      current copy is kept), required with --master-key; without a tenant's file there, that tenant's
-                     personal data does not open after the restore. --check only checks.
+                     personal data does not open after the restore. On Azure with latchkey.secrets.type=store,
+                     --pii-keys is the live container of the tenants' accounts (default latchkey), whose pii-keys/
+                     documents are copied into the restored containers. --check only checks.
             """;
 
     private BackupMain() {
@@ -92,7 +94,7 @@ public final class BackupMain {
         Map<String, Object> settings = new HashMap<>(overrides);
         Optional.ofNullable(options.get("--data-dir")).ifPresent(d -> settings.put("latchkey.data-dir", d));
         try (Environment environment = environment(settings)) {
-            return args[0].equals("backup") ? backup(environment, options, out) : restore(environment, options, check, out);
+            return args[0].equals("backup") ? backup(environment, options, out) : restore(environment, settings, options, check, out);
         }
     }
 
@@ -126,7 +128,8 @@ public final class BackupMain {
         return 0;
     }
 
-    private static int restore(Environment environment, Map<String, String> options, boolean check, PrintStream out) {
+    private static int restore(Environment environment, Map<String, Object> settings, Map<String, String> options,
+                               boolean check, PrintStream out) {
         Path from = Path.of(require(options, "--from")).toAbsolutePath();
         BackupManifest manifest = Restore.verify(from, options.get("--expect-sha256"));
         boolean hasSealed = manifest.files().stream().anyMatch(f -> f.path().startsWith("secrets/"));
@@ -151,6 +154,12 @@ public final class BackupMain {
             throw new BackupException("refused: the backup holds the file secret store's sealed files; restore it into a "
                     + "file store (--data-dir), or move the secrets to the target's secret store first");
         }
+        Stores liveKeys = null;
+        String secretsType = environment.getProperty("latchkey.secrets.type", String.class).orElse("file");
+        if (storeType.equals("azure") && secretsType.equals(StoredSecretStoreKeys.TYPE)) {
+            liveKeys = StoredSecretStoreKeys.live(settings, options.get("--pii-keys"), manifest.audit().keySet(),
+                    environment.getProperty("latchkey.store.azure.container", String.class).orElse("latchkey"));
+        }
         Stores target = stores(environment, storeType);
         Restore.Result result = Restore.restore(from, target, secretsDir, options.get("--expect-sha256"));
         if (masterKey != null) {
@@ -165,11 +174,58 @@ public final class BackupMain {
         if (piiKeys != null) {
             copyPiiKeys(piiKeys, secretsDir, result.manifest().audit().keySet(), out);
         }
+        if (liveKeys != null) {
+            StoredSecretStoreKeys.copy(liveKeys, target, result.manifest().audit().keySet(), out);
+        }
         out.println("latchkey restore: restored " + from + " (taken " + result.manifest().startedAt() + ") into the "
                 + storeType + " store" + (storeType.equals("file") ? " " + dataDir(environment) : ""));
         result.audit().forEach((tenant, chain) -> out.println("  audit chain of " + tenant + ": " + chain.status() + ", "
                 + chain.records() + " records"));
         return 0;
+    }
+
+    /** The store secret store's personal-data keys ({@code pii-keys/…} in each tenant's live container) for a restore. */
+    static final class StoredSecretStoreKeys {
+        static final String TYPE = "store";
+
+        private StoredSecretStoreKeys() {
+        }
+
+        /** The live stores: the configured accounts with {@code container}; refused before any write. */
+        static Stores live(Map<String, Object> settings, String container, java.util.Set<String> tenants, String targetContainer) {
+            if (container == null) {
+                throw new BackupException("refused: give the live container of the tenants' accounts with --pii-keys "
+                        + "CONTAINER: its " + SecretStore.PII_KEYS_COLLECTION + "/ documents (the personal-data keys) are never "
+                        + "in a backup");
+            }
+            if (container.equals(targetContainer)) {
+                throw new BackupException("refused: --pii-keys " + container + " is the container restored into");
+            }
+            Map<String, Object> live = new HashMap<>(settings);
+            live.put("latchkey.store.azure.container", container);
+            tenants.forEach(t -> live.put("latchkey.store.azure.tenants." + t + ".container", container));
+            Environment environment = environment(live);
+            Stores stores = stores(environment, "azure");
+            for (String tenant : tenants) {
+                stores.tenant(tenant).list(SecretStore.PII_KEYS_COLLECTION);
+            }
+            return stores;
+        }
+
+        static void copy(Stores live, Stores target, java.util.Set<String> tenants, PrintStream out) {
+            for (String tenant : tenants) {
+                int copied = 0;
+                for (String id : live.tenant(tenant).list(SecretStore.PII_KEYS_COLLECTION)) {
+                    Optional<byte[]> key = live.tenant(tenant).read(SecretStore.PII_KEYS_COLLECTION, id).map(v -> v.value());
+                    if (key.isPresent()) {
+                        target.tenant(tenant).create(SecretStore.PII_KEYS_COLLECTION, id, key.get());
+                        copied++;
+                    }
+                }
+                out.println("  personal-data keys of " + tenant + ": " + copied + " live ones copied"
+                        + (copied == 0 ? " (none: its accounts' personal data will not open)" : ""));
+            }
+        }
     }
 
     private static Path piiKeysDir(String dir) {
