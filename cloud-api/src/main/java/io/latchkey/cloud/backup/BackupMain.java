@@ -157,8 +157,7 @@ public final class BackupMain {
         Stores liveKeys = null;
         String secretsType = environment.getProperty("latchkey.secrets.type", String.class).orElse("file");
         if (storeType.equals("azure") && secretsType.equals(StoredSecretStoreKeys.TYPE)) {
-            liveKeys = StoredSecretStoreKeys.live(settings, options.get("--pii-keys"), manifest.audit().keySet(),
-                    environment.getProperty("latchkey.store.azure.container", String.class).orElse("latchkey"));
+            liveKeys = StoredSecretStoreKeys.live(settings, options.get("--pii-keys"), manifest.audit().keySet());
         }
         Stores target = stores(environment, storeType);
         Restore.Result result = Restore.restore(from, target, secretsDir, options.get("--expect-sha256"));
@@ -191,16 +190,14 @@ public final class BackupMain {
         private StoredSecretStoreKeys() {
         }
 
-        /** The live stores: the configured accounts with {@code container}; refused before any write. */
-        static Stores live(Map<String, Object> settings, String container, java.util.Set<String> tenants, String targetContainer) {
+        /** The live stores: the configured accounts with {@code container}, read (not written) before the restore. */
+        static Stores live(Map<String, Object> settings, String container, java.util.Set<String> tenants) {
             if (container == null) {
                 throw new BackupException("refused: give the live container of the tenants' accounts with --pii-keys "
                         + "CONTAINER: its " + SecretStore.PII_KEYS_COLLECTION + "/ documents (the personal-data keys) are never "
                         + "in a backup");
             }
-            if (container.equals(targetContainer)) {
-                throw new BackupException("refused: --pii-keys " + container + " is the container restored into");
-            }
+            // the container restored into cannot be it: it would not be empty (refused by Restore.restore)
             Map<String, Object> live = new HashMap<>(settings);
             live.put("latchkey.store.azure.container", container);
             tenants.forEach(t -> live.put("latchkey.store.azure.tenants." + t + ".container", container));

@@ -77,7 +77,7 @@ class AzureBackupRestoreIT {
                     .noneMatch(p -> p.contains("/docs/pii-keys/"));
 
             // the original containers are not empty: refused
-            assertThatThrownBy(() -> cli(source, "restore", "--from", backup.toString()))
+            assertThatThrownBy(() -> cli(source, "restore", "--from", backup.toString(), "--pii-keys", "latchkey"))
                     .hasMessageContaining("the target is not empty: platform");
 
             assertThatThrownBy(() -> cli(restoredSettings, "restore", "--from", backup.toString()))
