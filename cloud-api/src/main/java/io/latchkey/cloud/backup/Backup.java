@@ -5,6 +5,7 @@ import io.latchkey.cloud.audit.AuditLog;
 import io.latchkey.cloud.audit.ChainVerification;
 import io.latchkey.cloud.audit.HashChainedAuditLog;
 import io.latchkey.cloud.datadir.PrivateFiles;
+import io.latchkey.cloud.secrets.SecretStore;
 import io.latchkey.cloud.store.StreamEnd;
 import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.cloud.store.Versioned;
@@ -34,7 +35,8 @@ import java.util.stream.Stream;
  * <p>Layout: {@code {scope}/docs/{collection}/{id}.json} (each document's bytes as stored),
  * {@code {scope}/streams/{stream}.jsonl} (each record as stored, one per line), with {@code scope} being
  * {@code platform} or {@code tenants/{id}} (the file store's own layout, so a backup reads as a file store);
- * {@code secrets/{scope}.enc} (the file secret store's sealed files, never its master key); and
+ * {@code secrets/{scope}.enc} (the file secret store's sealed files, never its master key, and never the
+ * tenants' personal-data keys: {@link SecretStore#piiScope}, {@link #NOT_COPIED}); and
  * {@link BackupManifest#FILE_NAME}, written last. Objects are copied as they are stored: whatever the store
  * keeps encrypted stays encrypted in the backup.
  *
@@ -48,10 +50,11 @@ import java.util.stream.Stream;
 public final class Backup {
     static final int ROUNDS = 5;
     /**
-     * Collections never copied into a backup: keys whose destruction must not be undone by a restore (per-user data
-     * keys of crypto-shredding, if they are kept in the tenant's store). Empty until such keys exist.
+     * Collections never copied into a backup: keys whose destruction must not be undone by a restore (the tenant's
+     * personal-data keys, which the store secret store keeps in the tenant's store; the file secret store keeps them
+     * in {@code secrets/{tenant}.pii.enc}, which {@link BackupSource#sealedSecrets} leaves out likewise).
      */
-    public static final java.util.Set<String> NOT_COPIED = java.util.Set.of();
+    public static final java.util.Set<String> NOT_COPIED = java.util.Set.of(SecretStore.PII_KEYS_COLLECTION);
     private static final ObjectMapper MAPPER = Json.mapper();
 
     private final Clock clock;

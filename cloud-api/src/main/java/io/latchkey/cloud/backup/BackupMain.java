@@ -33,13 +33,20 @@ public final class BackupMain {
             Usage: latchkey backup --out DIR [--tenant T] [--data-dir D]
                      Copies the platform's and every tenant's store (or the platform's and one tenant's) into the new
                      directory DIR with manifest.json (files, sizes, SHA-256, record counts, audit chain heads, time),
-                     online. Prints the manifest's SHA-256: keep it apart from the backup.
-                   latchkey restore --from DIR [--data-dir NEW] [--master-key FILE] [--expect-sha256 HEX] [--check]
+                     online. Prints the manifest's SHA-256: keep it apart from the backup. The tenants' personal-data
+                     keys are never copied (an erasure after the backup stays an erasure after a restore).
+                   latchkey restore --from DIR [--data-dir NEW] [--master-key FILE] [--pii-keys KEYS|CONTAINER]
+                                    [--expect-sha256 HEX] [--check]
                      Checks the backup completely (refusing an incomplete, truncated or altered one, changing
                      nothing), then copies it into the empty store configured (file: the new data directory NEW; azure:
                      the accounts in configuration), and verifies every tenant's audit chain there. --master-key is
                      the file secret store's master key (a copy of {data-dir}/platform/master.key), required when the
-                     backup holds that store's sealed files. --check only checks.
+                     backup holds that store's sealed files. --pii-keys is the live key store's directory holding the
+                     tenants' current personal-data keys ({tenant}.pii.enc: the old {data-dir}/secrets, or where its
+                     current copy is kept), required with --master-key; without a tenant's file there, that tenant's
+                     personal data does not open after the restore. On Azure with latchkey.secrets.type=store,
+                     --pii-keys is the live container of the tenants' accounts (default latchkey), whose pii-keys/
+                     documents are copied into the restored containers. --check only checks.
             """;
 
     private BackupMain() {
@@ -76,7 +83,7 @@ public final class BackupMain {
                 check = true;
                 continue;
             }
-            if (!List.of("--out", "--tenant", "--data-dir", "--from", "--master-key", "--expect-sha256").contains(arg)) {
+            if (!List.of("--out", "--tenant", "--data-dir", "--from", "--master-key", "--pii-keys", "--expect-sha256").contains(arg)) {
                 throw new IllegalArgumentException("unknown option " + arg);
             }
             if (i + 1 >= args.length) {
@@ -87,7 +94,7 @@ public final class BackupMain {
         Map<String, Object> settings = new HashMap<>(overrides);
         Optional.ofNullable(options.get("--data-dir")).ifPresent(d -> settings.put("latchkey.data-dir", d));
         try (Environment environment = environment(settings)) {
-            return args[0].equals("backup") ? backup(environment, options, out) : restore(environment, options, check, out);
+            return args[0].equals("backup") ? backup(environment, options, out) : restore(environment, settings, options, check, out);
         }
     }
 
@@ -111,15 +118,18 @@ public final class BackupMain {
         out.println("  manifest SHA-256: " + Backup.manifestDigest(dir));
         switch (secretsType) {
             case "file" -> out.println("  secrets: the file secret store's sealed files are in the backup; its master key ("
-                    + dataDir(environment).resolve("platform").resolve("master.key") + ") is not: keep a copy apart");
+                    + dataDir(environment).resolve("platform").resolve("master.key") + ") is not: keep a copy apart; nor are "
+                    + "the personal-data keys (secrets/{tenant}.pii.enc): restore takes the live ones (--pii-keys)");
             case "store" -> out.println("  secrets: sealed documents in each store are in the backup; the key-encryption key "
-                    + "(latchkey.secrets.key-encryption-key) is not: keep it apart");
+                    + "(latchkey.secrets.key-encryption-key) is not: keep it apart; nor are the personal-data keys ("
+                    + SecretStore.PII_KEYS_COLLECTION + "/*), which stay in the live accounts");
             default -> out.println("  secrets: kept in the key vault, not in this backup (use the vault's soft delete and backup)");
         }
         return 0;
     }
 
-    private static int restore(Environment environment, Map<String, String> options, boolean check, PrintStream out) {
+    private static int restore(Environment environment, Map<String, Object> settings, Map<String, String> options,
+                               boolean check, PrintStream out) {
         Path from = Path.of(require(options, "--from")).toAbsolutePath();
         BackupManifest manifest = Restore.verify(from, options.get("--expect-sha256"));
         boolean hasSealed = manifest.files().stream().anyMatch(f -> f.path().startsWith("secrets/"));
@@ -131,16 +141,23 @@ public final class BackupMain {
         String storeType = storeType(environment);
         Path secretsDir = null;
         byte[] masterKey = null;
+        Path piiKeys = null;
         if (storeType.equals("file")) {
             Path dataDir = dataDir(environment);
             Backup.requireEmptyOrAbsent(dataDir);
             if (hasSealed) {
                 masterKey = masterKey(options.get("--master-key"));
+                piiKeys = piiKeysDir(options.get("--pii-keys"));
                 secretsDir = dataDir.resolve("secrets");
             }
         } else if (hasSealed) {
             throw new BackupException("refused: the backup holds the file secret store's sealed files; restore it into a "
                     + "file store (--data-dir), or move the secrets to the target's secret store first");
+        }
+        Stores liveKeys = null;
+        String secretsType = environment.getProperty("latchkey.secrets.type", String.class).orElse("file");
+        if (storeType.equals("azure") && secretsType.equals(StoredSecretStoreKeys.TYPE)) {
+            liveKeys = StoredSecretStoreKeys.live(settings, options.get("--pii-keys"), manifest.audit().keySet());
         }
         Stores target = stores(environment, storeType);
         Restore.Result result = Restore.restore(from, target, secretsDir, options.get("--expect-sha256"));
@@ -153,11 +170,91 @@ public final class BackupMain {
                 throw new BackupException("cannot write the master key: " + e.getMessage(), e);
             }
         }
+        if (piiKeys != null) {
+            copyPiiKeys(piiKeys, secretsDir, result.manifest().audit().keySet(), out);
+        }
+        if (liveKeys != null) {
+            StoredSecretStoreKeys.copy(liveKeys, target, result.manifest().audit().keySet(), out);
+        }
         out.println("latchkey restore: restored " + from + " (taken " + result.manifest().startedAt() + ") into the "
                 + storeType + " store" + (storeType.equals("file") ? " " + dataDir(environment) : ""));
         result.audit().forEach((tenant, chain) -> out.println("  audit chain of " + tenant + ": " + chain.status() + ", "
                 + chain.records() + " records"));
         return 0;
+    }
+
+    /** The store secret store's personal-data keys ({@code pii-keys/…} in each tenant's live container) for a restore. */
+    static final class StoredSecretStoreKeys {
+        static final String TYPE = "store";
+
+        private StoredSecretStoreKeys() {
+        }
+
+        /** The live stores: the configured accounts with {@code container}, read (not written) before the restore. */
+        static Stores live(Map<String, Object> settings, String container, java.util.Set<String> tenants) {
+            if (container == null) {
+                throw new BackupException("refused: give the live container of the tenants' accounts with --pii-keys "
+                        + "CONTAINER: its " + SecretStore.PII_KEYS_COLLECTION + "/ documents (the personal-data keys) are never "
+                        + "in a backup");
+            }
+            // the container restored into cannot be it: it would not be empty (refused by Restore.restore)
+            Map<String, Object> live = new HashMap<>(settings);
+            live.put("latchkey.store.azure.container", container);
+            tenants.forEach(t -> live.put("latchkey.store.azure.tenants." + t + ".container", container));
+            Environment environment = environment(live);
+            Stores stores = stores(environment, "azure");
+            for (String tenant : tenants) {
+                stores.tenant(tenant).list(SecretStore.PII_KEYS_COLLECTION);
+            }
+            return stores;
+        }
+
+        static void copy(Stores live, Stores target, java.util.Set<String> tenants, PrintStream out) {
+            for (String tenant : tenants) {
+                int copied = 0;
+                for (String id : live.tenant(tenant).list(SecretStore.PII_KEYS_COLLECTION)) {
+                    Optional<byte[]> key = live.tenant(tenant).read(SecretStore.PII_KEYS_COLLECTION, id).map(v -> v.value());
+                    if (key.isPresent()) {
+                        target.tenant(tenant).create(SecretStore.PII_KEYS_COLLECTION, id, key.get());
+                        copied++;
+                    }
+                }
+                out.println("  personal-data keys of " + tenant + ": " + copied + " live ones copied"
+                        + (copied == 0 ? " (none: its accounts' personal data will not open)" : ""));
+            }
+        }
+    }
+
+    private static Path piiKeysDir(String dir) {
+        if (dir == null) {
+            throw new BackupException("refused: give the live personal-data keys with --pii-keys DIR (the old "
+                    + "{data-dir}/secrets, or where its current {tenant}.pii.enc files are kept): a backup never holds them");
+        }
+        Path path = Path.of(dir).toAbsolutePath();
+        if (!Files.isDirectory(path)) {
+            throw new BackupException("refused: --pii-keys " + dir + " is not a directory");
+        }
+        return path;
+    }
+
+    /** Copies each restored tenant's current personal-data keys from the live key store into the new data directory. */
+    private static void copyPiiKeys(Path from, Path secretsDir, java.util.Set<String> tenants, PrintStream out) {
+        for (String tenant : tenants) {
+            String name = SecretStore.piiScope(tenant) + ".enc";
+            Path file = from.resolve(name);
+            if (!Files.isRegularFile(file)) {
+                out.println("  personal-data keys of " + tenant + ": none in " + from
+                        + " (its accounts' personal data will not open)");
+                continue;
+            }
+            try {
+                PrivateFiles.createDirectories(secretsDir);
+                Files.copy(file, secretsDir.resolve(name), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            } catch (IOException e) {
+                throw new BackupException("cannot copy the personal-data keys of " + tenant + ": " + e.getMessage(), e);
+            }
+            out.println("  personal-data keys of " + tenant + ": the live ones from " + file);
+        }
     }
 
     private static byte[] masterKey(String file) {

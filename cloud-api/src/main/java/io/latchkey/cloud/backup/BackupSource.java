@@ -1,5 +1,6 @@
 package io.latchkey.cloud.backup;
 
+import io.latchkey.cloud.secrets.SecretStore;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.TenantStore;
 import java.io.IOException;
@@ -43,7 +44,11 @@ public record BackupSource(String kind, Stores stores, List<String> tenants, Map
         return List.of(only);
     }
 
-    /** The file secret store's sealed files ({@code {data-dir}/secrets/{scope}.enc}) of the platform and the tenants. */
+    /**
+     * The file secret store's sealed files ({@code {data-dir}/secrets/{scope}.enc}) of the platform and the tenants,
+     * without the tenants' personal-data keys ({@code {tenant}.pii.enc}): a restore must not bring back the key of a
+     * user terminated after the backup.
+     */
     public static Map<String, Path> sealedSecrets(Path dataDir, List<String> tenants, boolean platform) {
         Map<String, Path> files = new TreeMap<>();
         Path dir = dataDir.resolve("secrets");
@@ -55,7 +60,7 @@ public record BackupSource(String kind, Stores stores, List<String> tenants, Map
                 String name = file.getFileName().toString();
                 if (name.endsWith(".enc")) {
                     String scope = name.substring(0, name.length() - ".enc".length());
-                    if (tenants.contains(scope) || (platform && scope.equals("platform"))) {
+                    if (!SecretStore.isPiiScope(scope) && (tenants.contains(scope) || (platform && scope.equals("platform")))) {
                         files.put(scope, file);
                     }
                 }

@@ -5,6 +5,7 @@ import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.ChainVerification;
 import io.latchkey.cloud.audit.HashChainedAuditLog;
 import io.latchkey.cloud.datadir.PrivateFiles;
+import io.latchkey.cloud.secrets.SecretStore;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.protocol.Json;
@@ -33,7 +34,7 @@ import java.util.stream.Stream;
  * must be there with its size, SHA-256 and record count, no other file may be there, the counts of each scope
  * must add up, and every tenant's audit chain must verify and end at the hash the manifest recorded. After
  * writing, the audit chains are verified again in the target, and each gets one record of the restore
- * ({@value #RESTORE_ACTION}).
+ * ({@value #RESTORE_ACTION}). A backup holding personal-data keys (which {@link Backup} never copies) is refused.
  */
 public final class Restore {
     private static final ObjectMapper MAPPER = Json.mapper();
@@ -91,6 +92,10 @@ public final class Restore {
             String scope = scopeOf(path);
             if (scope == null) {
                 throw new BackupException("refused: the manifest lists a file that a backup cannot hold: " + path);
+            }
+            if (holdsPersonalDataKeys(path)) {
+                throw new BackupException("refused: the backup holds personal-data keys (" + path + "), which a backup never "
+                        + "copies: restoring them would undo the erasure of accounts terminated since");
             }
             if (!scope.equals("secrets") && !scopes.contains(scope)) {
                 throw new BackupException("refused: " + path + " belongs to no scope of the manifest");
@@ -254,6 +259,16 @@ public final class Restore {
                 to.appendAll(stream, batch);
             }
         }
+    }
+
+    /** The file secret store's {@code {tenant}.pii.enc}, or a document of the store secret store's PII key collection. */
+    static boolean holdsPersonalDataKeys(String path) {
+        Matcher secrets = SECRETS.matcher(path);
+        if (secrets.matches()) {
+            return SecretStore.isPiiScope(secrets.group(1));
+        }
+        Matcher document = DOCUMENT.matcher(path);
+        return document.matches() && Backup.NOT_COPIED.contains(document.group(2));
     }
 
     /** {@code platform}, {@code tenants/{id}}, {@code secrets}, or null for a path a backup never holds. */

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
@@ -23,7 +24,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The one place personal data (PII) is encrypted and decrypted, and the one place its keys are made and destroyed
- * (crypto-shredding). Key hierarchy, all in the tenant's own secret store ({@link SecretStore}):
+ * (crypto-shredding). Key hierarchy, all in the scope of the tenant's personal-data keys in the secret store
+ * ({@link SecretStore#piiScope}, {@code {tenant}.pii}: never copied into a backup, so a restore cannot bring back a
+ * destroyed user key):
  * <ul>
  *   <li>{@value #TENANT_KEY}: the tenant's AES-256 key, which wraps every user key of the tenant;</li>
  *   <li>{@value #USER_KEY_PREFIX}{@code {userId}}: the user's AES-256 data key, wrapped (AES-GCM) by the tenant key
@@ -126,7 +129,7 @@ public class PiiCipher {
      */
     public String emailIndex(String tenant, String normalEmail) {
         SecretKey key = indexKeys.computeIfAbsent(tenant, t -> new SecretKeySpec(
-                decodeKey(t, INDEX_KEY, secrets.getOrCreate(t, INDEX_KEY, this::newKeyText)), "HmacSHA256"));
+                decodeKey(t, INDEX_KEY, readOrCreate(t, INDEX_KEY, this::newKeyText)), "HmacSHA256"));
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
@@ -144,7 +147,9 @@ public class PiiCipher {
      */
     public boolean shred(String tenant, String userId) {
         userKeys.remove(cacheKey(tenant, userId));
-        boolean destroyed = secrets.delete(tenant, USER_KEY_PREFIX + userId);
+        boolean destroyed = secrets.delete(keyScope(tenant), USER_KEY_PREFIX + userId);
+        // a key written before the keys had a scope of their own, not moved yet
+        destroyed |= secrets.delete(tenant, USER_KEY_PREFIX + userId);
         userKeys.remove(cacheKey(tenant, userId));
         return destroyed;
     }
@@ -162,9 +167,9 @@ public class PiiCipher {
             if (create) {
                 // the tenant key first: a generator must not call the secret store it is run by
                 SecretKey tenantKey = tenantKey(tenant);
-                wrapped = Optional.of(secrets.getOrCreate(tenant, name, () -> wrap(tenant, userId, tenantKey, newKey())));
+                wrapped = Optional.of(readOrCreate(tenant, name, () -> wrap(tenant, userId, tenantKey, newKey())));
             } else {
-                wrapped = secrets.get(tenant, name);
+                wrapped = read(tenant, name);
             }
         } catch (SecretStoreException e) {
             throw new PiiKeyException("the data key of user " + userId + " of " + tenant + " cannot be read", e);
@@ -185,7 +190,7 @@ public class PiiCipher {
      * either, this is not the secret store the data was written with (a configuration error, not an erasure).
      */
     private PiiKeyException missingKey(String tenant, String userId) {
-        if (tenantKeys.containsKey(tenant) || secrets.get(tenant, TENANT_KEY).isPresent()) {
+        if (tenantKeys.containsKey(tenant) || read(tenant, TENANT_KEY).isPresent()) {
             return new PiiErasedException("the personal data of user " + userId + " of " + tenant
                     + " is erased (its data key was destroyed when the account was terminated)");
         }
@@ -226,7 +231,36 @@ public class PiiCipher {
 
     private SecretKey tenantKey(String tenant) {
         return tenantKeys.computeIfAbsent(tenant, t -> new SecretKeySpec(
-                decodeKey(t, TENANT_KEY, secrets.getOrCreate(t, TENANT_KEY, this::newKeyText)), "AES"));
+                decodeKey(t, TENANT_KEY, readOrCreate(t, TENANT_KEY, this::newKeyText)), "AES"));
+    }
+
+    /** The scope of the tenant's personal-data keys in the secret store ({@link SecretStore#piiScope}). */
+    public static String keyScope(String tenant) {
+        return SecretStore.piiScope(tenant);
+    }
+
+    private Optional<String> read(String tenant, String name) {
+        Optional<String> value = secrets.get(keyScope(tenant), name);
+        return value.isPresent() ? value : moveFromTenantScope(tenant, name);
+    }
+
+    private String readOrCreate(String tenant, String name, Supplier<String> generator) {
+        return read(tenant, name).orElseGet(() -> secrets.getOrCreate(keyScope(tenant), name, generator));
+    }
+
+    /**
+     * A key written before the keys had a scope of their own (in the tenant's scope, which backups copy) moves to
+     * {@link #keyScope} on first use and is destroyed where it was. Another replica moving it at the same time
+     * stores the same value; one that has just moved it is found by reading the key scope again.
+     */
+    private Optional<String> moveFromTenantScope(String tenant, String name) {
+        Optional<String> old = secrets.get(tenant, name);
+        if (old.isEmpty()) {
+            return secrets.get(keyScope(tenant), name);
+        }
+        String moved = secrets.getOrCreate(keyScope(tenant), name, old::get);
+        secrets.delete(tenant, name);
+        return Optional.of(moved);
     }
 
     private static byte[] decodeKey(String tenant, String name, String base64) {

@@ -36,7 +36,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * One AES-256-GCM encrypted file per scope, {@code {data-dir}/secrets/{scope}.enc}, under a master key
  * generated at first start in {@code {data-dir}/platform/master.key}. Files are created 0600. The scope
- * name is authenticated data, so one tenant's file cannot be passed off as another's.
+ * name is authenticated data, so one tenant's file cannot be passed off as another's. A tenant's personal-data
+ * keys are the file {@code {tenant}.pii.enc} ({@link SecretStore#piiScope}), which backups never copy.
  */
 @Singleton
 @Requires(property = "latchkey.secrets.type", value = "file", defaultValue = "file")
@@ -230,8 +231,9 @@ public final class FileSecretStore implements SecretStore {
     }
 
     private static void requireScope(String scope) {
-        if (scope == null || !scope.matches("[a-z0-9][a-z0-9-]{1,62}")) {
-            throw new IllegalArgumentException("secret scope must be a tenant id or 'platform', got '" + scope + "'");
+        if (scope == null || !scope.matches("[a-z0-9][a-z0-9-]{1,62}(\\.pii)?")) {
+            throw new IllegalArgumentException("secret scope must be a tenant id, a tenant id + '.pii', or 'platform', got '"
+                    + scope + "'");
         }
     }
 }

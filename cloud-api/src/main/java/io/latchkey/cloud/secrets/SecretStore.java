@@ -11,6 +11,25 @@ import java.util.function.UnaryOperator;
  */
 public interface SecretStore {
     String PLATFORM = "platform";
+    /** What a tenant id is followed by in the scope of that tenant's personal-data keys ({@link #piiScope}). */
+    String PII_SCOPE_SUFFIX = ".pii";
+    /** Where a store that keeps secrets as documents of the tenant's store keeps the {@link #piiScope} ones. */
+    String PII_KEYS_COLLECTION = "pii-keys";
+
+    /**
+     * The scope of a tenant's personal-data keys ({@code pii.PiiCipher}), {@code {tenant}.pii}: apart from the
+     * tenant's other secrets because a backup never copies it (a restore must not bring back the key of a user
+     * terminated since the backup). The file store keeps it in {@code secrets/{tenant}.pii.enc}, the store secret
+     * store in the tenant's {@value #PII_KEYS_COLLECTION} collection, a key vault under its own names.
+     */
+    static String piiScope(String tenant) {
+        return tenant + PII_SCOPE_SUFFIX;
+    }
+
+    /** Whether {@code scope} is a {@link #piiScope}. */
+    static boolean isPiiScope(String scope) {
+        return scope != null && scope.endsWith(PII_SCOPE_SUFFIX);
+    }
 
     Optional<String> get(String scope, String name);
 

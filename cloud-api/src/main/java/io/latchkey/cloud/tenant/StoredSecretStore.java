@@ -31,7 +31,9 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code secrets/{name}} in its scope's own store (a tenant's storage account, or the platform's), its value
  * sealed with AES-256-GCM under the key-encryption key from configuration
  * ({@code latchkey.secrets.key-encryption-key}, 32 bytes in base64, the same on every replica), with scope and
- * name as authenticated data, so a sealed value copied to another scope or name does not open.
+ * name as authenticated data, so a sealed value copied to another scope or name does not open. The tenant's
+ * personal-data keys ({@link SecretStore#piiScope}) are documents {@code pii-keys/{name}} of the tenant's store,
+ * a collection backups never copy.
  *
  * <p>Writes are the store's conditional writes: of two replicas creating one secret, one value is stored and
  * both return it; an update is a compare-and-swap retried on conflict. Nothing is cached here, so every read
@@ -85,7 +87,7 @@ public final class StoredSecretStore implements SecretStore {
         if (STORAGE_CONNECTION_SECRET.equals(name)) {
             return Optional.empty();
         }
-        return store(scope).read(COLLECTION, name).map(v -> open(scope, name, v.value()));
+        return store(scope).read(collection(scope), name).map(v -> open(scope, name, v.value()));
     }
 
     @Override
@@ -97,7 +99,7 @@ public final class StoredSecretStore implements SecretStore {
         requireStorable(name);
         String value = generator.get();
         try {
-            store(scope).create(COLLECTION, name, seal(scope, name, value));
+            store(scope).create(collection(scope), name, seal(scope, name, value));
             return value;
         } catch (DocumentExistsException e) {
             // another replica created it first: everybody uses that one
@@ -111,11 +113,11 @@ public final class StoredSecretStore implements SecretStore {
         requireStorable(name);
         TenantStore store = store(scope);
         for (int attempt = 1; ; attempt++) {
-            Versioned<byte[]> current = store.read(COLLECTION, name)
+            Versioned<byte[]> current = store.read(collection(scope), name)
                     .orElseThrow(() -> new SecretStoreException("no secret " + name + " in " + scope, null));
             String value = change.apply(open(scope, name, current.value()));
             try {
-                store.replace(COLLECTION, name, seal(scope, name, value), current.version());
+                store.replace(collection(scope), name, seal(scope, name, value), current.version());
                 return value;
             } catch (VersionConflictException e) {
                 if (attempt == MAX_ATTEMPTS) {
@@ -133,10 +135,10 @@ public final class StoredSecretStore implements SecretStore {
     public boolean delete(String scope, String name) {
         requireStorable(name);
         TenantStore store = store(scope);
-        if (store.read(COLLECTION, name).isEmpty()) {
+        if (store.read(collection(scope), name).isEmpty()) {
             return false;
         }
-        store.delete(COLLECTION, name);
+        store.delete(collection(scope), name);
         return true;
     }
 
@@ -148,7 +150,15 @@ public final class StoredSecretStore implements SecretStore {
     }
 
     private TenantStore store(String scope) {
+        if (SecretStore.isPiiScope(scope)) {
+            return stores.get().tenant(scope.substring(0, scope.length() - PII_SCOPE_SUFFIX.length()));
+        }
         return PLATFORM.equals(scope) ? stores.get().platform() : stores.get().tenant(scope);
+    }
+
+    /** A tenant's personal-data keys are documents of their own collection, which backups never copy. */
+    private static String collection(String scope) {
+        return SecretStore.isPiiScope(scope) ? PII_KEYS_COLLECTION : COLLECTION;
     }
 
     /** A JSON string holding base64(IV ‖ ciphertext ‖ tag): documents of the store are JSON. */

@@ -73,16 +73,22 @@ class AzureBackupRestoreIT {
             // the stored secret store's documents are in the backup, sealed
             assertThat(manifest.files()).extracting(BackupManifest.FileEntry::path)
                     .anyMatch(p -> p.startsWith("tenants/acme/docs/secrets/"))
-                    .noneMatch(p -> p.startsWith("secrets/"));
+                    .noneMatch(p -> p.startsWith("secrets/"))
+                    .noneMatch(p -> p.contains("/docs/pii-keys/"));
 
             // the original containers are not empty: refused
-            assertThatThrownBy(() -> cli(source, "restore", "--from", backup.toString()))
+            assertThatThrownBy(() -> cli(source, "restore", "--from", backup.toString(), "--pii-keys", "latchkey"))
                     .hasMessageContaining("the target is not empty: platform");
 
-            String restored = cli(restoredSettings, "restore", "--from", backup.toString());
+            assertThatThrownBy(() -> cli(restoredSettings, "restore", "--from", backup.toString()))
+                    .hasMessageContaining("--pii-keys");
+            // the personal-data keys come from the live container, never from the backup
+            String restored = cli(restoredSettings, "restore", "--from", backup.toString(), "--pii-keys", "latchkey");
+            assertThat(restored).containsPattern("personal-data keys of acme: [1-9][0-9]* live ones copied");
             assertThat(restored).contains("audit chain of acme: OK, " + (audit.size() + 1) + " records");
             try (CloudApp app = CloudApp.start(work.resolve("b"), restoredSettings)) {
                 assertThat(expect(200, app.http.get("/t/acme/bookings", borrower)).json()).isEqualTo(bookings);
+                assertThat(expect(200, app.http.get("/t/acme/users/me", borrower)).text("email")).isEqualTo("bob@acme.test");
                 JsonNode restoredAudit = expect(200, app.http.get("/t/acme/audit?limit=1000", tenantAdmin)).json();
                 assertThat(restoredAudit).hasSize(audit.size() + 1);
                 assertThat(restoredAudit.get(audit.size() - 1)).isEqualTo(audit.get(audit.size() - 1));

@@ -103,7 +103,7 @@ class BackupRestoreIT {
         assertThat(manifest.audit().get("acme").records()).isEqualTo(auditAtBackup.size());
         assertThat(manifest.files()).extracting(BackupManifest.FileEntry::path)
                 .contains("secrets/acme.enc", "tenants/acme/streams/audit.jsonl")
-                .noneMatch(p -> p.contains("master.key"));
+                .noneMatch(p -> p.contains("master.key")).noneMatch(p -> p.contains(".pii"));
         // a sealed file is the store's ciphertext, not the keys in clear
         String sealed = Files.readString(backup.resolve("secrets/acme.enc"), StandardCharsets.ISO_8859_1);
         assertThat(sealed).doesNotContain("PRIVATE KEY").doesNotContain("device-ca");
@@ -116,7 +116,8 @@ class BackupRestoreIT {
     void aRestoredBackup_startsAndServesTheSameBookingsTelemetryAndAudit_andNothingAfterTheBackup() throws Exception {
         Path restored = work.resolve("restored");
         String out = cli("restore", "--from", backup.toString(), "--data-dir", restored.toString(),
-                "--master-key", dataDir.resolve("platform/master.key").toString(), "--expect-sha256", manifestDigest);
+                "--master-key", dataDir.resolve("platform/master.key").toString(),
+                "--pii-keys", dataDir.resolve("secrets").toString(), "--expect-sha256", manifestDigest);
         // the restore is one more record of the trail, after the ones backed up
         assertThat(out).contains("audit chain of acme: OK, " + (auditAtBackup.size() + 1) + " records");
         try (CloudApp app = CloudApp.start(restored, SETTINGS)) {

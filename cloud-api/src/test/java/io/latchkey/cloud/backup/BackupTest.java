@@ -77,6 +77,28 @@ class BackupTest {
         assertThat(dir.toFile().list()).containsExactly("store");
     }
 
+    @Test
+    void personalDataKeys_areNeverCopied_andABackupHoldingThemIsRefused() throws Exception {
+        FileTenantStore platform = new FileTenantStore(dir.resolve("store/platform"));
+        platform.create("secrets", "device-ca", bytes("{\"sealed\":\"a\"}"));
+        platform.create(io.latchkey.cloud.secrets.SecretStore.PII_KEYS_COLLECTION, "pii-user-key.u-1", bytes("{\"sealed\":\"b\"}"));
+        Path secrets = Files.createDirectories(dir.resolve("data/secrets"));
+        for (String file : List.of("platform.enc", "acme.enc", "acme.pii.enc", "globex.pii.enc")) {
+            Files.writeString(secrets.resolve(file), "sealed");
+        }
+
+        BackupManifest manifest = new Backup(Clock.systemUTC()).write(source(platform), dir.resolve("backup"));
+
+        assertThat(manifest.files()).extracting(BackupManifest.FileEntry::path)
+                .containsExactly("platform/docs/secrets/device-ca.json");
+        assertThat(BackupSource.sealedSecrets(dir.resolve("data"), List.of("acme", "globex"), true))
+                .containsOnlyKeys("platform", "acme");
+        assertThat(Restore.holdsPersonalDataKeys("secrets/acme.pii.enc")).isTrue();
+        assertThat(Restore.holdsPersonalDataKeys("tenants/acme/docs/pii-keys/pii-tenant-key.json")).isTrue();
+        assertThat(Restore.holdsPersonalDataKeys("secrets/acme.enc")).isFalse();
+        assertThat(Restore.holdsPersonalDataKeys("tenants/acme/docs/secrets/pii-tenant-key.json")).isFalse();
+    }
+
     private static BackupSource source(TenantStore platform) {
         Stores stores = new Stores() {
             @Override

@@ -86,7 +86,7 @@ class PiiMigrationIT {
         Files.write(docs().resolve("users/" + userId + ".json"), StoreJson.write(account));
         Files.move(docs().resolve("emails/" + hmacIndex + ".json"), docs().resolve("emails/" + sha256(email) + ".json"));
         new FileSecretStore(new LatchkeyConfig(dataDir.toString(), null), new SecureRandom())
-                .delete("acme", PiiCipher.USER_KEY_PREFIX + userId);
+                .delete(PiiCipher.keyScope("acme"), PiiCipher.USER_KEY_PREFIX + userId);
     }
 
     private Path docs() {

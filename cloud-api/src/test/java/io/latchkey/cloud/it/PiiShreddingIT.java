@@ -2,6 +2,10 @@ package io.latchkey.cloud.it;
 
 import static io.latchkey.cloud.it.CloudApp.PASSWORD;
 import static io.latchkey.cloud.it.CloudApp.expect;
+import static io.latchkey.cloud.it.PiiFixtures.SEALED;
+import static io.latchkey.cloud.it.PiiFixtures.concat;
+import static io.latchkey.cloud.it.PiiFixtures.countMatches;
+import static io.latchkey.cloud.it.PiiFixtures.sealedValuesIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,14 +13,13 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latchkey.cloud.it.PiiFixtures.Person;
+import io.latchkey.cloud.it.PiiFixtures.Sealed;
 import io.latchkey.cloud.pii.PiiCipher;
 import io.latchkey.cloud.pii.PiiErasedException;
 import io.latchkey.cloud.secrets.SecretStore;
-import io.latchkey.protocol.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,8 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -43,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PiiShreddingIT {
-    static final ObjectMapper MAPPER = Json.mapper();
-    static final Pattern SEALED = Pattern.compile("pii1:[A-Za-z0-9+/=]+");
 
     @TempDir
     static Path dataDir;
@@ -52,13 +51,6 @@ class PiiShreddingIT {
     static Path backups;
     CloudApp app;
     String tenantAdmin;
-
-    /** One person's identifying values as they type them, and as they are stored normalised. */
-    record Person(String email, String name, String phone, String licence, String dateOfBirth) {
-        List<String> clearValues() {
-            return List.of(email, name, phone.replaceAll("[^0-9]", ""), licence, dateOfBirth, name.split(" ")[1]);
-        }
-    }
 
     @BeforeAll
     void start() {
@@ -116,8 +108,8 @@ class PiiShreddingIT {
             }
         }
         SecretStore secrets = app.context().getBean(SecretStore.class);
-        assertThat(secrets.get("acme", PiiCipher.USER_KEY_PREFIX + tessId)).isEmpty();
-        assertThat(secrets.get("acme", PiiCipher.USER_KEY_PREFIX + bobId)).isPresent();
+        assertThat(secrets.get(PiiCipher.keyScope("acme"), PiiCipher.USER_KEY_PREFIX + tessId)).isEmpty();
+        assertThat(secrets.get(PiiCipher.keyScope("acme"), PiiCipher.USER_KEY_PREFIX + bobId)).isPresent();
 
         // what the policy keeps: the record (id, roles, dates) and the audit facts, without PII
         JsonNode record = expect(200, app.http.get("/t/acme/users/" + tessId, tenantAdmin)).json();
@@ -163,11 +155,11 @@ class PiiShreddingIT {
         String other = registerWithProfile(new Person("dora.other@acme.test", "Dora Other", "+33 1 5550 1111", "DORA1", "1991-01-01"));
         String token = app.token("acme", carl.email());
         SecretStore secrets = app.context().getBean(SecretStore.class);
-        String carlsKey = secrets.get("acme", PiiCipher.USER_KEY_PREFIX + carlId).orElseThrow();
-        String dorasKey = secrets.get("acme", PiiCipher.USER_KEY_PREFIX + other).orElseThrow();
+        String carlsKey = secrets.get(PiiCipher.keyScope("acme"), PiiCipher.USER_KEY_PREFIX + carlId).orElseThrow();
+        String dorasKey = secrets.get(PiiCipher.keyScope("acme"), PiiCipher.USER_KEY_PREFIX + other).orElseThrow();
         LogCapture logs = LogCapture.attach();
         try {
-            secrets.update("acme", PiiCipher.USER_KEY_PREFIX + carlId, old -> dorasKey); // wrapped for another user
+            secrets.update(PiiCipher.keyScope("acme"), PiiCipher.USER_KEY_PREFIX + carlId, old -> dorasKey); // wrapped for another user
             app.clock().advance(PiiCipher.USER_KEY_FRESH_FOR.plus(Duration.ofSeconds(1)));
 
             Http.Reply reply = app.http.get("/t/acme/users/" + carlId, tenantAdmin);
@@ -183,63 +175,13 @@ class PiiShreddingIT {
             }
         } finally {
             logs.stop();
-            secrets.update("acme", PiiCipher.USER_KEY_PREFIX + carlId, old -> carlsKey);
+            secrets.update(PiiCipher.keyScope("acme"), PiiCipher.USER_KEY_PREFIX + carlId, old -> carlsKey);
         }
         assertThat(expect(200, app.http.get("/t/acme/users/me", token)).text("driverLicence")).isEqualTo(carl.licence());
     }
 
     private String registerWithProfile(Person p) {
-        String id = expect(201, app.http.postJson("/t/acme/users", null,
-                Map.of("email", p.email(), "name", p.name(), "password", PASSWORD))).text("id");
-        expect(200, app.http.patchJson("/t/acme/users/me", app.token("acme", p.email()), Map.of(
-                "phone", p.phone(), "driverLicence", p.licence(), "dateOfBirth", p.dateOfBirth())));
-        return id;
-    }
-
-    /** A sealed value found in a copy of the tenant's files, with the record it was sealed for. */
-    record Sealed(String userId, String record, String value) {
-    }
-
-    /** Every sealed value of the user documents and the outbox in a copy of a tenant's directory. */
-    static List<Sealed> sealedValuesIn(Path tenantCopy) {
-        List<Sealed> found = new ArrayList<>();
-        try {
-            Path users = tenantCopy.resolve("docs/users");
-            try (Stream<Path> docs = Files.list(users)) {
-                for (Path doc : docs.toList()) {
-                    JsonNode user = MAPPER.readTree(doc.toFile());
-                    if (user.hasNonNull("pii")) {
-                        String id = user.path("id").asText();
-                        found.add(new Sealed(id, "users/" + id, user.path("pii").asText()));
-                    }
-                }
-            }
-            Path outbox = tenantCopy.resolve("outbox.jsonl");
-            if (Files.exists(outbox)) {
-                for (String line : Files.readAllLines(outbox)) {
-                    JsonNode m = MAPPER.readTree(line);
-                    found.add(new Sealed(m.path("userId").asText(), "outbox/" + m.path("id").asText(), m.path("sealed").asText()));
-                }
-            }
-            return found;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static int countMatches(Path root, Pattern pattern) {
-        try (Stream<Path> files = Files.walk(root)) {
-            int n = 0;
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Matcher m = pattern.matcher(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
-                while (m.find()) {
-                    n++;
-                }
-            }
-            return n;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PiiFixtures.registerWithProfile(app, "acme", p);
     }
 
     static Path copy(Path from, Path to) {
@@ -267,12 +209,6 @@ class PiiShreddingIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     /** Every log line of the backend, formatted with its stack traces, while it runs. */

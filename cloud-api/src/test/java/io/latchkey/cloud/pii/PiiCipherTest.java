@@ -79,13 +79,49 @@ class PiiCipherTest {
     @Test
     void aUserKeyWrappedByAnotherTenantKey_doesNotOpen() {
         String sealed = cipher.seal("acme", "u-1", "users/u-1", EMAIL);
-        String wrapped = secrets.get("acme", PiiCipher.USER_KEY_PREFIX + "u-1").orElseThrow();
+        String wrapped = secrets.get(PiiCipher.keyScope("acme"), PiiCipher.USER_KEY_PREFIX + "u-1").orElseThrow();
         new PiiCipher(secrets, random, clock).seal("globex", "u-1", "users/u-1", "x");
-        secrets.update("globex", PiiCipher.USER_KEY_PREFIX + "u-1", old -> wrapped);
+        secrets.update(PiiCipher.keyScope("globex"), PiiCipher.USER_KEY_PREFIX + "u-1", old -> wrapped);
 
         PiiCipher fresh = new PiiCipher(secrets, random, clock);
         assertThatThrownBy(() -> fresh.open("globex", "u-1", "users/u-1", sealed))
                 .isExactlyInstanceOf(PiiKeyException.class).hasMessageContaining("does not open");
+    }
+
+    @Test
+    void theKeys_liveInTheTenantsPiiScope_notWithItsOtherSecrets() {
+        cipher.seal("acme", "u-1", "users/u-1", EMAIL);
+        cipher.emailIndex("acme", EMAIL);
+
+        for (String name : new String[] {PiiCipher.TENANT_KEY, PiiCipher.INDEX_KEY, PiiCipher.USER_KEY_PREFIX + "u-1"}) {
+            assertThat(secrets.get("acme.pii", name)).as(name).isPresent();
+            assertThat(secrets.get("acme", name)).as(name).isEmpty();
+        }
+        assertThat(dataDir.resolve("secrets/acme.pii.enc")).isRegularFile();
+    }
+
+    @Test
+    void keysWrittenInTheTenantScopeBefore_moveToThePiiScopeOnFirstUse_andStillOpen_andShredWhereverTheyAre() {
+        String tess = cipher.seal("acme", "u-1", "users/u-1", EMAIL);
+        String bob = cipher.seal("acme", "u-2", "users/u-2", "bob@acme.test");
+        String index = cipher.emailIndex("acme", EMAIL);
+        for (String name : new String[] {PiiCipher.TENANT_KEY, PiiCipher.INDEX_KEY, PiiCipher.USER_KEY_PREFIX + "u-1",
+                PiiCipher.USER_KEY_PREFIX + "u-2"}) {
+            String value = secrets.get("acme.pii", name).orElseThrow();
+            secrets.getOrCreate("acme", name, () -> value);   // where the version before kept them
+            secrets.delete("acme.pii", name);
+        }
+        PiiCipher restarted = new PiiCipher(secrets, random, clock);
+
+        assertThat(restarted.open("acme", "u-1", "users/u-1", tess)).isEqualTo(EMAIL);
+        assertThat(restarted.emailIndex("acme", EMAIL)).isEqualTo(index);
+        assertThat(restarted.shred("acme", "u-2")).as("a key not moved yet is destroyed where it is").isTrue();
+
+        assertThat(secrets.get("acme", PiiCipher.TENANT_KEY)).isEmpty();
+        assertThat(secrets.get("acme", PiiCipher.USER_KEY_PREFIX + "u-1")).isEmpty();
+        assertThat(secrets.get("acme.pii", PiiCipher.USER_KEY_PREFIX + "u-1")).isPresent();
+        assertThat(secrets.get("acme", PiiCipher.USER_KEY_PREFIX + "u-2")).isEmpty();
+        assertThatThrownBy(() -> restarted.open("acme", "u-2", "users/u-2", bob)).isInstanceOf(PiiErasedException.class);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,20 @@ class FileSecretStoreTest {
         open().getOrCreate("acme", "k", () -> "acme-secret");
         Files.copy(dir.resolve("secrets/acme.enc"), dir.resolve("secrets/beta.enc"));
         assertThatThrownBy(() -> open().get("beta", "k")).isInstanceOf(SecretStoreException.class);
+    }
+
+    @Test
+    void aTenantsPiiScope_isAFileOfItsOwn_thatCannotBePassedOffAsTheTenantsOtherFile() throws Exception {
+        FileSecretStore store = open();
+        store.getOrCreate("acme.pii", "pii-user-key.u-1", () -> "wrapped key");
+        store.getOrCreate("acme", "k", () -> "acme-secret");
+
+        assertThat(dir.resolve("secrets/acme.pii.enc")).isRegularFile();
+        assertThat(open().get("acme", "pii-user-key.u-1")).isEmpty();
+        Files.copy(dir.resolve("secrets/acme.pii.enc"), dir.resolve("secrets/acme.enc"), StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> open().get("acme", "k")).isInstanceOf(SecretStoreException.class);
+        assertThatThrownBy(() -> store.get("acme.other", "k")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.get("../acme.pii", "k")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

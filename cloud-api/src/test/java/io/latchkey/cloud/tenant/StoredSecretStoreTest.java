@@ -67,6 +67,22 @@ class StoredSecretStoreTest {
     }
 
     @Test
+    void aTenantsPiiScope_isItsOwnCollectionOfTheTenantsStore_apartFromItsOtherSecrets() throws Exception {
+        SecretStore store = replica(kek);
+        store.getOrCreate("acme.pii", "pii-user-key.u-1", () -> "wrapped key");
+        store.getOrCreate("acme", "pii-user-key.u-1", () -> "another value");
+
+        Path doc = dir.resolve("acme/docs/" + SecretStore.PII_KEYS_COLLECTION + "/pii-user-key.u-1.json");
+        assertThat(doc).isRegularFile();
+        assertThat(Files.readString(doc)).doesNotContain("wrapped key");
+        assertThat(store.get("acme.pii", "pii-user-key.u-1")).contains("wrapped key");
+        assertThat(store.get("acme", "pii-user-key.u-1")).contains("another value");
+        assertThat(store.delete("acme.pii", "pii-user-key.u-1")).isTrue();
+        assertThat(doc).doesNotExist();
+        assertThat(store.get("acme", "pii-user-key.u-1")).contains("another value");
+    }
+
+    @Test
     void updates_onEitherReplica_loseNoChange() throws Exception {
         List<SecretStore> replicas = List.of(replica(kek), replica(kek));
         replicas.get(0).getOrCreate("acme", "counter", () -> "0");

@@ -1,5 +1,6 @@
 package io.latchkey.cloud.secrets.keyvault;
 
+import io.latchkey.cloud.secrets.SecretStore;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.exceptions.ConfigurationException;
 import java.net.URI;
@@ -60,8 +61,11 @@ public record KeyVaultSettings(URI vaultUrl, Map<String, URI> tenantVaults, Cred
     }
 
     /** The vault of one scope (a tenant id, or the platform). */
+    /** The vault of a scope; a tenant's personal-data keys ({@code {tenant}.pii}) are in that tenant's vault. */
     public URI vaultOf(String scope) {
-        return tenantVaults.getOrDefault(scope, vaultUrl);
+        String tenant = SecretStore.isPiiScope(scope)
+                ? scope.substring(0, scope.length() - SecretStore.PII_SCOPE_SUFFIX.length()) : scope;
+        return tenantVaults.getOrDefault(tenant, vaultUrl);
     }
 
     static URI vaultUrl(String key, String value) {

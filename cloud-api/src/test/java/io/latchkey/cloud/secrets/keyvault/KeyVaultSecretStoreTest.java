@@ -237,6 +237,7 @@ class KeyVaultSecretStoreTest {
                 "latchkey.secrets.keyvault.credential", "client-secret", "latchkey.secrets.keyvault.client-id", "app",
                 "latchkey.secrets.keyvault.directory-tenant-id", "dir", "latchkey.secrets.keyvault.client-secret", "s3cr3t"));
         assertThat(ok.vaultOf("acme").getHost()).isEqualTo("acme.vault.azure.net");
+        assertThat(ok.vaultOf("acme.pii").getHost()).as("the tenant's personal-data keys").isEqualTo("acme.vault.azure.net");
         assertThat(ok.vaultOf("globex").getHost()).isEqualTo("v.vault.azure.net");
         assertThat(ok.toString()).doesNotContain("s3cr3t");
         // the production credential builds from these settings without contacting anything
