@@ -208,6 +208,20 @@ public class BackendMqttClient {
         return publish(topic, payload, null, true);
     }
 
+    /**
+     * Publishes at QoS 0 to the other replicas of the backend, on a topic under {@code lk/_} that no device may use
+     * (e.g. the live feed's relay), if connected; fails at once otherwise.
+     */
+    public CompletableFuture<Void> publishToReplicas(String topic, byte[] payload) {
+        if (!topic.startsWith(Topic.ROOT + "/_")) {
+            throw new IllegalArgumentException("not a topic between replicas: " + topic);
+        }
+        if (!client.getState().isConnected()) {
+            return CompletableFuture.failedFuture(new MqttException("not connected to the MQTT broker; " + topic + " not sent", null));
+        }
+        return client.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload(payload).send().thenApply(r -> null);
+    }
+
     private CompletableFuture<Void> publish(Topic topic, byte[] payload, Duration expiry, boolean retain) {
         if (!client.getState().isConnected()) {
             return CompletableFuture.failedFuture(new MqttException("not connected to the MQTT broker; " + topic
