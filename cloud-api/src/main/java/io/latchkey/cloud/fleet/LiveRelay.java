@@ -9,10 +9,11 @@ import io.latchkey.cloud.live.LiveFeed;
 import io.latchkey.cloud.mqtt.BackendMqttClient;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Topic;
-import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import jakarta.annotation.PostConstruct;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * subscribes to {@code lk/_live/+} (not shared) and skips its own. Only the backend's identity may use {@code lk/_}
  * topics (broker ACL, {@code TopicPolicy}). The relay is best effort like the stream itself: what a broker outage
  * loses, a client gets back by refetching the fleet view (the store holds every change); a backlog beyond
- * {@link #MAX_QUEUE} events is dropped and counted.
+ * {@link #MAX_QUEUE} events is dropped and counted. It starts with the HTTP server (the streams' server), so tools
+ * that start the backend's components without it ({@code broker-export}) do not relay.
  */
-@Context
+@Singleton
 @Requires(property = "latchkey.mqtt.embedded", value = "false")
 public class LiveRelay implements AutoCloseable {
     static final String TOPIC = Topic.ROOT + "/_live/";
@@ -66,8 +68,8 @@ public class LiveRelay implements AutoCloseable {
         this.origin = HexFormat.of().formatHex(id);
     }
 
-    @PostConstruct
-    void start() {
+    @EventListener
+    void start(ServerStartupEvent started) {
         mqtt.subscribe(TOPIC + "+", this::receive).join();
         live.relayTo(this::offer);
         flusher.scheduleWithFixedDelay(this::flush, BATCH_MS, BATCH_MS, TimeUnit.MILLISECONDS);

@@ -61,7 +61,22 @@ public class BackendMqttClient {
     private volatile long probeSentAt;
 
     private record Subscription(String filter, Consumer<Mqtt5Publish> handler, boolean manualAck) {
+        boolean matches(Mqtt5Publish p) {
+            String f = filter.startsWith("$share/") ? filter.substring(filter.indexOf('/', "$share/".length()) + 1) : filter;
+            return com.hivemq.client.mqtt.datatypes.MqttTopicFilter.of(f).matches(p.getTopic());
+        }
     }
+
+    /** Messages held for a subscription this process has not made yet: at most this many, then dropped (logged). */
+    static final int MAX_EARLY = 100_000;
+    /**
+     * Messages the broker delivered from this client's stored session before this process subscribed again (a
+     * restart, or a SIGKILL, with a persistent session: the broker sends what it queued while the replica was away
+     * at once after CONNACK). Held unacknowledged and handed to the subscription when it is made; without this the
+     * MQTT client would drop them, and telemetry queued for a killed replica would be lost.
+     */
+    private final List<Mqtt5Publish> early = new java.util.ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong earlyDropped = new java.util.concurrent.atomic.AtomicLong();
 
     public BackendMqttClient(MqttEndpoint endpoint, MqttConfig config, BrokerTrust authorities) {
         String url = endpoint.backendUrl();
@@ -96,6 +111,7 @@ public class BackendMqttClient {
                     .applySslConfig();
         }
         this.client = builder.buildAsync();
+        client.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.REMAINING, this::unclaimed, true);
         try {
             client.connectWith().cleanStart(false).sessionExpiryInterval(Duration.ofHours(1).toSeconds())
                     .send().get(30, TimeUnit.SECONDS);
@@ -247,7 +263,56 @@ public class BackendMqttClient {
 
     private CompletableFuture<Void> subscribe(Subscription s) {
         subscriptions.add(s);
+        List<Mqtt5Publish> held = new java.util.ArrayList<>();
+        synchronized (early) {
+            early.removeIf(p -> s.matches(p) && held.add(p));
+        }
+        if (!held.isEmpty()) {
+            LOG.info("{} message(s) from the stored session handed to {}", held.size(), s.filter());
+        }
+        held.forEach(p -> deliver(s, p));
         return send(s);
+    }
+
+    /** A message no subscription's own callback took: one made in this process gets it, else it is held. */
+    private void unclaimed(Mqtt5Publish p) {
+        Subscription s = matching(p);
+        if (s == null) {
+            synchronized (early) {
+                s = matching(p);
+                if (s == null) {
+                    if (early.size() < MAX_EARLY) {
+                        early.add(p);
+                    } else {
+                        p.acknowledge();
+                        if (earlyDropped.incrementAndGet() % 1000 == 1) {
+                            LOG.warn("{} message(s) for topics this replica does not subscribe to dropped", earlyDropped.get());
+                        }
+                    }
+                    return;
+                }
+            }
+        }
+        deliver(s, p);
+    }
+
+    private Subscription matching(Mqtt5Publish p) {
+        for (Subscription s : subscriptions) {
+            if (s.matches(p)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static void deliver(Subscription s, Mqtt5Publish p) {
+        try {
+            s.handler().accept(p);
+        } finally {
+            if (!s.manualAck()) {
+                p.acknowledge();
+            }
+        }
     }
 
     private CompletableFuture<Void> send(Subscription s) {
