@@ -54,7 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicaKillIT {
-    private static final int CARS = Integer.getInteger("latchkey.it.cars", 200);
+    /** 200 is issue 16's figure (docs/deploy.md has that run); the default keeps CI's whole run within its budget. */
+    private static final int CARS = Integer.getInteger("latchkey.it.cars", 60);
     private static final int ROUNDS = Integer.getInteger("latchkey.it.rounds", 12);
     private static final int RECORDS_PER_ROUND = 2;
     @TempDir
@@ -71,7 +72,7 @@ class ReplicaKillIT {
     void start() throws Exception {
         long t0 = System.nanoTime();
         set = new ReplicaSet(dir, List.of("acme"), 2, Map.of());
-        lbClient = HttpClient.create(new URL(set.lbUrl()));
+        lbClient = client(set.lbUrl());
         lb = new Http(lbClient);
         String admin = expect(200, lb.postForm("/platform/oauth/token",
                 Map.of("grant_type", "password", "username", "admin", "password", CloudApp.ADMIN_PASSWORD))).text("access_token");
@@ -164,10 +165,16 @@ class ReplicaKillIT {
                     TestDevice car = cars.get(i);
                     String carId = car.deviceId().replace("dev-", "car-");
                     pool.submit(() -> {
-                        Http.Reply r = lb.postJson("/t/acme/cars/" + carId + "/commands", operator,
-                                Map.of("type", "UNLOCK", "id", "kill-" + carId));
-                        commandStatus.put(carId, r.status());
-                        statuses.add(r.status());
+                        int status;
+                        try {
+                            status = lb.postJson("/t/acme/cars/" + carId + "/commands", operator,
+                                    Map.of("type", "UNLOCK", "id", "kill-" + carId)).status();
+                        } catch (RuntimeException e) {
+                            System.out.printf("replica-kill: command to %s: %s%n", carId, e);
+                            status = -1; // no HTTP answer at all: not honest
+                        }
+                        commandStatus.put(carId, status);
+                        statuses.add(status);
                     });
                     sleep(Math.max(20, ROUNDS * 1000L / (CARS / 2)));
                 }
@@ -267,7 +274,7 @@ class ReplicaKillIT {
             List<Future<Integer>> replies = new ArrayList<>();
             for (int i = 0; i < borrowers.size(); i++) {
                 // alternately straight to each replica, so that both decide at once
-                Http to = new Http(HttpClient.create(new URL(set.replica(i % 2).url())));
+                Http to = new Http(client(set.replica(i % 2).url()));
                 String borrower = borrowers.get(i);
                 replies.add(pool.submit(() -> to.postJson("/t/acme/bookings", borrower, Map.of("carId", "car-000",
                         "start", start.toString(), "end", start.plus(2, ChronoUnit.HOURS).toString())).status()));
@@ -297,8 +304,8 @@ class ReplicaKillIT {
     @Test
     @Order(5)
     void aTokenKeyRotatedOnOneReplica_isHonouredByTheOther_atOnce() throws Exception {
-        Http a = new Http(HttpClient.create(new URL(set.replica(0).url())));
-        Http b = new Http(HttpClient.create(new URL(set.replica(1).url())));
+        Http a = new Http(client(set.replica(0).url()));
+        Http b = new Http(client(set.replica(1).url()));
         String kid = expect(200, a.postJson("/t/acme/keys/rotate", tenantAdmin, Map.of("key", "token"))).text("kid");
         String fresh = expect(200, a.postForm("/t/acme/oauth/token",
                 Map.of("grant_type", "password", "username", "olga@acme.test", "password", PASSWORD))).text("access_token");
@@ -310,6 +317,13 @@ class ReplicaKillIT {
     @Order(6)
     void theAuditChain_verifies() {
         assertThat(expect(200, lb.get("/t/acme/audit/verify", tenantAdmin)).text("status")).isEqualTo("OK");
+    }
+
+    /** Waits as long as the balancer does (its {@code timeout server}), longer than a command's wait for the car. */
+    private static HttpClient client(String url) throws java.net.MalformedURLException {
+        io.micronaut.http.client.DefaultHttpClientConfiguration config = new io.micronaut.http.client.DefaultHttpClientConfiguration();
+        config.setReadTimeout(Duration.ofSeconds(70));
+        return HttpClient.create(new URL(url), config);
     }
 
     private void publish(TestDevice car) throws Exception {

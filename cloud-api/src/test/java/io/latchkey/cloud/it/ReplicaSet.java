@@ -150,6 +150,7 @@ public final class ReplicaSet implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("LATCHKEY_HAPROXY_DIR", DEPLOY.resolve("haproxy").toString());
         pb.environment().put("LATCHKEY_LB_BIND", "127.0.0.1:" + lbPort);
+        pb.environment().put("LATCHKEY_REPLICA_TLS", "");
         for (Replica r : replicas) {
             pb.environment().put("LATCHKEY_REPLICA_" + r.name.toUpperCase(java.util.Locale.ROOT), "127.0.0.1:" + r.port);
         }
