@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Changes are batched: every {@link #BATCH_MS} ms one QoS 0 message {@code {"events":[{"t":tenant,"c":carId,
  * "y":type,"d":json}]}} on {@code lk/_live/{origin}}, where {@code origin} is random per process; every replica
- * subscribes to {@code lk/_live/+} (not shared) and skips its own. Only the backend's identity may use {@code lk/_}
+ * subscribes to {@code lk/_live/+} (not shared, "no local": the broker does not echo its own) and skips its own
+ * should a broker echo them. {@code latchkey.live.relay=false} turns it off (one replica on an external broker). Only the backend's identity may use {@code lk/_}
  * topics (broker ACL, {@code TopicPolicy}). The relay is best effort like the stream itself: what a broker outage
  * loses, a client gets back by refetching the fleet view (the store holds every change); a backlog beyond
  * {@link #MAX_QUEUE} events is dropped and counted. It starts with the HTTP server (the streams' server), so tools
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 @Requires(property = "latchkey.mqtt.embedded", value = "false")
+@Requires(property = "latchkey.live.relay", notEquals = "false")
 public class LiveRelay implements AutoCloseable {
     static final String TOPIC = Topic.ROOT + "/_live/";
     static final long BATCH_MS = 100;
@@ -70,7 +72,7 @@ public class LiveRelay implements AutoCloseable {
 
     @EventListener
     void start(ServerStartupEvent started) {
-        mqtt.subscribe(TOPIC + "+", this::receive).join();
+        mqtt.subscribeToReplicas(TOPIC + "+", this::receive).join();
         live.relayTo(this::offer);
         flusher.scheduleWithFixedDelay(this::flush, BATCH_MS, BATCH_MS, TimeUnit.MILLISECONDS);
         LOG.info("Live feed relayed to and from the other replicas over {}+ (this replica: {})", TOPIC, origin);

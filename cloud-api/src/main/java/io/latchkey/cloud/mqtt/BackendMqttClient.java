@@ -60,7 +60,11 @@ public class BackendMqttClient {
     private volatile boolean probeBack = true;
     private volatile long probeSentAt;
 
-    private record Subscription(String filter, Consumer<Mqtt5Publish> handler, boolean manualAck) {
+    private record Subscription(String filter, Consumer<Mqtt5Publish> handler, boolean manualAck, boolean noLocal) {
+        Subscription(String filter, Consumer<Mqtt5Publish> handler, boolean manualAck) {
+            this(filter, handler, manualAck, false);
+        }
+
         boolean matches(Mqtt5Publish p) {
             String f = filter.startsWith("$share/") ? filter.substring(filter.indexOf('/', "$share/".length()) + 1) : filter;
             return com.hivemq.client.mqtt.datatypes.MqttTopicFilter.of(f).matches(p.getTopic());
@@ -261,6 +265,14 @@ public class BackendMqttClient {
         return subscribe(new Subscription(filter, handler, true));
     }
 
+    /**
+     * Subscribes at QoS 1 to what the other replicas publish ({@link #publishToReplicas}): the broker does not send
+     * this client its own publications back (MQTT 5 "no local"). {@code handler} must call {@link Mqtt5Publish#acknowledge()}.
+     */
+    public CompletableFuture<Void> subscribeToReplicas(String filter, Consumer<Mqtt5Publish> handler) {
+        return subscribe(new Subscription(filter, handler, true, true));
+    }
+
     private CompletableFuture<Void> subscribe(Subscription s) {
         subscriptions.add(s);
         List<Mqtt5Publish> held = new java.util.ArrayList<>();
@@ -316,7 +328,7 @@ public class BackendMqttClient {
     }
 
     private CompletableFuture<Void> send(Subscription s) {
-        return client.subscribeWith().topicFilter(s.filter()).qos(MqttQos.AT_LEAST_ONCE)
+        return client.subscribeWith().topicFilter(s.filter()).qos(MqttQos.AT_LEAST_ONCE).noLocal(s.noLocal())
                 .callback(s.handler()).manualAcknowledgement(s.manualAck())
                 .send().thenApply(ack -> null);
     }

@@ -153,6 +153,7 @@ class ReplicaKillIT {
     @Order(2)
     void aReplicaSigkilledMidRun_losesNoRecord_storesNoneTwice_andEveryCommandIsAnsweredOnce() throws Exception {
         ReplicaSet.Replica victim = set.replica(1);
+        java.net.http.HttpClient plain = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         List<Integer> statuses = new CopyOnWriteArrayList<>();
         Map<String, Integer> commandStatus = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -167,9 +168,13 @@ class ReplicaKillIT {
                     pool.submit(() -> {
                         int status;
                         try {
-                            status = lb.postJson("/t/acme/cars/" + carId + "/commands", operator,
-                                    Map.of("type", "UNLOCK", "id", "kill-" + carId)).status();
-                        } catch (RuntimeException e) {
+                            // a plain JDK client, as any caller: the status it reads is what the balancer sent
+                            status = plain.send(HttpRequest.newBuilder(URI.create(set.lbUrl() + "/t/acme/cars/" + carId + "/commands"))
+                                    .header("Authorization", "Bearer " + operator).header("Content-Type", "application/json")
+                                    .timeout(Duration.ofSeconds(70))
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"UNLOCK\",\"id\":\"kill-" + carId + "\"}"))
+                                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                        } catch (java.io.IOException | InterruptedException | RuntimeException e) {
                             System.out.printf("replica-kill: command to %s: %s%n", carId, e);
                             status = -1; // no HTTP answer at all: not honest
                         }
