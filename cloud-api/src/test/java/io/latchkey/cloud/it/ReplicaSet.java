@@ -209,6 +209,20 @@ public final class ReplicaSet implements AutoCloseable {
         }
     }
 
+    /** Copies every process's log to {@code target/replica-set-logs/} (the temporary directory goes with the test). */
+    private void keepLogs() {
+        try (var files = Files.list(dir)) {
+            Path target = Files.createDirectories(Path.of(System.getProperty("basedir", "."), "target", "replica-set-logs"));
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.getFileName().toString().endsWith(".log")) {
+                    Files.copy(f, target.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            // the logs are a help, not the test
+        }
+    }
+
     private Process java(String main, Path data, Map<String, String> props, List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
@@ -272,6 +286,7 @@ public final class ReplicaSet implements AutoCloseable {
 
     @Override
     public void close() {
+        keepLogs();
         for (Process p : new Process[] {haproxy, broker}) {
             if (p != null) {
                 p.destroy();
