@@ -37,7 +37,7 @@ class CloudArchitectureTest {
             List.of("identity"),
             List.of("metrics", "mqtt", "http"),
             List.of("tenant", "car", "live"),
-            List.of("store", "platform", "pki", "outbox", "secrets", "datadir"));
+            List.of("store", "platform", "pki", "outbox", "pii", "secrets", "datadir"));
 
     @Test
     void featurePackages_dependOnEachOther_inOneDirectionOnly() {

@@ -162,9 +162,10 @@ public final class KeyVaultSecretStore implements SecretStore {
     /**
      * Deletes a secret and, where the vault allows, purges it, so that it cannot be recovered. A vault with purge
      * protection keeps a deleted secret recoverable for its retention period (7-90 days): then this fails after
-     * the deletion, saying so. Nothing happens for an unknown secret.
+     * the deletion, saying so. Nothing happens for an unknown secret (false).
      */
-    public void delete(String scope, String name) {
+    @Override
+    public boolean delete(String scope, String name) {
         String vaultName = KeyVaultNames.of(scope, name);
         SecretClient client = client(scope);
         try {
@@ -172,7 +173,7 @@ public final class KeyVaultSecretStore implements SecretStore {
             poller.setPollInterval(DELETE_POLL);
             poller.waitForCompletion(DELETE_WAIT);
         } catch (ResourceNotFoundException e) {
-            return;
+            return false;
         } catch (RuntimeException e) {
             throw failure("delete", scope, name, e);
         }
@@ -183,6 +184,7 @@ public final class KeyVaultSecretStore implements SecretStore {
         } catch (RuntimeException e) {
             throw failure("purge (it is deleted but recoverable: purge protection, or no purge permission)", scope, name, e);
         }
+        return true;
     }
 
     private String read(SecretClient client, String vaultName, String version, String scope, String name) {
