@@ -14,9 +14,11 @@ JAR=$(ls target/device-agent-*.jar | grep -v -e sources -e javadoc | head -1)
 # What the HiveMQ client brings (mvn dependency:tree): nothing else in the agent uses these.
 HIVEMQ_ONLY='^(hivemq-mqtt-client|rxjava|reactive-streams|annotations|netty-.*|jctools-core|dagger|javax.inject)-[0-9]'
 PAHO_ONLY='^org.eclipse.paho.mqttv5.client-[0-9]'
-# The unit's flags (latchkey-agent.service) without the CDS archive; -Xms16m is in the unit so that the heap starts as
-# on a 1 GB Pi (the JVM's default initial heap is 1/64 of RAM: here it would be the whole -Xmx48m).
-PI=${PI:-'-Xms16m -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:MaxMetaspaceSize=64m -Dlogback.configurationFile=latchkey-agent-logback.xml'}
+# The unit's flags (latchkey-agent.service) without the CDS archive and MALLOC_ARENA_MAX (agent-footprint.sh measures
+# those); -Xms in the unit keeps the heap small on every Pi (the JVM's default initial heap is 1/64 of RAM).
+PI=${PI:-'-Xms8m -Xmn2m -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=5 -Xss256k -XX:MaxMetaspaceSize=64m -Dlatchkey.agent.logging=builtin'}
+# (docs/benchmarks-agent.md's table of the two clients was measured with the flags of before issue 17's tuning:
+#  PI='-Xms16m -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:MaxMetaspaceSize=64m -Dlogback.configurationFile=latchkey-agent-logback.xml')
 
 classpath() { # $1 = regex of jars to leave out
   local cp="$JAR" f

@@ -76,6 +76,7 @@ public final class Agent implements AutoCloseable {
     private volatile io.latchkey.agent.identity.IdentityMaintenance identity;
     /** The power states (docs/agent.md), set by the builder; the connection waits for {@link #wake()} when it starts protected. */
     private io.latchkey.agent.power.PowerManager power;
+    private volatile io.latchkey.agent.status.SystemdWatchdog watchdog;
     private BrokerConnection.Listener listener;
     private volatile boolean connectionStarted;
     private volatile boolean started;
@@ -157,6 +158,10 @@ public final class Agent implements AutoCloseable {
                 telemetrySink.connected();
                 firstConnection.complete(null);
                 refreshStatus();
+                io.latchkey.agent.status.SystemdWatchdog w = watchdog;
+                if (w != null) {
+                    timers.scheduler().execute(w::ready); // a short process: off this I/O thread
+                }
                 if (ota != null) {
                     ota.connected();
                 }
@@ -252,6 +257,24 @@ public final class Agent implements AutoCloseable {
         LOG.info("{}: agent {} started for tenant {}, broker {}", config.deviceId(), version, config.tenant(), config.mqttUrl());
     }
 
+    /**
+     * systemd's watchdog (docs/ota.md §8), after {@link #start()}: its ticks run on the agent's scheduler (a scheduler
+     * stuck behind a task stops them), its probe is the MQTT connection's loop; {@code READY=1} at the first connection.
+     */
+    public synchronized io.latchkey.agent.status.SystemdWatchdog watchdog(io.latchkey.agent.status.SystemdWatchdog.Settings settings,
+                                                                         io.latchkey.agent.status.SystemdWatchdog.Notifier notifier) {
+        io.latchkey.agent.status.SystemdWatchdog w = new io.latchkey.agent.status.SystemdWatchdog(notifier, settings.interval(),
+                List.of(new io.latchkey.agent.status.SystemdWatchdog.Probe("the MQTT connection's loop", connection::probe)));
+        this.watchdog = w;
+        if (connection.isConnected()) {
+            timers.scheduler().execute(w::ready);
+        }
+        if (w.interval() != null && !closed) {
+            periodic.add(timers.scheduler().scheduleWithFixedDelay(w::tick, 0, w.interval().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        return w;
+    }
+
     /** Set by the builder: certificate renewal and key sets (docs/device-identity.md). */
     void identity(io.latchkey.agent.identity.IdentityMaintenance maintenance) {
         this.identity = maintenance;
@@ -331,7 +354,11 @@ public final class Agent implements AutoCloseable {
 
     private void checkPower() {
         try {
+            io.latchkey.agent.power.PowerState before = power.state();
             power.check();
+            if (power.state() != before) {
+                refreshStatus(); // status.json shows the new state at once, not at the next 10 s
+            }
         } catch (RuntimeException e) {
             LOG.warn("{}: power check failed: {}", config.deviceId(), e.toString());
         }
@@ -358,7 +385,8 @@ public final class Agent implements AutoCloseable {
                 telemetrySink instanceof JournalTelemetrySink j ? j.stats() : null,
                 telemetrySink instanceof JournalTelemetrySink j ? j.receiptStats() : null,
                 battery == null ? null : battery.lastVolts(), battery != null && battery.isLow(),
-                obd == null ? null : new ObdStats(obd.responses(), obd.unanswered(), obd.malformed()), fault);
+                obd == null ? null : new ObdStats(obd.responses(), obd.unanswered(), obd.malformed()), fault,
+                power == null ? null : new AgentStatus.Power(power.state().name(), power.lastVolts(), power.nextWake(), power.since()));
     }
 
     private void refreshStatus() {

@@ -354,7 +354,10 @@ public final class AgentBuilder {
                                                           List<AutoCloseable> owned) {
         io.latchkey.agent.key.OfflineKeys keys = new io.latchkey.agent.key.OfflineKeys(
                 new io.latchkey.agent.key.OfflineKeys.Identity(config.tenant(), config.deviceId(),
-                        io.latchkey.protocol.device.DeviceKeys.signing(config.deviceKey())),
+                        io.latchkey.protocol.device.DeviceKeys.signing(config.deviceKey()),
+                        config.earlierDeviceKeys().stream().collect(java.util.stream.Collectors.toMap(
+                                k -> io.latchkey.agent.key.OfflineKeys.Identity.spki(k.getPublic()),
+                                k -> io.latchkey.protocol.device.DeviceKeys.signing(k.getPrivate()), (a, b) -> a))),
                 new io.latchkey.protocol.key.OfflineKeyVerifier(config.commandKeys(), config.tenant(), config.deviceId()),
                 carClock, io.latchkey.agent.key.KeyStateFile.open(config.dataDir()),
                 new io.latchkey.agent.key.DoorLockKeyActions(lockActuator, queue, doorLocks, Optional.ofNullable(immobiliser), vehicle),

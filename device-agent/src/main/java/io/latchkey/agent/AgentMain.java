@@ -40,7 +40,8 @@ public final class AgentMain implements Runnable {
 
     public static void main(String[] args) {
         if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "latchkey-agent-logback.xml");
+            // logging set up in code (cli.AgentLogging), as latchkey-agent-logback.xml says, without logback's XML reader
+            System.setProperty(io.latchkey.agent.cli.AgentLogging.PROPERTY, io.latchkey.agent.cli.AgentLogging.BUILTIN);
         }
         System.exit(commandLine(Streams.system()).execute(args));
     }

@@ -146,4 +146,49 @@ class AgentPowerTest {
         assertThat(lastState().powerState()).isEqualTo("NORMAL");
         assertThat(Files.exists(dir.resolve(PowerManager.PROTECT_MARKER))).isFalse();
     }
+
+    private com.fasterxml.jackson.databind.JsonNode statusFilePower() throws Exception {
+        return Json.mapper().readTree(Files.readAllBytes(dir.resolve(io.latchkey.agent.status.StatusFile.FILE_NAME))).path("power");
+    }
+
+    @Test
+    void statusJsonShowsThePowerState_theBatteryVoltage_theNextWake_andSinceWhen() throws Exception {
+        Instant started = clock.instant();
+        agent = agent(Map.of());
+        agent.start();
+        broker.connect(); // writes status.json
+        com.fasterxml.jackson.databind.JsonNode power = statusFilePower();
+        assertThat(power.path("state").asText()).isEqualTo("NORMAL");
+        assertThat(Instant.parse(power.path("since").asText())).isEqualTo(started);
+        assertThat(power.path("nextWake").isNull() || power.path("nextWake").isMissingNode()).isTrue();
+
+        supply.set(12.4);
+        power().check();
+        assertThat(agent.status().power().batteryVolts()).isEqualTo(12.4);
+        clock.advance(Duration.ofHours(3));
+        Instant asleep = clock.instant();
+        power().check(); // falls asleep: the goodbye writes status.json
+
+        power = statusFilePower();
+        assertThat(power.path("state").asText()).isEqualTo("SLEEP");
+        assertThat(power.path("batteryVolts").asDouble()).isEqualTo(12.4);
+        assertThat(Instant.parse(power.path("since").asText())).isEqualTo(asleep);
+        assertThat(Instant.parse(power.path("nextWake").asText())).isEqualTo(power().nextWake()).isAfter(asleep);
+
+        supply.set(11.5);
+        power().check();
+        clock.advance(Duration.ofMinutes(5));
+        Instant protectedAt = clock.instant();
+        power().check();
+        assertThat(agent.status().power().state()).isEqualTo("PROTECT");
+        assertThat(agent.status().power().batteryVolts()).isEqualTo(11.5);
+        assertThat(agent.status().power().since()).isEqualTo(protectedAt);
+
+        agent.close();
+        clock.advance(Duration.ofHours(1));
+        agent = agent(Map.of()); // restarted while still critical: since is when protection began, not the restart
+        agent.start();
+        assertThat(agent.status().power().state()).isEqualTo("PROTECT");
+        assertThat(agent.status().power().since()).isEqualTo(protectedAt);
+    }
 }

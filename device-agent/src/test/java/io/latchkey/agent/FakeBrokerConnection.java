@@ -124,6 +124,14 @@ public final class FakeBrokerConnection implements BrokerConnection {
     }
 
     @Override
+    public CompletableFuture<Void> probe() {
+        return probe.get();
+    }
+
+    /** What the watchdog's probe of the connection's loop answers: done at once unless a test stalls it. */
+    public volatile java.util.function.Supplier<CompletableFuture<Void>> probe = () -> CompletableFuture.completedFuture(null);
+
+    @Override
     public boolean isConnected() {
         return connected;
     }

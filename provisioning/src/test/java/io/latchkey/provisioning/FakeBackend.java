@@ -43,6 +43,8 @@ public final class FakeBackend extends Dispatcher implements AutoCloseable {
     public static final String PASSWORD = "correct horse battery staple";
     public static final String COMMAND_KEY = Keys.encodePublic(Keys.newCommandKeyPair().getPublic());
     public static final String KEYSET_KEY = Keys.encodePublic(Keys.newCommandKeyPair().getPublic());
+    public static final String UPDATE_KEY = Keys.encodePublic(Keys.newCommandKeyPair().getPublic());
+    public static final String RECOVERY_URL = "https://latchkey.acme.example";
 
     public final MockWebServer server = new MockWebServer();
     public final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
@@ -53,6 +55,10 @@ public final class FakeBackend extends Dispatcher implements AutoCloseable {
     public volatile Function<PKCS10CertificationRequest, MockResponse> certificateAnswer;
     /** The car's vehicle profile name in the certificate response; null leaves it out. */
     public volatile String vehicleProfile = "hyundai_i30_2014";
+    /** The update keys in the certificate response (kid to base64 key); empty leaves the field out, as an older backend. */
+    public volatile Map<String, String> updateKeys = Map.of("upd-1", UPDATE_KEY);
+    /** The recovery URL in the certificate response; null leaves it out, as an older backend. */
+    public volatile String recoveryUrl = RECOVERY_URL;
 
     public FakeBackend() throws IOException {
         ca = sign(new X500Name("CN=Latchkey device CA acme, O=acme"), caKeys.getPublic(), true);
@@ -117,6 +123,13 @@ public final class FakeBackend extends Dispatcher implements AutoCloseable {
                     "keySetKeys", List.of(Map.of("kid", "ks-1", "alg", "Ed25519", "publicKey", KEYSET_KEY))));
             if (vehicleProfile != null) {
                 body.put("vehicleProfile", vehicleProfile);
+            }
+            if (!updateKeys.isEmpty()) {
+                body.put("updateKeys", updateKeys.entrySet().stream()
+                        .map(e -> Map.of("kid", e.getKey(), "alg", "Ed25519", "publicKey", e.getValue())).toList());
+            }
+            if (recoveryUrl != null) {
+                body.put("recoveryUrl", recoveryUrl);
             }
             return json(201, body);
         } catch (Exception e) {

@@ -68,6 +68,8 @@ class ProvisionTest {
                 .containsEntry("mqtt.tls.certificate", "device.crt").containsEntry("mqtt.tls.private-key", "device.key")
                 .containsEntry("command.keys.cmd-1", FakeBackend.COMMAND_KEY).containsEntry("data.dir", "/var/lib/latchkey")
                 .containsEntry("keyset.keys.ks-1", FakeBackend.KEYSET_KEY)
+                .containsEntry("update.keys.upd-1", FakeBackend.UPDATE_KEY)
+                .containsEntry("identity.recovery-url", FakeBackend.RECOVERY_URL)
                 .doesNotContainKey("mqtt.tls.ca");
         // The car's vehicle profile: the HAL's own JSON, and the default 'pi' hardware reads it from can0.
         assertThat(bundle.resolve("vehicle-profile.json")).hasBinaryContent(
@@ -87,6 +89,55 @@ class ProvisionTest {
         assertThat(body.get("csr").asText()).startsWith("-----BEGIN CERTIFICATE REQUEST-----").doesNotContain("PRIVATE");
         assertThat(Json.mapper().readTree(bundle.resolve("bundle.json").toFile()).get("carId").asText()).isEqualTo("car-7");
         assertThat(leftovers()).isEmpty();
+    }
+
+    /**
+     * docs/device-identity.md: the tenant's update keys are pinned beside the command keys (docs/ota.md §2), and the
+     * recovery URL lets a car offline across its certificate's expiry renew without a site visit. Several update keys
+     * are all pinned; a backend that sends neither (an older one) gets neither line; an unusable key or URL writes nothing.
+     */
+    @Test
+    void provision_pinsEveryUpdateKey_andTheRecoveryUrl_andRefusesUnusableOnes() throws Exception {
+        cli.login(backend);
+        String second = io.latchkey.protocol.Keys.encodePublic(io.latchkey.protocol.Keys.newCommandKeyPair().getPublic());
+        backend.updateKeys = new java.util.LinkedHashMap<>(java.util.Map.of("upd-1", FakeBackend.UPDATE_KEY, "upd-2", second));
+        backend.recoveryUrl = "https://latchkey.acme.example/base/";
+        assertThat(cli.run("provision", "--car", "car-7", "--device", "dev-001", "--bundle", card.toString())).as(cli.out + cli.err)
+                .isEqualTo(ExitCodes.OK);
+        Properties config = properties(card.resolve("latchkey/agent.properties"));
+        assertThat(config).containsEntry("update.keys.upd-1", FakeBackend.UPDATE_KEY).containsEntry("update.keys.upd-2", second)
+                .containsEntry("identity.recovery-url", "https://latchkey.acme.example/base");
+
+        backend.updateKeys = java.util.Map.of();
+        backend.recoveryUrl = null;
+        Files.createDirectories(card.resolve("older"));
+        assertThat(cli.run("provision", "--car", "car-7", "--device", "dev-002", "--bundle", card.resolve("older").toString()))
+                .as(cli.out + cli.err).isEqualTo(ExitCodes.OK);
+        assertThat(properties(card.resolve("older/latchkey/agent.properties")).stringPropertyNames())
+                .noneMatch(k -> k.startsWith("update.keys.")).doesNotContain("identity.recovery-url").contains("command.keys.cmd-1");
+
+        for (Runnable bad : java.util.List.<Runnable>of(
+                () -> backend.updateKeys = java.util.Map.of("upd-1", "bm90IGEga2V5"),
+                () -> backend.updateKeys = java.util.Map.of("../x", FakeBackend.UPDATE_KEY),
+                () -> backend.recoveryUrl = "ftp://latchkey.acme.example",
+                () -> backend.recoveryUrl = "https://latchkey.acme.example\nmqtt.url=tcp://evil:1883")) {
+            backend.updateKeys = java.util.Map.of("upd-1", FakeBackend.UPDATE_KEY);
+            backend.recoveryUrl = FakeBackend.RECOVERY_URL;
+            bad.run();
+            Path target = Files.createDirectories(home.resolve("bad-" + System.nanoTime()));
+            int code = cli.run("provision", "--car", "car-7", "--device", "dev-003", "--bundle", target.toString());
+            assertThat(code).as(cli.out + cli.err).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(cli.err).contains("the backend's answer cannot be used");
+            assertThat(target.resolve("latchkey")).doesNotExist();
+        }
+    }
+
+    private static Properties properties(Path file) throws java.io.IOException {
+        Properties config = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            config.load(reader);
+        }
+        return config;
     }
 
     @Test

@@ -9,6 +9,8 @@ import io.latchkey.protocol.command.AckRejectedException;
 import io.latchkey.protocol.command.AckVerifier;
 import io.latchkey.protocol.command.CommandAck;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Set;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.slf4j.Logger;
@@ -29,8 +31,11 @@ public class AckListener implements DeviceMessageListener {
     private final CommandService commands;
     private final DeviceKeys keys;
     private final SecurityMetrics metrics;
+    private final Clock clock;
 
-    public AckListener(PendingCommands pending, CommandService commands, DeviceKeys keys, SecurityMetrics metrics) {
+    public AckListener(PendingCommands pending, CommandService commands, DeviceKeys keys, SecurityMetrics metrics,
+                       Clock clock) {
+        this.clock = clock;
         this.pending = pending;
         this.commands = commands;
         this.keys = keys;
@@ -44,14 +49,15 @@ public class AckListener implements DeviceMessageListener {
 
     @Override
     public void onMessage(Topic topic, byte[] payload) {
+        Instant received = clock.instant();
         try {
             ECPublicKeyParameters key = keys.activeKey(topic.tenant(), topic.deviceId())
                     .orElseThrow(() -> new AckRejectedException(AckRejectedException.Reason.UNKNOWN_KEY,
                             "no active device certificate"));
             CommandAck ack = AckVerifier.verify(payload, topic.tenant(), topic.deviceId(), key);
-            switch (pending.complete(topic.tenant(), topic.deviceId(), ack)) {
+            switch (pending.complete(topic.tenant(), topic.deviceId(), ack, received)) {
                 case COMPLETED -> { }
-                case NOT_WAITING -> commands.recordLateAnswer(topic.tenant(), topic.deviceId(), ack);
+                case NOT_WAITING -> commands.recordLateAnswer(topic.tenant(), topic.deviceId(), ack, received);
                 case OTHER_DEVICE -> throw new AckRejectedException(AckRejectedException.Reason.WRONG_COMMAND,
                         "command " + ack.commandId() + " was sent to another device");
             }

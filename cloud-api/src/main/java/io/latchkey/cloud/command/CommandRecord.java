@@ -15,20 +15,20 @@ import java.util.List;
 public record CommandRecord(String id, String carId, String deviceId, CommandType type, String actor,
                             Instant issuedAt, Instant expiresAt, CommandStatus status, String reason,
                             LockState lockState, Boolean doorsOpen, Boolean duplicate, Instant answeredAt,
-                            List<String> failed) {
+                            List<String> failed, Instant receivedAt) {
 
     static CommandRecord pending(Command command, String carId) {
         return new CommandRecord(command.id(), carId, command.deviceId(), command.type(), command.actor(),
-                command.issuedAt(), command.expiresAt(), CommandStatus.PENDING, null, null, null, null, null, null);
+                command.issuedAt(), command.expiresAt(), CommandStatus.PENDING, null, null, null, null, null, null, null);
     }
 
-    CommandRecord answered(CommandAck ack, Instant at) {
+    CommandRecord answered(CommandAck ack, Instant at, Instant receivedAt) {
         return new CommandRecord(id, carId, deviceId, type, actor, issuedAt, expiresAt, CommandStatus.of(ack.outcome()),
-                ack.reason(), ack.lockState(), ack.doorsOpen(), ack.duplicate(), at, ack.failed());
+                ack.reason(), ack.lockState(), ack.doorsOpen(), ack.duplicate(), at, ack.failed(), receivedAt);
     }
 
     CommandRecord withStatus(CommandStatus next, Instant at) {
         return new CommandRecord(id, carId, deviceId, type, actor, issuedAt, expiresAt, next, reason, lockState,
-                doorsOpen, duplicate, at, failed);
+                doorsOpen, duplicate, at, failed, receivedAt);
     }
 }

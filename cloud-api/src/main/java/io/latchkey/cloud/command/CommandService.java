@@ -201,18 +201,18 @@ public class CommandService {
     }
 
     /** An answer nobody here is waiting for: recorded if the command had timed out (a late answer). */
-    void recordLateAnswer(String tenant, String deviceId, CommandAck ack) {
+    void recordLateAnswer(String tenant, String deviceId, CommandAck ack, Instant receivedAt) {
         if (ack.commandId() == null || !Ids.isValid(ack.commandId())) {
             return;
         }
         Optional<Versioned<CommandRecord>> known = records(tenant).find(ack.commandId());
         if (known.isEmpty()) {
-            recordAnswerWithoutRecord(tenant, deviceId, ack);
+            recordAnswerWithoutRecord(tenant, deviceId, ack, receivedAt);
         }
         known.ifPresent(found -> {
             CommandRecord record = found.value();
             if (record.deviceId().equals(deviceId) && record.status() == CommandStatus.TIMED_OUT) {
-                CommandRecord answered = record.answered(ack, clock.instant());
+                CommandRecord answered = record.answered(ack, clock.instant(), receivedAt);
                 try {
                     records(tenant).replace(record.id(), answered, found.version());
                     log(tenant, answered);
@@ -243,14 +243,15 @@ public class CommandService {
      * {@code ANSWERED_WITHOUT_RECORD_<outcome>}; the actor and the type are unknown). A refusal moved nothing and
      * a duplicate answers an id already answered, so neither is recorded; nor an id this process is sending.
      */
-    private void recordAnswerWithoutRecord(String tenant, String deviceId, CommandAck ack) {
+    private void recordAnswerWithoutRecord(String tenant, String deviceId, CommandAck ack, Instant receivedAt) {
         if (!stores.writtenByThisProcessOnly() || ack.outcome() == CommandOutcome.REJECTED
                 || ack.duplicate() || inFlight.containsKey(key(tenant, ack.commandId()))) {
             return;
         }
         String carId = cars.carOfDevice(tenant, deviceId).orElse(null);
         CommandRecord record = new CommandRecord(ack.commandId(), carId, deviceId, null, AuditEntry.SYSTEM, null, null,
-                CommandStatus.of(ack.outcome()), ack.reason(), ack.lockState(), ack.doorsOpen(), false, clock.instant(), ack.failed());
+                CommandStatus.of(ack.outcome()), ack.reason(), ack.lockState(), ack.doorsOpen(), false, clock.instant(), ack.failed(),
+                receivedAt);
         LOG.warn("device {} of tenant {} answered command {} ({}), of which there is no record", deviceId, tenant,
                 ack.commandId(), ack.outcome());
         try {
@@ -320,7 +321,7 @@ public class CommandService {
             throw e;
         }
         long started = System.nanoTime();
-        CompletableFuture<CommandAck> answer = pending.register(tenant, id, car.deviceId());
+        CompletableFuture<PendingCommands.Answer> answer = pending.register(tenant, id, car.deviceId());
         CompletableFuture<Void> published;
         Topic topic = Topic.of(tenant, car.deviceId(), Channel.CMD);
         byte[] signed;
@@ -386,7 +387,7 @@ public class CommandService {
      * from its first result, so no copy acts twice. A copy the broker does not take is only logged: the next one, or
      * the caller's timeout, follows.
      */
-    private void resend(Topic topic, byte[] signed, CompletableFuture<CommandAck> answer, List<Duration> copiesAt, int n,
+    private void resend(Topic topic, byte[] signed, CompletableFuture<?> answer, List<Duration> copiesAt, int n,
                         Duration lifetime) {
         if (n >= copiesAt.size()) {
             return;
@@ -449,7 +450,9 @@ public class CommandService {
         }
     }
 
-    private Concluded conclude(String tenant, CommandRecord sent, CommandAck ack, Throwable error, long started) {
+    private Concluded conclude(String tenant, CommandRecord sent, PendingCommands.Answer answer, Throwable error,
+                               long started) {
+        CommandAck ack = answer == null ? null : answer.ack();
         pending.forget(tenant, sent.id());
         Instant now = clock.instant();
         if (error != null) {
@@ -462,7 +465,7 @@ public class CommandService {
                             + " did not answer within " + config.timeout().toMillis()
                             + " ms; the command expired unexecuted at " + sent.expiresAt()));
         }
-        CommandRecord answered = sent.answered(ack, now);
+        CommandRecord answered = sent.answered(ack, now, answer.receivedAt());
         Runnable stateWrite = null;
         boolean immobiliser = ack.outcome() == CommandOutcome.EXECUTED
                 && (sent.type() == CommandType.IMMOBILISE || sent.type() == CommandType.MOBILISE);

@@ -2,6 +2,7 @@ package io.latchkey.cloud.command;
 
 import io.latchkey.protocol.command.CommandAck;
 import jakarta.inject.Singleton;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,13 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Commands this replica has sent and is waiting on, by tenant and command id. */
 @Singleton
 public class PendingCommands {
-    private record Waiter(String deviceId, CompletableFuture<CommandAck> answer) {
+    private record Waiter(String deviceId, CompletableFuture<Answer> answer) {
+    }
+
+    /** A verified answer and when this replica's MQTT client handed it over (before verifying it). */
+    record Answer(CommandAck ack, Instant receivedAt) {
     }
 
     private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
 
-    CompletableFuture<CommandAck> register(String tenant, String commandId, String deviceId) {
-        CompletableFuture<CommandAck> answer = new CompletableFuture<>();
+    CompletableFuture<Answer> register(String tenant, String commandId, String deviceId) {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
         waiting.put(key(tenant, commandId), new Waiter(deviceId, answer));
         return answer;
     }
@@ -28,7 +33,7 @@ public class PendingCommands {
     enum Delivery { COMPLETED, NOT_WAITING, OTHER_DEVICE }
 
     /** Completes the waiter of this command if the answering device is the one it was sent to. */
-    Delivery complete(String tenant, String deviceId, CommandAck ack) {
+    Delivery complete(String tenant, String deviceId, CommandAck ack, Instant receivedAt) {
         String key = key(tenant, ack.commandId());
         Waiter waiter = waiting.get(key);
         if (waiter == null) {
@@ -38,7 +43,7 @@ public class PendingCommands {
             return Delivery.OTHER_DEVICE;
         }
         waiting.remove(key, waiter);
-        return waiter.answer().complete(ack) ? Delivery.COMPLETED : Delivery.NOT_WAITING;
+        return waiter.answer().complete(new Answer(ack, receivedAt)) ? Delivery.COMPLETED : Delivery.NOT_WAITING;
     }
 
     private static String key(String tenant, String commandId) {

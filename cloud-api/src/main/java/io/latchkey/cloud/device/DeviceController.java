@@ -3,6 +3,7 @@ package io.latchkey.cloud.device;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.http.Problem;
+import io.latchkey.cloud.http.PublicUrl;
 import io.latchkey.cloud.identity.Roles;
 import io.latchkey.cloud.mqtt.MqttEndpoint;
 import io.latchkey.cloud.pki.IssuedDeviceCertificate;
@@ -38,6 +39,8 @@ public class DeviceController {
     private final MqttEndpoint mqtt;
     private final CarRegistry cars;
     private final KeySetPublisher keySets;
+    private final List<UpdateKeySource> updateKeys;
+    private final PublicUrl publicUrl;
 
     @Serdeable
     public record CertificateRequest(@Nullable String carId, @Nullable String csr) {
@@ -49,11 +52,15 @@ public class DeviceController {
 
     /**
      * {@code brokerCaChain} verifies the broker's TLS certificate; {@code vehicleProfile} is the name of the car's built-in
-     * vehicle profile, absent when the car has none.
+     * vehicle profile, absent when the car has none. {@code keySetKeys} and {@code updateKeys} are pinned beside the command
+     * keys ({@code keyset.keys.*}, {@code update.keys.*}; no update keys while the tenant has none);
+     * {@code recoveryUrl} is this backend's base URL, where a device whose certificate expired while it was offline renews
+     * it ({@code POST /t/{tenant}/devices/{deviceId}/renewal}; {@code identity.recovery-url}).
      */
     @Serdeable
     public record CertificateResponse(String certificate, List<String> caChain, List<String> brokerCaChain, String mqttUrl,
-                                      List<CommandKey> commandKeys, @Nullable String vehicleProfile, List<CommandKey> keySetKeys) {
+                                      List<CommandKey> commandKeys, @Nullable String vehicleProfile, List<CommandKey> keySetKeys,
+                                      List<CommandKey> updateKeys, String recoveryUrl) {
     }
 
     @Serdeable
@@ -69,8 +76,10 @@ public class DeviceController {
     }
 
     public DeviceController(DeviceIdentities identities, DeviceAuthorities authorities, CommandKeys commandKeys, MqttEndpoint mqtt,
-                            CarRegistry cars, KeySetPublisher keySets) {
+                            CarRegistry cars, KeySetPublisher keySets, List<UpdateKeySource> updateKeys, PublicUrl publicUrl) {
         this.keySets = keySets;
+        this.updateKeys = updateKeys;
+        this.publicUrl = publicUrl;
         this.identities = identities;
         this.cars = cars;
         this.authorities = authorities;
@@ -100,7 +109,10 @@ public class DeviceController {
         String profile = cars.find(tenant, body.carId()).map(Car::vehicleProfile).orElse(null);
         CertificateResponse response = new CertificateResponse(issued.certificatePem(), issued.caChainPem(),
                 List.of(Pem.encode(authorities.platform().certificate())), mqtt.deviceTlsUrl(tenant).orElse(mqtt.url()), keys, profile,
-                keySets.pinned(tenant).stream().map(k -> new CommandKey(k.kid(), k.alg(), k.publicKey())).toList());
+                keySets.pinned(tenant).stream().map(k -> new CommandKey(k.kid(), k.alg(), k.publicKey())).toList(),
+                updateKeys.stream().flatMap(source -> source.updateKeys(tenant).stream())
+                        .map(k -> new CommandKey(k.kid(), io.latchkey.protocol.Keys.COMMAND_KEY_ALGORITHM, k.publicKey())).toList(),
+                publicUrl.base());
         // the tenant's newest signed key set waits for the device, retained on its keys topic
         keySets.publishTo(tenant, deviceId);
         return HttpResponse.created(response, URI.create("/t/" + tenant + "/devices/" + deviceId + "/certificate"));

@@ -2,7 +2,10 @@ package io.latchkey.cloud.outbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.latchkey.cloud.LatchkeyConfig;
+import io.latchkey.cloud.pii.PiiCipher;
+import io.latchkey.cloud.pii.PiiKeyException;
 import io.latchkey.cloud.datadir.PrivateFiles;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.Topic;
@@ -24,12 +27,15 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable outbox, in the tenant's own directory (messages hold PII):
@@ -40,6 +46,8 @@ import java.util.function.Predicate;
  *     {@code {"id","state":"delivered"|"failed","at","reply"}}, appended and synced as soon as the relay
  *     accepted or refused it for good. It holds ids and reply codes only, no address or text.</li>
  * </ul>
+ * The address, subject and body of each line are sealed under the recipient's data key ({@link PiiCipher}, record
+ * {@code outbox/{id}}); lines written in clear by an earlier version are read as they are.
  * Without a relay nothing is ever done, and the first file is what the demo and tests read. With one,
  * delivered messages are dropped from the first file afterwards ({@link #forgetDelivered}), so addresses
  * and reset links do not stay on disk once mailed; refused ones stay for an operator to see. Rewrites go
@@ -53,15 +61,19 @@ public class FileOutbox implements Outbox, OutboxQueue {
     static final String DELIVERED = "delivered";
     static final String FAILED = "failed";
     private static final ObjectMapper MAPPER = Json.mapper();
+    private static final List<String> SEALED_FIELDS = List.of("to", "subject", "body");
+    private static final Logger LOG = LoggerFactory.getLogger(FileOutbox.class);
 
     private final Path tenantsDir;
     private final Clock clock;
     private final SecureRandom random;
+    private final PiiCipher cipher;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Semaphore newMessages = new Semaphore(0);
 
-    public FileOutbox(LatchkeyConfig config, Clock clock, SecureRandom random) {
+    public FileOutbox(LatchkeyConfig config, Clock clock, SecureRandom random, PiiCipher cipher) {
         this.tenantsDir = config.dataDirPath().resolve("tenants");
+        this.cipher = cipher;
         this.clock = clock;
         this.random = random;
     }
@@ -81,7 +93,7 @@ public class FileOutbox implements Outbox, OutboxQueue {
         random.nextBytes(id);
         OutboxMessage kept = OutboxMessage.of("m-" + HexFormat.of().formatHex(id), message, clock.instant());
         try {
-            append(tenant, fileOf(tenant), MAPPER.writeValueAsString(kept));
+            append(tenant, fileOf(tenant), MAPPER.writeValueAsString(seal(tenant, kept)));
         } catch (IOException e) {
             throw new OutboxException("cannot write to the outbox of " + tenant, e);
         }
@@ -106,13 +118,40 @@ public class FileOutbox implements Outbox, OutboxQueue {
             try {
                 List<OutboxMessage> messages = new ArrayList<>();
                 for (String line : lines(fileOf(tenant))) {
-                    messages.add(MAPPER.readValue(line, OutboxMessage.class));
+                    open(tenant, (ObjectNode) MAPPER.readTree(line)).ifPresent(messages::add);
                 }
                 return messages;
             } catch (IOException e) {
                 throw new OutboxException("cannot read the outbox of " + tenant, e);
             }
         }
+    }
+
+    private ObjectNode seal(String tenant, OutboxMessage message) {
+        ObjectNode line = MAPPER.valueToTree(message);
+        ObjectNode pii = MAPPER.createObjectNode();
+        for (String field : SEALED_FIELDS) {
+            pii.set(field, line.remove(field));
+        }
+        line.put("sealed", cipher.seal(tenant, message.userId(), "outbox/" + message.id(), pii.toString()));
+        return line;
+    }
+
+    /** Empty for a message whose recipient's key is gone (erased by termination, never delivered). */
+    private Optional<OutboxMessage> open(String tenant, ObjectNode line) throws IOException {
+        JsonNode sealed = line.remove("sealed");
+        if (sealed != null) {
+            String id = line.path("id").asText();
+            try {
+                ObjectNode pii = (ObjectNode) MAPPER.readTree(
+                        cipher.open(tenant, line.path("userId").asText(), "outbox/" + id, sealed.asText()));
+                line.setAll(pii);
+            } catch (PiiKeyException e) {
+                LOG.warn("outbox message {} of {} does not open (its recipient's data key is gone); skipped", id, tenant);
+                return Optional.empty();
+            }
+        }
+        return Optional.of(MAPPER.treeToValue(line, OutboxMessage.class));
     }
 
     /** The tenant's messages that are neither delivered nor failed, oldest first. */

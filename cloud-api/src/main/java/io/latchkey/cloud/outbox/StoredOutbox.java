@@ -1,5 +1,7 @@
 package io.latchkey.cloud.outbox;
 
+import io.latchkey.cloud.pii.PiiCipher;
+import io.latchkey.cloud.pii.PiiKeyException;
 import io.latchkey.cloud.store.JsonCollection;
 import io.latchkey.cloud.store.StoreConfig;
 import io.latchkey.cloud.store.StoreException;
@@ -28,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * (it holds PII), created when the message is sent. Before handing a message to the relay a replica claims it with
  * a conditional write of {@code claimedBy}/{@code claimedUntil} (a lease of {@link #LEASE}); a replica that dies
  * holding the lease leaves the message to the others when it ends. Delivered: the document is deleted (the address
- * and text leave the store). Refused for good: kept with {@code state: failed} for operators.
+ * and text leave the store). Refused for good: kept with {@code state: failed} for operators. The address, subject
+ * and body are sealed under the recipient's data key ({@link PiiCipher}, record {@code outbox/{id}}), as in
+ * {@link FileOutbox}: a message of a terminated user no longer opens and is skipped.
  */
 @Singleton
 @Requires(property = "latchkey.store.type", value = StoreConfig.AZURE)
@@ -38,22 +42,32 @@ public class StoredOutbox implements Outbox, OutboxQueue {
     /** Longer than one hand-over to the relay may take (its time-outs), so a lease never ends under a live delivery. */
     static final Duration LEASE = Duration.ofMinutes(2);
 
-    /** One kept message, with its state and the current claim on it. */
-    record Kept(OutboxMessage message, String state, @Nullable Integer reply, @Nullable String claimedBy,
-                @Nullable Instant claimedUntil) {
+    /** One kept message ({@code sealed}: its address, subject and body), with its state and the current claim on it. */
+    record Kept(String id, String userId, String kind, Instant createdAt, String sealed, String state,
+                @Nullable Integer reply, @Nullable String claimedBy, @Nullable Instant claimedUntil) {
         Kept claimedBy(String replica, Instant until) {
-            return new Kept(message, state, reply, replica, until);
+            return new Kept(id, userId, kind, createdAt, sealed, state, reply, replica, until);
         }
+
+        Kept failed(int replyCode) {
+            return new Kept(id, userId, kind, createdAt, sealed, FileOutbox.FAILED, replyCode, claimedBy, claimedUntil);
+        }
+    }
+
+    /** The sealed part of a message. */
+    record Sealed(String to, String subject, String body) {
     }
 
     private final Stores stores;
     private final Clock clock;
     private final SecureRandom random;
     private final String replica;
+    private final PiiCipher cipher;
     private final Semaphore newMessages = new Semaphore(0);
 
-    public StoredOutbox(Stores stores, Clock clock, SecureRandom random) {
+    public StoredOutbox(Stores stores, Clock clock, SecureRandom random, PiiCipher cipher) {
         this.stores = stores;
+        this.cipher = cipher;
         this.clock = clock;
         this.random = random;
         byte[] id = new byte[8];
@@ -72,7 +86,10 @@ public class StoredOutbox implements Outbox, OutboxQueue {
         random.nextBytes(id);
         OutboxMessage m = OutboxMessage.of("m-" + HexFormat.of().formatHex(id), message, clock.instant());
         try {
-            kept(tenant).create(m.id(), new Kept(m, PENDING, null, null, null));
+            String sealed = cipher.seal(tenant, m.userId(), "outbox/" + m.id(),
+                    new String(io.latchkey.protocol.Json.write(new Sealed(m.to(), m.subject(), m.body())),
+                            java.nio.charset.StandardCharsets.UTF_8));
+            kept(tenant).create(m.id(), new Kept(m.id(), m.userId(), m.kind(), m.createdAt(), sealed, PENDING, null, null, null));
         } catch (StoreException e) {
             throw new OutboxException("cannot write to the outbox of " + tenant, e);
         }
@@ -85,16 +102,27 @@ public class StoredOutbox implements Outbox, OutboxQueue {
         JsonCollection<Kept> kept = kept(tenant);
         try {
             for (String id : kept.ids()) {
-                kept.get(id).filter(k -> userId.equals(k.message().userId())).ifPresent(k -> kept.delete(id));
+                kept.get(id).filter(k -> userId.equals(k.userId())).ifPresent(k -> kept.delete(id));
             }
         } catch (StoreException e) {
             throw new OutboxException("cannot erase from the outbox of " + tenant, e);
         }
     }
 
-    /** Every message of the tenant still kept (pending or failed), oldest first. */
+    /** Every message of the tenant still kept (pending or failed) that still opens, oldest first. */
     public List<OutboxMessage> messages(String tenant) {
-        return all(tenant).stream().map(Kept::message).toList();
+        return all(tenant).stream().flatMap(k -> open(tenant, k).stream()).toList();
+    }
+
+    /** Empty for a message whose recipient's key is gone (erased by termination). */
+    private Optional<OutboxMessage> open(String tenant, Kept k) {
+        try {
+            Sealed pii = io.latchkey.protocol.Json.read(cipher.open(tenant, k.userId(), "outbox/" + k.id(), k.sealed())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), Sealed.class);
+            return Optional.of(new OutboxMessage(k.id(), k.userId(), pii.to(), k.kind(), pii.subject(), pii.body(), k.createdAt()));
+        } catch (PiiKeyException e) {
+            return Optional.empty();
+        }
     }
 
     private List<Kept> all(String tenant) {
@@ -103,7 +131,7 @@ public class StoredOutbox implements Outbox, OutboxQueue {
         for (String id : kept.ids()) {
             kept.get(id).ifPresent(all::add);
         }
-        all.sort(Comparator.comparing((Kept k) -> k.message().createdAt()).thenComparing(k -> k.message().id()));
+        all.sort(Comparator.comparing(Kept::createdAt).thenComparing(Kept::id));
         return all;
     }
 
@@ -114,7 +142,7 @@ public class StoredOutbox implements Outbox, OutboxQueue {
 
     @Override
     public List<OutboxMessage> pending(String tenant) {
-        return all(tenant).stream().filter(k -> PENDING.equals(k.state())).map(Kept::message).toList();
+        return all(tenant).stream().filter(k -> PENDING.equals(k.state())).flatMap(k -> open(tenant, k).stream()).toList();
     }
 
     @Override
@@ -159,8 +187,7 @@ public class StoredOutbox implements Outbox, OutboxQueue {
                 }
                 Kept k = current.get().value();
                 try {
-                    kept.replace(id, new Kept(k.message(), FileOutbox.FAILED, replyCode, k.claimedBy(), k.claimedUntil()),
-                            current.get().version());
+                    kept.replace(id, k.failed(replyCode), current.get().version());
                     return;
                 } catch (VersionConflictException e) {
                     Thread.onSpinWait();

@@ -78,8 +78,12 @@ public final class FileSecretStore implements SecretStore {
             if (current.containsKey(name)) {
                 return current.get(name);
             }
-            Map<String, String> next = new TreeMap<>(current);
             String value = generator.get();
+            // read again after the generator: one that stored another secret of this scope must not lose it
+            Map<String, String> next = new TreeMap<>(secretsOf(scope));
+            if (next.containsKey(name)) {
+                return next.get(name);
+            }
             next.put(name, value);
             write(scope, next);
             cache.put(scope, Map.copyOf(next));
@@ -100,6 +104,21 @@ public final class FileSecretStore implements SecretStore {
             write(scope, next);
             cache.put(scope, Map.copyOf(next));
             return value;
+        }
+    }
+
+    @Override
+    public boolean delete(String scope, String name) {
+        synchronized (lockFor(scope)) {
+            Map<String, String> current = secretsOf(scope);
+            if (!current.containsKey(name)) {
+                return false;
+            }
+            Map<String, String> next = new TreeMap<>(current);
+            next.remove(name);
+            write(scope, next);
+            cache.put(scope, Map.copyOf(next));
+            return true;
         }
     }
 

@@ -32,4 +32,17 @@ public interface SecretStore {
     default String update(String scope, String name, UnaryOperator<String> change) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot change secrets");
     }
+
+    /**
+     * Destroys a secret for good (a user's personal-data key when the account is terminated): afterwards no
+     * read of this store returns it. A store that keeps deleted secrets recoverable (a key vault's soft delete)
+     * must purge it. Deleting a secret that does not exist changes nothing.
+     *
+     * @return whether a secret was there and is now destroyed
+     * @throws SecretStoreException if it could not be destroyed
+     * @throws UnsupportedOperationException if this store cannot destroy secrets
+     */
+    default boolean delete(String scope, String name) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot destroy secrets");
+    }
 }

@@ -125,6 +125,21 @@ public final class StoredSecretStore implements SecretStore {
         }
     }
 
+    /**
+     * Deletes the secret's document. On a storage account with blob versioning or soft delete, the service
+     * keeps the sealed earlier copy until their retention ends (docs/storage.md, "Personal data").
+     */
+    @Override
+    public boolean delete(String scope, String name) {
+        requireStorable(name);
+        TenantStore store = store(scope);
+        if (store.read(COLLECTION, name).isEmpty()) {
+            return false;
+        }
+        store.delete(COLLECTION, name);
+        return true;
+    }
+
     private static void requireStorable(String name) {
         if (STORAGE_CONNECTION_SECRET.equals(name)) {
             throw new SecretStoreException("a storage account's connection string cannot be kept in that account; "

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.cloud.identity.SecurityCounters;
 import io.latchkey.cloud.it.CloudApp;
 import io.latchkey.cloud.it.DataDir;
+import io.latchkey.cloud.it.Mailbox;
 import io.latchkey.cloud.it.Http;
 import io.latchkey.cloud.it.RecordingAuditLog;
 import io.latchkey.cloud.audit.AuditEntry;
@@ -212,9 +213,12 @@ class AccountsIT {
         String token = tokens.path("access_token").asText();
         expect(200, app.http.patchJson("/t/acme/users/me", token, Map.of(
                 "phone", "+44 20 7946 0958", "driverLicence", "TESSX901234", "dateOfBirth", "1985-02-03")));
-        assertThat(DataDir.filesContaining(dataDir.resolve("tenants/acme"), "TESSX901234")).isNotEmpty();
+        assertThat(expect(200, app.http.get("/t/acme/users/me", token)).text("driverLicence")).isEqualTo("TESSX901234");
         expect(202, app.http.postJson("/t/acme/password-resets", null, Map.of("email", email)));
-        assertThat(DataDir.filesContaining(dataDir.resolve("tenants/acme"), email)).contains("outbox.jsonl");
+        assertThat(Mailbox.messagesTo(dataDir, "acme", email)).hasSize(1);
+        for (String pii : List.of(email, "Tess Terminated", "442079460958", "TESSX901234", "1985-02-03")) {
+            assertThat(DataDir.filesContaining(dataDir, pii)).as("sealed at rest: " + pii).isEmpty();
+        }
 
         expect(204, app.http.delete("/t/acme/users/me", token));
 
@@ -230,7 +234,7 @@ class AccountsIT {
         assertThat(record.path("status").asText()).isEqualTo("TERMINATED");
         assertThat(record.path("name").asText()).isEqualTo("Former user");
         assertThat(record.has("email")).isFalse();
-        assertThat(audit(id)).extracting(AuditEntry::action).contains("user.register", "user.terminate");
+        assertThat(audit(id)).extracting(AuditEntry::action).contains("user.register", "user.terminate", "user.pii.shred");
 
         expect(201, registration(email, PASSWORD));
     }

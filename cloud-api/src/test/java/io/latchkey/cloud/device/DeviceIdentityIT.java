@@ -53,7 +53,7 @@ class DeviceIdentityIT {
 
     @BeforeAll
     void start() {
-        app = CloudApp.start(dataDir, Map.of());
+        app = CloudApp.start(dataDir, Map.of("test.update-keys", "true"));
         acmeAdmin = app.tenantWithAdmin("acme");
         installer = app.user("acme", acmeAdmin, "ian@acme.test", "installer");
         borrower = app.user("acme", acmeAdmin, "bea@acme.test", "borrower");
@@ -111,6 +111,16 @@ class DeviceIdentityIT {
         assertThat(issued.path("commandKeys").get(0).path("alg").asText()).isEqualTo("Ed25519");
         JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
         assertThat(discovery.path("mqttTlsUrl").asText()).isEqualTo(issued.path("mqttUrl").asText());
+        // pinned at provisioning: the tenant's update keys (from the UpdateKeySource), and where an expired device renews
+        assertThat(issued.path("updateKeys").findValuesAsText("kid")).containsExactly("upd-1", "upd-2");
+        assertThat(issued.path("updateKeys").findValuesAsText("publicKey")).containsExactly(TestUpdateKeys.UPD_1, TestUpdateKeys.UPD_2);
+        assertThat(issued.path("updateKeys").findValuesAsText("alg")).containsOnly("Ed25519");
+        String recovery = issued.path("recoveryUrl").asText();
+        assertThat(recovery).startsWith("http");
+        assertThat(recovery + "/t/acme").isEqualTo(expect(200, app.http.get("/t/acme/.well-known/openid-configuration", null)).json()
+                .path("issuer").asText());
+        // the renewal route is there: an unsigned request is refused as malformed, not 404
+        assertThat(app.http.postJson("/t/acme/devices/dev-001/renewal", null, Map.of("type", "RENEW")).status()).isEqualTo(400);
 
         Mqtt5AsyncClient device = connect(issued, keys, "acme:dev-001");
         assertThat(device.publishWith().topic("lk/acme/dev-001/telemetry").qos(MqttQos.AT_LEAST_ONCE).payload("{}".getBytes())

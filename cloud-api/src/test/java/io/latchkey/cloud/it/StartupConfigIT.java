@@ -124,4 +124,15 @@ class StartupConfigIT {
         e.printStackTrace(new java.io.PrintWriter(out));
         return out.toString();
     }
+
+    @Test
+    void anUnknownSecretStore_orAKeyVaultWithoutItsUrl_stopsTheStartNamingTheKey() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.secrets.type", "vault")))
+                .hasStackTraceContaining("latchkey.secrets.type must be file, store or keyvault, got 'vault'");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.secrets.type", "keyvault")))
+                .hasStackTraceContaining("latchkey.secrets.keyvault.url is required when latchkey.secrets.type is keyvault");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.secrets.type", "keyvault",
+                "latchkey.secrets.keyvault.url", "http://plain.vault.azure.net")))
+                .hasStackTraceContaining("latchkey.secrets.keyvault.url must be a vault's https URL");
+    }
 }

@@ -11,6 +11,7 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.latchkey.cloud.it.CloudApp;
+import io.latchkey.cloud.it.Mailbox;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -105,6 +106,7 @@ class MailDeliveryIT {
         expect(202, app.http.postJson("/t/acme/password-resets", null, Map.of("email", "nia@acme.test")));
         await().atMost(Duration.ofSeconds(20)).until(() -> logs.count("mail relay is unavailable") >= 2);
         assertThat(outboxText()).as("kept while the relay is down").contains("nia@acme.test");
+        assertThat(rawOutbox()).as("kept sealed").contains("\"sealed\":\"pii1:").doesNotContain("nia@acme.test");
 
         startRelay();
         awaitMails(1);
@@ -190,7 +192,16 @@ class MailDeliveryIT {
         return m.group(1);
     }
 
+    /** The kept messages' addresses and texts, opened as the backend opens them. */
     private String outboxText() {
+        StringBuilder text = new StringBuilder();
+        for (OutboxMessage m : Mailbox.all(dataDir, "acme")) {
+            text.append(m.to()).append('\n').append(m.subject()).append('\n').append(m.body()).append('\n');
+        }
+        return text.toString();
+    }
+
+    private String rawOutbox() {
         try {
             Path file = dataDir.resolve("tenants/acme/" + FileOutbox.FILE_NAME);
             return Files.exists(file) ? Files.readString(file) : "";

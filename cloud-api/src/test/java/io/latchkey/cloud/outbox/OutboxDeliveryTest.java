@@ -125,7 +125,10 @@ class OutboxDeliveryTest {
     }
 
     private FileOutbox outbox() {
-        return new FileOutbox(new LatchkeyConfig(dataDir.toString(), null), clock, new SecureRandom());
+        SecureRandom random = new SecureRandom();
+        return new FileOutbox(new LatchkeyConfig(dataDir.toString(), null), clock, random,
+                new io.latchkey.cloud.pii.PiiCipher(new io.latchkey.cloud.secrets.FileSecretStore(
+                        new LatchkeyConfig(dataDir.toString(), null), random), random, clock));
     }
 
     private OutboxDelivery delivery(FileOutbox outbox) {

@@ -37,8 +37,8 @@ class StoredOutboxTest {
     @Test
     void twoReplicasDeliveringAtOnce_mailEachMessageOnce_whicheverQueuedIt() throws Exception {
         Stores stores = shared();
-        StoredOutbox a = new StoredOutbox(stores, clock, new SecureRandom());
-        StoredOutbox b = new StoredOutbox(stores, clock, new SecureRandom());
+        StoredOutbox a = outbox(stores);
+        StoredOutbox b = outbox(stores);
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             sent.add((i % 2 == 0 ? a : b).send("acme", message("u" + i)));
@@ -65,8 +65,8 @@ class StoredOutboxTest {
     @Test
     void aReplicaThatDiesHoldingTheClaim_leavesTheMessageToAnother_whenTheLeaseEnds() {
         Stores stores = shared();
-        StoredOutbox dead = new StoredOutbox(stores, clock, new SecureRandom());
-        StoredOutbox other = new StoredOutbox(stores, clock, new SecureRandom());
+        StoredOutbox dead = outbox(stores);
+        StoredOutbox other = outbox(stores);
         String id = dead.send("acme", message("ann"));
         assertThat(dead.claim("acme", id)).isTrue();
         // ... and the process is gone before it marked anything
@@ -81,15 +81,15 @@ class StoredOutboxTest {
         onOther.deliverDue();
         assertThat(relay.delivered).containsExactly(id);
         onOther.deliverDue();
-        delivery(new StoredOutbox(stores, clock, new SecureRandom())).deliverDue();
+        delivery(outbox(stores)).deliverDue();
         assertThat(relay.delivered).as("once").containsExactly(id);
     }
 
     @Test
     void aRefusedMessage_isKeptAsFailed_andNotTriedByAnyReplica_andAnErasedRecipientIsNotMailed() {
         Stores stores = shared();
-        StoredOutbox a = new StoredOutbox(stores, clock, new SecureRandom());
-        StoredOutbox b = new StoredOutbox(stores, clock, new SecureRandom());
+        StoredOutbox a = outbox(stores);
+        StoredOutbox b = outbox(stores);
         String refused = a.send("acme", message("bob"));
         b.send("acme", message("gone"));
         b.eraseRecipient("acme", "gone");
@@ -101,6 +101,26 @@ class StoredOutboxTest {
         assertThat(relay.attempts).containsExactly(refused);
         assertThat(b.pending("acme")).isEmpty();
         assertThat(b.messages("acme")).extracting(OutboxMessage::id).containsExactly(refused);
+    }
+
+    private StoredOutbox outbox(Stores stores) {
+        SecureRandom random = new SecureRandom();
+        LatchkeyConfig config = new LatchkeyConfig(dataDir.toString(), null);
+        return new StoredOutbox(stores, clock, random, new io.latchkey.cloud.pii.PiiCipher(
+                new io.latchkey.cloud.secrets.FileSecretStore(config, random), random, clock));
+    }
+
+    @Test
+    void theAddressSubjectAndBody_areSealedInTheStore() {
+        Stores stores = shared();
+        StoredOutbox a = outbox(stores);
+        String id = a.send("acme", new Message("ann", "ann@acme.test", "password-reset", "Reset your password", "Open https://x.test/r/9"));
+        String stored = new String(stores.tenant("acme").read(StoredOutbox.COLLECTION, id).orElseThrow().value(), StandardCharsets.UTF_8);
+        assertThat(stored).doesNotContain("ann@acme.test", "Reset your password", "https://x.test/r/9").contains("\"userId\":\"ann\"");
+        assertThat(outbox(stores).pending("acme")).singleElement().satisfies(m -> {
+            assertThat(m.to()).isEqualTo("ann@acme.test");
+            assertThat(m.body()).isEqualTo("Open https://x.test/r/9");
+        });
     }
 
     private OutboxDelivery delivery(StoredOutbox outbox) {

@@ -29,6 +29,30 @@ class FileSecretStoreTest {
     }
 
     @Test
+    void aDeletedSecret_isGoneForGood_andTheOthersStay() {
+        FileSecretStore store = open();
+        store.getOrCreate("acme", "user-key", () -> "destroy me");
+        store.getOrCreate("acme", "kept", () -> "keep me");
+
+        assertThat(store.delete("acme", "user-key")).isTrue();
+
+        assertThat(store.get("acme", "user-key")).isEmpty();
+        assertThat(store.delete("acme", "user-key")).isFalse();
+        assertThat(open().get("acme", "user-key")).as("after a restart").isEmpty();
+        assertThat(open().get("acme", "kept")).contains("keep me");
+    }
+
+    @Test
+    void aGenerator_thatStoresAnotherSecretOfTheScope_losesNeitherSecret() {
+        FileSecretStore store = open();
+        store.getOrCreate("acme", "outer", () -> "outer:" + store.getOrCreate("acme", "inner", () -> "inner"));
+
+        FileSecretStore restarted = open();
+        assertThat(restarted.get("acme", "inner")).contains("inner");
+        assertThat(restarted.get("acme", "outer")).contains("outer:inner");
+    }
+
+    @Test
     void files_areEncrypted_andOwnerOnly() throws Exception {
         open().getOrCreate("acme", "k", () -> "very-secret-value");
         Path file = dir.resolve("secrets/acme.enc");

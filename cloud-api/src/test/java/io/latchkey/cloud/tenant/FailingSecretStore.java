@@ -53,4 +53,9 @@ public class FailingSecretStore implements SecretStore {
     public String update(String scope, String name, UnaryOperator<String> change) {
         return real.update(scope, name, change);
     }
+
+    @Override
+    public boolean delete(String scope, String name) {
+        return real.delete(scope, name);
+    }
 }

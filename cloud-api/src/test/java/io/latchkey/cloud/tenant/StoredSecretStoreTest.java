@@ -56,6 +56,17 @@ class StoredSecretStoreTest {
     }
 
     @Test
+    void aSecretDeletedOnOneReplica_isGoneOnTheOther() {
+        List<SecretStore> replicas = List.of(replica(kek), replica(kek));
+        replicas.get(0).getOrCreate("acme", "pii-user-key.u-1", () -> "wrapped");
+
+        assertThat(replicas.get(1).delete("acme", "pii-user-key.u-1")).isTrue();
+
+        assertThat(replicas.get(0).get("acme", "pii-user-key.u-1")).isEmpty();
+        assertThat(replicas.get(0).delete("acme", "pii-user-key.u-1")).isFalse();
+    }
+
+    @Test
     void updates_onEitherReplica_loseNoChange() throws Exception {
         List<SecretStore> replicas = List.of(replica(kek), replica(kek));
         replicas.get(0).getOrCreate("acme", "counter", () -> "0");

@@ -97,6 +97,9 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println("  obd-ii: mode 01 " + config.obdPids() + ", one request every " + config.obdInterval().toMillis() + " ms");
         }
         agent.start();
+        // systemd's watchdog and readiness (docs/ota.md §8), when the unit asks for them
+        io.latchkey.agent.status.SystemdWatchdog.fromEnvironment(System.getenv()).ifPresent(settings -> agent.watchdog(settings,
+                new io.latchkey.agent.status.SystemdWatchdog.CommandNotifier(java.util.List.of("systemd-notify"), java.time.Duration.ofSeconds(5))));
         stopped.await();
         return 0;
     }

@@ -51,6 +51,7 @@ public final class AgentConfig {
     private final double renewAt;
     private final boolean renewWithNewKey;
     private final java.net.URI recoveryUrl;
+    private final List<java.security.KeyPair> earlierDeviceKeys;
     private final Duration movingInterval;
     private final Duration parkedInterval;
     private final double movingSpeedKmh;
@@ -84,6 +85,7 @@ public final class AgentConfig {
         this.renewAt = b.renewAt;
         this.renewWithNewKey = b.renewWithNewKey;
         this.recoveryUrl = b.recoveryUrl;
+        this.earlierDeviceKeys = List.copyOf(b.earlierDeviceKeys);
         this.movingInterval = b.movingInterval;
         this.parkedInterval = b.parkedInterval;
         this.movingSpeedKmh = b.movingSpeedKmh;
@@ -194,6 +196,15 @@ public final class AgentConfig {
      */
     public java.net.URI recoveryUrl() {
         return recoveryUrl;
+    }
+
+    /**
+     * The device's keys before its certificate was renewed with a new key (the provisioned one, earlier renewals),
+     * newest first: offline-key credentials issued before the renewal name one of them, and the car answers those phones
+     * with the key their credential names (docs/offline-keys.md, "A renewed device key"). Empty when never renewed.
+     */
+    public List<java.security.KeyPair> earlierDeviceKeys() {
+        return earlierDeviceKeys;
     }
 
     /** Pinned tenant command keys by key id. */
@@ -320,6 +331,7 @@ public final class AgentConfig {
         b.renewAt = renewAt;
         b.renewWithNewKey = renewWithNewKey;
         b.recoveryUrl = recoveryUrl;
+        b.earlierDeviceKeys.addAll(earlierDeviceKeys);
         b.movingInterval = movingInterval;
         b.parkedInterval = parkedInterval;
         b.movingSpeedKmh = movingSpeedKmh;
@@ -365,6 +377,7 @@ public final class AgentConfig {
         private double renewAt = 0.66;
         private boolean renewWithNewKey = true;
         private java.net.URI recoveryUrl;
+        private final List<java.security.KeyPair> earlierDeviceKeys = new java.util.ArrayList<>();
         private Duration movingInterval = DEFAULT_MOVING_INTERVAL;
         private Duration parkedInterval = DEFAULT_PARKED_INTERVAL;
         private double movingSpeedKmh = 3.0;
@@ -475,6 +488,13 @@ public final class AgentConfig {
 
         public Builder ota(io.latchkey.agent.ota.OtaSettings settings) {
             this.ota = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** The device's keys before its renewals, newest first ({@link AgentConfig#earlierDeviceKeys()}); replaces any set. */
+        public Builder earlierDeviceKeys(List<java.security.KeyPair> keys) {
+            earlierDeviceKeys.clear();
+            keys.forEach(k -> earlierDeviceKeys.add(Objects.requireNonNull(k, "key")));
             return this;
         }
 

@@ -92,11 +92,61 @@ public final class CertificateRenewal {
             MqttTls provisioned = config.tls();
             MqttTls loaded = MqttTls.load(generation.resolve("device.crt"), generation.resolve("device.key"), null);
             MqttTls renewed = MqttTls.of(List.of(loaded.certificate()), loaded.privateKey(), provisioned.brokerCas());
-            return config.toBuilder().tls(renewed).build();
+            return config.toBuilder().tls(renewed).earlierDeviceKeys(earlierKeys(config, serial, loaded)).build();
         } catch (IOException | RuntimeException e) {
             LOG.warn("{}: the renewed identity in {} is unreadable ({}); using the provisioned one", config.deviceId(), pointer, e.getMessage());
             return config;
         }
+    }
+
+    /** How many earlier device keys the car keeps answering offline-key phones with (newest first). */
+    static final int EARLIER_KEYS = 3;
+
+    /**
+     * The keys the device had before the generation in use (the provisioned one and earlier generations), newest first,
+     * at most {@link #EARLIER_KEYS}, without the current key (a same-key renewal), repeats, or a stored generation newer
+     * than the one in use (never switched to): a phone whose
+     * credential was issued before a renewal with a new key names one of them (docs/offline-keys.md). An unreadable
+     * earlier generation is skipped.
+     */
+    private static List<KeyPair> earlierKeys(AgentConfig config, String currentSerial, MqttTls current) {
+        record Held(Instant notBefore, KeyPair pair) {
+        }
+        List<Held> held = new ArrayList<>();
+        MqttTls provisioned = config.tls();
+        held.add(new Held(provisioned.certificate().getNotBefore().toInstant(),
+                new KeyPair(provisioned.certificate().getPublicKey(), provisioned.privateKey())));
+        Path root = config.dataDir().resolve(DIR);
+        try (var generations = Files.list(root)) {
+            for (Path g : generations.filter(Files::isDirectory).toList()) {
+                if (g.getFileName().toString().equals(currentSerial)) {
+                    continue;
+                }
+                try {
+                    MqttTls earlier = MqttTls.load(g.resolve("device.crt"), g.resolve("device.key"), null);
+                    held.add(new Held(earlier.certificate().getNotBefore().toInstant(),
+                            new KeyPair(earlier.certificate().getPublicKey(), earlier.privateKey())));
+                } catch (RuntimeException e) {
+                    LOG.debug("{}: earlier identity {} skipped: {}", config.deviceId(), g.getFileName(), e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("{}: earlier identities not listed: {}", config.deviceId(), e.toString());
+        }
+        // a generation newer than the one in use was stored and never switched to (a power cut before the pointer's
+        // rename): its key was never the car's, no credential names it
+        Instant inUse = current.certificate().getNotBefore().toInstant();
+        held.removeIf(h -> h.notBefore().isAfter(inUse));
+        held.sort(java.util.Comparator.comparing(Held::notBefore).reversed());
+        List<KeyPair> keys = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        seen.add(Base64.getEncoder().encodeToString(current.certificate().getPublicKey().getEncoded()));
+        for (Held h : held) {
+            if (keys.size() < EARLIER_KEYS && seen.add(Base64.getEncoder().encodeToString(h.pair().getPublic().getEncoded()))) {
+                keys.add(h.pair());
+            }
+        }
+        return keys;
     }
 
     /** When to renew: {@code identity.renew-at} of the way from notBefore to notAfter. */

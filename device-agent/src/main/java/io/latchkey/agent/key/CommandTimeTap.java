@@ -124,6 +124,11 @@ public final class CommandTimeTap implements BrokerConnection {
     }
 
     @Override
+    public CompletableFuture<Void> probe() {
+        return delegate.probe();
+    }
+
+    @Override
     public void resume() {
         delegate.resume();
     }

@@ -62,12 +62,42 @@ public final class OfflineKeys implements AutoCloseable {
         void record(DeviceEvent event);
     }
 
-    /** Who the car is: its tenant, device id and the device key that signs its BLE results. */
-    public record Identity(String tenant, String deviceId, ECPrivateKeyParameters deviceKey) {
+    /**
+     * Who the car is: its tenant, device id and the device key that signs its BLE results; {@code earlierKeys} are the
+     * device's keys before a renewal with a new key, by the base64url (unpadded) SubjectPublicKeyInfo of their public
+     * half. A credential names the device key it was issued for ({@code devicePublicKey}), and the phone checks the car's
+     * answer with that key: a credential issued before the renewal is answered with the earlier key it names, so the
+     * borrower's phone keeps opening the car offline (docs/offline-keys.md, "A renewed device key").
+     */
+    public record Identity(String tenant, String deviceId, ECPrivateKeyParameters deviceKey, Map<String, ECPrivateKeyParameters> earlierKeys) {
         public Identity {
             Objects.requireNonNull(tenant, "tenant");
             Objects.requireNonNull(deviceId, "deviceId");
             Objects.requireNonNull(deviceKey, "deviceKey");
+            earlierKeys = Map.copyOf(earlierKeys);
+        }
+
+        public Identity(String tenant, String deviceId, ECPrivateKeyParameters deviceKey) {
+            this(tenant, deviceId, deviceKey, Map.of());
+        }
+
+        /** The key that signs the answer to a phone holding {@code credential}: the earlier key it names, else the current. */
+        public ECPrivateKeyParameters answerKey(KeyCredential credential) {
+            if (credential == null || credential.devicePublicKey() == null || earlierKeys.isEmpty()) {
+                return deviceKey;
+            }
+            try {
+                String spki = java.util.Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(java.util.Base64.getUrlDecoder().decode(credential.devicePublicKey().strip()));
+                return earlierKeys.getOrDefault(spki, deviceKey);
+            } catch (IllegalArgumentException e) {
+                return deviceKey;
+            }
+        }
+
+        /** The map key of {@link #earlierKeys}: base64url, unpadded, of the public key's SubjectPublicKeyInfo. */
+        public static String spki(java.security.PublicKey key) {
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key.getEncoded());
         }
     }
 
@@ -397,7 +427,7 @@ public final class OfflineKeys implements AutoCloseable {
             String signature = null;
             if (c != null && request.action() != null && request.nonce() != null) {
                 try {
-                    signature = Ed25519.base64url(HolderKeys.sign(identity.deviceKey(), SigningInputs.bleResult(identity.tenant(),
+                    signature = Ed25519.base64url(HolderKeys.sign(identity.answerKey(c), SigningInputs.bleResult(identity.tenant(),
                             identity.deviceId(), c.keyId(), request.action(), request.nonce(), request.counter(), outcome, reason, lockState)));
                 } catch (MalformedMessageException e) {
                     signature = null; // a nonce with a line break: nothing to bind the answer to

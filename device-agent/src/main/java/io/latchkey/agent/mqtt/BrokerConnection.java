@@ -96,6 +96,15 @@ public interface BrokerConnection {
     default void resume() {
     }
 
+    /**
+     * The systemd watchdog's health probe (docs/ota.md §8): completes once the connection's own loop (the thread that
+     * reconnects) has run it; fails when that loop is gone. Connected or not does not matter: an offline car whose loop
+     * keeps trying is healthy. The default, for connections without a loop of their own, completes at once.
+     */
+    default CompletableFuture<Void> probe() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Disconnects cleanly (no last will) and stops reconnecting. */
     CompletableFuture<Void> close();
 }

@@ -365,6 +365,15 @@ public final class PahoBrokerConnection implements BrokerConnection {
     }
 
     @Override
+    public CompletableFuture<Void> probe() {
+        try {
+            return CompletableFuture.runAsync(() -> { }, timer);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
     public boolean isConnected() {
         return client.isConnected();
     }

@@ -33,6 +33,8 @@ public final class Slots {
     public static final String CURRENT = "current";
     public static final String TRIAL = "trial";
     public static final String BOOTS = "trial.boots";
+    /** How often systemd's watchdog killed the release on trial (written by the launcher's {@code --stopped}). */
+    public static final String WATCHDOG_KILLS = "trial.watchdog";
     public static final String PENDING = "pending";
     public static final String ROLLED_BACK = "rolled-back";
     public static final String VERSION = "VERSION";
@@ -120,6 +122,7 @@ public final class Slots {
             writeDurably(slot.resolve(VERSION), pending.version() + "\n");
             syncDir(slot);
             delete(BOOTS);
+            delete(WATCHDOG_KILLS);
             Path link = root.resolve(TRIAL + ".new");
             step.before("link-trial");
             Files.deleteIfExists(link);
@@ -143,6 +146,7 @@ public final class Slots {
             Files.move(root.resolve(TRIAL), root.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE);
             syncDir(root);
             delete(BOOTS);
+            delete(WATCHDOG_KILLS);
             return true;
         } catch (IOException e) {
             throw new AgentException("cannot mark the release good: " + e.getMessage(), e);
@@ -157,6 +161,7 @@ public final class Slots {
             Files.deleteIfExists(root.resolve(TRIAL));
             syncDir(root);
             delete(BOOTS);
+            delete(WATCHDOG_KILLS);
         } catch (IOException e) {
             throw new AgentException("cannot roll back: " + e.getMessage(), e);
         }

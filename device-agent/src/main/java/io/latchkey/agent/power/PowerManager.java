@@ -56,6 +56,8 @@ public final class PowerManager {
     private volatile PowerState state;
     private volatile Instant nextWake;
     private volatile Instant nextBooking;
+    private volatile Instant since;
+    private volatile Double lastVolts;
     private Instant nextProtectCheck;
 
     /** @param supply and {@code battery} may be null (no voltage sensor): then only parking and bookings decide */
@@ -72,6 +74,7 @@ public final class PowerManager {
         boolean protectedAtStart = supply != null && Files.exists(marker);
         this.policy = new PowerPolicy(settings, protectedAtStart);
         this.state = policy.state();
+        this.since = protectedAtStart ? protectedSince(clock.instant()) : clock.instant();
         if (protectedAtStart) {
             LOG.warn("{}: stopped in battery protection; staying off until the supply reaches {} V", deviceId, settings.recoverVolts());
         }
@@ -94,6 +97,16 @@ public final class PowerManager {
     /** When a sleeping or protected car will be awake again; null when awake. */
     public Instant nextWake() {
         return nextWake;
+    }
+
+    /** When the agent entered its current state: its start for the first one, the marker's time for a protection it restarted in. */
+    public Instant since() {
+        return since;
+    }
+
+    /** The supply voltage read by the last check; null without a voltage source or before the first reading. */
+    public Double lastVolts() {
+        return lastVolts;
     }
 
     public Instant nextBooking() {
@@ -130,6 +143,9 @@ public final class PowerManager {
             battery.check();
         }
         OptionalDouble volts = supply == null ? OptionalDouble.empty() : supply.volts();
+        if (volts.isPresent()) {
+            lastVolts = volts.getAsDouble();
+        }
         boolean parked = !vehicle.isMoving() && !vehicle.ignitionOn();
         PowerPolicy.Decision d = policy.update(now, volts, battery != null && battery.isLow(), parked, nextBooking);
         nextProtectCheck = d.state() == PowerState.PROTECT ? now.plus(settings.protectCheckEvery()) : null;
@@ -139,6 +155,7 @@ public final class PowerManager {
             return;
         }
         state = d.state();
+        since = now;
         LOG.info("{}: power {} -> {}{}{}", deviceId, before, d.state(),
                 volts.isPresent() ? String.format(" at %.2f V", volts.getAsDouble()) : "",
                 d.nextWake() == null ? "" : ", next wake " + d.nextWake());
@@ -181,6 +198,14 @@ public final class PowerManager {
             events.publish(EVENT, details);
         } catch (RuntimeException e) {
             LOG.debug("{}: power event not sent: {}", deviceId, e.toString());
+        }
+    }
+
+    private Instant protectedSince(Instant fallback) {
+        try {
+            return Instant.parse(Files.readString(marker).strip());
+        } catch (IOException | java.time.DateTimeException e) {
+            return fallback;
         }
     }
 

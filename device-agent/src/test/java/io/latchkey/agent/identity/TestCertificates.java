@@ -21,11 +21,11 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.asn1.ASN1Integer;
 
 /** A device CA's certificate for a key, made with Bouncy Castle's ASN.1 classes (the agent has no PKIX library). */
-final class TestCertificates {
+public final class TestCertificates {
     private TestCertificates() {
     }
 
-    static X509Certificate issue(KeyPair ca, PublicKey subjectKey, String tenant, String deviceId, Instant notBefore, Instant notAfter,
+    public static X509Certificate issue(KeyPair ca, PublicKey subjectKey, String tenant, String deviceId, Instant notBefore, Instant notAfter,
                                  long serial) throws Exception {
         V3TBSCertificateGenerator tbs = new V3TBSCertificateGenerator();
         tbs.setSerialNumber(new ASN1Integer(BigInteger.valueOf(serial)));
@@ -48,7 +48,7 @@ final class TestCertificates {
                 .generateCertificate(new java.io.ByteArrayInputStream(new DERSequence(v).getEncoded("DER")));
     }
 
-    static String pem(X509Certificate certificate) throws Exception {
+    public static String pem(X509Certificate certificate) throws Exception {
         return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
                 + "\n-----END CERTIFICATE-----\n";
     }

@@ -75,11 +75,16 @@ final class KeyCar implements AutoCloseable {
     /** With a hardware RTC ({@code null}: none). */
     KeyCar(Path dir, TestCloud cloud, MutableClock systemClock, AtomicLong nanos, Gnss gnss, SimulatedCentralLocking wiring,
            io.latchkey.hal.time.Rtc rtc) {
+        this(cloud, systemClock, nanos, gnss, wiring, rtc, AgentConfig.builder().tenant("acme").deviceId("dev-1").mqttUrl("tcp://127.0.0.1:1")
+                .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).deviceKey(DEVICE_KEY.getPrivate()).dataDir(dir).build());
+    }
+
+    /** On a configuration of the test's own (e.g. a renewed identity), for tenant acme, device dev-1. */
+    KeyCar(TestCloud cloud, MutableClock systemClock, AtomicLong nanos, Gnss gnss, SimulatedCentralLocking wiring,
+           io.latchkey.hal.time.Rtc rtc, AgentConfig config) {
         this.cloud = cloud;
         this.wiring = wiring;
         this.nanos = nanos;
-        AgentConfig config = AgentConfig.builder().tenant("acme").deviceId("dev-1").mqttUrl("tcp://127.0.0.1:1")
-                .commandKey(TestCloud.KEY_ID, cloud.publicKeyBase64()).deviceKey(DEVICE_KEY.getPrivate()).dataDir(dir).build();
         var builder = Agent.builder(config);
         if (rtc != null) {
             builder.rtc(rtc);
@@ -126,8 +131,14 @@ final class KeyCar implements AutoCloseable {
 
     static KeyCredential credential(String keyId, String tenant, String device, ECPrivateKeyParameters holder, Set<KeyRight> rights,
                                     Instant from, Instant to, Instant issuedAt, KeyCredential.Parent parent) {
+        return credential(keyId, tenant, device, holder, rights, from, to, issuedAt, parent, DEVICE_PUBLIC_KEY);
+    }
+
+    /** A credential naming {@code devicePublicKey} (base64url SubjectPublicKeyInfo) as the car's key. */
+    static KeyCredential credential(String keyId, String tenant, String device, ECPrivateKeyParameters holder, Set<KeyRight> rights,
+                                    Instant from, Instant to, Instant issuedAt, KeyCredential.Parent parent, String devicePublicKey) {
         return new KeyCredential(1, KeyCredential.TYPE, keyId, tenant, device, "car-1", "bk-1",
-                new KeyCredential.Holder("u-rita", PhoneKey.publicKeyOf(holder)), rights, from, to, issuedAt, parent, DEVICE_PUBLIC_KEY);
+                new KeyCredential.Holder("u-rita", PhoneKey.publicKeyOf(holder)), rights, from, to, issuedAt, parent, devicePublicKey);
     }
 
     TenantSigned sign(KeyCredential c) {
@@ -139,6 +150,13 @@ final class KeyCar implements AutoCloseable {
                 .map(k -> new RevocationList.Entry(k, issuedAt.plus(Duration.ofDays(1)))).toList();
         return TenantSigned.sign(TenantSigned.Kind.REVOCATIONS, new RevocationList(1, RevocationList.TYPE, "acme", serial, issuedAt, entries),
                 TestCloud.KEY_ID, cloud.keys().getPrivate());
+    }
+
+    /** A phone holding a fresh key pair and a credential for it, for this car as the backend knew it by {@code devicePublicKey}. */
+    VirtualPhone phone(String keyId, Set<KeyRight> rights, Instant from, Instant to, Instant issuedAt, java.security.PublicKey devicePublicKey) {
+        ECPrivateKeyParameters holder = newHolder();
+        return new VirtualPhone(new PhoneKey(holder, sign(credential(keyId, "acme", "dev-1", holder, rights, from, to, issuedAt, null,
+                Ed25519.base64url(devicePublicKey.getEncoded())))));
     }
 
     /** A phone holding a fresh key pair and a credential for it, for this car. */

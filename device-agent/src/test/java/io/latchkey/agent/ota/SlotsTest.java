@@ -175,6 +175,52 @@ class SlotsTest {
         assertThat(launch(0).slot()).isEqualTo("current");
     }
 
+    /**
+     * docs/ota.md §8: a release on trial that hangs is killed by systemd's watchdog and started again; each such start is
+     * one of its three (it never marks itself good), the unit's ExecStopPost ({@code --stopped}) counts the kills, and
+     * the roll-back names them. A stop for another reason, or a watchdog kill of a release marked good, counts nothing.
+     */
+    @Test
+    void aTrialKilledByTheWatchdog_spendsItsStarts_andRollsBackNamingTheWatchdog() throws Exception {
+        Slots slots = withGoodRelease();
+        stopped("watchdog"); // the good release hung once: not a trial, nothing counted
+        assertThat(ota.resolve(Slots.WATCHDOG_KILLS)).doesNotExist();
+        install(slots);
+        for (int start = 1; start <= 3; start++) {
+            assertThat(launch(0).slot()).isEqualTo("trial");
+            stopped("watchdog");
+        }
+        assertThat(ota.resolve(Slots.WATCHDOG_KILLS)).hasContent("3");
+        Start back = launch(0);
+        assertThat(back.slot()).isEqualTo("current");
+        assertThat(Slots.versionOf(Path.of(back.dir()))).contains("0.2.0");
+        assertThat(slots.rolledBack()).get().asString().startsWith("CRASH_LOOP").contains("3 of them ended by the watchdog");
+        assertThat(ota.resolve(Slots.WATCHDOG_KILLS)).doesNotExist();
+
+        install(slots); // a new trial starts with no kills counted; a plain stop counts none
+        assertThat(launch(0).slot()).isEqualTo("trial");
+        stopped("success");
+        stopped("exit-code");
+        assertThat(ota.resolve(Slots.WATCHDOG_KILLS)).doesNotExist();
+        assertThat(launch(0).slot()).isEqualTo("trial");
+        stopped("watchdog");
+        assertThat(slots.markGood()).as("it got through its self-test at the next start").isTrue();
+        assertThat(ota.resolve(Slots.WATCHDOG_KILLS)).doesNotExist();
+    }
+
+    /** The unit's ExecStopPost, as systemd runs it after a stop with this SERVICE_RESULT. */
+    private void stopped(String serviceResult) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("sh", LAUNCHER.toString(), "--stopped").redirectErrorStream(true);
+        pb.environment().putAll(Map.of("LATCHKEY_OTA_DIR", ota.toString(), "LATCHKEY_HOME", factory.toString(), "JAVA", fakeJava.toString(),
+                "FAKE_LOG", log.toString(), "SERVICE_RESULT", serviceResult));
+        Files.deleteIfExists(log);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(log).as("--stopped starts nothing").doesNotExist();
+    }
+
     @Test
     void theAgentsOwnRollBack_afterAFailedSelfTest_bringsThePreviousReleaseBack() throws Exception {
         Slots slots = withGoodRelease();

@@ -105,6 +105,72 @@ class AgentDebIT {
         assertThat(out).contains("Usage: latchkey provision selftest", "--bundle");
     }
 
+    /** The flags docs/benchmarks-agent.md chose ("Memory and start-up, setting by setting"), each for a measured reason. */
+    @Test
+    void unit_runsTheMeasuredJvmFlags_andThePostinstMakesTheArchiveItNames(@TempDir Path root) throws Exception {
+        assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
+        run("dpkg-deb", "-x", deb.toString(), root.toString());
+        Path unit = root.resolve("lib/systemd/system/latchkey-agent.service");
+
+        assertThat(javaOpts(unit).split(" ")).containsExactlyInAnyOrder("-Xms8m", "-Xmn2m", "-Xmx48m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=5", "-Xss256k", "-XX:MaxMetaspaceSize=64m",
+                "-XX:SharedArchiveFile=/var/lib/latchkey/agent.jsa", "-Xshare:auto", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(Files.readAllLines(unit)).contains("Environment=MALLOC_ARENA_MAX=2");
+        // logging is set up in code (cli.AgentLogging) unless an installer names a logback file
+        assertThat(root.resolve("opt/latchkey/bin/latchkey-agent-launch")).content()
+                .doesNotContain("-Dlogback.configurationFile=latchkey-agent-logback.xml");
+        Path cds = root.resolve("opt/latchkey/bin/latchkey-agent-cds");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cds))).isEqualTo("rwxr-xr-x");
+        assertThat(root.resolve("opt/latchkey/latchkey-agent.classlist")).content()
+                .contains("io/latchkey/agent/Agent\n", "org/eclipse/paho/mqttv5/client/MqttAsyncClient\n")
+                .doesNotContain("io/latchkey/agent/bench/", "com/hivemq/");
+        String info = run("dpkg-deb", "--info", deb.toString()).out();
+        assertThat(info).contains("triggers");
+        Path control = root.resolve("DEBIAN");
+        run("dpkg-deb", "-e", deb.toString(), control.toString());
+        assertThat(control.resolve("triggers")).content().contains("interest-noawait /usr/lib/jvm");
+        String postinst = Files.readString(control.resolve("postinst"));
+        assertThat(postinst.indexOf("/opt/latchkey/bin/latchkey-agent-cds \"$DATA_DIR/agent.jsa\""))
+                .as("configure makes the archive").isPositive();
+        assertThat(postinst.substring(postinst.indexOf("triggered)"))).as("so does a JDK upgrade")
+                .contains("/opt/latchkey/bin/latchkey-agent-cds \"$DATA_DIR/agent.jsa\"");
+    }
+
+    /**
+     * The archive as the postinst makes it, from the installed tree and the shipped class list, is one the JVM maps with the
+     * unit's flags (-Xshare:on fails where :auto would quietly go without), and the agent's classes come from it.
+     */
+    @Test
+    void theArchiveMadeFromTheShippedClassList_isWhatTheAgentLoadsItsClassesFrom(@TempDir Path root, @TempDir Path work) throws Exception {
+        assumeTrue(onPath("dpkg-deb") && onPath("sh"), "dpkg-deb/sh not installed: archive not tried");
+        run("dpkg-deb", "-x", deb.toString(), root.toString());
+        Path opt = root.resolve("opt/latchkey");
+        Path archive = work.resolve("agent.jsa");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder dump = new ProcessBuilder("sh", opt.resolve("bin/latchkey-agent-cds").toString(), archive.toString())
+                .redirectErrorStream(true);
+        dump.environment().put("LATCHKEY_HOME", opt.toString());
+        dump.environment().put("JAVA", java);
+        Process p = dump.start();
+        String dumpOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(archive).as(dumpOut).isRegularFile();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archive))).isEqualTo("rw-r--r--");
+
+        List<String> command = new ArrayList<>(List.of(java));
+        for (String flag : javaOpts(root.resolve("lib/systemd/system/latchkey-agent.service")).split(" ")) {
+            command.add(flag.equals("-Xshare:auto") ? "-Xshare:on"
+                    : flag.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=" + archive : flag);
+        }
+        command.addAll(List.of("-Xlog:class+load=info", "-cp", opt.resolve("device-agent.jar") + ":" + opt.resolve("lib") + "/*",
+                "io.latchkey.agent.AgentMain", "--version"));
+        Result r = run(command.toArray(String[]::new));
+
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).contains("latchkey-agent 0.1.0", "io.latchkey.agent.AgentMain source: shared objects file",
+                "picocli.CommandLine source: shared objects file");
+    }
+
     @Test
     void bouncyCastle_shipsUnsigned_withoutPerEntryDigests_butMultiRelease(@TempDir Path root) throws Exception {
         assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
@@ -123,6 +189,32 @@ class AgentDebIT {
             assertThat(jar.getManifest().getEntries()).isEmpty();
             assertThat(jar.isMultiRelease()).isTrue();
         }
+    }
+
+    /**
+     * docs/ota.md §8: the unit has systemd's watchdog (the agent pings through systemd-notify, a child of the JVM, hence
+     * NotifyAccess=all), stays Type=simple (an offline car at boot counts as started), kills a hung JVM outright, and
+     * counts a watchdog kill of a release on trial through the launcher's --stopped; systemd itself accepts the unit
+     * (every key known and in its section), with the launcher's paths pointed at the extracted package.
+     */
+    @Test
+    void theUnit_hasSystemdsWatchdog_andSystemdAcceptsIt(@TempDir Path root) throws Exception {
+        assumeTrue(onPath("dpkg-deb"), "dpkg-deb is not installed: package not inspected");
+        run("dpkg-deb", "-x", deb.toString(), root.toString());
+        Path unit = root.resolve("lib/systemd/system/latchkey-agent.service");
+        List<String> lines = Files.readAllLines(unit).stream().map(String::strip).filter(l -> !l.startsWith("#")).toList();
+        assertThat(lines).contains("Type=simple", "WatchdogSec=120", "WatchdogSignal=SIGKILL", "NotifyAccess=all", "Restart=always",
+                "ExecStart=/opt/latchkey/bin/latchkey-agent-launch", "ExecStopPost=/opt/latchkey/bin/latchkey-agent-launch --stopped");
+        assertThat(lines.indexOf("StartLimitIntervalSec=300")).as("start limits belong to [Unit]")
+                .isGreaterThan(lines.indexOf("[Unit]")).isLessThan(lines.indexOf("[Service]"));
+        assertThat(lines).as("the sandbox lets systemd-notify reach the notify socket").anyMatch(l -> l.startsWith("RestrictAddressFamilies=")
+                && l.contains("AF_UNIX"));
+        assumeTrue(onPath("systemd-analyze"), "systemd-analyze is not installed: unit not verified by systemd");
+        Path copy = root.resolve("latchkey-agent.service");
+        Files.writeString(copy, Files.readString(unit).replace("/opt/latchkey/", root.resolve("opt/latchkey") + "/"));
+        Result verify = run("systemd-analyze", "verify", copy.toString());
+        assertThat(verify.code()).as(verify.out()).isZero();
+        assertThat(verify.out()).doesNotContain("Unknown", "ignoring", "Invalid", "Failed");
     }
 
     @Test
@@ -200,14 +292,18 @@ class AgentDebIT {
         assertThat(Files.getAttribute(slots, "unix:uid").toString()).isEqualTo(uid);
         assertThat(Files.getAttribute(slots.getParent(), "unix:uid").toString()).isEqualTo(uid);
         assertThat(root.resolve("etc/latchkey/agent.properties")).hasContent("tenant=acme");
-        assertThat(launchFrom(root, launcher, work)).startsWith("factory " + root.resolve("opt/latchkey").toRealPath());
+        assertThat(launchFrom(root, launcher, work)).startsWith("factory " + root.resolve("opt/latchkey").toRealPath())
+                .contains("-XX:SharedArchiveFile=/var/lib/latchkey/agent.jsa", "io.latchkey.agent.AgentMain run")
+                .doesNotContain("logback.configurationFile");
 
         // an update made active (as the agent leaves it after a release marked itself good)
         Path ota = root.resolve("var/lib/latchkey/ota");
         Files.createDirectories(slots.resolve("a/lib"));
         Files.writeString(slots.resolve("a/device-agent.jar"), "agent 0.9.0");
         Files.createSymbolicLink(ota.resolve("current"), Path.of("slots/a"));
-        assertThat(launchFrom(root, launcher, work)).startsWith("current " + slots.resolve("a").toRealPath());
+        assertThat(launchFrom(root, launcher, work)).startsWith("current " + slots.resolve("a").toRealPath())
+                // the class-data archive is for the package's own jars: another release runs without it, with the other flags
+                .contains("-Xmn2m", "-Xshare:auto").doesNotContain("SharedArchiveFile");
 
         Result again = run("dpkg", "--root=" + root, "--force-script-chrootless", "--force-depends", "--log=/dev/null", "-i", deb.toString());
         assertThat(again.code()).as(again.out()).isZero();
@@ -229,6 +325,7 @@ class AgentDebIT {
                 "ExecStart=/bin/sh -c 'exec /usr/bin/java $JAVA_OPTS -cp \"/opt/latchkey/device-agent.jar:/opt/latchkey/lib/*\" "
                         + "io.latchkey.agent.AgentMain run --config /etc/latchkey/agent.properties'"));
         Files.delete(tree.resolve("opt/latchkey/bin/latchkey-agent-launch"));
+        Files.delete(tree.resolve("opt/latchkey/bin/latchkey-agent-cds"));
         Files.delete(tree.resolve("opt/latchkey/bin"));
         assertThat(Files.readString(postinst)).doesNotContain("ota");
         Path out = work.resolve("latchkey-agent_0.0.9_all.deb");
@@ -241,18 +338,26 @@ class AgentDebIT {
     private static String launchFrom(Path root, Path launcher, Path work) throws Exception {
         Path java = work.resolve("java");
         Path log = work.resolve("java.log");
-        Files.writeString(java, "#!/bin/sh\necho \"$LATCHKEY_SLOT $LATCHKEY_SLOT_DIR\" > \"$FAKE_LOG\"\n");
+        Files.writeString(java, "#!/bin/sh\necho \"$LATCHKEY_SLOT $LATCHKEY_SLOT_DIR $*\" > \"$FAKE_LOG\"\n");
         java.toFile().setExecutable(true);
         ProcessBuilder pb = new ProcessBuilder("sh", launcher.toString()).redirectErrorStream(true);
         pb.environment().put("LATCHKEY_OTA_DIR", root.resolve("var/lib/latchkey/ota").toString());
         pb.environment().put("LATCHKEY_HOME", root.resolve("opt/latchkey").toString());
         pb.environment().put("JAVA", java.toString());
         pb.environment().put("FAKE_LOG", log.toString());
+        pb.environment().put("JAVA_OPTS", javaOpts(root.resolve("lib/systemd/system/latchkey-agent.service")));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         return Files.readString(log).strip();
+    }
+
+    /** What the unit sets JAVA_OPTS to. */
+    private static String javaOpts(Path unit) throws IOException {
+        return Files.readAllLines(unit).stream().filter(l -> l.startsWith("Environment=\"JAVA_OPTS=")).findFirst()
+                .map(l -> l.substring("Environment=\"JAVA_OPTS=".length(), l.length() - 1))
+                .orElseThrow(() -> new AssertionError("no JAVA_OPTS in " + unit));
     }
 
     private static void throwawayRoot(Path root) throws IOException {

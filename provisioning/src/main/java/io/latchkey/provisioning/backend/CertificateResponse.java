@@ -14,16 +14,23 @@ import java.util.List;
  * @param vehicleProfile the name of the car's built-in vehicle profile (which CAN signals to expect), or null
  * @param keySetKeys     the tenant's key-set signing keys to pin: they verify the signed key sets that refresh every
  *                       other key (docs/device-identity.md); empty from a backend that has none
+ * @param updateKeys     the tenant's update keys to pin: they verify over-the-air bundles (docs/ota.md §2); empty when the
+ *                       tenant has none yet (updates stay off until a signed key set brings one)
+ * @param recoveryUrl    the backend's base URL for the renewal of a certificate that expired while the car was offline
+ *                       ({@code POST /t/{tenant}/devices/{deviceId}/renewal}, docs/device-identity.md); null from a backend
+ *                       that does not say
  */
 public record CertificateResponse(String certificate, List<String> caChain, List<String> brokerCaChain, String mqttUrl,
-                                  List<CommandKey> commandKeys, String vehicleProfile, List<CommandKey> keySetKeys) {
+                                  List<CommandKey> commandKeys, String vehicleProfile, List<CommandKey> keySetKeys,
+                                  List<CommandKey> updateKeys, String recoveryUrl) {
     public CertificateResponse(String certificate, List<String> caChain, List<String> brokerCaChain, String mqttUrl,
                                List<CommandKey> commandKeys, String vehicleProfile) {
-        this(certificate, caChain, brokerCaChain, mqttUrl, commandKeys, vehicleProfile, List.of());
+        this(certificate, caChain, brokerCaChain, mqttUrl, commandKeys, vehicleProfile, List.of(), List.of(), null);
     }
 
     public CertificateResponse {
         keySetKeys = keySetKeys == null ? List.of() : List.copyOf(keySetKeys);
+        updateKeys = updateKeys == null ? List.of() : List.copyOf(updateKeys);
         caChain = caChain == null ? List.of() : List.copyOf(caChain);
         brokerCaChain = brokerCaChain == null ? List.of() : List.copyOf(brokerCaChain);
         commandKeys = commandKeys == null ? List.of() : List.copyOf(commandKeys);

@@ -51,7 +51,8 @@ public final class DeviceBundle {
         }
         files.add(BundleFile.text(BundleLayout.AGENT_CONFIG, AgentConfigFile.render(id.tenant(), id.deviceId(), id.carId(),
                 response.mqttUrl(), pinned, id.dataDir(), brokerCa, id.createdAt(), HardwareSection.keys(id.hardware(), profile),
-                id.hardware().label()) + keySetKeys(response.keySetKeys()), false));
+                id.hardware().label()) + pinnedKeys("keyset.keys", "key-set key", response.keySetKeys())
+                + pinnedKeys("update.keys", "update key", response.updateKeys()) + recoveryUrl(response.recoveryUrl()), false));
         files.add(new BundleFile(BundleLayout.MANIFEST, manifest(id, issued, response, files), false));
         return files;
     }
@@ -76,23 +77,44 @@ public final class DeviceBundle {
     }
 
     /**
-     * {@code keyset.keys.<kid>=...} lines: the key-set signing keys the device pins (docs/device-identity.md, "Key sets");
-     * none from a backend that has none.
+     * {@code <prefix>.<kid>=...} lines: the key-set signing keys ({@code keyset.keys}, docs/device-identity.md, "Key sets")
+     * or the update keys ({@code update.keys}, docs/ota.md §2) the device pins; none from a backend that has none.
      */
-    private static String keySetKeys(List<CommandKey> keys) {
+    private static String pinnedKeys(String prefix, String what, List<CommandKey> keys) {
         StringBuilder out = new StringBuilder();
         for (CommandKey key : keys) {
             if (key.kid() == null || !key.kid().matches("[A-Za-z0-9._-]{1,64}")) {
-                throw invalid("key-set key id '" + key.kid() + "' is not usable");
+                throw invalid(what + " id '" + key.kid() + "' is not usable");
             }
             try {
                 Keys.decodeCommandPublicKey(key.publicKey());
             } catch (ProtocolException | NullPointerException e) {
-                throw invalid("key-set key " + key.kid() + " is not a base64 Ed25519 public key");
+                throw invalid(what + " " + key.kid() + " is not a base64 Ed25519 public key");
             }
-            out.append("keyset.keys.").append(key.kid()).append('=').append(key.publicKey().strip()).append('\n');
+            out.append(prefix).append('.').append(key.kid()).append('=').append(key.publicKey().strip()).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * {@code identity.recovery-url=...}: where the agent renews a certificate that expired while the car was offline
+     * (docs/device-identity.md, "A device offline across its expiry"); nothing from a backend that names none.
+     */
+    private static String recoveryUrl(String url) {
+        if (url == null || url.isBlank()) {
+            return "";
+        }
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(url.strip());
+        } catch (IllegalArgumentException e) {
+            throw invalid("recoveryUrl '" + url + "' is not a URL");
+        }
+        if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                || uri.getQuery() != null || uri.getFragment() != null || url.strip().matches(".*\\s.*")) {
+            throw invalid("recoveryUrl '" + url + "' is not the backend's http(s) base URL");
+        }
+        return "identity.recovery-url=" + url.strip().replaceAll("/+$", "") + "\n";
     }
 
     private static Map<String, String> commandKeys(List<CommandKey> keys) {

@@ -116,6 +116,11 @@ public final class ObservedConnection implements BrokerConnection {
     }
 
     @Override
+    public CompletableFuture<Void> probe() {
+        return inner.probe();
+    }
+
+    @Override
     public void resume() {
         if (!severed) {
             inner.resume();

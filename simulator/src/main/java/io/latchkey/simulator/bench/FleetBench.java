@@ -228,7 +228,7 @@ public final class FleetBench {
         put("unlock", r);
     }
 
-    /** The backend's {@code issuedAt} / {@code answeredAt} of a command, from its record in the file store. */
+    /** The backend's {@code issuedAt} / {@code receivedAt} / {@code answeredAt} of a command, from its record in the file store. */
     private static java.util.Optional<UnlockBreakdown.BackendInstants> backendInstants(Path commandDocs, String id) {
         try {
             var doc = io.latchkey.protocol.Json.mapper().readTree(Files.readAllBytes(commandDocs.resolve(id + ".json")));
@@ -236,6 +236,7 @@ public final class FleetBench {
                 return java.util.Optional.empty();
             }
             return java.util.Optional.of(new UnlockBreakdown.BackendInstants(java.time.Instant.parse(doc.get("issuedAt").asText()),
+                    doc.hasNonNull("receivedAt") ? java.time.Instant.parse(doc.get("receivedAt").asText()) : null,
                     java.time.Instant.parse(doc.get("answeredAt").asText())));
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();

@@ -41,15 +41,20 @@ public final class UnlockBreakdown {
 
     /**
      * The instants inside the legs, where known (null otherwise): the car's "begun" record started and
-     * forced; the backend's {@code issuedAt} (request checked, before the command is recorded and signed)
-     * and {@code answeredAt} (the car's signed answer verified and taken).
+     * forced; the backend's {@code issuedAt} (request checked, before the command is recorded and signed),
+     * {@code receivedAt} (its MQTT client handed over the car's answer, before verifying it) and
+     * {@code answeredAt} (the car's signed answer verified and taken).
      */
-    public record Phases(Instant begunStarted, Instant begunDurable, Instant issued, Instant backendAnswered) {
-        static final Phases NONE = new Phases(null, null, null, null);
+    public record Phases(Instant begunStarted, Instant begunDurable, Instant issued, Instant backendReceived,
+                         Instant backendAnswered) {
+        static final Phases NONE = new Phases(null, null, null, null, null);
     }
 
-    /** What the backend recorded for a command: when it issued it and when it took the car's answer. */
-    public record BackendInstants(Instant issuedAt, Instant answeredAt) {
+    /**
+     * What the backend recorded for a command: when it issued it, when its MQTT client handed over the car's
+     * answer (null from a backend that does not record it) and when it took the answer.
+     */
+    public record BackendInstants(Instant issuedAt, Instant receivedAt, Instant answeredAt) {
     }
 
     private final List<Legs> legs;
@@ -94,7 +99,7 @@ public final class UnlockBreakdown {
             Optional<BackendInstants> backend = backendOf.apply(e.commandId());
             Phases phases = new Phases(begun.map(CarLedger.Begun::startedAt).orElse(null),
                     begun.map(CarLedger.Begun::durableAt).orElse(null), backend.map(BackendInstants::issuedAt).orElse(null),
-                    backend.map(BackendInstants::answeredAt).orElse(null));
+                    backend.map(BackendInstants::receivedAt).orElse(null), backend.map(BackendInstants::answeredAt).orElse(null));
             legs.add(new Legs(e.commandId(), e.sentAt(), micros(e.sentAt(), received.get()), micros(received.get(), answered.get()),
                     micros(answered.get(), responded), phases));
         }
@@ -146,6 +151,14 @@ public final class UnlockBreakdown {
             r.put("back: answer to backend / backend to response p50 / p99 ms",
                     p50p99(backend, l -> micros(answered(l), l.phases().backendAnswered())) + " / "
                             + p50p99(backend, l -> micros(l.phases().backendAnswered(), responded(l))));
+            List<Legs> received = backend.stream().filter(l -> l.phases().backendReceived() != null).toList();
+            if (!received.isEmpty()) {
+                // the answer's way split at the backend's MQTT client: broker (and the simulator's event loops)
+                // before, the backend's verification and hand-off after
+                r.put("back: answer to backend's client / client to verified and taken p50 / p99 ms",
+                        p50p99(received, l -> micros(answered(l), l.phases().backendReceived())) + " / "
+                                + p50p99(received, l -> micros(l.phases().backendReceived(), l.phases().backendAnswered())));
+            }
         }
         List<Legs> slow = slowest();
         r.put("slowest 1 % (" + slow.size() + "): mean out / car / back ms", String.format("%.1f / %.1f / %.1f",
@@ -171,7 +184,7 @@ public final class UnlockBreakdown {
     /**
      * One line per command (times in µs from the request, blank where unknown): request, issued by the
      * backend, received by the car, begun record started, begun record forced, answer published, answer
-     * taken by the backend, response; to line the slow ones up with GC logs and flight recordings.
+     * handed over by the backend's MQTT client, answer taken by the backend, response; to line the slow ones up with GC logs and flight recordings.
      */
     public String csv() {
         StringBuilder b = new StringBuilder("command,sent_at,issued,car_received,begun_started,begun_durable,car_answered,"
@@ -181,7 +194,7 @@ public final class UnlockBreakdown {
             b.append(l.commandId()).append(',').append(l.sentAt()).append(',').append(at(l, p.issued())).append(',')
                     .append(at(l, received(l))).append(',').append(at(l, p.begunStarted())).append(',')
                     .append(at(l, p.begunDurable())).append(',').append(at(l, answered(l))).append(',')
-                    .append(at(l, p.backendAnswered())).append(',').append(at(l, responded(l))).append('\n');
+                    .append(at(l, p.backendReceived())).append(',').append(at(l, p.backendAnswered())).append(',').append(at(l, responded(l))).append('\n');
         }
         return b.toString();
     }

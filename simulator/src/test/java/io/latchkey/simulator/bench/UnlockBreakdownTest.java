@@ -90,7 +90,7 @@ class UnlockBreakdownTest {
             clock.skew(Duration.ofMillis(start + 7)); // the forced record took 2 ms
             ledger.begun("c" + i, begunStarted);
         }
-        var backend = java.util.Map.of("c0", new UnlockBreakdown.BackendInstants(T.plusMillis(1), T.plusMillis(11)));
+        var backend = java.util.Map.of("c0", new UnlockBreakdown.BackendInstants(T.plusMillis(1), T.plusMillis(10), T.plusMillis(11)));
 
         UnlockBreakdown b = UnlockBreakdown.of(entries, carId -> Optional.of(ledger), id -> Optional.ofNullable(backend.get(id)));
 
@@ -98,9 +98,11 @@ class UnlockBreakdownTest {
                 .isEqualTo("1.0 / 1.0 / 2.0 / 2.0 / 2.0 / 2.0");
         assertThat(b.report().get("out: request to issued / issued to car p50 / p99 ms")).isEqualTo("1.0 / 1.0 / 3.0 / 3.0");
         assertThat(b.report().get("back: answer to backend / backend to response p50 / p99 ms")).isEqualTo("2.0 / 2.0 / 1.0 / 1.0");
+        assertThat(b.report().get("back: answer to backend's client / client to verified and taken p50 / p99 ms"))
+                .isEqualTo("1.0 / 1.0 / 1.0 / 1.0");
         List<String> csv = b.csv().lines().toList();
         assertThat(csv).hasSize(11);
-        assertThat(csv.get(1)).isEqualTo("c0," + T + ",1000,4000,5000,7000,9000,11000,12000");
-        assertThat(csv.get(2)).as("no backend instants for c1").isEqualTo("c1," + T.plusMillis(100) + ",,4000,5000,7000,9000,,12000");
+        assertThat(csv.get(1)).isEqualTo("c0," + T + ",1000,4000,5000,7000,9000,10000,11000,12000");
+        assertThat(csv.get(2)).as("no backend instants for c1").isEqualTo("c1," + T.plusMillis(100) + ",,4000,5000,7000,9000,,,12000");
     }
 }

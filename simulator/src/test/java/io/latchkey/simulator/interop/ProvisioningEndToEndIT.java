@@ -76,6 +76,10 @@ class ProvisioningEndToEndIT {
 
         assertThat(Files.readString(bundle.resolve("agent.properties"))).contains("keyset.keys.ks-1=", "keyset.keys.ks-2=");
         AgentConfig config = DeviceAgents.fromBundle(bundle);
+        // where the car renews a certificate that expired while it was offline: this backend, read by the real agent
+        assertThat(config.recoveryUrl()).isNotNull();
+        assertThat(config.recoveryUrl().getPort()).isEqualTo(java.net.URI.create(backend.url()).getPort());
+        assertThat(config.recoveryUrl().getScheme()).isEqualTo(java.net.URI.create(backend.url()).getScheme());
         Agent agent = agents.start(config);
         agent.firstConnection().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         // the tenant's signed key set, retained on the device's keys topic since provisioning, verified with the pinned
