@@ -40,7 +40,7 @@ import java.util.function.UnaryOperator;
 @Singleton
 public class LiveFeed {
     /** Ids step by this much; the remainder is this replica's tag, so ids of two replicas never look alike. */
-    static final int ID_STEP = 1024;
+    public static final int ID_STEP = 1024;
     private final Clock clock;
     private final int replayEvents;
     private final int replicaTag;
