@@ -7,8 +7,9 @@ import {h, api, tenant, loadSession, hasRole, whenSessionEnds, signOut, loadConf
 import {views as fleetViews} from './fleet.js';
 import {views as carViews} from './car.js';
 import {views as adminViews} from './admin.js';
+import {views as rolloutViews} from './rollouts.js';
 
-const VIEWS = [...fleetViews, ...carViews, ...adminViews];
+const VIEWS = [...fleetViews, ...carViews, ...adminViews, ...rolloutViews];
 const HOME = '#/map';
 
 let config = {};

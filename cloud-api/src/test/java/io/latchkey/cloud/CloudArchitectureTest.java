@@ -29,7 +29,7 @@ class CloudArchitectureTest {
     /** Highest first, as in the document. */
     private static final List<List<String>> ROWS = List.of(
             List.of("fleet", "access", "admin", "web", "rental", "backup"),
-            List.of("command", "trip", "key"),
+            List.of("command", "trip", "key", "ota"),
             List.of("booking", "telemetry"),
             List.of("ownership", "device", "event"),
             List.of("account"),

@@ -57,7 +57,7 @@ public final class Agent implements AutoCloseable {
     private final TelemetryLoop telemetry;
     private final TelemetrySink telemetrySink;
     private final List<AutoCloseable> owned;
-    private final String version;
+    private volatile String version;
     private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
     private final VehicleSignals signals;
     private final DeviceEvents events;
@@ -287,6 +287,11 @@ public final class Agent implements AutoCloseable {
     }
 
     /** Set by the builder: over-the-air updates, started with the agent and closed with it. */
+    /** The version this agent reports: the release of the slot it runs from, when the builder knows it (docs/ota.md §5). */
+    void version(String running) {
+        this.version = java.util.Objects.requireNonNull(running, "running");
+    }
+
     void ota(io.latchkey.agent.ota.OtaService updates) {
         this.ota = updates;
     }

@@ -93,6 +93,7 @@ public final class AgentBuilder {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Runnable otaRestart = () -> new Thread(() -> System.exit(0), "latchkey-ota-restart").start();
     private io.latchkey.agent.ota.OtaService.Running otaRunning;
+    private io.latchkey.agent.ota.Slots.Step otaStep = io.latchkey.agent.ota.Slots.Step.NONE;
     /** The commands' actuator, built with them and shared with the offline keys. */
     private LockActuator lockActuator;
 
@@ -274,6 +275,17 @@ public final class AgentBuilder {
         return this;
     }
 
+    /** Called before each change of the OTA slots on disk; the simulator cuts the power there (docs/simulator.md). */
+    public AgentBuilder otaStep(io.latchkey.agent.ota.Slots.Step step) {
+        this.otaStep = Objects.requireNonNull(step, "step");
+        return this;
+    }
+
+    /** The version the agent reports: its slot's release when given ({@link #otaRunning}), else the jar's. */
+    private String runningVersion() {
+        return otaRunning != null && otaRunning.version() != null ? otaRunning.version() : VERSION;
+    }
+
     /** Something the agent closes when it stops, after everything else (hardware drivers). */
     public AgentBuilder closeOnStop(AutoCloseable resource) {
         resources.add(Objects.requireNonNull(resource, "resource"));
@@ -323,6 +335,7 @@ public final class AgentBuilder {
         owned.addAll(resources);
         Agent agent = new Agent(config, clock, new Agent.Car(doorLocks, vehicleSignals, indicator),
                 new Agent.Connection(connection, events), telemetry, commands, agentTimers, owned);
+        agent.version(runningVersion());
         if (updates != null) {
             agent.ota(updates);
         }
@@ -379,7 +392,7 @@ public final class AgentBuilder {
     private io.latchkey.agent.ota.OtaService ota(BrokerConnection connection, VehicleStatus vehicle, ScheduledExecutorService timers) {
         io.latchkey.agent.ota.OtaSettings settings = config.ota();
         String dir = System.getenv("LATCHKEY_OTA_DIR");
-        io.latchkey.agent.ota.Slots slots = new io.latchkey.agent.ota.Slots(dir != null ? java.nio.file.Path.of(dir) : config.dataDir().resolve("ota"));
+        io.latchkey.agent.ota.Slots slots = new io.latchkey.agent.ota.Slots(dir != null ? java.nio.file.Path.of(dir) : config.dataDir().resolve("ota"), otaStep);
         io.latchkey.agent.ota.OtaService.Running running = otaRunning;
         if (running == null) {
             String slotDir = System.getenv("LATCHKEY_SLOT_DIR");
@@ -437,7 +450,7 @@ public final class AgentBuilder {
     }
 
     private BrokerConnection connection() {
-        byte[] will = Json.write(new DeviceState(config.deviceId(), false, LockState.UNKNOWN, clock.instant(), VERSION));
+        byte[] will = Json.write(new DeviceState(config.deviceId(), false, LockState.UNKNOWN, clock.instant(), runningVersion()));
         return connectionFactory != null
                 ? connectionFactory.apply(will)
                 : io.latchkey.agent.mqtt.BrokerConnections.create(config.mqttClient(), config.brokerEndpoint(clock, random), will,

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /** {@code latchkey-sim demo | run | scenario | bench | bench-unlock}: simulated cars running the real agent against a backend. */
 @Command(name = "latchkey-sim", mixinStandardHelpOptions = true, version = "latchkey-sim 0.1.0",
         description = "Latchkey simulator: virtual cars running the real device agent, virtual borrowers and operators.",
-        subcommands = {DemoCommand.class, io.latchkey.simulator.cli.BatteryCommand.class, io.latchkey.simulator.cli.UndergroundCarParkCommand.class, RunCommand.class, ScenarioCommand.class, BenchCommand.class, BenchUnlockCommand.class, io.latchkey.simulator.cli.BenchRentalCommand.class, BenchLiveCommand.class})
+        subcommands = {DemoCommand.class, io.latchkey.simulator.cli.BatteryCommand.class, io.latchkey.simulator.cli.UndergroundCarParkCommand.class, io.latchkey.simulator.cli.RolloutCommand.class, RunCommand.class, ScenarioCommand.class, BenchCommand.class, BenchUnlockCommand.class, io.latchkey.simulator.cli.BenchRentalCommand.class, BenchLiveCommand.class})
 public final class SimulatorMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -266,6 +266,21 @@ public class BookingService {
                 .anyMatch(b -> b.userId().equals(userId) && b.givesAccessAt(now));
     }
 
+    /**
+     * Why the car must not be disturbed by maintenance now (an over-the-air install, docs/ota.md §8): an {@code ACTIVE}
+     * rental, or an open booking that holds the car at some moment from now until {@code lead} from now (the same
+     * {@link Booking#blocks} rule as for booking the car); empty when the car is free.
+     */
+    public Optional<String> busyWithin(String tenant, String carId, java.time.Duration lead) {
+        Instant now = clock.instant();
+        List<Booking> held = bookingsOf(tenant).get(carId).orElse(CarBookings.EMPTY).bookings();
+        if (held.stream().anyMatch(b -> b.state() == Booking.State.ACTIVE && b.blocks(now, now.plusNanos(1), now))) {
+            return Optional.of("ACTIVE_RENTAL");
+        }
+        return held.stream().filter(b -> b.blocks(now, now.plus(lead), now)).map(Booking::start).min(Instant::compareTo)
+                .map(start -> "BOOKED: a booking holds the car from " + start);
+    }
+
     /** Whether an open booking holds the car for part of {@code [from, to)}. */
     boolean blocked(String tenant, String carId, Instant from, Instant to) {
         return bookingsOf(tenant).get(carId).orElse(CarBookings.EMPTY).blocked(from, to, clock.instant(), null);

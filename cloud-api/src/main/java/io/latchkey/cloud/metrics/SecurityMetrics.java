@@ -15,6 +15,7 @@ public class SecurityMetrics {
     static final String LOCKOUTS = "latchkey.account.lockouts";
     static final String CROSS_TENANT_REFUSED = "latchkey.cross.tenant.refused";
     static final String ACKS_REFUSED = "latchkey.ack.refused";
+    static final String OTA_STATUS_REFUSED = "latchkey.ota.status.refused";
 
     private final MeterRegistry registry;
     private final TenantTag tenantTag;
@@ -46,6 +47,11 @@ public class SecurityMetrics {
     public void ackRefused(String tenant, String reason) {
         Counter.builder(ACKS_REFUSED).description("Command acknowledgements refused because their device signature does not verify")
                 .tag("tenant", tenantTag.of(tenant)).tag("reason", reason).register(registry).increment();
+    }
+
+    /** An update status ({@code ota-status}) that did not prove it comes from the device it names, dropped. */
+    public void otaStatusRefused(String tenant) {
+        count(OTA_STATUS_REFUSED, "Update statuses refused because their device signature does not verify", tenant);
     }
 
     private void count(String name, String description, String tenant) {

@@ -55,7 +55,7 @@ public class DeviceMessageRouter {
                 return t;
             });
         }
-        for (Channel channel : List.of(Channel.ACK, Channel.TELEMETRY, Channel.STATE, Channel.EVENT, Channel.CSR)) {
+        for (Channel channel : List.of(Channel.ACK, Channel.TELEMETRY, Channel.STATE, Channel.EVENT, Channel.CSR, Channel.OTA_STATUS)) {
             listeners.put(channel, all.stream().filter(l -> l.channels().contains(channel)).toList());
         }
         CompletableFuture.allOf(
@@ -63,7 +63,8 @@ public class DeviceMessageRouter {
                 client.subscribe(shared(Channel.TELEMETRY), this::dispatch),
                 client.subscribe(shared(Channel.STATE), this::dispatch),
                 client.subscribe(shared(Channel.EVENT), this::dispatch),
-                client.subscribe(shared(Channel.CSR), this::dispatch)).join();
+                client.subscribe(shared(Channel.CSR), this::dispatch),
+                client.subscribe(shared(Channel.OTA_STATUS), this::dispatch)).join();
         LOG.info("Subscribed to device channels (shared group {})", SHARE_GROUP);
     }
 

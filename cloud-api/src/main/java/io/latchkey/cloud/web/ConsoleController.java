@@ -38,6 +38,7 @@ public class ConsoleController {
             Map.entry("fleet.css", "text/css; charset=utf-8"),
             Map.entry("car.js", "text/javascript; charset=utf-8"),
             Map.entry("bookings.js", "text/javascript; charset=utf-8"),
+            Map.entry("rollouts.js", "text/javascript; charset=utf-8"),
             Map.entry("car.css", "text/css; charset=utf-8"),
             Map.entry("admin.js", "text/javascript; charset=utf-8"),
             Map.entry("admin.css", "text/css; charset=utf-8"),

@@ -160,6 +160,24 @@ class AuditCoverageIT {
                     () -> renewal(app, operator, installer)));
             scenarios.put("POST /t/{tenant}/data-access", new Scenario(new Expected("acme", "data-access.grant"),
                     () -> expect(201, app.http.postJson("/t/acme/data-access", admin, Map.of("days", 1)))));
+            java.security.KeyPair updateKey = io.latchkey.protocol.Keys.newCommandKeyPair();
+            String[] release = new String[1];
+            String[] rollout = new String[1];
+            scenarios.put("POST /t/{tenant}/update-keys", new Scenario(new Expected("acme", "ota.update-key-added"),
+                    () -> expect(201, app.http.postJson("/t/acme/update-keys", operator, Map.of("kid", "upd-1",
+                            "publicKey", io.latchkey.protocol.Keys.encodePublic(updateKey.getPublic()))))));
+            scenarios.put("POST /t/{tenant}/releases", new Scenario(new Expected("acme", "ota.release-uploaded"), () ->
+                    release[0] = expect(201, app.http.send(io.micronaut.http.HttpRequest.POST("/t/acme/releases", otaBundle(dataDir, updateKey))
+                            .contentType(io.micronaut.http.MediaType.of("application/zip")).bearerAuth(operator))).text("id")));
+            scenarios.put("POST /t/{tenant}/rollouts", new Scenario(new Expected("acme", "ota.rollout-created"), () ->
+                    rollout[0] = expect(201, app.http.postJson("/t/acme/rollouts", operator, Map.of("releaseId", release[0],
+                            "target", Map.of("cars", List.of("car-1"))))).text("id")));
+            scenarios.put("POST /t/{tenant}/rollouts/{rolloutId}/pause", new Scenario(new Expected("acme", "ota.rollout-pause"),
+                    () -> expect(200, app.http.postJson("/t/acme/rollouts/" + rollout[0] + "/pause", operator, Map.of()))));
+            scenarios.put("POST /t/{tenant}/rollouts/{rolloutId}/resume", new Scenario(new Expected("acme", "ota.rollout-resume"),
+                    () -> expect(200, app.http.postJson("/t/acme/rollouts/" + rollout[0] + "/resume", operator, Map.of()))));
+            scenarios.put("POST /t/{tenant}/rollouts/{rolloutId}/cancel", new Scenario(new Expected("acme", "ota.rollout-cancel"),
+                    () -> expect(200, app.http.postJson("/t/acme/rollouts/" + rollout[0] + "/cancel", operator, Map.of()))));
             scenarios.put("POST /t/{tenant}/users/{userId}/lock", new Scenario(new Expected("acme", "user.lock"),
                     () -> expect(204, app.http.postJson("/t/acme/users/" + carlId + "/lock", operator, Map.of()))));
             scenarios.put("PUT /t/{tenant}/users/{userId}/roles", new Scenario(new Expected("acme", "user.roles.change"),
@@ -309,5 +327,19 @@ class AuditCoverageIT {
             routes.add(route.getHttpMethodName() + " " + route.getUriMatchTemplate().toString().replaceAll("\\{\\?[^}]*}", ""));
         }
         return routes;
+    }
+
+    /** A signed update bundle of tenant acme (docs/ota.md §1), signed with {@code key} as {@code upd-1}. */
+    private static byte[] otaBundle(Path dir, java.security.KeyPair key) {
+        try {
+            Path release = java.nio.file.Files.createTempDirectory(dir, "release");
+            java.nio.file.Files.writeString(release.resolve("device-agent.jar"), "agent");
+            Path out = dir.resolve("bundle.zip");
+            io.latchkey.agent.ota.UpdateBundle.build(release, out, "acme", "0.3.0", null, false, 1, Instant.now(), "upd-1",
+                    key.getPrivate());
+            return java.nio.file.Files.readAllBytes(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

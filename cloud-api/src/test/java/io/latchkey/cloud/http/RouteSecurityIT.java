@@ -76,6 +76,8 @@ class RouteSecurityIT {
             "GET /t/{tenant}/console/{file}",
             "GET /t/{tenant}/console/lib/{file}",
             "GET /t/{tenant}/console/config.json",
+            // a release bundle for a device: the HMAC ticket of its offer's URL is the credential (docs/ota.md §8)
+            "GET /t/{tenant}/releases/{releaseId}/bundle",
             // signed, expiring, read-only export URLs: the token in the path is the credential
             "GET /t/{tenant}/exports/{token}",
             "GET /t/{tenant}/exports/{token}/docs/{collection}",

@@ -75,6 +75,7 @@ class ConsolePhoneBrowserIT {
         pages.put("nav-users", "Users");
         pages.put("nav-audit", "Audit trail");
         pages.put("nav-settings", "Tenant settings");
+        pages.put("nav-rollouts", "Rollouts");
         List<String> sideways = new ArrayList<>();
         for (Map.Entry<String, String> page : pages.entrySet()) {
             chrome.await().until(ExpectedConditions.elementToBeClickable(By.id(page.getKey()))).click();

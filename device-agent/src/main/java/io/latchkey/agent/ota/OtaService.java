@@ -123,6 +123,9 @@ public final class OtaService implements AutoCloseable {
             if (active != null && active.rolloutId().equals(offer.rolloutId())) {
                 return; // a repeat of the offer under way
             }
+            if (slots.pending().map(p -> p.rolloutId().equals(offer.rolloutId())).orElse(false)) {
+                return; // a repeat of the offer installed: on trial now, or its outcome not reported yet (a restart ago)
+            }
             if (running.onTrial() || slots.trial().isPresent()) {
                 report(offer, OtaState.FAILED, "BUSY: a release is on trial");
                 return;

@@ -144,6 +144,26 @@ class OtaServiceTest {
     }
 
     @Test
+    void aRepeatOfTheOfferInstalled_isIgnoredOnTrial_notAnsweredBusy() throws Exception {
+        clock.set(Instant.parse("2026-12-07T02:00:00Z"));
+        OtaService old = service(new OtaService.Running("factory", null, "0.2.0"));
+        old.offer(offer(bundle, "0.3.0"));
+        await(() -> restarts.get() == 1);
+        old.close();
+
+        // the backend did not hear INSTALLING (the old process was restarting) and offers again while the trial starts
+        OtaService trial = service(new OtaService.Running("trial", new Slots(ota).trial().orElseThrow(), "0.3.0"));
+        trial.start();
+        trial.offer(offer(bundle, "0.3.0"));
+        Thread.sleep(50);
+        assertThat(states()).doesNotContain(OtaState.FAILED);
+        trial.connected();
+        await(() -> states().contains(OtaState.UPDATED));
+        assertThat(states()).doesNotContain(OtaState.FAILED);
+        trial.close();
+    }
+
+    @Test
     void aReleaseThatNeverConnects_rollsItselfBack_andThePreviousReleaseReportsIt() throws Exception {
         clock.set(Instant.parse("2026-12-07T02:00:00Z"));
         OtaService old = service(new OtaService.Running("factory", null, "0.2.0"));

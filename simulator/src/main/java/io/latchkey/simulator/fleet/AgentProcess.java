@@ -20,6 +20,7 @@ final class AgentProcess {
     private final BrokerConnection innerConnection;
     private final JournalTelemetrySink journal;
     private volatile boolean stopped;
+    private volatile Fleet.Launched launched;
 
     AgentProcess(Agent agent, ProcessThreads threads, ObservedConnection connection, BrokerConnection innerConnection,
                  JournalTelemetrySink journal) {
@@ -28,6 +29,14 @@ final class AgentProcess {
         this.connection = connection;
         this.innerConnection = innerConnection;
         this.journal = journal;
+    }
+
+    Fleet.Launched launched() {
+        return launched;
+    }
+
+    void launched(Fleet.Launched how) {
+        this.launched = how;
     }
 
     Agent agent() {

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -70,6 +71,8 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
         final CarLedger ledger;
         final SkewedClock clock;
         AgentProcess process;
+        /** With {@link Releases}: the power of this car is cut at most once. */
+        final java.util.concurrent.atomic.AtomicBoolean powerCut = new java.util.concurrent.atomic.AtomicBoolean();
 
         Member(SimulatedCar car, AgentConfig config, CarLedger ledger, SkewedClock clock) {
             this.car = car;
@@ -100,6 +103,11 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
     private final SplittableRandom random;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final java.util.Set<String> disconnected = new java.util.HashSet<>();
+    /** Over-the-air updates through the launcher twin, or null (agents run as the jar's own version). */
+    private Releases releases;
+    /** What systemd does for the cars with {@link Releases}: starts their process again after it exited. */
+    private final ScheduledExecutorService systemd = Executors.newSingleThreadScheduledExecutor(daemon("fleet-systemd"));
+    private volatile boolean closed;
 
     /** Cars connect straight to the broker in their configs; no network faults. */
     public Fleet(Options options) {
@@ -121,6 +129,15 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
         world.scheduleAtFixedRate(this::tickAll, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Cars added from now on take part in over-the-air updates: each (re)start goes through the {@link Launcher} twin
+     * on the car's {@code ota} folder, with the faults of {@code releases} (docs/simulator.md, "Rollouts").
+     */
+    public synchronized Fleet releases(Releases releases) {
+        this.releases = Objects.requireNonNull(releases, "releases");
+        return this;
+    }
+
     /** Adds a car and starts its agent; the agent connects in the background. */
     public synchronized SimulatedCar add(AgentConfig config, SimulatedCar car) {
         if (members.containsKey(config.deviceId())) {
@@ -129,13 +146,138 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
         AgentConfig routed = network == null ? config : config.toBuilder().mqttUrl(network.url()).build();
         Member m = new Member(car, routed, new CarLedger(config.deviceId(), options.clock()),
                 new SkewedClock(options.clock(), Duration.ZERO));
-        m.process = startProcess(m);
         members.put(config.deviceId(), m);
+        try {
+            m.process = boot(m);
+        } catch (RuntimeException e) {
+            members.remove(config.deviceId());
+            throw e;
+        }
+        if (m.process == null) {
+            members.remove(config.deviceId());
+            throw new IllegalStateException(config.deviceId() + ": the release the car starts from exited at once");
+        }
         return car;
     }
 
-    private AgentProcess startProcess(Member m) {
-        AgentConfig cfg = m.config;
+    /** A car's OTA folder (the agent's {@code data.dir/ota}). */
+    public synchronized java.nio.file.Path otaDir(String deviceId) {
+        return member(deviceId).config.dataDir().resolve("ota");
+    }
+
+    /** Where the car's running process started from (mode and version), or null if it is down or runs without releases. */
+    public synchronized Launched launched(String deviceId) {
+        AgentProcess p = member(deviceId).process;
+        return p != null && p.isRunning() ? p.launched() : null;
+    }
+
+    /** The launcher's decision for a process, with the release version it runs. */
+    public record Launched(String mode, java.nio.file.Path slot, String version) {
+    }
+
+    /** Unreachable: a bad build that "never connects" is given this broker. */
+    private static final String NOWHERE = "tcp://127.0.0.1:9";
+
+    /** Thrown at the step where a car's power is cut: the install or mark-good stops there, as the CPU would. */
+    static final class PowerCut extends Error {
+        PowerCut(String step) {
+            super("power cut before " + step, null, false, false);
+        }
+    }
+
+    /**
+     * Starts a car's process: straight from the jar without {@link Releases}; else through the launcher twin, which
+     * may find that the release exits at once (a bad build), in which case null is returned and a restart scheduled.
+     */
+    private AgentProcess boot(Member m) {
+        if (releases == null) {
+            return startProcess(m, m.config, b -> { });
+        }
+        Releases r = releases;
+        String deviceId = m.config.deviceId();
+        java.nio.file.Path ota = m.config.dataDir().resolve("ota");
+        Launcher.Start start = Launcher.start(ota, r.factory(), r.maxStarts());
+        String version = Launcher.FACTORY.equals(start.mode()) ? r.factoryVersion()
+                : io.latchkey.agent.ota.Slots.versionOf(start.slot()).orElse(r.factoryVersion());
+        Releases.BadBuild bad = start.onTrial() ? r.faults().badBuild(deviceId, version) : Releases.BadBuild.NONE;
+        r.events().accept(new Releases.Event(deviceId, "START", start.mode() + " " + version, options.clock().instant()));
+        if (bad.exitCode() >= 0) {
+            int status = Launcher.exited(ota, start, bad.exitCode());
+            r.events().accept(new Releases.Event(deviceId, "EXIT", bad.name() + ": status " + bad.exitCode() + ", launcher " + status,
+                    options.clock().instant()));
+            relaunchLater(m);
+            return null;
+        }
+        AgentConfig cfg = bad == Releases.BadBuild.HANG ? m.config.toBuilder().mqttUrl(NOWHERE).build() : m.config;
+        AgentProcess[] self = new AgentProcess[1];
+        java.util.concurrent.atomic.AtomicBoolean dead = new java.util.concurrent.atomic.AtomicBoolean();
+        String cutAt = r.faults().powerCutAt(deviceId);
+        io.latchkey.agent.ota.Slots.Step step = name -> {
+            if (dead.get()) {
+                throw new PowerCut(name); // a dead process changes nothing on disk
+            }
+            if (name.equals(cutAt) && m.powerCut.compareAndSet(false, true)) {
+                dead.set(true);
+                systemd.execute(() -> powerCut(m, self[0], name));
+                throw new PowerCut(name);
+            }
+        };
+        Launched launched = new Launched(start.mode(), start.slot(), version);
+        AgentProcess p = startProcess(m, cfg, b -> b
+                .otaRunning(new io.latchkey.agent.ota.OtaService.Running(start.mode(), start.slot(), version))
+                .otaStep(step)
+                .otaRestart(() -> systemd.execute(() -> exitAndRestart(m, self[0], start, dead))));
+        p.launched(launched);
+        self[0] = p;
+        return p;
+    }
+
+    /** The agent asked to restart (installed, or rolled back): it exits 0, the launcher passes that on, systemd restarts it. */
+    private void exitAndRestart(Member m, AgentProcess process, Launcher.Start start, java.util.concurrent.atomic.AtomicBoolean dead) {
+        synchronized (this) {
+            if (closed || m.process != process || !process.isRunning()) {
+                return;
+            }
+            dead.set(true);
+            process.stop();
+            Launcher.exited(m.config.dataDir().resolve("ota"), start, 0);
+        }
+        releases.events().accept(new Releases.Event(m.config.deviceId(), "RESTART", start.mode(), options.clock().instant()));
+        relaunchLater(m);
+    }
+
+    private void powerCut(Member m, AgentProcess process, String step) {
+        synchronized (this) {
+            if (closed || m.process != process) {
+                return;
+            }
+            kill(m.config.deviceId());
+        }
+        releases.events().accept(new Releases.Event(m.config.deviceId(), "POWER_CUT", step, options.clock().instant()));
+        relaunchLater(m);
+    }
+
+    private void relaunchLater(Member m) {
+        if (closed) {
+            return;
+        }
+        systemd.schedule(() -> {
+            synchronized (this) {
+                if (closed || (m.process != null && m.process.isRunning())) {
+                    return;
+                }
+                if (network != null && !disconnected.contains(m.config.deviceId())) {
+                    network.restore(clientId(m));
+                }
+                AgentProcess p = boot(m);
+                if (p != null) {
+                    m.process = p;
+                }
+            }
+        }, releases.restartDelay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private AgentProcess startProcess(Member m, AgentConfig cfg, java.util.function.Consumer<AgentBuilder> more) {
         CarHarness hardware = m.car.attach();
         ProcessThreads threads = new ProcessThreads(timers, workers, commands);
         SplittableRandom jitter = random.split();
@@ -146,7 +288,7 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
         BrokerConnection[] inner = new BrokerConnection[1];
         ObservedConnection[] observed = new ObservedConnection[1];
         JournalTelemetrySink[] sink = new JournalTelemetrySink[1];
-        Agent agent = Agent.builder(cfg)
+        AgentBuilder builder = Agent.builder(cfg)
                 .doorLocks(hardware.doorLocks())
                 .immobiliser(hardware.immobiliser())
                 .gnss(hardware.gnss())
@@ -170,8 +312,9 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
                 .telemetrySink(connection -> sink[0] = new JournalTelemetrySink(journal, connection,
                         AgentBuilder.receiptVerifier(cfg), cfg.deviceId(), m.clock, threads, threads.workExecutor(),
                         cfg.receiptTimeout()))
-                .sequenceCounter(new JournalSequenceCounter(journal))
-                .build();
+                .sequenceCounter(new JournalSequenceCounter(journal));
+        more.accept(builder);
+        Agent agent = builder.build();
         agent.start();
         return new AgentProcess(agent, threads, observed[0], inner[0], sink[0]);
     }
@@ -204,7 +347,10 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
         if (network != null && !disconnected.contains(deviceId)) {
             network.restore(clientId(m));
         }
-        m.process = startProcess(m);
+        AgentProcess p = boot(m);
+        if (p != null) {
+            m.process = p;
+        }
         return m.process.agent();
     }
 
@@ -338,6 +484,8 @@ public final class Fleet implements AutoCloseable, AuditedFleet {
     @Override
     public void close() {
         List<AgentProcess> running;
+        closed = true;
+        systemd.shutdownNow();
         synchronized (this) {
             running = members.values().stream().map(m -> m.process).filter(p -> !p.isKilled()).toList();
         }
