@@ -28,21 +28,79 @@ import java.util.function.UnaryOperator;
  * in this process, so that ids of a later process are higher than those of an earlier one (a resumed client
  * whose id is not in this process's buffer is told to start over, see {@link Subscription#reset}).
  *
- * <p>One replica's feed sees only the changes this replica handled (its own ingestion and commands); with more
- * replicas, a stream shows only part of the fleet. That is a known limit, for the scale-out work.
+ * <p>With more replicas, each one handles only part of the changes (shared subscriptions split ingestion); a
+ * {@link #relayTo relay} (the fleet's {@code LiveRelay}, over the broker) hands every change made here to the other
+ * replicas, which publish it on their own feed with {@link #publishRemote}, so a stream on any replica sees the
+ * whole fleet. Ids stay per replica: a client resuming on another replica than before is {@link Subscription#reset
+ * reset}, because each replica's ids carry its own {@link #replicaTag} in their lowest bits.
  *
  * <p>Listeners run on the publishing thread under the tenant's lock, in id order: they must only hand the
  * event on (queue it), never block.
  */
 @Singleton
 public class LiveFeed {
+    /** Ids step by this much; the remainder is this replica's tag, so ids of two replicas never look alike. */
+    public static final int ID_STEP = 1024;
     private final Clock clock;
     private final int replayEvents;
+    private final int replicaTag;
     private final Map<String, TenantLog> tenants = new ConcurrentHashMap<>();
+    private volatile Consumer<LiveEvent> relay;
 
     public LiveFeed(Clock clock, LiveConfig config) {
+        this(clock, config, new java.security.SecureRandom().nextInt(ID_STEP - 1) + 1);
+    }
+
+    LiveFeed(Clock clock, LiveConfig config, int replicaTag) {
         this.clock = clock;
         this.replayEvents = config.replayEvents();
+        this.replicaTag = replicaTag;
+    }
+
+    /** This replica's tag in its event ids (1 to {@link #ID_STEP} - 1, random per process). */
+    public int replicaTag() {
+        return replicaTag;
+    }
+
+    /**
+     * Hands every event published here from now on (not those from {@link #publishRemote}) to {@code relay}, on
+     * the publishing thread under the tenant's lock: it must only queue it.
+     */
+    public void relayTo(Consumer<LiveEvent> relay) {
+        this.relay = relay;
+    }
+
+    /**
+     * Publishes a change another replica made ({@link LiveEvent#json} as that replica published it): a state is
+     * also kept as the car's latest. Not relayed again. Input that is not a live event is refused.
+     *
+     * @throws IllegalArgumentException if the type is unknown or the JSON does not fit it
+     */
+    public LiveEvent publishRemote(String tenant, String carId, String type, String json) {
+        if (!io.latchkey.protocol.Topic.isValidTenantId(tenant)) {
+            throw new IllegalArgumentException("not a tenant id: " + tenant);
+        }
+        Object data;
+        try {
+            data = switch (type) {
+                case LiveEvent.STATE, LiveEvent.POSITION -> Json.mapper().readValue(json, LiveState.class);
+                case LiveEvent.EVENT -> Json.mapper().readValue(json, LiveDeviceEvent.class);
+                default -> throw new IllegalArgumentException("not a live event type: " + type);
+            };
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not a live " + type + ": " + e.getMessage(), e);
+        }
+        String about = data instanceof LiveState s ? s.carId() : ((LiveDeviceEvent) data).carId();
+        if (!carId.equals(about)) {
+            throw new IllegalArgumentException("the " + type + " is about " + about + ", not " + carId);
+        }
+        TenantLog log = log(tenant);
+        synchronized (log) {
+            if (data instanceof LiveState s) {
+                log.latest.put(carId, s);
+            }
+            return log.publish(carId, type, data, json, false);
+        }
     }
 
     /**
@@ -75,7 +133,7 @@ public class LiveFeed {
             String type = LiveState.TELEMETRY.equals(source) && previous != null && sameSwitches(previous.state(), state)
                     ? LiveEvent.POSITION : LiveEvent.STATE;
             log.latest.put(carId, next);
-            return log.publish(carId, type, next);
+            return log.publish(carId, type, next, null, true);
         }
     }
 
@@ -100,7 +158,7 @@ public class LiveFeed {
     public LiveEvent publishEvent(String tenant, LiveDeviceEvent event) {
         TenantLog log = log(tenant);
         synchronized (log) {
-            return log.publish(event.carId(), LiveEvent.EVENT, event);
+            return log.publish(event.carId(), LiveEvent.EVENT, event, null, true);
         }
     }
 
@@ -144,13 +202,13 @@ public class LiveFeed {
     public Subscription subscribe(String tenant, String lastEventId, Consumer<LiveEvent> listener) {
         TenantLog log = log(tenant);
         synchronized (log) {
-            long latest = log.next - 1;
+            long latest = log.next - ID_STEP;
             boolean reset = false;
             List<LiveEvent> replay = List.of();
             if (lastEventId != null) {
                 Long from = parse(lastEventId);
                 long oldest = log.ring.isEmpty() ? log.next : log.ring.peekFirst().id();
-                if (from == null || from > latest || from < oldest - 1) {
+                if (from == null || from > latest || from < oldest - ID_STEP || Math.floorMod(from, ID_STEP) != replicaTag) {
                     reset = true;
                 } else {
                     List<LiveEvent> missed = new ArrayList<>();
@@ -171,7 +229,7 @@ public class LiveFeed {
     public long latestId(String tenant) {
         TenantLog log = log(tenant);
         synchronized (log) {
-            return log.next - 1;
+            return log.next - ID_STEP;
         }
     }
 
@@ -190,7 +248,7 @@ public class LiveFeed {
     }
 
     private TenantLog log(String tenant) {
-        return tenants.computeIfAbsent(tenant, t -> new TenantLog(t, clock.millis() * 1000 + 1));
+        return tenants.computeIfAbsent(tenant, t -> new TenantLog(t, (clock.millis() * 1000 + 1) * ID_STEP + replicaTag));
     }
 
     private final class TenantLog {
@@ -205,16 +263,21 @@ public class LiveFeed {
             this.next = first;
         }
 
-        /** Under this log's lock. */
-        LiveEvent publish(String carId, String type, Object data) {
-            LiveEvent event = new LiveEvent(next++, tenant, carId, type, clock.instant(), data,
-                    new String(Json.write(data), StandardCharsets.UTF_8));
+        /** Under this log's lock; {@code json} null: written from {@code data}. */
+        LiveEvent publish(String carId, String type, Object data, String json, boolean local) {
+            LiveEvent event = new LiveEvent(next, tenant, carId, type, clock.instant(), data,
+                    json != null ? json : new String(Json.write(data), StandardCharsets.UTF_8));
+            next += ID_STEP;
             ring.addLast(event);
             while (ring.size() > replayEvents) {
                 ring.removeFirst();
             }
             for (Consumer<LiveEvent> listener : listeners) {
                 listener.accept(event);
+            }
+            Consumer<LiveEvent> out = relay;
+            if (local && out != null) {
+                out.accept(event);
             }
             return event;
         }

@@ -60,8 +60,27 @@ public class BackendMqttClient {
     private volatile boolean probeBack = true;
     private volatile long probeSentAt;
 
-    private record Subscription(String filter, Consumer<Mqtt5Publish> handler, boolean manualAck) {
+    private record Subscription(String filter, Consumer<Mqtt5Publish> handler, boolean manualAck, boolean noLocal) {
+        Subscription(String filter, Consumer<Mqtt5Publish> handler, boolean manualAck) {
+            this(filter, handler, manualAck, false);
+        }
+
+        boolean matches(Mqtt5Publish p) {
+            String f = filter.startsWith("$share/") ? filter.substring(filter.indexOf('/', "$share/".length()) + 1) : filter;
+            return com.hivemq.client.mqtt.datatypes.MqttTopicFilter.of(f).matches(p.getTopic());
+        }
     }
+
+    /** Messages held for a subscription this process has not made yet: at most this many, then dropped (logged). */
+    static final int MAX_EARLY = 100_000;
+    /**
+     * Messages the broker delivered from this client's stored session before this process subscribed again (a
+     * restart, or a SIGKILL, with a persistent session: the broker sends what it queued while the replica was away
+     * at once after CONNACK). Held unacknowledged and handed to the subscription when it is made; without this the
+     * MQTT client would drop them, and telemetry queued for a killed replica would be lost.
+     */
+    private final List<Mqtt5Publish> early = new java.util.ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong earlyDropped = new java.util.concurrent.atomic.AtomicLong();
 
     public BackendMqttClient(MqttEndpoint endpoint, MqttConfig config, BrokerTrust authorities) {
         String url = endpoint.backendUrl();
@@ -96,6 +115,7 @@ public class BackendMqttClient {
                     .applySslConfig();
         }
         this.client = builder.buildAsync();
+        client.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.REMAINING, this::unclaimed, true);
         try {
             client.connectWith().cleanStart(false).sessionExpiryInterval(Duration.ofHours(1).toSeconds())
                     .send().get(30, TimeUnit.SECONDS);
@@ -208,6 +228,20 @@ public class BackendMqttClient {
         return publish(topic, payload, null, true);
     }
 
+    /**
+     * Publishes at QoS 0 to the other replicas of the backend, on a topic under {@code lk/_} that no device may use
+     * (e.g. the live feed's relay), if connected; fails at once otherwise.
+     */
+    public CompletableFuture<Void> publishToReplicas(String topic, byte[] payload) {
+        if (!topic.startsWith(Topic.ROOT + "/_")) {
+            throw new IllegalArgumentException("not a topic between replicas: " + topic);
+        }
+        if (!client.getState().isConnected()) {
+            return CompletableFuture.failedFuture(new MqttException("not connected to the MQTT broker; " + topic + " not sent", null));
+        }
+        return client.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload(payload).send().thenApply(r -> null);
+    }
+
     private CompletableFuture<Void> publish(Topic topic, byte[] payload, Duration expiry, boolean retain) {
         if (!client.getState().isConnected()) {
             return CompletableFuture.failedFuture(new MqttException("not connected to the MQTT broker; " + topic
@@ -231,13 +265,70 @@ public class BackendMqttClient {
         return subscribe(new Subscription(filter, handler, true));
     }
 
+    /**
+     * Subscribes at QoS 1 to what the other replicas publish ({@link #publishToReplicas}): the broker does not send
+     * this client its own publications back (MQTT 5 "no local"). {@code handler} must call {@link Mqtt5Publish#acknowledge()}.
+     */
+    public CompletableFuture<Void> subscribeToReplicas(String filter, Consumer<Mqtt5Publish> handler) {
+        return subscribe(new Subscription(filter, handler, true, true));
+    }
+
     private CompletableFuture<Void> subscribe(Subscription s) {
         subscriptions.add(s);
+        List<Mqtt5Publish> held = new java.util.ArrayList<>();
+        synchronized (early) {
+            early.removeIf(p -> s.matches(p) && held.add(p));
+        }
+        if (!held.isEmpty()) {
+            LOG.info("{} message(s) from the stored session handed to {}", held.size(), s.filter());
+        }
+        held.forEach(p -> deliver(s, p));
         return send(s);
     }
 
+    /** A message no subscription's own callback took: one made in this process gets it, else it is held. */
+    private void unclaimed(Mqtt5Publish p) {
+        Subscription s = matching(p);
+        if (s == null) {
+            synchronized (early) {
+                s = matching(p);
+                if (s == null) {
+                    if (early.size() < MAX_EARLY) {
+                        early.add(p);
+                    } else {
+                        p.acknowledge();
+                        if (earlyDropped.incrementAndGet() % 1000 == 1) {
+                            LOG.warn("{} message(s) for topics this replica does not subscribe to dropped", earlyDropped.get());
+                        }
+                    }
+                    return;
+                }
+            }
+        }
+        deliver(s, p);
+    }
+
+    private Subscription matching(Mqtt5Publish p) {
+        for (Subscription s : subscriptions) {
+            if (s.matches(p)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static void deliver(Subscription s, Mqtt5Publish p) {
+        try {
+            s.handler().accept(p);
+        } finally {
+            if (!s.manualAck()) {
+                p.acknowledge();
+            }
+        }
+    }
+
     private CompletableFuture<Void> send(Subscription s) {
-        return client.subscribeWith().topicFilter(s.filter()).qos(MqttQos.AT_LEAST_ONCE)
+        return client.subscribeWith().topicFilter(s.filter()).qos(MqttQos.AT_LEAST_ONCE).noLocal(s.noLocal())
                 .callback(s.handler()).manualAcknowledgement(s.manualAck())
                 .send().thenApply(ack -> null);
     }

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * through a temporary file moved over the old one.
  */
 @Singleton
-public class FileOutbox implements Outbox {
+@io.micronaut.context.annotation.Requires(property = "latchkey.store.type", notEquals = io.latchkey.cloud.store.StoreConfig.AZURE)
+public class FileOutbox implements Outbox, OutboxQueue {
     public static final String FILE_NAME = "outbox.jsonl";
     public static final String DELIVERIES_FILE_NAME = "outbox-deliveries.jsonl";
     static final String DELIVERED = "delivered";
@@ -154,6 +155,7 @@ public class FileOutbox implements Outbox {
     }
 
     /** The tenant's messages that are neither delivered nor failed, oldest first. */
+    @Override
     public List<OutboxMessage> pending(String tenant) {
         synchronized (lockFor(tenant)) {
             Set<String> done = states(tenant).keySet();
@@ -161,7 +163,19 @@ public class FileOutbox implements Outbox {
         }
     }
 
+    /** One process holds the data directory: nobody else delivers from it. */
+    @Override
+    public boolean claim(String tenant, String id) {
+        return true;
+    }
+
+    @Override
+    public String describe() {
+        return tenantsDir.resolve("{tenant}").resolve(FILE_NAME).toString();
+    }
+
     /** The tenants that have an outbox file. */
+    @Override
     public List<String> tenants() {
         List<String> tenants = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tenantsDir)) {
@@ -179,11 +193,13 @@ public class FileOutbox implements Outbox {
     }
 
     /** Records durably that the relay accepted the message; it is never handed to the relay again. */
+    @Override
     public void markDelivered(String tenant, String id) {
         markDone(tenant, id, DELIVERED, 250);
     }
 
     /** Records durably that the relay refused the message for good; it is kept but never tried again. */
+    @Override
     public void markFailed(String tenant, String id, int replyCode) {
         markDone(tenant, id, FAILED, replyCode);
     }
@@ -208,6 +224,7 @@ public class FileOutbox implements Outbox {
      * Drops delivered messages from the outbox file, then the delivery lines of messages no longer kept.
      * A crash between the two leaves extra delivery lines, which are harmless.
      */
+    @Override
     public void forgetDelivered(String tenant) {
         synchronized (lockFor(tenant)) {
             try {
@@ -234,6 +251,7 @@ public class FileOutbox implements Outbox {
     }
 
     /** Waits until a message is sent or the time is up; true if something new may be waiting. */
+    @Override
     public boolean awaitNew(Duration timeout) throws InterruptedException {
         boolean signalled = newMessages.tryAcquire(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
         newMessages.drainPermits();
@@ -241,6 +259,7 @@ public class FileOutbox implements Outbox {
     }
 
     /** Ends a current {@link #awaitNew} early. */
+    @Override
     public void wake() {
         newMessages.release();
     }

@@ -5,7 +5,6 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mails what the {@link FileOutbox} keeps, on one background thread, through the {@link MailRelay} when one
+ * Mails what the outbox keeps ({@link OutboxQueue}: {@link FileOutbox}, or {@link StoredOutbox} with replicas), on one background thread, through the {@link MailRelay} when one
  * is configured. Without one it says so once at start and sends nothing.
  * <p>
  * Guarantees: a message stays in the outbox until the relay accepted it (then it is marked delivered,
@@ -24,18 +23,20 @@ import org.slf4j.LoggerFactory;
  * failed, kept, not retried). While the relay is down or defers (4xx), it waits {@link RetryConfig}'s
  * doubling backoff, then keeps trying at the longest wait. Messages go one at a time, so a crash between
  * the relay's acceptance and the synced mark can send at most one message once more after the restart; it
- * carries the same {@code Message-ID}. Logs name message ids and reply codes only, never an address or text.
+ * carries the same {@code Message-ID}. With several replicas each message is claimed before it is handed over
+ * ({@link OutboxQueue#claim}, a lease in the shared store): one replica mails it; if that one dies before the mark,
+ * another mails it once more after the lease, with the same {@code Message-ID}. Logs name message ids and reply
+ * codes only, never an address or text.
  */
 @Context
 public class OutboxDelivery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDelivery.class);
     private static final Duration IDLE = Duration.ofMinutes(1);
 
-    private final FileOutbox outbox;
+    private final OutboxQueue outbox;
     private final @Nullable MailRelay relay;
     private final RetryConfig retry;
     private final Clock clock;
-    private final Path outboxFiles;
     private final Map<String, Deferred> deferred = new HashMap<>();
     private Thread worker;
     private volatile boolean running = true;
@@ -44,12 +45,11 @@ public class OutboxDelivery implements AutoCloseable {
     private record Deferred(int failures, Instant until) {
     }
 
-    public OutboxDelivery(FileOutbox outbox, @Nullable MailRelay relay, RetryConfig retry, Clock clock, LatchkeyConfig config) {
+    public OutboxDelivery(OutboxQueue outbox, @Nullable MailRelay relay, RetryConfig retry, Clock clock, LatchkeyConfig config) {
         this.outbox = outbox;
         this.relay = relay;
         this.retry = retry;
         this.clock = clock;
-        this.outboxFiles = config.dataDirPath().resolve("tenants").resolve("{tenant}").resolve(FileOutbox.FILE_NAME);
     }
 
     /** Says once which way messages go, and starts the delivery thread when there is a relay. */
@@ -57,7 +57,7 @@ public class OutboxDelivery implements AutoCloseable {
     void start() {
         if (relay == null) {
             LOG.warn("No SMTP relay configured (latchkey.mail.smtp.host): messages to users are not mailed, they stay in {}",
-                    outboxFiles);
+                    outbox.describe());
             return;
         }
         LOG.info("Messages to users are mailed through {}", relay.describe());
@@ -99,6 +99,9 @@ public class OutboxDelivery implements AutoCloseable {
                     Deferred wait = deferred.get(message.id());
                     if (wait != null && wait.until().isAfter(clock.instant())) {
                         next = min(next, wait.until());
+                        continue;
+                    }
+                    if (!outbox.claim(tenant, message.id())) {
                         continue;
                     }
                     if (session == null) {

@@ -319,8 +319,9 @@ class FleetIT {
             assertThat(missed).hasSizeGreaterThanOrEqualTo(3);
             try (SseStream resumed = SseStream.open(app, "/t/acme/fleet/stream", operator, lastSeen)) {
                 assertThat(resumed.next(WAIT).id()).as("the first event after the one last seen")
-                        .isEqualTo(Long.toString(Long.parseLong(lastSeen) + 1));
-                List<String> replayed = new java.util.ArrayList<>(List.of(Long.toString(Long.parseLong(lastSeen) + 1)));
+                        .isEqualTo(Long.toString(Long.parseLong(lastSeen) + io.latchkey.cloud.live.LiveFeed.ID_STEP));
+                List<String> replayed = new java.util.ArrayList<>(List.of(
+                        Long.toString(Long.parseLong(lastSeen) + io.latchkey.cloud.live.LiveFeed.ID_STEP)));
                 while (replayed.size() < missed.size()) {
                     replayed.add(resumed.next(WAIT).id());
                 }

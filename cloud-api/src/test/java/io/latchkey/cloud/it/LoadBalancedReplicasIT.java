@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two backends behind Debian's HAProxy (round robin, health checks on {@code /health}), sharing Azurite and the
  * stored secret store: every request below goes through the load balancer, so consecutive ones land on either
- * replica. The first step of issue 16's multi-replica test: the external broker, 200 cars and a SIGKILLed
- * replica process are not here yet (a replica is stopped in-process instead).
+ * replica. In one JVM, a replica stopped in-process; the same with processes, the external broker, cars and a
+ * SIGKILLed replica is {@link ReplicaKillIT}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

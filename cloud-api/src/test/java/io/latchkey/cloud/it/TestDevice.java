@@ -101,6 +101,28 @@ public final class TestDevice implements AutoCloseable {
         return new TestDevice(new DeviceCredentials(tenant, deviceId, DeviceCredentials.newKey(), null), commandKeys, clock, client);
     }
 
+    /**
+     * A car on an external broker's tenant listener (Mosquitto of {@code broker-export}): mutual TLS with its enrolled
+     * certificate ({@link DeviceCredentials#certificatePem()} must be set), trusting {@code brokerCa} for the broker.
+     */
+    public static TestDevice overMutualTls(String host, int port, java.security.cert.X509Certificate brokerCa,
+                                           DeviceCredentials credentials, Map<String, PublicKey> commandKeys, Clock clock)
+            throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("broker-ca", brokerCa);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        var identity = new io.latchkey.cloud.pki.TlsIdentity(credentials.key().getPrivate(),
+                io.latchkey.cloud.pki.Pem.certificates(credentials.certificatePem()));
+        Mqtt5AsyncClient client = Mqtt5Client.builder().identifier(credentials.tenant() + ":" + credentials.deviceId())
+                .serverHost(host).serverPort(port).sslConfig().keyManagerFactory(identity.keyManagerFactory())
+                .trustManagerFactory(tmf).applySslConfig().automaticReconnectWithDefaultConfig().buildAsync();
+        client.connectWith().cleanStart(false).sessionExpiryInterval(3600).send().get(30, TimeUnit.SECONDS);
+        return new TestDevice(credentials, commandKeys, clock, client);
+    }
+
     private static Mqtt5AsyncClient plainClient(String mqttUrl, DeviceCredentials credentials, Clock clock) throws Exception {
         URI uri = URI.create(mqttUrl);
         String clientId = credentials.tenant() + ":" + credentials.deviceId();
@@ -215,6 +237,10 @@ public final class TestDevice implements AutoCloseable {
     public void lockDoesNotTake(String reason, List<String> endRentalLines) {
         lockFailureLines = endRentalLines;
         lockFailure = reason;
+    }
+
+    public String deviceId() {
+        return deviceId;
     }
 
     public List<byte[]> receivedCommands() {

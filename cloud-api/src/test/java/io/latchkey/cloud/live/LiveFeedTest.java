@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 
 class LiveFeedTest {
     private static final Instant T = Instant.parse("2026-12-05T20:00:00Z");
-    private final LiveFeed feed = new LiveFeed(Clock.fixed(T, ZoneOffset.UTC), config(100));
+    private static final int TAG = 7;
+    private static final int STEP = LiveFeed.ID_STEP;
+    private final LiveFeed feed = new LiveFeed(Clock.fixed(T, ZoneOffset.UTC), config(100), TAG);
 
     private static LiveConfig config(int replay) {
         return new LiveConfig(replay, 10, Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofSeconds(2));
@@ -28,13 +30,13 @@ class LiveFeedTest {
     }
 
     @Test
-    void ids_increase_perTenant_fromTheClockAtTheFirstEvent() {
+    void ids_increase_perTenant_fromTheClockAtTheFirstEvent_andCarryTheReplicasTag() {
         LiveEvent a = feed.publishState("acme", "car-1", LiveState.TELEMETRY, state(LockState.LOCKED, 52), null, null);
         LiveEvent b = feed.publishState("acme", "car-2", LiveState.TELEMETRY, state(LockState.LOCKED, 52), null, null);
         LiveEvent other = feed.publishState("beta", "car-1", LiveState.TELEMETRY, state(LockState.LOCKED, 52), null, null);
-        assertThat(a.id()).isEqualTo(T.toEpochMilli() * 1000 + 1);
-        assertThat(b.id()).isEqualTo(a.id() + 1);
-        assertThat(other.id()).isEqualTo(T.toEpochMilli() * 1000 + 1);
+        assertThat(a.id()).isEqualTo((T.toEpochMilli() * 1000 + 1) * STEP + TAG);
+        assertThat(b.id()).isEqualTo(a.id() + STEP);
+        assertThat(other.id()).isEqualTo(a.id());
         assertThat(feed.latestId("acme")).isEqualTo(b.id());
     }
 
@@ -99,10 +101,12 @@ class LiveFeedTest {
         feed.publishEvent("acme", new LiveDeviceEvent("car-2", "ev-1", "TAMPER", "DEVICE", T, Map.of(), true));
         assertThat(live).containsExactly(next);
 
-        long oldestKept = feed.latestId("acme") - 99; // the ring keeps the last 100 (152 published)
-        assertThat(feed.subscribe("acme", Long.toString(oldestKept - 1), e -> { }).reset()).as("just before the ring").isFalse();
-        assertThat(feed.subscribe("acme", Long.toString(oldestKept - 2), e -> { }).reset()).as("evicted").isTrue();
-        assertThat(feed.subscribe("acme", Long.toString(feed.latestId("acme") + 1), e -> { }).reset()).as("from the future").isTrue();
+        long oldestKept = feed.latestId("acme") - 99 * STEP; // the ring keeps the last 100 (152 published)
+        assertThat(feed.subscribe("acme", Long.toString(oldestKept - STEP), e -> { }).reset()).as("just before the ring").isFalse();
+        assertThat(feed.subscribe("acme", Long.toString(oldestKept - 2 * STEP), e -> { }).reset()).as("evicted").isTrue();
+        assertThat(feed.subscribe("acme", Long.toString(feed.latestId("acme") + STEP), e -> { }).reset()).as("from the future").isTrue();
+        assertThat(feed.subscribe("acme", Long.toString(feed.latestId("acme") - STEP + 1), e -> { }).reset())
+                .as("an id of another replica, in this one's range").isTrue();
         assertThat(feed.subscribe("acme", "x", e -> { }).reset()).isTrue();
         LiveFeed.Subscription fresh = feed.subscribe("acme", null, e -> { });
         assertThat(fresh.reset()).isFalse();
@@ -145,5 +149,36 @@ class LiveFeedTest {
                 .hasMessageContaining("access-recheck");
         assertThatThrownBy(() -> new LiveConfig(100, 10, Duration.ofSeconds(1), Duration.ZERO, Duration.ofMillis(10)))
                 .hasMessageContaining("snapshot-refresh");
+    }
+
+    @Test
+    void localEvents_goToTheRelay_remoteOnesArePublished_keptAsLatest_andNotRelayedAgain() {
+        List<LiveEvent> relayed = new ArrayList<>();
+        feed.relayTo(relayed::add);
+        LiveEvent local = feed.publishState("acme", "car-1", LiveState.TELEMETRY, state(LockState.LOCKED, 52), null, null);
+        LiveEvent alert = feed.publishEvent("acme", new LiveDeviceEvent("car-1", "ev-1", "TAMPER", "DEVICE", T, Map.of("x", "y"), true));
+        assertThat(relayed).containsExactly(local, alert);
+
+        LiveFeed other = new LiveFeed(Clock.fixed(T, ZoneOffset.UTC), config(100), TAG + 1);
+        List<LiveEvent> seen = new ArrayList<>();
+        List<LiveEvent> relayedThere = new ArrayList<>();
+        other.relayTo(relayedThere::add);
+        other.subscribe("acme", null, seen::add);
+        for (LiveEvent e : relayed) {
+            other.publishRemote(e.tenant(), e.carId(), e.type(), e.json());
+        }
+        assertThat(seen).extracting(LiveEvent::type, LiveEvent::json)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(local.type(), local.json()),
+                        org.assertj.core.groups.Tuple.tuple(alert.type(), alert.json()));
+        assertThat(seen.get(1).data()).isEqualTo(alert.data());
+        assertThat(other.latest("acme").get("car-1")).isEqualTo(local.data());
+        assertThat(relayedThere).as("a remote event is not relayed again").isEmpty();
+        assertThat(seen).extracting(LiveEvent::id).allMatch(id -> Math.floorMod(id, STEP) == TAG + 1);
+
+        assertThatThrownBy(() -> other.publishRemote("acme", "car-2", local.type(), local.json()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("car-1");
+        assertThatThrownBy(() -> other.publishRemote("acme", "car-1", "bogus", local.json())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> other.publishRemote("acme", "car-1", LiveEvent.STATE, "{nope")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(seen).hasSize(2);
     }
 }

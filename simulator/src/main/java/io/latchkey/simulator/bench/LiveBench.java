@@ -175,7 +175,8 @@ public final class LiveBench {
         long t0 = System.nanoTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(o.streamSeconds()));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        long published = latestEventId(http, base, tenant, token) - firstId;
+        // live event ids step by 1024 (the lowest 10 bits tag the replica, docs/api.md "fleet/stream")
+        long published = (latestEventId(http, base, tenant, token) - firstId) / 1024;
         long sent = reporters.published.get() - firstPublished;
         for (InputStream b : bodies) {
             b.close();
