@@ -31,8 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +67,7 @@ public class FileOutbox implements Outbox, OutboxQueue {
     private final SecureRandom random;
     private final PiiCipher cipher;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
-    private final Semaphore newMessages = new Semaphore(0);
+    private final Wakeups newMessages = new Wakeups();
 
     public FileOutbox(LatchkeyConfig config, Clock clock, SecureRandom random, PiiCipher cipher) {
         this.tenantsDir = config.dataDirPath().resolve("tenants");
@@ -97,7 +95,7 @@ public class FileOutbox implements Outbox, OutboxQueue {
         } catch (IOException e) {
             throw new OutboxException("cannot write to the outbox of " + tenant, e);
         }
-        newMessages.release();
+        newMessages.signal();
         return kept.id();
     }
 
@@ -253,15 +251,13 @@ public class FileOutbox implements Outbox, OutboxQueue {
     /** Waits until a message is sent or the time is up; true if something new may be waiting. */
     @Override
     public boolean awaitNew(Duration timeout) throws InterruptedException {
-        boolean signalled = newMessages.tryAcquire(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        newMessages.drainPermits();
-        return signalled;
+        return newMessages.await(timeout);
     }
 
     /** Ends a current {@link #awaitNew} early. */
     @Override
     public void wake() {
-        newMessages.release();
+        newMessages.signal();
     }
 
     private void markDone(String tenant, String id, String state, int replyCode) {

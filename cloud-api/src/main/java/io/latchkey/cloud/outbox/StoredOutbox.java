@@ -21,8 +21,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The outbox in the tenants' shared stores ({@code latchkey.store.type=azure}), so that any replica delivers what
@@ -63,7 +61,7 @@ public class StoredOutbox implements Outbox, OutboxQueue {
     private final SecureRandom random;
     private final String replica;
     private final PiiCipher cipher;
-    private final Semaphore newMessages = new Semaphore(0);
+    private final Wakeups newMessages = new Wakeups();
 
     public StoredOutbox(Stores stores, Clock clock, SecureRandom random, PiiCipher cipher) {
         this.stores = stores;
@@ -93,7 +91,7 @@ public class StoredOutbox implements Outbox, OutboxQueue {
         } catch (StoreException e) {
             throw new OutboxException("cannot write to the outbox of " + tenant, e);
         }
-        newMessages.release();
+        newMessages.signal();
         return m.id();
     }
 
@@ -206,14 +204,12 @@ public class StoredOutbox implements Outbox, OutboxQueue {
 
     @Override
     public boolean awaitNew(Duration timeout) throws InterruptedException {
-        boolean signalled = newMessages.tryAcquire(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        newMessages.drainPermits();
-        return signalled;
+        return newMessages.await(timeout);
     }
 
     @Override
     public void wake() {
-        newMessages.release();
+        newMessages.signal();
     }
 
     @Override
