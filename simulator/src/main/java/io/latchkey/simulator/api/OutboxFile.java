@@ -1,5 +1,6 @@
 package io.latchkey.simulator.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.protocol.Json;
 import java.io.IOException;
@@ -13,16 +14,14 @@ import java.util.Objects;
 
 /**
  * The backend's embedded outbox ({@code tenants/{tenant}/outbox.jsonl} under its data directory, docs/api.md
- * "Messages to users") read as the users' mailboxes: what a backend without an SMTP relay "sent". Only for a
- * backend on this machine whose data directory the simulator was told (the demo, tests).
+ * "Messages to users"): what a backend without an SMTP relay queued for its users. Each message's address, subject
+ * and body are sealed under the recipient's data key (docs/security.md, "Personal data at rest"), so this sees only
+ * what is in clear: the message's id, recipient (user id), kind and time, and whether its personal part is sealed.
+ * Only for a backend on this machine whose data directory the simulator was told (the demo, tests).
  */
 public final class OutboxFile {
-    /** One message as the outbox keeps it. */
-    public record Mail(String id, String userId, String to, String kind, String subject, String body, Instant createdAt) {
-        /** The body's lines, without trailing blanks. */
-        public List<String> lines() {
-            return body == null ? List.of() : body.strip().lines().toList();
-        }
+    /** One queued message as far as it is in clear; {@code sealed}: its address, subject and body are not. */
+    public record Queued(String id, String userId, String kind, Instant createdAt, boolean sealed) {
     }
 
     private static final ObjectMapper MAPPER = Json.mapper();
@@ -33,26 +32,29 @@ public final class OutboxFile {
         this.backendDataDir = Objects.requireNonNull(backendDataDir, "backendDataDir");
     }
 
-    /** Every message of the tenant to {@code email}, oldest first (a missing file: none yet). */
-    public List<Mail> messagesTo(String tenant, String email) {
+    /** Every message of the tenant queued for the user {@code userId}, oldest first (a missing file: none yet). */
+    public List<Queued> messagesFor(String tenant, String userId) {
         Path file = backendDataDir.resolve("tenants").resolve(tenant).resolve("outbox.jsonl");
         if (!Files.exists(file)) {
             return List.of();
         }
         try {
-            List<Mail> mails = new ArrayList<>();
+            List<Queued> queued = new ArrayList<>();
             for (String line : Files.readAllLines(file)) {
                 if (line.isBlank()) {
                     continue;
                 }
-                Mail m = MAPPER.readValue(line, Mail.class);
-                if (email.equalsIgnoreCase(m.to())) {
-                    mails.add(m);
+                JsonNode m = MAPPER.readTree(line);
+                if (!userId.equals(m.path("userId").asText(null)) || !m.hasNonNull("kind")) {
+                    continue; // delivery records, other users
                 }
+                boolean sealed = m.hasNonNull("sealed") && !m.has("to") && !m.has("subject") && !m.has("body");
+                queued.add(new Queued(m.path("id").asText(), userId, m.path("kind").asText(),
+                        m.hasNonNull("createdAt") ? Instant.parse(m.get("createdAt").asText()) : null, sealed));
             }
-            return mails;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            return queued;
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException("cannot read " + file, e instanceof IOException io ? io : new IOException(e));
         }
     }
 }
