@@ -14,7 +14,7 @@ import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.live.LiveFeed;
 import io.latchkey.cloud.live.LiveState;
 import io.latchkey.cloud.metrics.CommandMetrics;
-import io.latchkey.cloud.mqtt.BackendMqttClient;
+import io.latchkey.cloud.mqtt.CommandMqttClient;
 import io.latchkey.cloud.mqtt.security.DeviceKeys;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
@@ -68,7 +68,7 @@ public class CommandService {
     private final CarRegistry cars;
     private final CarAccess access;
     private final CommandKeys keys;
-    private final BackendMqttClient mqtt;
+    private final CommandMqttClient mqtt;
     private final PendingCommands pending;
     private final Stores stores;
     private final CommandConfig config;
@@ -82,7 +82,7 @@ public class CommandService {
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong resends = new AtomicLong();
 
-    public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, BackendMqttClient mqtt,
+    public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, CommandMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
                           @Named(TaskExecutors.IO) ExecutorService io, Auditor auditor, CommandMetrics metrics,
                           BookingService bookings, LiveFeed live, DeviceKeys deviceKeys) {
