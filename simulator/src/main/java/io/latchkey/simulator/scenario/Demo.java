@@ -53,6 +53,8 @@ public final class Demo {
 
     private static final Duration RENTAL = Duration.ofHours(1);
     private static final Duration DRIVE = Duration.ofSeconds(6);
+    /** How the backend's receipt mail's subject begins (cloud-api RentalMessages). */
+    private static final String RECEIPT_SUBJECT = "Rental receipt: ";
     private static final GeoPoint HERE = new GeoPoint(52.5200, 13.4050);
 
     public Demo(LatchkeyClient api, PrintStream out, Clock clock, RandomGenerator random) {
@@ -303,11 +305,15 @@ public final class Demo {
     private void receivedMail(World w, Steps steps, Booking ended, Receipt r, Duration wait) {
         String to = w.borrowerSignIn().email();
         steps.run("The receipt mail the borrower received (SMTP, the demo's mailbox on " + DemoMailbox.HOST + ":" + mailbox.port() + ")", () -> {
+            // the receipt, not the booking's confirmation that went to the same address before
             Optional<DemoMailbox.Mail> received = mailbox.await(m -> m.to().stream().anyMatch(to::equalsIgnoreCase)
-                    && m.text() != null && m.text().contains(ended.id()), wait);
-            Steps.check(received.isPresent(), "no mail about booking %s reached %s within %s (%d message(s) in the mailbox)",
+                    && m.subject() != null && m.subject().startsWith(RECEIPT_SUBJECT) && m.text() != null && m.text().contains(ended.id()), wait);
+            Steps.check(received.isPresent(), "no receipt for booking %s reached %s within %s (%d message(s) in the mailbox)",
                     ended.id(), to, wait, mailbox.received().size());
             DemoMailbox.Mail m = received.get();
+            List<String> all = mailbox.received().stream().filter(x -> x.to().stream().anyMatch(to::equalsIgnoreCase))
+                    .map(x -> "\"" + x.subject() + "\"").toList();
+            steps.detail("the borrower's mailbox holds %d message(s): %s", all.size(), String.join(", ", all));
             steps.detail("from %s to %s, sent %s, Message-ID %s", m.from(), to, m.sent(), m.messageId());
             steps.detail("subject: \"%s\"", m.subject());
             for (String line : m.lines()) {

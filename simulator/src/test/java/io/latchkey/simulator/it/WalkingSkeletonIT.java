@@ -121,7 +121,8 @@ class WalkingSkeletonIT {
         ApiTypes.Booking booking = bookings.items().get(0);
         CarDetail car = w.cars().stream().filter(c -> c.id().equals(carId)).findFirst().orElseThrow();
         List<DemoMailbox.Mail> receipts = mailbox.received().stream()
-                .filter(m -> m.to().equals(List.of(w.borrowerSignIn().email())) && m.text().contains(booking.id())).toList();
+                .filter(m -> m.to().equals(List.of(w.borrowerSignIn().email())) && m.subject().startsWith("Rental receipt")
+                        && m.text().contains(booking.id())).toList();
         assertThat(receipts).as("one receipt mail to the borrower").hasSize(1);
         DemoMailbox.Mail mail = receipts.get(0);
         assertThat(mail.from()).isEqualTo("no-reply@demo.example");
