@@ -67,7 +67,14 @@ public final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         // the mailbox is up before the tenant exists, so the backend's first message already finds it
-        try (DemoMailbox mailbox = smtpPort == null ? null : DemoMailbox.start(smtpPort);
+        DemoMailbox started;
+        try {
+            started = smtpPort == null ? null : DemoMailbox.start(smtpPort);
+        } catch (IllegalStateException e) {
+            System.err.println("demo: " + e.getMessage());
+            return 1;
+        }
+        try (DemoMailbox mailbox = started;
              Fleet fleet = new Fleet(Fleet.Options.defaults())) {
             Demo.Result result = new Demo(api, System.out, Clock.systemUTC(), new SplittableRandom(), backendDataDir, mailbox)
                     .run(options, fleet);
