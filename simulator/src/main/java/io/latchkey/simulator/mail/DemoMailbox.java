@@ -10,6 +10,8 @@ import jakarta.mail.Part;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +52,15 @@ public final class DemoMailbox implements AutoCloseable {
     public static DemoMailbox start(int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("the mailbox's SMTP port must be 0..65535, got " + port);
+        }
+        if (port != 0) {
+            // GreenMail reports a taken port as a start-up time-out, after a stack trace in the log: say it plainly
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+                assert probe.isBound();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the demo's SMTP server on " + HOST + ":" + port
+                        + ": the port is taken (" + e.getMessage() + ")", e);
+            }
         }
         ServerSetup setup = new ServerSetup(port, HOST, ServerSetup.PROTOCOL_SMTP);
         GreenMail server = new GreenMail(port == 0 ? setup.dynamicPort() : setup);

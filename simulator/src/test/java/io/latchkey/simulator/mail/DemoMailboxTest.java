@@ -55,7 +55,7 @@ class DemoMailboxTest {
         assertThatThrownBy(() -> DemoMailbox.start(70000)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..65535");
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName(DemoMailbox.HOST))) {
             assertThatThrownBy(() -> DemoMailbox.start(taken.getLocalPort())).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort() + ": the port is taken");
         }
     }
 
