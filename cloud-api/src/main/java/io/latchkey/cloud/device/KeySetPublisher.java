@@ -1,5 +1,7 @@
 package io.latchkey.cloud.device;
 
+import io.latchkey.cloud.audit.AuditEntry;
+import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.mqtt.BackendMqttClient;
@@ -59,10 +61,12 @@ public class KeySetPublisher {
     private final BackendMqttClient mqtt;
     private final Clock clock;
     private final TenantDirectory tenants;
+    private final Auditor auditor;
 
     public KeySetPublisher(SecretStore secrets, CommandKeys commandKeys, List<UpdateKeySource> updateKeys, Stores stores, CarRegistry cars,
-                           BackendMqttClient mqtt, Clock clock, TenantDirectory tenants) {
+                           BackendMqttClient mqtt, Clock clock, TenantDirectory tenants, Auditor auditor) {
         this.tenants = tenants;
+        this.auditor = auditor;
         this.secrets = secrets;
         this.commandKeys = commandKeys;
         this.updateKeys = updateKeys;
@@ -126,7 +130,7 @@ public class KeySetPublisher {
      * Every {@code latchkey.keys.sweep-interval} (30 s): a tenant whose rotated-out command key's time is over
      * ({@link CommandKeys#RETIRED_FOR}) gets a set without it, published to its devices, which then refuse that key.
      * Any replica may do it; the set's conditional write makes one serial of it, and only the replica that made it
-     * publishes.
+     * publishes it and audits it ({@code keys.retire} by {@code system}).
      */
     @Scheduled(fixedDelay = "${latchkey.keys.sweep-interval:30s}", initialDelay = "${latchkey.keys.sweep-interval:30s}")
     void scheduled() {
@@ -145,18 +149,28 @@ public class KeySetPublisher {
     public List<String> retireKeys() {
         List<String> published = new ArrayList<>();
         for (Tenant tenant : tenants.all()) {
-            if (commandKeys.retirementEnded(tenant.id())) {
-                AtomicBoolean made = new AtomicBoolean();
-                SignedKeySet set = newest(tenant.id(), made);
-                if (made.get()) {
-                    LOG.info("new key set of {}: command keys rotated out more than {} ago left out", tenant.id(),
-                            CommandKeys.RETIRED_FOR);
-                    publishToAll(tenant.id(), set);
-                    published.add(tenant.id());
-                }
+            try {
+                retireKeys(tenant, published);
+            } catch (RuntimeException e) {
+                // one tenant's store being away must not keep the others' sets as they are
+                LOG.warn("key-set sweep of {} failed: {}", tenant.id(), e.toString());
             }
         }
         return published;
+    }
+
+    private void retireKeys(Tenant tenant, List<String> published) {
+        if (!commandKeys.retirementEnded(tenant.id())) {
+            return;
+        }
+        AtomicBoolean made = new AtomicBoolean();
+        SignedKeySet set = newest(tenant.id(), made);
+        if (made.get()) {
+            LOG.info("new key set of {}: command keys rotated out more than {} ago left out", tenant.id(), CommandKeys.RETIRED_FOR);
+            auditor.record(tenant.id(), AuditEntry.SYSTEM, "keys.retire", "keys/command", "OK");
+            publishToAll(tenant.id(), set);
+            published.add(tenant.id());
+        }
     }
 
     /** Publishes the newest set to one device (a device just provisioned). */

@@ -183,6 +183,7 @@ class ReplicasIT {
                 assertThat(c.context().getBean(KeySetPublisher.class).retireKeys()).as("one new set, not one per pass").isEmpty();
                 waitFor(() -> car.keySetSerial() == before + 2);
                 assertThat(car.trustedCommandKeys()).doesNotContain(oldKid).contains(newKid).hasSize(2);
+                assertThat(expect(200, a.http.get("/t/acme/audit?action=keys.retire", acmeAdmin)).body()).contains("keys/command");
 
                 // what the old key signs now is refused; the new key's commands are carried out
                 Instant now = clockOfC.instant();
