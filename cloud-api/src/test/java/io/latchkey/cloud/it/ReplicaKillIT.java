@@ -474,6 +474,17 @@ class ReplicaKillIT {
             assertThat(Long.parseLong(r.id())).as("ids increase: no event twice, none out of order").isGreaterThan(previous);
             previous = Long.parseLong(r.id());
         }
+        // and per car, each record's state once, in the car's order (a batch stored again, or one older than the
+        // car's state, publishes nothing: TelemetryIngestor)
+        Map<String, Long> lastSeqOf = new java.util.HashMap<>();
+        for (SseStream.Received r : after) {
+            if ("telemetry".equals(r.json().path("source").asText())) {
+                long seq = r.json().path("state").path("lastSeq").asLong();
+                Long before = lastSeqOf.put(r.carId(), seq);
+                assertThat(seq).as(r.carId() + ": after " + before).isGreaterThan(before == null ? 0 : before);
+            }
+        }
+        assertThat(lastSeqOf).as("cars whose records the resumed stream carried").hasSize(CARS);
         System.out.printf("replica-kill: stream on %s resumed on %s after the SIGKILL: reset, then %d events, ids in order%n",
                 victim.name(), survivor.name(), after.size());
 
