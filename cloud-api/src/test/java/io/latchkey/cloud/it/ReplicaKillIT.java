@@ -395,4 +395,147 @@ class ReplicaKillIT {
     private Http.Reply signIn(String email, String password) {
         return lb.postForm("/t/acme/oauth/token", Map.of("grant_type", "password", "username", email, "password", password));
     }
+
+    /**
+     * A live stream resumed across a SIGKILL (issue 16; added after the methods above, which it leaves as they are). An
+     * operator's fleet stream through the balancer lands on one replica; that replica is SIGKILLed; the client
+     * reconnects through the balancer with the last id it got, as the console's {@code EventSource} does, and lands on
+     * the other. That replica never issued the id (each process's ids carry its own tag in their lowest 10 bits), so
+     * what the live feed promises is a {@code reset} first (reload the fleet view), then every change after the reset's
+     * id, each once and in id order, also those the killed replica's broker session held until it came back. A stream
+     * resumed on the surviving replica from one of its own ids replays exactly the events after it, and the restarted
+     * process, with a new tag, resets an id of the killed one.
+     */
+    @Test
+    @Order(7)
+    void aFleetStreamOnTheReplicaSigkilled_resumesOnTheOther_withAResetThenEveryChangeOnceInOrder() throws Exception {
+        Duration wait = Duration.ofSeconds(60);
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + token("olga@acme.test"));
+        String path = "/t/acme/fleet/stream";
+        int[] tags = new int[2];
+        for (int attempt = 0; attempt < 3 && tags[0] == tags[1]; attempt++) {
+            if (attempt > 0) {
+                // both processes drew the same random tag (1 in 1023; docs/scaling.md): this test tells them apart by it
+                set.replica(1).kill();
+                set.replica(1).start();
+            }
+            for (int i = 0; i < 2; i++) {
+                // a resume from an id the replica never issued: reset, with its latest id (whose lowest bits are its tag)
+                try (SseStream probe = SseStream.open(set.replica(i).url(), path, auth, "not-an-id")) {
+                    tags[i] = liveTag(probe.next(r -> r.name().equals("reset"), wait).id());
+                }
+            }
+        }
+        assertThat(tags[0]).as("the two processes' tags").isNotEqualTo(tags[1]);
+
+        SseStream first = SseStream.open(set.lbUrl(), path, auth, null);
+        assertThat(first.status()).isEqualTo(200);
+        for (TestDevice car : cars) {
+            publish(car);
+        }
+        awaitLastSeqs(first, Map.copyOf(published), wait);
+        String lastId = first.received().get(first.received().size() - 1).id();
+        int served = liveTag(lastId) == tags[0] ? 0 : 1;
+        assertThat(liveTag(lastId)).isEqualTo(tags[served]);
+        ReplicaSet.Replica victim = set.replica(served);
+        ReplicaSet.Replica survivor = set.replica(1 - served);
+        victim.kill();
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!first.ended() && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(first.ended()).as("the balancer closed the stream of the killed replica").isTrue();
+        for (TestDevice car : cars) {
+            publish(car); // while the replica is down: the broker keeps its share of them for its session
+        }
+
+        SseStream resumed = SseStream.open(set.lbUrl(), path, auth, lastId);
+        SseStream.Received reset = resumed.next(wait);
+        assertThat(reset.name()).as("the first event of the resumed stream").isEqualTo("reset");
+        assertThat(liveTag(reset.id())).as("served by the surviving replica").isEqualTo(tags[1 - served]);
+        // what the client does on reset: it reads the fleet view again (from the survivor's memory)
+        JsonNode view = expect(200, lb.get("/t/acme/fleet?size=1000", token("olga@acme.test"))).json();
+        assertThat(view.path("total").asInt()).isEqualTo(CARS);
+        for (TestDevice car : cars) {
+            publish(car);
+        }
+        victim.start();
+        for (TestDevice car : cars) {
+            publish(car);
+        }
+        Map<String, Long> last = Map.copyOf(published);
+        awaitLastSeqs(resumed, last, wait);
+        Thread.sleep(500); // what is still on its way
+        List<SseStream.Received> after = resumed.received().subList(1, resumed.received().size());
+        long previous = Long.parseLong(reset.id());
+        for (SseStream.Received r : after) {
+            assertThat(r.name()).as("one reset only").isNotEqualTo("reset");
+            assertThat(liveTag(r.id())).as("every id the survivor's").isEqualTo(tags[1 - served]);
+            assertThat(Long.parseLong(r.id())).as("ids increase: no event twice, none out of order").isGreaterThan(previous);
+            previous = Long.parseLong(r.id());
+        }
+        // and per car, each record's state once, in the car's order (a batch stored again, or one older than the
+        // car's state, publishes nothing: TelemetryIngestor)
+        Map<String, Long> lastSeqOf = new java.util.HashMap<>();
+        for (SseStream.Received r : after) {
+            if ("telemetry".equals(r.json().path("source").asText())) {
+                long seq = r.json().path("state").path("lastSeq").asLong();
+                Long before = lastSeqOf.put(r.carId(), seq);
+                assertThat(seq).as(r.carId() + ": after " + before).isGreaterThan(before == null ? 0 : before);
+            }
+        }
+        assertThat(lastSeqOf).as("cars whose records the resumed stream carried").hasSize(CARS);
+        System.out.printf("replica-kill: stream on %s resumed on %s after the SIGKILL: reset, then %d events, ids in order%n",
+                victim.name(), survivor.name(), after.size());
+
+        // on the replica that issued them, a resume replays exactly the events after the id
+        int from = after.size() / 2;
+        List<SseStream.Received> expected = after.subList(from + 1, after.size());
+        try (SseStream again = SseStream.open(survivor.url(), path, auth, after.get(from).id())) {
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (again.received().size() < expected.size() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            List<String> replayed = again.received().stream().limit(expected.size()).map(r -> r.id() + " " + r.name() + " " + r.data()).toList();
+            assertThat(replayed).isEqualTo(expected.stream().map(r -> r.id() + " " + r.name() + " " + r.data()).toList());
+        }
+        // the restarted process has a new tag and new ids: the killed process's id resets there too
+        try (SseStream onRestarted = SseStream.open(victim.url(), path, auth, lastId)) {
+            assertThat(onRestarted.next(wait).name()).isEqualTo("reset");
+        }
+        first.close();
+        resumed.close();
+    }
+
+    /** The lowest 10 bits of a live event id: the tag of the process that issued it ({@code LiveFeed.ID_STEP}). */
+    private static int liveTag(String eventId) {
+        return (int) Math.floorMod(Long.parseLong(eventId), (long) io.latchkey.cloud.live.LiveFeed.ID_STEP);
+    }
+
+    /** Waits until {@code stream} carried, for every car, a state at or past the sequence number it last published. */
+    private void awaitLastSeqs(SseStream stream, Map<String, Long> lastSeqs, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Map<String, Long> missing = new java.util.HashMap<>();
+        do {
+            Map<String, Long> seen = new java.util.HashMap<>();
+            for (SseStream.Received r : stream.received()) {
+                if (!r.name().equals("reset") && r.json().path("state").has("lastSeq")) {
+                    seen.merge(r.carId(), r.json().path("state").path("lastSeq").asLong(), Math::max);
+                }
+            }
+            missing.clear();
+            lastSeqs.forEach((device, seq) -> {
+                String car = device.replace("dev-", "car-");
+                if (seen.getOrDefault(car, 0L) < seq) {
+                    missing.put(car, seq);
+                }
+            });
+            if (missing.isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(missing.size() + " cars' last records not on the stream within " + wait + ", e.g. "
+                + missing.entrySet().stream().limit(5).toList());
+    }
 }
