@@ -17,6 +17,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * {@code PENDING} command, {@link #answerSeen}), else {@code TIMED_OUT} (no answer within its lifetime; it has
  * expired, so the car refuses any later copy). It is appended to the {@code command-log} and audited with the
  * outcome prefixed {@code ORPHANED_} (e.g. {@code car.unlock ORPHANED_TIMED_OUT}). An answer that arrives after
- * that is recorded as for any timed-out command ({@code LATE_EXECUTED}, ...).
+ * that is recorded as for any timed-out command ({@code LATE_EXECUTED}, ...), and so is one this replica saw while
+ * another replica's sweep, which had not seen it, concluded the command {@code TIMED_OUT}.
  */
 @Singleton
 public class OrphanedCommands {
@@ -53,7 +55,8 @@ public class OrphanedCommands {
         }
     }
 
-    private record SeenAnswer(String deviceId, Instant issuedAt, CommandAck ack, Instant receivedAt, Instant until) {
+    private record SeenAnswer(String tenant, String id, String deviceId, Instant issuedAt, Instant expiresAt, CommandAck ack,
+                              Instant receivedAt) {
     }
 
     private final Stores stores;
@@ -101,8 +104,8 @@ public class OrphanedCommands {
      * is may record it, or may be gone; kept until the sweep can tell.
      */
     void answerSeen(String tenant, CommandRecord pendingRecord, CommandAck ack, Instant receivedAt) {
-        seen.put(key(tenant, pendingRecord.id()), new SeenAnswer(pendingRecord.deviceId(), pendingRecord.issuedAt(), ack,
-                receivedAt, pendingRecord.expiresAt().plus(after).plus(after).plusSeconds(60)));
+        seen.put(key(tenant, pendingRecord.id()), new SeenAnswer(tenant, pendingRecord.id(), pendingRecord.deviceId(),
+                pendingRecord.issuedAt(), pendingRecord.expiresAt(), ack, receivedAt));
     }
 
     @Scheduled(fixedDelay = "${latchkey.commands.sweep-interval:30s}", initialDelay = "${latchkey.commands.sweep-interval:30s}")
@@ -128,8 +131,49 @@ public class OrphanedCommands {
                 LOG.warn("orphaned-command sweep of tenant {} failed: {}", tenant.id(), e.toString());
             }
         }
-        seen.values().removeIf(s -> now.isAfter(s.until()));
+        for (SeenAnswer answer : List.copyOf(seen.values())) {
+            if (!now.isBefore(answer.expiresAt().plus(after))) {
+                seen.remove(key(answer.tenant(), answer.id()), answer);
+                try {
+                    recordIfConcludedWithout(answer, now);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not record a late answer to command {} of tenant {}: {}", answer.id(), answer.tenant(),
+                            e.toString());
+                }
+            }
+        }
         return concluded;
+    }
+
+    /**
+     * An answer this replica saw while the command was {@code PENDING}, once its sender should have recorded it: if
+     * another replica's sweep concluded the command {@code TIMED_OUT} without it, it is recorded now as a late answer
+     * ({@code LATE_...}); an answered record (its sender recorded it) needs nothing.
+     */
+    private void recordIfConcludedWithout(SeenAnswer answer, Instant now) {
+        JsonCollection<CommandRecord> records = new JsonCollection<>(stores.tenant(answer.tenant()), "commands", CommandRecord.class);
+        Optional<Versioned<CommandRecord>> found = records.find(answer.id());
+        if (found.isEmpty()) {
+            return;
+        }
+        CommandRecord record = found.get().value();
+        if (record.status() != CommandStatus.TIMED_OUT || !record.issuedAt().equals(answer.issuedAt())
+                || !record.deviceId().equals(answer.deviceId())) {
+            return;
+        }
+        CommandRecord answered = record.answered(answer.ack(), now, answer.receivedAt());
+        try {
+            records.replace(record.id(), answered, found.get().version());
+        } catch (VersionConflictException e) {
+            return; // recorded by another replica meanwhile
+        }
+        logAndAudit(answer.tenant(), answered, "LATE_");
+    }
+
+    private void logAndAudit(String tenant, CommandRecord record, String prefix) {
+        stores.tenant(tenant).append("command-log", StoreJson.write(record));
+        auditor.record(tenant, record.actor(), "car." + record.type().name().toLowerCase(Locale.ROOT),
+                "car/" + record.carId() + " command/" + record.id(), prefix + record.status().name());
     }
 
     private int sweep(String tenant, Instant now) {
@@ -159,9 +203,7 @@ public class OrphanedCommands {
                     continue; // concluded or sent again meanwhile: the next pass sees which
                 }
                 concluded++;
-                stores.tenant(tenant).append("command-log", StoreJson.write(done));
-                auditor.record(tenant, done.actor(), "car." + done.type().name().toLowerCase(Locale.ROOT),
-                        "car/" + done.carId() + " command/" + done.id(), "ORPHANED_" + done.status().name());
+                logAndAudit(tenant, done, "ORPHANED_");
             }
             index.delete(name);
         }

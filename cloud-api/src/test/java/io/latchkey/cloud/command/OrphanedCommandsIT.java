@@ -128,6 +128,26 @@ class OrphanedCommandsIT {
         }
     }
 
+    @Test
+    void anAnswerSeenHere_isRecordedLate_whenAnotherReplicasSweepConcludedTheCommandWithoutIt() {
+        CommandRecord left = leftPending("orphan-3");
+        commands.recordLateAnswer("acme", "dev-001", ack(left, CommandOutcome.EXECUTED), app.clock().instant());
+        // another replica, which had not seen the answer, concluded it first
+        app.clock().advance(Duration.ofSeconds(7));
+        try {
+            JsonCollection<CommandRecord> records = new JsonCollection<>(store, "commands", CommandRecord.class);
+            records.replace("orphan-3", left.withStatus(CommandStatus.TIMED_OUT, app.clock().instant()),
+                    records.find("orphan-3").orElseThrow().version());
+            orphans.untrack("acme", left);
+
+            assertThat(orphans.sweep()).isZero();
+            assertThat(status("orphan-3")).isEqualTo(CommandStatus.EXECUTED);
+            assertThat(audit("command/orphan-3")).containsExactly("LATE_EXECUTED");
+        } finally {
+            app.clock().reset();
+        }
+    }
+
     /** What a replica killed after publishing leaves: the tracking entry and the PENDING record. */
     private CommandRecord leftPending(String id) {
         Instant issued = app.clock().instant();
