@@ -58,6 +58,8 @@ class ReplicaKillIT {
     private static final int CARS = Integer.getInteger("latchkey.it.cars", 200);
     private static final int ROUNDS = Integer.getInteger("latchkey.it.rounds", 12);
     private static final int RECORDS_PER_ROUND = 2;
+    /** Cars created, enrolled and connected at once during the setup. */
+    private static final int SETUP_THREADS = Integer.getInteger("latchkey.it.setup-threads", 8);
     @TempDir
     static Path dir;
     ReplicaSet set;
@@ -87,7 +89,7 @@ class ReplicaKillIT {
         operator = token("olga@acme.test");
         Map<String, PublicKey> keys = TestDevice.keys(expect(200, lb.get("/t/acme/.well-known/latchkey-device", null)).json());
         X509Certificate brokerCa = Pem.certificates(Files.readString(set.brokerDir().resolve("platform-ca.pem"))).get(0);
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(SETUP_THREADS);
         try {
             List<Future<TestDevice>> connecting = new ArrayList<>();
             for (int i = 0; i < CARS; i++) {
