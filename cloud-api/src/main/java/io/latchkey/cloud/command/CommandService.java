@@ -374,7 +374,6 @@ public class CommandService {
         }).thenCombine(concluded, (written, c) -> c)
                 .thenAcceptAsync(c -> {
                     record(tenant, c);
-                    orphans.untrack(tenant, c.record());
                     if (borrower) {
                         startRental(tenant, c.record());
                     }
@@ -512,6 +511,8 @@ public class CommandService {
                 ? Duration.ofMillis(concluded.result().elapsedMs()) : Duration.between(record.issuedAt(), clock.instant()));
         try {
             update(tenant, record);
+            // recorded: nothing left for the sweep (if this write failed, the sweep concludes the PENDING record)
+            orphans.untrack(tenant, record);
         } catch (RuntimeException e) {
             LOG.error("could not record the outcome of command {} of tenant {}", record.id(), tenant, e);
         }
