@@ -12,6 +12,7 @@
 #   AGENT_DIR=/copy/of/device-agent   # a copy of target/ and src/main/dist (to keep building meanwhile)
 #   DUMP=/tmp/run.classlist ...       # also write the classes the first run loads (-XX:DumpLoadedClassList; classlist.sh)
 #   NOCDS=1 ...                       # without the archive
+#   JAVA_EXTRA="-Xlog:class+load:file=/tmp/cl.log" ...   # more flags for the agent (not the reference)
 set -euo pipefail
 cd "${AGENT_DIR:-$(dirname "$0")/../..}"   # device-agent
 RUNS=${1:-7}
@@ -84,7 +85,7 @@ for i in $(seq "$RUNS"); do
   [ "$i" = 1 ] && [ -n "${DUMP:-}" ] && dump="-XX:DumpLoadedClassList=$DUMP"
   rm -rf "$WORK/data" && mkdir -p "$WORK/data"
   : > "$WORK/agent.err"
-  MALLOC_ARENA_MAX=2 java $UNIT $dump -Dlatchkey.startup.trace=true -cp "$CP" io.latchkey.agent.AgentMain \
+  MALLOC_ARENA_MAX=2 java $UNIT $dump ${JAVA_EXTRA:-} -Dlatchkey.startup.trace=true -cp "$CP" io.latchkey.agent.AgentMain \
       run --simulated --config "$WORK/agent.properties" > "$WORK/agent.out" 2> "$WORK/agent.err" & AGENT=$!
   for _ in $(seq 300); do grep -q '^startup trace' "$WORK/agent.err" && break; sleep 0.1; done
   [ -z "$dump" ] || sleep 3   # a few seconds of running for the class list (telemetry, journal)
