@@ -34,6 +34,8 @@ final class PahoThreads extends ScheduledThreadPoolExecutor {
     /** A part that has not started by then is left to Paho's own polling. */
     private static final long WATCH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+    /** How to ask a submitted part whether it runs; null for tasks that are not one of Paho's parts. */
+    private final java.util.function.Function<Runnable, BooleanSupplier> parts;
     /** The start being watched (the connect thread starts one part at a time); null when none is. */
     private Starting starting;
 
@@ -41,12 +43,18 @@ final class PahoThreads extends ScheduledThreadPoolExecutor {
     }
 
     PahoThreads(String name) {
+        this(name, PahoThreads::running);
+    }
+
+    /** @param parts for tests: which submitted tasks are parts whose starter waits for them, and how to ask them */
+    PahoThreads(String name, java.util.function.Function<Runnable, BooleanSupplier> parts) {
         super(1, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
         setRemoveOnCancelPolicy(true);
+        this.parts = parts;
     }
 
     /** Paho's connect and disconnect work: a thread of its own, as Paho makes it without an executor. */
@@ -71,7 +79,7 @@ final class PahoThreads extends ScheduledThreadPoolExecutor {
             }
         };
         new Thread(future).start();
-        BooleanSupplier running = running(task);
+        BooleanSupplier running = parts.apply(task);
         if (running != null) {
             watch(new Starting(Thread.currentThread(), running, System.nanoTime() + WATCH_NANOS));
         }
