@@ -5,13 +5,15 @@
 # them (certificates made here with openssl). Each run prints -Dlatchkey.startup.trace's phases (ms since JVM start),
 # then the agent is stopped (SIGTERM). Each round first runs the reference: the same flags and archive, a bare JVM that
 # connects one Paho client without TLS (bench.PahoConnectProbe), so that agent / reference says what the agent adds
-# whatever else the machine is doing. Needs a built device-agent (./mvnw -o -q -pl device-agent -am package -DskipTests),
+# whatever else the machine is doing; and `java -version` with the same flags, timed from the shell like the agent.
+# Needs a built device-agent (./mvnw -o -q -pl device-agent -am package -DskipTests),
 # Debian's mosquitto and openssl.
 #
 #   device-agent/src/bench/agent-start.sh [runs=7]
 #   AGENT_DIR=/copy/of/device-agent   # a copy of target/ and src/main/dist (to keep building meanwhile)
 #   DUMP=/tmp/run.classlist ...       # also write the classes the first run loads (-XX:DumpLoadedClassList; classlist.sh)
 #   NOCDS=1 ...                       # without the archive
+#   CLASSLIST=/other/list ...         # the archive from another class list
 #   JAVA_EXTRA="-Xlog:class+load:file=/tmp/cl.log" ...   # more flags for the agent (not the reference)
 set -euo pipefail
 cd "${AGENT_DIR:-$(dirname "$0")/../..}"   # device-agent
@@ -70,39 +72,53 @@ EOF
 mkdir -p "$WORK/data"
 
 # the archive as the .deb's postinst makes it (latchkey-agent-cds)
-[ -n "${NOCDS:-}" ] || java -Xshare:dump -XX:SharedClassListFile=src/main/dist/latchkey-agent.classlist \
+[ -n "${NOCDS:-}" ] || java -Xshare:dump -XX:SharedClassListFile="${CLASSLIST:-src/main/dist/latchkey-agent.classlist}" \
     -XX:SharedArchiveFile="$WORK/agent.jsa" -cp "$CP" > "$WORK/dump.log" 2>&1 || { echo "CDS dump failed:"; tail -3 "$WORK/dump.log"; }
 echo "java: $(java -version 2>&1 | head -1); cores: $(nproc); archive: $(stat -c %s "$WORK/agent.jsa" 2>/dev/null || echo none) B"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 declare -A phases
-starts= refs= ratios=
+starts= refs= ratios= execs= cpus= versions= vratios=
 for i in $(seq "$RUNS"); do
   r=$(MALLOC_ARENA_MAX=2 java $UNIT -cp "$CP" io.latchkey.agent.bench.PahoConnectProbe "tcp://127.0.0.1:$PLAIN" \
       | sed -n 's/^connected: \([0-9]*\) ms.*/\1/p')
+  # a second reference, from the shell like the agent's "from exec": the JVM alone, `java -version` with the same flags
+  v0=$(date +%s%3N); MALLOC_ARENA_MAX=2 java $UNIT -version 2>/dev/null; v=$(( $(date +%s%3N) - v0 ))
   dump=
   [ "$i" = 1 ] && [ -n "${DUMP:-}" ] && dump="-XX:DumpLoadedClassList=$DUMP"
   rm -rf "$WORK/data" && mkdir -p "$WORK/data"
   : > "$WORK/agent.err"
+  launched=$(date +%s%3N)
   MALLOC_ARENA_MAX=2 java $UNIT $dump ${JAVA_EXTRA:-} -Dlatchkey.startup.trace=true -cp "$CP" io.latchkey.agent.AgentMain \
       run --simulated --config "$WORK/agent.properties" > "$WORK/agent.out" 2> "$WORK/agent.err" & AGENT=$!
-  for _ in $(seq 300); do grep -q '^startup trace' "$WORK/agent.err" && break; sleep 0.1; done
+  # an agent without the trace (older builds) is timed by its log line at CONNACK
+  for _ in $(seq 1000); do grep -q -e '^startup trace' -e 'connected to the broker' "$WORK/agent.err" "$WORK/agent.out" && break; sleep 0.03; done
+  sleep 0.2
   [ -z "$dump" ] || sleep 3   # a few seconds of running for the class list (telemetry, journal)
   kill -TERM $AGENT 2>/dev/null || true; wait $AGENT 2>/dev/null || true; AGENT=
-  trace=$(grep '^startup trace' "$WORK/agent.err" || { echo "run $i: no trace:" >&2; tail -5 "$WORK/agent.err" >&2; })
-  s=$(echo "$trace" | sed -n 's/.* connected=\([0-9]*\).*/\1/p')
-  starts+="$s "; refs+="$r "
+  trace=$(grep -h '^startup trace' "$WORK/agent.err" || true)
+  if [ -n "$trace" ]; then
+    s=$(echo "$trace" | sed -n 's/.* connected=\([0-9]*\).*/\1/p')
+    e=$(( $(echo "$trace" | sed -n 's/.*; at \([0-9]*\) ms since the epoch.*/\1/p') - launched ))
+    cpus+="$(echo "$trace" | sed -n 's/.*; cpu \([0-9]*\) ms.*/\1/p') "
+  else
+    at=$(grep -h 'connected to the broker' "$WORK/agent.out" "$WORK/agent.err" | head -1 | cut -d' ' -f1)
+    s=0; e=$(( $(date -u -d "today $at" +%s%3N) - launched ))
+  fi
+  starts+="$s "; refs+="$r "; execs+="$e "; versions+="$v "
+  vratios+="$(awk -v a="$e" -v b="$v" 'BEGIN {printf "%.2f", a / b}') "
   ratios+="$(awk -v a="$s" -v b="$r" 'BEGIN {printf "%.2f", a / b}') "
   for p in $(echo "$trace" | grep -o ' [a-z]*=[0-9]*(+[0-9]*)' | sed 's/^ \([a-z]*\)=[0-9]*(+\([0-9]*\))/\1=\2/'); do
     phases[${p%%=*}]+="${p#*=} "
   done
-  echo "run $i: connected ${s} ms after JVM start (reference ${r} ms), load $(cut -d' ' -f1 /proc/loadavg)"
+  echo "run $i: connected ${s} ms after JVM start, ${e} ms after the shell started java (reference ${r} ms, java -version ${v} ms), load $(cut -d' ' -f1 /proc/loadavg)"
   echo "  $trace"
 done
+echo "java -version (exec to exit) ms median $(printf '%s\n' $versions | median) [$versions]; agent exec-to-connected / java -version median $(printf '%s\n' $vratios | median) [$vratios]"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
-echo "start to connected ms median $(printf '%s\n' $starts | median) [$starts]; reference ms median $(printf '%s\n' $refs | median) [$refs];" \
-     "ratio median $(printf '%s\n' $ratios | median) [$ratios]"
+echo "start to connected ms median $(printf '%s\n' $starts | median) [$starts]; from the shell's exec median $(printf '%s\n' $execs | median) [$execs]; reference ms median $(printf '%s\n' $refs | median) [$refs];" \
+     "ratio median $(printf '%s\n' $ratios | median) [$ratios]; CPU ms until connected median $(printf '%s\n' ${cpus:-0} | median) [$cpus]"
 for p in main config hardware tls built connect socket connack connected; do
   [ -n "${phases[$p]:-}" ] && echo "  phase $p: ms since the phase before, median $(printf '%s\n' ${phases[$p]} | median) [${phases[$p]}]"
 done

@@ -7,8 +7,9 @@ import java.util.List;
  * Where the agent's start-up time goes (docs/benchmarks-agent.md, "Start to connected, phase by phase"): with
  * {@code -Dlatchkey.startup.trace=true} the agent notes the moment it passes each phase (main, configuration and keys,
  * hardware, TLS context, agent built, connect called, socket open, CONNACK, SUBACK) and, once connected for the first
- * time, prints one line to standard error with each phase's time since JVM start and since the phase before, and the
- * number of classes loaded. Off (the default), {@link #mark} costs one read of a static final field and loads nothing.
+ * time, prints one line to standard error with each phase's time since JVM start and since the phase before, the CPU
+ * time the process used until then (all threads; unlike the times, it hardly depends on what else the machine runs) and
+ * the number of classes loaded. Off (the default), {@link #mark} costs one read of a static final field and loads nothing.
  */
 public final class StartupTrace {
     /** The system property that turns the trace on. */
@@ -56,7 +57,12 @@ public final class StartupTrace {
                 b.append(' ').append(NAMES.get(i)).append('=').append(t - jvmStart).append("(+").append(t - before).append(')');
                 before = t;
             }
-            b.append("; classes loaded: ")
+            // CPU time used so far by all of the JVM's threads: the work done, whatever else the machine was doing
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+                b.append("; cpu ").append(sun.getProcessCpuTime() / 1_000_000).append(" ms");
+            }
+            b.append("; at ").append(TIMES.get(TIMES.size() - 1)).append(" ms since the epoch; classes loaded: ")
                     .append(java.lang.management.ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
             line = b.toString();
         }

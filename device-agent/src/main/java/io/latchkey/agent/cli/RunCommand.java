@@ -47,6 +47,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (!"false".equals(System.getProperty(StartupWarmup.PROPERTY))) {
+            StartupWarmup.start(configFile);
+        }
         AgentConfig config;
         HardwareConfig hardwareConfig;
         try {
