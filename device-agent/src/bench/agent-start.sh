@@ -13,6 +13,7 @@
 #   AGENT_DIR=/copy/of/device-agent   # a copy of target/ and src/main/dist (to keep building meanwhile)
 #   DUMP=/tmp/run.classlist ...       # also write the classes the first run loads (-XX:DumpLoadedClassList; classlist.sh)
 #   NOCDS=1 ...                       # without the archive
+#   RSS_AFTER=10 ...                  # also read the agent's VmRSS 10 s after it connected
 #   CLASSLIST=/other/list ...         # the archive from another class list
 #   JAVA_EXTRA="-Xlog:class+load:file=/tmp/cl.log" ...   # more flags for the agent (not the reference)
 set -euo pipefail
@@ -79,7 +80,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 declare -A phases
-starts= refs= ratios= execs= cpus= versions= vratios=
+starts= refs= ratios= execs= cpus= versions= vratios= rsss=
 for i in $(seq "$RUNS"); do
   r=$(MALLOC_ARENA_MAX=2 java $UNIT -cp "$CP" io.latchkey.agent.bench.PahoConnectProbe "tcp://127.0.0.1:$PLAIN" \
       | sed -n 's/^connected: \([0-9]*\) ms.*/\1/p')
@@ -96,6 +97,10 @@ for i in $(seq "$RUNS"); do
   for _ in $(seq 1000); do grep -q -e '^startup trace' -e 'connected to the broker' "$WORK/agent.err" "$WORK/agent.out" && break; sleep 0.03; done
   sleep 0.2
   [ -z "$dump" ] || sleep 3   # a few seconds of running for the class list (telemetry, journal)
+  rss=
+  if [ -n "${RSS_AFTER:-}" ]; then   # the resident memory that many seconds after connecting
+    sleep "$RSS_AFTER"; rss=$(awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' /proc/$AGENT/status 2>/dev/null || true); rsss+="$rss "
+  fi
   kill -TERM $AGENT 2>/dev/null || true; wait $AGENT 2>/dev/null || true; AGENT=
   trace=$(grep -h '^startup trace' "$WORK/agent.err" || true)
   if [ -n "$trace" ]; then
@@ -112,10 +117,11 @@ for i in $(seq "$RUNS"); do
   for p in $(echo "$trace" | grep -o ' [a-z]*=[0-9]*(+[0-9]*)' | sed 's/^ \([a-z]*\)=[0-9]*(+\([0-9]*\))/\1=\2/'); do
     phases[${p%%=*}]+="${p#*=} "
   done
-  echo "run $i: connected ${s} ms after JVM start, ${e} ms after the shell started java (reference ${r} ms, java -version ${v} ms), load $(cut -d' ' -f1 /proc/loadavg)"
+  echo "run $i: connected ${s} ms after JVM start, ${e} ms after the shell started java (reference ${r} ms, java -version ${v} ms)${rss:+, VmRSS ${rss} MB ${RSS_AFTER} s after connecting}, load $(cut -d' ' -f1 /proc/loadavg)"
   echo "  $trace"
 done
 echo "java -version (exec to exit) ms median $(printf '%s\n' $versions | median) [$versions]; agent exec-to-connected / java -version median $(printf '%s\n' $vratios | median) [$vratios]"
+[ -z "$rsss" ] || echo "VmRSS ${RSS_AFTER} s after connecting, MB median $(printf '%s\n' $rsss | median) [$rsss]"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
 echo "start to connected ms median $(printf '%s\n' $starts | median) [$starts]; from the shell's exec median $(printf '%s\n' $execs | median) [$execs]; reference ms median $(printf '%s\n' $refs | median) [$refs];" \
      "ratio median $(printf '%s\n' $ratios | median) [$ratios]; CPU ms until connected median $(printf '%s\n' ${cpus:-0} | median) [$cpus]"
