@@ -3,7 +3,7 @@
 # and answering commands (StartupProbe), those of its command line (AgentMain --help) and those of the real start over
 # mutual TLS (agent-start.sh: config file, PEM key and certificate, TLS context and handshake), which the .deb's postinst turns into the class-data archive (AppCDS) the unit uses. Run after
 # changes that load other classes at start (a stale list costs only start-up: classes it misses load from the jars,
-# names it has that no longer exist are skipped). Needs a built device-agent and Debian's mosquitto.
+# names it has that no longer exist are skipped). Needs a built device-agent, Debian's mosquitto and openssl.
 set -euo pipefail
 cd "$(dirname "$0")/../.."   # device-agent
 JAR=$(ls target/device-agent-*.jar | grep -v -e sources -e javadoc | head -1)
