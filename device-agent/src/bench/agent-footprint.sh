@@ -9,6 +9,7 @@
 #   device-agent/src/bench/agent-footprint.sh [runs=5] [publish-seconds=15] [interval-ms=20] [unlocks=10]
 #   VARIANTS="before unit" ...        # only some variants (names below)
 #   AGENT_DIR=/copy/of/device-agent   # a copy of target/ (to keep building meanwhile)
+#   TRACE=1 ...                       # also print the agent's start-up phases (-Dlatchkey.startup.trace=true)
 set -euo pipefail
 cd "${AGENT_DIR:-$(dirname "$0")/../..}"   # device-agent
 RUNS=${1:-5}; SECONDS_PUBLISHING=${2:-15}; INTERVAL=${3:-20}; UNLOCKS=${4:-10}
@@ -46,7 +47,7 @@ declare -A start ref ratio rss unlock
 for i in $(seq "$RUNS"); do
   for v in $VARIANTS; do
     r=$(java $REFERENCE -cp "$CP" io.latchkey.agent.bench.PahoConnectProbe "tcp://127.0.0.1:$PORT" | sed -n 's/^connected: \([0-9]*\) ms.*/\1/p')
-    out=$(env ${MALLOC[$v]:+MALLOC_ARENA_MAX=${MALLOC[$v]}} java ${FLAGS[$v]} -cp "$CP" io.latchkey.agent.bench.StartupProbe \
+    out=$(env ${MALLOC[$v]:+MALLOC_ARENA_MAX=${MALLOC[$v]}} java ${FLAGS[$v]} ${TRACE:+-Dlatchkey.startup.trace=true} -cp "$CP" io.latchkey.agent.bench.StartupProbe \
           "tcp://127.0.0.1:$PORT" "$SECONDS_PUBLISHING" "$INTERVAL" paho "$UNLOCKS" 2>&1)
     s=$(echo "$out" | sed -n 's/^connected: \([0-9]*\) ms after JVM start.*/\1/p')
     start[$v]+="$s "; ref[$v]+="$r "
@@ -54,6 +55,7 @@ for i in $(seq "$RUNS"); do
     rss[$v]+="$(echo "$out" | sed -n 's/^peak VmRSS while publishing: \([0-9.]*\) MB.*/\1/p') "
     unlock[$v]+="$(echo "$out" | sed -n 's/^unlock round trips: n=[0-9]* median \([0-9.]*\) ms.*/\1/p') "
     echo "run $i $v: start ${s} ms (reference ${r} ms), $(echo "$out" | grep -E '^peak|^unlock' | tr '\n' ' ') load $(cut -d' ' -f1 /proc/loadavg)"
+    [ -z "${TRACE:-}" ] || echo "$out" | grep '^startup trace' || true
   done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"

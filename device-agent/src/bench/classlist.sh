@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Writes src/main/dist/latchkey-agent.classlist: the classes the agent loads from start to connected and while publishing
-# and answering commands (StartupProbe), and those of its command line (AgentMain --help), which the .deb's postinst turns into the class-data archive (AppCDS) the unit uses. Run after
+# and answering commands (StartupProbe), those of its command line (AgentMain --help) and those of the real start over
+# mutual TLS (agent-start.sh: config file, PEM key and certificate, TLS context and handshake), which the .deb's postinst turns into the class-data archive (AppCDS) the unit uses. Run after
 # changes that load other classes at start (a stale list costs only start-up: classes it misses load from the jars,
-# names it has that no longer exist are skipped). Needs a built device-agent and Debian's mosquitto.
+# names it has that no longer exist are skipped). Needs a built device-agent, Debian's mosquitto and openssl.
 set -euo pipefail
 cd "$(dirname "$0")/../.."   # device-agent
 JAR=$(ls target/device-agent-*.jar | grep -v -e sources -e javadoc | head -1)
@@ -20,6 +21,8 @@ java -Xms8m -Xmn2m -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlatchkey.a
     -XX:DumpLoadedClassList="$WORK/all" -cp "$CP" io.latchkey.agent.bench.StartupProbe "tcp://127.0.0.1:$PORT" 3 100 paho 2 >/dev/null
 # and the command line the unit starts it through (picocli, AgentMain, the subcommands' options)
 java -Xshare:auto -XX:DumpLoadedClassList="$WORK/cli" -Dlatchkey.agent.logging=builtin -cp "$CP" io.latchkey.agent.AgentMain --help >/dev/null
+# and the real start as the unit runs it: config file, device key and certificate, mutual TLS (agent-start.sh)
+NOCDS=1 DUMP="$WORK/run" src/bench/agent-start.sh 1 >/dev/null
 # not the benchmark's own classes (nor their lambdas); each line once
-cat "$WORK/all" "$WORK/cli" | grep -v 'io/latchkey/agent/bench/' | awk '!seen[$0]++' > src/main/dist/latchkey-agent.classlist
+cat "$WORK/all" "$WORK/cli" "$WORK/run" | grep -v 'io/latchkey/agent/bench/' | awk '!seen[$0]++' > src/main/dist/latchkey-agent.classlist
 wc -l src/main/dist/latchkey-agent.classlist

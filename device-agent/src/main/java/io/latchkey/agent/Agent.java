@@ -150,6 +150,7 @@ public final class Agent implements AutoCloseable {
             @Override
             public void connected() {
                 everOnline = true;
+                StartupTrace.connected();
                 publishState(true);
                 io.latchkey.agent.identity.IdentityMaintenance id = identity;
                 if (id != null) {

@@ -39,6 +39,7 @@ public final class AgentMain implements Runnable {
     }
 
     public static void main(String[] args) {
+        StartupTrace.mark("main");
         if (System.getProperty("logback.configurationFile") == null) {
             // logging set up in code (cli.AgentLogging), as latchkey-agent-logback.xml says, without logback's XML reader
             System.setProperty(io.latchkey.agent.cli.AgentLogging.PROPERTY, io.latchkey.agent.cli.AgentLogging.BUILTIN);

@@ -39,6 +39,7 @@ public final class StartupProbe {
         long mainNanos = System.nanoTime();
         long jvmStartMs = ManagementFactory.getRuntimeMXBean().getStartTime();
         long mainMs = System.currentTimeMillis();
+        io.latchkey.agent.StartupTrace.mark("main");
         String broker = args.length > 0 ? args[0] : "tcp://127.0.0.1:1883";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         long intervalMs = args.length > 2 ? Long.parseLong(args[2]) : 100;
@@ -53,12 +54,15 @@ public final class StartupProbe {
                 .commandKey("cmd-1", key).dataDir(dataDir).deviceKey(deviceKey())
                 .movingInterval(Duration.ofMillis(intervalMs)).parkedInterval(Duration.ofMillis(intervalMs))
                 .reconnectDelays(Duration.ofMillis(100), Duration.ofSeconds(5)).mqttClient(client).build();
+        io.latchkey.agent.StartupTrace.mark("config");
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         Clock clock = Clock.systemUTC();
         Hardware hw = new HardwareFactory(clock, () -> {
             throw new IllegalStateException("no GPIO in the probe");
         }).create(HardwareConfig.allSimulated());
+        io.latchkey.agent.StartupTrace.mark("hardware");
         Agent agent = Agent.builder(config).hardware(hw).clock(clock).scheduler(scheduler).build();
+        io.latchkey.agent.StartupTrace.mark("built");
         agent.start();
         agent.firstConnection().get(30, TimeUnit.SECONDS);
         long connectedMs = System.currentTimeMillis();

@@ -47,6 +47,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (!"false".equals(System.getProperty(StartupWarmup.PROPERTY))) {
+            StartupWarmup.start(configFile);
+        }
         AgentConfig config;
         HardwareConfig hardwareConfig;
         try {
@@ -64,6 +67,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("latchkey-agent run: bad configuration: " + e.getMessage());
             return 2;
         }
+        io.latchkey.agent.StartupTrace.mark("config");
         Clock clock = Clock.systemUTC();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "latchkey-agent");
@@ -75,10 +79,12 @@ public final class RunCommand implements Callable<Integer> {
         try {
             hardware = new HardwareFactory(clock, () -> Pi4jGpio.gpiod(hardwareConfig.gpioDebounce()))
                     .create(hardwareConfig);
+            io.latchkey.agent.StartupTrace.mark("hardware");
             agent = Agent.builder(config).hardware(hardware).clock(clock).scheduler(scheduler)
                     // exit; systemd (Restart=always) starts the agent again with the renewed identity or new keys
                     .restart(() -> new Thread(() -> System.exit(RESTART_EXIT), "latchkey-agent-restart").start())
                     .build();
+            io.latchkey.agent.StartupTrace.mark("built");
         } catch (HalException | AgentException e) {
             System.err.println("latchkey-agent run: cannot start: " + e.getMessage());
             scheduler.shutdownNow();

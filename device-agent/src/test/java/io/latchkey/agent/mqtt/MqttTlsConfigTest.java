@@ -60,4 +60,21 @@ class MqttTlsConfigTest {
         assertThatThrownBy(() -> MqttTls.load(dir.resolve("device.key"), dir.resolve("device.key"), null))
                 .isInstanceOf(AgentConfigException.class).hasMessageContaining("mqtt.tls.certificate");
     }
+
+    @Test
+    void theKeyManagers_offerTheDeviceKeyAndItsCertificate_forAnEcServer() throws Exception {
+        java.security.KeyPair ca = io.latchkey.agent.TestDeviceKey.generate();
+        java.security.KeyPair device = io.latchkey.agent.TestDeviceKey.generate();
+        java.security.cert.X509Certificate certificate = io.latchkey.agent.identity.TestCertificates.issue(ca, device.getPublic(),
+                "acme", "dev-001", java.time.Instant.now().minusSeconds(60), java.time.Instant.now().plusSeconds(3600), 7);
+        MqttTls tls = MqttTls.of(java.util.List.of(certificate), device.getPrivate(), java.util.List.of());
+
+        javax.net.ssl.X509KeyManager keys = (javax.net.ssl.X509KeyManager) tls.keyManagerFactory().getKeyManagers()[0];
+        String alias = keys.chooseClientAlias(new String[] {"EC"}, null, null);
+
+        org.assertj.core.api.Assertions.assertThat(alias).isNotNull();
+        org.assertj.core.api.Assertions.assertThat(keys.getPrivateKey(alias).getEncoded()).isEqualTo(device.getPrivate().getEncoded());
+        org.assertj.core.api.Assertions.assertThat(keys.getCertificateChain(alias)).containsExactly(certificate);
+        org.assertj.core.api.Assertions.assertThat(keys.chooseClientAlias(new String[] {"RSA"}, null, null)).isNull();
+    }
 }
