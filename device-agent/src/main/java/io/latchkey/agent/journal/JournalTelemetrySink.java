@@ -284,12 +284,18 @@ public final class JournalTelemetrySink implements TelemetrySink {
             step = overdue.overdue();
             receiptTimer = scheduler.schedule(() -> resendAfterBackoff(number, step), step.resendAfter().toNanos(),
                     TimeUnit.NANOSECONDS);
-            if (step.checkSession()) {
+            if (step.session() == OverdueReceipts.Session.CHECK) {
                 sessionChecks++;
+            } else if (step.session() == OverdueReceipts.Session.RENEW) {
+                sessionRenewals++;
             }
         }
-        if (step.checkSession()) {
+        if (step.session() == OverdueReceipts.Session.CHECK) {
             checkSession(step.inARow());
+        } else if (step.session() == OverdueReceipts.Session.RENEW) {
+            LOG.warn("{}: {} telemetry receipts overdue in a row although the broker confirmed the subscriptions; "
+                    + "renewing the session", deviceId, step.inARow());
+            connection.renewSession();
         }
     }
 

@@ -15,11 +15,15 @@ import java.util.random.RandomGenerator;
  *       the n-th overdue receipt in a row waits between half and all of {@code min(cap, timeout * 2^(n-1))}, with
  *       the receipt timeout as the first step and {@value #CAP_FACTOR} times it as the cap (10 s: 5-10 s, 10-20 s,
  *       20-40 s, ... at most 300 s). The batch stays in flight meanwhile, so a late receipt still releases it;</li>
- *   <li>at the {@value #FIRST_CHECK}rd overdue receipt in a row, and then at every doubling (6, 12, 24, ...), the
- *       session is checked, not renewed: the car subscribes again on the live connection
- *       ({@code BrokerConnection.checkSession()}), which restores subscriptions a crashed broker lost and proves that
- *       the broker answers. Only a failed check (no SUBACK, a refusal) renews the session. A dead connection is found
- *       by the MQTT client's keep-alive (no PINGRESP) and reconnects by itself.</li>
+ *   <li>at the {@value #FIRST_CHECK}rd overdue receipt in a row the session is checked, not renewed: the car
+ *       subscribes again on the live connection ({@code BrokerConnection.checkSession()}), which restores
+ *       subscriptions a crashed broker lost and proves that the broker answers. Only a failed check (no SUBACK in
+ *       time, a refusal) renews the session. A dead connection is found by the MQTT client's keep-alive (no
+ *       PINGRESP) and reconnects by itself;</li>
+ *   <li>if receipts are still missing at the 6th overdue receipt in a row (at least 3.5 minutes without a single
+ *       one at the default 10 s), the re-subscription did not bring them back, and the session is renewed; then
+ *       again only at every doubling (12, 24, ...: 25 minutes and more apart). A broker that confirms subscriptions
+ *       and delivers nothing gets repaired, a slow cloud at most a handful of renewals per car.</li>
  * </ul>
  * Any receipt that releases a batch, and every new connection, start the count again. Not thread-safe: the sink
  * calls it holding its lock.
@@ -28,8 +32,14 @@ final class OverdueReceipts {
     static final int FIRST_CHECK = 3;
     static final int CAP_FACTOR = 30;
 
-    /** What to do about one overdue receipt: wait {@code resendAfter}, then send the batch again; check the session first if asked. */
-    record Step(int inARow, Duration resendAfter, boolean checkSession) {
+    /** What to do about the broker session at one overdue receipt. */
+    enum Session { KEEP, CHECK, RENEW }
+
+    /** What to do about one overdue receipt: wait {@code resendAfter}, then send the batch again; see to the session as told. */
+    record Step(int inARow, Duration resendAfter, Session session) {
+        boolean checkSession() {
+            return session == Session.CHECK;
+        }
     }
 
     private final ReconnectBackoff backoff;
@@ -44,7 +54,7 @@ final class OverdueReceipts {
     /** One more receipt overdue while connected. */
     Step overdue() {
         inARow = inARow == Integer.MAX_VALUE ? inARow : inARow + 1;
-        return new Step(inARow, backoff.delay(inARow), isCheckPoint(inARow));
+        return new Step(inARow, backoff.delay(inARow), session(inARow));
     }
 
     /** A receipt released a batch, or the connection is new: the next overdue receipt is the first again. */
@@ -56,12 +66,15 @@ final class OverdueReceipts {
         return inARow;
     }
 
-    /** 3, 6, 12, 24, ...: the session is checked less often the longer the cloud stays slow. */
-    private static boolean isCheckPoint(int n) {
+    /** A check at 3; renewals at 6, 12, 24, ...: less often the longer receipts stay away. */
+    private static Session session(int n) {
         if (n < FIRST_CHECK || n % FIRST_CHECK != 0) {
-            return false;
+            return Session.KEEP;
         }
         int k = n / FIRST_CHECK;
-        return (k & (k - 1)) == 0;
+        if ((k & (k - 1)) != 0) {
+            return Session.KEEP;
+        }
+        return k == 1 ? Session.CHECK : Session.RENEW;
     }
 }

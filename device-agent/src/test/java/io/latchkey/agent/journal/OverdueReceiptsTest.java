@@ -39,18 +39,22 @@ class OverdueReceiptsTest {
     }
 
     @Test
-    void theSession_isChecked_atTheThirdOverdueReceipt_thenAtEveryDoubling_neverOnEach() {
+    void theSession_isChecked_atTheThirdOverdueReceipt_renewedAtTheSixth_thenAtEveryDoubling_neverOnEach() {
         OverdueReceipts o = new OverdueReceipts(TIMEOUT, new SplittableRandom(1));
         List<Integer> checks = new ArrayList<>();
+        List<Integer> renewals = new ArrayList<>();
         for (int i = 1; i <= 100; i++) {
             OverdueReceipts.Step step = o.overdue();
             assertThat(step.inARow()).isEqualTo(i);
-            if (step.checkSession()) {
+            if (step.session() == OverdueReceipts.Session.CHECK) {
                 checks.add(i);
+            } else if (step.session() == OverdueReceipts.Session.RENEW) {
+                renewals.add(i);
             }
         }
 
-        assertThat(checks).containsExactly(3, 6, 12, 24, 48, 96);
+        assertThat(checks).containsExactly(3);
+        assertThat(renewals).containsExactly(6, 12, 24, 48, 96);
     }
 
     @Test
