@@ -135,7 +135,7 @@ public final class JournalTelemetrySink implements TelemetrySink {
     @Override
     public void connected() {
         synchronized (this) {
-            overdue.reset();
+            // (the overdue count goes on across connections: a renewal must not start the escalation again)
             // A batch in flight when the connection went may be lost with it, or already receipted by a
             // cloud whose receipt is lost: send it again now rather than after the timeout. (Not a batch
             // sent on this very connection just before its connected callback ran.)

@@ -25,8 +25,8 @@ import java.util.random.RandomGenerator;
  *       again only at every doubling (12, 24, ...: 25 minutes and more apart). A broker that confirms subscriptions
  *       and delivers nothing gets repaired, a slow cloud at most a handful of renewals per car.</li>
  * </ul>
- * Any receipt that releases a batch, and every new connection, start the count again. Not thread-safe: the sink
- * calls it holding its lock.
+ * Only a receipt that releases a batch starts the count again, not a new connection (a renewal reconnects, and must
+ * not bring the next renewal forward). Not thread-safe: the sink calls it holding its lock.
  */
 final class OverdueReceipts {
     static final int FIRST_CHECK = 3;
@@ -57,7 +57,7 @@ final class OverdueReceipts {
         return new Step(inARow, backoff.delay(inARow), session(inARow));
     }
 
-    /** A receipt released a batch, or the connection is new: the next overdue receipt is the first again. */
+    /** A receipt released a batch: the next overdue receipt is the first again. */
     void reset() {
         inARow = 0;
     }

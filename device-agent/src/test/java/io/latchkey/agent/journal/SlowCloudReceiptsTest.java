@@ -111,6 +111,25 @@ class SlowCloudReceiptsTest {
     }
 
     @Test
+    void aRenewal_reconnects_butTheNextRenewalWaitsForTheTwelfthOverdueReceipt() {
+        submit(1, 2);
+        time.advance(Duration.ofMinutes(7)); // the 6th overdue receipt (215-370 s): renewed
+        assertThat(broker.renewals.get()).isEqualTo(1);
+        broker.disconnect(); // what a renewal does
+        sink.disconnected();
+        broker.connect();
+        sink.connected();
+        assertThat(sent().get(sent().size() - 1).records()).extracting(TelemetryRecord::seq).containsExactly(1L, 2L);
+
+        // counted from 0 again, the 6th overdue receipt would come 215-370 s after the reconnection; from 6 or 7, the
+        // 12th takes at least 4 more of 10 + 150 s after the first at +10 s: more than 10 minutes
+        time.advance(Duration.ofMinutes(10));
+
+        assertThat(broker.renewals.get()).isEqualTo(1);
+        assertThat(sink.stats().pendingRecords()).isEqualTo(2);
+    }
+
+    @Test
     void aLateReceipt_duringTheBackoff_releasesTheBatch_withoutAResend() {
         submit(1, 2);
         time.advance(TIMEOUT.plusMillis(1)); // overdue: the resend waits 5-10 s
