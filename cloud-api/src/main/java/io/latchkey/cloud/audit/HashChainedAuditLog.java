@@ -60,10 +60,22 @@ public class HashChainedAuditLog implements AuditLog {
                     return record;
                 } catch (StreamChangedException e) {
                     heads.put(tenant, new Head(-1, null, null));
+                    // another replica appended: back off a random moment, growing, so that a replica that keeps
+                    // losing the race to a busy one is not starved into "too much contention" (ReplicaKillIT's setup)
+                    backOff(attempt);
                 }
             }
         }
         throw new StoreException("could not append to the audit trail of " + tenant + ": too much contention");
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1 + Math.min(50, 1L << Math.min(attempt, 6))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while appending to the audit trail", e);
+        }
     }
 
     @Override
