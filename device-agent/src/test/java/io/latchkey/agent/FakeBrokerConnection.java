@@ -123,6 +123,16 @@ public final class FakeBrokerConnection implements BrokerConnection {
         renewals.incrementAndGet();
     }
 
+    /** Session checks asked for (subscribing again); each answers what {@link #sessionCheck} supplies. */
+    public final java.util.concurrent.atomic.AtomicInteger sessionChecks = new java.util.concurrent.atomic.AtomicInteger();
+    public volatile java.util.function.Supplier<CompletableFuture<Void>> sessionCheck = () -> CompletableFuture.completedFuture(null);
+
+    @Override
+    public CompletableFuture<Void> checkSession() {
+        sessionChecks.incrementAndGet();
+        return sessionCheck.get();
+    }
+
     @Override
     public CompletableFuture<Void> probe() {
         return probe.get();

@@ -110,8 +110,36 @@ public class CarRegistry {
      */
     public Car setHomeZone(String tenant, String carId, HomeZone zone) {
         Car car = require(tenant, carId);
-        return cars(tenant).upsert(carId, car, current -> current.withHomeZone(zone));
+        Car stored = cars(tenant).upsert(carId, car, current -> current.withHomeZone(zone));
+        zones.remove(tenant + "/" + carId);
+        return stored;
     }
+
+    /**
+     * The car's home zone as telemetry ingestion uses it (null for none or an unknown car), read from the store at
+     * most once per {@link #HOME_ZONE_REUSE} per car: ingestion asks for every batch, and the car's document is one
+     * store request of the few a batch costs. A change made on this replica is seen at once; one made on another
+     * replica after at most {@link #HOME_ZONE_REUSE}.
+     */
+    public HomeZone homeZoneForTelemetry(String tenant, String carId) {
+        String key = tenant + "/" + carId;
+        java.time.Instant now = clock.instant();
+        CachedZone cached = zones.get(key);
+        if (cached != null && now.isBefore(cached.until())) {
+            return cached.zone();
+        }
+        HomeZone zone = find(tenant, carId).map(Car::homeZone).orElse(null);
+        zones.put(key, new CachedZone(zone, now.plus(HOME_ZONE_REUSE)));
+        return zone;
+    }
+
+    /** How long ingestion reuses a car's home zone read from the store ({@link #homeZoneForTelemetry}). */
+    public static final java.time.Duration HOME_ZONE_REUSE = java.time.Duration.ofSeconds(5);
+
+    private record CachedZone(HomeZone zone, java.time.Instant until) {
+    }
+
+    private final Map<String, CachedZone> zones = new ConcurrentHashMap<>();
 
     public List<Car> all(String tenant) {
         return cars(tenant).all();

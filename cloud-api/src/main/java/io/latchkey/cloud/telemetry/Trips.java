@@ -1,6 +1,5 @@
 package io.latchkey.cloud.telemetry;
 
-import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.event.Events;
 import io.latchkey.cloud.store.JsonCollection;
@@ -69,7 +68,7 @@ public class Trips {
         if (records.isEmpty()) {
             return;
         }
-        HomeZone zone = cars.find(tenant, carId).map(Car::homeZone).orElse(null);
+        HomeZone zone = cars.homeZoneForTelemetry(tenant, carId);
         JsonCollection<TripProgress> progresses = progress(tenant);
         for (int attempt = 1; ; attempt++) {
             Optional<Versioned<TripProgress>> stored = progresses.find(carId);

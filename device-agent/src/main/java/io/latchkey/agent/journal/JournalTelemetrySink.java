@@ -19,6 +19,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * connected. A batch is fsynced before it is published and released from the journal only on the
  * cloud's {@link TelemetryReceipt} (the batch is durably stored), not on the broker's PUBACK: a
  * broker can acknowledge a message and still lose it (a full queue, a crash). A batch without a
- * receipt within the receipt timeout, or in flight when the connection comes back, is sent again
- * (the cloud de-duplicates by device and seq), so records are resent, never lost. A receipt is trusted
+ * receipt within the receipt timeout is sent again after a backoff, and one in flight when the connection
+ * comes back at once (the cloud de-duplicates by device and seq), so records are resent, never lost; overdue
+ * receipts check the broker session and renew it only when the broker does not answer ({@link OverdueReceipts}). A receipt is trusted
  * only if it verifies ({@link ReceiptVerifier}: the tenant's pinned command key, this tenant and device)
  * and covers no seq this car has not sent; anything else is logged, counted ({@link ReceiptStats}) and
  * releases nothing. Records the cloud refused as implausible are released with their batch and counted. A timer runs the group commit ({@link TelemetryJournal#sync()}) every
@@ -59,10 +62,10 @@ public final class JournalTelemetrySink implements TelemetrySink {
     /** The connection dropped while the batch in flight was out: send it again on the next connection. */
     private boolean inFlightLost;
     private long resends;
-    /** Receipt timeouts in a row while connected; reset by any receipt that releases a batch. */
-    private int overdueInARow;
-    /** This many overdue receipts in a row while connected: the broker session is repaired. */
-    static final int OVERDUE_BEFORE_RENEWAL = 3;
+    /** Receipt timeouts in a row while connected: resend backoff and session checks; reset by a releasing receipt. */
+    private final OverdueReceipts overdue;
+    private long sessionChecks;
+    private long sessionRenewals;
     /** The highest seq that may have been sent: what the journal held at start, then every batch published. */
     private long highestSent;
     private long receiptsAccepted;
@@ -86,6 +89,13 @@ public final class JournalTelemetrySink implements TelemetrySink {
     public JournalTelemetrySink(TelemetryJournal journal, BrokerConnection connection, ReceiptVerifier receiptVerifier,
                                 String deviceId, Clock clock, ScheduledExecutorService scheduler, Executor executor,
                                 Duration receiptTimeout) {
+        this(journal, connection, receiptVerifier, deviceId, clock, scheduler, executor, receiptTimeout, new SplittableRandom());
+    }
+
+    /** @param random the jitter of the resend backoff ({@link OverdueReceipts}) */
+    public JournalTelemetrySink(TelemetryJournal journal, BrokerConnection connection, ReceiptVerifier receiptVerifier,
+                                String deviceId, Clock clock, ScheduledExecutorService scheduler, Executor executor,
+                                Duration receiptTimeout, RandomGenerator random) {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.connection = Objects.requireNonNull(connection, "connection");
         this.receiptVerifier = Objects.requireNonNull(receiptVerifier, "receiptVerifier");
@@ -97,6 +107,7 @@ public final class JournalTelemetrySink implements TelemetrySink {
         if (receiptTimeout.isNegative() || receiptTimeout.isZero()) {
             throw new IllegalArgumentException("receiptTimeout must be positive, got " + receiptTimeout);
         }
+        this.overdue = new OverdueReceipts(receiptTimeout, random);
         long every = journal.settings().fsyncInterval().toNanos();
         this.groupCommit = scheduler.scheduleWithFixedDelay(this::groupCommit, every, every, TimeUnit.NANOSECONDS);
         this.damageReported = journal.stats().damagedSegments() == 0;
@@ -124,6 +135,7 @@ public final class JournalTelemetrySink implements TelemetrySink {
     @Override
     public void connected() {
         synchronized (this) {
+            // (the overdue count goes on across connections: a renewal must not start the escalation again)
             // A batch in flight when the connection went may be lost with it, or already receipted by a
             // cloud whose receipt is lost: send it again now rather than after the timeout. (Not a batch
             // sent on this very connection just before its connected callback ran.)
@@ -180,7 +192,7 @@ public final class JournalTelemetrySink implements TelemetrySink {
             journal.acknowledge(inFlight);
             receiptsAccepted++;
             clearInFlight();
-            overdueInARow = 0;
+            overdue.reset();
         }
         drain();
     }
@@ -188,6 +200,11 @@ public final class JournalTelemetrySink implements TelemetrySink {
     /** What became of the messages on the receipt channel since start. */
     public synchronized ReceiptStats receiptStats() {
         return new ReceiptStats(receiptsAccepted, receiptsRejected, receiptsStale, refusedRecords);
+    }
+
+    /** Session checks (subscribing again) after overdue receipts, and the renewals that followed failed checks. */
+    public synchronized long[] sessionRepairs() {
+        return new long[] {sessionChecks, sessionRenewals};
     }
 
     /** Batches sent again because no receipt came in time or the connection came back. */
@@ -253,23 +270,85 @@ public final class JournalTelemetrySink implements TelemetrySink {
     }
 
     private void receiptOverdue(long number) {
-        boolean renew = false;
+        OverdueReceipts.Step step;
         synchronized (this) {
             if (closed || number != sendNumber || inFlight == null) {
                 return;
             }
-            resend("no receipt within " + receiptTimeout.toMillis() + " ms");
-            if (connection.isConnected() && ++overdueInARow >= OVERDUE_BEFORE_RENEWAL) {
-                // Connected all along and still no receipt: the cloud answers resends (it de-duplicates
-                // them), so the broker session is not delivering to us. Seen after a broker crash.
-                overdueInARow = 0;
-                renew = true;
+            if (!connection.isConnected()) {
+                // sent again at once when the connection is back (connected())
+                resend("no receipt within " + receiptTimeout.toMillis() + " ms, disconnected");
+                return;
+            }
+            // The batch stays in flight through the backoff, so that a late receipt still releases it.
+            step = overdue.overdue();
+            receiptTimer = scheduler.schedule(() -> resendAfterBackoff(number, step), step.resendAfter().toNanos(),
+                    TimeUnit.NANOSECONDS);
+            if (step.session() == OverdueReceipts.Session.CHECK) {
+                sessionChecks++;
+            } else if (step.session() == OverdueReceipts.Session.RENEW) {
+                sessionRenewals++;
             }
         }
-        if (renew) {
+        if (step.session() == OverdueReceipts.Session.CHECK) {
+            checkSession(step.inARow());
+        } else if (step.session() == OverdueReceipts.Session.RENEW) {
+            LOG.warn("{}: {} telemetry receipts overdue in a row although the broker confirmed the subscriptions; "
+                    + "renewing the session", deviceId, step.inARow());
             connection.renewSession();
         }
+    }
+
+    private void resendAfterBackoff(long number, OverdueReceipts.Step step) {
+        synchronized (this) {
+            if (closed || number != sendNumber || inFlight == null) {
+                return;
+            }
+            resend("no receipt within " + receiptTimeout.toMillis() + " ms and a backoff of "
+                    + step.resendAfter().toMillis() + " ms (" + step.inARow() + " overdue in a row)");
+        }
         drain();
+    }
+
+    /**
+     * Subscribes again on the live connection; renews the session only if the broker does not confirm in time: a
+     * slow cloud is not a dead session (OverdueReceipts).
+     */
+    private void checkSession(int inARow) {
+        CompletableFuture<Void> check;
+        try {
+            check = connection.checkSession();
+        } catch (RuntimeException e) {
+            check = CompletableFuture.failedFuture(e);
+        }
+        // timed on the sink's own scheduler: a SUBACK that does not come within the receipt timeout counts as none
+        CompletableFuture<Void> timed = new CompletableFuture<>();
+        check.whenComplete((ok, error) -> {
+            if (error == null) {
+                timed.complete(null);
+            } else {
+                timed.completeExceptionally(error);
+            }
+        });
+        Runnable noSuback = () -> timed.completeExceptionally(new java.util.concurrent.TimeoutException(
+                "no SUBACK within " + receiptTimeout.toMillis() + " ms"));
+        ScheduledFuture<?> timeout = scheduler.schedule(noSuback, receiptTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        timed.whenComplete((ok, error) -> timeout.cancel(false));
+        timed.whenCompleteAsync((ok, error) -> {
+            if (error == null) {
+                LOG.debug("{}: {} telemetry receipts overdue in a row; the broker confirmed the subscriptions", deviceId, inARow);
+                return;
+            }
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                sessionRenewals++;
+            }
+            LOG.warn("{}: {} telemetry receipts overdue in a row and the broker did not confirm the subscriptions ({}); "
+                    + "renewing the session", deviceId, inARow, error.toString());
+            connection.renewSession();
+        }, executor);
     }
 
     /** Called holding the lock: forget the batch in flight so that the next drain reads it again. */

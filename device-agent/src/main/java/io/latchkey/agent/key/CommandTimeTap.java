@@ -119,6 +119,11 @@ public final class CommandTimeTap implements BrokerConnection {
     }
 
     @Override
+    public CompletableFuture<Void> checkSession() {
+        return delegate.checkSession();
+    }
+
+    @Override
     public CompletableFuture<Void> suspend() {
         return delegate.suspend();
     }

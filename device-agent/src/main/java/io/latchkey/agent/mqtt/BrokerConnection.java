@@ -85,6 +85,19 @@ public interface BrokerConnection {
     }
 
     /**
+     * Subscribes again to this device's channels on the live connection and completes when the broker confirmed
+     * every subscription (SUBACK without an error code); fails when not connected, when the broker refuses, or when
+     * no SUBACK comes. The cheap check of a session whose receipts stopped: a broker that lost the subscriptions
+     * (restarted from a crash) has them again, and one that answers is alive, so a slow cloud is not mistaken for a
+     * dead session; only a failed check calls for {@link #renewSession()}. Subscribing again is harmless (the broker
+     * replaces the subscription; retained messages arrive anew). The default, for connections that cannot check,
+     * completes at once.
+     */
+    default CompletableFuture<Void> checkSession() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * Power states: disconnects cleanly (no last will: the agent has published its sleeping state) and does not
      * reconnect until {@link #resume()}. The default does nothing (a connection that cannot sleep stays on).
      */

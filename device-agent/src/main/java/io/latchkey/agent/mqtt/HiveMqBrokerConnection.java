@@ -188,6 +188,23 @@ public final class HiveMqBrokerConnection implements BrokerConnection {
     }
 
     @Override
+    public CompletableFuture<Void> checkSession() {
+        if (closing || !client.getState().isConnected()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
+        }
+        return client.subscribe(com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe.builder()
+                        .addSubscriptions(subscribed.keySet().stream().map(topic -> com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription
+                                .builder().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).build()).toList())
+                        .build())
+                .thenApply(ack -> {
+                    if (ack.getReasonCodes().stream().anyMatch(c -> c.isError())) {
+                        throw new IllegalStateException("broker refused a subscription: " + ack.getReasonCodes());
+                    }
+                    return null;
+                });
+    }
+
+    @Override
     public void renewSession() {
         if (closing || !client.getState().isConnected() || !renewing.compareAndSet(false, true)) {
             return;

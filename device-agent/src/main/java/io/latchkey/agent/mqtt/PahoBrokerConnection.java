@@ -389,6 +389,38 @@ public final class PahoBrokerConnection implements BrokerConnection {
     }
 
     @Override
+    public CompletableFuture<Void> checkSession() {
+        if (closing || !client.isConnected()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        MqttSubscription[] subscriptions = subscribed.keySet().stream().map(t -> new MqttSubscription(t, 1))
+                .toArray(MqttSubscription[]::new);
+        try {
+            client.subscribe(subscriptions, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    if (codes != null && java.util.Arrays.stream(codes).anyMatch(c -> c >= 0x80)) {
+                        done.completeExceptionally(new IllegalStateException("broker refused a subscription: "
+                                + java.util.Arrays.toString(codes)));
+                    } else {
+                        done.complete(null);
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    done.completeExceptionally(e == null ? new IllegalStateException("subscribe failed") : e);
+                }
+            }, (MqttProperties) null);
+        } catch (MqttException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    @Override
     public void renewSession() {
         if (closing || !client.isConnected() || !renewing.compareAndSet(false, true)) {
             return;

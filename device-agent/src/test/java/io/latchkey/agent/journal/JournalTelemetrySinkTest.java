@@ -233,13 +233,24 @@ class JournalTelemetrySinkTest {
     }
 
     @Test
-    void receiptsMissingWhileConnected_renewTheBrokerSession_afterThreeTimeouts() {
+    void receiptsMissingWhileConnected_checkTheSession_andRenewItOnlyWhenTheBrokerDoesNotConfirm() {
+        broker.sessionCheck = () -> java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("no SUBACK"));
         open(JournalSettings.DEFAULTS, Duration.ofMillis(50));
         submitOfflineThenConnect(1, 2);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> broker.renewals.get() >= 1);
-        assertThat(sink.resends()).isGreaterThanOrEqualTo(JournalTelemetrySink.OVERDUE_BEFORE_RENEWAL);
+        assertThat(broker.sessionChecks.get()).isEqualTo(1);
+        assertThat(sink.resends()).isGreaterThanOrEqualTo(OverdueReceipts.FIRST_CHECK - 1);
         assertThat(sink.stats().pendingRecords()).as("nothing released without a receipt").isEqualTo(2);
+    }
+
+    @Test
+    void receiptsMissingWhileConnected_withABrokerThatConfirms_doNotRenewTheSession() {
+        open(JournalSettings.DEFAULTS, Duration.ofMillis(20));
+        submitOfflineThenConnect(1, 2);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.sessionChecks.get() >= 1);
+        assertThat(broker.renewals.get()).isZero();
     }
 
     @Test

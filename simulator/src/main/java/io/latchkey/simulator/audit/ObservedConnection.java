@@ -106,6 +106,11 @@ public final class ObservedConnection implements BrokerConnection {
     }
 
     @Override
+    public CompletableFuture<Void> checkSession() {
+        return severed ? CompletableFuture.failedFuture(new IllegalStateException("severed")) : inner.checkSession();
+    }
+
+    @Override
     public boolean isConnected() {
         return !severed && inner.isConnected();
     }

@@ -222,6 +222,25 @@ abstract class BrokerConnectionContract {
     }
 
     @Test
+    void checkingTheSession_subscribesAgainOnTheLiveConnection_withoutReconnecting_andFailsWhenClosed() throws Exception {
+        String id = device();
+        Mqtt5AsyncClient cloud = observer("lk/acme/" + id + "/state", new CopyOnWriteArrayList<>());
+        BrokerConnection c = connection(id, "offline".getBytes(StandardCharsets.UTF_8));
+        Heard heard = new Heard();
+        c.start(heard);
+        await().atMost(WAIT).until(() -> heard.connected.get() == 1);
+
+        c.checkSession().get(10, TimeUnit.SECONDS); // the broker confirmed the subscriptions
+
+        command(cloud, id, "after-check").get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> heard.commands.contains("after-check"));
+        assertThat(heard.connected.get()).as("the same connection").isEqualTo(1);
+        assertThat(heard.disconnected.get()).isZero();
+        c.close().get(10, TimeUnit.SECONDS);
+        assertThat(c.checkSession()).failsWithin(WAIT);
+    }
+
+    @Test
     void suspending_disconnectsWithoutALastWill_staysAway_andResumingConnectsAndSubscribesAgain() throws Exception {
         String id = device();
         List<Mqtt5Publish> seen = new CopyOnWriteArrayList<>();

@@ -4,6 +4,7 @@ import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.AppendBlobItem;
 import com.azure.storage.blob.models.AppendBlobRequestConditions;
+import com.azure.storage.blob.models.BlobDownloadResponse;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
@@ -145,6 +146,15 @@ final class AppendBlobStreams {
     StreamRead since(String stream, String position) {
         int first = segmentOf(position);
         long from = lengthOf(position);
+        if (from > 0) {
+            // The common case, a replica catching up after another appended to the same segment: one ranged read,
+            // no listing. A segment that is not sealed is the stream's last (a writer seals a full segment before
+            // it appends to the next), so what the read returns is all there is.
+            Optional<StreamRead> rest = restOfOpenSegment(stream, first, from);
+            if (rest.isPresent()) {
+                return rest.get();
+            }
+        }
         List<byte[]> records = new ArrayList<>();
         int endSegment = first;
         long endLength = from;
@@ -169,6 +179,24 @@ final class AppendBlobStreams {
             endLength = start + bytes.length;
         }
         return new StreamRead(records, position(endSegment, endLength));
+    }
+
+    /** The lines after {@code from} in an unsealed segment, with one request; empty if sealed or nothing follows. */
+    private Optional<StreamRead> restOfOpenSegment(String stream, int segment, long from) {
+        AppendBlobClient blob = segment(stream, segment);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            BlobDownloadResponse response = blob.downloadStreamWithResponse(out, new BlobRange(from), null, null, false,
+                    timeout, Context.NONE);
+            if (Boolean.TRUE.equals(response.getDeserializedHeaders().isSealed())) {
+                return Optional.empty();
+            }
+        } catch (BlobStorageException e) {
+            // 416 (nothing after from), gone, or anything else: the listing path below knows what to do
+            return Optional.empty();
+        }
+        byte[] bytes = out.toByteArray();
+        return Optional.of(new StreamRead(lines(bytes), position(segment, from + bytes.length)));
     }
 
     private StreamEnd appendBlockAt(String stream, byte[] line, byte[] lastLine, String expectedPosition) {
