@@ -66,9 +66,10 @@ public final class FleetSetup {
             return s;
         });
         out.printf("  %d borrower(s) registered themselves and signed in%n", people.size());
+        long registerStart = System.nanoTime();
         List<CarDetail> registered = parallel(cars, i -> api.createCar(operator.token(), tenant, "Car " + (i + 1),
                 "LK " + (10_000 + i), deviceId(tenant, i + 1)));
-        out.printf("  %d car(s) registered by the operator%n", registered.size());
+        out.printf("  %d car(s) registered by the operator (%.1f s)%n", registered.size(), (System.nanoTime() - registerStart) / 1e9);
         long enrolStart = System.nanoTime();
         var devices = new io.latchkey.simulator.api.DeviceEnrolment(api).enrol(admin.token(), tenant, registered);
         out.printf("  %d device(s) enrolled: own key, certificate from the tenant's device CA (%.1f s)%n", devices.size(),
