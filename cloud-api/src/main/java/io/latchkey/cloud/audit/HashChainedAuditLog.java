@@ -77,19 +77,29 @@ public class HashChainedAuditLog implements AuditLog {
 
     @Override
     public AuditRecord append(String tenant, AuditEntry entry) {
+        return appendAll(tenant, List.of(entry)).get(0);
+    }
+
+    /** The entries go into the queue together, so they are written in as few appends as {@value #MAX_BATCH} allows. */
+    @Override
+    public List<AuditRecord> appendAll(String tenant, List<AuditEntry> entries) {
         Topic.requireTenantId(tenant);
         Trail trail = trails.computeIfAbsent(tenant, t -> new Trail());
-        Waiting mine = new Waiting(entry);
-        trail.queue.add(mine);
+        List<Waiting> mine = entries.stream().map(Waiting::new).toList();
+        trail.queue.addAll(mine);
         synchronized (trail) {
-            while (!mine.done()) {
-                writeQueued(tenant, trail);
+            List<AuditRecord> records = new ArrayList<>(mine.size());
+            for (Waiting w : mine) {
+                while (!w.done()) {
+                    writeQueued(tenant, trail);
+                }
+                if (w.failure != null) {
+                    throw new StoreException("could not append to the audit trail of " + tenant + ": " + w.failure.getMessage(),
+                            w.failure);
+                }
+                records.add(w.record);
             }
-            if (mine.failure != null) {
-                throw new StoreException("could not append to the audit trail of " + tenant + ": " + mine.failure.getMessage(),
-                        mine.failure);
-            }
-            return mine.record;
+            return records;
         }
     }
 

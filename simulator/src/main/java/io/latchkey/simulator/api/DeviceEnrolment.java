@@ -38,7 +38,7 @@ public final class DeviceEnrolment {
     public record EnrolledDevice(String deviceId, PrivateKey key, X509Certificate certificate) {
     }
 
-    static final int PARALLEL = 8;
+    static final int PARALLEL = 16;
 
     private final LatchkeyClient api;
 

@@ -32,7 +32,7 @@ public final class FleetSetup {
         }
     }
 
-    private static final int PARALLEL = 4;
+    private static final int PARALLEL = 16;
 
     private final LatchkeyClient api;
     private final Clock clock;
