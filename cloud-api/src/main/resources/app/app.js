@@ -3,7 +3,7 @@
 // state-changing calls, the session's X-CSRF-Token. No token is ever stored; the only thing kept on the device is
 // the current-booking snapshot (Cache Storage "lk-app-booking"), for opening the app offline. See docs/app.md.
 
-import {ApiError, api, baseMap, call, currentSession, duration, expectOk, h, loadConfig, loadSession, outcomeBox, say, signOut as endSession,
+import {ApiError, api, baseMap, call, currentSession, duration, expectOk, h, loadConfig, loadSession, outcomeBox, say, sendCommand, signOut as endSession,
   when, whenSessionEnds} from './common.js';
 import {forget as forgetKeys, keyCard} from './key.js';
 
@@ -501,7 +501,7 @@ async function carScreen(bookingId, offline) {
     say(box, 'info', type === 'UNLOCK' ? 'Unlocking…' : 'Locking…');
     const started = performance.now();
     try {
-      const r = await call('POST', `${api}/cars/${encodeURIComponent(booking.carId)}/commands`, {type});
+      const r = await sendCommand(`${api}/cars/${encodeURIComponent(booking.carId)}/commands`, type);
       const ms = Math.round(performance.now() - started);
       if (r.status === 200 && r.json.outcome === 'EXECUTED') {
         say(box, 'ok', `${type === 'UNLOCK' ? 'Unlocked' : 'Locked'} (${ms} ms).`);

@@ -2,7 +2,7 @@
 // as charts (inline SVG, with a text summary and a table), trips on the map with a replay, events (acknowledge an
 // alert), its bookings (the timeline of bookings.js), the installation report and the commands (lock, unlock,
 // immobilise, mobilise), each after a confirmation, with the car's answer in words. See docs/console.md.
-import {h, api, baseMap, call, confirmDialog, expectOk, outcomeBox, say, when, ago, duration} from './common.js';
+import {h, api, baseMap, confirmDialog, expectOk, outcomeBox, say, sendCommand, when, ago, duration} from './common.js';
 import {alertInWords} from './admin.js';
 import {bookingTimeline, STATES, views as bookingViews} from './bookings.js';
 
@@ -225,7 +225,7 @@ async function renderCar(ctx, id) {
     buttons.forEach((b) => (b.disabled = true));
     say(commandBox, 'info', `${c.label}: waiting for the car's answer…`);
     try {
-      const r = await call('POST', `${api}/cars/${enc}/commands`, {type});
+      const r = await sendCommand(`${api}/cars/${enc}/commands`, type);
       const body = r.json || {};
       const failed = (body.failed || []).map(words);
       if (r.status === 200) {

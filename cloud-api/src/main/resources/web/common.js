@@ -139,6 +139,24 @@ export async function call(method, path, body) {
   return {status: response.status, json};
 }
 
+/**
+ * Sends a car command (POST .../commands) with an id of its own: when the connection closes without any answer (a
+ * replica died under the request and the balancer closed the reused connection, docs/api.md "Lost answers"), the
+ * same request goes once more with the same id, which answers the recorded outcome or sends the command again; the
+ * car acts on an id at most once.
+ */
+export async function sendCommand(path, type) {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  const id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  try {
+    return await call('POST', path, {type, id});
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    return call('POST', path, {type, id});
+  }
+}
+
 /** A call that must answer one of the statuses given (default 200, 201, 204): its JSON, or an ApiError. */
 export async function expectOk(method, path, body, ...ok) {
   const r = await call(method, path, body);

@@ -140,6 +140,10 @@ public class HashChainedAuditLog implements AuditLog {
                     }
                     return;
                 } catch (StreamChangedException e) {
+                    // another replica appended: back off a random moment, growing, so that a replica that keeps
+                    // losing the race to a busy one is not starved into "too much contention" (ReplicaKillIT's setup);
+                    // then read what it appended and chain on after it
+                    backOff(attempt);
                     trail.head = catchUp(store, head);
                 }
             }
@@ -179,6 +183,15 @@ public class HashChainedAuditLog implements AuditLog {
             return new Head(record.index() + 1, record.hash(), read.position());
         } catch (AuditRecords.BrokenRecordException e) {
             return Head.UNKNOWN;
+        }
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1 + Math.min(50, 1L << Math.min(attempt, 6))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while appending to the audit trail", e);
         }
     }
 

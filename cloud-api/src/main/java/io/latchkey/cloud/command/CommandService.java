@@ -14,7 +14,7 @@ import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.live.LiveFeed;
 import io.latchkey.cloud.live.LiveState;
 import io.latchkey.cloud.metrics.CommandMetrics;
-import io.latchkey.cloud.mqtt.BackendMqttClient;
+import io.latchkey.cloud.mqtt.CommandMqttClient;
 import io.latchkey.cloud.mqtt.security.DeviceKeys;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.JsonCollection;
@@ -68,7 +68,7 @@ public class CommandService {
     private final CarRegistry cars;
     private final CarAccess access;
     private final CommandKeys keys;
-    private final BackendMqttClient mqtt;
+    private final CommandMqttClient mqtt;
     private final PendingCommands pending;
     private final Stores stores;
     private final CommandConfig config;
@@ -79,14 +79,16 @@ public class CommandService {
     private final BookingService bookings;
     private final LiveFeed live;
     private final DeviceKeys deviceKeys;
+    private final OrphanedCommands orphans;
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong resends = new AtomicLong();
 
-    public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, BackendMqttClient mqtt,
+    public CommandService(CarRegistry cars, CarAccess access, CommandKeys keys, CommandMqttClient mqtt,
                           PendingCommands pending, Stores stores, CommandConfig config, Clock clock,
                           @Named(TaskExecutors.IO) ExecutorService io, Auditor auditor, CommandMetrics metrics,
-                          BookingService bookings, LiveFeed live, DeviceKeys deviceKeys) {
+                          BookingService bookings, LiveFeed live, DeviceKeys deviceKeys, OrphanedCommands orphans) {
         this.live = live;
+        this.orphans = orphans;
         this.deviceKeys = deviceKeys;
         this.cars = cars;
         this.access = access;
@@ -200,7 +202,10 @@ public class CommandService {
                 actorId, null, false);
     }
 
-    /** An answer nobody here is waiting for: recorded if the command had timed out (a late answer). */
+    /**
+     * An answer nobody here is waiting for: recorded if the command had timed out (a late answer); remembered for
+     * {@link OrphanedCommands} if it is still {@code PENDING} (the replica waiting for it may be gone).
+     */
     void recordLateAnswer(String tenant, String deviceId, CommandAck ack, Instant receivedAt) {
         if (ack.commandId() == null || !Ids.isValid(ack.commandId())) {
             return;
@@ -211,6 +216,9 @@ public class CommandService {
         }
         known.ifPresent(found -> {
             CommandRecord record = found.value();
+            if (record.deviceId().equals(deviceId) && record.status() == CommandStatus.PENDING) {
+                orphans.answerSeen(tenant, record, ack, receivedAt);
+            }
             if (record.deviceId().equals(deviceId) && record.status() == CommandStatus.TIMED_OUT) {
                 CommandRecord answered = record.answered(ack, clock.instant(), receivedAt);
                 try {
@@ -412,8 +420,12 @@ public class CommandService {
         return resends.get();
     }
 
-    /** The {@code PENDING} record: a new document, or the timed-out one of an earlier attempt at this version. */
+    /**
+     * The {@code PENDING} record: a new document, or the timed-out one of an earlier attempt at this version; the
+     * attempt is tracked first, so that any replica concludes it should this one go away ({@link OrphanedCommands}).
+     */
     private void writePending(String tenant, CommandRecord record, String previousVersion) {
+        orphans.track(tenant, record);
         try {
             if (previousVersion == null) {
                 records(tenant).create(record.id(), record);
@@ -421,6 +433,7 @@ public class CommandService {
                 records(tenant).replace(record.id(), record, previousVersion);
             }
         } catch (DocumentExistsException | VersionConflictException e) {
+            orphans.untrack(tenant, record);
             throw new ConflictException("command " + record.id() + " is being sent by another request; retry");
         }
     }
@@ -498,6 +511,8 @@ public class CommandService {
                 ? Duration.ofMillis(concluded.result().elapsedMs()) : Duration.between(record.issuedAt(), clock.instant()));
         try {
             update(tenant, record);
+            // recorded: nothing left for the sweep (if this write failed, the sweep concludes the PENDING record)
+            orphans.untrack(tenant, record);
         } catch (RuntimeException e) {
             LOG.error("could not record the outcome of command {} of tenant {}", record.id(), tenant, e);
         }

@@ -25,6 +25,11 @@ public class PendingCommands {
         return answer;
     }
 
+    /** Whether this replica is waiting for the car's answer to the command. */
+    boolean isWaiting(String tenant, String commandId) {
+        return waiting.containsKey(key(tenant, commandId));
+    }
+
     void forget(String tenant, String commandId) {
         waiting.remove(key(tenant, commandId));
     }

@@ -1,5 +1,7 @@
 package io.latchkey.cloud.device;
 
+import io.latchkey.cloud.audit.AuditEntry;
+import io.latchkey.cloud.audit.Auditor;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.mqtt.BackendMqttClient;
@@ -9,16 +11,20 @@ import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.tenant.CommandKeys;
 import io.latchkey.cloud.tenant.KeyRing;
 import io.latchkey.cloud.tenant.KeyRing.StoredKey;
+import io.latchkey.cloud.tenant.Tenant;
+import io.latchkey.cloud.tenant.TenantDirectory;
 import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.Keys;
 import io.latchkey.protocol.Topic;
 import io.latchkey.protocol.identity.KeySet;
 import io.latchkey.protocol.identity.SignedKeySet;
+import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +60,13 @@ public class KeySetPublisher {
     private final CarRegistry cars;
     private final BackendMqttClient mqtt;
     private final Clock clock;
+    private final TenantDirectory tenants;
+    private final Auditor auditor;
 
     public KeySetPublisher(SecretStore secrets, CommandKeys commandKeys, List<UpdateKeySource> updateKeys, Stores stores, CarRegistry cars,
-                           BackendMqttClient mqtt, Clock clock) {
+                           BackendMqttClient mqtt, Clock clock, TenantDirectory tenants, Auditor auditor) {
+        this.tenants = tenants;
+        this.auditor = auditor;
         this.secrets = secrets;
         this.commandKeys = commandKeys;
         this.updateKeys = updateKeys;
@@ -73,18 +83,26 @@ public class KeySetPublisher {
 
     /** The tenant's newest signed set, made (next serial, signed, audited) if the keys changed since the last one. */
     public SignedKeySet current(String tenant) {
+        return newest(tenant, new AtomicBoolean());
+    }
+
+    private SignedKeySet newest(String tenant, AtomicBoolean made) {
         List<StoredKey> signing = keys(tenant);
         List<KeySet.Key> listed = new ArrayList<>();
-        commandKeys.publicKeys(tenant).forEach(k -> listed.add(new KeySet.Key(KeySet.Kind.COMMAND, k.kid(), k.publicKey())));
-        commandKeys.publicKeys(tenant).forEach(k -> listed.add(new KeySet.Key(KeySet.Kind.ISSUING, k.kid(), k.publicKey())));
+        // the keys as stored now, with those being retired (CommandKeys.RETIRED_FOR): never this replica's older copy
+        List<CommandKeys.PublicCommandKey> trusted = commandKeys.trustedKeys(tenant);
+        trusted.forEach(k -> listed.add(new KeySet.Key(KeySet.Kind.COMMAND, k.kid(), k.publicKey())));
+        trusted.forEach(k -> listed.add(new KeySet.Key(KeySet.Kind.ISSUING, k.kid(), k.publicKey())));
         updateKeys.forEach(source -> source.updateKeys(tenant)
                 .forEach(k -> listed.add(new KeySet.Key(KeySet.Kind.UPDATE, k.kid(), k.publicKey()))));
         signing.forEach(k -> listed.add(new KeySet.Key(KeySet.Kind.KEYSET, k.kid(), k.publicKey())));
         JsonCollection<Current> sets = new JsonCollection<>(stores.tenant(tenant), COLLECTION, Current.class);
         Current current = sets.upsert("current", new Current(0, List.of(), null), held -> {
+            made.set(false);
             if (held.keys().equals(listed) && held.signed() != null) {
                 return held;
             }
+            made.set(true);
             KeySet set = new KeySet(tenant, held.serial() + 1, clock.instant(), listed);
             StoredKey signer = signing.get(0);
             SignedKeySet signed = SignedKeySet.sign(set, signer.kid(), Keys.decodeCommandPrivateKey(signer.privateKey()));
@@ -95,7 +113,10 @@ public class KeySetPublisher {
 
     /** Publishes the newest set, retained, to every device of the tenant; returns how many. */
     public int publish(String tenant) {
-        SignedKeySet set = current(tenant);
+        return publishToAll(tenant, current(tenant));
+    }
+
+    private int publishToAll(String tenant, SignedKeySet set) {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (Car car : cars.all(tenant)) {
             if (car.deviceId() != null && Topic.isValidDeviceId(car.deviceId())) {
@@ -103,6 +124,53 @@ public class KeySetPublisher {
             }
         }
         return sent.size();
+    }
+
+    /**
+     * Every {@code latchkey.keys.sweep-interval} (30 s): a tenant whose rotated-out command key's time is over
+     * ({@link CommandKeys#RETIRED_FOR}) gets a set without it, published to its devices, which then refuse that key.
+     * Any replica may do it; the set's conditional write makes one serial of it, and only the replica that made it
+     * publishes it and audits it ({@code keys.retire} by {@code system}).
+     */
+    @Scheduled(fixedDelay = "${latchkey.keys.sweep-interval:30s}", initialDelay = "${latchkey.keys.sweep-interval:30s}")
+    void scheduled() {
+        try {
+            retireKeys();
+        } catch (RuntimeException e) {
+            LOG.warn("key-set sweep failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * One pass of the sweep above.
+     *
+     * @return the tenants whose devices were sent a new set
+     */
+    public List<String> retireKeys() {
+        List<String> published = new ArrayList<>();
+        for (Tenant tenant : tenants.all()) {
+            try {
+                retireKeys(tenant, published);
+            } catch (RuntimeException e) {
+                // one tenant's store being away must not keep the others' sets as they are
+                LOG.warn("key-set sweep of {} failed: {}", tenant.id(), e.toString());
+            }
+        }
+        return published;
+    }
+
+    private void retireKeys(Tenant tenant, List<String> published) {
+        if (!commandKeys.retirementEnded(tenant.id())) {
+            return;
+        }
+        AtomicBoolean made = new AtomicBoolean();
+        SignedKeySet set = newest(tenant.id(), made);
+        if (made.get()) {
+            LOG.info("new key set of {}: command keys rotated out more than {} ago left out", tenant.id(), CommandKeys.RETIRED_FOR);
+            auditor.record(tenant.id(), AuditEntry.SYSTEM, "keys.retire", "keys/command", "OK");
+            publishToAll(tenant.id(), set);
+            published.add(tenant.id());
+        }
     }
 
     /** Publishes the newest set to one device (a device just provisioned). */

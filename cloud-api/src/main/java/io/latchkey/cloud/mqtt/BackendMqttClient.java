@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backend's one MQTT 5 connection (HiveMQ client). Its session outlives a short disconnect, so QoS 1
+ * The backend's MQTT 5 connection (HiveMQ client) for everything but the command path ({@link CommandMqttClient}
+ * is a second one of these, with a client id of its own). Its session outlives a short disconnect, so QoS 1
  * messages published meanwhile are not lost. After a disconnect it reconnects promptly (backoff from
  * {@value #RECONNECT_INITIAL_MS} ms doubling to at most {@value #RECONNECT_MAX_MS} ms, not the client's
  * default of up to two minutes) and subscribes again even when the broker kept the session: a broker
@@ -51,6 +52,7 @@ public class BackendMqttClient {
 
     private final Mqtt5AsyncClient client;
     private final MqttConfig config;
+    private final String clientId;
     private final String probeTopic;
     private final List<Subscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.ScheduledExecutorService probes;
@@ -82,13 +84,20 @@ public class BackendMqttClient {
     private final List<Mqtt5Publish> early = new java.util.ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong earlyDropped = new java.util.concurrent.atomic.AtomicLong();
 
+    @jakarta.inject.Inject
     public BackendMqttClient(MqttEndpoint endpoint, MqttConfig config, BrokerTrust authorities) {
+        this(endpoint, config, authorities, config.clientId());
+    }
+
+    /** @param clientId this connection's MQTT client id (its session at the broker) */
+    BackendMqttClient(MqttEndpoint endpoint, MqttConfig config, BrokerTrust authorities, String clientId) {
         String url = endpoint.backendUrl();
         URI uri = URI.create(url);
         this.config = config;
-        this.probeTopic = Topic.ROOT + "/_probe/" + config.clientId();
+        this.clientId = clientId;
+        this.probeTopic = Topic.ROOT + "/_probe/" + clientId;
         var builder = Mqtt5Client.builder()
-                .identifier(config.clientId())
+                .identifier(clientId)
                 .serverHost(uri.getHost())
                 .serverPort(uri.getPort())
                 .addConnectedListener(ctx -> LOG.info("Backend MQTT client connected to {}", url))
@@ -125,7 +134,7 @@ public class BackendMqttClient {
             Thread.currentThread().interrupt();
             throw new MqttException("interrupted while connecting to " + url, e);
         }
-        LOG.info("Backend MQTT client {} connected to {}", config.clientId(), url);
+        LOG.info("Backend MQTT client {} connected to {}", clientId, url);
         subscribe(new Subscription(probeTopic, p -> {
             if (new String(p.getPayloadAsBytes(), java.nio.charset.StandardCharsets.UTF_8).equals(probeOut)) {
                 probeBack = true;

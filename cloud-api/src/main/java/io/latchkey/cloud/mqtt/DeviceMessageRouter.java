@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
  * Subscribes to the device channels and hands each message to its listeners on one of a few ingestion
  * threads, chosen by device so that one device's messages stay in order. Telemetry, state and events
  * use the shared subscription {@value #SHARE_GROUP}, so replicas split the load; acknowledgements use a
- * plain subscription, because the replica that sent a command is the one waiting for its answer.
- * Acknowledgements have a thread of their own: a borrower waits for each one, and it must not queue
- * behind telemetry batches being stored (one fsync each). A message is acknowledged to the broker only
- * after its listeners ran.
+ * plain subscription on the command connection ({@link CommandMqttClient}), because the replica that sent a
+ * command is the one waiting for its answer, and so that the broker does not hold an answer back behind telemetry
+ * this backend has not acknowledged yet. Acknowledgements have a thread of their own: a borrower waits for each
+ * one, and it must not queue behind telemetry batches being stored (one fsync each). A message is acknowledged to
+ * the broker only after its listeners ran.
  */
 @Context
 public class DeviceMessageRouter {
@@ -45,7 +46,8 @@ public class DeviceMessageRouter {
     });
     private final IngestionCounters counters;
 
-    public DeviceMessageRouter(BackendMqttClient client, List<DeviceMessageListener> all, IngestionCounters counters) {
+    public DeviceMessageRouter(BackendMqttClient client, CommandMqttClient commands, List<DeviceMessageListener> all,
+                               IngestionCounters counters) {
         this.counters = counters;
         for (int i = 0; i < STRIPES; i++) {
             int n = i;
@@ -59,7 +61,7 @@ public class DeviceMessageRouter {
             listeners.put(channel, all.stream().filter(l -> l.channels().contains(channel)).toList());
         }
         CompletableFuture.allOf(
-                client.subscribe(Topic.allDevices(Channel.ACK), this::dispatch),
+                commands.subscribeToAnswers(this::dispatch),
                 client.subscribe(shared(Channel.TELEMETRY), this::dispatch),
                 client.subscribe(shared(Channel.STATE), this::dispatch),
                 client.subscribe(shared(Channel.EVENT), this::dispatch),

@@ -7,6 +7,9 @@ import io.latchkey.protocol.command.CommandSigner;
 import io.latchkey.protocol.key.TenantSigned;
 import io.latchkey.protocol.telemetry.ReceiptSigner;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +17,8 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 
 /**
  * Each tenant's Ed25519 command keys, kept in its secret store. The first key signs; the second is the
- * next one, published ahead of use. Devices pin every public half published by
+ * next one, published ahead of use; keys rotated out follow, public half only, until devices stop trusting them
+ * ({@link #RETIRED_FOR}). Devices pin every public half published by
  * {@code /.well-known/latchkey-device} and pick one by {@code kid}, so a device provisioned before a
  * {@link #rotate rotation} already trusts the key that signs after it (one rotation; after two it must
  * fetch the keys again). The signing key also signs telemetry receipts, which devices check against the
@@ -32,14 +36,22 @@ public class CommandKeys implements TenantKeys {
     }
 
     private final SecretStore secrets;
+    private final Clock clock;
     /**
-     * How long a replica uses the keys it read before reading them again: a rotation on another replica is
-     * published and signs here within this bound (devices keep every key they pinned, so commands signed with
-     * the previous key meanwhile still verify).
+     * How long a replica uses the keys it read before reading them again: a rotation on another replica signs here
+     * within this bound. Meanwhile this replica still signs with the key rotated out, which devices keep trusting for
+     * {@link #RETIRED_FOR}.
      */
-    public static final java.time.Duration FRESH_FOR = java.time.Duration.ofSeconds(30);
+    public static final Duration FRESH_FOR = Duration.ofSeconds(30);
+    /**
+     * How long the signing key a rotation retires stays in the devices' key set: {@link #FRESH_FOR} (another replica may
+     * sign with it that long after the rotation), plus the longest command lifetime ({@code latchkey.commands.timeout}
+     * is at most 2 min: a command signed last is still delivered until it expires), plus 30 s for clocks that differ.
+     * After it the next key set leaves it out ({@code device.KeySetPublisher}'s sweep) and devices refuse it.
+     */
+    public static final Duration RETIRED_FOR = Duration.ofMinutes(3);
 
-    private record Cached(List<StoredKey> keys, long readAt) {
+    private record Cached(List<StoredKey> keys, Instant readAt) {
     }
 
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
@@ -50,8 +62,9 @@ public class CommandKeys implements TenantKeys {
     private record DocumentKey(String kid, Ed25519PrivateKeyParameters key) {
     }
 
-    public CommandKeys(SecretStore secrets) {
+    public CommandKeys(SecretStore secrets, Clock clock) {
         this.secrets = secrets;
+        this.clock = clock;
     }
 
     /** Creates the tenant's first command key if it has none. */
@@ -95,23 +108,53 @@ public class CommandKeys implements TenantKeys {
         return TenantSigned.sign(kind, document, key.kid(), key.key());
     }
 
+    /**
+     * The signing key and the next one, as discovery and provisioning hand them out to pin (keys being retired are
+     * not: a device provisioned now learns them, if at all, from the key set).
+     */
     public List<PublicCommandKey> publicKeys(String tenant) {
-        return keysOf(tenant).stream()
+        return keysOf(tenant).stream().filter(StoredKey::active)
                 .map(k -> new PublicCommandKey(k.kid(), Keys.COMMAND_KEY_ALGORITHM, k.publicKey()))
                 .toList();
     }
 
+    /**
+     * The keys devices must trust now, for the tenant's key set: the signing key, the next one and every key rotated out
+     * less than {@link #RETIRED_FOR} ago. Read from the secret store, not this replica's copy, so that a replica that has
+     * not seen a rotation yet cannot publish a set that goes back to the keys before it.
+     */
+    public List<PublicCommandKey> trustedKeys(String tenant) {
+        Instant now = clock.instant();
+        return remember(tenant, read(tenant)).stream().filter(k -> k.trustedAt(now))
+                .map(k -> new PublicCommandKey(k.kid(), Keys.COMMAND_KEY_ALGORITHM, k.publicKey()))
+                .toList();
+    }
+
+    /**
+     * True when, by this replica's copy of the keys (at most {@link #FRESH_FOR} old), a rotated-out key's time is over,
+     * so the devices' key set may still list a key they must stop trusting.
+     */
+    public boolean retirementEnded(String tenant) {
+        Instant now = clock.instant();
+        return keysOf(tenant).stream().anyMatch(k -> !k.active() && !k.trustedAt(now));
+    }
+
     private List<StoredKey> keysOf(String tenant) {
         Cached cached = cache.get(tenant);
-        if (cached != null && System.nanoTime() - cached.readAt() < FRESH_FOR.toNanos()) {
+        Instant now = clock.instant();
+        if (cached != null && !now.isBefore(cached.readAt()) && now.isBefore(cached.readAt().plus(FRESH_FOR))) {
             return cached.keys();
         }
-        return remember(tenant, RING.parse(secrets.getOrCreate(tenant, SECRET_NAME, RING::initial)));
+        return remember(tenant, read(tenant));
+    }
+
+    private List<StoredKey> read(String tenant) {
+        return RING.parse(secrets.getOrCreate(tenant, SECRET_NAME, RING::initial));
     }
 
     /** Keeps the keys read; if another replica rotated meanwhile, the signers made from the old key go. */
     private List<StoredKey> remember(String tenant, List<StoredKey> keys) {
-        Cached previous = cache.put(tenant, new Cached(keys, System.nanoTime()));
+        Cached previous = cache.put(tenant, new Cached(keys, clock.instant()));
         if (previous != null && !previous.keys().get(0).equals(keys.get(0))) {
             signers.remove(tenant);
             receiptSigners.remove(tenant);
@@ -122,14 +165,16 @@ public class CommandKeys implements TenantKeys {
 
     /**
      * The next key becomes the signing key (a new one is made if the tenant has none yet) and a new next
-     * key is published; the old signing key is dropped (commands it signed expire within the command
-     * timeout, and devices keep the keys they pinned).
+     * key is published; the old signing key is retired: devices keep trusting it for {@link #RETIRED_FOR} (what other
+     * replicas sign with it until they read the keys again, and commands it signed, still verify), its private half is
+     * dropped at once.
      *
      * @return the kid that signs from now on
      */
     public String rotate(String tenant) {
         keysOf(tenant);
-        String json = secrets.update(tenant, SECRET_NAME, RING::rotated);
+        Instant now = clock.instant();
+        String json = secrets.update(tenant, SECRET_NAME, stored -> RING.rotatedKeeping(stored, now, RETIRED_FOR));
         List<StoredKey> rotated = remember(tenant, RING.parse(json));
         return rotated.get(0).kid();
     }

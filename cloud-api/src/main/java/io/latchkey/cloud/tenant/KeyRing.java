@@ -6,6 +6,9 @@ import io.latchkey.protocol.Keys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,8 +18,24 @@ import java.util.List;
  * kept this way.
  */
 public final class KeyRing {
-    /** One key pair: its key id, and both halves base64 (PKCS#8, X.509). */
-    public record StoredKey(String kid, String privateKey, String publicKey) {
+    /**
+     * One key pair: its key id, and both halves base64 (PKCS#8, X.509). A key rotated out with
+     * {@link #rotatedKeeping} keeps its public half only and {@code retiredUntil}: devices keep trusting it until then.
+     */
+    public record StoredKey(String kid, String privateKey, String publicKey, Instant retiredUntil) {
+        public StoredKey(String kid, String privateKey, String publicKey) {
+            this(kid, privateKey, publicKey, null);
+        }
+
+        /** Signs or is published ahead of use (not rotated out). */
+        public boolean active() {
+            return retiredUntil == null;
+        }
+
+        /** Still to be trusted by devices at {@code now}: active, or retired and its grace not over. */
+        public boolean trustedAt(Instant now) {
+            return retiredUntil == null || retiredUntil.isAfter(now);
+        }
     }
 
     private final String prefix;
@@ -45,6 +64,23 @@ public final class KeyRing {
         int highest = keys.stream().mapToInt(k -> number(k.kid())).max().orElse(0);
         StoredKey signer = keys.size() > 1 ? keys.get(1) : newKey(++highest);
         return write(List.of(signer, newKey(highest + 1)));
+    }
+
+    /**
+     * The ring after a rotation that keeps the old signer's public half, retired, until {@code now + keepFor} (so that
+     * devices still trust what another replica signed with it before it read the new ring), and drops retired keys whose
+     * time is over. The signer stays first and the next key second; retired keys follow.
+     */
+    public String rotatedKeeping(String stored, Instant now, Duration keepFor) {
+        List<StoredKey> keys = parse(stored);
+        int highest = keys.stream().mapToInt(k -> number(k.kid())).max().orElse(0);
+        List<StoredKey> active = keys.stream().filter(StoredKey::active).toList();
+        StoredKey old = active.get(0);
+        StoredKey signer = active.size() > 1 ? active.get(1) : newKey(++highest);
+        List<StoredKey> next = new ArrayList<>(List.of(signer, newKey(highest + 1),
+                new StoredKey(old.kid(), null, old.publicKey(), now.plus(keepFor))));
+        keys.stream().filter(k -> !k.active() && k.trustedAt(now)).forEach(next::add);
+        return write(next);
     }
 
     /** The stored keys, the signer first; a ring that does not parse or holds too few keys is an error. */

@@ -118,6 +118,27 @@ class HashChainedAuditLogTest {
     }
 
     @Test
+    void twoBusyReplicas_appendingAtOnce_loseNoRecord_andKeepOneChain() throws Exception {
+        HashChainedAuditLog otherReplica = new HashChainedAuditLog(stores);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> writes = new java.util.ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                HashChainedAuditLog writer = i % 2 == 0 ? audit : otherReplica;
+                AuditEntry e = entry(i);
+                writes.add(pool.submit(() -> writer.append("acme", e)));
+            }
+            for (java.util.concurrent.Future<?> w : writes) {
+                w.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(audit.verify("acme")).isEqualTo(ChainVerification.intact(400));
+        assertThat(audit.recent("acme", 400)).extracting(AuditRecord::actor).doesNotHaveDuplicates().hasSize(400);
+    }
+
+    @Test
     void eachTenant_hasItsOwnTrail_inItsOwnStore() {
         audit.append("acme", entry(0));
         audit.append("globex", entry(1));

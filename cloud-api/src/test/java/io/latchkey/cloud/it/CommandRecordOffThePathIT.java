@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * that write stalls. What the record guaranteed still holds: a retried id joins the first call (the car gets the
  * command once), an id used for another command is 409, the record ends with the outcome, and an answer of the
  * car to a command the backend has no record of (the backend died between publishing and writing) is logged and
- * audited.
+ * audited. Nor does the car's answer wait at the broker behind telemetry whose storing stalls (the backend
+ * acknowledges telemetry only once stored, and a broker may deliver nothing new to a connection until its messages
+ * in flight are acknowledged: answers come on a connection of their own, {@code CommandMqttClient}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CommandRecordOffThePathIT {
@@ -40,11 +42,14 @@ class CommandRecordOffThePathIT {
     String operator;
     String tenantAdmin;
     HeldCommandRecords held;
+    HeldTelemetry heldTelemetry;
 
     @BeforeAll
     void start() throws Exception {
-        app = CloudApp.start(dataDir, Map.of(HeldCommandRecords.ENABLED, "true", "latchkey.commands.timeout", "5s"));
+        app = CloudApp.start(dataDir, Map.of(HeldCommandRecords.ENABLED, "true", HeldTelemetry.ENABLED, "true",
+                "latchkey.commands.timeout", "5s"));
         held = app.context().getBean(HeldCommandRecords.class);
+        heldTelemetry = app.context().getBean(HeldTelemetry.class);
         tenantAdmin = app.tenantWithAdmin("acme");
         operator = app.user("acme", tenantAdmin, "olga@acme.test", "operator");
         app.car("acme", operator, "car-1", "dev-001");
@@ -56,6 +61,9 @@ class CommandRecordOffThePathIT {
     void stop() throws Exception {
         if (held != null) {
             held.release();
+        }
+        if (heldTelemetry != null) {
+            heldTelemetry.release();
         }
         if (device != null) {
             device.close();
@@ -100,6 +108,24 @@ class CommandRecordOffThePathIT {
         JsonNode again = expect(200, app.http.postJson("/t/acme/cars/car-1/commands", operator,
                 Map.of("type", "UNLOCK", "id", "held-1"))).json();
         assertThat(again.path("outcome").asText()).isEqualTo("EXECUTED");
+    }
+
+    @Test
+    void theCarsAnswer_doesNotWaitAtTheBroker_behindTelemetryNotYetStored() throws Exception {
+        heldTelemetry.hold();
+        try {
+            device.publishTelemetry(new io.latchkey.protocol.telemetry.TelemetryRecord(1, Instant.now(), 52.5, 13.4, 0.0,
+                    1000.0, LockState.LOCKED, false, false, 3, Map.of(), "PERIODIC"));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(heldTelemetry.waiting())
+                    .as("the telemetry, being stored and not acknowledged to the broker").isEqualTo(1));
+            JsonNode answer = expect(200, app.http.postJson("/t/acme/cars/car-1/commands", operator,
+                    Map.of("type", "UNLOCK", "id", "beside-telemetry-1"))).json();
+            assertThat(answer.path("outcome").asText()).isEqualTo("EXECUTED");
+            assertThat(heldTelemetry.waiting()).as("answered while the telemetry was still in flight").isEqualTo(1);
+        } finally {
+            heldTelemetry.release();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(heldTelemetry.waiting()).isZero());
     }
 
     @Test

@@ -107,6 +107,13 @@ public final class ReplicaSet implements AutoCloseable {
         return tenantPorts.get(tenant);
     }
 
+    /** The tenant's store as the replicas share it (its Azurite account), to check from the test what a run left. */
+    public io.latchkey.cloud.store.TenantStore tenantStore(String tenant) {
+        return new io.latchkey.cloud.store.azure.AzureBlobTenantStore(new io.latchkey.cloud.store.azure.AzureBlobClients()
+                .container(azurite.connectionString(tenant), "latchkey"),
+                io.latchkey.cloud.store.azure.AzureBlobTenantStore.DEFAULT_SEGMENT_BYTES, Duration.ofSeconds(30));
+    }
+
     public Path brokerDir() {
         return dir.resolve("mosquitto");
     }

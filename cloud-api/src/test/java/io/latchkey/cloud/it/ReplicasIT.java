@@ -4,9 +4,23 @@ import static io.latchkey.cloud.it.CloudApp.PASSWORD;
 import static io.latchkey.cloud.it.CloudApp.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
+import io.latchkey.cloud.device.KeySetPublisher;
+import io.latchkey.cloud.mqtt.BackendMqttClient;
+import io.latchkey.cloud.mqtt.MqttEndpoint;
 import io.latchkey.cloud.store.azure.AzuriteServer;
 import io.latchkey.cloud.telemetry.TelemetryStore;
+import io.latchkey.cloud.tenant.CommandKeys;
+import io.latchkey.protocol.Channel;
+import io.latchkey.protocol.Json;
+import io.latchkey.protocol.Keys;
+import io.latchkey.protocol.Topic;
+import io.latchkey.protocol.command.Command;
+import io.latchkey.protocol.command.CommandRejectedException;
+import io.latchkey.protocol.command.CommandSigner;
+import io.latchkey.protocol.command.CommandType;
+import io.latchkey.protocol.command.SignedCommand;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -39,6 +53,8 @@ class ReplicasIT {
     CloudApp a;
     CloudApp b;
     String acmeAdmin;
+    /** The settings both replicas share (store, secrets, public URL). */
+    final Map<String, Object> shared = new HashMap<>();
 
     @BeforeAll
     void start() {
@@ -53,6 +69,7 @@ class ReplicasIT {
         byte[] kek = new byte[32];
         new java.security.SecureRandom().nextBytes(kek);
         props.put("latchkey.secrets.key-encryption-key", Base64.getEncoder().encodeToString(kek));
+        shared.putAll(props);
         a = CloudApp.start(dirA, props);
         b = CloudApp.start(dirB, props);
         acmeAdmin = a.tenantWithAdmin("acme");
@@ -106,6 +123,90 @@ class ReplicasIT {
         String fromB = b.token("acme", "admin@acme.test");
         assertThat(SignedJWT.parse(fromB).getHeader().getKeyID()).isEqualTo(newKid);
         assertThat(expect(200, a.http.get("/t/acme/audit/verify", acmeAdmin)).text("status")).isEqualTo("OK");
+    }
+
+    /**
+     * A command-key rotation made through replica a, while replica c (sharing a's broker, as replicas share one broker;
+     * b has its own embedded one) still holds the keys it read before: c goes on signing with the key rotated out for
+     * at most {@link CommandKeys#FRESH_FOR}, and the car, which follows the tenant's key sets, keeps trusting that key
+     * until {@link CommandKeys#RETIRED_FOR} is over, so none of those commands and receipts is refused; then c signs with
+     * the new key, and once the retired key's time is over the sweep publishes a set without it and the car refuses it.
+     */
+    @Test
+    void aCommandKeyRotatedOnOneReplica_signsOnTheOtherWithinTheBound_andTheCarTrustsEveryKeyInUse(@TempDir Path dirC)
+            throws Exception {
+        Map<String, Object> props = new HashMap<>(shared);
+        props.put("latchkey.mqtt.embedded", "false");
+        props.put("latchkey.mqtt.url", a.context().getBean(MqttEndpoint.class).backendUrl());
+        props.put("latchkey.mqtt.client-id", "latchkey-cloud-c");
+        try (CloudApp c = CloudApp.start(dirC, props)) {
+            String operator = a.user("acme", acmeAdmin, "rota@acme.test", "operator");
+            a.car("acme", operator, "car-rot", "dev-rot");
+            Map<String, PublicKey> pinned = TestDevice.keys(expect(200, a.http.get("/t/acme/.well-known/latchkey-device", null)).json());
+            Map<String, PublicKey> keySetKeys = new HashMap<>();
+            a.context().getBean(KeySetPublisher.class).pinned("acme")
+                    .forEach(k -> keySetKeys.put(k.kid(), Keys.decodeCommandPublicKey(k.publicKey())));
+            MutableClock clockOfC = c.clock();
+            try (TestDevice car = new TestDevice(a, "acme", "dev-rot", pinned, clockOfC).followKeySets(keySetKeys)) {
+                waitFor(() -> car.keySetSerial() > 0); // the set published when it was provisioned, retained
+                long before = car.keySetSerial();
+                String oldKid = command(c, operator, "UNLOCK", car); // c has read the keys: they sign for FRESH_FOR
+                CommandSigner retiredSigner = c.context().getBean(CommandKeys.class).signer("acme");
+                assertThat(retiredSigner.sign(new Command("probe", "acme", "dev-rot", CommandType.LOCK, Instant.now(),
+                        Instant.now().plusSeconds(5), "test")).keyId()).isEqualTo(oldKid);
+
+                String newKid = expect(200, a.http.postJson("/t/acme/keys/rotate", acmeAdmin, Map.of("key", "command"))).text("kid");
+                assertThat(newKid).isNotEqualTo(oldKid).isIn(pinned.keySet());
+                waitFor(() -> car.keySetSerial() == before + 1);
+                assertThat(car.trustedCommandKeys()).contains(oldKid, newKid).hasSize(3);
+
+                // a signs with the new key at once; c, within FRESH_FOR of its read, still with the old one: both verify
+                assertThat(command(a, operator, "LOCK", car)).isEqualTo(newKid);
+                assertThat(command(c, operator, "UNLOCK", car)).isEqualTo(oldKid);
+                // so do the receipts either replica signs (the two share the telemetry: one shared subscription)
+                for (long seq = 1; seq <= 6; seq++) {
+                    car.publishTelemetry(record(seq));
+                }
+                waitFor(() -> car.receipts().size() + car.unverifiedReceipts() >= 6);
+                assertThat(car.unverifiedReceipts()).isZero();
+
+                // once its copy is older than FRESH_FOR, c reads the keys again and signs with the new key
+                clockOfC.advance(CommandKeys.FRESH_FOR.plusSeconds(1));
+                assertThat(command(c, operator, "LOCK", car)).isEqualTo(newKid);
+                JsonNode discovery = expect(200, c.http.get("/t/acme/.well-known/latchkey-device", null)).json();
+                assertThat(discovery.path("commandKeys").get(0).path("kid").asText()).isEqualTo(newKid);
+
+                // within RETIRED_FOR the sweep leaves the set alone; after it, one replica makes a set without the old key
+                assertThat(c.context().getBean(KeySetPublisher.class).retireKeys()).isEmpty();
+                clockOfC.advance(CommandKeys.RETIRED_FOR);
+                assertThat(c.context().getBean(KeySetPublisher.class).retireKeys()).containsExactly("acme");
+                assertThat(c.context().getBean(KeySetPublisher.class).retireKeys()).as("one new set, not one per pass").isEmpty();
+                waitFor(() -> car.keySetSerial() == before + 2);
+                assertThat(car.trustedCommandKeys()).doesNotContain(oldKid).contains(newKid).hasSize(2);
+                assertThat(expect(200, a.http.get("/t/acme/audit?action=keys.retire", acmeAdmin)).body()).contains("keys/command");
+
+                // what the old key signs now is refused; the new key's commands are carried out
+                Instant now = clockOfC.instant();
+                SignedCommand late = retiredSigner.sign(new Command("late-old-key", "acme", "dev-rot", CommandType.UNLOCK, now,
+                        now.plusSeconds(10), "test"));
+                c.context().getBean(BackendMqttClient.class).publish(Topic.of("acme", "dev-rot", Channel.CMD), Json.write(late),
+                        Duration.ofSeconds(10)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                waitFor(() -> car.refusedCommands().containsKey("late-old-key"));
+                assertThat(car.refusedCommands()).containsExactly(Map.entry("late-old-key", CommandRejectedException.Reason.UNKNOWN_KEY));
+                assertThat(command(c, operator, "UNLOCK", car)).isEqualTo(newKid);
+                assertThat(car.refusedKeySets()).isEmpty();
+            }
+        }
+    }
+
+    /** Sends a command through {@code replica}; it must be carried out. Returns the key id that signed it. */
+    private static String command(CloudApp replica, String operator, String type, TestDevice car) throws Exception {
+        int received = car.receivedCommands().size();
+        JsonNode answer = expect(200, replica.http.postJson("/t/acme/cars/car-rot/commands", operator, Map.of("type", type))).json();
+        assertThat(answer.path("outcome").asText()).as(answer.toString()).isEqualTo("EXECUTED");
+        List<byte[]> commands = car.receivedCommands();
+        assertThat(commands).hasSizeGreaterThan(received);
+        return Json.read(commands.get(commands.size() - 1), SignedCommand.class).keyId();
     }
 
     @Test

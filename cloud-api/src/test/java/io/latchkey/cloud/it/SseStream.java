@@ -70,8 +70,14 @@ public final class SseStream implements AutoCloseable {
 
     /** Opens {@code path} with the given headers (e.g. a browser session's {@code Cookie}). */
     public static SseStream open(CloudApp app, String path, java.util.Map<String, String> headers, String lastEventId) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.context()
-                        .getBean(io.micronaut.runtime.server.EmbeddedServer.class).getURL() + path))
+        return open(app.context().getBean(io.micronaut.runtime.server.EmbeddedServer.class).getURL().toString(), path, headers,
+                lastEventId);
+    }
+
+    /** Opens {@code path} on the server at {@code baseUrl} (a replica process, a load balancer) with the given headers. */
+    public static SseStream open(String baseUrl, String path, java.util.Map<String, String> headers, String lastEventId)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Accept", "text/event-stream").GET();
         headers.forEach(request::header);
         if (lastEventId != null) {

@@ -59,6 +59,14 @@ class StartupConfigIT {
     }
 
     @Test
+    void aBadKeySetSweepInterval_stopsTheStartNamingTheKey() {
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.keys.sweep-interval", "soon")))
+                .hasStackTraceContaining("latchkey.keys.sweep-interval must be a duration, got 'soon'");
+        assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.keys.sweep-interval", "500ms")))
+                .hasStackTraceContaining("latchkey.keys.sweep-interval must be a duration between 1s and 1h");
+    }
+
+    @Test
     void badBrowserSignInSettings_stopTheStartNamingTheKey() {
         assertThatThrownBy(() -> CloudApp.start(dataDir, Map.of("latchkey.oauth.clients.spa.redirect-uris", "http://spa.example/cb")))
                 .hasStackTraceContaining("latchkey.oauth.clients.spa.redirect-uris: 'http://spa.example/cb' must be an absolute https URI");

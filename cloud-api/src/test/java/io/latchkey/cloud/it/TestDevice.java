@@ -43,11 +43,17 @@ import java.util.concurrent.TimeUnit;
 public final class TestDevice implements AutoCloseable {
     private final String tenant;
     private final String deviceId;
-    private final CommandVerifier verifier;
+    /** Replaced when the car takes a key set ({@link #followKeySets}). */
+    private volatile CommandVerifier verifier;
     private final io.latchkey.protocol.command.AckSigner ackSigner;
     private final Mqtt5AsyncClient client;
     private final List<byte[]> received = new CopyOnWriteArrayList<>();
-    private final ReceiptVerifier receiptVerifier;
+    private volatile ReceiptVerifier receiptVerifier;
+    private final Map<String, PublicKey> pinnedCommandKeys;
+    private final Clock clock;
+    private volatile io.latchkey.protocol.identity.TrustedKeys trusted;
+    private final List<String> refusedKeySets = new CopyOnWriteArrayList<>();
+    private final Map<String, CommandRejectedException.Reason> refused = new ConcurrentHashMap<>();
     private final List<TelemetryReceipt> receipts = new CopyOnWriteArrayList<>();
     private final List<byte[]> revocationLists = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger unverifiedReceipts = new java.util.concurrent.atomic.AtomicInteger();
@@ -138,6 +144,8 @@ public final class TestDevice implements AutoCloseable {
         this.tenant = credentials.tenant();
         this.deviceId = credentials.deviceId();
         this.ackSigner = credentials.ackSigner();
+        this.pinnedCommandKeys = Map.copyOf(commandKeys);
+        this.clock = clock;
         this.verifier = new CommandVerifier(commandKeys, tenant, deviceId, clock, Duration.ofSeconds(30));
         this.receiptVerifier = new ReceiptVerifier(commandKeys, tenant, deviceId);
         this.client = client;
@@ -157,6 +165,55 @@ public final class TestDevice implements AutoCloseable {
                 .callback(m -> revocationLists.add(m.getPayloadAsBytes()))
                 .send().get(10, TimeUnit.SECONDS);
         return this;
+    }
+
+    /**
+     * Follows the tenant's signed key sets from now on, as an agent does ({@code KeySets}, the protocol's
+     * {@link io.latchkey.protocol.identity.TrustedKeys} rule): starting from the command keys this car was made with and
+     * {@code keySetKeys} (what provisioning pins as {@code keyset.keys.<kid>}), it subscribes to its own {@code keys}
+     * channel and, for each set it takes, verifies commands and receipts with that set's command and issuing keys only.
+     * Sets it refuses are kept in {@link #refusedKeySets()}.
+     */
+    public TestDevice followKeySets(Map<String, PublicKey> keySetKeys) throws Exception {
+        trusted = io.latchkey.protocol.identity.TrustedKeys.pinned(tenant, Map.of(
+                io.latchkey.protocol.identity.KeySet.Kind.COMMAND, pinnedCommandKeys,
+                io.latchkey.protocol.identity.KeySet.Kind.KEYSET, keySetKeys));
+        client.subscribeWith().topicFilter(Topic.of(tenant, deviceId, Channel.KEYS).name()).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(m -> onKeySet(m.getPayloadAsBytes()))
+                .send().get(10, TimeUnit.SECONDS);
+        return this;
+    }
+
+    private synchronized void onKeySet(byte[] message) {
+        try {
+            io.latchkey.protocol.identity.TrustedKeys next = trusted.accept(io.latchkey.protocol.identity.SignedKeySet.parse(message));
+            Map<String, PublicKey> keys = next.commandAndIssuingKeys();
+            verifier = new CommandVerifier(keys, tenant, deviceId, clock, Duration.ofSeconds(30));
+            receiptVerifier = new ReceiptVerifier(keys, tenant, deviceId);
+            trusted = next;
+        } catch (RuntimeException e) {
+            refusedKeySets.add(e.getMessage());
+        }
+    }
+
+    /** The serial of the key set this car took last (0: only the keys it was made with); see {@link #followKeySets}. */
+    public long keySetSerial() {
+        return trusted == null ? 0 : trusted.serial();
+    }
+
+    /** The command keys this car trusts now, by key id. */
+    public java.util.Set<String> trustedCommandKeys() {
+        return trusted == null ? pinnedCommandKeys.keySet() : trusted.commandAndIssuingKeys().keySet();
+    }
+
+    /** Why key sets were refused (an older serial, an unknown signer...), in arrival order. */
+    public List<String> refusedKeySets() {
+        return List.copyOf(refusedKeySets);
+    }
+
+    /** The commands this car refused on verification (unknown key, bad signature, expired...), by id. */
+    public Map<String, CommandRejectedException.Reason> refusedCommands() {
+        return Map.copyOf(refused);
     }
 
     /** The messages received on the revocations channel, raw, in arrival order. */
@@ -314,7 +371,9 @@ public final class TestDevice implements AutoCloseable {
                 answered.putIfAbsent(command.id(), ack);
             }
         } catch (CommandRejectedException e) {
-            ack = new CommandAck(idOf(bytes), null, deviceId, CommandOutcome.REJECTED, e.reason().name(), lock, doorOpen, false,
+            String id = idOf(bytes);
+            refused.put(id == null ? "?" : id, e.reason());
+            ack = new CommandAck(id, null, deviceId, CommandOutcome.REJECTED, e.reason().name(), lock, doorOpen, false,
                     java.time.Instant.now());
         }
         if (answersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {

@@ -15,6 +15,13 @@ public final class ApiTypes {
     public record CommandKey(String kid, String alg, String publicKey) {
     }
 
+    /**
+     * {@code POST /t/{tenant}/devices/{deviceId}/certificate}: the device's certificate (PEM) and the tenant's
+     * key-set signing keys the device pins.
+     */
+    public record IssuedCertificate(String certificate, List<CommandKey> keySetKeys) {
+    }
+
     /** {@code GET /t/{tenant}/.well-known/latchkey-device}. */
     public record DeviceDiscovery(String tenant, String mqttUrl, List<CommandKey> commandKeys) {
     }

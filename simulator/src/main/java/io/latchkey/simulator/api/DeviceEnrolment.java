@@ -1,6 +1,8 @@
 package io.latchkey.simulator.api;
 
 import io.latchkey.simulator.api.ApiTypes.CarDetail;
+import io.latchkey.simulator.api.ApiTypes.CommandKey;
+import io.latchkey.simulator.api.ApiTypes.IssuedCertificate;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +36,14 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * started again on the same backend) is decommissioned and enrolled anew: the old key is gone with the old run.
  */
 public final class DeviceEnrolment {
-    /** What a car is given: its key and its certificate. */
-    public record EnrolledDevice(String deviceId, PrivateKey key, X509Certificate certificate) {
+    /**
+     * What a car is given: its key, its certificate and the tenant's key-set signing keys it pins (as the
+     * installer writes them into a real car's bundle), which verify the signed key sets the backend sends.
+     */
+    public record EnrolledDevice(String deviceId, PrivateKey key, X509Certificate certificate, List<CommandKey> keySetKeys) {
+        public EnrolledDevice {
+            keySetKeys = keySetKeys == null ? List.of() : List.copyOf(keySetKeys);
+        }
     }
 
     static final int PARALLEL = 16;
@@ -79,17 +87,17 @@ public final class DeviceEnrolment {
     private EnrolledDevice enrol(String token, String tenant, CarDetail car) {
         KeyPair key = newKey();
         String csr = csr(tenant, car.deviceId(), key);
-        String pem;
+        IssuedCertificate issued;
         try {
-            pem = api.issueDeviceCertificate(token, tenant, car.deviceId(), car.id(), csr);
+            issued = api.issueDeviceCertificate(token, tenant, car.deviceId(), car.id(), csr);
         } catch (ApiException e) {
             if (e.status() != 409) {
                 throw e;
             }
             api.decommissionDevice(token, tenant, car.deviceId(), "simulator: enrolled again with a new key");
-            pem = api.issueDeviceCertificate(token, tenant, car.deviceId(), car.id(), csr);
+            issued = api.issueDeviceCertificate(token, tenant, car.deviceId(), car.id(), csr);
         }
-        return new EnrolledDevice(car.deviceId(), key.getPrivate(), certificate(pem));
+        return new EnrolledDevice(car.deviceId(), key.getPrivate(), certificate(issued.certificate()), issued.keySetKeys());
     }
 
     private static KeyPair newKey() {

@@ -102,10 +102,10 @@ public final class LatchkeyClient {
     // --- device identity ------------------------------------------------------------------------
 
     /** {@code POST /t/{tenant}/devices/{deviceId}/certificate} (installer or tenant-admin): the issued certificate, PEM. */
-    public String issueDeviceCertificate(String token, String tenant, String deviceId, String carId, String csrPem) {
+    public ApiTypes.IssuedCertificate issueDeviceCertificate(String token, String tenant, String deviceId, String carId,
+                                                             String csrPem) {
         return call(post("/t/" + tenant + "/devices/" + deviceId + "/certificate", token,
-                json(Map.of("carId", carId, "csr", csrPem))), com.fasterxml.jackson.databind.JsonNode.class)
-                .path("certificate").asText();
+                json(Map.of("carId", carId, "csr", csrPem))), ApiTypes.IssuedCertificate.class);
     }
 
     /** {@code POST /t/{tenant}/devices/{deviceId}/decommission}: revokes the device's active certificate. */

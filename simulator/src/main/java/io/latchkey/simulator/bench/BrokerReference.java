@@ -14,14 +14,18 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What the broker alone can do on this machine, for comparison: a plain pair of MQTT 5 clients (the same
  * HiveMQ client library the agent and backend use) against the same broker, with messages of the same
- * size. Round trip: A publishes QoS 1, B echoes it QoS 1, A receives; sequential (and the same at QoS 0, for
- * comparison). Throughput: A publishes
+ * size. Round trip: A publishes QoS 1, B echoes it QoS 1, A receives; sequential (and the same at QoS 0, and
+ * between two clients with persistent sessions as the backend and the cars have, for comparison). Throughput: A publishes
  * QoS 1 as fast as 64 in flight allow, B counts what arrives.
  */
 final class BrokerReference {
-    /** {@code rttQos0*}: the same round trip with both messages at QoS 0 (for comparison). */
+    /**
+     * {@code rttQos0*}: the same round trip with both messages at QoS 0; {@code rttPersistent*}: at QoS 1 between
+     * two clients with persistent sessions (no clean start, a session expiry), as the backend's and the cars' are
+     * (both for comparison; the reference is the plain pair).
+     */
     record Result(int messageBytes, double rttP50Ms, double rttP99Ms, double throughputMsgPerSec,
-                  double rttQos0P50Ms, double rttQos0P99Ms) {
+                  double rttQos0P50Ms, double rttQos0P99Ms, double rttPersistentP50Ms, double rttPersistentP99Ms) {
     }
 
     private BrokerReference() {
@@ -38,6 +42,7 @@ final class BrokerReference {
             java.util.Arrays.fill(payload, (byte) 'x');
             Percentiles p = roundTrips(a, b, MqttQos.AT_LEAST_ONCE, payload, roundTrips);
             Percentiles p0 = roundTrips(a, b, MqttQos.AT_MOST_ONCE, payload, roundTrips);
+            Percentiles persistent = persistentRoundTrips(u, payload, roundTrips);
 
             AtomicLong received = new AtomicLong();
             b.subscribeWith().topicFilter("ref/flood").qos(MqttQos.AT_LEAST_ONCE).callback(m -> received.incrementAndGet())
@@ -54,18 +59,38 @@ final class BrokerReference {
             double seconds = (System.nanoTime() - t0) / 1e9;
             double rate = (received.get() - startCount) / seconds;
             return new Result(messageBytes, p.at(50) / 1000.0, p.at(99) / 1000.0, Math.round(rate),
-                    p0.at(50) / 1000.0, p0.at(99) / 1000.0);
+                    p0.at(50) / 1000.0, p0.at(99) / 1000.0, persistent.at(50) / 1000.0, persistent.at(99) / 1000.0);
         } finally {
             a.disconnect();
             b.disconnect();
         }
     }
 
+    /** QoS 1 round trips between two clients whose sessions the broker keeps (as the backend's and the cars'). */
+    private static Percentiles persistentRoundTrips(URI u, byte[] payload, int roundTrips) throws Exception {
+        Mqtt5AsyncClient c = Mqtt5Client.builder().identifier("ref-c").serverHost(u.getHost()).serverPort(u.getPort()).buildAsync();
+        Mqtt5AsyncClient d = Mqtt5Client.builder().identifier("ref-d").serverHost(u.getHost()).serverPort(u.getPort()).buildAsync();
+        c.connectWith().cleanStart(false).sessionExpiryInterval(300).send().get(10, TimeUnit.SECONDS);
+        d.connectWith().cleanStart(false).sessionExpiryInterval(300).send().get(10, TimeUnit.SECONDS);
+        try {
+            return roundTrips(c, d, MqttQos.AT_LEAST_ONCE, payload, roundTrips, "ref/persistent-");
+        } finally {
+            // end the sessions with the connections: nothing is left on the broker for the benchmark
+            c.disconnectWith().sessionExpiryInterval(0).send();
+            d.disconnectWith().sessionExpiryInterval(0).send();
+        }
+    }
+
     /** Sequential round trips at {@code qos} (after 50 not counted), on topics of their own. */
     private static Percentiles roundTrips(Mqtt5AsyncClient a, Mqtt5AsyncClient b, MqttQos qos, byte[] payload,
                                           int roundTrips) throws Exception {
-        String ping = "ref/ping-" + qos.getCode();
-        String pong = "ref/pong-" + qos.getCode();
+        return roundTrips(a, b, qos, payload, roundTrips, "ref/");
+    }
+
+    private static Percentiles roundTrips(Mqtt5AsyncClient a, Mqtt5AsyncClient b, MqttQos qos, byte[] payload,
+                                          int roundTrips, String prefix) throws Exception {
+        String ping = prefix + "ping-" + qos.getCode();
+        String pong = prefix + "pong-" + qos.getCode();
         AtomicReference<CompletableFuture<Void>> echo = new AtomicReference<>();
         b.subscribeWith().topicFilter(ping).qos(MqttQos.AT_LEAST_ONCE)
                 .callback(m -> b.publishWith().topic(pong).qos(qos).payload(m.getPayloadAsBytes()).send())

@@ -128,6 +128,8 @@ public final class FleetBench {
         ref.put("round trip p50 / p99 ms (400 B, a command or 1-record batch)", small.rttP50Ms() + " / " + small.rttP99Ms());
         ref.put("round trip at QoS 0 p50 / p99 ms (400 B, for comparison)", small.rttQos0P50Ms() + " / "
                 + small.rttQos0P99Ms());
+        ref.put("round trip with persistent sessions p50 / p99 ms (400 B, QoS 1, for comparison)",
+                small.rttPersistentP50Ms() + " / " + small.rttPersistentP99Ms());
         ref.put("throughput msg/s (400 B)", small.throughputMsgPerSec());
         ref.put("round trip p50 / p99 ms (14 kB, a 50-record batch)", batch.rttP50Ms() + " / " + batch.rttP99Ms());
         ref.put("throughput msg/s (14 kB) = records/s at 50 per batch", batch.throughputMsgPerSec() + " = "

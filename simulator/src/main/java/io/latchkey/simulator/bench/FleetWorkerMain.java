@@ -39,8 +39,12 @@ public final class FleetWorkerMain {
                 int batchSize, long seed, Long receiptTimeoutMillis, List<Car> cars) {
     }
 
-    /** A car: its device id, its index in the whole fleet (the model's seed), its PKCS#8 key and DER certificate. */
-    record Car(String deviceId, int index, String keyAlgorithm, String key, String certificate) {
+    /**
+     * A car: its device id, its index in the whole fleet (the model's seed), its PKCS#8 key, DER certificate and
+     * the key-set keys it pins.
+     */
+    record Car(String deviceId, int index, String keyAlgorithm, String key, String certificate,
+               List<io.latchkey.simulator.api.ApiTypes.CommandKey> keySetKeys) {
     }
 
     private FleetWorkerMain() {
@@ -64,7 +68,8 @@ public final class FleetWorkerMain {
             for (Car car : spec.cars()) {
                 PrivateKey key = KeyFactory.getInstance(car.keyAlgorithm())
                         .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(car.key())));
-                EnrolledDevice device = new EnrolledDevice(car.deviceId(), key, certificate(car.certificate()));
+                EnrolledDevice device = new EnrolledDevice(car.deviceId(), key, certificate(car.certificate()),
+                        car.keySetKeys());
                 fleet.local().add(BenchCars.config(setup, device), factory.create(car.deviceId(), car.index()));
             }
             answers.println("@@ {\"started\":" + fleet.size() + "}");

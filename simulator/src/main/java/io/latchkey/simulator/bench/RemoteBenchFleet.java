@@ -49,7 +49,7 @@ final class RemoteBenchFleet implements BenchFleet {
                 for (int i = p; i < cars.size(); i += processes) {
                     EnrolledDevice d = cars.get(i);
                     slice.add(new FleetWorkerMain.Car(d.deviceId(), i, d.key().getAlgorithm(),
-                            Base64.getEncoder().encodeToString(d.key().getEncoded()), der(d.certificate())));
+                            Base64.getEncoder().encodeToString(d.key().getEncoded()), der(d.certificate()), d.keySetKeys()));
                 }
                 Path spec = workDir.resolve("fleet-" + (p + 1) + ".json");
                 Files.writeString(spec, json.writeValueAsString(new FleetWorkerMain.Spec(setup.discovery(), setup.deviceUrl(), cas,

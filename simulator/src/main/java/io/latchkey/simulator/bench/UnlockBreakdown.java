@@ -184,17 +184,19 @@ public final class UnlockBreakdown {
     /**
      * One line per command (times in µs from the request, blank where unknown): request, issued by the
      * backend, received by the car, begun record started, begun record forced, answer published, answer
-     * handed over by the backend's MQTT client, answer taken by the backend, response; to line the slow ones up with GC logs and flight recordings.
+     * handed over by the backend's MQTT client, answer taken by the backend, response; to line the slow ones up with
+     * GC logs, flight recordings and packet captures.
      */
     public String csv() {
         StringBuilder b = new StringBuilder("command,sent_at,issued,car_received,begun_started,begun_durable,car_answered,"
-                + "backend_answered,responded\n");
+                + "backend_received,backend_answered,responded\n");
         for (Legs l : legs) {
             Phases p = l.phases();
             b.append(l.commandId()).append(',').append(l.sentAt()).append(',').append(at(l, p.issued())).append(',')
                     .append(at(l, received(l))).append(',').append(at(l, p.begunStarted())).append(',')
                     .append(at(l, p.begunDurable())).append(',').append(at(l, answered(l))).append(',')
-                    .append(at(l, p.backendReceived())).append(',').append(at(l, p.backendAnswered())).append(',').append(at(l, responded(l))).append('\n');
+                    .append(at(l, p.backendReceived())).append(',').append(at(l, p.backendAnswered())).append(',')
+                    .append(at(l, responded(l))).append('\n');
         }
         return b.toString();
     }

@@ -2,6 +2,7 @@ package io.latchkey.simulator.cli;
 
 import io.latchkey.simulator.api.LatchkeyClient;
 import io.latchkey.simulator.fleet.Fleet;
+import io.latchkey.simulator.mail.DemoMailbox;
 import io.latchkey.simulator.scenario.Demo;
 import io.latchkey.simulator.scenario.DemoTraffic;
 import io.latchkey.simulator.scenario.TenantBootstrap;
@@ -37,9 +38,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout-s", defaultValue = "30", description = "how long to wait for cars and state (default ${DEFAULT-VALUE})")
     long timeoutS;
 
-    @Option(names = "--backend-data-dir", description = "the backend's data directory, to show the mail the borrower"
-            + " received from its outbox file (a backend on this machine without an SMTP relay); unset: not shown")
+    @Option(names = "--backend-data-dir", description = "the backend's data directory (a backend on this machine): without"
+            + " --smtp-port the receipt mail is seen queued and sealed in its outbox file; with it, gone from there once mailed;"
+            + " unset: not looked at")
     java.nio.file.Path backendDataDir;
+
+    @Option(names = "--smtp-port", description = "run the demo's mailbox, a real SMTP server on 127.0.0.1 at this port, that"
+            + " the backend mails to (latchkey.mail.smtp.host=127.0.0.1, latchkey.mail.smtp.port, latchkey.mail.smtp.tls=none):"
+            + " the receipt step shows the mail the borrower received; unset: no mailbox")
+    Integer smtpPort;
 
     @Option(names = "--keep", description = "after a successful run, stay up until interrupted (Ctrl-C), some cars rented and driving round, the others parked, so a person can use the console and the borrower app")
     boolean keep;
@@ -55,15 +62,31 @@ public final class DemoCommand implements Callable<Integer> {
         TenantBootstrap.Options options = new TenantBootstrap.Options(admin.user, admin.password, tenant, cars,
                 Duration.ofMillis(pulseMs), common.dataDir("latchkey-demo"), Duration.ofSeconds(timeoutS),
                 Duration.ofSeconds(1), Duration.ofSeconds(10));
-        try (Fleet fleet = new Fleet(Fleet.Options.defaults())) {
-            Demo.Result result = new Demo(api, System.out, Clock.systemUTC(), new SplittableRandom(), backendDataDir).run(options, fleet);
+        if (smtpPort != null && (smtpPort < 1 || smtpPort > 65535)) {
+            System.err.println("demo: --smtp-port must be 1..65535, got " + smtpPort);
+            return 2;
+        }
+        // the mailbox is up before the tenant exists, so the backend's first message already finds it
+        DemoMailbox started;
+        try {
+            started = smtpPort == null ? null : DemoMailbox.start(smtpPort);
+        } catch (IllegalStateException e) {
+            System.err.println("demo: " + e.getMessage());
+            return 1;
+        }
+        try (DemoMailbox mailbox = started;
+             Fleet fleet = new Fleet(Fleet.Options.defaults())) {
+            Demo.Result result = new Demo(api, System.out, Clock.systemUTC(), new SplittableRandom(), backendDataDir, mailbox)
+                    .run(options, fleet);
             if (result.ok() && keep) {
                 System.out.println();
                 try (DemoTraffic traffic = new DemoTraffic(api, System.out, Clock.systemUTC(), new SplittableRandom())) {
                     java.util.List<String> moving = traffic.start(result.world());
                     System.out.println("Staying up with " + cars + " simulated cars: " + (moving.isEmpty() ? "all parked"
                             : moving.size() + " rented by the demo's second borrower and driving round (" + String.join(", ", moving)
-                            + "), the others parked and free to book") + ". Press Ctrl-C to stop.");
+                            + "), the others parked and free to book") + "."
+                            + (mailbox == null ? "" : " The backend's mail goes to the demo's mailbox (" + mailbox + "), which keeps it in memory.")
+                            + " Press Ctrl-C to stop.");
                     new java.util.concurrent.CountDownLatch(1).await();
                 }
             }

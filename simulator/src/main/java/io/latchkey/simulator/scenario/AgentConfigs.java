@@ -46,6 +46,9 @@ public final class AgentConfigs {
                 b.commandKey(key.kid(), key.publicKey());
             }
         }
+        for (CommandKey key : device.keySetKeys()) {
+            b.keySetKey(key.kid(), key.publicKey());
+        }
         return b.build();
     }
 }

@@ -9,6 +9,7 @@ import io.latchkey.simulator.api.ApiTypes.Receipt;
 import io.latchkey.simulator.api.ApiTypes.Trip;
 import io.latchkey.simulator.api.OutboxFile;
 import io.latchkey.simulator.car.VehicleModel;
+import io.latchkey.simulator.mail.DemoMailbox;
 import io.latchkey.simulator.route.GeoPoint;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -23,6 +24,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -30,8 +33,9 @@ import java.util.random.RandomGenerator;
  * ({@link TenantBootstrap}); the borrower finds the nearest free car, books it, unlocks it (the rental
  * starts), drives a short trip on the simulated car, tries to end the rental with a door open (the car
  * refuses and says why), closes it and ends it (the car locks itself, the booking ends); then the trip
- * receipt, the receipt mail queued for the borrower (seen in the backend's outbox, sealed, when its data
- * directory is known), the borrower locked out again, the operator's view of state and telemetry, and a borrower
+ * receipt, the receipt mail the borrower received (over SMTP in the demo's own mailbox, when the backend mails to
+ * one; otherwise seen queued and sealed in the backend's outbox when its data directory is known), the borrower
+ * locked out again, the operator's view of state and telemetry, and a borrower
  * without a booking refused. Each step checks what it must (answers, booking states, relay activations
  * and lock feedback on the simulated car) and the first failure stops the run.
  */
@@ -45,22 +49,36 @@ public final class Demo {
     private final Clock clock;
     private final RandomGenerator random;
     private final OutboxFile outbox;
+    private final DemoMailbox mailbox;
 
     private static final Duration RENTAL = Duration.ofHours(1);
     private static final Duration DRIVE = Duration.ofSeconds(6);
+    /** How the backend's receipt mail's subject begins (cloud-api RentalMessages). */
+    private static final String RECEIPT_SUBJECT = "Rental receipt: ";
     private static final GeoPoint HERE = new GeoPoint(52.5200, 13.4050);
 
     public Demo(LatchkeyClient api, PrintStream out, Clock clock, RandomGenerator random) {
         this(api, out, clock, random, null);
     }
 
-    /** @param backendDataDir the backend's data directory, to read the borrower's mail from its outbox (null: not shown) */
+    /** @param backendDataDir the backend's data directory, to see the borrower's mail queued in its outbox (null: not shown) */
     public Demo(LatchkeyClient api, PrintStream out, Clock clock, RandomGenerator random, Path backendDataDir) {
+        this(api, out, clock, random, backendDataDir, null);
+    }
+
+    /**
+     * @param backendDataDir the backend's data directory, to see the borrower's mail queued in its outbox when there is
+     *                       no {@code mailbox} (null: not shown)
+     * @param mailbox        the SMTP server the backend mails to ({@code latchkey.mail.smtp.*}), to show the receipt mail
+     *                       the borrower received (null: the outbox, as above)
+     */
+    public Demo(LatchkeyClient api, PrintStream out, Clock clock, RandomGenerator random, Path backendDataDir, DemoMailbox mailbox) {
         this.api = api;
         this.out = out;
         this.clock = clock;
         this.random = random;
         this.outbox = backendDataDir == null ? null : new OutboxFile(backendDataDir);
+        this.mailbox = mailbox;
     }
 
     public Result run(TenantBootstrap.Options options, Fleet fleet) {
@@ -254,6 +272,10 @@ public final class Demo {
             steps.detail("the simulated car drove %.0f m; its trip's GPS path %.0f m, its odometer (as the car reports it) %.1f km;"
                     + " the receipt shows %.2f km by %s", drivenKm * 1000, gps * 1000, odometer, nz(r.distanceKm()), r.distanceSource());
         });
+        if (mailbox != null) {
+            receivedMail(w, steps, ended, r, wait);
+            return;
+        }
         steps.run("The message queued for the borrower (the backend's outbox, sealed at rest)", () -> {
             if (outbox == null) {
                 steps.detail("not shown: the backend's data directory is not known to the demo (--backend-data-dir)");
@@ -277,6 +299,58 @@ public final class Demo {
                     + " (latchkey.mail.smtp.host)", m.kind(), m.userId(), m.createdAt());
             Steps.check(m.sealed(), "the message's personal part is in clear in the outbox");
         });
+    }
+
+    /** The receipt as the borrower's mail program shows it: what the backend mailed over SMTP to the demo's mailbox. */
+    private void receivedMail(World w, Steps steps, Booking ended, Receipt r, Duration wait) {
+        String to = w.borrowerSignIn().email();
+        steps.run("The receipt mail the borrower received (SMTP, the demo's mailbox on " + DemoMailbox.HOST + ":" + mailbox.port() + ")", () -> {
+            // the receipt, not the booking's confirmation that went to the same address before
+            Optional<DemoMailbox.Mail> received = mailbox.await(m -> m.to().stream().anyMatch(to::equalsIgnoreCase)
+                    && m.subject() != null && m.subject().startsWith(RECEIPT_SUBJECT) && m.text() != null && m.text().contains(ended.id()), wait);
+            Steps.check(received.isPresent(), "no receipt for booking %s reached %s within %s (%d message(s) in the mailbox)",
+                    ended.id(), to, wait, mailbox.received().size());
+            DemoMailbox.Mail m = received.get();
+            List<String> all = mailbox.received().stream().filter(x -> x.to().stream().anyMatch(to::equalsIgnoreCase))
+                    .map(x -> "\"" + x.subject() + "\"").toList();
+            steps.detail("the borrower's mailbox holds %d message(s): %s", all.size(), String.join(", ", all));
+            steps.detail("from %s to %s, sent %s, Message-ID %s", m.from(), to, m.sent(), m.messageId());
+            steps.detail("subject: \"%s\"", m.subject());
+            for (String line : m.lines()) {
+                if (!line.isBlank()) {
+                    steps.detail("  | %s", line);
+                }
+            }
+            String km = String.format(Locale.ROOT, "%.1f", nz(r.distanceKm()));
+            Steps.check(m.subject() != null && m.subject().contains(r.car()) && m.subject().contains(km + " km"),
+                    "the subject does not name the car %s and the receipt's distance %s km: \"%s\"", r.car(), km, m.subject());
+            Steps.check(m.lines().stream().anyMatch(l -> l.contains(r.car()) && l.contains(ended.id())),
+                    "no line names the car %s and the booking %s", r.car(), ended.id());
+            Steps.check(m.line("Started:").map(Demo::instant).filter(r.startedAt()::equals).isPresent(),
+                    "the mail's start %s is not the receipt's %s", m.line("Started:").orElse("(none)"), r.startedAt());
+            Steps.check(m.line("Ended:").map(Demo::instant).filter(r.endedAt()::equals).isPresent(),
+                    "the mail's end %s is not the receipt's %s", m.line("Ended:").orElse("(none)"), r.endedAt());
+            String distance = km + " km in " + r.tripCount() + (Objects.equals(r.tripCount(), 1) ? " trip" : " trips");
+            Steps.check(m.line("Distance:").filter(d -> d.startsWith(distance)).isPresent(),
+                    "the mail's distance %s is not the receipt's %s", m.line("Distance:").orElse("(none)"), distance);
+            steps.detail("car, times and distance are the receipt's");
+            if (outbox != null) {
+                // sealed at rest while queued, gone from the backend's disk once the relay took it
+                Polling.until(wait, () -> outbox.messagesFor(w.tenant(), ended.userId()).stream()
+                                .noneMatch(q -> q.kind().contains("receipt")),
+                        "the delivered receipt is still in the backend's outbox");
+                steps.detail("the backend's outbox no longer holds it: a message stays there, sealed under the borrower's data key,"
+                        + " only until the relay took it");
+            }
+        });
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private void borrowerIsDoneWithTheCar(World w, Steps steps, CarDetail car, SimulatedCar simulated) {
@@ -351,14 +425,6 @@ public final class Demo {
             return "? s";
         }
         return seconds >= 60 ? String.format("%d min %02d s", seconds / 60, seconds % 60) : seconds + " s";
-    }
-
-    /** {@code borrower@demo.example} as {@code b…@demo.example}: enough to see whose mailbox it is. */
-    private static String masked(String address) {
-        if (address == null || address.indexOf('@') < 1) {
-            return "?";
-        }
-        return address.charAt(0) + "…" + address.substring(address.indexOf('@'));
     }
 
     private static void sleep(Duration d) {

@@ -51,6 +51,34 @@ class LatchkeyClientTest {
     }
 
     @Test
+    void aDeviceCertificate_bringsTheKeySetKeys_andTheSimulatedCarPinsThem() throws Exception {
+        java.security.KeyPair ks = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String ksKey = java.util.Base64.getEncoder().encodeToString(ks.getPublic().getEncoded());
+        answers.put("/t/acme/devices/dev-1/certificate", new Object[] {201, "{\"certificate\":\"-----BEGIN CERTIFICATE-----\","
+                + "\"commandKeys\":[],\"keySetKeys\":[{\"kid\":\"ks-1\",\"alg\":\"Ed25519\",\"publicKey\":\"" + ksKey + "\"}]}"});
+        ApiTypes.IssuedCertificate issued = api.issueDeviceCertificate("tok", "acme", "dev-1", "car-1", "CSR");
+        assertThat(issued.certificate()).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(issued.keySetKeys()).extracting(ApiTypes.CommandKey::kid).containsExactly("ks-1");
+
+        // without them a simulated car refuses every key set the backend sends (a warning per car at connect)
+        java.security.KeyPair device = java.security.KeyPairGenerator.getInstance("EC").generateKeyPair();
+        var name = new org.bouncycastle.asn1.x500.X500Name("CN=dev-1, O=acme");
+        java.security.cert.X509Certificate certificate = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .getCertificate(new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                        new java.util.Date(), new java.util.Date(System.currentTimeMillis() + 60_000), name, device.getPublic())
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(device.getPrivate())));
+        DeviceEnrolment.EnrolledDevice enrolled = new DeviceEnrolment.EnrolledDevice("dev-1", device.getPrivate(), certificate,
+                issued.keySetKeys());
+        var config = io.latchkey.simulator.scenario.AgentConfigs.fromDiscovery(
+                new ApiTypes.DeviceDiscovery("acme", "tcp://127.0.0.1:1883", List.of(new ApiTypes.CommandKey("cmd-1", "Ed25519",
+                        java.util.Base64.getEncoder().encodeToString(java.security.KeyPairGenerator.getInstance("Ed25519")
+                                .generateKeyPair().getPublic().getEncoded())))), enrolled,
+                java.nio.file.Path.of("target/agents"), Duration.ofSeconds(5), Duration.ofSeconds(60));
+        assertThat(config.keySetKeys()).containsOnlyKeys("ks-1");
+        assertThat(config.keySetKeys().get("ks-1")).isEqualTo(ks.getPublic());
+    }
+
+    @Test
     void end_refusedByTheCar_ended_andNotActive_areAllAnswers() {
         answers.put("/t/acme/bookings/b-1/end", new Object[] {200, "{\"ended\":false,\"failed\":[\"DOOR_OPEN: rear left\",\"KEY_NOT_IN_HOLDER\"]}"});
         EndAnswer refused = api.endBooking("tok", "acme", "b-1");

@@ -102,6 +102,7 @@ class UnlockBreakdownTest {
                 .isEqualTo("1.0 / 1.0 / 1.0 / 1.0");
         List<String> csv = b.csv().lines().toList();
         assertThat(csv).hasSize(11);
+        assertThat(csv.get(0).split(",")).as("a column name for every value").hasSize(csv.get(1).split(",", -1).length);
         assertThat(csv.get(1)).isEqualTo("c0," + T + ",1000,4000,5000,7000,9000,10000,11000,12000");
         assertThat(csv.get(2)).as("no backend instants for c1").isEqualTo("c1," + T.plusMillis(100) + ",,4000,5000,7000,9000,,,12000");
     }

@@ -10,6 +10,7 @@ import io.latchkey.simulator.api.LatchkeyClient;
 import io.latchkey.simulator.api.OutboxFile;
 import io.latchkey.simulator.car.SimulatedCar;
 import io.latchkey.simulator.fleet.Fleet;
+import io.latchkey.simulator.mail.DemoMailbox;
 import io.latchkey.simulator.scenario.Demo;
 import io.latchkey.simulator.scenario.DemoTraffic;
 import io.latchkey.simulator.scenario.Steps;
@@ -30,13 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The walking skeleton end to end in one JVM: the real backend (HTTP, JWTs, embedded broker, signed
  * commands) and a fleet of simulated cars each running the real agent, driven through the public API
- * by the same code as {@code latchkey-sim demo}.
+ * by the same code as {@code latchkey-sim demo}. The backend mails its users through a real SMTP server on loopback,
+ * the demo's mailbox, as {@code ./latchkey demo} sets it up.
  */
 class WalkingSkeletonIT {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(3);
 
     @TempDir
     static Path backendDir;
+    private static DemoMailbox mailbox;
     private static Backend backend;
     private static LatchkeyClient api;
 
@@ -47,13 +50,17 @@ class WalkingSkeletonIT {
 
     @BeforeAll
     static void startBackend() {
-        backend = new Backend(backendDir, Map.of("latchkey.commands.timeout", COMMAND_TIMEOUT.toMillis() + "ms"));
+        mailbox = DemoMailbox.start(0);
+        backend = new Backend(backendDir, Map.of("latchkey.commands.timeout", COMMAND_TIMEOUT.toMillis() + "ms",
+                "latchkey.mail.smtp.host", DemoMailbox.HOST, "latchkey.mail.smtp.port", mailbox.port(),
+                "latchkey.mail.smtp.tls", "none", "latchkey.mail.smtp.from", "Latchkey demo <no-reply@demo.example>"));
         api = new LatchkeyClient(backend.url(), Duration.ofSeconds(30));
     }
 
     @AfterAll
     static void stopBackend() {
         backend.close();
+        mailbox.close();
     }
 
     @AfterEach
@@ -76,7 +83,7 @@ class WalkingSkeletonIT {
                 System.out.write(b);
             }
         }, true, java.nio.charset.StandardCharsets.UTF_8);
-        Demo.Result result = new Demo(api, out, clock, new SplittableRandom(1), backendDir).run(options("demo", 2), fleet);
+        Demo.Result result = new Demo(api, out, clock, new SplittableRandom(1), backendDir, mailbox).run(options("demo", 2), fleet);
 
         assertThat(result.steps()).allSatisfy(step -> assertThat(step.ok()).as(step.title() + ": " + step.detail()).isTrue());
         assertThat(result.ok()).isTrue();
@@ -88,7 +95,7 @@ class WalkingSkeletonIT {
                 .anyMatch(t -> t.matches("Borrower gets out, leaves the (rear left|front passenger) door open and tries to end the rental.*"))
                 .anyMatch(t -> t.startsWith("Borrower closes the door and ends the rental"))
                 .anyMatch(t -> t.equals("The trip receipt"))
-                .anyMatch(t -> t.startsWith("The message queued for the borrower"))
+                .anyMatch(t -> t.startsWith("The receipt mail the borrower received (SMTP"))
                 .anyMatch(t -> t.startsWith("After the end the borrower can no longer UNLOCK"))
                 .anyMatch(t -> t.startsWith("A borrower WITHOUT a booking"));
         World w = result.world();
@@ -109,9 +116,33 @@ class WalkingSkeletonIT {
             assertThat(b.startedAt()).isNotNull();
             assertThat(b.endedAt()).isAfter(b.startedAt());
         });
-        // the receipt is queued for the borrower, its address, subject and body sealed under the borrower's data key
-        assertThat(new OutboxFile(backendDir).messagesFor(w.tenant(), bookings.items().get(0).userId()))
-                .anyMatch(m -> m.kind().contains("receipt") && m.sealed());
+        // the backend mailed the receipt over SMTP to the borrower: the mailbox holds it, with the rental's car, times and
+        // distance, and the demo printed its subject and lines; the backend's outbox no longer holds it
+        ApiTypes.Booking booking = bookings.items().get(0);
+        CarDetail car = w.cars().stream().filter(c -> c.id().equals(carId)).findFirst().orElseThrow();
+        List<DemoMailbox.Mail> receipts = mailbox.received().stream()
+                .filter(m -> m.to().equals(List.of(w.borrowerSignIn().email())) && m.subject().startsWith("Rental receipt")
+                        && m.text().contains(booking.id())).toList();
+        assertThat(receipts).as("one receipt mail to the borrower").hasSize(1);
+        DemoMailbox.Mail mail = receipts.get(0);
+        assertThat(mail.from()).isEqualTo("no-reply@demo.example");
+        assertThat(mail.subject()).startsWith("Rental receipt: ").contains(car.name());
+        assertThat(mail.lines().get(0)).contains(car.name()).contains("(booking " + booking.id() + ") has ended");
+        assertThat(mail.line("Started:")).hasValueSatisfying(v -> assertThat(java.time.Instant.parse(v)).isEqualTo(booking.startedAt()));
+        assertThat(mail.line("Ended:")).hasValueSatisfying(v -> assertThat(java.time.Instant.parse(v)).isEqualTo(booking.endedAt()));
+        ApiTypes.TripTotals trips = api.bookingTrips(w.borrowerToken(), w.tenant(), booking.id()).totals();
+        String km = String.format(java.util.Locale.ROOT, "%.1f", trips.distanceKm());
+        assertThat(mail.line("Distance:")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith(km + " km in " + trips.count() + (trips.count() == 1 ? " trip (driving " : " trips (driving ")));
+        assertThat(mail.subject()).isEqualTo("Rental receipt: " + car.name() + " (" + car.plate() + "), " + km + " km");
+        String shown = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(shown).contains("to " + w.borrowerSignIn().email()).contains("subject: \"" + mail.subject() + "\"");
+        for (String line : mail.lines()) {
+            if (!line.isBlank()) {
+                assertThat(shown).contains("  | " + line);
+            }
+        }
+        assertThat(new OutboxFile(backendDir).messagesFor(w.tenant(), booking.userId())).noneMatch(m -> m.kind().contains("receipt"));
 
         // it ends with where to point the browser: the operator console and the borrower app, served by the backend,
         // with an operator and a borrower whose passwords work
