@@ -19,6 +19,17 @@ public interface AuditLog {
     AuditRecord append(String tenant, AuditEntry entry);
 
     /**
+     * Appends several entries in order, each its own record chained to the one before (a bulk action audits
+     * each thing it did); implementations write them together where they can.
+     *
+     * @return the records as stored, in order
+     * @throws io.latchkey.cloud.store.StoreException as {@link #append}; records before the failing one may be stored
+     */
+    default java.util.List<AuditRecord> appendAll(String tenant, java.util.List<AuditEntry> entries) {
+        return entries.stream().map(e -> append(tenant, e)).toList();
+    }
+
+    /**
      * Re-reads the tenant's whole trail and recomputes the chain.
      *
      * @return {@link ChainVerification#intact()} with the record count, or the index of the first record

@@ -26,4 +26,11 @@ public class Auditor {
     public AuditRecord record(String tenant, String actor, String action, String subject, String outcome) {
         return log.append(tenant, new AuditEntry(actor, clock.instant(), action, subject, outcome));
     }
+
+    /** One record per subject, the same action and outcome, written together (a bulk action). */
+    public java.util.List<AuditRecord> recordAll(String tenant, String actor, String action, java.util.List<String> subjects,
+                                                 String outcome) {
+        java.time.Instant now = clock.instant();
+        return log.appendAll(tenant, subjects.stream().map(s -> new AuditEntry(actor, now, action, s, outcome)).toList());
+    }
 }

@@ -55,38 +55,108 @@ public class CarRegistry {
      * @throws ConflictException       when the car id or the device is taken
      */
     public Car create(String tenant, String id, String name, String plate, String deviceId, String vehicleProfile) {
-        String carId = id == null ? "car-" + HexFormat.of().toHexDigits(random.nextInt()) : id;
+        Registration r = validated(new Registration(id, name, plate, deviceId, vehicleProfile), "");
+        if (cars(tenant).get(r.id()).isPresent()) {
+            throw new ConflictException("car " + r.id() + " exists");
+        }
+        return store(tenant, r);
+    }
+
+    /** One car to register: {@code id} optional (generated when null), {@code vehicleProfile} optional. */
+    public record Registration(String id, String name, String plate, String deviceId, String vehicleProfile) {
+    }
+
+    /** Cars in one bulk registration, at most. */
+    public static final int MAX_BATCH = 1000;
+
+    /**
+     * Registers several cars: every one is checked first (fields, duplicates within the list, a car id or device
+     * already taken), so a bad or conflicting list changes nothing; then each is stored in list order, handed to
+     * {@code registered} as soon as it is (for the caller to audit even if a later one fails).
+     *
+     * @throws InvalidRequestException for an empty or too long list, a missing or malformed field (naming the car's
+     *         index), or a car id or device id given twice
+     * @throws ConflictException when a car id or device is taken; if another registration took one between the
+     *         check and the write, the cars before it stay registered (the message names how many)
+     */
+    public List<Car> createAll(String tenant, List<Registration> registrations, java.util.function.Consumer<Car> registered) {
+        if (registrations == null || registrations.isEmpty() || registrations.size() > MAX_BATCH) {
+            throw new InvalidRequestException("cars must hold 1.." + MAX_BATCH + " cars");
+        }
+        List<Registration> checked = new java.util.ArrayList<>(registrations.size());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        java.util.Set<String> devices = new java.util.HashSet<>();
+        for (int i = 0; i < registrations.size(); i++) {
+            Registration r = registrations.get(i);
+            if (r == null) {
+                throw new InvalidRequestException("cars[" + i + "] is missing");
+            }
+            r = validated(r, "cars[" + i + "].");
+            if (!ids.add(r.id())) {
+                throw new InvalidRequestException("cars[" + i + "].id " + r.id() + " is given twice");
+            }
+            if (!devices.add(r.deviceId())) {
+                throw new InvalidRequestException("cars[" + i + "].deviceId " + r.deviceId() + " is given twice");
+            }
+            checked.add(r);
+        }
+        for (Registration r : checked) {
+            if (cars(tenant).get(r.id()).isPresent()) {
+                throw new ConflictException("car " + r.id() + " exists; nothing registered");
+            }
+            if (devices(tenant).get(r.deviceId()).isPresent()) {
+                throw new ConflictException("device " + r.deviceId() + " is already fitted in another car; nothing registered");
+            }
+        }
+        List<Car> stored = new java.util.ArrayList<>(checked.size());
+        for (Registration r : checked) {
+            try {
+                stored.add(store(tenant, r));
+            } catch (ConflictException e) {
+                throw new ConflictException(e.getMessage() + " (registered meanwhile by another request); the "
+                        + stored.size() + " car(s) before it in the list are registered");
+            }
+            registered.accept(stored.get(stored.size() - 1));
+        }
+        return stored;
+    }
+
+    /** The registration with its id (generated if none) and trimmed nothing yet; field errors name {@code prefix}. */
+    private Registration validated(Registration r, String prefix) {
+        String carId = r.id() == null ? "car-" + HexFormat.of().toHexDigits(random.nextInt()) : r.id();
         if (!Ids.isValid(carId)) {
-            throw new InvalidRequestException(Ids.mustMatch("id"));
+            throw new InvalidRequestException(Ids.mustMatch(prefix + "id"));
         }
-        if (!Ids.isValid(deviceId)) {
-            throw new InvalidRequestException(Ids.isRequiredAndMustMatch("deviceId"));
+        if (!Ids.isValid(r.deviceId())) {
+            throw new InvalidRequestException(Ids.isRequiredAndMustMatch(prefix + "deviceId"));
         }
-        if (name == null || name.isBlank() || name.length() > 200) {
-            throw new InvalidRequestException("name is required (at most 200 characters)");
+        if (r.name() == null || r.name().isBlank() || r.name().length() > 200) {
+            throw new InvalidRequestException(prefix + "name is required (at most 200 characters)");
         }
-        if (plate == null || plate.isBlank() || plate.length() > 32) {
-            throw new InvalidRequestException("plate is required (at most 32 characters)");
+        if (r.plate() == null || r.plate().isBlank() || r.plate().length() > 32) {
+            throw new InvalidRequestException(prefix + "plate is required (at most 32 characters)");
         }
-        if (vehicleProfile != null && !VehicleProfiles.isBuiltIn(vehicleProfile)) {
-            throw new InvalidRequestException("vehicleProfile '" + vehicleProfile + "' is not a known vehicle profile (known: "
-                    + String.join(", ", VehicleProfiles.BUILT_IN) + ")");
+        if (r.vehicleProfile() != null && !VehicleProfiles.isBuiltIn(r.vehicleProfile())) {
+            throw new InvalidRequestException(prefix + "vehicleProfile '" + r.vehicleProfile()
+                    + "' is not a known vehicle profile (known: " + String.join(", ", VehicleProfiles.BUILT_IN) + ")");
         }
-        if (cars(tenant).get(carId).isPresent()) {
-            throw new ConflictException("car " + carId + " exists");
-        }
+        return new Registration(carId, r.name(), r.plate(), r.deviceId(), r.vehicleProfile());
+    }
+
+    /** Claims the device, then stores the car (both conditional creates). */
+    private Car store(String tenant, Registration r) {
         try {
-            devices(tenant).create(deviceId, new DeviceClaim(carId));
+            devices(tenant).create(r.deviceId(), new DeviceClaim(r.id()));
         } catch (DocumentExistsException e) {
-            throw new ConflictException("device " + deviceId + " is already fitted in another car");
+            throw new ConflictException("device " + r.deviceId() + " is already fitted in another car");
         }
-        Car car = new Car(carId, name.strip(), plate.strip(), deviceId, clock.instant(), vehicleProfile);
+        Car car = new Car(r.id(), r.name().strip(), r.plate().strip(), r.deviceId(), clock.instant(), r.vehicleProfile());
         try {
-            cars(tenant).create(carId, car);
+            cars(tenant).create(r.id(), car);
         } catch (DocumentExistsException e) {
-            throw new ConflictException("car " + carId + " exists");
+            throw new ConflictException("car " + r.id() + " exists");
         }
-        carByDevice.put(tenant + "/" + deviceId, carId);
+        carByDevice.put(tenant + "/" + r.deviceId(), r.id());
         return car;
     }
 

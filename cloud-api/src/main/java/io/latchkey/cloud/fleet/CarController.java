@@ -55,6 +55,20 @@ public class CarController {
     public record NewCar(@Nullable String id, String name, String plate, String deviceId, @Nullable String vehicleProfile) {
     }
 
+    /** A bulk registration: {@code cars} holds 1..{@value CarRegistry#MAX_BATCH} cars, each as {@link NewCar}. */
+    @Serdeable
+    public record NewCars(@Nullable List<NewCar> cars) {
+    }
+
+    @Serdeable
+    public record RegisteredCar(String id, String name, String plate, String deviceId, @Nullable String vehicleProfile) {
+    }
+
+    /** The cars registered, in the order given. */
+    @Serdeable
+    public record RegisteredCars(List<RegisteredCar> cars) {
+    }
+
     @Serdeable
     public record CarSummary(String id, String name, String plate) {
     }
@@ -91,6 +105,43 @@ public class CarController {
         Car car = cars.create(tenant, body.id(), body.name(), body.plate(), body.deviceId(), body.vehicleProfile());
         auditor.record(tenant, caller.getName(), "car.create", "car/" + car.id(), AuditEntry.OK);
         return HttpResponse.created(detail(tenant, car), URI.create("/t/" + tenant + "/cars/" + car.id()));
+    }
+
+    @Operation(summary = "Register up to 1000 cars and their devices in one request (a fleet's roll-out); each car is audited "
+            + "as `car.create`, as if registered alone. Every car is checked before any is stored, so a list with a bad or "
+            + "taken entry registers nothing")
+    @ApiResponse(responseCode = "201", description = "all registered", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "400", description = "malformed JSON body, cars missing, empty or more than 1000, an entry "
+            + "with an invalid id or deviceId, name or plate missing or too long, an unknown vehicleProfile, or an id or deviceId "
+            + "given twice (the message names the entry); nothing registered",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "401", description = "no valid access token of this tenant",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "403", description = "your roles do not allow it",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "a car exists, or a device is fitted in another car: nothing registered "
+            + "(unless another request took it between the check and the write: the message says how many before it are registered)",
+            content = @Content(mediaType = Problem.CONTENT_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Post("/batch")
+    @Secured({Roles.OPERATOR, Roles.TENANT_ADMIN})
+    public HttpResponse<RegisteredCars> createAll(@PathVariable String tenant, @Body NewCars body, Authentication caller) {
+        if (body.cars() == null) {
+            throw new InvalidRequestException("cars is required (1.." + CarRegistry.MAX_BATCH + " cars)");
+        }
+        List<CarRegistry.Registration> registrations = body.cars().stream()
+                .map(c -> c == null ? null : new CarRegistry.Registration(c.id(), c.name(), c.plate(), c.deviceId(), c.vehicleProfile()))
+                .toList();
+        List<Car> registered = new java.util.ArrayList<>();
+        try {
+            cars.createAll(tenant, registrations, registered::add);
+        } finally {
+            if (!registered.isEmpty()) {
+                auditor.recordAll(tenant, caller.getName(), "car.create", registered.stream().map(c -> "car/" + c.id()).toList(),
+                        AuditEntry.OK);
+            }
+        }
+        return HttpResponse.created(new RegisteredCars(registered.stream()
+                .map(c -> new RegisteredCar(c.id(), c.name(), c.plate(), c.deviceId(), c.vehicleProfile())).toList()));
     }
 
     @Operation(summary = "List the tenant's cars")

@@ -165,6 +165,132 @@ class HashChainedAuditLogTest {
         assertThat(result.records()).isEqualTo(3);
     }
 
+    @Test
+    void manyThreadsOnTwoReplicas_eachGetTheirOwnRecord_andTheChainHoldsEveryOneOnce() throws Exception {
+        HashChainedAuditLog otherReplica = new HashChainedAuditLog(stores);
+        int threads = 12;
+        int each = 40;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<java.util.concurrent.Future<AuditRecord>> results = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                HashChainedAuditLog replica = t % 2 == 0 ? audit : otherReplica;
+                for (int i = 0; i < each; i++) {
+                    int n = t * each + i;
+                    results.add(pool.submit(() -> replica.append("acme", entry(n))));
+                }
+            }
+            java.util.Set<Long> indexes = new java.util.TreeSet<>();
+            java.util.Set<String> actors = new java.util.HashSet<>();
+            for (var f : results) {
+                AuditRecord r = f.get();
+                assertThat(indexes.add(r.index())).as("index %d handed out twice", r.index()).isTrue();
+                actors.add(r.actor());
+            }
+            int total = threads * each;
+            assertThat(indexes).hasSize(total).first().isEqualTo(0L);
+            assertThat(indexes).last().isEqualTo((long) total - 1);
+            assertThat(audit.verify("acme")).isEqualTo(ChainVerification.intact(total));
+            assertThat(audit.recent("acme", total + 1)).hasSize(total).extracting(AuditRecord::actor)
+                    .containsExactlyInAnyOrderElementsOf(actors);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void entriesThatArriveDuringAWrite_areWrittenTogether_inTheNextOne() throws Exception {
+        java.util.concurrent.CountDownLatch firstWriteStarted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<Integer> writes = java.util.Collections.synchronizedList(new ArrayList<>());
+        TenantStore real = stores.tenant("acme");
+        TenantStore slow = (TenantStore) java.lang.reflect.Proxy.newProxyInstance(TenantStore.class.getClassLoader(),
+                new Class<?>[] {TenantStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("appendAllAt")) {
+                        writes.add(((List<?>) args[1]).size());
+                        if (writes.size() == 1) {
+                            firstWriteStarted.countDown();
+                            release.await();
+                        }
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        HashChainedAuditLog log = new HashChainedAuditLog(new Stores() {
+            @Override
+            public TenantStore platform() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public TenantStore tenant(String tenantId) {
+                return slow;
+            }
+        });
+        Thread first = new Thread(() -> log.append("acme", entry(0)));
+        first.start();
+        firstWriteStarted.await();
+        List<Thread> later = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            int n = i;
+            Thread t = new Thread(() -> log.append("acme", entry(n)));
+            later.add(t);
+            t.start();
+        }
+        for (Thread t : later) {
+            while (t.getState() != Thread.State.BLOCKED) {
+                Thread.sleep(5); // waiting for the trail the first write holds, its entry queued
+            }
+        }
+        release.countDown();
+        first.join();
+        for (Thread t : later) {
+            t.join();
+        }
+        assertThat(writes).containsExactly(1, 10);
+        assertThat(log.verify("acme")).isEqualTo(ChainVerification.intact(11));
+    }
+
+    @Test
+    void aFailedWrite_failsEveryCallerInIt_storesNothing_andTheNextAppendChainsOn() {
+        TenantStore real = stores.tenant("acme");
+        boolean[] failNext = {false};
+        TenantStore flaky = (TenantStore) java.lang.reflect.Proxy.newProxyInstance(TenantStore.class.getClassLoader(),
+                new Class<?>[] {TenantStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("appendAllAt") && failNext[0]) {
+                        failNext[0] = false;
+                        throw new io.latchkey.cloud.store.StoreException("storage unavailable");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        HashChainedAuditLog log = new HashChainedAuditLog(new Stores() {
+            @Override
+            public TenantStore platform() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public TenantStore tenant(String tenantId) {
+                return flaky;
+            }
+        });
+        log.append("acme", entry(0));
+        failNext[0] = true;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.append("acme", entry(1)))
+                .isInstanceOf(io.latchkey.cloud.store.StoreException.class).hasMessageContaining("storage unavailable");
+        AuditRecord next = log.append("acme", entry(2));
+        assertThat(next.index()).isEqualTo(1L);
+        assertThat(log.verify("acme")).isEqualTo(ChainVerification.intact(2));
+        assertThat(log.recent("acme", 5)).extracting(AuditRecord::actor).containsExactly("u-0", "u-2");
+    }
+
     private static int indexOfLine(byte[] bytes, int line) {
         int position = 0;
         for (int i = 0; i < line; i++) {

@@ -85,6 +85,9 @@ class AuditCoverageIT {
                     () -> expect(200, app.http.postJson("/t/acme/keys/rotate", admin, Map.of("key", "command")))));
             scenarios.put("POST /t/{tenant}/cars", new Scenario(new Expected("acme", "car.create"),
                     () -> app.car("acme", operator, "car-2", "dev-002")));
+            scenarios.put("POST /t/{tenant}/cars/batch", new Scenario(new Expected("acme", "car.create"),
+                    () -> expect(201, app.http.postJson("/t/acme/cars/batch", operator, Map.of("cars", List.of(
+                            Map.of("id", "car-batch-1", "name", "Batch", "plate", "B-1", "deviceId", "dev-batch-1")))))));
             scenarios.put("PUT /t/{tenant}/cars/{carId}/owner", new Scenario(new Expected("acme", "car.owner.assign"),
                     () -> expect(200, app.http.send(io.micronaut.http.HttpRequest.PUT("/t/acme/cars/car-1/owner",
                             Map.of("userId", ownerId)).bearerAuth(operator)))));

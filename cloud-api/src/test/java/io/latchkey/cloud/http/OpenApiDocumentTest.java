@@ -64,7 +64,8 @@ class OpenApiDocumentTest {
 
     /** 201s without a Location: what they create has no URL of its own (said in their description). */
     static final Set<String> CREATED_WITHOUT_LOCATION = Set.of("/t/{tenant}/data-access", "/t/{tenant}/devices/{deviceId}/install-report",
-            "/t/{tenant}/bookings/{id}/keys"); // a key credential: listed under its booking, no URL of its own
+            "/t/{tenant}/bookings/{id}/keys", // a key credential: listed under its booking, no URL of its own
+            "/t/{tenant}/cars/batch"); // several cars, each at /t/{tenant}/cars/{id}
 
     /** Error bodies other than a problem: the token endpoints' RFC 6749 errors, the car's own answer to a command. */
     static final Set<String> OTHER_ERROR_SCHEMAS = Set.of("#/components/schemas/OAuthError", "#/components/schemas/CommandResult");

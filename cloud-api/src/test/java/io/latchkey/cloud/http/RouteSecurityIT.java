@@ -210,6 +210,9 @@ class RouteSecurityIT {
         if (path.endsWith("/users")) {
             return "{\"email\":\"mallory@acme.test\",\"name\":\"Mallory\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"tenant-admin\"]}";
         }
+        if (path.endsWith("/cars/batch")) {
+            return "{\"cars\":[{\"id\":\"car-x\",\"name\":\"X\",\"plate\":\"X\",\"deviceId\":\"dev-x\"}]}";
+        }
         if (path.endsWith("/cars")) {
             return "{\"id\":\"car-x\",\"name\":\"X\",\"plate\":\"X\",\"deviceId\":\"dev-x\"}";
         }

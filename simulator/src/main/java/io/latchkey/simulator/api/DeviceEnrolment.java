@@ -46,7 +46,7 @@ public final class DeviceEnrolment {
         }
     }
 
-    static final int PARALLEL = 8;
+    static final int PARALLEL = 16;
 
     private final LatchkeyClient api;
 

@@ -121,6 +121,21 @@ public final class LatchkeyClient {
                 json(Map.of("name", name, "plate", plate, "deviceId", deviceId))), CarDetail.class);
     }
 
+    /** One car of {@link #createCars}. */
+    public record NewCar(String name, String plate, String deviceId) {
+    }
+
+    record RegisteredCars(List<CarDetail> cars) {
+    }
+
+    /**
+     * {@code POST /t/{tenant}/cars/batch}: up to 1000 cars in one request, all or none; in the order given (their state
+     * is not part of the answer: null).
+     */
+    public List<CarDetail> createCars(String token, String tenant, List<NewCar> cars) {
+        return call(post("/t/" + tenant + "/cars/batch", token, json(Map.of("cars", cars))), RegisteredCars.class).cars();
+    }
+
     public List<Car> cars(String token, String tenant) {
         return call(get("/t/" + tenant + "/cars", token), new TypeReference<List<Car>>() { });
     }

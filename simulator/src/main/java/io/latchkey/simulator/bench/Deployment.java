@@ -453,7 +453,9 @@ public final class Deployment implements AutoCloseable {
             Path dir = Files.createDirectories(log.resolveSibling("azurite"));
             process = ChildProcess.command("azurite", List.of("bash", "-c", "cd '" + dir + "' && exec " + bin
                             + " --inMemoryPersistence --extentMemoryLimit 4096 --skipApiVersionCheck --disableTelemetry"
-                            + " --silent --blobHost 127.0.0.1 --blobPort " + port),
+                            + (System.getenv("LATCHKEY_AZURITE_DEBUG") != null
+                                    ? " --debug '" + System.getenv("LATCHKEY_AZURITE_DEBUG") + "'" : " --silent")
+                            + " --blobHost 127.0.0.1 --blobPort " + port),
                     Map.of("AZURITE_ACCOUNTS", String.join(";", keys.entrySet().stream()
                             .map(e -> e.getKey() + ":" + e.getValue()).toList()),
                             "NODE_OPTIONS", "--max-old-space-size=6144"), log);
