@@ -11,9 +11,6 @@ import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -27,8 +24,7 @@ public class HeldCommandRecords implements Stores {
     public static final String ENABLED = "latchkey.test.hold-command-records";
 
     private final FileStores files;
-    private volatile CountDownLatch release = new CountDownLatch(0);
-    private final AtomicInteger waiting = new AtomicInteger();
+    private final Gate gate = new Gate();
 
     public HeldCommandRecords(FileStores files) {
         this.files = files;
@@ -36,16 +32,16 @@ public class HeldCommandRecords implements Stores {
 
     /** From now on, command records wait until {@link #release()}. */
     public void hold() {
-        release = new CountDownLatch(1);
+        gate.close();
     }
 
     public void release() {
-        release.countDown();
+        gate.open();
     }
 
     /** Writes of command records waiting right now. */
     public int waiting() {
-        return waiting.get();
+        return gate.waiting();
     }
 
     @Override
@@ -67,17 +63,7 @@ public class HeldCommandRecords implements Stores {
         if (!"commands".equals(collection)) {
             return;
         }
-        waiting.incrementAndGet();
-        try {
-            if (!release.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("command records held for 30 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            waiting.decrementAndGet();
-        }
+        gate.pass(java.time.Duration.ofSeconds(30));
     }
 
     private final class Held implements TenantStore {

@@ -6,9 +6,6 @@ import io.latchkey.protocol.Topic;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One more telemetry listener that waits while held: a telemetry batch whose storing stalls, so that the backend
@@ -19,21 +16,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class HeldTelemetry implements DeviceMessageListener {
     public static final String ENABLED = "latchkey.test.hold-telemetry";
 
-    private volatile CountDownLatch release = new CountDownLatch(0);
-    private final AtomicInteger waiting = new AtomicInteger();
+    private final Gate gate = new Gate();
 
     /** From now on, telemetry waits until {@link #release()}. */
     public void hold() {
-        release = new CountDownLatch(1);
+        gate.close();
     }
 
     public void release() {
-        release.countDown();
+        gate.open();
     }
 
     /** Telemetry messages waiting right now (not yet acknowledged to the broker). */
     public int waiting() {
-        return waiting.get();
+        return gate.waiting();
     }
 
     @Override
@@ -43,14 +39,6 @@ public class HeldTelemetry implements DeviceMessageListener {
 
     @Override
     public void onMessage(Topic topic, byte[] payload) {
-        CountDownLatch latch = release;
-        waiting.incrementAndGet();
-        try {
-            latch.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            waiting.decrementAndGet();
-        }
+        gate.pass(java.time.Duration.ofSeconds(60));
     }
 }
