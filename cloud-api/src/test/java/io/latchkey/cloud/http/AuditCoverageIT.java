@@ -234,7 +234,8 @@ class AuditCoverageIT {
                 // a command's outcome is recorded when it concludes, which can be just after the HTTP answer
                 boolean appended = false;
                 for (int i = 0; i < 50 && !appended; i++) {
-                    appended = audit.all().subList(before, audit.all().size()).stream()
+                    var all = audit.all(); // one copy: records may be appended meanwhile (outcomes, sweeps)
+                    appended = all.subList(before, all.size()).stream()
                             .anyMatch(r -> r.tenant().equals(scenario.expected().tenant())
                                     && r.entry().action().equals(scenario.expected().action()));
                     if (!appended) {
