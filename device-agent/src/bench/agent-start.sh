@@ -16,6 +16,7 @@
 #   RSS_AFTER=10 ...                  # also read the agent's VmRSS 10 s after it connected
 #   CLASSLIST=/other/list ...         # the archive from another class list
 #   JAVA_EXTRA="-Xlog:class+load:file=/tmp/cl.log" ...   # more flags for the agent (not the reference)
+#   INSPECT='jcmd $1 VM.native_memory summary' ...        # a command run with the agent's pid after RSS_AFTER (NMT etc.)
 set -euo pipefail
 cd "${AGENT_DIR:-$(dirname "$0")/../..}"   # device-agent
 RUNS=${1:-7}
@@ -101,6 +102,7 @@ for i in $(seq "$RUNS"); do
   if [ -n "${RSS_AFTER:-}" ]; then   # the resident memory that many seconds after connecting
     sleep "$RSS_AFTER"; rss=$(awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' /proc/$AGENT/status 2>/dev/null || true); rsss+="$rss "
   fi
+  [ -z "${INSPECT:-}" ] || bash -c "$INSPECT" inspect "$AGENT" || true
   kill -TERM $AGENT 2>/dev/null || true; wait $AGENT 2>/dev/null || true; AGENT=
   trace=$(grep -h '^startup trace' "$WORK/agent.err" || true)
   if [ -n "$trace" ]; then
