@@ -221,29 +221,16 @@ public final class PahoBrokerConnection implements BrokerConnection {
             // The listener hears of the connection only once the broker has confirmed the subscriptions: the
             // agent announces itself online there, and a command sent on that news must find a subscriber.
             // (the retained ones, revocations and the key set, arrive anew at every connection)
-            MqttSubscription[] subscriptions = subscribed.keySet().stream().map(t -> new MqttSubscription(t, 1))
-                    .toArray(MqttSubscription[]::new);
-            try {
-                client.subscribe(subscriptions, null, new MqttActionListener() {
-                    @Override
-                    public void onSuccess(IMqttToken token) {
-                        int[] codes = token.getReasonCodes();
-                        if (codes != null && java.util.Arrays.stream(codes).anyMatch(c -> c >= 0x80)) {
-                            LOG.warn("{}: broker refused a subscription: {}", endpoint.deviceId(), java.util.Arrays.toString(codes));
-                        }
-                        subscribed();
-                    }
-
-                    @Override
-                    public void onFailure(IMqttToken token, Throwable e) {
-                        LOG.warn("{}: subscribing to {} failed: {}", endpoint.deviceId(), subscribed.keySet(),
-                                String.valueOf(e));
-                        subscribed();
-                    }
-                }, (MqttProperties) null);
-            } catch (MqttException e) {
-                LOG.warn("{}: subscribing failed: {}", endpoint.deviceId(), e.toString());
-            }
+            subscribeAll().whenComplete((ok, e) -> {
+                if (e instanceof NotSent) {
+                    LOG.warn("{}: subscribing failed: {}", endpoint.deviceId(), e.getCause().toString());
+                    return; // the client is not connected after all: its next connect subscribes again
+                }
+                if (e != null) {
+                    LOG.warn("{}: subscribing to {} failed: {}", endpoint.deviceId(), subscribed.keySet(), String.valueOf(e));
+                }
+                subscribed();
+            });
         }
 
         @Override
@@ -393,6 +380,14 @@ public final class PahoBrokerConnection implements BrokerConnection {
         if (closing || !client.isConnected()) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
         }
+        return subscribeAll();
+    }
+
+    /**
+     * Subscribes to every topic of this connection again (what the broker confirms after a connect, or when the
+     * session is checked): completes when the broker granted all, exceptionally when it refused one or failed.
+     */
+    private CompletableFuture<Void> subscribeAll() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         MqttSubscription[] subscriptions = subscribed.keySet().stream().map(t -> new MqttSubscription(t, 1))
                 .toArray(MqttSubscription[]::new);
@@ -415,9 +410,16 @@ public final class PahoBrokerConnection implements BrokerConnection {
                 }
             }, (MqttProperties) null);
         } catch (MqttException e) {
-            done.completeExceptionally(e);
+            done.completeExceptionally(new NotSent(e));
         }
         return done;
+    }
+
+    /** The subscription request could not even be sent (the client refused it at once). */
+    private static final class NotSent extends IllegalStateException {
+        NotSent(MqttException cause) {
+            super("subscription not sent: " + cause.getMessage(), cause);
+        }
     }
 
     @Override
