@@ -59,12 +59,15 @@ final class ReconnectCurve {
         return (n90 - n10) / (t90 - t10);
     }
 
-    /** The highest number of new sessions within any one second (between samples one second or more apart). */
+    /**
+     * The highest rate of new sessions over the shortest window of at least one second ending at each sample (the
+     * samples come every ~250 ms plus the time it takes to ask the fleet, so windows of exactly one second are rare).
+     */
     double peakSessionsPerSecond() {
         double best = 0;
         int from = 0;
         for (int to = 0; to < samples.size(); to++) {
-            while (samples.get(to)[0] - samples.get(from)[0] > 1.0 + 1e-9) {
+            while (from + 1 < to && samples.get(to)[0] - samples.get(from + 1)[0] >= 1.0 - 1e-9) {
                 from++;
             }
             double span = samples.get(to)[0] - samples.get(from)[0];

@@ -45,6 +45,16 @@ class ReconnectCurveTest {
     }
 
     @Test
+    void peakRate_withSamplesThatAreNotAWholeSecondApart() {
+        // sampled every 0.3 s (the bench asks every 250 ms plus the time the fleet takes to answer): 100 cars per second
+        ReconnectCurve c = new ReconnectCurve(1000, 0);
+        for (int i = 0; i <= 20; i++) {
+            c.add(i * 0.3, i * 30);
+        }
+        assertThat(c.peakSessionsPerSecond()).isCloseTo(100.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void aFleetThatNeverGotThere_hasNoRateAndNoTime() {
         ReconnectCurve c = new ReconnectCurve(1000, 0);
         c.add(0, 0);
