@@ -82,6 +82,9 @@ public final class Agent implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
     private volatile boolean everOnline;
+    /** The state status.json and the indicator last showed. */
+    private volatile AgentState shownState;
+    private final java.util.concurrent.atomic.AtomicBoolean statusRefreshQueued = new java.util.concurrent.atomic.AtomicBoolean();
     /** The answer to the last command received: completes once it is processed and its ack published. */
     private volatile CompletableFuture<?> lastAnswer = CompletableFuture.completedFuture(null);
 
@@ -158,7 +161,7 @@ public final class Agent implements AutoCloseable {
                 }
                 telemetrySink.connected();
                 firstConnection.complete(null);
-                refreshStatus();
+                refreshStatusSoon();
                 io.latchkey.agent.status.SystemdWatchdog w = watchdog;
                 if (w != null) {
                     timers.scheduler().execute(w::ready); // a short process: off this I/O thread
@@ -172,7 +175,11 @@ public final class Agent implements AutoCloseable {
             public void disconnected(Throwable cause) {
                 LOG.debug("{}: connection lost: {}", config.deviceId(), cause == null ? "-" : cause.toString());
                 telemetrySink.disconnected();
-                refreshStatus();
+                if (shownState == AgentState.ONLINE) {
+                    // once when the connection goes, not at every failed reconnection attempt (the connection reports
+                    // each one; the periodic refresh keeps the file current meanwhile)
+                    refreshStatusSoon();
+                }
             }
 
             @Override
@@ -395,6 +402,24 @@ public final class Agent implements AutoCloseable {
                 power == null ? null : new AgentStatus.Power(power.state().name(), power.lastVolts(), power.nextWake(), power.since()));
     }
 
+    /**
+     * {@link #refreshStatus()} on the agent's scheduler: the connection's events arrive on its I/O thread, which a
+     * simulated fleet shares between thousands of connections, and a file write there held up every other car's
+     * TLS handshake and receipts (docs/benchmarks-scale.md, "Reconnect storm"). A burst of events writes once.
+     */
+    private void refreshStatusSoon() {
+        if (statusRefreshQueued.compareAndSet(false, true)) {
+            try {
+                timers.scheduler().execute(() -> {
+                    statusRefreshQueued.set(false);
+                    refreshStatus();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                statusRefreshQueued.set(false); // shutting down
+            }
+        }
+    }
+
     private void refreshStatus() {
         if (closed) {
             return;
@@ -402,6 +427,7 @@ public final class Agent implements AutoCloseable {
         try {
             AgentStatus s = status();
             indicator.show(s.state());
+            shownState = s.state();
             statusFile.write(s);
         } catch (Exception e) {
             LOG.debug("{}: status not written: {}", config.deviceId(), e.toString());

@@ -156,7 +156,10 @@ class AgentPowerTest {
         Instant started = clock.instant();
         agent = agent(Map.of());
         agent.start();
-        broker.connect(); // writes status.json
+        broker.connect(); // writes status.json (on the agent's scheduler, off the connection's thread)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> Files.exists(dir.resolve(io.latchkey.agent.status.StatusFile.FILE_NAME))
+                        && statusFilePower().path("state").asText().equals("NORMAL"));
         com.fasterxml.jackson.databind.JsonNode power = statusFilePower();
         assertThat(power.path("state").asText()).isEqualTo("NORMAL");
         assertThat(Instant.parse(power.path("since").asText())).isEqualTo(started);

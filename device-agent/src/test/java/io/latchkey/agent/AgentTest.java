@@ -151,6 +151,34 @@ class AgentTest {
     }
 
     @Test
+    void statusJson_followsTheConnection_andAFailedReconnectionAttemptDoesNotWriteItAgain() throws Exception {
+        Path status = dir.resolve(io.latchkey.agent.status.StatusFile.FILE_NAME);
+        agent.start();
+        broker.connect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> statusState(status).equals("ONLINE"));
+        broker.disconnect(); // the connection goes
+        await().atMost(Duration.ofSeconds(5)).until(() -> statusState(status).equals("OFFLINE_BUFFERING"));
+
+        java.nio.file.Files.delete(status);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            broker.disconnect(); // what a connection reports at every failed reconnection attempt
+        }
+        Thread.sleep(300); // the scheduler had time to write, had it been asked to (the periodic refresh is every 10 s)
+        assertThat(status).doesNotExist();
+
+        broker.connect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> statusState(status).equals("ONLINE"));
+    }
+
+    private static String statusState(Path status) {
+        try {
+            return Json.mapper().readTree(java.nio.file.Files.readAllBytes(status)).path("state").asText();
+        } catch (java.io.IOException e) {
+            return "none";
+        }
+    }
+
+    @Test
     void telemetryStaysInTheJournalUntilTheCloudsReceipt_andBadReceiptsReleaseNothing() {
         agent.start();
         broker.receipts = false;

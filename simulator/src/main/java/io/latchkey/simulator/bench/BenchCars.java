@@ -28,7 +28,23 @@ final class BenchCars {
                  int parkedSeconds, int batchSize, long seed, Duration receiptTimeout) {
     }
 
+    /**
+     * The key-exchange groups the fleet's TLS clients offer ({@code jdk.tls.namedGroups}): x25519 only. The JDK's
+     * client otherwise computes a key share for x25519 and one for secp256r1 in every ClientHello, and the broker
+     * uses one: the other (a P-256 key pair, about 15 % of a client's handshake CPU on Java 17) was thrown away at
+     * every connection. Mosquitto (OpenSSL) and HiveMQ (the JDK) both choose x25519 anyway. A setting of the
+     * simulated fleet's JVMs only: the agent on a car keeps the JDK's default list, for brokers without x25519.
+     */
+    static final String TLS_NAMED_GROUPS = "x25519";
+
     private BenchCars() {
+    }
+
+    /** For a fleet in this JVM: before its first TLS connection (the JDK reads the property once). */
+    static void offerOneKeyShare() {
+        if (System.getProperty("jdk.tls.namedGroups") == null) {
+            System.setProperty("jdk.tls.namedGroups", TLS_NAMED_GROUPS);
+        }
     }
 
     static AgentConfig config(Setup s, EnrolledDevice device) {

@@ -174,6 +174,7 @@ public final class FleetBench {
         if (o.fleetProcesses() > 0) {
             return new RemoteBenchFleet(o.fleetProcesses(), setup, devices, o.fleetHeap(), o.workDir(), out);
         }
+        BenchCars.offerOneKeyShare();
         io.latchkey.simulator.fleet.Fleet fleet = BenchCars.fleet(o.seed());
         var factory = BenchCars.factory(o.seed());
         for (int i = 0; i < devices.size(); i++) {
@@ -385,10 +386,15 @@ public final class FleetBench {
         double allConnected = -1;
         double drained = -1;
         int connected = 0;
+        ReconnectCurve curve = new ReconnectCurve(fleet.size(), 0);
         long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         while (System.nanoTime() < deadline && drained < 0) {
-            if (allConnected < 0 && (connected = fleet.connected()) == fleet.size()) {
-                allConnected = seconds(t0);
+            if (allConnected < 0) {
+                connected = fleet.connected();
+                curve.add((System.nanoTime() - t0) / 1e9, connected);
+                if (connected == fleet.size()) {
+                    allConnected = seconds(t0);
+                }
             }
             // Drained: everything each car had recorded when the broker came back is receipted, i.e. the
             // backend has durably stored it (a receipt is sent only then), car by car, not by count.
@@ -403,6 +409,7 @@ public final class FleetBench {
         r.put("records waiting in journals when the broker came back", backlogStart);
         r.put("broker accepting connections after (s)", brokerUp);
         r.put("all cars connected after (s)", allConnected < 0 ? "NOT within 300 s (" + connected + " connected)" : allConnected);
+        r.putAll(curve.figures());
         r.put("all journals drained and stored after (s)", drained < 0 ? "NOT within 300 s" : drained);
         r.put("target <= 30 s", drained >= 0 && drained <= 30 ? "met" : "NOT met");
         put(phase, r);

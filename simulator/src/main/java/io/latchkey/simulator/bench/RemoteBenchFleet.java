@@ -148,7 +148,8 @@ final class RemoteBenchFleet implements BenchFleet {
             this.name = name;
             this.log = log;
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String command = "ulimit -n $(ulimit -Hn); exec '" + java + "' -Xmx" + heap + " -XX:+UseSerialGC -cp '"
+            String command = "ulimit -n $(ulimit -Hn); exec '" + java + "' -Xmx" + heap + " -XX:+UseSerialGC -Djdk.tls.namedGroups="
+                    + BenchCars.TLS_NAMED_GROUPS + " -cp '"
                     + System.getProperty("java.class.path") + "' " + FleetWorkerMain.class.getName() + " '" + spec + "'";
             process = new ProcessBuilder("bash", "-c", command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
