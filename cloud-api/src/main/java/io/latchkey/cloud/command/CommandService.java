@@ -363,6 +363,8 @@ public class CommandService {
             return dispatch(tenant, car, type, id, userId, borrower);
         }
         boolean writeWhileSending = stores.writtenByThisProcessOnly();
+        // the PENDING record's version, so that the outcome replaces it without reading it again
+        java.util.concurrent.atomic.AtomicReference<String> pendingVersion = new java.util.concurrent.atomic.AtomicReference<>();
         CompletableFuture<Void> pendingWritten;
         try {
             if (writeWhileSending) {
@@ -372,9 +374,10 @@ public class CommandService {
                 if (!version.equals(Optional.ofNullable(previousVersion))) {
                     throw new ConflictException("command " + id + " is being sent by another request; retry");
                 }
-                pendingWritten = CompletableFuture.runAsync(() -> writePending(tenant, record, previousVersion), io);
+                pendingWritten = CompletableFuture.runAsync(
+                        () -> pendingVersion.set(writePending(tenant, record, previousVersion)), io);
             } else {
-                writePending(tenant, record, previousVersion);
+                pendingVersion.set(writePending(tenant, record, previousVersion));
                 pendingWritten = CompletableFuture.completedFuture(null);
             }
         } catch (IdTaken e) {
@@ -437,7 +440,7 @@ public class CommandService {
             return null;
         }).thenCombine(concluded, (written, c) -> c)
                 .thenAcceptAsync(c -> {
-                    record(tenant, c);
+                    record(tenant, c, pendingVersion.get());
                     if (borrower) {
                         startRental(tenant, c.record());
                     }
@@ -488,13 +491,13 @@ public class CommandService {
      * The {@code PENDING} record: a new document, or the timed-out one of an earlier attempt at this version; the
      * attempt is tracked first, so that any replica concludes it should this one go away ({@link OrphanedCommands}).
      */
-    private void writePending(String tenant, CommandRecord record, String previousVersion) {
+    private String writePending(String tenant, CommandRecord record, String previousVersion) {
         orphans.track(tenant, record);
         try {
             if (previousVersion == null) {
-                records(tenant).create(record.id(), record);
+                return records(tenant).create(record.id(), record);
             } else {
-                records(tenant).replace(record.id(), record, previousVersion);
+                return records(tenant).replace(record.id(), record, previousVersion);
             }
         } catch (DocumentExistsException | VersionConflictException e) {
             orphans.untrack(tenant, record);
@@ -569,7 +572,8 @@ public class CommandService {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)), null, stateWrite);
     }
 
-    private void record(String tenant, Concluded concluded) {
+    /** @param pendingVersion the version of the PENDING record this replica wrote, or null if unknown */
+    private void record(String tenant, Concluded concluded, String pendingVersion) {
         if (concluded.stateWrite() != null) {
             try {
                 concluded.stateWrite().run();
@@ -581,7 +585,7 @@ public class CommandService {
         metrics.concluded(tenant, record.type().name(), record.status().name(), concluded.result() != null
                 ? Duration.ofMillis(concluded.result().elapsedMs()) : Duration.between(record.issuedAt(), clock.instant()));
         try {
-            update(tenant, record);
+            update(tenant, record, pendingVersion);
             // recorded: nothing left for the sweep (if this write failed, the sweep concludes the PENDING record)
             orphans.untrack(tenant, record);
         } catch (RuntimeException e) {
@@ -612,8 +616,24 @@ public class CommandService {
         }
     }
 
-    private void update(String tenant, CommandRecord next) {
-        records(tenant).upsert(next.id(), next, current -> next);
+    /**
+     * Stores the outcome over the record: with the PENDING record's version known, one conditional replace (not a read
+     * and a write); if the record changed since (another replica's sweep concluded it), or the version is unknown, the
+     * outcome replaces whatever is there, as before.
+     */
+    private void update(String tenant, CommandRecord next, String pendingVersion) {
+        boolean replaced = false;
+        if (pendingVersion != null) {
+            try {
+                records(tenant).replace(next.id(), next, pendingVersion);
+                replaced = true;
+            } catch (VersionConflictException e) {
+                // changed since it was written: replaced below whatever it is now
+            }
+        }
+        if (!replaced) {
+            records(tenant).upsert(next.id(), next, current -> next);
+        }
         log(tenant, next);
     }
 
