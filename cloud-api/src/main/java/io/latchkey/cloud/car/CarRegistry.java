@@ -267,6 +267,29 @@ public class CarRegistry {
     }
 
     /**
+     * {@link #updateState} for telemetry ingestion, which changes a car's state with every batch: written on the
+     * version this replica last wrote (or read) for the car, without reading it first; if another writer wrote since
+     * (the other replica's batch, a command's answer, the car's online state), the store refuses the write and the
+     * state is read and changed again, so the result is what {@link #updateState} gives. One store request per batch
+     * instead of two while this replica is the car's only writer. Callers serialise calls per car (ingestion does,
+     * per device).
+     */
+    public CarState updateStateFromTelemetry(String tenant, String carId, UnaryOperator<CarState> change) {
+        String key = tenant + "/" + carId;
+        io.latchkey.cloud.store.Versioned<CarState> written =
+                states(tenant).upsertFrom(carId, stateWritten.get(key), CarState.UNKNOWN, change);
+        stateWritten.put(key, written);
+        return written.value();
+    }
+
+    /** Car states as this replica last wrote or read them in {@link #updateStateFromTelemetry} (a car's is ~1 kB). */
+    private final io.latchkey.cloud.store.LastWritten<CarState> stateWritten =
+            new io.latchkey.cloud.store.LastWritten<>(STATES_KEPT);
+
+    /** Cars whose state {@link #updateStateFromTelemetry} keeps, the least recently ingested dropped first. */
+    static final int STATES_KEPT = 20_000;
+
+    /**
      * Makes a state change visible to this replica's reads at once and returns the write that stores it,
      * for the caller to run off its hot path (a command's answer must not wait for a disk). Until the
      * write is done, reads apply the change over the stored state, which is what the write will store:

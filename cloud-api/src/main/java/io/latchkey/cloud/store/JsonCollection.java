@@ -42,19 +42,42 @@ public final class JsonCollection<T> {
      * another writer got in between. Creates the document from {@code initial} if it does not exist.
      */
     public T upsert(String id, T initial, UnaryOperator<T> change) {
+        return upsertFrom(id, null, initial, change).value();
+    }
+
+    /**
+     * {@link #upsert}, starting from {@code known}, the document as this caller last read or wrote it, when there is
+     * one: {@code change} is applied to it and written only if the stored version is still {@code known}'s (one
+     * request instead of a read and a write). If another writer wrote since, the write is refused and this falls
+     * back to the read-modify-write of {@link #upsert}, so the result is the same as {@code upsert}'s. If the change
+     * leaves {@code known} as it is, the stored document is read: {@code known} may be stale, and only the current
+     * document says whether there is anything to write.
+     *
+     * @return the document as stored now and its version (to pass as {@code known} next time)
+     */
+    public Versioned<T> upsertFrom(String id, Versioned<T> known, T initial, UnaryOperator<T> change) {
+        if (known != null) {
+            T changed = change.apply(known.value());
+            if (!changed.equals(known.value())) {
+                try {
+                    return new Versioned<>(changed, replace(id, changed, known.version()));
+                } catch (VersionConflictException e) {
+                    // another writer got in between: read what it wrote
+                }
+            }
+        }
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<Versioned<T>> current = find(id);
             try {
                 if (current.isEmpty()) {
                     T created = change.apply(initial);
-                    create(id, created);
-                    return created;
+                    return new Versioned<>(created, create(id, created));
                 }
                 T changed = change.apply(current.get().value());
-                if (!changed.equals(current.get().value())) {
-                    replace(id, changed, current.get().version());
+                if (changed.equals(current.get().value())) {
+                    return current.get();
                 }
-                return changed;
+                return new Versioned<>(changed, replace(id, changed, current.get().version()));
             } catch (VersionConflictException | DocumentExistsException e) {
                 Thread.onSpinWait();
             }

@@ -3,6 +3,7 @@ package io.latchkey.cloud.telemetry;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.event.Events;
 import io.latchkey.cloud.store.JsonCollection;
+import io.latchkey.cloud.store.LastWritten;
 import io.latchkey.cloud.store.StoreJson;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.TenantStore;
@@ -52,6 +53,14 @@ public class Trips {
     private final CarRegistry cars;
     private final Events events;
     private final ApplicationEventPublisher<TripEnded> publisher;
+    /**
+     * Trip progress as this replica last wrote it, per tenant/car: the next batch of the car is applied to it and
+     * written on its version without a read (one store request instead of two while this replica is the car's only
+     * writer). An open trip's progress holds its path (up to {@link TripSegmenter#MAX_OPEN_POINTS} points), hence
+     * the bound.
+     */
+    private final LastWritten<TripProgress> written = new LastWritten<>(PROGRESS_KEPT);
+    static final int PROGRESS_KEPT = 5_000;
 
     public Trips(Stores stores, CarRegistry cars, Events events, ApplicationEventPublisher<TripEnded> publisher) {
         this.publisher = publisher;
@@ -70,12 +79,18 @@ public class Trips {
         }
         HomeZone zone = cars.homeZoneForTelemetry(tenant, carId);
         JsonCollection<TripProgress> progresses = progress(tenant);
+        String key = tenant + "/" + carId;
+        List<TelemetryRecord> bySeq = records.stream().sorted(Comparator.comparingLong(TelemetryRecord::seq)).toList();
+        // the progress this replica last wrote, unread: good enough to skip the read when it is still current (the
+        // conditional write finds out), never good enough for a side effect (a finished trip, a home-zone exit)
+        Versioned<TripProgress> known = written.get(key);
         for (int attempt = 1; ; attempt++) {
-            Optional<Versioned<TripProgress>> stored = progresses.find(carId);
+            Optional<Versioned<TripProgress>> stored = known != null ? Optional.of(known) : progresses.find(carId);
             TripProgress p = stored.map(Versioned::value).orElse(TripProgress.NONE);
             long before = p.lastSeq();
             List<Trip> finished = new ArrayList<>();
-            for (TelemetryRecord r : records.stream().sorted(Comparator.comparingLong(TelemetryRecord::seq)).toList()) {
+            List<Runnable> exits = new ArrayList<>();
+            for (TelemetryRecord r : bySeq) {
                 TripSegmenter.Step step = TripSegmenter.apply(p, r, carId, zone);
                 p = step.progress();
                 finished.addAll(step.finished());
@@ -85,19 +100,24 @@ public class Trips {
                     details.put("radiusM", Long.toString(Math.round(zone.radiusM())));
                     details.put("lat", r.lat().toString());
                     details.put("lon", r.lon().toString());
-                    events.raise(tenant, carId, Events.LEFT_HOME_ZONE, r.time(), details, "seq-" + r.seq());
+                    exits.add(() -> events.raise(tenant, carId, Events.LEFT_HOME_ZONE, r.time(), details, "seq-" + r.seq()));
                 }
             }
+            if (known != null && (!finished.isEmpty() || !exits.isEmpty())) {
+                known = null; // read the stored progress before acting on it
+                attempt--;
+                continue;
+            }
+            exits.forEach(Runnable::run);
             if (p.lastSeq() == before) {
                 return;
             }
             List<Trip> appended = append(tenant, carId, finished);
             try {
-                if (stored.isPresent()) {
-                    progresses.replace(carId, p, stored.get().version());
-                } else {
-                    progresses.create(carId, p);
-                }
+                String version = stored.isPresent()
+                        ? progresses.replace(carId, p, stored.get().version())
+                        : progresses.create(carId, p);
+                written.put(key, new Versioned<>(p, version));
                 for (Trip trip : appended) {
                     try {
                         publisher.publishEvent(new TripEnded(tenant, trip));
@@ -107,7 +127,12 @@ public class Trips {
                 }
                 return;
             } catch (VersionConflictException | DocumentExistsException e) {
-                if (attempt >= MAX_ATTEMPTS) {
+                written.forget(key);
+                boolean unverified = known != null;
+                known = null;
+                if (unverified) {
+                    attempt--; // a stale copy of our own, not a race with another writer
+                } else if (attempt >= MAX_ATTEMPTS) {
                     throw e;
                 }
             }

@@ -36,6 +36,7 @@ class CommandResendIT {
         operator = app.user("acme", tenantAdmin, "olga@acme.test", "operator");
         app.car("acme", operator, "car-1", "dev-001");
         app.car("acme", operator, "car-2", "dev-002");
+        app.car("acme", operator, "car-3", "dev-003");
         JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
         keys = TestDevice.keys(discovery);
     }
@@ -82,6 +83,27 @@ class CommandResendIT {
             for (byte[] copy : copies) {
                 assertThat(copy).isEqualTo(copies.get(0));
             }
+        }
+    }
+
+    /**
+     * Commands go at QoS 0 (docs/protocol.md, "Commands at QoS 0"): the broker keeps none for a car that is away, so a
+     * car that comes back within the command's lifetime is reached by a later copy, and acts once.
+     */
+    @Test
+    void aCarAwayWhenTheCommandIsSent_isReachedByALaterCopy_whenItComesBackInTime() throws Exception {
+        long resendsBefore = app.context().getBean(CommandService.class).resends();
+        java.util.concurrent.CompletableFuture<Http.Reply> call = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> app.http.postJson("/t/acme/cars/car-3/commands", operator, Map.of("type", "UNLOCK", "id", "away-1")));
+        Thread.sleep(350); // the first copy (at 0 ms) finds no car; copies follow at 300 and 900 ms
+        try (TestDevice car = new TestDevice(app, "acme", "dev-003", keys, Clock.systemUTC())) {
+            JsonNode result = expect(200, call.get(5, java.util.concurrent.TimeUnit.SECONDS)).json();
+            assertThat(result.path("outcome").asText()).isEqualTo("EXECUTED");
+            assertThat(app.context().getBean(CommandService.class).resends() - resendsBefore)
+                    .as("reached by a copy sent after the first").isGreaterThanOrEqualTo(1);
+            assertThat(car.receivedCommands()).as("every copy it got is the same signed command").isNotEmpty()
+                    .allSatisfy(c -> assertThat(c).isEqualTo(car.receivedCommands().get(0)));
+            assertThat(car.executions()).as("the relay moved once").isEqualTo(1);
         }
     }
 }

@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * event loop through the same {@link MqttClientExecutorConfig} (the client keys its event loop groups
  * by executor), so a simulated fleet costs sockets, not threads.
  *
- * <p>Session: persistent ({@code cleanStart=false}, configured expiry), so a command sent while the
- * car was briefly away is delivered on reconnection, where an expired one is refused by the verifier.
- * Each channel is published at its own QoS ({@link Channel#qos()}): the command's answer at most once,
- * since the backend sends a command again until it has the answer.
+ * <p>Session: persistent ({@code cleanStart=false}, configured expiry), so what the cloud sends at QoS 1 while
+ * the car was briefly away (receipts, key sets, offers) is delivered on reconnection; commands come at QoS 0 and
+ * the backend sends a command again until it has the answer, and a command that arrives expired is refused by
+ * the verifier. Each channel is published at its own QoS ({@link Channel#qos()}).
  * The command and receipt subscriptions are renewed on every connection anyway, in case the session
  * expired.
  * Reconnection: on every unintended disconnect, after a jittered exponential {@link ReconnectBackoff}.

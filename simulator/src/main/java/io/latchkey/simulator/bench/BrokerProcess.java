@@ -38,7 +38,7 @@ final class BrokerProcess implements BrokerControl, AutoCloseable {
             return;
         }
         process = ChildProcess.java("broker", System.getProperty("java.class.path"), List.of("-Xmx1g"),
-                BrokerMain.class.getName(), List.of(Integer.toString(port), dir.toString(), "file"), Map.of(), log);
+                BrokerMain.class.getName(), List.of(Integer.toString(port), dir.toString(), System.getProperty("latchkey.bench.broker-persistence", "file")), Map.of(), log);
         process.awaitPort(port, Duration.ofSeconds(90));
     }
 
