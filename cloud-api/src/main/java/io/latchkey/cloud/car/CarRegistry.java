@@ -279,7 +279,7 @@ public class CarRegistry {
         io.latchkey.cloud.store.Versioned<CarState> written =
                 states(tenant).upsertFrom(carId, stateWritten.get(key), CarState.UNKNOWN, change);
         stateWritten.put(key, written);
-        return written.value();
+        return noteSeen(tenant, carId, written.value());
     }
 
     /** Car states as this replica last wrote or read them in {@link #updateStateFromTelemetry} (a car's is ~1 kB). */

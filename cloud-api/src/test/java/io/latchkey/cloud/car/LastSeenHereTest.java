@@ -84,5 +84,10 @@ class LastSeenHereTest {
         a.updateState("acme", "car-1", s -> s.withOnline(false, T.plusSeconds(90)));
         assertThat(a.lastSeenHere("acme", "car-1")).isEqualTo(later);
         assertThat(a.lastSeenHere("acme", "car-2")).isNull();
+
+        // telemetry's write (on the version this replica last wrote) counts too
+        Instant batch = T.plusSeconds(120);
+        b.updateStateFromTelemetry("acme", "car-1", s -> s.withOnline(true, batch));
+        assertThat(b.lastSeenHere("acme", "car-1")).isEqualTo(batch);
     }
 }
