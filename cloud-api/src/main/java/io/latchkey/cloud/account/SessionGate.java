@@ -3,7 +3,13 @@ package io.latchkey.cloud.account;
 import io.latchkey.cloud.identity.AccessToken;
 import io.latchkey.cloud.identity.SessionPolicy;
 import io.latchkey.cloud.identity.UserDirectory;
+import io.latchkey.cloud.store.Stores;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -20,10 +26,16 @@ public class SessionGate implements SessionPolicy {
     private final AccountLocks locks;
     private final AccountAudit audit;
 
-    public SessionGate(UserDirectory users, AccountLocks locks, AccountAudit audit) {
+    private final ExecutorService io;
+    private final boolean shared;
+
+    public SessionGate(UserDirectory users, AccountLocks locks, AccountAudit audit,
+                       @Named(TaskExecutors.IO) ExecutorService io, Stores stores) {
         this.users = users;
         this.locks = locks;
         this.audit = audit;
+        this.io = io;
+        this.shared = !stores.writtenByThisProcessOnly();
     }
 
     @Override
@@ -54,10 +66,34 @@ public class SessionGate implements SessionPolicy {
         audit.record(tenant, AccountAudit.SYSTEM_ACTOR, "user.sessions.end", AccountAudit.user(userId), reason);
     }
 
+    /**
+     * The account and its security record are two independent documents: both are read on every request, together
+     * (one store round trip instead of two on a shared store), and neither is cached, so a termination, a lock or a
+     * session reset made on any replica ends the next request on every replica.
+     */
     private Optional<AccountSecurity> live(String tenant, String userId) {
-        if (users.find(tenant, userId).filter(u -> !u.terminated()).isEmpty()) {
+        if (!shared) {
+            // this process's own files: a read costs less than handing it to another thread
+            if (users.find(tenant, userId).filter(u -> !u.terminated()).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(locks.of(tenant, userId)).filter(s -> !s.permanentlyLocked());
+        }
+        CompletableFuture<AccountSecurity> security = CompletableFuture.supplyAsync(() -> locks.of(tenant, userId), io);
+        boolean alive;
+        try {
+            alive = users.find(tenant, userId).filter(u -> !u.terminated()).isPresent();
+        } catch (RuntimeException e) {
+            security.cancel(false);
+            throw e;
+        }
+        if (!alive) {
             return Optional.empty();
         }
-        return Optional.of(locks.of(tenant, userId)).filter(s -> !s.permanentlyLocked());
+        try {
+            return Optional.of(security.join()).filter(s -> !s.permanentlyLocked());
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 }

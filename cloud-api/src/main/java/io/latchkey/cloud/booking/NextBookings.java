@@ -64,8 +64,15 @@ public class NextBookings {
         for (Tenant tenant : tenants.all()) {
             try {
                 List<Booking> all = bookings.all(tenant.id());
-                for (Car car : cars.all(tenant.id())) {
-                    if (car.deviceId() != null && publish(tenant.id(), car, nextStart(all, car.id(), now), now)) {
+                // the car ids are listed; a car's document (its device) is read only when its value is to be sent,
+                // not every car's on every pass (at 10,000 cars, 10,000 reads a minute on each replica)
+                for (String carId : cars.ids(tenant.id())) {
+                    Instant start = nextStart(all, carId, now);
+                    if (Objects.equals(published.get(tenant.id() + "/" + carId), Optional.ofNullable(start))) {
+                        continue;
+                    }
+                    Optional<Car> car = cars.find(tenant.id(), carId);
+                    if (car.isPresent() && car.get().deviceId() != null && publish(tenant.id(), car.get(), start, now)) {
                         sent++;
                     }
                 }

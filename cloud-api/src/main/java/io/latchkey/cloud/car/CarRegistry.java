@@ -215,6 +215,29 @@ public class CarRegistry {
         return cars(tenant).all();
     }
 
+    /** The ids of the tenant's cars: a listing, without reading each car's document as {@link #all} does. */
+    public List<String> ids(String tenant) {
+        return cars(tenant).ids();
+    }
+
+    /**
+     * The latest {@code lastSeen} of the car this replica has stored or read (null if none): the stored value is at
+     * least this (it only moves forward; writes of one moment from two replicas may land a few milliseconds out of
+     * order), so a sweep may take a car seen here recently as certainly not offline without reading its state.
+     */
+    public java.time.Instant lastSeenHere(String tenant, String carId) {
+        return seenHere.get(tenant + "/" + carId);
+    }
+
+    private CarState noteSeen(String tenant, String carId, CarState state) {
+        if (state != null && state.lastSeen() != null) {
+            seenHere.merge(tenant + "/" + carId, state.lastSeen(), (a, b) -> a.isAfter(b) ? a : b);
+        }
+        return state;
+    }
+
+    private final Map<String, java.time.Instant> seenHere = new ConcurrentHashMap<>();
+
     /** The id of the car a device is fitted in. */
     public Optional<String> carOfDevice(String tenant, String deviceId) {
         String key = tenant + "/" + deviceId;
@@ -229,7 +252,7 @@ public class CarRegistry {
 
     /** The stored state, with the changes this replica accepted but has not yet written applied on top. */
     public CarState state(String tenant, String carId) {
-        CarState state = states(tenant).get(carId).orElse(CarState.UNKNOWN);
+        CarState state = noteSeen(tenant, carId, states(tenant).get(carId).orElse(CarState.UNKNOWN));
         var pending = unwritten.get(tenant + "/" + carId);
         if (pending != null) {
             for (UnaryOperator<CarState> change : pending) {
@@ -240,7 +263,7 @@ public class CarRegistry {
     }
 
     public CarState updateState(String tenant, String carId, UnaryOperator<CarState> change) {
-        return states(tenant).upsert(carId, CarState.UNKNOWN, change);
+        return noteSeen(tenant, carId, states(tenant).upsert(carId, CarState.UNKNOWN, change));
     }
 
     /**
@@ -256,7 +279,7 @@ public class CarRegistry {
         io.latchkey.cloud.store.Versioned<CarState> written =
                 states(tenant).upsertFrom(carId, stateWritten.get(key), CarState.UNKNOWN, change);
         stateWritten.put(key, written);
-        return written.value();
+        return noteSeen(tenant, carId, written.value());
     }
 
     /** Car states as this replica last wrote or read them in {@link #updateStateFromTelemetry} (a car's is ~1 kB). */

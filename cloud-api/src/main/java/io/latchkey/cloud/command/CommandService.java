@@ -3,6 +3,7 @@ package io.latchkey.cloud.command;
 import io.latchkey.cloud.ConflictException;
 import io.latchkey.cloud.ForbiddenException;
 import io.latchkey.cloud.InvalidRequestException;
+import io.latchkey.cloud.NotFoundException;
 import io.latchkey.cloud.UnavailableException;
 import io.latchkey.cloud.audit.AuditEntry;
 import io.latchkey.cloud.audit.Auditor;
@@ -10,6 +11,7 @@ import io.latchkey.cloud.booking.BookingService;
 import io.latchkey.cloud.booking.CarAccess;
 import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
+import io.latchkey.cloud.car.CarState;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.live.LiveFeed;
 import io.latchkey.cloud.live.LiveState;
@@ -113,9 +115,26 @@ public class CommandService {
      */
     public CompletableFuture<CommandResult> submit(String tenant, String carId, Caller caller, String typeName,
                                                    String requestedId) {
-        Car car = cars.require(tenant, carId);
         String userId = caller.userId();
-        Optional<String> refused = access.refusal(tenant, carId, caller);
+        Car car;
+        Optional<String> refused;
+        CarState state = null;
+        if (!stores.writtenByThisProcessOnly() && Ids.isValid(carId)) {
+            // A shared store: the car, the caller's right to it (a borrower's bookings) and the car's state are
+            // independent reads, issued together (one round trip instead of three); the decisions are taken in the
+            // same order as below, and nothing is cached.
+            CompletableFuture<Optional<Car>> carRead = CompletableFuture.supplyAsync(() -> cars.find(tenant, carId), io);
+            CompletableFuture<Optional<String>> refusalRead = caller.actsForTenant()
+                    ? CompletableFuture.completedFuture(access.refusal(tenant, carId, caller))
+                    : CompletableFuture.supplyAsync(() -> access.refusal(tenant, carId, caller), io);
+            CompletableFuture<CarState> stateRead = CompletableFuture.supplyAsync(() -> cars.state(tenant, carId), io);
+            car = joined(carRead).orElseThrow(() -> new NotFoundException("unknown car " + carId));
+            refused = joined(refusalRead);
+            state = joined(stateRead);
+        } else {
+            car = cars.require(tenant, carId);
+            refused = access.refusal(tenant, carId, caller);
+        }
         if (refused.isPresent()) {
             auditor.record(tenant, userId, "car.command", "car/" + carId, AuditEntry.REFUSED);
             throw new ForbiddenException(refused.get());
@@ -130,7 +149,24 @@ public class CommandService {
         if (!Ids.isValid(id)) {
             throw new InvalidRequestException(Ids.mustMatch("id"));
         }
+        if (state != null) {
+            // the id's record is not read first: the PENDING record's conditional create (If-None-Match: *) is
+            // the existence check; only an id that exists is read, and answered as dispatch answers it
+            return send(tenant, car, type, null, id, userId, null, !caller.actsForTenant(), state, true);
+        }
         return dispatch(tenant, car, type, id, userId, !caller.actsForTenant());
+    }
+
+    /** The value of a read issued in parallel, or its own exception (a store failure, a 404). */
+    private static <T> T joined(CompletableFuture<T> read) {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -152,7 +188,8 @@ public class CommandService {
      */
     public CompletableFuture<CommandResult> endRental(String tenant, String carId, String actorId, HomeZone zone) {
         Car car = cars.require(tenant, carId);
-        return send(tenant, car, CommandType.END_RENTAL, zone, UUID.randomUUID().toString(), actorId, null, false);
+        return send(tenant, car, CommandType.END_RENTAL, zone, UUID.randomUUID().toString(), actorId, null, false, null,
+                false);
     }
     /** Answers a known id from its record or the call sending it, or sends the command. */
     private CompletableFuture<CommandResult> dispatch(String tenant, Car car, CommandType type, String id, String userId,
@@ -160,8 +197,17 @@ public class CommandService {
         String carId = car.id();
         Optional<Versioned<CommandRecord>> existing = records(tenant).find(id);
         if (existing.isEmpty()) {
-            return send(tenant, car, type, null, id, userId, null, borrower);
+            return send(tenant, car, type, null, id, userId, null, borrower, null, false);
         }
+        return answerKnown(tenant, car, type, id, userId, borrower, existing.get());
+    }
+
+    /** An id whose record exists: a conflict, the recorded answer, the call sending it, or a new attempt at it. */
+    private CompletableFuture<CommandResult> answerKnown(String tenant, Car car, CommandType type, String id,
+                                                         String userId, boolean borrower,
+                                                         Versioned<CommandRecord> found) {
+        String carId = car.id();
+        Optional<Versioned<CommandRecord>> existing = Optional.of(found);
         CommandRecord previous = existing.get().value();
         if (!previous.carId().equals(carId) || previous.type() != type || !previous.actor().equals(userId)) {
             throw new ConflictException("command id " + id + " was already used for another command");
@@ -182,7 +228,7 @@ public class CommandService {
         if (previous.status().isAnswer()) {
             return CompletableFuture.completedFuture(CommandResult.of(previous, elapsed(previous)));
         }
-        return send(tenant, car, type, null, id, userId, existing.get().version(), borrower);
+        return send(tenant, car, type, null, id, userId, existing.get().version(), borrower, null, false);
     }
 
     /**
@@ -199,7 +245,7 @@ public class CommandService {
     public CompletableFuture<CommandResult> immobiliser(String tenant, String carId, String actorId, boolean immobilise) {
         Car car = cars.require(tenant, carId);
         return send(tenant, car, immobilise ? CommandType.IMMOBILISE : CommandType.MOBILISE, null, UUID.randomUUID().toString(),
-                actorId, null, false);
+                actorId, null, false, null, false);
     }
 
     /**
@@ -275,18 +321,25 @@ public class CommandService {
         }
     }
 
-    /** @param borrower a non-operator's command: an executed UNLOCK starts their rental ({@link BookingService#started}) */
+    /**
+     * @param borrower  a non-operator's command: an executed UNLOCK starts their rental ({@link BookingService#started})
+     * @param state     the car's state read with the car in this request, or null to read it here
+     * @param unchecked the id's record was not read ({@code previousVersion} null): the PENDING record's conditional
+     *                  create is the existence check, and an id found to exist is answered as {@link #dispatch} does
+     */
     private CompletableFuture<CommandResult> send(String tenant, Car car, CommandType type, HomeZone zone, String id,
-                                                  String userId, String previousVersion, boolean borrower) {
+                                                  String userId, String previousVersion, boolean borrower,
+                                                  CarState state, boolean unchecked) {
         Instant now = clock.instant();
-        Optional<Instant> asleep = cars.state(tenant, car.id()).asleepUntil(now);
+        CarState current = state != null ? state : cars.state(tenant, car.id());
+        Optional<Instant> asleep = current.asleepUntil(now);
         if (asleep.isPresent()) {
             // off the air until then: say so at once instead of letting the command time out (docs/api.md)
             auditor.record(tenant, userId, "car." + type.name().toLowerCase(java.util.Locale.ROOT), "car/" + car.id(),
                     CAR_ASLEEP);
             Duration wait = Duration.between(now, asleep.get());
             return CompletableFuture.failedFuture(new UnavailableException("car " + car.id() + " is asleep ("
-                    + cars.state(tenant, car.id()).powerState() + "), next wake at " + asleep.get()
+                    + current.powerState() + "), next wake at " + asleep.get()
                     + "; the command was not sent", null, wait));
         }
         Duration timeout = config.timeout();
@@ -310,6 +363,8 @@ public class CommandService {
             return dispatch(tenant, car, type, id, userId, borrower);
         }
         boolean writeWhileSending = stores.writtenByThisProcessOnly();
+        // the PENDING record's version, so that the outcome replaces it without reading it again
+        java.util.concurrent.atomic.AtomicReference<String> pendingVersion = new java.util.concurrent.atomic.AtomicReference<>();
         CompletableFuture<Void> pendingWritten;
         try {
             if (writeWhileSending) {
@@ -319,11 +374,23 @@ public class CommandService {
                 if (!version.equals(Optional.ofNullable(previousVersion))) {
                     throw new ConflictException("command " + id + " is being sent by another request; retry");
                 }
-                pendingWritten = CompletableFuture.runAsync(() -> writePending(tenant, record, previousVersion), io);
+                pendingWritten = CompletableFuture.runAsync(
+                        () -> pendingVersion.set(writePending(tenant, record, previousVersion)), io);
             } else {
-                writePending(tenant, record, previousVersion);
+                pendingVersion.set(writePending(tenant, record, previousVersion));
                 pendingWritten = CompletableFuture.completedFuture(null);
             }
+        } catch (IdTaken e) {
+            inFlight.remove(key, entry);
+            if (!unchecked) {
+                throw new ConflictException("command " + id + " is being sent by another request; retry");
+            }
+            // the id was used before (a retry): read its record now and answer as for a known id
+            Optional<Versioned<CommandRecord>> existing = records(tenant).find(id);
+            if (existing.isEmpty()) {
+                throw new ConflictException("command " + id + " is being sent by another request; retry");
+            }
+            return answerKnown(tenant, car, type, id, userId, borrower, existing.get());
         } catch (RuntimeException e) {
             inFlight.remove(key, entry);
             throw e;
@@ -373,7 +440,7 @@ public class CommandService {
             return null;
         }).thenCombine(concluded, (written, c) -> c)
                 .thenAcceptAsync(c -> {
-                    record(tenant, c);
+                    record(tenant, c, pendingVersion.get());
                     if (borrower) {
                         startRental(tenant, c.record());
                     }
@@ -424,17 +491,24 @@ public class CommandService {
      * The {@code PENDING} record: a new document, or the timed-out one of an earlier attempt at this version; the
      * attempt is tracked first, so that any replica concludes it should this one go away ({@link OrphanedCommands}).
      */
-    private void writePending(String tenant, CommandRecord record, String previousVersion) {
+    private String writePending(String tenant, CommandRecord record, String previousVersion) {
         orphans.track(tenant, record);
         try {
             if (previousVersion == null) {
-                records(tenant).create(record.id(), record);
+                return records(tenant).create(record.id(), record);
             } else {
-                records(tenant).replace(record.id(), record, previousVersion);
+                return records(tenant).replace(record.id(), record, previousVersion);
             }
         } catch (DocumentExistsException | VersionConflictException e) {
             orphans.untrack(tenant, record);
-            throw new ConflictException("command " + record.id() + " is being sent by another request; retry");
+            throw new IdTaken();
+        }
+    }
+
+    /** The PENDING record's conditional write was refused: the id exists (or changed) in the store. */
+    private static final class IdTaken extends RuntimeException {
+        IdTaken() {
+            super(null, null, false, false);
         }
     }
 
@@ -498,7 +572,8 @@ public class CommandService {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)), null, stateWrite);
     }
 
-    private void record(String tenant, Concluded concluded) {
+    /** @param pendingVersion the version of the PENDING record this replica wrote, or null if unknown */
+    private void record(String tenant, Concluded concluded, String pendingVersion) {
         if (concluded.stateWrite() != null) {
             try {
                 concluded.stateWrite().run();
@@ -510,7 +585,7 @@ public class CommandService {
         metrics.concluded(tenant, record.type().name(), record.status().name(), concluded.result() != null
                 ? Duration.ofMillis(concluded.result().elapsedMs()) : Duration.between(record.issuedAt(), clock.instant()));
         try {
-            update(tenant, record);
+            update(tenant, record, pendingVersion);
             // recorded: nothing left for the sweep (if this write failed, the sweep concludes the PENDING record)
             orphans.untrack(tenant, record);
         } catch (RuntimeException e) {
@@ -541,8 +616,24 @@ public class CommandService {
         }
     }
 
-    private void update(String tenant, CommandRecord next) {
-        records(tenant).upsert(next.id(), next, current -> next);
+    /**
+     * Stores the outcome over the record: with the PENDING record's version known, one conditional replace (not a read
+     * and a write); if the record changed since (another replica's sweep concluded it), or the version is unknown, the
+     * outcome replaces whatever is there, as before.
+     */
+    private void update(String tenant, CommandRecord next, String pendingVersion) {
+        boolean replaced = false;
+        if (pendingVersion != null) {
+            try {
+                records(tenant).replace(next.id(), next, pendingVersion);
+                replaced = true;
+            } catch (VersionConflictException e) {
+                // changed since it was written: replaced below whatever it is now
+            }
+        }
+        if (!replaced) {
+            records(tenant).upsert(next.id(), next, current -> next);
+        }
         log(tenant, next);
     }
 

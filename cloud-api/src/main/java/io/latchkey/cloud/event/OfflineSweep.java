@@ -1,6 +1,5 @@
 package io.latchkey.cloud.event;
 
-import io.latchkey.cloud.car.Car;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.car.CarState;
 import io.latchkey.cloud.tenant.Tenant;
@@ -30,6 +29,9 @@ public class OfflineSweep {
     private final EventsConfig config;
     private final Clock clock;
 
+    /** Margin for state writes of two replicas landing out of order: far more than they ever are. */
+    static final java.time.Duration SLACK = java.time.Duration.ofMinutes(1);
+
     public OfflineSweep(TenantDirectory tenants, CarRegistry cars, Events events, EventsConfig config, Clock clock) {
         this.tenants = tenants;
         this.cars = cars;
@@ -56,8 +58,16 @@ public class OfflineSweep {
         int raised = 0;
         Instant now = clock.instant();
         for (Tenant tenant : tenants.all()) {
-            for (Car car : cars.all(tenant.id())) {
-                CarState state = cars.state(tenant.id(), car.id());
+            for (String carId : cars.ids(tenant.id())) {
+                // Seen by this replica (stored or read) less than offlineAfter minus one sweep interval ago: the
+                // stored lastSeen is at least that, so the car is not offline; its state is not read. Every other car's
+                // state is read and judged as before. (At 10,000 cars reporting every minute this saves one read per
+                // car and minute on each replica; the cars' own documents are not read at all, only listed.)
+                Instant seenHere = cars.lastSeenHere(tenant.id(), carId);
+                if (seenHere != null && now.isBefore(seenHere.plus(config.offlineAfter()).minus(SLACK))) {
+                    continue;
+                }
+                CarState state = cars.state(tenant.id(), carId);
                 if (state.lastSeen() == null) {
                     continue;
                 }
@@ -69,7 +79,7 @@ public class OfflineSweep {
                 if (now.isBefore(offlineFrom)) {
                     continue;
                 }
-                events.raise(tenant.id(), car.id(), Events.CAR_OFFLINE, offlineFrom,
+                events.raise(tenant.id(), carId, Events.CAR_OFFLINE, offlineFrom,
                         Map.of("lastSeen", state.lastSeen().toString(),
                                 "cause", Boolean.TRUE.equals(state.online()) ? "SILENT" : "DISCONNECTED",
                                 "offlineAfter", config.offlineAfter().toString()),

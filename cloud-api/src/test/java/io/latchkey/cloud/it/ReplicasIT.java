@@ -209,6 +209,40 @@ class ReplicasIT {
         return Json.read(commands.get(commands.size() - 1), SignedCommand.class).keyId();
     }
 
+    /**
+     * On a shared store a command's id is not read before its PENDING record is created: the conditional create is the
+     * existence check. A retry of the id through the other replica is answered from the record and not sent again; the
+     * id used for another command is a conflict; an unknown car is 404; and a lock made on one replica stops the
+     * account's commands on the other at once (nothing of who may command a car is cached).
+     */
+    @Test
+    void aCommandIdRetriedOnTheOtherReplica_isAnsweredFromItsRecord_andTheCarActsOnce() throws Exception {
+        String operator = a.user("acme", acmeAdmin, "otto@acme.test", "operator");
+        a.car("acme", operator, "car-retry", "dev-retry");
+        Map<String, PublicKey> keys = TestDevice.keys(expect(200, a.http.get("/t/acme/.well-known/latchkey-device", null)).json());
+        try (TestDevice car = new TestDevice(a, "acme", "dev-retry", keys, a.clock())) {
+            JsonNode first = expect(200, a.http.postJson("/t/acme/cars/car-retry/commands", operator,
+                    Map.of("type", "UNLOCK", "id", "retry-on-b"))).json();
+            assertThat(first.path("outcome").asText()).as(first.toString()).isEqualTo("EXECUTED");
+            assertThat(car.receivedCommands()).hasSize(1);
+
+            JsonNode again = expect(200, b.http.postJson("/t/acme/cars/car-retry/commands", operator,
+                    Map.of("type", "UNLOCK", "id", "retry-on-b"))).json();
+            assertThat(again.path("outcome").asText()).isEqualTo("EXECUTED");
+            assertThat(again.path("commandId").asText()).isEqualTo("retry-on-b");
+            expect(409, b.http.postJson("/t/acme/cars/car-retry/commands", operator, Map.of("type", "LOCK", "id", "retry-on-b")));
+            expect(404, b.http.postJson("/t/acme/cars/no-such-car/commands", operator, Map.of("type", "LOCK")));
+            Thread.sleep(300);
+            assertThat(car.receivedCommands()).as("the retry was answered from the record").hasSize(1);
+
+            // the account locked for good through b: its token is refused by a at once
+            String operatorId = expect(200, a.http.get("/t/acme/users/me", operator)).text("id");
+            expect(204, b.http.postJson("/t/acme/users/" + operatorId + "/lock", acmeAdmin, Map.of()));
+            expect(401, a.http.postJson("/t/acme/cars/car-retry/commands", operator, Map.of("type", "LOCK")));
+            assertThat(car.receivedCommands()).hasSize(1);
+        }
+    }
+
     @Test
     void telemetryResentToTheOtherReplica_isStoredOnce() throws Exception {
         String operator = a.user("acme", acmeAdmin, "olga@acme.test", "operator");
