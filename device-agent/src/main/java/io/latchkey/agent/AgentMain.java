@@ -44,6 +44,8 @@ public final class AgentMain implements Runnable {
             // logging set up in code (cli.AgentLogging), as latchkey-agent-logback.xml says, without logback's XML reader
             System.setProperty(io.latchkey.agent.cli.AgentLogging.PROPERTY, io.latchkey.agent.cli.AgentLogging.BUILTIN);
         }
-        System.exit(commandLine(Streams.system()).execute(args));
+        // the unit's plain `run --config FILE` without picocli's model (RunCommand.plain); anything else through picocli
+        java.util.Optional<RunCommand> run = RunCommand.plain(args);
+        System.exit(run.isPresent() ? run.get().execute() : commandLine(Streams.system()).execute(args));
     }
 }
