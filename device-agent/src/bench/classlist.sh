@@ -17,7 +17,7 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$PORT
 /usr/sbin/mosquitto -c "$WORK/m.conf" >/dev/null 2>&1 & MOSQ=$!
 trap 'kill $MOSQ 2>/dev/null; rm -rf "$WORK"' EXIT
 sleep 0.5
-java -Xms8m -Xmn2m -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlatchkey.agent.logging=builtin \
+java -Xms8m -Xmn2m -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlatchkey.agent.logging=builtin -Dslf4j.provider=io.latchkey.agent.cli.AgentLogProvider \
     -XX:DumpLoadedClassList="$WORK/all" -cp "$CP" io.latchkey.agent.bench.StartupProbe "tcp://127.0.0.1:$PORT" 3 100 paho 2 >/dev/null
 # Not the other subcommands' picocli model (AgentMain --help, status, decode): the unit's `run --config` is read without
 # picocli (RunCommand.plain), and with this JVM every class in the archive is resident in every agent, used or not
