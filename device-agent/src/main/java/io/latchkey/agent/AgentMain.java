@@ -46,6 +46,10 @@ public final class AgentMain implements Runnable {
             // and the same lines through the agent's own small SLF4J provider rather than logback (cli.AgentLogProvider)
             if (System.getProperty(io.latchkey.agent.cli.AgentLogProvider.SLF4J_PROVIDER) == null) {
                 System.setProperty(io.latchkey.agent.cli.AgentLogProvider.SLF4J_PROVIDER, io.latchkey.agent.cli.AgentLogProvider.class.getName());
+                // without SLF4J's own "SLF4J(I): Attempting to load provider ..." line on standard error at every start
+                if (System.getProperty("slf4j.internal.verbosity") == null) {
+                    System.setProperty("slf4j.internal.verbosity", "WARN");
+                }
             }
         }
         // the unit's plain `run --config FILE` without picocli's model (RunCommand.plain); anything else through picocli
