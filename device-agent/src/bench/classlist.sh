@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes src/main/dist/latchkey-agent.classlist: the classes the agent loads from start to connected and while publishing
-# and answering commands (StartupProbe), those of its command line (AgentMain --help) and those of the real start over
+# and answering commands (StartupProbe), and those of the real start over
 # mutual TLS (agent-start.sh: config file, PEM key and certificate, TLS context and handshake), which the .deb's postinst turns into the class-data archive (AppCDS) the unit uses. Run after
 # changes that load other classes at start (a stale list costs only start-up: classes it misses load from the jars,
 # names it has that no longer exist are skipped). Needs a built device-agent, Debian's mosquitto and openssl.
@@ -17,10 +17,12 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$PORT
 /usr/sbin/mosquitto -c "$WORK/m.conf" >/dev/null 2>&1 & MOSQ=$!
 trap 'kill $MOSQ 2>/dev/null; rm -rf "$WORK"' EXIT
 sleep 0.5
-java -Xms8m -Xmn2m -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlatchkey.agent.logging=builtin \
+java -Xms8m -Xmn2m -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlatchkey.agent.logging=builtin -Dslf4j.provider=io.latchkey.agent.cli.AgentLogProvider \
     -XX:DumpLoadedClassList="$WORK/all" -cp "$CP" io.latchkey.agent.bench.StartupProbe "tcp://127.0.0.1:$PORT" 3 100 paho 2 >/dev/null
-# and the command line the unit starts it through (picocli, AgentMain, the subcommands' options)
-java -Xshare:auto -XX:DumpLoadedClassList="$WORK/cli" -Dlatchkey.agent.logging=builtin -cp "$CP" io.latchkey.agent.AgentMain --help >/dev/null
+# Not the other subcommands' picocli model (AgentMain --help, status, decode): the unit's `run --config` is read without
+# picocli (RunCommand.plain), and with this JVM every class in the archive is resident in every agent, used or not
+# (docs/benchmarks-agent.md, "Fewer classes"); the diagnostics load picocli from the jar.
+: > "$WORK/cli"
 # and the real start as the unit runs it: config file, device key and certificate, mutual TLS (agent-start.sh)
 NOCDS=1 DUMP="$WORK/run" src/bench/agent-start.sh 1 >/dev/null
 # not the benchmark's own classes (nor their lambdas); each line once

@@ -43,7 +43,17 @@ public final class AgentMain implements Runnable {
         if (System.getProperty("logback.configurationFile") == null) {
             // logging set up in code (cli.AgentLogging), as latchkey-agent-logback.xml says, without logback's XML reader
             System.setProperty(io.latchkey.agent.cli.AgentLogging.PROPERTY, io.latchkey.agent.cli.AgentLogging.BUILTIN);
+            // and the same lines through the agent's own small SLF4J provider rather than logback (cli.AgentLogProvider)
+            if (System.getProperty(io.latchkey.agent.cli.AgentLogProvider.SLF4J_PROVIDER) == null) {
+                System.setProperty(io.latchkey.agent.cli.AgentLogProvider.SLF4J_PROVIDER, io.latchkey.agent.cli.AgentLogProvider.class.getName());
+                // without SLF4J's own "SLF4J(I): Attempting to load provider ..." line on standard error at every start
+                if (System.getProperty("slf4j.internal.verbosity") == null) {
+                    System.setProperty("slf4j.internal.verbosity", "WARN");
+                }
+            }
         }
-        System.exit(commandLine(Streams.system()).execute(args));
+        // the unit's plain `run --config FILE` without picocli's model (RunCommand.plain); anything else through picocli
+        java.util.Optional<RunCommand> run = RunCommand.plain(args);
+        System.exit(run.isPresent() ? run.get().execute() : commandLine(Streams.system()).execute(args));
     }
 }

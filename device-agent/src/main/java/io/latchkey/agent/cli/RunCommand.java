@@ -39,11 +39,99 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--simulated", description = "run every hardware part simulated (relays, feedback, a parked GNSS fix, 12.6 V)")
     boolean simulated;
 
-    @Option(names = "--sim-lat", defaultValue = "52.5200", description = "simulated latitude (default ${DEFAULT-VALUE})")
-    double lat;
+    @Option(names = "--sim-lat", defaultValue = DEFAULT_LAT, description = "simulated latitude (default ${DEFAULT-VALUE})")
+    double lat = Double.parseDouble(DEFAULT_LAT);
 
-    @Option(names = "--sim-lon", defaultValue = "13.4050", description = "simulated longitude (default ${DEFAULT-VALUE})")
-    double lon;
+    @Option(names = "--sim-lon", defaultValue = DEFAULT_LON, description = "simulated longitude (default ${DEFAULT-VALUE})")
+    double lon = Double.parseDouble(DEFAULT_LON);
+
+    private static final String DEFAULT_LAT = "52.5200";
+    private static final String DEFAULT_LON = "13.4050";
+
+    /**
+     * The command line the unit starts the agent with ({@code run --config FILE} or {@code -c FILE}, {@code --simulated},
+     * {@code --sim-lat}/{@code --sim-lon} with a number, each at most once, values after a space or {@code =}) read
+     * without picocli: building picocli's model of the command tree by reflection loads ~170 classes, resident on a Pi for
+     * the agent's whole life (issue 17, docs/benchmarks-agent.md "Fewer classes"). Anything else (help, version, another
+     * subcommand, an unknown or repeated option, a value that is not a number, {@code @file}) gives empty, and the caller
+     * hands the line to picocli, which reads, reports and refuses it as before. What this accepts, picocli reads the same
+     * way ({@code RunCommandTest}).
+     */
+    public static java.util.Optional<RunCommand> plain(String[] args) {
+        if (args.length < 2 || !"run".equals(args[0])) {
+            return java.util.Optional.empty();
+        }
+        RunCommand run = new RunCommand();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            int eq = arg.startsWith("--") ? arg.indexOf('=') : -1;
+            String name = eq < 0 ? arg : arg.substring(0, eq);
+            if (name.equals("-c")) {
+                name = "--config";
+            }
+            if (!seen.add(name)) {
+                return java.util.Optional.empty();
+            }
+            if (name.equals("--simulated")) {
+                if (eq >= 0) {
+                    return java.util.Optional.empty();
+                }
+                run.simulated = true;
+                continue;
+            }
+            if (!name.equals("--config") && !name.equals("--sim-lat") && !name.equals("--sim-lon")) {
+                return java.util.Optional.empty();
+            }
+            String value;
+            if (eq >= 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("-") && !args[i + 1].startsWith("@")) {
+                value = args[++i];   // (a word that looks like an option, or an @file picocli would expand: picocli's call)
+            } else {
+                return java.util.Optional.empty();
+            }
+            if (value.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            try {
+                switch (name) {
+                    case "--config" -> run.configFile = Path.of(value);
+                    case "--sim-lat" -> run.lat = Double.parseDouble(value);
+                    default -> run.lon = Double.parseDouble(value);
+                }
+            } catch (RuntimeException e) {
+                return java.util.Optional.empty();
+            }
+        }
+        return run.configFile == null ? java.util.Optional.empty() : java.util.Optional.of(run);
+    }
+
+    /** As picocli runs it: the exit status {@link #call()} returns, or 1 and the stack trace on standard error. */
+    public int execute() {
+        try {
+            return call();
+        } catch (Exception e) {
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    Path configFile() {
+        return configFile;
+    }
+
+    boolean simulated() {
+        return simulated;
+    }
+
+    double lat() {
+        return lat;
+    }
+
+    double lon() {
+        return lon;
+    }
 
     @Override
     public Integer call() throws InterruptedException {

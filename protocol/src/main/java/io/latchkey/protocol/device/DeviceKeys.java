@@ -6,8 +6,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -18,8 +16,7 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * the public parameters also carry the point's precomputation, which makes later verifications faster.
  */
 public final class DeviceKeys {
-    private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
-    static final ECDomainParameters DOMAIN = new ECDomainParameters(P256.getCurve(), P256.getG(), P256.getN(), P256.getH());
+    static final ECDomainParameters DOMAIN = io.latchkey.protocol.device.P256.DOMAIN;
 
     private DeviceKeys() {
     }

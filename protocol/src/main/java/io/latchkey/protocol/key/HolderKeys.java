@@ -4,9 +4,7 @@ import io.latchkey.protocol.Ed25519;
 import io.latchkey.protocol.MalformedMessageException;
 import java.math.BigInteger;
 import java.util.Arrays;
-import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -19,8 +17,7 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
  * message. Used for the holder's key (phone) and the car's answers to the phone.
  */
 public final class HolderKeys {
-    private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
-    static final ECDomainParameters DOMAIN = new ECDomainParameters(P256.getCurve(), P256.getG(), P256.getN(), P256.getH());
+    static final ECDomainParameters DOMAIN = io.latchkey.protocol.device.P256.DOMAIN;
 
     private HolderKeys() {
     }
