@@ -55,6 +55,37 @@ class BrokerSessionRepairIT {
         }
     }
 
+    /**
+     * A session that delivers, only behind a backlog that holds the probe (here: the probe's subscription gone, so no
+     * probe ever comes back), is kept: a fresh session would drop the backlog and add a reconnect. Once nothing at all
+     * arrives any more, it is renewed.
+     */
+    @Test
+    void aSessionThatDeliversWhileTheProbeDoesNotComeBack_isKept_untilNothingArrives() throws Exception {
+        try (CloudApp app = CloudApp.start(dataDir, Map.of("latchkey.mqtt.probe-interval", "300ms"))) {
+            String admin = app.tenantWithAdmin("acme");
+            String operator = app.user("acme", admin, "olga@acme.test", "operator");
+            app.car("acme", operator, "car-1", "dev-001");
+            JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
+            BackendMqttClient mqtt = app.context().getBean(BackendMqttClient.class);
+            try (TestDevice device = new TestDevice(app, "acme", "dev-001", TestDevice.keys(discovery),
+                    Clock.systemUTC())) {
+                BackendMqttClientAccess.loseProbeSubscriptionAtTheBroker(mqtt);
+                // 3 s = ten probe intervals, three times the window: telemetry arrives every 200 ms meanwhile
+                for (long seq = 1; seq <= 15; seq++) {
+                    device.publishTelemetry(record(seq));
+                    Thread.sleep(200);
+                }
+                long last = 15;
+                await().atMost(Duration.ofSeconds(10)).until(() -> device.receipts().stream().anyMatch(r -> r.lastSeq() == last));
+                assertThat(mqtt.sessionRenewals()).as("delivering, so kept").isZero();
+
+                // nothing arrives any more: the session is renewed
+                await().atMost(Duration.ofSeconds(10)).until(() -> mqtt.sessionRenewals() >= 1);
+            }
+        }
+    }
+
     private static TelemetryRecord record(long seq) {
         return new TelemetryRecord(seq, Instant.now(), 52.5, 13.4, 0.0, 1000.0 + seq, LockState.LOCKED, false, false, 3,
                 Map.of(), "PERIODIC");

@@ -5,6 +5,10 @@ public final class BackendMqttClientAccess {
     private BackendMqttClientAccess() {
     }
 
+    public static void loseProbeSubscriptionAtTheBroker(BackendMqttClient client) {
+        client.loseProbeSubscriptionAtTheBroker().join();
+    }
+
     public static void loseSubscriptionsAtTheBroker(BackendMqttClient client) {
         client.loseSubscriptionsAtTheBroker().join();
     }
