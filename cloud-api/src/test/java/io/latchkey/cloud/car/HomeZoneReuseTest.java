@@ -2,16 +2,9 @@ package io.latchkey.cloud.car;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.latchkey.cloud.store.FileTenantStore;
-import io.latchkey.cloud.store.Stores;
-import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.protocol.command.HomeZone;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,38 +15,15 @@ class HomeZoneReuseTest {
     @TempDir
     Path dir;
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(T);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
+    private SharedRegistries shared;
 
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
+    @org.junit.jupiter.api.BeforeEach
+    void sharedStore() {
+        shared = new SharedRegistries(dir, T);
+    }
 
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
-
-    /** One replica's registry; all share the store in {@code dir}. */
     private CarRegistry replica() {
-        Stores stores = new Stores() {
-            @Override
-            public TenantStore platform() {
-                return new FileTenantStore(dir.resolve("platform"));
-            }
-
-            @Override
-            public TenantStore tenant(String tenantId) {
-                return new FileTenantStore(dir.resolve(tenantId));
-            }
-        };
-        return new CarRegistry(stores, new SecureRandom(), clock);
+        return shared.replica();
     }
 
     @Test
@@ -68,7 +38,7 @@ class HomeZoneReuseTest {
         assertThat(a.homeZoneForTelemetry("acme", "car-1")).isEqualTo(berlin);
         assertThat(b.homeZoneForTelemetry("acme", "car-1")).as("b read it a moment ago").isNull();
 
-        now.set(T.plus(CarRegistry.HOME_ZONE_REUSE));
+        shared.now.set(T.plus(CarRegistry.HOME_ZONE_REUSE));
         assertThat(b.homeZoneForTelemetry("acme", "car-1")).isEqualTo(berlin);
 
         b.setHomeZone("acme", "car-1", null);

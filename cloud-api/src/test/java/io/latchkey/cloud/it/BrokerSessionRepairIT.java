@@ -29,29 +29,25 @@ class BrokerSessionRepairIT {
 
     @Test
     void aSessionThatStoppedDelivering_isRenewed_andIngestionResumes() throws Exception {
-        try (CloudApp app = CloudApp.start(dataDir, Map.of("latchkey.mqtt.probe-interval", "300ms"))) {
-            String admin = app.tenantWithAdmin("acme");
-            String operator = app.user("acme", admin, "olga@acme.test", "operator");
-            app.car("acme", operator, "car-1", "dev-001");
-            JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
-            BackendMqttClient mqtt = app.context().getBean(BackendMqttClient.class);
-            try (TestDevice device = new TestDevice(app, "acme", "dev-001", TestDevice.keys(discovery),
-                    Clock.systemUTC())) {
-                device.publishTelemetry(record(1));
-                await().atMost(Duration.ofSeconds(10)).until(() -> device.receipts().size() == 1);
-                assertThat(mqtt.sessionRenewals()).isZero();
+        try (Running running = Running.start(dataDir)) {
+            CloudApp app = running.app();
+            String operator = running.operator();
+            BackendMqttClient mqtt = running.mqtt();
+            TestDevice device = running.device();
+            device.publishTelemetry(record(1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> device.receipts().size() == 1);
+            assertThat(mqtt.sessionRenewals()).isZero();
 
-                BackendMqttClientAccess.loseSubscriptionsAtTheBroker(mqtt);
-                // The session delivers nothing now; the probe notices and the session is replaced.
-                await().atMost(Duration.ofSeconds(20)).until(() -> mqtt.sessionRenewals() >= 1);
+            BackendMqttClientAccess.loseSubscriptionsAtTheBroker(mqtt);
+            // The session delivers nothing now; the probe notices and the session is replaced.
+            await().atMost(Duration.ofSeconds(20)).until(() -> mqtt.sessionRenewals() >= 1);
 
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                    device.publishTelemetry(record(2));
-                    assertThat(device.receipts()).anyMatch(r -> r.lastSeq() == 2);
-                });
-                JsonNode stored = expect(200, app.http.get("/t/acme/cars/car-1/telemetry?limit=10", operator)).json();
-                assertThat(stored.findValuesAsText("seq")).containsExactly("1", "2");
-            }
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                device.publishTelemetry(record(2));
+                assertThat(device.receipts()).anyMatch(r -> r.lastSeq() == 2);
+            });
+            JsonNode stored = expect(200, app.http.get("/t/acme/cars/car-1/telemetry?limit=10", operator)).json();
+            assertThat(stored.findValuesAsText("seq")).containsExactly("1", "2");
         }
     }
 
@@ -62,26 +58,42 @@ class BrokerSessionRepairIT {
      */
     @Test
     void aSessionThatDeliversWhileTheProbeDoesNotComeBack_isKept_untilNothingArrives() throws Exception {
-        try (CloudApp app = CloudApp.start(dataDir, Map.of("latchkey.mqtt.probe-interval", "300ms"))) {
+        try (Running running = Running.start(dataDir)) {
+            BackendMqttClient mqtt = running.mqtt();
+            TestDevice device = running.device();
+            BackendMqttClientAccess.loseProbeSubscriptionAtTheBroker(mqtt);
+            // 3 s = ten probe intervals, three times the window: telemetry arrives every 200 ms meanwhile
+            for (long seq = 1; seq <= 15; seq++) {
+                device.publishTelemetry(record(seq));
+                Thread.sleep(200);
+            }
+            long last = 15;
+            await().atMost(Duration.ofSeconds(10)).until(() -> device.receipts().stream().anyMatch(r -> r.lastSeq() == last));
+            assertThat(mqtt.sessionRenewals()).as("delivering, so kept").isZero();
+
+            // nothing arrives any more: the session is renewed
+            await().atMost(Duration.ofSeconds(10)).until(() -> mqtt.sessionRenewals() >= 1);
+        }
+    }
+
+    /** The backend with a probe every 300 ms, one car, and its device connected. */
+    private record Running(CloudApp app, String operator, BackendMqttClient mqtt, TestDevice device) implements AutoCloseable {
+        static Running start(Path dataDir) throws Exception {
+            CloudApp app = CloudApp.start(dataDir, Map.of("latchkey.mqtt.probe-interval", "300ms"));
             String admin = app.tenantWithAdmin("acme");
             String operator = app.user("acme", admin, "olga@acme.test", "operator");
             app.car("acme", operator, "car-1", "dev-001");
             JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
-            BackendMqttClient mqtt = app.context().getBean(BackendMqttClient.class);
-            try (TestDevice device = new TestDevice(app, "acme", "dev-001", TestDevice.keys(discovery),
-                    Clock.systemUTC())) {
-                BackendMqttClientAccess.loseProbeSubscriptionAtTheBroker(mqtt);
-                // 3 s = ten probe intervals, three times the window: telemetry arrives every 200 ms meanwhile
-                for (long seq = 1; seq <= 15; seq++) {
-                    device.publishTelemetry(record(seq));
-                    Thread.sleep(200);
-                }
-                long last = 15;
-                await().atMost(Duration.ofSeconds(10)).until(() -> device.receipts().stream().anyMatch(r -> r.lastSeq() == last));
-                assertThat(mqtt.sessionRenewals()).as("delivering, so kept").isZero();
+            TestDevice device = new TestDevice(app, "acme", "dev-001", TestDevice.keys(discovery), Clock.systemUTC());
+            return new Running(app, operator, app.context().getBean(BackendMqttClient.class), device);
+        }
 
-                // nothing arrives any more: the session is renewed
-                await().atMost(Duration.ofSeconds(10)).until(() -> mqtt.sessionRenewals() >= 1);
+        @Override
+        public void close() throws Exception {
+            try {
+                device.close();
+            } finally {
+                app.close();
             }
         }
     }
