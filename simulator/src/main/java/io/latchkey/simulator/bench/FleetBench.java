@@ -439,18 +439,23 @@ public final class FleetBench {
         long base = store.count();
         fleet.mark();
         broker.start();
-        List<long[]> samples = new ArrayList<>();
+        List<long[]> marks = new ArrayList<>();
         long start = System.nanoTime();
         long deadline = start + Duration.ofSeconds(600).toNanos();
         while (System.nanoTime() < deadline) {
-            long n = store.count();
-            samples.add(new long[] {System.nanoTime(), n});
+            marks.add(new long[] {System.nanoTime(), store.mark()});
             if (fleet.drainedSinceMark()) {
                 break;
             }
             sleep(500);
         }
         usage("ingestion backlog", sampler.endPhase());
+        List<long[]> samples;
+        try {
+            samples = IngestionCapacity.resolve(store, marks);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         double peak = IngestionCapacity.best5s(samples);
         long drainedRecords = samples.get(samples.size() - 1)[1] - base;
         double drainSeconds = (samples.get(samples.size() - 1)[0] - start) / 1e9;

@@ -2,9 +2,6 @@ package io.latchkey.cloud.store.azure;
 
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.AppendBlobItem;
-import com.azure.storage.blob.models.AppendBlobRequestConditions;
-import com.azure.storage.blob.models.BlobDownloadResponse;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
@@ -48,11 +45,13 @@ final class AppendBlobStreams {
     private final BlobContainerClient container;
     private final long segmentBytes;
     private final Duration timeout;
+    private final BlobRequests requests;
     /** The segment this process last appended to, per stream: a hint, the service has the truth. */
     private final Map<String, Integer> current = new ConcurrentHashMap<>();
 
-    AppendBlobStreams(BlobContainerClient container, long segmentBytes, Duration timeout) {
+    AppendBlobStreams(BlobContainerClient container, long segmentBytes, Duration timeout, BlobRequests requests) {
         this.container = container;
+        this.requests = requests;
         this.segmentBytes = segmentBytes;
         this.timeout = timeout;
     }
@@ -92,7 +91,7 @@ final class AppendBlobStreams {
         while (true) {
             AppendBlobClient blob = segment(stream, segment);
             try {
-                appendBlock(blob, block, new AppendBlobRequestConditions().setMaxSize(segmentBytes));
+                appendBlock(blob, block, null);
                 return;
             } catch (BlobStorageException e) {
                 if (BlobErrors.notFound(e)) {
@@ -184,18 +183,17 @@ final class AppendBlobStreams {
     /** The lines after {@code from} in an unsealed segment, with one request; empty if sealed or nothing follows. */
     private Optional<StreamRead> restOfOpenSegment(String stream, int segment, long from) {
         AppendBlobClient blob = segment(stream, segment);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] bytes;
         try {
-            BlobDownloadResponse response = blob.downloadStreamWithResponse(out, new BlobRange(from), null, null, false,
-                    timeout, Context.NONE);
-            if (Boolean.TRUE.equals(response.getDeserializedHeaders().isSealed())) {
+            BlobRequests.Result response = requests.download(blob, from, null);
+            if ("true".equalsIgnoreCase(response.headers().getValue(BlobRequests.SEALED))) {
                 return Optional.empty();
             }
+            bytes = response.body();
         } catch (BlobStorageException e) {
             // 416 (nothing after from), gone, or anything else: the listing path below knows what to do
             return Optional.empty();
         }
-        byte[] bytes = out.toByteArray();
         return Optional.of(new StreamRead(lines(bytes), position(segment, from + bytes.length)));
     }
 
@@ -207,10 +205,9 @@ final class AppendBlobStreams {
             if (length == 0) {
                 createIfMissing(blob);
             }
-            AppendBlobItem item = appendBlock(blob, line,
-                    new AppendBlobRequestConditions().setAppendPosition(length).setMaxSize(segmentBytes));
+            long offset = appendBlock(blob, line, length);
             current.merge(stream, segment, Math::max);
-            long end = Long.parseLong(item.getBlobAppendOffset()) + line.length;
+            long end = offset + line.length;
             return new StreamEnd(Optional.of(withoutNewline(lastLine)), position(segment, end));
         } catch (BlobStorageException e) {
             if (BlobErrors.is(e, BlobErrorCode.APPEND_POSITION_CONDITION_NOT_MET) || BlobErrors.notFound(e)) {
@@ -264,9 +261,10 @@ final class AppendBlobStreams {
         return names;
     }
 
-    private AppendBlobItem appendBlock(AppendBlobClient blob, byte[] line, AppendBlobRequestConditions conditions) {
-        return blob.appendBlockWithResponse(new ByteArrayInputStream(line), line.length, null, conditions, timeout,
-                Context.NONE).getValue();
+    /** Appends the block, at {@code appendPosition} if not null, within the segment size; where the block went. */
+    private long appendBlock(AppendBlobClient blob, byte[] block, Long appendPosition) {
+        BlobRequests.Result result = requests.appendBlock(blob, block, appendPosition, segmentBytes);
+        return Long.parseLong(result.headers().getValue(BlobRequests.APPEND_OFFSET));
     }
 
     private void createIfMissing(AppendBlobClient blob) {
@@ -339,11 +337,10 @@ final class AppendBlobStreams {
     }
 
     private byte[] download(AppendBlobClient blob, BlobRange range, String etag) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            blob.downloadStreamWithResponse(out, range, null, new BlobRequestConditions().setIfMatch(etag), false,
-                    timeout, Context.NONE);
-            return out.toByteArray();
+            long from = range == null ? 0 : range.getOffset();
+            long to = range == null || range.getCount() == null ? -1 : range.getOffset() + range.getCount();
+            return requests.download(blob, from, to, etag).body();
         } catch (BlobStorageException e) {
             if (BlobErrors.notFound(e)) {
                 return new byte[0];
