@@ -115,17 +115,17 @@ final class AzuriteCounter implements RecordCounter {
                 if (bytes.length != to - from) {
                     throw new IOException("blob " + blob + " gave " + bytes.length + " bytes for " + from + "-" + to);
                 }
-                Map<Long, Long> at = new HashMap<>();
+                Map<Long, Long> byLength = new HashMap<>();
                 long n = base;
                 long pos = from;
                 for (long length : w.getValue()) {
                     if (length >= from) {
                         n += newlines(bytes, (int) (pos - from), (int) (length - from));
                         pos = length;
-                        at.put(length, n);
+                        byLength.put(length, n);
                     }
                 }
-                linesAt.put(blob, at);
+                linesAt.put(blob, byLength);
                 // what count() continues from
                 lines += n - counted.getOrDefault(blob, 0L);
                 counted.put(blob, n);

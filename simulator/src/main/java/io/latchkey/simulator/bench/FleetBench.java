@@ -258,6 +258,7 @@ public final class FleetBench {
         r.put("stored (records/s, from the store, 30 s average)", Math.round(rate[0]));
         r.put("highest sustained over 5 s (records/s)", Math.round(rate[1]));
         r.put("batches sent again (no receipt within 5 s)", capacity.resent());
+        r.put("count check after the phase (a mark resolved vs. a full read)", capacity.countCheck());
         r.put("target >= 20,000 records/s", rate[1] >= 20_000 ? "met" : "NOT met");
         put("ingestion capacity (broker + backend, light senders)", r);
     }

@@ -36,6 +36,7 @@ final class IngestionCapacity {
     private final List<String> deviceIds;
     private final int batchSize;
     private final int senders;
+    private String countCheck = "not made";
     private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong resent = new java.util.concurrent.atomic.AtomicLong();
     /** Per device: the first seq of the batch waiting for its receipt. */
@@ -102,7 +103,27 @@ final class IngestionCapacity {
         List<long[]> samples = resolve(store, marks);
         long last = samples.get(samples.size() - 1)[1];
         double average = (last - before) / ((t1 - t0) / 1e9);
+        checkCount(store);
         return new double[] {average, best5s(samples)};
+    }
+
+    /**
+     * Once the senders are gone and the last receipts are in: a mark resolved afterwards against a full read of the
+     * store, which must agree (the marks' method is exact, or the run says so).
+     */
+    private void checkCount(RecordCounter store) throws InterruptedException {
+        Thread.sleep(3000);
+        long mark = store.mark();
+        long full = store.count();
+        long resolved = store.countsAt(new long[] {mark})[0];
+        long again = store.count();
+        countCheck = full == again ? (resolved == full ? "equal (" + full + ")" : "DIFFERENT: mark " + resolved + ", read " + full)
+                : "not quiet (" + full + " then " + again + ")";
+    }
+
+    /** The mark-versus-read check of the run. */
+    String countCheck() {
+        return countCheck;
     }
 
     /** Marks to (time, exact count) samples; marks whose listing failed are left out, the last one is not allowed to be. */

@@ -91,7 +91,7 @@ final class AppendBlobStreams {
         while (true) {
             AppendBlobClient blob = segment(stream, segment);
             try {
-                appendBlock(blob, block, null);
+                appendBlock(blob.getBlobName(), block, null);
                 return;
             } catch (BlobStorageException e) {
                 if (BlobErrors.notFound(e)) {
@@ -182,10 +182,9 @@ final class AppendBlobStreams {
 
     /** The lines after {@code from} in an unsealed segment, with one request; empty if sealed or nothing follows. */
     private Optional<StreamRead> restOfOpenSegment(String stream, int segment, long from) {
-        AppendBlobClient blob = segment(stream, segment);
         byte[] bytes;
         try {
-            BlobRequests.Result response = requests.download(blob, from, null);
+            BlobRequests.Result response = requests.download(segmentName(stream, segment), from, null);
             if ("true".equalsIgnoreCase(response.headers().getValue(BlobRequests.SEALED))) {
                 return Optional.empty();
             }
@@ -200,12 +199,12 @@ final class AppendBlobStreams {
     private StreamEnd appendBlockAt(String stream, byte[] line, byte[] lastLine, String expectedPosition) {
         int segment = segmentOf(expectedPosition);
         long length = lengthOf(expectedPosition);
-        AppendBlobClient blob = segment(stream, segment);
+        String name = segmentName(stream, segment);
         try {
             if (length == 0) {
-                createIfMissing(blob);
+                createIfMissing(segment(stream, segment));
             }
-            long offset = appendBlock(blob, line, length);
+            long offset = appendBlock(name, line, length);
             current.merge(stream, segment, Math::max);
             long end = offset + line.length;
             return new StreamEnd(Optional.of(withoutNewline(lastLine)), position(segment, end));
@@ -218,6 +217,7 @@ final class AppendBlobStreams {
             }
             // Sealed, its length is final: if it is still where the caller saw it, the caller saw the
             // whole segment and the record belongs at the start of the next one.
+            AppendBlobClient blob = segment(stream, segment);
             seal(blob);
             if (blob.getProperties().getBlobSize() != length) {
                 throw new StreamChangedException(stream);
@@ -262,7 +262,7 @@ final class AppendBlobStreams {
     }
 
     /** Appends the block, at {@code appendPosition} if not null, within the segment size; where the block went. */
-    private long appendBlock(AppendBlobClient blob, byte[] block, Long appendPosition) {
+    private long appendBlock(String blob, byte[] block, Long appendPosition) {
         BlobRequests.Result result = requests.appendBlock(blob, block, appendPosition, segmentBytes);
         return Long.parseLong(result.headers().getValue(BlobRequests.APPEND_OFFSET));
     }
@@ -311,8 +311,12 @@ final class AppendBlobStreams {
     }
 
     private AppendBlobClient segment(String stream, int segment) {
-        return container.getBlobClient(PREFIX + stream + "/" + String.format("%010d", segment) + ".jsonl")
-                .getAppendBlobClient();
+        return container.getBlobClient(segmentName(stream, segment)).getAppendBlobClient();
+    }
+
+    private static String segmentName(String stream, int segment) {
+        String number = Integer.toString(segment);
+        return PREFIX + stream + "/" + "0".repeat(Math.max(0, 10 - number.length())) + number + ".jsonl";
     }
 
     /** The last record of one segment, read from a window at its end (the whole blob if the window holds no line break). */
@@ -340,7 +344,7 @@ final class AppendBlobStreams {
         try {
             long from = range == null ? 0 : range.getOffset();
             long to = range == null || range.getCount() == null ? -1 : range.getOffset() + range.getCount();
-            return requests.download(blob, from, to, etag).body();
+            return requests.download(blob.getBlobName(), from, to, etag).body();
         } catch (BlobStorageException e) {
             if (BlobErrors.notFound(e)) {
                 return new byte[0];

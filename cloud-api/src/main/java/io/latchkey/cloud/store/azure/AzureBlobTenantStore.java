@@ -54,7 +54,7 @@ public final class AzureBlobTenantStore implements TenantStore {
             throw new IllegalArgumentException("segmentBytes must be at least 64, got " + segmentBytes);
         }
         this.container = container;
-        this.requests = new BlobRequests(timeout);
+        this.requests = new BlobRequests(container, timeout);
         this.streams = new AppendBlobStreams(container, segmentBytes, timeout, requests);
         this.timeout = timeout;
         this.offEventLoop = new OffEventLoop(blocking);
@@ -70,9 +70,8 @@ public final class AzureBlobTenantStore implements TenantStore {
     }
 
     private Optional<Versioned<byte[]>> doRead(String collection, String id) {
-        BlobClient blob = document(collection, id);
         try {
-            BlobRequests.Result response = requests.download(blob, 0, null);
+            BlobRequests.Result response = requests.download(documentName(collection, id), 0, null);
             return Optional.of(new Versioned<>(response.body(), response.etag()));
         } catch (BlobStorageException e) {
             if (BlobErrors.notFound(e)) {
@@ -84,7 +83,7 @@ public final class AzureBlobTenantStore implements TenantStore {
 
     private String doCreate(String collection, String id, byte[] content) {
         try {
-            return upload(document(collection, id), content, null, "*");
+            return upload(documentName(collection, id), content, null, "*");
         } catch (BlobStorageException e) {
             if (BlobErrors.is(e, BlobErrorCode.BLOB_ALREADY_EXISTS, BlobErrorCode.CONDITION_NOT_MET)) {
                 throw new DocumentExistsException(collection, id);
@@ -95,7 +94,7 @@ public final class AzureBlobTenantStore implements TenantStore {
 
     private String doReplace(String collection, String id, byte[] content, String expectedVersion) {
         try {
-            return upload(document(collection, id), content, expectedVersion, null);
+            return upload(documentName(collection, id), content, expectedVersion, null);
         } catch (BlobStorageException e) {
             if (BlobErrors.is(e, BlobErrorCode.CONDITION_NOT_MET) || BlobErrors.notFound(e)) {
                 throw new VersionConflictException(collection, id);
@@ -252,12 +251,16 @@ public final class AzureBlobTenantStore implements TenantStore {
         return offEventLoop.call(() -> streams.since(Names.require("stream", stream), position));
     }
 
-    private String upload(BlobClient blob, byte[] content, String ifMatch, String ifNoneMatch) {
+    private String upload(String blob, byte[] content, String ifMatch, String ifNoneMatch) {
         return requests.upload(blob, content, JSON_CONTENT_TYPE, ifMatch, ifNoneMatch).etag();
     }
 
     private BlobClient document(String collection, String id) {
-        return container.getBlobClient(DOCS + Names.require("collection", collection) + "/" + Names.require("id", id) + JSON);
+        return container.getBlobClient(documentName(collection, id));
+    }
+
+    private static String documentName(String collection, String id) {
+        return DOCS + Names.require("collection", collection) + "/" + Names.require("id", id) + JSON;
     }
 
     /** The record and its line break, checked to be one line. */

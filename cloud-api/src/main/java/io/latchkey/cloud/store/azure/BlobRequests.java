@@ -9,7 +9,9 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.blob.specialized.BlobClientBase;
+import com.azure.storage.blob.BlobContainerClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -61,9 +63,25 @@ final class BlobRequests {
     });
 
     private final Duration timeout;
+    private final HttpPipeline pipeline;
+    private final String version;
+    private final String containerUrl;
 
-    BlobRequests(Duration timeout) {
+    /**
+     * Requests to the blobs of one container, with its client's pipeline (and so its account's credentials). A blob's
+     * URL is made here from the container's and the blob's name, encoded as the SDK encodes it, rather than by a
+     * {@code BlobClient} built per request (each build makes a client builder, log options and parses the URL again).
+     */
+    BlobRequests(BlobContainerClient container, Duration timeout) {
         this.timeout = timeout;
+        this.pipeline = container.getHttpPipeline();
+        this.version = container.getServiceVersion().getVersion();
+        this.containerUrl = container.getBlobContainerUrl();
+    }
+
+    /** The blob's URL as {@code BlobClient.getBlobUrl()} gives it (names here are {@code Names}' safe characters and '/'). */
+    String url(String blobName) {
+        return containerUrl + "/" + URLEncoder.encode(blobName, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** What a request returned: its headers and, for a read, the body. */
@@ -74,41 +92,41 @@ final class BlobRequests {
     }
 
     /** Put Block Blob of the whole content, with {@code If-Match} or {@code If-None-Match} (one of them null). */
-    Result upload(BlobClientBase blob, byte[] content, String contentType, String ifMatch, String ifNoneMatch) {
-        HttpRequest request = request(blob, HttpMethod.PUT, blob.getBlobUrl());
+    Result upload(String blob, byte[] content, String contentType, String ifMatch, String ifNoneMatch) {
+        HttpRequest request = request(HttpMethod.PUT, url(blob));
         request.setHeader(BLOB_TYPE, "BlockBlob");
         request.setHeader(BLOB_CONTENT_TYPE, contentType);
         conditions(request, ifMatch, ifNoneMatch);
         body(request, content);
-        return send(blob, request, false);
+        return send(request, false);
     }
 
     /** Append Block, at {@code appendPosition} if not null, refused if the blob would grow beyond {@code maxSize}. */
-    Result appendBlock(BlobClientBase blob, byte[] block, Long appendPosition, long maxSize) {
-        HttpRequest request = request(blob, HttpMethod.PUT, withQuery(blob.getBlobUrl(), "comp=appendblock"));
+    Result appendBlock(String blob, byte[] block, Long appendPosition, long maxSize) {
+        HttpRequest request = request(HttpMethod.PUT, url(blob) + "?comp=appendblock");
         request.setHeader(MAX_SIZE, Long.toString(maxSize));
         if (appendPosition != null) {
             request.setHeader(APPEND_POSITION, Long.toString(appendPosition));
         }
         body(request, block);
-        return send(blob, request, false);
+        return send(request, false);
     }
 
     /** Get Blob: all of it ({@code from} 0) or from {@code from} to its end, with {@code If-Match} if not null. */
-    Result download(BlobClientBase blob, long from, String ifMatch) {
+    Result download(String blob, long from, String ifMatch) {
         return download(blob, from, -1, ifMatch);
     }
 
     /** Get Blob of bytes {@code from} up to {@code to} (exclusive; -1: to the end). */
-    Result download(BlobClientBase blob, long from, long to, String ifMatch) {
-        HttpRequest request = request(blob, HttpMethod.GET, blob.getBlobUrl());
+    Result download(String blob, long from, long to, String ifMatch) {
+        HttpRequest request = request(HttpMethod.GET, url(blob));
         if (from > 0 || to >= 0) {
             request.setHeader(RANGE, "bytes=" + from + "-" + (to >= 0 ? Long.toString(to - 1) : ""));
         }
         conditions(request, ifMatch, null);
         // the Shared Key policy signs the Content-Length header as it finds it ("0" signs as empty; none as "null")
         request.setHeader(HttpHeaderName.CONTENT_LENGTH, "0");
-        return send(blob, request, true);
+        return send(request, true);
     }
 
     /** The bytes as the body, typed as the SDK types it ({@code Content-Length} follows from the body). */
@@ -117,9 +135,9 @@ final class BlobRequests {
         request.setBody(BinaryData.fromBytes(bytes));
     }
 
-    private static HttpRequest request(BlobClientBase blob, HttpMethod method, String url) {
+    private HttpRequest request(HttpMethod method, String url) {
         HttpRequest request = new HttpRequest(method, url);
-        request.setHeader(VERSION, blob.getServiceVersion().getVersion());
+        request.setHeader(VERSION, version);
         return request;
     }
 
@@ -133,12 +151,7 @@ final class BlobRequests {
         }
     }
 
-    private static String withQuery(String url, String query) {
-        return url + (url.indexOf('?') >= 0 ? "&" : "?") + query;
-    }
-
-    private Result send(BlobClientBase blob, HttpRequest request, boolean body) {
-        HttpPipeline pipeline = blob.getHttpPipeline();
+    private Result send(HttpRequest request, boolean body) {
         CompletableFuture<Result> call = CompletableFuture.supplyAsync(() -> exchange(pipeline, request, body), CALLS);
         try {
             return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
