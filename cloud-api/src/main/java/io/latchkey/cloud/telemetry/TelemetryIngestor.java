@@ -104,7 +104,7 @@ public class TelemetryIngestor implements DeviceMessageListener {
         }
         if (!stored.isEmpty()) {
             TelemetryRecord latest = stored.get(stored.size() - 1);
-            CarState state = cars.updateStateFromTelemetry(tenant, carId, s -> merge(s, latest));
+            CarState state = cars.updateStateFromTelemetry(tenant, carId, stored.get(0).seq(), s -> merge(s, latest));
             if (state.lastSeq() != null && state.lastSeq() == latest.seq()) {
                 live.publishState(tenant, carId, LiveState.TELEMETRY, state, LiveState.Readings.of(latest.signals()), latest.time());
             }

@@ -112,6 +112,24 @@ public class Trips {
             if (p.lastSeq() == before) {
                 return;
             }
+            if (finished.isEmpty() && exits.isEmpty() && onlyTheSeqMoved(stored.map(Versioned::value).orElse(null), p)) {
+                // A parked car without a trip: the records changed nothing segmentation keeps but the seq and the time,
+                // which nothing reads while no trip is open, so the progress is not written (it would cost a request
+                // per batch, and with two replicas a refused write and a read every other batch). Skipping is sound
+                // only if the progress applied to is the car's current one: read from the store now, or this replica's
+                // own copy if the batch follows it seq for seq (no record in between went to another replica, which
+                // might have opened a trip). Otherwise read it first. A crash or the other replica applies these
+                // records again from the stored seq: they change nothing there either.
+                boolean follows = known != null
+                        && bySeq.stream().mapToLong(TelemetryRecord::seq).filter(seq -> seq > before).min().orElse(0) == before + 1;
+                if (known == null || follows) {
+                    written.put(key, new Versioned<>(p, stored.get().version()));
+                    return;
+                }
+                known = null;
+                attempt--;
+                continue;
+            }
             List<Trip> appended = append(tenant, carId, finished);
             try {
                 String version = stored.isPresent()
@@ -137,6 +155,20 @@ public class Trips {
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code after} differs from {@code before} only in the seq and the time of the last record applied, with no
+     * trip open before or after: what a parked car's record does (the same place, odometer, fuel and charge). A stored
+     * progress is needed ({@code before} null: the car's first record is written).
+     */
+    static boolean onlyTheSeqMoved(@Nullable TripProgress before, TripProgress after) {
+        return before != null && before.open() == null && after.open() == null
+                && before.outsideHomeZone() == after.outsideHomeZone()
+                && java.util.Objects.equals(before.lat(), after.lat()) && java.util.Objects.equals(before.lon(), after.lon())
+                && java.util.Objects.equals(before.odometerKm(), after.odometerKm())
+                && java.util.Objects.equals(before.fuelPct(), after.fuelPct())
+                && java.util.Objects.equals(before.socPct(), after.socPct());
     }
 
     /** Appends the trips not appended yet; returns those. */

@@ -251,6 +251,11 @@ class TelemetryStoreTest {
         public StreamRead since(String stream, String position) {
             return files.since(stream, position);
         }
+
+        @Override
+        public String start() {
+            return files.start();
+        }
     }
 
     private List<Long> storedSeqs(String deviceId) {
