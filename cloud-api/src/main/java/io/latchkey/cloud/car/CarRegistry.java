@@ -293,23 +293,37 @@ public class CarRegistry {
      * @return the state with the batch applied (stored, or ahead of the stored one in {@code lastSeq}/{@code lastSeen})
      */
     public CarState updateStateFromTelemetry(String tenant, String carId, long firstSeq, UnaryOperator<CarState> change) {
+        return updateStateFromTelemetry(tenant, carId, firstSeq, List.of(), change);
+    }
+
+    /**
+     * {@link #updateStateFromTelemetry(String, String, long, UnaryOperator)}, told the car's records another replica
+     * appended since this replica's last batch of the car ({@code TelemetryStore.Stored#appendedByOthers}): if each of
+     * them, merged alone into this replica's copy, changes nothing the state shows, and with them the batch follows
+     * that copy seq for seq, the copy is as current as a read would make it (the other replica stored what they changed:
+     * nothing) and the batch may be skipped as one that follows.
+     */
+    public CarState updateStateFromTelemetry(String tenant, String carId, long firstSeq,
+                                             List<io.latchkey.protocol.telemetry.TelemetryRecord> appendedByOthers,
+                                             UnaryOperator<CarState> change) {
         String key = tenant + "/" + carId;
         JsonCollection<CarState> states = states(tenant);
         io.latchkey.cloud.store.Versioned<Known> entry = stateWritten.get(key);
         Known known = entry == null ? null : entry.value();
         if (known != null) {
             CarState changed = change.apply(known.applied());
-            Long lastSeq = known.applied().lastSeq();
-            boolean follows = lastSeq != null && firstSeq == lastSeq + 1;
+            boolean follows = follows(known.applied(), appendedByOthers, firstSeq);
             boolean sameFields = changed.withoutSeqAndSeen().equals(known.applied().withoutSeqAndSeen());
             if (follows && sameFields && seenRecently(known.stored().value(), changed)) {
                 remember(key, new Known(known.stored(), changed));
                 return changed;
             }
-            // nothing new but the seq and time after a batch that went to another replica: read first (the store may
-            // hold what that batch changed and a recent lastSeen, and then there is nothing to write), rather than
+            // nothing new but the seq and time, not skipped: after a batch that went to another replica, or with the
+            // stored lastSeen due, while another replica also ingests the car: read first (the store may hold what that
+            // batch changed, or another replica's recent lastSeen, and then there is nothing to write), rather than
             // write on a version that is likely stale (a refused write and a read)
-            if (!(sameFields && !follows) && !changed.equals(known.stored().value())) {
+            boolean readFirst = sameFields && (!follows || !appendedByOthers.isEmpty());
+            if (!readFirst && !changed.equals(known.stored().value())) {
                 try {
                     io.latchkey.cloud.store.Versioned<CarState> written =
                             new io.latchkey.cloud.store.Versioned<>(changed, states.replace(carId, changed, known.stored().version()));
@@ -354,6 +368,28 @@ public class CarRegistry {
      * ({@link #updateStateFromTelemetry}); the offline sweep waits this much longer before it calls a car offline.
      */
     public static final java.time.Duration LAST_SEEN_WRITTEN_WITHIN = java.time.Duration.ofMinutes(2);
+
+    /**
+     * Whether a batch starting at {@code firstSeq} follows {@code applied} seq for seq once the records others appended
+     * in between are counted, each of which must change nothing the state shows.
+     */
+    private static boolean follows(CarState applied, List<io.latchkey.protocol.telemetry.TelemetryRecord> appendedByOthers,
+                                   long firstSeq) {
+        if (applied.lastSeq() == null) {
+            return false;
+        }
+        long next = applied.lastSeq() + 1;
+        CarState shown = applied.withoutSeqAndSeen();
+        for (io.latchkey.protocol.telemetry.TelemetryRecord r : appendedByOthers.stream()
+                .filter(r -> r.seq() > applied.lastSeq())
+                .sorted(java.util.Comparator.comparingLong(io.latchkey.protocol.telemetry.TelemetryRecord::seq)).toList()) {
+            if (r.seq() != next || !applied.merge(r, applied.lastSeen()).withoutSeqAndSeen().equals(shown)) {
+                return false;
+            }
+            next++;
+        }
+        return firstSeq == next;
+    }
 
     /** Whether the stored lastSeen is less than {@link #LAST_SEEN_WRITTEN_WITHIN} older than the changed one. */
     private static boolean seenRecently(CarState stored, CarState changed) {

@@ -74,6 +74,16 @@ public class Trips {
      * device, as telemetry ingestion does.
      */
     void ingest(String tenant, String carId, List<TelemetryRecord> records) {
+        ingest(tenant, carId, records, List.of());
+    }
+
+    /**
+     * {@link #ingest(String, String, List)}, told the car's records another replica appended since this replica's last
+     * batch of the car ({@link TelemetryStore.Stored#appendedByOthers}): if this replica's copy of the progress, with
+     * those records and then the batch's applied, changes in nothing but the seq and time (a parked car), the copy was
+     * current for everything those records did (nothing), and the batch is skipped as one that follows it.
+     */
+    void ingest(String tenant, String carId, List<TelemetryRecord> records, List<TelemetryRecord> appendedByOthers) {
         if (records.isEmpty()) {
             return;
         }
@@ -84,6 +94,13 @@ public class Trips {
         // the progress this replica last wrote, unread: good enough to skip the read when it is still current (the
         // conditional write finds out), never good enough for a side effect (a finished trip, a home-zone exit)
         Versioned<TripProgress> known = written.get(key);
+        if (known != null && !appendedByOthers.isEmpty()) {
+            Optional<TripProgress> parked = parkedThrough(known.value(), appendedByOthers, bySeq, carId, zone);
+            if (parked.isPresent()) {
+                written.put(key, new Versioned<>(parked.get(), known.version()));
+                return;
+            }
+        }
         for (int attempt = 1; ; attempt++) {
             Optional<Versioned<TripProgress>> stored = known != null ? Optional.of(known) : progresses.find(carId);
             TripProgress p = stored.map(Versioned::value).orElse(TripProgress.NONE);
@@ -155,6 +172,35 @@ public class Trips {
                 }
             }
         }
+    }
+
+    /**
+     * The progress after {@code others} and then {@code batch} are applied to {@code copy}, if every one of them follows
+     * the one before seq for seq and together they change nothing but the seq and time ({@link #onlyTheSeqMoved}, nothing
+     * finished, no home-zone exit); empty otherwise. Applied for that decision only, never for a write or a side effect.
+     */
+    private static Optional<TripProgress> parkedThrough(TripProgress copy, List<TelemetryRecord> others, List<TelemetryRecord> batch,
+                                                        String carId, @Nullable HomeZone zone) {
+        List<TelemetryRecord> all = new ArrayList<>(others);
+        all.addAll(batch);
+        all.sort(Comparator.comparingLong(TelemetryRecord::seq));
+        TripProgress p = copy;
+        long next = copy.lastSeq() + 1;
+        for (TelemetryRecord r : all) {
+            if (r.seq() <= p.lastSeq()) {
+                continue; // stored before, or a duplicate of one in the list
+            }
+            if (r.seq() != next) {
+                return Optional.empty();
+            }
+            TripSegmenter.Step step = TripSegmenter.apply(p, r, carId, zone);
+            if (!step.finished().isEmpty() || step.leftHomeZone()) {
+                return Optional.empty();
+            }
+            p = step.progress();
+            next++;
+        }
+        return p.lastSeq() > copy.lastSeq() && onlyTheSeqMoved(copy, p) ? Optional.of(p) : Optional.empty();
     }
 
     /**

@@ -92,6 +92,26 @@ class TelemetryStateWritesTest {
         assertThat(stored().lastSeq()).isEqualTo(3);
     }
 
+    @Test
+    void aBatchAfterTheOtherReplicasBatches_isSkippedIfThoseChangedNothing_andReadAndWrittenIfTheyDid() {
+        ingest(a, parked(1, false));
+        ingest(b, parked(2, false)); // b reads, nothing to write
+        // a learns from its append's catch-up what b's batch was: nothing new, so a's copy is current
+        Instant seen = tick();
+        TelemetryRecord third = parked(3, false);
+        a.updateStateFromTelemetry("acme", "car-1", 3, java.util.List.of(parked(2, false)), s -> s.merge(third, seen));
+        assertThat(stored().lastSeq()).as("skipped").isEqualTo(1);
+
+        // b's next batch switched the ignition on (b wrote it); a's following batch has it off again, like a's copy
+        ingest(b, parked(4, true));
+        assertThat(stored().ignition()).isTrue();
+        Instant later = tick();
+        TelemetryRecord fifth = parked(5, false);
+        a.updateStateFromTelemetry("acme", "car-1", 5, java.util.List.of(parked(4, true)), s -> s.merge(fifth, later));
+        assertThat(stored().ignition()).as("not skipped: b's record changed what the state shows").isFalse();
+        assertThat(stored().lastSeq()).isEqualTo(5);
+    }
+
     private Instant tick() {
         return shared.now.updateAndGet(t -> t.plus(Duration.ofSeconds(1)));
     }

@@ -149,13 +149,15 @@ class ParkedFleetRequestsTest {
         void ingest(String deviceId, List<TelemetryRecord> records) {
             String carId = cars.carOfDevice("acme", deviceId).orElseThrow();
             telemetry.highestSeq("acme", deviceId);
-            List<TelemetryRecord> stored = telemetry.appendNew("acme", deviceId, records);
+            TelemetryStore.Stored result = telemetry.store("acme", deviceId, records);
+            List<TelemetryRecord> stored = result.stored();
             if (!stored.isEmpty()) {
                 TelemetryRecord latest = stored.get(stored.size() - 1);
-                CarState state = cars.updateStateFromTelemetry("acme", carId, stored.get(0).seq(), s -> s.merge(latest, now.get()));
+                CarState state = cars.updateStateFromTelemetry("acme", carId, stored.get(0).seq(), result.appendedByOthers(),
+                        s -> s.merge(latest, now.get()));
                 assertThat(state.lastSeq()).isEqualTo(latest.seq());
             }
-            trips.ingest("acme", carId, records);
+            trips.ingest("acme", carId, records, result.appendedByOthers());
         }
     }
 }
