@@ -73,13 +73,19 @@ class TripsAcrossReplicasTest {
         int writes = counted.calls().getOrDefault("replace trip-progress", 0) + counted.calls().getOrDefault("create trip-progress", 0);
         assertThat(writes).isEqualTo(600 / 20 * 13);
 
+        // two replicas as ingestion runs them: each stores the batch (learning what the other appended since its last
+        // one) and hands both to its trips
         List<TripEnded> ended = new ArrayList<>();
         Stores store = stores(new FileTenantStore(shared));
         Trips a = trips(store, ended);
         Trips b = trips(store, ended);
+        TelemetryStore telemetryA = new TelemetryStore(store);
+        TelemetryStore telemetryB = new TelemetryStore(store);
         Random random = new Random(16);
         for (List<TelemetryRecord> batch : batches(records, 1)) {
-            (random.nextBoolean() ? a : b).ingest("acme", "car-1", batch);
+            boolean toA = random.nextBoolean();
+            TelemetryStore.Stored stored = (toA ? telemetryA : telemetryB).store("acme", "dev-1", batch);
+            (toA ? a : b).ingest("acme", "car-1", batch, stored.appendedByOthers());
         }
 
         List<Trip> expected = single.of("acme", "car-1");
@@ -101,6 +107,22 @@ class TripsAcrossReplicasTest {
         a.ingest("acme", "car-1", List.of(parkedAt(4, false, 0.0))); // off, stationary: ends it, on a's stale copy too
         assertThat(ended).hasSize(1);
         assertThat(ended.get(0).trip().endReason()).isEqualTo("IGNITION_OFF");
+        assertThat(ended.get(0).trip().endSeq()).isEqualTo(4);
+    }
+
+    @Test
+    void aParkedRecord_toldThatTheOtherReplicasRecordOpenedATrip_endsThatTrip() {
+        List<TripEnded> ended = new ArrayList<>();
+        Stores store = stores(new FileTenantStore(shared));
+        Trips a = trips(store, ended);
+        Trips b = trips(store, ended);
+        a.ingest("acme", "car-1", List.of(parkedAt(1, false, 0.0)));
+        a.ingest("acme", "car-1", List.of(parkedAt(2, false, 0.0)));
+        b.ingest("acme", "car-1", List.of(parkedAt(3, true, 0.0)));
+        a.ingest("acme", "car-1", List.of(parkedAt(4, false, 0.0)), List.of(parkedAt(3, true, 0.0)));
+        assertThat(ended).hasSize(1);
+        assertThat(ended.get(0).trip().endReason()).isEqualTo("IGNITION_OFF");
+        assertThat(ended.get(0).trip().startSeq()).isEqualTo(3);
         assertThat(ended.get(0).trip().endSeq()).isEqualTo(4);
     }
 
