@@ -94,10 +94,18 @@ class ParkedFleetRequestsTest {
         System.out.println("parked batches, round-robin over 2 replicas (" + steadyBatches + " batches): " + steady
                 + " = " + per(steadyRequests, steadyBatches) + " Azure requests per batch");
 
+        // the same batches to one replica (or a broker that keeps a car on one): for comparison
+        store.reset();
+        for (int r = 3 + STEADY_ROUNDS; r < 3 + 2 * STEADY_ROUNDS; r++) {
+            round(r, car -> a);
+        }
+        System.out.println("parked batches, all to one replica (" + steadyBatches + " batches): " + store.calls()
+                + " = " + per(store.azureRequests(), steadyBatches) + " Azure requests per batch");
+
         // every record stored once, every car's state at its last record
         TelemetryStore reader = new TelemetryStore(stores);
         for (int i = 0; i < CARS; i++) {
-            assertThat(reader.recent("acme", "dev-" + i, 1000)).hasSize(2 + STEADY_ROUNDS);
+            assertThat(reader.recent("acme", "dev-" + i, 1000)).hasSize(2 + 2 * STEADY_ROUNDS);
         }
         assertThat((double) steadyRequests / steadyBatches).isLessThanOrEqualTo(4.0);
         assertThat((double) firstOnBRequests / CARS).isLessThanOrEqualTo(7.0);
