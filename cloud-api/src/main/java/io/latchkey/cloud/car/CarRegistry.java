@@ -364,6 +364,21 @@ public class CarRegistry {
     }
 
     /**
+     * {@link #updateState} for the car's own state messages (connect, sleep, last will: {@code DeviceStateListener}):
+     * written on the version of the state this replica last wrote or read for telemetry, without reading first (a
+     * parked car's state is written seldom now, so that version is mostly still the stored one); a refused write reads
+     * and applies the change again, as {@link #updateState} does. One request per connect or last will instead of two.
+     */
+    public CarState updateStateFromDevice(String tenant, String carId, UnaryOperator<CarState> change) {
+        String key = tenant + "/" + carId;
+        io.latchkey.cloud.store.Versioned<Known> entry = stateWritten.get(key);
+        io.latchkey.cloud.store.Versioned<CarState> written = states(tenant).upsertFrom(carId,
+                entry == null ? null : entry.value().stored(), CarState.UNKNOWN, change);
+        remember(key, new Known(written, written.value()));
+        return noteSeen(tenant, carId, written.value());
+    }
+
+    /**
      * How far the stored {@code lastSeen} of a car may lag the records ingested while it shows nothing else new
      * ({@link #updateStateFromTelemetry}); the offline sweep waits this much longer before it calls a car offline.
      */

@@ -102,6 +102,17 @@ class ParkedFleetRequestsTest {
         System.out.println("parked batches, all to one replica (" + steadyBatches + " batches): " + store.calls()
                 + " = " + per(store.azureRequests(), steadyBatches) + " Azure requests per batch");
 
+        // then every car connects again (a broker restart): its state message, on the replica that ingested it last
+        store.reset();
+        for (int i = 0; i < CARS; i++) {
+            a.cars.updateStateFromDevice("acme", "car-" + i, s -> s.withLock(LockState.LOCKED, null, now.get()));
+        }
+        int connectRequests = store.azureRequests();
+        System.out.println("a car's connect (its state message, online): " + store.calls() + " = "
+                + per(connectRequests, CARS) + " Azure requests per connect");
+        assertThat((double) connectRequests / CARS).as("a write on the known version, no read (was a read and a write)")
+                .isLessThanOrEqualTo(1.0);
+
         // every record stored once, every car's state at its last record
         TelemetryStore reader = new TelemetryStore(stores);
         for (int i = 0; i < CARS; i++) {
