@@ -157,6 +157,7 @@ public class CarRegistry {
             throw new ConflictException("car " + r.id() + " exists");
         }
         carByDevice.put(tenant + "/" + r.deviceId(), r.id());
+        createdHere.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet()).add(r.id());
         return car;
     }
 
@@ -223,6 +224,44 @@ public class CarRegistry {
     /** The ids of the tenant's cars: a listing, without reading each car's document as {@link #all} does. */
     public List<String> ids(String tenant) {
         return cars(tenant).ids();
+    }
+
+    /**
+     * How long the fleet-wide sweeps reuse a listing of a tenant's cars ({@link #idsForSweeps}). A listing is the
+     * store's most expensive request by far (one Azurite process: ~0.4 s of its one thread for a page of 5,000 names
+     * at 10,000 blobs, in which every other request waits; docs/benchmarks-scale.md), and the sweeps of every
+     * replica ran two a minute each.
+     */
+    public static final java.time.Duration SWEEP_IDS_FRESH_FOR = java.time.Duration.ofMinutes(10);
+
+    private record Listing(java.time.Instant at, List<String> ids) {
+    }
+
+    private final Map<String, Listing> sweepListings = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<String>> createdHere = new ConcurrentHashMap<>();
+
+    /**
+     * The cars a fleet-wide sweep (offline cars, next bookings) goes through, sorted: the tenant's cars as listed at
+     * most {@link #SWEEP_IDS_FRESH_FOR} ago, and every car registered through this replica or seen by it (stored or
+     * read state) since it started. So a car registered through another replica that this one has not seen yet joins
+     * its sweeps within that time; every other car at once. Not for answers to people ({@link #ids} lists).
+     */
+    public List<String> idsForSweeps(String tenant) {
+        java.time.Instant now = clock.instant();
+        Listing listing = sweepListings.get(tenant);
+        if (listing == null || !now.isBefore(listing.at().plus(SWEEP_IDS_FRESH_FOR))) {
+            listing = new Listing(now, cars(tenant).ids());
+            sweepListings.put(tenant, listing);
+        }
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>(listing.ids());
+        ids.addAll(createdHere.getOrDefault(tenant, java.util.Set.of()));
+        String prefix = tenant + "/";
+        for (String key : seenHere.keySet()) {
+            if (key.startsWith(prefix)) {
+                ids.add(key.substring(prefix.length()));
+            }
+        }
+        return List.copyOf(ids);
     }
 
     /**
