@@ -91,6 +91,8 @@ def main():
                     ("append block, 1.4 kB (5 records)", timed(lambda i: c.req("PUT", f"/cnt/app-{target}", {"comp": "appendblock"},
                                                                                body=b"x" * 1400), 1000)),
                     ("read an append blob of 1,000 blocks", timed(lambda i: c.req("GET", f"/cnt/app-{target}"), 50)),
+                    ("list by a prefix that 10 names match", timed(lambda i: c.req("GET", "/cnt", {"restype": "container", "comp": "list",
+                                                                                                   "prefix": "doc-00012"}), 50)),
                     ("list 100 names (one page)", timed(lambda i: c.req("GET", "/cnt", {"restype": "container", "comp": "list",
                                                                                         "maxresults": "100", "prefix": "doc-"}), 20)),
                     ("list 5,000 names (one page)", timed(lambda i: c.req("GET", "/cnt", {"restype": "container", "comp": "list",
