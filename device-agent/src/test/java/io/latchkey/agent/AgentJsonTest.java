@@ -9,6 +9,7 @@ import io.latchkey.agent.status.AgentState;
 import io.latchkey.agent.status.AgentStatus;
 import io.latchkey.agent.status.ObdStats;
 import io.latchkey.protocol.Json;
+import io.latchkey.protocol.JsonVariants;
 import io.latchkey.protocol.LockState;
 import io.latchkey.protocol.MalformedMessageException;
 import io.latchkey.protocol.StreamingJson;
