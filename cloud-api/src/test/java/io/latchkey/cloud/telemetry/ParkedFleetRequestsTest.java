@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.latchkey.cloud.car.CarRegistry;
 import io.latchkey.cloud.car.CarState;
 import io.latchkey.cloud.event.Events;
+import io.latchkey.cloud.it.TestClock;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.cloud.store.TenantStore;
 import io.latchkey.protocol.LockState;
@@ -13,13 +14,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +37,7 @@ class ParkedFleetRequestsTest {
     @TempDir
     Path dir;
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(T0);
+    private final TestClock now = new TestClock(T0);
     private StoreRequests store;
     private Stores stores;
 
@@ -140,22 +138,7 @@ class ParkedFleetRequestsTest {
     }
 
     private Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        return now;
     }
 
     /** One replica's ingestion: the store requests of {@link TelemetryIngestor#onMessage}, in its order. */
