@@ -230,9 +230,11 @@ public class CarRegistry {
      * How long the fleet-wide sweeps reuse a listing of a tenant's cars ({@link #idsForSweeps}). A listing is the
      * store's most expensive request by far (one Azurite process: ~0.4 s of its one thread for a page of 5,000 names
      * at 10,000 blobs, in which every other request waits; docs/benchmarks-scale.md), and the sweeps of every
-     * replica ran two a minute each.
+     * replica ran two a minute each. An hour: a car registered through another replica is swept there at once and
+     * joins this replica's sweeps as soon as this replica sees it (its first telemetry, state or last will here), so
+     * the listing only adds the cars this replica has never heard of.
      */
-    public static final java.time.Duration SWEEP_IDS_FRESH_FOR = java.time.Duration.ofMinutes(10);
+    public static final java.time.Duration SWEEP_IDS_FRESH_FOR = java.time.Duration.ofHours(1);
 
     private record Listing(java.time.Instant at, List<String> ids) {
     }
