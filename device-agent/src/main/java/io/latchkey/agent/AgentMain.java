@@ -52,6 +52,10 @@ public final class AgentMain implements Runnable {
                 }
             }
         }
+        // the wire and the state files through jackson-core's streaming API, without databind's ~500 classes (Json)
+        if (System.getProperty(io.latchkey.protocol.Json.STREAMING_PROPERTY) == null) {
+            System.setProperty(io.latchkey.protocol.Json.STREAMING_PROPERTY, "streaming");
+        }
         // the unit's plain `run --config FILE` without picocli's model (RunCommand.plain); anything else through picocli
         java.util.Optional<RunCommand> run = RunCommand.plain(args);
         System.exit(run.isPresent() ? run.get().execute() : commandLine(Streams.system()).execute(args));

@@ -66,7 +66,11 @@ public class NextBookings {
                 List<Booking> all = bookings.all(tenant.id());
                 // the car ids are listed; a car's document (its device) is read only when its value is to be sent,
                 // not every car's on every pass (at 10,000 cars, 10,000 reads a minute on each replica)
-                for (String carId : cars.ids(tenant.id())) {
+                // the cars listed for sweeps (CarRegistry.idsForSweeps: a listing reused for minutes) and every car
+                // with a booking, so a booking of a car registered moments ago on another replica is sent at once
+                java.util.SortedSet<String> carIds = new java.util.TreeSet<>(cars.idsForSweeps(tenant.id()));
+                all.forEach(b -> carIds.add(b.carId()));
+                for (String carId : carIds) {
                     Instant start = nextStart(all, carId, now);
                     if (Objects.equals(published.get(tenant.id() + "/" + carId), Optional.ofNullable(start))) {
                         continue;

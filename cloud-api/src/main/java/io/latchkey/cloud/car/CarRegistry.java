@@ -157,6 +157,7 @@ public class CarRegistry {
             throw new ConflictException("car " + r.id() + " exists");
         }
         carByDevice.put(tenant + "/" + r.deviceId(), r.id());
+        createdHere.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet()).add(r.id());
         return car;
     }
 
@@ -203,8 +204,13 @@ public class CarRegistry {
         return zone;
     }
 
-    /** How long ingestion reuses a car's home zone read from the store ({@link #homeZoneForTelemetry}). */
-    public static final java.time.Duration HOME_ZONE_REUSE = java.time.Duration.ofSeconds(5);
+    /**
+     * How long ingestion reuses a car's home zone read from the store ({@link #homeZoneForTelemetry}): 5 minutes, so that
+     * a parked car reporting every minute does not cost a read of its document with (nearly) every batch on each replica
+     * (it did at 5 s); a zone set or removed on another replica applies to this one's ingestion within that (on this
+     * replica at once).
+     */
+    public static final java.time.Duration HOME_ZONE_REUSE = java.time.Duration.ofMinutes(5);
 
     private record CachedZone(HomeZone zone, java.time.Instant until) {
     }
@@ -218,6 +224,46 @@ public class CarRegistry {
     /** The ids of the tenant's cars: a listing, without reading each car's document as {@link #all} does. */
     public List<String> ids(String tenant) {
         return cars(tenant).ids();
+    }
+
+    /**
+     * How long the fleet-wide sweeps reuse a listing of a tenant's cars ({@link #idsForSweeps}). A listing is the
+     * store's most expensive request by far (one Azurite process: ~0.4 s of its one thread for a page of 5,000 names
+     * at 10,000 blobs, in which every other request waits; docs/benchmarks-scale.md), and the sweeps of every
+     * replica ran two a minute each. An hour: a car registered through another replica is swept there at once and
+     * joins this replica's sweeps as soon as this replica sees it (its first telemetry, state or last will here), so
+     * the listing only adds the cars this replica has never heard of.
+     */
+    public static final java.time.Duration SWEEP_IDS_FRESH_FOR = java.time.Duration.ofHours(1);
+
+    private record Listing(java.time.Instant at, List<String> ids) {
+    }
+
+    private final Map<String, Listing> sweepListings = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<String>> createdHere = new ConcurrentHashMap<>();
+
+    /**
+     * The cars a fleet-wide sweep (offline cars, next bookings) goes through, sorted: the tenant's cars as listed at
+     * most {@link #SWEEP_IDS_FRESH_FOR} ago, and every car registered through this replica or seen by it (stored or
+     * read state) since it started. So a car registered through another replica that this one has not seen yet joins
+     * its sweeps within that time; every other car at once. Not for answers to people ({@link #ids} lists).
+     */
+    public List<String> idsForSweeps(String tenant) {
+        java.time.Instant now = clock.instant();
+        Listing listing = sweepListings.get(tenant);
+        if (listing == null || !now.isBefore(listing.at().plus(SWEEP_IDS_FRESH_FOR))) {
+            listing = new Listing(now, cars(tenant).ids());
+            sweepListings.put(tenant, listing);
+        }
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>(listing.ids());
+        ids.addAll(createdHere.getOrDefault(tenant, java.util.Set.of()));
+        String prefix = tenant + "/";
+        for (String key : seenHere.keySet()) {
+            if (key.startsWith(prefix)) {
+                ids.add(key.substring(prefix.length()));
+            }
+        }
+        return List.copyOf(ids);
     }
 
     /**
@@ -273,17 +319,150 @@ public class CarRegistry {
      * state is read and changed again, so the result is what {@link #updateState} gives. One store request per batch
      * instead of two while this replica is the car's only writer. Callers serialise calls per car (ingestion does,
      * per device).
+     *
+     * <p>A batch that changes nothing the state shows but {@code lastSeq} and {@code lastSeen} (a parked car's) is not
+     * written while the stored {@code lastSeen} is less than {@link #LAST_SEEN_WRITTEN_WITHIN} older than the batch's:
+     * the stored state then lags the car by at most that in {@code lastSeen} and {@code lastSeq} only. Skipped only
+     * where the state it is applied to is the car's current one as far as telemetry goes: read now, or this replica's
+     * own copy if the batch follows the last one this replica applied seq for seq ({@code firstSeq} is the lowest seq
+     * the batch stored; a batch of the car that went to another replica in between may have changed what the state
+     * shows). Otherwise the state is read first. A change by another writer (a command's answer, the car's online
+     * state) that a later record of the car reverses therefore shows for at most {@link #LAST_SEEN_WRITTEN_WITHIN}
+     * longer than before. {@link #lastSeenHere} keeps to the stored {@code lastSeen}.
+     *
+     * @param firstSeq the lowest seq the batch stored
+     * @return the state with the batch applied (stored, or ahead of the stored one in {@code lastSeq}/{@code lastSeen})
      */
-    public CarState updateStateFromTelemetry(String tenant, String carId, UnaryOperator<CarState> change) {
+    public CarState updateStateFromTelemetry(String tenant, String carId, long firstSeq, UnaryOperator<CarState> change) {
+        return updateStateFromTelemetry(tenant, carId, firstSeq, List.of(), change);
+    }
+
+    /**
+     * {@link #updateStateFromTelemetry(String, String, long, UnaryOperator)}, told the car's records another replica
+     * appended since this replica's last batch of the car ({@code TelemetryStore.Stored#appendedByOthers}): if each of
+     * them, merged alone into this replica's copy, changes nothing the state shows, and with them the batch follows
+     * that copy seq for seq, the copy is as current as a read would make it (the other replica stored what they changed:
+     * nothing) and the batch may be skipped as one that follows.
+     */
+    public CarState updateStateFromTelemetry(String tenant, String carId, long firstSeq,
+                                             List<io.latchkey.protocol.telemetry.TelemetryRecord> appendedByOthers,
+                                             UnaryOperator<CarState> change) {
         String key = tenant + "/" + carId;
-        io.latchkey.cloud.store.Versioned<CarState> written =
-                states(tenant).upsertFrom(carId, stateWritten.get(key), CarState.UNKNOWN, change);
-        stateWritten.put(key, written);
+        JsonCollection<CarState> states = states(tenant);
+        io.latchkey.cloud.store.Versioned<Known> entry = stateWritten.get(key);
+        Known known = entry == null ? null : entry.value();
+        if (known != null) {
+            CarState changed = change.apply(known.applied());
+            boolean follows = follows(known.applied(), appendedByOthers, firstSeq);
+            boolean sameFields = changed.withoutSeqAndSeen().equals(known.applied().withoutSeqAndSeen());
+            if (follows && sameFields && seenRecently(known.stored().value(), changed)) {
+                remember(key, new Known(known.stored(), changed));
+                return changed;
+            }
+            // nothing new but the seq and time, not skipped: after a batch that went to another replica, or with the
+            // stored lastSeen due, while another replica also ingests the car: read first (the store may hold what that
+            // batch changed, or another replica's recent lastSeen, and then there is nothing to write), rather than
+            // write on a version that is likely stale (a refused write and a read)
+            boolean readFirst = sameFields && (!follows || !appendedByOthers.isEmpty());
+            if (!readFirst && !changed.equals(known.stored().value())) {
+                try {
+                    io.latchkey.cloud.store.Versioned<CarState> written =
+                            new io.latchkey.cloud.store.Versioned<>(changed, states.replace(carId, changed, known.stored().version()));
+                    remember(key, new Known(written, changed));
+                    return noteSeen(tenant, carId, changed);
+                } catch (io.latchkey.cloud.store.VersionConflictException e) {
+                    // another writer got in between: read what it wrote
+                }
+            }
+        }
+        for (int attempt = 0; ; attempt++) {
+            Optional<io.latchkey.cloud.store.Versioned<CarState>> current = states.find(carId);
+            try {
+                if (current.isEmpty()) {
+                    CarState created = change.apply(CarState.UNKNOWN);
+                    remember(key, new Known(new io.latchkey.cloud.store.Versioned<>(created, states.create(carId, created)),
+                            created));
+                    return noteSeen(tenant, carId, created);
+                }
+                CarState stored = current.get().value();
+                noteSeen(tenant, carId, stored);
+                CarState changed = change.apply(stored);
+                if (changed.equals(stored) || changed.withoutSeqAndSeen().equals(stored.withoutSeqAndSeen())
+                        && seenRecently(stored, changed)) {
+                    remember(key, new Known(current.get(), changed));
+                    return changed;
+                }
+                remember(key, new Known(new io.latchkey.cloud.store.Versioned<>(changed,
+                        states.replace(carId, changed, current.get().version())), changed));
+                return noteSeen(tenant, carId, changed);
+            } catch (io.latchkey.cloud.store.VersionConflictException | DocumentExistsException e) {
+                if (attempt >= 20) {
+                    throw e;
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * {@link #updateState} for the car's own state messages (connect, sleep, last will: {@code DeviceStateListener}):
+     * written on the version of the state this replica last wrote or read for telemetry, without reading first (a
+     * parked car's state is written seldom now, so that version is mostly still the stored one); a refused write reads
+     * and applies the change again, as {@link #updateState} does. One request per connect or last will instead of two.
+     */
+    public CarState updateStateFromDevice(String tenant, String carId, UnaryOperator<CarState> change) {
+        String key = tenant + "/" + carId;
+        io.latchkey.cloud.store.Versioned<Known> entry = stateWritten.get(key);
+        io.latchkey.cloud.store.Versioned<CarState> written = states(tenant).upsertFrom(carId,
+                entry == null ? null : entry.value().stored(), CarState.UNKNOWN, change);
+        remember(key, new Known(written, written.value()));
         return noteSeen(tenant, carId, written.value());
     }
 
+    /**
+     * How far the stored {@code lastSeen} of a car may lag the records ingested while it shows nothing else new
+     * ({@link #updateStateFromTelemetry}); the offline sweep waits this much longer before it calls a car offline.
+     */
+    public static final java.time.Duration LAST_SEEN_WRITTEN_WITHIN = java.time.Duration.ofMinutes(2);
+
+    /**
+     * Whether a batch starting at {@code firstSeq} follows {@code applied} seq for seq once the records others appended
+     * in between are counted, each of which must change nothing the state shows.
+     */
+    private static boolean follows(CarState applied, List<io.latchkey.protocol.telemetry.TelemetryRecord> appendedByOthers,
+                                   long firstSeq) {
+        if (applied.lastSeq() == null) {
+            return false;
+        }
+        long next = applied.lastSeq() + 1;
+        CarState shown = applied.withoutSeqAndSeen();
+        for (io.latchkey.protocol.telemetry.TelemetryRecord r : appendedByOthers.stream()
+                .filter(r -> r.seq() > applied.lastSeq())
+                .sorted(java.util.Comparator.comparingLong(io.latchkey.protocol.telemetry.TelemetryRecord::seq)).toList()) {
+            if (r.seq() != next || !applied.merge(r, applied.lastSeen()).withoutSeqAndSeen().equals(shown)) {
+                return false;
+            }
+            next++;
+        }
+        return firstSeq == next;
+    }
+
+    /** Whether the stored lastSeen is less than {@link #LAST_SEEN_WRITTEN_WITHIN} older than the changed one. */
+    private static boolean seenRecently(CarState stored, CarState changed) {
+        return stored.lastSeen() != null && changed.lastSeen() != null
+                && changed.lastSeen().isBefore(stored.lastSeen().plus(LAST_SEEN_WRITTEN_WITHIN));
+    }
+
+    private void remember(String key, Known known) {
+        stateWritten.put(key, new io.latchkey.cloud.store.Versioned<>(known, known.stored().version()));
+    }
+
+    /** The state of a car as stored at a version, and as this replica applied telemetry on top of it since. */
+    private record Known(io.latchkey.cloud.store.Versioned<CarState> stored, CarState applied) {
+    }
+
     /** Car states as this replica last wrote or read them in {@link #updateStateFromTelemetry} (a car's is ~1 kB). */
-    private final io.latchkey.cloud.store.LastWritten<CarState> stateWritten =
+    private final io.latchkey.cloud.store.LastWritten<Known> stateWritten =
             new io.latchkey.cloud.store.LastWritten<>(STATES_KEPT);
 
     /** Cars whose state {@link #updateStateFromTelemetry} keeps, the least recently ingested dropped first. */

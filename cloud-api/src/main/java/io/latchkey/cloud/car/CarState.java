@@ -81,6 +81,12 @@ public record CarState(Boolean online, LockState lockState, Boolean doorsOpen, B
      * This state with a newer telemetry record laid over it: what the record reports replaces what was
      * known, what it leaves out stays. A record not newer than {@code lastSeq} changes nothing.
      */
+    /** This state without the seq and time of the last record ({@code lastSeq}, {@code lastSeen}): what it shows of the car. */
+    public CarState withoutSeqAndSeen() {
+        return new CarState(online, lockState, doorsOpen, ignition, lat, lon, speedKmh, odometerKm, null, null, fuelPercent,
+                socPercent, immobilised, powerState, nextWake);
+    }
+
     public CarState merge(TelemetryRecord r, Instant seen) {
         if (lastSeq != null && lastSeq >= r.seq()) {
             return this;

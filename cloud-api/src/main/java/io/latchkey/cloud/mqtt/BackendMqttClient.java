@@ -40,7 +40,11 @@ import org.slf4j.LoggerFactory;
  * nothing arrives), unless other messages (telemetry, answers) arrived within those intervals: then the session
  * delivers and the probe only waits behind a backlog (a slow store holds the acknowledgements, so the broker's
  * in-flight window for this session is full), and a fresh session would drop that backlog and add a reconnect
- * (10,000 cars on a saturated store, 2026-12-06: 13 renewals in 5 minutes). The client then ends that session,
+ * (10,000 cars on a saturated store, 2026-12-06: 13 renewals in 5 minutes). Nor is it renewed while this process
+ * holds messages of it unacknowledged: the broker sends a session only as many unacknowledged messages as its
+ * in-flight window allows (Mosquitto: 20), so with the store's requests slow the window is full of ours and
+ * nothing, the probe included, can arrive (the same 10,000 cars after a broker restart: a renewal every 40 s for
+ * five minutes, each dropping the window). The client then ends that session,
  * connects with a clean start and subscribes to everything again.
  */
 @Singleton
@@ -66,6 +70,10 @@ public class BackendMqttClient {
     private volatile long probeSentAt;
     /** When any subscription of this session last delivered a message ({@link System#nanoTime()}). */
     private volatile long lastDelivery = System.nanoTime();
+    /** Messages handed to a handler that acknowledges them itself and not acknowledged yet. */
+    private final java.util.concurrent.atomic.AtomicInteger unacknowledged = new java.util.concurrent.atomic.AtomicInteger();
+    /** When a handler last acknowledged a message ({@link System#nanoTime()}). */
+    private volatile long lastAcknowledged = System.nanoTime();
 
     private record Subscription(String filter, Consumer<Mqtt5Publish> handler, boolean manualAck, boolean noLocal) {
         Subscription(String filter, Consumer<Mqtt5Publish> handler, boolean manualAck) {
@@ -163,10 +171,14 @@ public class BackendMqttClient {
             }
             if (!probeBack) {
                 // Under a deep backlog the probe queues behind telemetry (or expires there): allow it three intervals,
-                // and renew only a session that delivered nothing at all in that time.
+                // and renew only a session that delivered nothing at all in that time while this process held none
+                // of its messages unacknowledged (then the broker's in-flight window is full of ours: the store is
+                // slow, the session is fine). A count that never comes down (a handler that forgot to acknowledge)
+                // blocks renewal for at most ten windows without any acknowledgement.
                 long now = System.nanoTime();
                 long window = 3 * config.probeInterval().toNanos();
-                if (now - probeSentAt > window && now - lastDelivery > window) {
+                boolean ours = unacknowledged.get() > 0 && now - lastAcknowledged <= 10 * window;
+                if (now - probeSentAt > window && now - lastDelivery > window && !ours) {
                     renewSession();
                 } else if (now - probeSentAt > window) {
                     probeBack = true; // delivering, only slowly: the next probe is sent on the next tick
@@ -336,9 +348,9 @@ public class BackendMqttClient {
         return null;
     }
 
-    private static void deliver(Subscription s, Mqtt5Publish p) {
+    private void deliver(Subscription s, Mqtt5Publish p) {
         try {
-            s.handler().accept(p);
+            s.handler().accept(s.manualAck() ? tracked(p) : p);
         } finally {
             if (!s.manualAck()) {
                 p.acknowledge();
@@ -350,9 +362,31 @@ public class BackendMqttClient {
         return client.subscribeWith().topicFilter(s.filter()).qos(MqttQos.AT_LEAST_ONCE).noLocal(s.noLocal())
                 .callback(p -> {
                     lastDelivery = System.nanoTime();
-                    s.handler().accept(p);
+                    s.handler().accept(s.manualAck() ? tracked(p) : p);
                 }).manualAcknowledgement(s.manualAck())
                 .send().thenApply(ack -> null);
+    }
+
+    /**
+     * The message as its handler sees it: the same, except that its first {@code acknowledge()} is counted, so that the
+     * probe can tell a session the broker stopped from one whose in-flight window waits for this process.
+     */
+    private Mqtt5Publish tracked(Mqtt5Publish p) {
+        unacknowledged.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean acknowledged = new java.util.concurrent.atomic.AtomicBoolean();
+        return (Mqtt5Publish) java.lang.reflect.Proxy.newProxyInstance(Mqtt5Publish.class.getClassLoader(),
+                new Class<?>[] {Mqtt5Publish.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("acknowledge") && method.getParameterCount() == 0
+                            && acknowledged.compareAndSet(false, true)) {
+                        unacknowledged.decrementAndGet();
+                        lastAcknowledged = System.nanoTime();
+                    }
+                    try {
+                        return method.invoke(p, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** For tests: drops only the liveness probe's subscription at the broker, so that no probe comes back. */

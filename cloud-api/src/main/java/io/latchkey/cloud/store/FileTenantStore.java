@@ -219,6 +219,11 @@ public final class FileTenantStore implements TenantStore {
         }
     }
 
+    @Override
+    public String start() {
+        return "0";
+    }
+
     private static long fileOffset(String position) {
         if (position == null || !position.matches("[0-9]{1,18}")) {
             throw new IllegalArgumentException("not a stream position of this store: '" + position + "'");

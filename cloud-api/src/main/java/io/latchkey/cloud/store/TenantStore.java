@@ -117,5 +117,14 @@ public interface TenantStore {
      * @throws IllegalArgumentException if the position is not one of this store's positions for the stream
      */
     StreamRead since(String stream, String position);
+
+    /**
+     * The position before any stream's first record ({@link #end} of an empty stream): {@code since(stream, start())}
+     * reads a whole stream and where it ends in one pass, which is what an index rebuilt from the stream needs (the
+     * Azure store: a listing and one read per segment, where {@link #end} and then {@link #forEach} cost six requests).
+     */
+    default String start() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no stream start position");
+    }
 }
 

@@ -42,7 +42,7 @@ public class DeviceStateListener implements DeviceMessageListener {
         if (!topic.deviceId().equals(state.deviceId())) {
             throw new MalformedMessageException("state of " + state.deviceId() + " on " + topic);
         }
-        CarState now = cars.updateState(topic.tenant(), carId, s -> (state.online()
+        CarState now = cars.updateStateFromDevice(topic.tenant(), carId, s -> (state.online()
                 ? s.withLock(state.lockState(), null, clock.instant())
                 : s.withOnline(false, clock.instant()))
                 // a car going to sleep says so, with its next wake; a last will (no power state) leaves what was known

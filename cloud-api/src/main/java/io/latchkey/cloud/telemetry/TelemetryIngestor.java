@@ -97,14 +97,16 @@ public class TelemetryIngestor implements DeviceMessageListener {
                 plausible.add(r);
             }
         }
-        List<TelemetryRecord> stored = store.appendNew(tenant, topic.deviceId(), plausible);
+        TelemetryStore.Stored result = store.store(tenant, topic.deviceId(), plausible);
+        List<TelemetryRecord> stored = result.stored();
         stored.forEach(record -> metrics.stored(tenant));
         for (int i = stored.size(); i < plausible.size(); i++) {
             metrics.duplicate(tenant);
         }
         if (!stored.isEmpty()) {
             TelemetryRecord latest = stored.get(stored.size() - 1);
-            CarState state = cars.updateStateFromTelemetry(tenant, carId, s -> merge(s, latest));
+            CarState state = cars.updateStateFromTelemetry(tenant, carId, stored.get(0).seq(), result.appendedByOthers(),
+                    s -> merge(s, latest));
             if (state.lastSeq() != null && state.lastSeq() == latest.seq()) {
                 live.publishState(tenant, carId, LiveState.TELEMETRY, state, LiveState.Readings.of(latest.signals()), latest.time());
             }
@@ -113,7 +115,7 @@ public class TelemetryIngestor implements DeviceMessageListener {
         storeEvents(tenant, carId, topic.deviceId(), records);
         // every plausible record, resends included: trips skip what they applied already, and apply what a crash
         // before their progress was written left out
-        trips.ingest(tenant, carId, plausible);
+        trips.ingest(tenant, carId, plausible, result.appendedByOthers());
         receipts.done(tenant, topic.deviceId(), records.get(0).seq(), records.get(records.size() - 1).seq(),
                 List.copyOf(refused));
     }

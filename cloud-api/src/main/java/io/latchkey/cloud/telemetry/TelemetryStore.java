@@ -58,18 +58,34 @@ public class TelemetryStore {
      * @throws IllegalArgumentException if a seq is below 1 (then nothing is stored)
      */
     public List<TelemetryRecord> appendNew(String tenant, String deviceId, List<TelemetryRecord> records) {
+        return store(tenant, deviceId, records).stored();
+    }
+
+    /**
+     * What {@link #store} did: the records stored now (in seq order, empty if all were duplicates), and the records of the
+     * device that other writers (the other replica) appended since this replica's last append or catch-up, read by
+     * this call's catch-ups (in stream order; empty when nothing was appended in between or this replica just read
+     * the whole stream). The latter are the car's batches that went elsewhere: with them ingestion knows what another
+     * replica may have applied to the car's state and trip progress since this replica last did.
+     */
+    public record Stored(List<TelemetryRecord> stored, List<TelemetryRecord> appendedByOthers) {
+    }
+
+    /** {@link #appendNew}, also returning what other writers appended in between ({@link Stored}). */
+    public Stored store(String tenant, String deviceId, List<TelemetryRecord> records) {
         for (TelemetryRecord record : records) {
             if (record.seq() < 1) {
                 throw new IllegalArgumentException("seq must be at least 1");
             }
         }
         if (records.isEmpty()) {
-            return List.of();
+            return new Stored(List.of(), List.of());
         }
         List<TelemetryRecord> bySeq = records.stream().sorted(Comparator.comparingLong(TelemetryRecord::seq)).toList();
         TenantStore store = stores.tenant(tenant);
         Ledger ledger = ledger(tenant, deviceId);
         synchronized (ledger) {
+            List<TelemetryRecord> others = new ArrayList<>();
             for (int attempt = 1; ; attempt++) {
                 List<TelemetryRecord> fresh = new ArrayList<>(bySeq.size());
                 List<byte[]> lines = new ArrayList<>(bySeq.size());
@@ -82,17 +98,17 @@ public class TelemetryStore {
                     previous = record.seq();
                 }
                 if (fresh.isEmpty()) {
-                    return List.of();
+                    return new Stored(List.of(), List.copyOf(others));
                 }
                 try {
                     ledger.position = store.appendAllAt(stream(deviceId), lines, ledger.position).position();
                     fresh.forEach(record -> ledger.seqs.add(record.seq()));
-                    return List.copyOf(fresh);
+                    return new Stored(List.copyOf(fresh), List.copyOf(others));
                 } catch (StreamChangedException e) {
                     if (attempt == MAX_ATTEMPTS) {
                         throw e;
                     }
-                    catchUp(store, deviceId, ledger);
+                    others.addAll(catchUp(store, deviceId, ledger));
                 }
             }
         }
@@ -142,21 +158,25 @@ public class TelemetryStore {
 
     private Ledger ledger(String tenant, String deviceId) {
         return ledgers.computeIfAbsent(tenant + "/" + deviceId, k -> {
-            // the end first: the whole read below reaches at least that far, and what lies beyond it is read
-            // again by the next catch-up (adding a seq twice is harmless)
+            // the whole stream and where it ends, in one pass (on Azure a listing and a read per segment: 2 requests
+            // for a car's first batch on this replica, where the end and then every record took 6)
             TenantStore store = stores.tenant(tenant);
             Ledger ledger = new Ledger();
-            ledger.position = store.end(stream(deviceId)).position();
-            store.forEach(stream(deviceId), line -> readable(line).ifPresent(record -> ledger.seqs.add(record.seq())));
+            StreamRead all = store.since(stream(deviceId), store.start());
+            all.records().forEach(line -> readable(line).ifPresent(record -> ledger.seqs.add(record.seq())));
+            ledger.position = all.position();
             return ledger;
         });
     }
 
     /** Adds the seqs appended after the ledger's position, by this replica or another, and moves the position. */
-    private static void catchUp(TenantStore store, String deviceId, Ledger ledger) {
+    private static List<TelemetryRecord> catchUp(TenantStore store, String deviceId, Ledger ledger) {
         StreamRead read = store.since(stream(deviceId), ledger.position);
-        read.records().forEach(line -> readable(line).ifPresent(record -> ledger.seqs.add(record.seq())));
+        List<TelemetryRecord> appended = new ArrayList<>(read.records().size());
+        read.records().forEach(line -> readable(line).ifPresent(appended::add));
+        appended.forEach(record -> ledger.seqs.add(record.seq()));
         ledger.position = read.position();
+        return appended;
     }
 
     /** The seqs stored in a device's stream up to {@code position}, which is where this replica appends next. */

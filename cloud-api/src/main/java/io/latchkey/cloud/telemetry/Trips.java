@@ -74,6 +74,16 @@ public class Trips {
      * device, as telemetry ingestion does.
      */
     void ingest(String tenant, String carId, List<TelemetryRecord> records) {
+        ingest(tenant, carId, records, List.of());
+    }
+
+    /**
+     * {@link #ingest(String, String, List)}, told the car's records another replica appended since this replica's last
+     * batch of the car ({@link TelemetryStore.Stored#appendedByOthers}): if this replica's copy of the progress, with
+     * those records and then the batch's applied, changes in nothing but the seq and time (a parked car), the copy was
+     * current for everything those records did (nothing), and the batch is skipped as one that follows it.
+     */
+    void ingest(String tenant, String carId, List<TelemetryRecord> records, List<TelemetryRecord> appendedByOthers) {
         if (records.isEmpty()) {
             return;
         }
@@ -84,6 +94,13 @@ public class Trips {
         // the progress this replica last wrote, unread: good enough to skip the read when it is still current (the
         // conditional write finds out), never good enough for a side effect (a finished trip, a home-zone exit)
         Versioned<TripProgress> known = written.get(key);
+        if (known != null && !appendedByOthers.isEmpty()) {
+            Optional<TripProgress> parked = parkedThrough(known.value(), appendedByOthers, bySeq, carId, zone);
+            if (parked.isPresent()) {
+                written.put(key, new Versioned<>(parked.get(), known.version()));
+                return;
+            }
+        }
         for (int attempt = 1; ; attempt++) {
             Optional<Versioned<TripProgress>> stored = known != null ? Optional.of(known) : progresses.find(carId);
             TripProgress p = stored.map(Versioned::value).orElse(TripProgress.NONE);
@@ -112,6 +129,24 @@ public class Trips {
             if (p.lastSeq() == before) {
                 return;
             }
+            if (finished.isEmpty() && exits.isEmpty() && onlyTheSeqMoved(stored.map(Versioned::value).orElse(null), p)) {
+                // A parked car without a trip: the records changed nothing segmentation keeps but the seq and the time,
+                // which nothing reads while no trip is open, so the progress is not written (it would cost a request
+                // per batch, and with two replicas a refused write and a read every other batch). Skipping is sound
+                // only if the progress applied to is the car's current one: read from the store now, or this replica's
+                // own copy if the batch follows it seq for seq (no record in between went to another replica, which
+                // might have opened a trip). Otherwise read it first. A crash or the other replica applies these
+                // records again from the stored seq: they change nothing there either.
+                boolean follows = known != null
+                        && bySeq.stream().mapToLong(TelemetryRecord::seq).filter(seq -> seq > before).min().orElse(0) == before + 1;
+                if (known == null || follows) {
+                    written.put(key, new Versioned<>(p, stored.get().version()));
+                    return;
+                }
+                known = null;
+                attempt--;
+                continue;
+            }
             List<Trip> appended = append(tenant, carId, finished);
             try {
                 String version = stored.isPresent()
@@ -137,6 +172,49 @@ public class Trips {
                 }
             }
         }
+    }
+
+    /**
+     * The progress after {@code others} and then {@code batch} are applied to {@code copy}, if every one of them follows
+     * the one before seq for seq and together they change nothing but the seq and time ({@link #onlyTheSeqMoved}, nothing
+     * finished, no home-zone exit); empty otherwise. Applied for that decision only, never for a write or a side effect.
+     */
+    private static Optional<TripProgress> parkedThrough(TripProgress copy, List<TelemetryRecord> others, List<TelemetryRecord> batch,
+                                                        String carId, @Nullable HomeZone zone) {
+        List<TelemetryRecord> all = new ArrayList<>(others);
+        all.addAll(batch);
+        all.sort(Comparator.comparingLong(TelemetryRecord::seq));
+        TripProgress p = copy;
+        long next = copy.lastSeq() + 1;
+        for (TelemetryRecord r : all) {
+            if (r.seq() <= p.lastSeq()) {
+                continue; // stored before, or a duplicate of one in the list
+            }
+            if (r.seq() != next) {
+                return Optional.empty();
+            }
+            TripSegmenter.Step step = TripSegmenter.apply(p, r, carId, zone);
+            if (!step.finished().isEmpty() || step.leftHomeZone()) {
+                return Optional.empty();
+            }
+            p = step.progress();
+            next++;
+        }
+        return p.lastSeq() > copy.lastSeq() && onlyTheSeqMoved(copy, p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /**
+     * Whether {@code after} differs from {@code before} only in the seq and the time of the last record applied, with no
+     * trip open before or after: what a parked car's record does (the same place, odometer, fuel and charge). A stored
+     * progress is needed ({@code before} null: the car's first record is written).
+     */
+    static boolean onlyTheSeqMoved(@Nullable TripProgress before, TripProgress after) {
+        return before != null && before.open() == null && after.open() == null
+                && before.outsideHomeZone() == after.outsideHomeZone()
+                && java.util.Objects.equals(before.lat(), after.lat()) && java.util.Objects.equals(before.lon(), after.lon())
+                && java.util.Objects.equals(before.odometerKm(), after.odometerKm())
+                && java.util.Objects.equals(before.fuelPct(), after.fuelPct())
+                && java.util.Objects.equals(before.socPct(), after.socPct());
     }
 
     /** Appends the trips not appended yet; returns those. */

@@ -200,6 +200,11 @@ class BackupTest {
         }
 
         @Override
+        public String start() {
+            return delegate.start();
+        }
+
+        @Override
         public StreamRead since(String stream, String position) {
             return delegate.since(stream, position);
         }

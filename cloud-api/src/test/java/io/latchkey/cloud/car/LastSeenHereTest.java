@@ -57,7 +57,7 @@ class LastSeenHereTest {
 
         // telemetry's write (on the version this replica last wrote) counts too
         Instant batch = T.plusSeconds(120);
-        b.updateStateFromTelemetry("acme", "car-1", s -> s.withOnline(true, batch));
+        b.updateStateFromTelemetry("acme", "car-1", 1, s -> s.withOnline(true, batch));
         assertThat(b.lastSeenHere("acme", "car-1")).isEqualTo(batch);
     }
 }

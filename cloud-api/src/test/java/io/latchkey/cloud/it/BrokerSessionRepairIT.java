@@ -76,6 +76,32 @@ class BrokerSessionRepairIT {
         }
     }
 
+    /**
+     * A session whose messages this process still holds unacknowledged is kept although nothing arrives (with a
+     * slow store the broker's in-flight window is full of them, so nothing can arrive, the probe included): a fresh
+     * session would drop them. Once they are acknowledged and still nothing arrives, it is renewed.
+     */
+    @Test
+    void aSessionWhoseMessagesWaitForThisProcess_isKept_untilTheyAreAcknowledged() throws Exception {
+        try (Running running = Running.start(dataDir)) {
+            BackendMqttClient mqtt = running.mqtt();
+            java.util.List<com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish> held =
+                    new java.util.concurrent.CopyOnWriteArrayList<>();
+            io.latchkey.protocol.Topic topic = io.latchkey.protocol.Topic.of("acme", "dev-009", io.latchkey.protocol.Channel.RECEIPT);
+            mqtt.subscribe(topic.toString(), held::add).join();
+            BackendMqttClientAccess.loseProbeSubscriptionAtTheBroker(mqtt);
+            mqtt.publish(topic, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null).join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+
+            // 3 s = ten probe intervals, three times the window, with nothing arriving: kept while the message waits
+            Thread.sleep(3_000);
+            assertThat(mqtt.sessionRenewals()).as("the window waits for us, so kept").isZero();
+
+            held.get(0).acknowledge();
+            await().atMost(Duration.ofSeconds(10)).until(() -> mqtt.sessionRenewals() >= 1);
+        }
+    }
+
     /** The backend with a probe every 300 ms, one car, and its device connected. */
     private record Running(CloudApp app, String operator, BackendMqttClient mqtt, TestDevice device) implements AutoCloseable {
         static Running start(Path dataDir) throws Exception {

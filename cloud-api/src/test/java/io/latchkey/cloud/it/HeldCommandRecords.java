@@ -146,6 +146,11 @@ public class HeldCommandRecords implements Stores {
         }
 
         @Override
+        public String start() {
+            return store.start();
+        }
+
+        @Override
         public io.latchkey.cloud.store.StreamRead since(String stream, String position) {
             return store.since(stream, position);
         }

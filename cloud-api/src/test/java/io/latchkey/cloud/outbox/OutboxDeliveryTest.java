@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latchkey.cloud.LatchkeyConfig;
+import io.latchkey.cloud.it.TestClock;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OutboxDeliveryTest {
     @TempDir
     Path dataDir;
-    final StepClock clock = new StepClock();
+    final TestClock clock = new TestClock(Instant.parse("2026-06-01T10:00:00Z"));
     final FakeRelay relay = new FakeRelay();
     final RetryConfig retry = new RetryConfig(Duration.ofSeconds(1), Duration.ofMinutes(15));
 
@@ -171,29 +169,6 @@ class OutboxDeliveryTest {
         @Override
         public String describe() {
             return "fake relay";
-        }
-    }
-
-    static final class StepClock extends Clock {
-        private Instant now = Instant.parse("2026-06-01T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.latchkey.cloud.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.cloud.LatchkeyConfig;
+import io.latchkey.cloud.it.TestClock;
 import io.latchkey.cloud.store.FileStores;
 import io.latchkey.cloud.store.Stores;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoredOutboxTest {
     @TempDir
     Path dataDir;
-    final OutboxDeliveryTest.StepClock clock = new OutboxDeliveryTest.StepClock();
+    final TestClock clock = new TestClock(java.time.Instant.parse("2026-06-01T10:00:00Z"));
     final RetryConfig retry = new RetryConfig(Duration.ofSeconds(1), Duration.ofMinutes(15));
     final CountingRelay relay = new CountingRelay();
 

@@ -147,6 +147,11 @@ class JsonCollectionTest {
         }
 
         @Override
+        public String start() {
+            return store.start();
+        }
+
+        @Override
         public StreamRead since(String stream, String position) {
             return store.since(stream, position);
         }

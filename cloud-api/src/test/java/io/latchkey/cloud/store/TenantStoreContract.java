@@ -337,6 +337,24 @@ public abstract class TenantStoreContract {
     }
 
     @Test
+    void since_theStart_readsTheWholeStream_andEndsWhereAConditionalAppendGoesOn_acrossSegments() {
+        StreamRead none = store.since("t", store.start());
+        assertThat(none.records()).isEmpty();
+        assertThat(none.position()).isEqualTo(store.end("t").position());
+        store.appendAllAt("t", List.of(bytes("a")), none.position());
+        for (int i = 0; i < 30; i++) {
+            store.append("t", bytes("{\"n\":" + i + "}"));
+        }
+        StreamRead all = store.since("t", store.start());
+        assertThat(all.records()).hasSize(31);
+        assertThat(text(all.records().get(0))).isEqualTo("a");
+        assertThat(text(all.records().get(30))).isEqualTo("{\"n\":29}");
+        assertThat(all.position()).isEqualTo(store.end("t").position());
+        store.appendAllAt("t", List.of(bytes("z")), all.position());
+        assertThat(store.since("t", all.position()).records().stream().map(TenantStoreContract::text)).containsExactly("z");
+    }
+
+    @Test
     void since_aPositionThatIsNotOne_isRefused() {
         store.append("t", bytes("a"));
         assertThatThrownBy(() -> store.since("t", "not a position")).isInstanceOf(IllegalArgumentException.class);

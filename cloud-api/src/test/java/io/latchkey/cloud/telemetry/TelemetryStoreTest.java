@@ -128,6 +128,29 @@ class TelemetryStoreTest {
     }
 
     @Test
+    void twoReplicas_storing_tellWhatTheOtherAppendedSinceTheirLastAppend_once() {
+        Stores shared = stores();
+        TelemetryStore a = new TelemetryStore(shared);
+        TelemetryStore b = new TelemetryStore(shared);
+        TelemetryStore.Stored first = a.store("acme", "dev-1", records(1));
+        assertThat(seqs(first.stored())).containsExactly(1L);
+        assertThat(first.appendedByOthers()).as("a read the whole stream: nothing in between").isEmpty();
+        assertThat(b.store("acme", "dev-1", records(2)).appendedByOthers()).isEmpty();
+        b.store("acme", "dev-1", records(3));
+        TelemetryStore.Stored fourth = a.store("acme", "dev-1", records(4));
+        assertThat(seqs(fourth.stored())).containsExactly(4L);
+        assertThat(seqs(fourth.appendedByOthers())).as("b's batches since a's last append").containsExactly(2L, 3L);
+        TelemetryStore.Stored fifth = a.store("acme", "dev-1", records(5));
+        assertThat(fifth.appendedByOthers()).as("told once").isEmpty();
+        // a resend of what b stored: nothing new, and what b appended is still told
+        b.store("acme", "dev-1", records(6));
+        TelemetryStore.Stored resent = a.store("acme", "dev-1", records(6));
+        assertThat(resent.stored()).isEmpty();
+        // a's ledger did not know 6: its append was refused and the catch-up read b's 6
+        assertThat(seqs(resent.appendedByOthers())).containsExactly(6L);
+    }
+
+    @Test
     void twoReplicas_ingestingOneDeviceConcurrently_storeEverySeqExactlyOnce() throws Exception {
         Stores shared = stores();
         List<TelemetryStore> replicas = List.of(new TelemetryStore(shared), new TelemetryStore(shared));
@@ -250,6 +273,11 @@ class TelemetryStoreTest {
         @Override
         public StreamRead since(String stream, String position) {
             return files.since(stream, position);
+        }
+
+        @Override
+        public String start() {
+            return files.start();
         }
     }
 

@@ -40,6 +40,9 @@ public final class StartupProbe {
         long jvmStartMs = ManagementFactory.getRuntimeMXBean().getStartTime();
         long mainMs = System.currentTimeMillis();
         io.latchkey.agent.StartupTrace.mark("main");
+        if (System.getProperty(io.latchkey.protocol.Json.STREAMING_PROPERTY) == null) {
+            System.setProperty(io.latchkey.protocol.Json.STREAMING_PROPERTY, "streaming");   // as AgentMain
+        }
         String broker = args.length > 0 ? args[0] : "tcp://127.0.0.1:1883";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         long intervalMs = args.length > 2 ? Long.parseLong(args[2]) : 100;

@@ -1,6 +1,5 @@
 package io.latchkey.agent.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.protocol.Json;
 import io.latchkey.protocol.command.SignedCommand;
 import java.util.Base64;
@@ -16,11 +15,8 @@ final class UnverifiedCommandId {
     static String peek(byte[] message) {
         try {
             SignedCommand signed = Json.read(message, SignedCommand.class);
-            JsonNode id = Json.mapper().readTree(Base64.getUrlDecoder().decode(signed.payload())).get("id");
-            if (id == null || !id.isTextual() || id.asText().length() > 64) {
-                return null;
-            }
-            return id.asText();
+            String id = Json.peekText(Base64.getUrlDecoder().decode(signed.payload()), "id");
+            return id == null || id.length() > 64 ? null : id;
         } catch (Exception e) {
             return null;
         }

@@ -37,6 +37,8 @@ import java.util.function.Consumer;
  */
 final class AppendBlobStreams {
     private static final String PREFIX = "streams/";
+    /** The position before a stream's first record: {@link #since} from it lists the segments and reads each. */
+    static final String START = position(0, 0);
     private static final int TAIL_WINDOW = 64 * 1024;
     /** Append Block limit of service versions before 2022-11-02; newer ones (and Azurite 3.37) take 100 MiB. */
     static final int MAX_APPEND_BLOCK_BYTES = 4 * 1024 * 1024;

@@ -247,6 +247,11 @@ public final class AzureBlobTenantStore implements TenantStore {
     }
 
     @Override
+    public String start() {
+        return AppendBlobStreams.START;
+    }
+
+    @Override
     public StreamRead since(String stream, String position) {
         return offEventLoop.call(() -> streams.since(Names.require("stream", stream), position));
     }
