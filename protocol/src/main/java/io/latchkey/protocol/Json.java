@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 
@@ -26,6 +27,8 @@ public final class Json {
     private static final class Databind {
         static final ObjectMapper MAPPER = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
+                // after JavaTimeModule, so that it reads Instants first (FastInstants: same results, without DateTimeFormatter)
+                .registerModule(new SimpleModule("latchkey-instants").addDeserializer(java.time.Instant.class, new FastInstants()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

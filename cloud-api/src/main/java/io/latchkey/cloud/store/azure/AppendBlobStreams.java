@@ -2,9 +2,6 @@ package io.latchkey.cloud.store.azure;
 
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.AppendBlobItem;
-import com.azure.storage.blob.models.AppendBlobRequestConditions;
-import com.azure.storage.blob.models.BlobDownloadResponse;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
@@ -50,11 +47,13 @@ final class AppendBlobStreams {
     private final BlobContainerClient container;
     private final long segmentBytes;
     private final Duration timeout;
+    private final BlobRequests requests;
     /** The segment this process last appended to, per stream: a hint, the service has the truth. */
     private final Map<String, Integer> current = new ConcurrentHashMap<>();
 
-    AppendBlobStreams(BlobContainerClient container, long segmentBytes, Duration timeout) {
+    AppendBlobStreams(BlobContainerClient container, long segmentBytes, Duration timeout, BlobRequests requests) {
         this.container = container;
+        this.requests = requests;
         this.segmentBytes = segmentBytes;
         this.timeout = timeout;
     }
@@ -94,7 +93,7 @@ final class AppendBlobStreams {
         while (true) {
             AppendBlobClient blob = segment(stream, segment);
             try {
-                appendBlock(blob, block, new AppendBlobRequestConditions().setMaxSize(segmentBytes));
+                appendBlock(blob.getBlobName(), block, null);
                 return;
             } catch (BlobStorageException e) {
                 if (BlobErrors.notFound(e)) {
@@ -185,34 +184,31 @@ final class AppendBlobStreams {
 
     /** The lines after {@code from} in an unsealed segment, with one request; empty if sealed or nothing follows. */
     private Optional<StreamRead> restOfOpenSegment(String stream, int segment, long from) {
-        AppendBlobClient blob = segment(stream, segment);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] bytes;
         try {
-            BlobDownloadResponse response = blob.downloadStreamWithResponse(out, new BlobRange(from), null, null, false,
-                    timeout, Context.NONE);
-            if (Boolean.TRUE.equals(response.getDeserializedHeaders().isSealed())) {
+            BlobRequests.Result response = requests.download(segmentName(stream, segment), from, null);
+            if ("true".equalsIgnoreCase(response.headers().getValue(BlobRequests.SEALED))) {
                 return Optional.empty();
             }
+            bytes = response.body();
         } catch (BlobStorageException e) {
             // 416 (nothing after from), gone, or anything else: the listing path below knows what to do
             return Optional.empty();
         }
-        byte[] bytes = out.toByteArray();
         return Optional.of(new StreamRead(lines(bytes), position(segment, from + bytes.length)));
     }
 
     private StreamEnd appendBlockAt(String stream, byte[] line, byte[] lastLine, String expectedPosition) {
         int segment = segmentOf(expectedPosition);
         long length = lengthOf(expectedPosition);
-        AppendBlobClient blob = segment(stream, segment);
+        String name = segmentName(stream, segment);
         try {
             if (length == 0) {
-                createIfMissing(blob);
+                createIfMissing(segment(stream, segment));
             }
-            AppendBlobItem item = appendBlock(blob, line,
-                    new AppendBlobRequestConditions().setAppendPosition(length).setMaxSize(segmentBytes));
+            long offset = appendBlock(name, line, length);
             current.merge(stream, segment, Math::max);
-            long end = Long.parseLong(item.getBlobAppendOffset()) + line.length;
+            long end = offset + line.length;
             return new StreamEnd(Optional.of(withoutNewline(lastLine)), position(segment, end));
         } catch (BlobStorageException e) {
             if (BlobErrors.is(e, BlobErrorCode.APPEND_POSITION_CONDITION_NOT_MET) || BlobErrors.notFound(e)) {
@@ -223,6 +219,7 @@ final class AppendBlobStreams {
             }
             // Sealed, its length is final: if it is still where the caller saw it, the caller saw the
             // whole segment and the record belongs at the start of the next one.
+            AppendBlobClient blob = segment(stream, segment);
             seal(blob);
             if (blob.getProperties().getBlobSize() != length) {
                 throw new StreamChangedException(stream);
@@ -266,9 +263,10 @@ final class AppendBlobStreams {
         return names;
     }
 
-    private AppendBlobItem appendBlock(AppendBlobClient blob, byte[] line, AppendBlobRequestConditions conditions) {
-        return blob.appendBlockWithResponse(new ByteArrayInputStream(line), line.length, null, conditions, timeout,
-                Context.NONE).getValue();
+    /** Appends the block, at {@code appendPosition} if not null, within the segment size; where the block went. */
+    private long appendBlock(String blob, byte[] block, Long appendPosition) {
+        BlobRequests.Result result = requests.appendBlock(blob, block, appendPosition, segmentBytes);
+        return Long.parseLong(result.headers().getValue(BlobRequests.APPEND_OFFSET));
     }
 
     private void createIfMissing(AppendBlobClient blob) {
@@ -315,8 +313,12 @@ final class AppendBlobStreams {
     }
 
     private AppendBlobClient segment(String stream, int segment) {
-        return container.getBlobClient(PREFIX + stream + "/" + String.format("%010d", segment) + ".jsonl")
-                .getAppendBlobClient();
+        return container.getBlobClient(segmentName(stream, segment)).getAppendBlobClient();
+    }
+
+    private static String segmentName(String stream, int segment) {
+        String number = Integer.toString(segment);
+        return PREFIX + stream + "/" + "0".repeat(Math.max(0, 10 - number.length())) + number + ".jsonl";
     }
 
     /** The last record of one segment, read from a window at its end (the whole blob if the window holds no line break). */
@@ -341,11 +343,10 @@ final class AppendBlobStreams {
     }
 
     private byte[] download(AppendBlobClient blob, BlobRange range, String etag) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            blob.downloadStreamWithResponse(out, range, null, new BlobRequestConditions().setIfMatch(etag), false,
-                    timeout, Context.NONE);
-            return out.toByteArray();
+            long from = range == null ? 0 : range.getOffset();
+            long to = range == null || range.getCount() == null ? -1 : range.getOffset() + range.getCount();
+            return requests.download(blob.getBlobName(), from, to, etag).body();
         } catch (BlobStorageException e) {
             if (BlobErrors.notFound(e)) {
                 return new byte[0];

@@ -1,18 +1,13 @@
 package io.latchkey.cloud.store.azure;
 
-import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.models.BlobDownloadContentResponse;
 import com.azure.storage.blob.models.BlobErrorCode;
-import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
-import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import io.latchkey.cloud.store.DocumentExistsException;
 import io.latchkey.cloud.store.Names;
 import io.latchkey.cloud.store.StreamEnd;
@@ -39,12 +34,13 @@ public final class AzureBlobTenantStore implements TenantStore {
     public static final long DEFAULT_SEGMENT_BYTES = 4L * 1024 * 1024;
     private static final String DOCS = "docs/";
     private static final String JSON = ".json";
-    private static final BlobHttpHeaders JSON_HEADERS = new BlobHttpHeaders().setContentType("application/json");
+    private static final String JSON_CONTENT_TYPE = "application/json";
 
     private final BlobContainerClient container;
     private final AppendBlobStreams streams;
     private final Duration timeout;
     private final OffEventLoop offEventLoop;
+    private final BlobRequests requests;
 
     /**
      * @param container    the tenant's container, created already, with a client holding that tenant's key
@@ -58,7 +54,8 @@ public final class AzureBlobTenantStore implements TenantStore {
             throw new IllegalArgumentException("segmentBytes must be at least 64, got " + segmentBytes);
         }
         this.container = container;
-        this.streams = new AppendBlobStreams(container, segmentBytes, timeout);
+        this.requests = new BlobRequests(container, timeout);
+        this.streams = new AppendBlobStreams(container, segmentBytes, timeout, requests);
         this.timeout = timeout;
         this.offEventLoop = new OffEventLoop(blocking);
     }
@@ -73,10 +70,9 @@ public final class AzureBlobTenantStore implements TenantStore {
     }
 
     private Optional<Versioned<byte[]>> doRead(String collection, String id) {
-        BlobClient blob = document(collection, id);
         try {
-            BlobDownloadContentResponse response = blob.downloadContentWithResponse(null, null, timeout, Context.NONE);
-            return Optional.of(new Versioned<>(response.getValue().toBytes(), response.getDeserializedHeaders().getETag()));
+            BlobRequests.Result response = requests.download(documentName(collection, id), 0, null);
+            return Optional.of(new Versioned<>(response.body(), response.etag()));
         } catch (BlobStorageException e) {
             if (BlobErrors.notFound(e)) {
                 return Optional.empty();
@@ -87,7 +83,7 @@ public final class AzureBlobTenantStore implements TenantStore {
 
     private String doCreate(String collection, String id, byte[] content) {
         try {
-            return upload(document(collection, id), content, new BlobRequestConditions().setIfNoneMatch("*"));
+            return upload(documentName(collection, id), content, null, "*");
         } catch (BlobStorageException e) {
             if (BlobErrors.is(e, BlobErrorCode.BLOB_ALREADY_EXISTS, BlobErrorCode.CONDITION_NOT_MET)) {
                 throw new DocumentExistsException(collection, id);
@@ -98,7 +94,7 @@ public final class AzureBlobTenantStore implements TenantStore {
 
     private String doReplace(String collection, String id, byte[] content, String expectedVersion) {
         try {
-            return upload(document(collection, id), content, new BlobRequestConditions().setIfMatch(expectedVersion));
+            return upload(documentName(collection, id), content, expectedVersion, null);
         } catch (BlobStorageException e) {
             if (BlobErrors.is(e, BlobErrorCode.CONDITION_NOT_MET) || BlobErrors.notFound(e)) {
                 throw new VersionConflictException(collection, id);
@@ -260,15 +256,16 @@ public final class AzureBlobTenantStore implements TenantStore {
         return offEventLoop.call(() -> streams.since(Names.require("stream", stream), position));
     }
 
-    private String upload(BlobClient blob, byte[] content, BlobRequestConditions conditions) {
-        BlockBlobSimpleUploadOptions options = new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(content))
-                .setHeaders(JSON_HEADERS)
-                .setRequestConditions(conditions);
-        return blob.getBlockBlobClient().uploadWithResponse(options, timeout, Context.NONE).getValue().getETag();
+    private String upload(String blob, byte[] content, String ifMatch, String ifNoneMatch) {
+        return requests.upload(blob, content, JSON_CONTENT_TYPE, ifMatch, ifNoneMatch).etag();
     }
 
     private BlobClient document(String collection, String id) {
-        return container.getBlobClient(DOCS + Names.require("collection", collection) + "/" + Names.require("id", id) + JSON);
+        return container.getBlobClient(documentName(collection, id));
+    }
+
+    private static String documentName(String collection, String id) {
+        return DOCS + Names.require("collection", collection) + "/" + Names.require("id", id) + JSON;
     }
 
     /** The record and its line break, checked to be one line. */
