@@ -57,6 +57,49 @@ class StoredRevocationsTest extends RevocationRegistryContract {
     }
 
     @Test
+    void manyDevicesChecked_costOneListingOfTheTenantsRevocationsPerBound_notAReadEach() throws Exception {
+        Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new ConcurrentHashMap<>();
+        TenantStore file = new FileTenantStore(dir.resolve("counted"));
+        TenantStore counted = (TenantStore) java.lang.reflect.Proxy.newProxyInstance(TenantStore.class.getClassLoader(),
+                new Class<?>[] {TenantStore.class}, (proxy, method, args) -> {
+                    calls.computeIfAbsent(method.getName(), m -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                    try {
+                        return method.invoke(file, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Stores stores = new Stores() {
+            @Override
+            public TenantStore platform() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public TenantStore tenant(String tenantId) {
+                return counted;
+            }
+        };
+        StoredRevocations a = new StoredRevocations(stores, CLOCK, null, Duration.ofMillis(500));
+        StoredRevocations b = new StoredRevocations(stores, CLOCK, null, Duration.ofMillis(500));
+        assertThat(a.revoke("acme", java.math.BigInteger.valueOf(7), "dev-007", "stolen")).isTrue();
+        calls.clear();
+        for (int i = 0; i < 100; i++) {
+            assertThat(b.isRevoked("acme", java.math.BigInteger.valueOf(1000 + i))).isFalse();
+        }
+        assertThat(b.isRevoked("acme", java.math.BigInteger.valueOf(7))).isTrue();
+        assertThat(calls.get("list")).as("one listing for 101 devices").hasValue(1);
+        assertThat(calls).doesNotContainKey("read");
+
+        assertThat(a.revoke("acme", java.math.BigInteger.valueOf(1050), "dev-050", "stolen")).isTrue();
+        assertThat(b.isRevoked("acme", java.math.BigInteger.valueOf(1050))).as("within the bound: not yet").isFalse();
+        Thread.sleep(600);
+        assertThat(b.isRevoked("acme", java.math.BigInteger.valueOf(1050))).as("after the bound").isTrue();
+        assertThat(b.isRevoked("acme", java.math.BigInteger.valueOf(1051))).isFalse();
+        assertThat(calls.get("list")).hasValue(2);
+    }
+
+    @Test
     void theFileRegistryOfEarlierVersions_doesNotSeeAnotherProcesssRevocation_theStoreDoes() {
         // what this class replaces: each process read the file once and kept it
         FileRevocationRegistry fileA = new FileRevocationRegistry(dir.resolve("files"), CLOCK);
