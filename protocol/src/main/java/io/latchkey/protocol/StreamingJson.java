@@ -200,6 +200,30 @@ public final class StreamingJson {
 
     // --- reading: databind's rules for Json's settings, type by type ---
 
+    private interface NumberToken {
+        Object read(JsonParser p) throws IOException;
+    }
+
+    /** A number as databind reads it with Json's settings: a JSON number, or a string holding one (empty: null). */
+    private static Object number(JsonParser p, JsonToken t, Class<?> raw, NumberToken fromToken,
+                                 java.util.function.Function<String, Object> fromText, String name) throws IOException {
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            return fromToken.read(p);
+        }
+        if (t != JsonToken.VALUE_STRING) {
+            throw mismatch(p, raw);
+        }
+        String s = p.getText().trim();
+        if (s.isEmpty() || s.equals("null")) {
+            return nullFor(p, raw);
+        }
+        try {
+            return fromText.apply(s);
+        } catch (NumberFormatException e) {
+            throw new JsonParseException(p, "not a valid " + name + ": \"" + s + "\"");
+        }
+    }
+
     private static Object readValue(JsonParser p, Type type) throws IOException {
         Class<?> raw = raw(type);
         JsonToken t = p.currentToken();
@@ -212,40 +236,14 @@ public final class StreamingJson {
                 default -> throw mismatch(p, raw);
             };
         }
-        if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
-            boolean isInt = raw == int.class || raw == Integer.class;
-            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-                return isInt ? (Object) p.getIntValue() : (Object) p.getLongValue();
-            }
-            if (t != JsonToken.VALUE_STRING) {
-                throw mismatch(p, raw);
-            }
-            String s = p.getText().trim();
-            if (s.isEmpty() || s.equals("null")) {
-                return nullFor(p, raw);
-            }
-            try {
-                return isInt ? (Object) Integer.parseInt(s) : (Object) Long.parseLong(s);
-            } catch (NumberFormatException e) {
-                throw new JsonParseException(p, "not a valid " + raw.getSimpleName() + ": \"" + s + "\"");
-            }
+        if (raw == int.class || raw == Integer.class) {
+            return number(p, t, raw, JsonParser::getIntValue, Integer::parseInt, raw.getSimpleName());
+        }
+        if (raw == long.class || raw == Long.class) {
+            return number(p, t, raw, JsonParser::getLongValue, Long::parseLong, raw.getSimpleName());
         }
         if (raw == double.class || raw == Double.class) {
-            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-                return p.getDoubleValue();
-            }
-            if (t != JsonToken.VALUE_STRING) {
-                throw mismatch(p, raw);
-            }
-            String s = p.getText().trim();
-            if (s.isEmpty() || s.equals("null")) {
-                return nullFor(p, raw);
-            }
-            try {
-                return Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-                throw new JsonParseException(p, "not a valid double: \"" + s + "\"");
-            }
+            return number(p, t, raw, JsonParser::getDoubleValue, Double::parseDouble, "double");
         }
         if (raw == boolean.class || raw == Boolean.class) {
             switch (t) {

@@ -5,14 +5,12 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The system clock plus an offset tests can move, so that expiries are tested without sleeping. */
 @Singleton
 @Replaces(Clock.class)
-public class MutableClock extends Clock {
+public class MutableClock extends UtcClock {
     private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
     public void advance(Duration by) {
@@ -21,16 +19,6 @@ public class MutableClock extends Clock {
 
     public void reset() {
         offset.set(Duration.ZERO);
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
     }
 
     @Override

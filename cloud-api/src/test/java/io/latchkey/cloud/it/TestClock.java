@@ -1,14 +1,11 @@
 package io.latchkey.cloud.it;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that stands still where the test sets it (unit tests; {@link MutableClock} moves with the system's for ITs). */
-public final class TestClock extends Clock {
+public final class TestClock extends UtcClock {
     private final AtomicReference<Instant> now;
 
     public TestClock(Instant start) {
@@ -27,16 +24,6 @@ public final class TestClock extends Clock {
     /** The same as {@link #instant()}. */
     public Instant get() {
         return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
     }
 
     @Override

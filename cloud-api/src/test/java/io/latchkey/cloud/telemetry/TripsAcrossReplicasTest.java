@@ -52,11 +52,7 @@ class TripsAcrossReplicasTest {
             (random.nextBoolean() ? a : b).ingest("acme", "car-1", batch);
         }
 
-        List<Trip> expected = single.of("acme", "car-1");
-        assertThat(expected).hasSizeGreaterThan(10);
-        assertThat(a.of("acme", "car-1")).isEqualTo(expected);
-        assertThat(ended).hasSize(endedAlone.size());
-        assertThat(ended.stream().map(e -> e.trip().id()).distinct().count()).isEqualTo(ended.size());
+        assertSameTrips(single, a, endedAlone, ended);
     }
 
     @Test
@@ -88,11 +84,7 @@ class TripsAcrossReplicasTest {
             (toA ? a : b).ingest("acme", "car-1", batch, stored.appendedByOthers());
         }
 
-        List<Trip> expected = single.of("acme", "car-1");
-        assertThat(expected).hasSizeGreaterThan(10);
-        assertThat(a.of("acme", "car-1")).isEqualTo(expected);
-        assertThat(ended).hasSize(endedAlone.size());
-        assertThat(ended.stream().map(e -> e.trip().id()).distinct().count()).isEqualTo(ended.size());
+        assertSameTrips(single, a, endedAlone, ended);
     }
 
     @Test
@@ -186,5 +178,14 @@ class TripsAcrossReplicasTest {
                 return tenant;
             }
         };
+    }
+
+    /** Two replicas cut the trips one replica alone cuts, and each trip ended once. */
+    private static void assertSameTrips(Trips single, Trips a, List<TripEnded> endedAlone, List<TripEnded> ended) {
+        List<Trip> expected = single.of("acme", "car-1");
+        assertThat(expected).hasSizeGreaterThan(10);
+        assertThat(a.of("acme", "car-1")).isEqualTo(expected);
+        assertThat(ended).hasSize(endedAlone.size());
+        assertThat(ended.stream().map(e -> e.trip().id()).distinct().count()).isEqualTo(ended.size());
     }
 }
