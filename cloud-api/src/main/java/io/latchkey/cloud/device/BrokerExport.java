@@ -75,6 +75,11 @@ public class BrokerExport {
                     .append("persistence true\n")
                     .append("persistence_location ").append(dir.resolve("data")).append("/\n")
                     .append("max_queued_messages 10000\n")
+                    // Mosquitto sends a client at most this many QoS 1 messages it has not acknowledged yet (default 20):
+                    // a backend replica stores a batch before acknowledging it, so 20 would cap its ingestion at 20
+                    // batches in flight, below its 64 ingestion threads (docs/benchmarks-scale.md, "Ingestion: batches
+                    // in flight")
+                    .append("max_inflight_messages 1000\n")
                     // Without it a QoS 1 command waits for Nagle and the peer's delayed ACK: ~40 ms per round trip
                     // (measured with sim bench --broker mosquitto, docs/benchmarks-fleet.md)
                     .append("set_tcp_nodelay true\n")

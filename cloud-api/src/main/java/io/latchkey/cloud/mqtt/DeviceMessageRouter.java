@@ -32,10 +32,12 @@ public class DeviceMessageRouter {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceMessageRouter.class);
     /**
      * Ingestion threads. They spend most of their time waiting for fsyncs (each telemetry batch is one
-     * group commit plus the car state), not on the CPU, so there are more of them than cores: more
-     * fsyncs in flight at once is what raises the rate (see docs/benchmarks-fleet.md).
+     * group commit plus the car state) or for the shared store's round trips, not on the CPU, so there are
+     * far more of them than cores: more batches in flight at once is what raises the rate. 16 bound one
+     * replica on Azurite at ~14,500 records/s with neither it nor Azurite busy (16 batches in flight, each
+     * 3 store round trips); 64 gave 21,760 (docs/benchmarks-scale.md, "Ingestion: batches in flight").
      */
-    private static final int STRIPES = 16;
+    private static final int STRIPES = 64;
 
     private final Map<Channel, List<DeviceMessageListener>> listeners = new EnumMap<>(Channel.class);
     private final ExecutorService[] stripes = new ExecutorService[STRIPES];
