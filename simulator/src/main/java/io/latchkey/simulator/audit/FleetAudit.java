@@ -80,18 +80,25 @@ public final class FleetAudit {
         return s.pendingRecords() == 0 && storeLastSeq(deviceId) >= s.ackedSeq();
     }
 
+    /**
+     * The highest seq among the car's most recently stored records, from the telemetry store itself (the car state's
+     * {@code lastSeq} may lag a parked car by up to 2 minutes: docs/storage.md, "Replicas").
+     */
     private long storeLastSeq(String deviceId) {
         try {
-            CarDetail c = api.car(operator.token(), tenant, carIdByDevice.get(deviceId));
-            return c.state() == null || c.state().lastSeq() == null ? 0 : c.state().lastSeq();
+            return api.telemetry(operator.token(), tenant, carIdByDevice.get(deviceId), RECENT).stream()
+                    .mapToLong(TelemetryRecord::seq).max().orElse(0);
         } catch (ApiException e) {
             return -1;
         }
     }
 
+    /** How many of the newest stored records {@link #storeLastSeq} looks at (resends may store seqs out of order). */
+    private static final int RECENT = 50;
+
     private TelemetryAudit.Result telemetry(String deviceId, long catchUpDeadline) {
         JournalStats s = fleet.journal(deviceId);
-        // The car state lags the telemetry store by a moment (separate documents): give it one.
+        // what the store holds may lag the receipts by a moment: give it one
         while (System.nanoTime() < catchUpDeadline && storeLastSeq(deviceId) < s.ackedSeq()) {
             sleep(200);
         }
