@@ -59,6 +59,11 @@ final class AzuriteCounter implements RecordCounter {
         this.key = Base64.getDecoder().decode(azurite.key(account));
     }
 
+    /** The Azurite process (its blob endpoint) and the account this counter reads. */
+    String where() {
+        return endpoint + "/" + account;
+    }
+
     @Override
     public synchronized long count() {
         try {

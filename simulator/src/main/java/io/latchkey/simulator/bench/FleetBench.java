@@ -65,9 +65,18 @@ public final class FleetBench {
     private double referenceP99Ms = Double.NaN;
     private double referenceQos0P99Ms = Double.NaN;
 
+    /** Called with the deployment after the last phase, before it stops (a test reads each tenant's store there). */
+    private java.util.function.Consumer<Deployment> beforeStop = d -> { };
+
     public FleetBench(BenchOptions options, PrintStream out) {
         this.o = options;
         this.out = out;
+    }
+
+    /** For tests: what to do with the deployment once the phases are over, while it still runs. */
+    FleetBench beforeStop(java.util.function.Consumer<Deployment> action) {
+        this.beforeStop = action;
+        return this;
     }
 
     public BenchReport run() throws Exception {
@@ -123,6 +132,7 @@ public final class FleetBench {
                     put("faults scenario", "skipped: it runs with --replicas 1 --broker hivemq --tenants 1 only (its cars use the "
                             + "discovery URL, its tenant is one more on the backend)");
                 }
+                beforeStop.accept(deployment);
             }
         }
         return report;
@@ -430,6 +440,13 @@ public final class FleetBench {
                 r.put("reference pair during the unlock load, same rate: p50 / p99 / max ms", pair.summary());
                 r.put("p99 / p99 of the pair during the load", String.format("%.2f", p99 / pair.p99Ms()));
             }
+        }
+        if (worlds.size() > 1) {
+            Map<String, String> tenantOfCar = new java.util.HashMap<>();
+            worlds.forEach(w -> w.cars().forEach(c -> tenantOfCar.put(c.id(), w.tenant())));
+            r.put("executed per tenant", log.entries().stream().filter(e -> e.status() == 200)
+                    .collect(java.util.stream.Collectors.groupingBy(e -> tenantOfCar.get(e.carId()), java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting())));
         }
         r.put("telemetry stored meanwhile (records/s)", Math.round(stored / seconds));
         Map<String, String> deviceOfCar = new java.util.HashMap<>();
