@@ -25,6 +25,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--cars", defaultValue = "1000", description = "fleet size (default ${DEFAULT-VALUE})")
     int cars;
 
@@ -131,7 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
                     receiptTimeout == null ? null : io.latchkey.hal.config.ConfigValues.duration("--receipt-timeout", receiptTimeout),
                     tenants);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         boolean temporary = common.dataDir == null;
         Path work = common.dataDir("latchkey-bench");
