@@ -3,6 +3,8 @@ package io.latchkey.cloud.mqtt;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.latchkey.protocol.Topic;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -54,9 +56,12 @@ public class StickyIngestion {
     });
     private volatile List<String> lastView = List.of();
 
-    public StickyIngestion(BackendMqttClient mqtt, MqttConfig config) {
+    public StickyIngestion(BackendMqttClient mqtt, MqttConfig config, MeterRegistry registry) {
         this.mqtt = mqtt;
+        // the process's own time, not the application clock (which tests may move): heartbeats are real-time
         this.membership = new ReplicaMembership(config.clientId(), Clock.systemUTC());
+        Gauge.builder("latchkey.ingestion.replicas.live", membership, m -> m.live().size())
+                .description("Backend replicas this one hears (itself included), among which cars are owned").register(registry);
     }
 
     /**
