@@ -22,7 +22,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Counts telemetry records in the tenant's Azurite container — JSON lines in the append blobs
+ * Counts telemetry records in one tenant's Azurite container (its own account) — JSON lines in the append blobs
  * {@code streams/telemetry-{deviceId}/{segment}.jsonl} — through the Blob REST API (Shared Key), reading only
  * what each blob grew by since the last look, like {@link StoreCounter} does with files.
  *
@@ -52,10 +52,16 @@ final class AzuriteCounter implements RecordCounter {
     private final List<Map<String, Long>> marks = new ArrayList<>();
     private long lines;
 
-    AzuriteCounter(Deployment.AzuriteProcess azurite, String tenant) {
+    /** The telemetry of the tenant whose storage account is {@code account} on {@code azurite}. */
+    AzuriteCounter(Deployment.AzuriteProcess azurite, String account) {
         this.endpoint = azurite.endpoint();
-        this.account = tenant;
-        this.key = Base64.getDecoder().decode(azurite.key(tenant));
+        this.account = account;
+        this.key = Base64.getDecoder().decode(azurite.key(account));
+    }
+
+    /** The Azurite process (its blob endpoint) and the account this counter reads. */
+    String where() {
+        return endpoint + "/" + account;
     }
 
     @Override

@@ -20,12 +20,28 @@ final class BenchCars {
     static final GeoPoint CENTRE = new GeoPoint(52.52, 13.405);
 
     /**
-     * @param deviceUrl where devices connect when not the discovery's URL (Mosquitto's tenant listener), or null
-     * @param brokerCas the broker's CA for that TLS listener
+     * How a tenant's cars reach it.
+     *
+     * @param discovery the tenant's device discovery document
+     * @param deviceUrl where its devices connect when not the discovery's URL (Mosquitto's tenant listener), or null
+     */
+    record TenantAccess(DeviceDiscovery discovery, String deviceUrl) {
+    }
+
+    /**
+     * @param tenants   each tenant's access, a car names its tenant by index
+     * @param brokerCas the broker's CA for the tenants' TLS listeners
      * @param receiptTimeout the agents' telemetry.receipt-timeout, or null for the agent's default
      */
-    record Setup(DeviceDiscovery discovery, String deviceUrl, List<X509Certificate> brokerCas, Path agentsDir,
+    record Setup(List<TenantAccess> tenants, List<X509Certificate> brokerCas, Path agentsDir,
                  int parkedSeconds, int batchSize, long seed, Duration receiptTimeout) {
+        Setup {
+            tenants = List.copyOf(tenants);
+        }
+    }
+
+    /** A car of the bench: its enrolled device and the index of its tenant in {@link Setup#tenants()}. */
+    record Car(EnrolledDevice device, int tenant) {
     }
 
     /**
@@ -47,14 +63,16 @@ final class BenchCars {
         }
     }
 
-    static AgentConfig config(Setup s, EnrolledDevice device) {
-        AgentConfig.Builder b = AgentConfigs.fromDiscovery(s.discovery(), device, s.agentsDir(), Duration.ofMillis(200),
+    static AgentConfig config(Setup s, Car car) {
+        EnrolledDevice device = car.device();
+        TenantAccess tenant = s.tenants().get(car.tenant());
+        AgentConfig.Builder b = AgentConfigs.fromDiscovery(tenant.discovery(), device, s.agentsDir(), Duration.ofMillis(200),
                 Duration.ofSeconds(s.parkedSeconds())).toBuilder().telemetryBatchSize(s.batchSize());
         if (s.receiptTimeout() != null) {
             b.receiptTimeout(s.receiptTimeout());
         }
-        if (s.deviceUrl() != null) {
-            b.mqttUrl(s.deviceUrl()).tls(MqttTls.of(List.of(device.certificate()), device.key(), s.brokerCas()));
+        if (tenant.deviceUrl() != null) {
+            b.mqttUrl(tenant.deviceUrl()).tls(MqttTls.of(List.of(device.certificate()), device.key(), s.brokerCas()));
         }
         return b.build();
     }

@@ -29,6 +29,8 @@ import java.nio.file.Path;
  * @param receiptTimeout  the agents' telemetry.receipt-timeout (null: the agent's default, 10 s)
  * @param capacityOnly    only the reference pair and the ingestion capacity (light senders, no agents): the
  *                        1-vs-N-replica comparison
+ * @param tenants         tenants the cars are split over evenly, each with its own storage account (with Azurite on an
+ *                        Azurite process of its own) and its own Mosquitto listener
  */
 public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double commandsPerSecond, int unlockSeconds,
                            int parkedSeconds, int batchSize, boolean unlockOnly,
@@ -36,8 +38,21 @@ public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double c
                            long seed, java.util.List<String> backendJvmOptions, int replicas, Deployment.Broker broker,
                            Deployment.Store store, int fleetProcesses, String fleetHeap, int crashSeconds,
                            boolean skipIngestion, boolean capacityOnly,
-                           java.time.Duration receiptTimeout) {
+                           java.time.Duration receiptTimeout, int tenants) {
     public BenchOptions {
         backendJvmOptions = java.util.List.copyOf(backendJvmOptions);
+        if (tenants < 1) {
+            throw new IllegalArgumentException("--tenants must be at least 1, got " + tenants);
+        }
+        if (cars < tenants) {
+            throw new IllegalArgumentException("--cars " + cars + " cannot be split over --tenants " + tenants);
+        }
+    }
+
+    /** The same options with this work directory. */
+    public BenchOptions withWorkDir(Path dir) {
+        return new BenchOptions(cloudApiTarget, dir, cars, commandsPerSecond, unlockSeconds, parkedSeconds, batchSize, unlockOnly,
+                stormDowntimeSeconds, backlogSeconds, faultCars, faultSeconds, backendHeap, seed, backendJvmOptions, replicas, broker,
+                store, fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly, receiptTimeout, tenants);
     }
 }

@@ -22,9 +22,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The whole multi-process system a benchmark (or a test) runs against, started in one place: the store
- * (the backend's files, or Azurite with a storage account for the platform and one for the tenant), the
+ * (the backend's files, or Azurite: each tenant's storage account on an Azurite process of its own, as on Azure
+ * each account is a scale unit of its own, the platform's account on the first tenant's process), the
  * broker (HiveMQ CE as a process of its own, or Debian's Mosquitto 2 configured by the backend's own
- * {@code broker-export} with a TLS listener for the backend and one for the tenant's devices), N cloud-api
+ * {@code broker-export} with a TLS listener for the backend and one for each tenant's devices), N cloud-api
  * replicas as child processes, and, with more than one replica, Debian's HAProxy in front of them (the
  * reference deployment's {@code deploy/haproxy/haproxy.cfg} when there are two, as cloud-api's {@code ReplicaKillIT}
  * uses it, otherwise {@link #haproxyConfig} with the same rules).
@@ -43,12 +44,17 @@ public final class Deployment implements AutoCloseable {
     /**
      * @param cloudApiTarget cloud-api's build output (jar and lib/)
      * @param workDir        everything of this deployment: data, configuration, logs
-     * @param tenant         the tenant the benchmark creates (Azurite needs its account before the replicas start)
+     * @param tenants        the tenants the benchmark creates (Azurite needs their accounts and Mosquitto their listeners
+     *                       before the replicas start)
      */
-    public record Options(Path cloudApiTarget, Path workDir, int replicas, Broker broker, Store store, String tenant,
+    public record Options(Path cloudApiTarget, Path workDir, int replicas, Broker broker, Store store, List<String> tenants,
                           String heap, List<String> jvmOptions, Duration commandTimeout) {
         public Options {
             jvmOptions = List.copyOf(jvmOptions);
+            tenants = List.copyOf(tenants);
+            if (tenants.isEmpty() || new java.util.HashSet<>(tenants).size() != tenants.size()) {
+                throw new IllegalArgumentException("the tenants must be one or more distinct ids, got " + tenants);
+            }
             if (replicas < 1) {
                 throw new IllegalArgumentException("--replicas must be at least 1, got " + replicas);
             }
@@ -68,13 +74,14 @@ public final class Deployment implements AutoCloseable {
     private final List<BackendProcess> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Integer> replicaPorts = new ArrayList<>();
     private final Map<String, String> sharedProperties = new LinkedHashMap<>();
-    private AzuriteProcess azurite;
+    /** Each tenant's Azurite process (the first one also holds the platform's account), in the order of the tenants. */
+    private final Map<String, AzuriteProcess> azurites = new LinkedHashMap<>();
+    private final Map<String, Integer> tenantPorts = new LinkedHashMap<>();
     private BrokerProcess hivemq;
     private MosquittoProcess mosquitto;
     private ChildProcess haproxy;
     private int lbPort;
     private int platformPort;
-    private int tenantPort;
     private int plainPort;
 
     private Deployment(Options o, String adminPassword, PrintStream out) {
@@ -98,17 +105,25 @@ public final class Deployment implements AutoCloseable {
     private void startAll() throws IOException {
         Files.createDirectories(o.workDir());
         if (o.store() == Store.AZURITE) {
-            azurite = new AzuriteProcess(o.workDir().resolve("azurite.log"), List.of("platform", o.tenant()));
             sharedProperties.put("latchkey.store.type", "azure");
-            sharedProperties.put("latchkey.store.azure.platform.connection-string", azurite.connectionString("platform"));
-            sharedProperties.put("latchkey.store.azure.tenants." + o.tenant() + ".connection-string",
-                    azurite.connectionString(o.tenant()));
-            sharedProperties.put("latchkey.store.azure.tenants." + o.tenant() + ".container", AzuriteCounter.CONTAINER);
+            for (String tenant : o.tenants()) {
+                boolean first = azurites.isEmpty();
+                String name = azuriteName(tenant);
+                AzuriteProcess azurite = new AzuriteProcess(o.workDir().resolve(name + ".log"), o.workDir().resolve(name),
+                        first ? List.of("platform", account(tenant)) : List.of(account(tenant)));
+                azurites.put(tenant, azurite);
+                if (first) {
+                    sharedProperties.put("latchkey.store.azure.platform.connection-string", azurite.connectionString("platform"));
+                }
+                sharedProperties.put("latchkey.store.azure.tenants." + tenant + ".connection-string",
+                        azurite.connectionString(account(tenant)));
+                sharedProperties.put("latchkey.store.azure.tenants." + tenant + ".container", AzuriteCounter.CONTAINER);
+                out.printf("store: Azurite %s on %s (accounts %s)%n", name, azurite.endpoint(), String.join(", ", azurite.accounts()));
+            }
             sharedProperties.put("latchkey.secrets.type", "store");
             byte[] kek = new byte[32];
             new SecureRandom().nextBytes(kek);
             sharedProperties.put("latchkey.secrets.key-encryption-key", Base64.getEncoder().encodeToString(kek));
-            out.printf("store: Azurite on %s (accounts platform, %s)%n", azurite.endpoint(), o.tenant());
         }
         lbPort = freePort();
         for (int i = 0; i < o.replicas(); i++) {
@@ -120,15 +135,19 @@ public final class Deployment implements AutoCloseable {
                 throw new IllegalStateException("--broker mosquitto needs " + MOSQUITTO + " (apt-get install mosquitto)");
             }
             platformPort = freePort();
-            tenantPort = freePort();
+            for (String tenant : o.tenants()) {
+                tenantPorts.put(tenant, freePort());
+            }
             plainPort = freePort();
             exportBrokerConfiguration();
             mosquitto = new MosquittoProcess(o.workDir().resolve("mosquitto").resolve("mosquitto.conf"), plainPort,
                     o.workDir().resolve("mosquitto.log"));
             backendBrokerUrl = "ssl://127.0.0.1:" + platformPort;
-            sharedProperties.put("latchkey.mqtt.device-urls." + o.tenant(), deviceMqttUrl());
-            out.printf("broker: Mosquitto, backend listener %d, %s's devices %d, plain loopback %d (reference pair only)%n",
-                    platformPort, o.tenant(), tenantPort, plainPort);
+            for (String tenant : o.tenants()) {
+                sharedProperties.put("latchkey.mqtt.device-urls." + tenant, deviceMqttUrl(tenant));
+            }
+            out.printf("broker: Mosquitto, backend listener %d, devices %s, plain loopback %d (reference pair only)%n",
+                    platformPort, tenantPorts, plainPort);
         } else {
             hivemq = new BrokerProcess(freePort(), o.workDir().resolve("broker"), o.workDir().resolve("broker.log"));
             backendBrokerUrl = hivemq.url();
@@ -174,11 +193,13 @@ public final class Deployment implements AutoCloseable {
         List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-Dlatchkey.data-dir=" + data));
         sharedProperties.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
         String classpath = BackendProcess.snapshot(o.cloudApiTarget(), o.workDir().resolve("export-cloud-api"));
+        List<String> args = new ArrayList<>(List.of("--out", dir.toString(), "--host", "127.0.0.1", "--bind", "127.0.0.1",
+                "--platform-port", Integer.toString(platformPort)));
+        tenantPorts.forEach((tenant, port) -> args.addAll(List.of("--tenant-port", tenant + "=" + port)));
+        // Mosquitto started as root would switch to the mosquitto user, who cannot read these files
+        args.addAll(List.of("--user", System.getProperty("user.name")));
         ChildProcess export = ChildProcess.java("broker-export", classpath, jvm, "io.latchkey.cloud.device.BrokerExportMain",
-                List.of("--out", dir.toString(), "--host", "127.0.0.1", "--bind", "127.0.0.1",
-                        "--platform-port", Integer.toString(platformPort), "--tenant-port", o.tenant() + "=" + tenantPort,
-                        // Mosquitto started as root would switch to the mosquitto user, who cannot read these files
-                        "--user", System.getProperty("user.name")),
+                args,
                 Map.of("LATCHKEY_ADMIN_USER", "admin", "LATCHKEY_ADMIN_PASSWORD", adminPassword),
                 o.workDir().resolve("broker-export.log"));
         int code = export.await(Duration.ofMinutes(3));
@@ -193,7 +214,7 @@ public final class Deployment implements AutoCloseable {
     }
 
     /**
-     * Called once the benchmark has created its tenant: Mosquitto learns a tenant's listener only from a new
+     * Called once the benchmark has created its tenants: Mosquitto learns a tenant's listener only from a new
      * configuration, so broker-export runs again and Mosquitto restarts on it (the backend's session persists).
      * With the file store the replica is stopped meanwhile (the export opens its data directory).
      */
@@ -201,7 +222,7 @@ public final class Deployment implements AutoCloseable {
         if (mosquitto == null) {
             return;
         }
-        out.println("broker-export again with the tenant's device CA, Mosquitto restarted on it");
+        out.println("broker-export again with the tenants' device CAs, Mosquitto restarted on it");
         String backendBrokerUrl = "ssl://127.0.0.1:" + platformPort;
         if (o.store() == Store.FILE) {
             replicas.get(0).close();
@@ -280,9 +301,27 @@ public final class Deployment implements AutoCloseable {
         return mosquitto != null ? "tcp://127.0.0.1:" + plainPort : hivemq.url();
     }
 
-    /** Where devices connect when it is not the discovery document's URL: Mosquitto's TLS listener of the tenant. */
-    public String deviceMqttUrl() {
-        return mosquitto != null ? "ssl://127.0.0.1:" + tenantPort : null;
+    /** Where a tenant's devices connect when it is not the discovery document's URL: Mosquitto's TLS listener of the tenant. */
+    public String deviceMqttUrl(String tenant) {
+        return mosquitto != null ? "ssl://127.0.0.1:" + tenantPorts.get(tenant) : null;
+    }
+
+    /** The tenants of this deployment, in order. */
+    public List<String> tenants() {
+        return o.tenants();
+    }
+
+    /**
+     * A tenant's storage account name on Azurite: its id without hyphens (an Azure account name is 3 to 24 lowercase
+     * letters and digits), distinct for distinct bench tenants ({@code bench}, {@code bench-2}, ...).
+     */
+    static String account(String tenant) {
+        return tenant.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    }
+
+    /** The sampler's and the log's name of a tenant's Azurite process: {@code azurite} with one tenant. */
+    private String azuriteName(String tenant) {
+        return o.tenants().size() == 1 ? "azurite" : "azurite-" + tenant;
     }
 
     /** The CA devices verify the broker with (Mosquitto's certificate comes from the platform CA); empty for HiveMQ. */
@@ -325,9 +364,12 @@ public final class Deployment implements AutoCloseable {
         replicas.get(i).start();
     }
 
-    /** Counts telemetry records of the tenant in the store (files or blobs). */
+    /** Counts telemetry records of the tenant in the store (files, or blobs in the tenant's own account and Azurite). */
     public RecordCounter counter(String tenant) {
-        return o.store() == Store.AZURITE ? new AzuriteCounter(azurite, tenant)
+        if (!o.tenants().contains(tenant)) {
+            throw new IllegalArgumentException("not a tenant of this deployment: " + tenant);
+        }
+        return o.store() == Store.AZURITE ? new AzuriteCounter(azurites.get(tenant), account(tenant))
                 : new StoreCounter(dataDir(0), tenant);
     }
 
@@ -354,9 +396,7 @@ public final class Deployment implements AutoCloseable {
             ChildProcess h = haproxy;
             pids.put("haproxy", h::pid);
         }
-        if (azurite != null) {
-            pids.put("azurite", azurite::pid);
-        }
+        azurites.forEach((tenant, azurite) -> pids.put(azuriteName(tenant), azurite::pid));
         return pids;
     }
 
@@ -373,9 +413,7 @@ public final class Deployment implements AutoCloseable {
         if (hivemq != null) {
             all.add(hivemq);
         }
-        if (azurite != null) {
-            all.add(azurite);
-        }
+        all.addAll(azurites.values());
         for (AutoCloseable c : all) {
             try {
                 c.close();
@@ -435,13 +473,16 @@ public final class Deployment implements AutoCloseable {
         }
     }
 
-    /** Azurite's blob service (npm, installed under ~/.cache/latchkey by cloud-api's AzuriteServer), in memory. */
+    /**
+     * Azurite's blob service (npm, installed under ~/.cache/latchkey by cloud-api's AzuriteServer), in memory, on a
+     * port and working directory of its own: one Node.js process (one thread) per instance.
+     */
     static final class AzuriteProcess implements AutoCloseable {
         private final ChildProcess process;
         private final int port;
         private final Map<String, String> keys = new LinkedHashMap<>();
 
-        AzuriteProcess(Path log, List<String> accounts) throws IOException {
+        AzuriteProcess(Path log, Path workDir, List<String> accounts) throws IOException {
             Path bin = binary();
             SecureRandom random = new SecureRandom();
             for (String account : accounts) {
@@ -450,7 +491,7 @@ public final class Deployment implements AutoCloseable {
                 keys.put(account, Base64.getEncoder().encodeToString(key));
             }
             port = freePort();
-            Path dir = Files.createDirectories(log.resolveSibling("azurite"));
+            Path dir = Files.createDirectories(workDir);
             process = ChildProcess.command("azurite", List.of("bash", "-c", "cd '" + dir + "' && exec " + bin
                             + " --inMemoryPersistence --extentMemoryLimit 4096 --skipApiVersionCheck --disableTelemetry"
                             + (System.getenv("LATCHKEY_AZURITE_DEBUG") != null
@@ -490,6 +531,10 @@ public final class Deployment implements AutoCloseable {
 
         String key(String account) {
             return keys.get(account);
+        }
+
+        List<String> accounts() {
+            return List.copyOf(keys.keySet());
         }
 
         String connectionString(String account) {

@@ -31,6 +31,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +45,14 @@ import java.util.function.LongSupplier;
  * storm after a broker crash, telemetry ingestion counted in the backend's store (live, then a backlog
  * drain), end-to-end loss and duplication across all of it, and a faults scenario. Peak RSS and CPU of
  * backend, broker and simulator are sampled per phase.
+ *
+ * <p>With {@code --tenants K} the cars are split evenly over K tenants ({@link #tenants}), each set up through the
+ * API on its own (admin, operator, cars, devices), its cars on its own Mosquitto listener, its store on its own
+ * storage account (with Azurite on an Azurite process of its own); the command load is spread over every tenant's
+ * cars, each tenant's share sent by its own operator; counts and the audit are summed over the tenants' stores.
  */
 public final class FleetBench {
-    /** The tenant the bench creates on its fresh backend. */
+    /** The tenant the bench creates on its fresh backend, the first of several ({@link #tenants}). */
     static final String TENANT = "bench";
     private static final int WARM_UP_SECONDS = 20;
     private static final int WARM_UP_CARS = 50;
@@ -59,9 +65,26 @@ public final class FleetBench {
     private double referenceP99Ms = Double.NaN;
     private double referenceQos0P99Ms = Double.NaN;
 
+    private int warmUpSeconds = WARM_UP_SECONDS;
+
+    /** Called with the deployment after the last phase, before it stops (a test reads each tenant's store there). */
+    private java.util.function.Consumer<Deployment> beforeStop = d -> { };
+
     public FleetBench(BenchOptions options, PrintStream out) {
         this.o = options;
         this.out = out;
+    }
+
+    /** For tests: a shorter unlock warm-up than the bench's 20 s (a test checks the path, not the tail). */
+    FleetBench warmUpSeconds(int seconds) {
+        this.warmUpSeconds = seconds;
+        return this;
+    }
+
+    /** For tests: what to do with the deployment once the phases are over, while it still runs. */
+    FleetBench beforeStop(java.util.function.Consumer<Deployment> action) {
+        this.beforeStop = action;
+        return this;
     }
 
     public BenchReport run() throws Exception {
@@ -71,8 +94,9 @@ public final class FleetBench {
         Files.createDirectories(o.workDir());
         String adminPassword = password();
         out.printf("work directory %s (logs: broker, backend/replica, fleet-N logs)%n", o.workDir());
+        List<String> tenants = tenants(o.tenants());
         try (Deployment deployment = Deployment.start(new Deployment.Options(o.cloudApiTarget(), o.workDir(), o.replicas(),
-                o.broker(), o.store(), TENANT, o.backendHeap(), o.backendJvmOptions(), Duration.ofSeconds(10)), adminPassword, out)) {
+                o.broker(), o.store(), tenants, o.backendHeap(), o.backendJvmOptions(), Duration.ofSeconds(10)), adminPassword, out)) {
             Map<String, LongSupplier> pids = new LinkedHashMap<>(deployment.processes());
             pids.put("simulator", () -> ProcessHandle.current().pid());
             try (ProcessSampler sampler = new ProcessSampler(pids)) {
@@ -82,19 +106,30 @@ public final class FleetBench {
                 put("deployment", o.replicas() + " replica(s)" + (o.replicas() > 1 ? " behind HAProxy" : "") + ", broker "
                         + o.broker().name().toLowerCase(java.util.Locale.ROOT) + ", store " + o.store().name().toLowerCase(java.util.Locale.ROOT)
                         + ", fleet " + (o.fleetProcesses() == 0 ? "in the bench's JVM" : "in " + o.fleetProcesses() + " processes"));
+                int[] split = split(o.cars(), tenants.size());
+                put("tenants", tenants.size() + ": " + String.join(", ", tenants) + " with " + Arrays.stream(split)
+                        .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(" / ")) + " cars"
+                        + (o.store() == Deployment.Store.AZURITE ? ", each its own storage account on its own Azurite process"
+                                + " (the platform's account on the first)" : ", one data directory"));
                 reference(deployment.referenceBrokerUrl(), sampler);
                 LatchkeyClient api = new LatchkeyClient(deployment.url(), Duration.ofSeconds(60));
-                FleetSetup.Result world = new FleetSetup(api, clock, out).run("admin", adminPassword, TENANT, o.cars(), 0);
-                if (!world.tenant().equals(TENANT)) {
-                    throw new IllegalStateException("the bench needs a fresh backend (tenant " + TENANT + " exists)");
+                List<FleetSetup.Result> worlds = new ArrayList<>();
+                for (int t = 0; t < tenants.size(); t++) {
+                    FleetSetup.Result world = new FleetSetup(api, clock, out).run("admin", adminPassword, tenants.get(t), split[t], 0);
+                    if (!world.tenant().equals(tenants.get(t))) {
+                        throw new IllegalStateException("the bench needs a fresh backend (tenant " + tenants.get(t) + " exists)");
+                    }
+                    worlds.add(world);
                 }
                 deployment.tenantCreated();
+                TenantCounters store = counters(deployment, worlds);
                 if (o.capacityOnly()) {
-                    ingestionCapacity(world, deployment.referenceBrokerUrl(), deployment.counter(world.tenant()), sampler);
+                    ingestionCapacity(worlds, deployment.referenceBrokerUrl(), store, sampler);
                     return report;
                 }
-                fleetPhases(api, world, deployment, sampler);
-                if (o.faultCars() > 0 && deployment.brokerKind() == Deployment.Broker.HIVEMQ && o.replicas() == 1) {
+                fleetPhases(api, worlds, deployment, store, sampler);
+                if (o.faultCars() > 0 && deployment.brokerKind() == Deployment.Broker.HIVEMQ && o.replicas() == 1
+                        && tenants.size() == 1) {
                     sampler.startPhase();
                     ScenarioReport faults = new ScenarioRunner(api, deployment.broker(), clock, out).run(faultSpec(),
                             new ScenarioRunner.Options("admin", adminPassword, o.workDir().resolve("fault-agents"),
@@ -102,11 +137,88 @@ public final class FleetBench {
                     usage("faults scenario", sampler.endPhase());
                     report.faults(faults);
                 } else if (o.faultCars() > 0) {
-                    put("faults scenario", "skipped: it runs with --replicas 1 --broker hivemq only (its cars use the discovery URL)");
+                    put("faults scenario", "skipped: it runs with --replicas 1 --broker hivemq --tenants 1 only (its cars use the "
+                            + "discovery URL, its tenant is one more on the backend)");
                 }
+                beforeStop.accept(deployment);
             }
         }
         return report;
+    }
+
+    /**
+     * The bench's tenant ids: {@code bench} alone, or {@code bench}, {@code bench-2}, ... {@code bench-K} (the first keeps
+     * the one tenant's name, so a one-tenant run is what it always was).
+     */
+    static List<String> tenants(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("--tenants must be at least 1, got " + k);
+        }
+        List<String> ids = new ArrayList<>(List.of(TENANT));
+        for (int t = 2; t <= k; t++) {
+            ids.add(TENANT + "-" + t);
+        }
+        return ids;
+    }
+
+    /** {@code cars} split as evenly as can be over {@code tenants}: the first ones get one more when it does not divide. */
+    static int[] split(int cars, int tenants) {
+        if (cars < tenants) {
+            throw new IllegalArgumentException("--cars " + cars + " cannot be split over --tenants " + tenants);
+        }
+        int[] split = new int[tenants];
+        for (int t = 0; t < tenants; t++) {
+            split[t] = cars / tenants + (t < cars % tenants ? 1 : 0);
+        }
+        return split;
+    }
+
+    /** Every tenant's store as one counter (each tenant's own account), devices audited in their own tenant's. */
+    private static TenantCounters counters(Deployment deployment, List<FleetSetup.Result> worlds) {
+        Map<String, RecordCounter> byTenant = new LinkedHashMap<>();
+        Map<String, String> tenantOf = new java.util.HashMap<>();
+        for (FleetSetup.Result w : worlds) {
+            byTenant.put(w.tenant(), deployment.counter(w.tenant()));
+            w.cars().forEach(c -> tenantOf.put(c.deviceId(), w.tenant()));
+        }
+        return new TenantCounters(byTenant, tenantOf);
+    }
+
+    /**
+     * The command load over the cars of every tenant: each tenant's share sent by its own operator, at the rate times
+     * its share of the cars, so the whole is {@code rate} commands/s.
+     */
+    private final class Loads implements AutoCloseable {
+        private final List<CommandLoad> loads = new ArrayList<>();
+        private final List<Double> shares = new ArrayList<>();
+
+        /** @param cars per tenant (in the order of {@code worlds}) the ids of the cars its operator commands */
+        Loads(LatchkeyClient api, List<FleetSetup.Result> worlds, List<List<String>> cars, CommandLog log) {
+            double all = cars.stream().mapToInt(List::size).sum();
+            for (int t = 0; t < worlds.size(); t++) {
+                if (!cars.get(t).isEmpty()) {
+                    FleetSetup.Result w = worlds.get(t);
+                    loads.add(new CommandLoad(api, w.operator(), w.tenant(), cars.get(t), log, clock));
+                    shares.add(cars.get(t).size() / all);
+                }
+            }
+        }
+
+        void start(double rate) {
+            for (int i = 0; i < loads.size(); i++) {
+                loads.get(i).start(rate * shares.get(i));
+            }
+        }
+
+        @Override
+        public void close() {
+            loads.forEach(CommandLoad::close);
+        }
+    }
+
+    /** Each tenant's car ids, in the order of {@code worlds}. */
+    private static List<List<String>> carIds(List<FleetSetup.Result> worlds) {
+        return worlds.stream().map(w -> w.cars().stream().map(CarDetail::id).toList()).toList();
     }
 
     private static String loadAverage() {
@@ -138,14 +250,14 @@ public final class FleetBench {
         usage("reference", sampler.endPhase());
     }
 
-    private void fleetPhases(LatchkeyClient api, FleetSetup.Result world, Deployment deployment,
+    private void fleetPhases(LatchkeyClient api, List<FleetSetup.Result> worlds, Deployment deployment, TenantCounters store,
                              ProcessSampler sampler) throws IOException {
-        RecordCounter store = deployment.counter(world.tenant());
-        BenchCars.Setup setup = new BenchCars.Setup(world.discovery(), deployment.deviceMqttUrl(), deployment.brokerCas(),
+        BenchCars.Setup setup = new BenchCars.Setup(worlds.stream().map(w -> new BenchCars.TenantAccess(w.discovery(),
+                deployment.deviceMqttUrl(w.tenant()))).toList(), deployment.brokerCas(),
                 o.workDir().resolve("agents"), o.parkedSeconds(), o.batchSize(), o.seed(), o.receiptTimeout());
         sampler.startPhase();
         long t0 = System.nanoTime();
-        try (BenchFleet fleet = startFleet(world, setup)) {
+        try (BenchFleet fleet = startFleet(worlds, setup)) {
             fleet.processes().forEach(sampler::add);
             boolean connected = fleet.awaitConnected(Duration.ofSeconds(Math.max(120, o.cars() / 50)));
             put("fleet start: all agents connected (s)", connected ? seconds(t0)
@@ -153,33 +265,47 @@ public final class FleetBench {
             usage("fleet start", sampler.endPhase());
             settle(fleet, sampler);
 
-            unlocks(api, world, fleet, deployment, store, sampler);
+            unlocks(api, worlds, fleet, deployment, store, sampler);
             if (o.replicas() > 1 && o.crashSeconds() > 0) {
-                replicaCrash(api, world, fleet, deployment, store, sampler);
+                replicaCrash(api, worlds, fleet, deployment, store, sampler);
             }
             if (o.unlockOnly()) {
                 return;
             }
             reconnectStorm(fleet, deployment.broker(), sampler, "reconnect storm", o.stormDowntimeSeconds());
             if (o.skipIngestion()) {
+                String title = "loss and duplication (fleet run up to the reconnect storm, one broker crash)";
+                try {
+                    audit(fleet, store, title);
+                } catch (IOException | RuntimeException e) {
+                    // a store that no longer answers ends the audit, not the run: the figures before it stand
+                    put(title, "not completed: the store did not answer (" + e + ")");
+                }
                 return;
             }
             ingestion(fleet, deployment.broker(), store, sampler);
             audit(fleet, store, "loss and duplication (whole fleet run, two broker crashes)");
         }
-        ingestionCapacity(world, deployment.referenceBrokerUrl(), store, sampler);
+        ingestionCapacity(worlds, deployment.referenceBrokerUrl(), store, sampler);
     }
 
-    private BenchFleet startFleet(FleetSetup.Result world, BenchCars.Setup setup) throws IOException {
-        List<io.latchkey.simulator.api.DeviceEnrolment.EnrolledDevice> devices = world.cars().stream().map(world::device).toList();
+    /** Every tenant's cars, tenant by tenant; car {@code i} of the whole fleet gets model {@code i}. */
+    private BenchFleet startFleet(List<FleetSetup.Result> worlds, BenchCars.Setup setup) throws IOException {
+        List<BenchCars.Car> cars = new ArrayList<>();
+        for (int t = 0; t < worlds.size(); t++) {
+            FleetSetup.Result w = worlds.get(t);
+            for (CarDetail car : w.cars()) {
+                cars.add(new BenchCars.Car(w.device(car), t));
+            }
+        }
         if (o.fleetProcesses() > 0) {
-            return new RemoteBenchFleet(o.fleetProcesses(), setup, devices, o.fleetHeap(), o.workDir(), out);
+            return new RemoteBenchFleet(o.fleetProcesses(), setup, cars, o.fleetHeap(), o.workDir(), out);
         }
         BenchCars.offerOneKeyShare();
         io.latchkey.simulator.fleet.Fleet fleet = BenchCars.fleet(o.seed());
         var factory = BenchCars.factory(o.seed());
-        for (int i = 0; i < devices.size(); i++) {
-            fleet.add(BenchCars.config(setup, devices.get(i)), factory.create(devices.get(i).deviceId(), i));
+        for (int i = 0; i < cars.size(); i++) {
+            fleet.add(BenchCars.config(setup, cars.get(i)), factory.create(cars.get(i).device().deviceId(), i));
         }
         return new LocalBenchFleet(fleet);
     }
@@ -189,20 +315,19 @@ public final class FleetBench {
      * killed (SIGKILL) and started again at once. What the HTTP callers saw (statuses, failures without an answer,
      * round trips before, during and after) and, afterwards, what the store holds against the cars' journals.
      */
-    private void replicaCrash(LatchkeyClient api, FleetSetup.Result world, BenchFleet fleet, Deployment deployment,
-                              RecordCounter store, ProcessSampler sampler) throws IOException {
+    private void replicaCrash(LatchkeyClient api, List<FleetSetup.Result> worlds, BenchFleet fleet, Deployment deployment,
+                              TenantCounters store, ProcessSampler sampler) throws IOException {
         int victim = deployment.replicaCount() - 1;
         out.printf("replica crash: %.0f commands/s for %d s, replica %d SIGKILLed after %d s and started again%n",
                 o.commandsPerSecond(), o.crashSeconds(), victim + 1, o.crashSeconds() / 4);
         sampler.startPhase();
         CommandLog log = new CommandLog();
-        List<String> carIds = world.cars().stream().map(CarDetail::id).toList();
         long t0 = System.nanoTime();
         double killedAt;
         double healthyAgainAt;
         java.time.Instant killed;
         java.time.Instant back;
-        try (CommandLoad load = new CommandLoad(api, world.operator(), world.tenant(), carIds, log, clock)) {
+        try (Loads load = new Loads(api, worlds, carIds(worlds), log)) {
             load.start(o.commandsPerSecond());
             sleep(o.crashSeconds() * 250L);
             killed = clock.instant();
@@ -240,15 +365,16 @@ public final class FleetBench {
     }
 
     /** The fleet has stopped: what broker and backend store from light senders, same flow control. */
-    private void ingestionCapacity(FleetSetup.Result world, String brokerUrl, RecordCounter store,
+    private void ingestionCapacity(List<FleetSetup.Result> worlds, String brokerUrl, RecordCounter store,
                                    ProcessSampler sampler) throws IOException {
         out.println("ingestion capacity: light senders (no agents) with the agents' flow control, 30 s");
         sampler.startPhase();
-        List<String> devices = world.cars().stream().map(CarDetail::deviceId).toList();
+        Map<String, String> devices = new LinkedHashMap<>();
+        worlds.forEach(w -> w.cars().forEach(c -> devices.put(c.deviceId(), w.tenant())));
         double[] rate;
         IngestionCapacity capacity;
         try {
-            capacity = new IngestionCapacity(brokerUrl, world.tenant(), devices, o.batchSize(), 4);
+            capacity = new IngestionCapacity(brokerUrl, devices, o.batchSize(), 4);
             rate = capacity.run(store, 30);
         } catch (Exception e) {
             throw new IOException("ingestion capacity phase failed", e);
@@ -282,21 +408,23 @@ public final class FleetBench {
         usage("fleet settling", sampler.endPhase());
     }
 
+    /** How long the store audit reads at most (one listing and one read per car: ~20,000 requests at 10,000 cars). */
+    static final int AUDIT_LIMIT_SECONDS = 600;
+
     /** How long {@link #settle} waits at most. */
     static final int SETTLE_LIMIT_SECONDS = 600;
 
-    private void unlocks(LatchkeyClient api, FleetSetup.Result world, BenchFleet fleet, Deployment deployment,
+    private void unlocks(LatchkeyClient api, List<FleetSetup.Result> worlds, BenchFleet fleet, Deployment deployment,
                          RecordCounter store, ProcessSampler sampler) {
         out.printf("unlock round trips: %.0f commands/s for %d s with %d parked cars reporting every %d s%n",
                 o.commandsPerSecond(), o.unlockSeconds(), fleet.size(), o.parkedSeconds());
         CommandLog log = new CommandLog();
-        List<String> carIds = world.cars().stream().map(CarDetail::id).toList();
         sleep(5_000);
-        warmUp(api, world, carIds);
+        warmUp(api, worlds);
         sampler.startPhase();
         long storedBefore = store.count();
         long t0 = System.nanoTime();
-        CommandLoad load = new CommandLoad(api, world.operator(), world.tenant(), carIds, log, clock);
+        Loads load = new Loads(api, worlds, carIds(worlds), log);
         PairDuringLoad pair = pairDuringLoad(deployment.referenceBrokerUrl());
         load.start(o.commandsPerSecond());
         if (pair != null) {
@@ -330,17 +458,24 @@ public final class FleetBench {
                 r.put("p99 / p99 of the pair during the load", String.format("%.2f", p99 / pair.p99Ms()));
             }
         }
+        if (worlds.size() > 1) {
+            Map<String, String> tenantOfCar = new java.util.HashMap<>();
+            worlds.forEach(w -> w.cars().forEach(c -> tenantOfCar.put(c.id(), w.tenant())));
+            r.put("executed per tenant", log.entries().stream().filter(e -> e.status() == 200)
+                    .collect(java.util.stream.Collectors.groupingBy(e -> tenantOfCar.get(e.carId()), java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting())));
+        }
         r.put("telemetry stored meanwhile (records/s)", Math.round(stored / seconds));
         Map<String, String> deviceOfCar = new java.util.HashMap<>();
-        world.cars().forEach(c -> deviceOfCar.put(c.id(), c.deviceId()));
+        worlds.forEach(w -> w.cars().forEach(c -> deviceOfCar.put(c.id(), c.deviceId())));
         Path backendData = deployment.fileStoreDir();
-        Path commandDocs = backendData == null ? null
-                : backendData.resolve("tenants").resolve(world.tenant()).resolve("docs").resolve("commands");
+        List<Path> commandDocs = backendData == null ? List.of() : worlds.stream()
+                .map(w -> backendData.resolve("tenants").resolve(w.tenant()).resolve("docs").resolve("commands")).toList();
         io.latchkey.simulator.fleet.Fleet local = fleet.local();
         UnlockBreakdown breakdown = UnlockBreakdown.of(log.entries(),
                 carId -> local == null ? java.util.Optional.empty()
                         : java.util.Optional.ofNullable(deviceOfCar.get(carId)).map(local::ledger),
-                id -> commandDocs == null ? java.util.Optional.empty() : backendInstants(commandDocs, id));
+                id -> commandDocs.stream().map(dir -> backendInstants(dir, id)).flatMap(java.util.Optional::stream).findFirst());
         r.put("where the time went", breakdown.report());
         try {
             Path csv = o.workDir().resolve("unlock-commands.csv");
@@ -374,13 +509,15 @@ public final class FleetBench {
      * clustered in its first seconds (4 of the 6 slowest within 5 s of the start, 2026-12-06 10:32): a running backend
      * is warm, and the broker reference is measured over 4,100 round trips after leaving out its first 50.
      */
-    private void warmUp(LatchkeyClient api, FleetSetup.Result world, List<String> carIds) {
-        int cars = Math.min(carIds.size(), WARM_UP_CARS);
+    private void warmUp(LatchkeyClient api, List<FleetSetup.Result> worlds) {
+        // the last cars of each tenant, as many from each, every tenant's path warmed
+        int each = (WARM_UP_CARS + worlds.size() - 1) / worlds.size();
+        List<List<String>> cars = carIds(worlds).stream().map(ids -> ids.subList(ids.size() - Math.min(ids.size(), each),
+                ids.size())).toList();
         CommandLog log = new CommandLog();
-        try (CommandLoad load = new CommandLoad(api, world.operator(), world.tenant(),
-                carIds.subList(carIds.size() - cars, carIds.size()), log, clock)) {
+        try (Loads load = new Loads(api, worlds, cars, log)) {
             load.start(o.commandsPerSecond());
-            sleep(WARM_UP_SECONDS * 1000L);
+            sleep(warmUpSeconds * 1000L);
         }
         put("unlock warm-up (not counted): commands sent / executed", log.entries().size() + " / "
                 + log.entries().stream().filter(e -> e.status() == 200).count());
@@ -491,7 +628,7 @@ public final class FleetBench {
         fleet.drive(0);
     }
 
-    private void audit(BenchFleet fleet, RecordCounter store, String title) throws IOException {
+    private void audit(BenchFleet fleet, TenantCounters store, String title) throws IOException {
         out.println("audit: every sequence number of every car, store vs. journals; relay activations vs. answers");
         // Snapshot every journal first, then give the backend a moment to store what the broker had
         // acknowledged by then: anything acknowledged before the snapshot and still missing is lost.
@@ -499,12 +636,23 @@ public final class FleetBench {
         sleep(5_000);
         long lost = 0, dup = 0, stored = 0, assigned = 0, afterExpiry = 0, unexplained = 0, activations = 0;
         List<String> issues = new ArrayList<>();
+        Map<String, long[]> byTenant = new java.util.TreeMap<>();
         io.latchkey.simulator.fleet.Fleet local = fleet.local();
+        long deadline = System.nanoTime() + Duration.ofSeconds(AUDIT_LIMIT_SECONDS).toNanos();
+        int audited = 0;
         for (Map.Entry<String, long[]> e : snapshot.entrySet()) {
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+            audited++;
             String deviceId = e.getKey();
             TelemetryAudit.Result t = TelemetryAudit.check(deviceId, store.seqs(deviceId), e.getValue()[0], e.getValue()[1], false);
             lost += t.lostCount();
             dup += t.duplicatedCount();
+            long[] tenant = byTenant.computeIfAbsent(store.tenantOf(deviceId), k -> new long[3]);
+            tenant[0] += t.stored();
+            tenant[1] += t.lostCount();
+            tenant[2] += t.duplicatedCount();
             stored += t.stored();
             assigned += t.lastSeq();
             if (!t.clean() && issues.size() < 10) {
@@ -520,10 +668,19 @@ public final class FleetBench {
             }
         }
         Map<String, Object> r = new LinkedHashMap<>();
+        if (audited < snapshot.size()) {
+            r.put("cars audited", audited + " of " + snapshot.size() + ": the store's answers took more than "
+                    + AUDIT_LIMIT_SECONDS + " s for the rest");
+        }
         r.put("sequence numbers assigned by the cars", assigned);
         r.put("records in the store (also those stored after the snapshot)", stored);
         r.put("lost", lost);
         r.put("duplicated in the store", dup);
+        if (byTenant.size() > 1) {
+            Map<String, String> tenants = new LinkedHashMap<>();
+            byTenant.forEach((tenant, n) -> tenants.put(tenant, n[0] + " / " + n[1] + " / " + n[2]));
+            r.put("per tenant, each in its own store: stored / lost / duplicated", tenants);
+        }
         if (local != null) {
             r.put("relay activations", activations);
             r.put("executed after expiry", afterExpiry);

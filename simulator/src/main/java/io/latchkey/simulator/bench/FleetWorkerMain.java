@@ -35,15 +35,15 @@ import java.util.Map;
  */
 public final class FleetWorkerMain {
     /** The spec file: the cars' setup and each car's device identity. */
-    record Spec(DeviceDiscovery discovery, String deviceUrl, List<String> brokerCas, String agentsDir, int parkedSeconds,
+    record Spec(List<BenchCars.TenantAccess> tenants, List<String> brokerCas, String agentsDir, int parkedSeconds,
                 int batchSize, long seed, Long receiptTimeoutMillis, List<Car> cars) {
     }
 
     /**
-     * A car: its device id, its index in the whole fleet (the model's seed), its PKCS#8 key, DER certificate and
-     * the key-set keys it pins.
+     * A car: its device id, its index in the whole fleet (the model's seed), its tenant's index in the spec's
+     * tenants, its PKCS#8 key, DER certificate and the key-set keys it pins.
      */
-    record Car(String deviceId, int index, String keyAlgorithm, String key, String certificate,
+    record Car(String deviceId, int index, int tenant, String keyAlgorithm, String key, String certificate,
                List<io.latchkey.simulator.api.ApiTypes.CommandKey> keySetKeys) {
     }
 
@@ -60,7 +60,7 @@ public final class FleetWorkerMain {
         for (String ca : spec.brokerCas()) {
             cas.add(certificate(ca));
         }
-        BenchCars.Setup setup = new BenchCars.Setup(spec.discovery(), spec.deviceUrl(), cas, Path.of(spec.agentsDir()),
+        BenchCars.Setup setup = new BenchCars.Setup(spec.tenants(), cas, Path.of(spec.agentsDir()),
                 spec.parkedSeconds(), spec.batchSize(), spec.seed(),
                 spec.receiptTimeoutMillis() == null ? null : java.time.Duration.ofMillis(spec.receiptTimeoutMillis()));
         CarFactory factory = BenchCars.factory(spec.seed());
@@ -70,7 +70,8 @@ public final class FleetWorkerMain {
                         .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(car.key())));
                 EnrolledDevice device = new EnrolledDevice(car.deviceId(), key, certificate(car.certificate()),
                         car.keySetKeys());
-                fleet.local().add(BenchCars.config(setup, device), factory.create(car.deviceId(), car.index()));
+                fleet.local().add(BenchCars.config(setup, new BenchCars.Car(device, car.tenant())),
+                        factory.create(car.deviceId(), car.index()));
             }
             answers.println("@@ {\"started\":" + fleet.size() + "}");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -32,7 +32,8 @@ final class IngestionCapacity {
     static final long SEQ_BASE = 100_000_000L;
 
     private final String brokerUrl;
-    private final String tenant;
+    /** Each device's tenant, in the fleet's order. */
+    private final Map<String, String> tenantOf;
     private final List<String> deviceIds;
     private final int batchSize;
     private final int senders;
@@ -46,10 +47,11 @@ final class IngestionCapacity {
     static final long SAMPLE_MS = 500;
     static final long RESEND_AFTER_NS = TimeUnit.SECONDS.toNanos(5);
 
-    IngestionCapacity(String brokerUrl, String tenant, List<String> deviceIds, int batchSize, int senders) {
+    /** @param tenantOf each device's tenant (the bench's tenants' devices together), in the fleet's order */
+    IngestionCapacity(String brokerUrl, Map<String, String> tenantOf, int batchSize, int senders) {
         this.brokerUrl = brokerUrl;
-        this.tenant = tenant;
-        this.deviceIds = List.copyOf(deviceIds);
+        this.tenantOf = new java.util.LinkedHashMap<>(tenantOf);
+        this.deviceIds = List.copyOf(tenantOf.keySet());
         this.batchSize = batchSize;
         this.senders = senders;
     }
@@ -72,17 +74,9 @@ final class IngestionCapacity {
             nextSeq.put(deviceIds.get(i), SEQ_BASE);
         }
         for (Mqtt5AsyncClient c : clients) {
-            // Each sender hears the receipts of every device; it answers only for its own.
-            c.subscribeWith().topicFilter(Topic.ROOT + "/" + tenant + "/+/" + Channel.RECEIPT.segment())
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(p -> {
-                        TelemetryReceipt r = unverified(p.getPayloadAsBytes());
-                        // the receipt of the batch in flight moves the device on; a second receipt of a resent batch does not
-                        if (owner.get(r.deviceId()) == c && r.firstSeq() >= SEQ_BASE && System.nanoTime() < deadline
-                                && inFlight.remove(r.deviceId(), r.firstSeq())) {
-                            send(c, r.deviceId(), nextSeq);
-                        }
-                    }).send().get(30, TimeUnit.SECONDS);
+            for (String tenant : new java.util.LinkedHashSet<>(tenantOf.values())) {
+                subscribe(c, tenant, owner, nextSeq, deadline);
+            }
         }
         long before = store.count();
         long t0 = System.nanoTime();
@@ -105,6 +99,21 @@ final class IngestionCapacity {
         double average = (last - before) / ((t1 - t0) / 1e9);
         checkCount(store);
         return new double[] {average, best5s(samples)};
+    }
+
+    /** Each sender hears the receipts of every device of a tenant; it answers only for its own. */
+    private void subscribe(Mqtt5AsyncClient c, String tenant, Map<String, Mqtt5AsyncClient> owner, Map<String, Long> nextSeq,
+                           long deadline) throws Exception {
+        c.subscribeWith().topicFilter(Topic.ROOT + "/" + tenant + "/+/" + Channel.RECEIPT.segment())
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .callback(p -> {
+                    TelemetryReceipt r = unverified(p.getPayloadAsBytes());
+                    // the receipt of the batch in flight moves the device on; a second receipt of a resent batch does not
+                    if (owner.get(r.deviceId()) == c && r.firstSeq() >= SEQ_BASE && System.nanoTime() < deadline
+                            && inFlight.remove(r.deviceId(), r.firstSeq())) {
+                        send(c, r.deviceId(), nextSeq);
+                    }
+                }).send().get(30, TimeUnit.SECONDS);
     }
 
     /**
@@ -181,7 +190,7 @@ final class IngestionCapacity {
             records.add(new TelemetryRecord(first + 1 + k, t, 52.52, 13.405, 40.0, 12_000.0, LockState.LOCKED, false,
                     true, 3, signals, "PERIODIC"));
         }
-        client.publishWith().topic(Topic.of(tenant, deviceId, Channel.TELEMETRY).name()).qos(MqttQos.AT_LEAST_ONCE)
+        client.publishWith().topic(Topic.of(tenantOf.get(deviceId), deviceId, Channel.TELEMETRY).name()).qos(MqttQos.AT_LEAST_ONCE)
                 .payload(Json.write(new TelemetryBatch(deviceId, records))).send()
                 .whenComplete((result, e) -> {
                     Throwable error = e != null ? e : result.getError().orElse(null);

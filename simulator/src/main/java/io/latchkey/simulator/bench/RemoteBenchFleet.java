@@ -35,7 +35,7 @@ final class RemoteBenchFleet implements BenchFleet {
     /**
      * @param cars each car's device and its index in the whole fleet
      */
-    RemoteBenchFleet(int processes, BenchCars.Setup setup, List<EnrolledDevice> cars, String heap, Path workDir,
+    RemoteBenchFleet(int processes, BenchCars.Setup setup, List<BenchCars.Car> cars, String heap, Path workDir,
                      PrintStream out) throws IOException {
         this.size = cars.size();
         ObjectMapper json = Json.mapper();
@@ -47,12 +47,12 @@ final class RemoteBenchFleet implements BenchFleet {
             for (int p = 0; p < processes; p++) {
                 List<FleetWorkerMain.Car> slice = new ArrayList<>();
                 for (int i = p; i < cars.size(); i += processes) {
-                    EnrolledDevice d = cars.get(i);
-                    slice.add(new FleetWorkerMain.Car(d.deviceId(), i, d.key().getAlgorithm(),
+                    EnrolledDevice d = cars.get(i).device();
+                    slice.add(new FleetWorkerMain.Car(d.deviceId(), i, cars.get(i).tenant(), d.key().getAlgorithm(),
                             Base64.getEncoder().encodeToString(d.key().getEncoded()), der(d.certificate()), d.keySetKeys()));
                 }
                 Path spec = workDir.resolve("fleet-" + (p + 1) + ".json");
-                Files.writeString(spec, json.writeValueAsString(new FleetWorkerMain.Spec(setup.discovery(), setup.deviceUrl(), cas,
+                Files.writeString(spec, json.writeValueAsString(new FleetWorkerMain.Spec(setup.tenants(), cas,
                         setup.agentsDir().toString(), setup.parkedSeconds(), setup.batchSize(), setup.seed(),
                         setup.receiptTimeout() == null ? null : setup.receiptTimeout().toMillis(), slice)));
                 workers.add(new Worker("fleet-" + (p + 1), spec, heap, workDir.resolve("fleet-" + (p + 1) + ".log")));

@@ -18,10 +18,15 @@ import picocli.CommandLine.Option;
                 "broker crash, telemetry ingestion counted in the store, loss/duplication end to end, a faults scenario,",
                 "and the raw broker for reference, with RSS and CPU per process. Prints a table; --json writes the results.",
                 "With --replicas N --store azurite [--broker mosquitto]: N replicas behind HAProxy and a replica crash phase;",
-                "--fleet-processes K splits the cars over K child JVMs (docs/benchmarks-scale.md)."})
+                "--fleet-processes K splits the cars over K child JVMs; --tenants K over K tenants, each with its own storage",
+                "account (docs/benchmarks-scale.md). Without --data-dir the temporary work directory is deleted at the end",
+                "(--keep keeps it)."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--cars", defaultValue = "1000", description = "fleet size (default ${DEFAULT-VALUE})")
     int cars;
@@ -101,6 +106,16 @@ public final class BenchCommand implements Callable<Integer> {
             + "longer keeps agents from renewing their sessions when a starved backend receipts late")
     String receiptTimeout;
 
+    @Option(names = "--tenants", defaultValue = "1",
+            description = "split the cars evenly over this many tenants (bench, bench-2, ...), each with its own storage account: "
+                    + "with --store azurite on an Azurite process of its own, with --broker mosquitto its own listener "
+                    + "(default ${DEFAULT-VALUE})")
+    int tenants;
+
+    @Option(names = "--keep", description = "keep the temporary work directory (logs, data) at the end; "
+            + "without --data-dir it is deleted otherwise")
+    boolean keep;
+
     @Option(names = "--seed", defaultValue = "42", description = "fleet seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -110,18 +125,54 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyLogging();
+        BenchOptions options;
+        try {
+            options = new BenchOptions(cloudApiTarget.toAbsolutePath(), null, cars, commandsPerSecond,
+                    unlockSeconds, parkedSeconds, batchSize, unlockOnly, stormDowntime, backlogSeconds, unlockOnly ? 0 : faultCars, faultSeconds,
+                    backendHeap, seed, backendJvmOptions, replicas, choice("--broker", Deployment.Broker.class, broker),
+                    choice("--store", Deployment.Store.class, store), fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly,
+                    receiptTimeout == null ? null : io.latchkey.hal.config.ConfigValues.duration("--receipt-timeout", receiptTimeout),
+                    tenants);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        boolean temporary = common.dataDir == null;
         Path work = common.dataDir("latchkey-bench");
-        BenchReport report = new FleetBench(new BenchOptions(cloudApiTarget.toAbsolutePath(), work, cars, commandsPerSecond,
-                unlockSeconds, parkedSeconds, batchSize, unlockOnly, stormDowntime, backlogSeconds, unlockOnly ? 0 : faultCars, faultSeconds, backendHeap, seed,
-                backendJvmOptions, replicas, choice("--broker", Deployment.Broker.class, broker),
-                choice("--store", Deployment.Store.class, store), fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly,
-                receiptTimeout == null ? null : io.latchkey.hal.config.ConfigValues.duration("--receipt-timeout", receiptTimeout)), System.out).run();
+        BenchReport report;
+        try {
+            report = new FleetBench(options.withWorkDir(work), System.out).run();
+        } finally {
+            if (temporary && !keep) {
+                System.out.println("deleting the work directory " + work + " (--keep or --data-dir keeps it)");
+                deleteTree(work);
+            } else {
+                System.out.println("work directory kept: " + work);
+            }
+        }
         report.print(System.out);
         if (json != null) {
             Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
             System.out.println("results written to " + json);
         }
         return 0;
+    }
+
+    /** Deletes a directory tree, as far as it can (a file it cannot delete is left and said). */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (java.io.IOException e) {
+                    System.out.println("cannot delete " + p + ": " + e);
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            System.out.println("cannot delete all of " + dir + ": " + e);
+        }
     }
 
     private static <E extends Enum<E>> E choice(String option, Class<E> type, String value) {

@@ -38,7 +38,8 @@ class DeploymentTest {
     /** A real child JVM with no cars: the line protocol the bench speaks to its fleet processes. */
     @Test
     void aFleetProcess_answersTheBenchOverItsCommandLine() throws Exception {
-        BenchCars.Setup setup = new BenchCars.Setup(new DeviceDiscovery("bench", "tcp://127.0.0.1:1", List.of()), null,
+        BenchCars.Setup setup = new BenchCars.Setup(List.of(new BenchCars.TenantAccess(
+                new DeviceDiscovery("bench", "tcp://127.0.0.1:1", List.of()), null)),
                 List.of(), dir.resolve("agents"), 60, 50, 1, java.time.Duration.ofSeconds(120));
         try (RemoteBenchFleet fleet = new RemoteBenchFleet(1, setup, List.of(), "128m", dir, System.out)) {
             assertThat(fleet.size()).isZero();
@@ -53,7 +54,7 @@ class DeploymentTest {
     }
 
     private Deployment.Options options(int replicas, Deployment.Store store) {
-        return new Deployment.Options(dir, dir, replicas, Deployment.Broker.MOSQUITTO, store, "bench", "1g", List.of(),
+        return new Deployment.Options(dir, dir, replicas, Deployment.Broker.MOSQUITTO, store, List.of("bench"), "1g", List.of(),
                 Duration.ofSeconds(10));
     }
 }
