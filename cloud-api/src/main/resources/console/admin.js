@@ -44,6 +44,7 @@ const cell = (label, ...children) => h('td', {'data-label': label}, ...children)
 
 const ALERT_WORDS = {
   TAMPER: 'Tampering detected',
+  DOOR_OPENED_WHILE_LOCKED: 'Door opened while locked',
   LOW_VOLTAGE: '12 V battery low',
   VOLTAGE_OK: '12 V battery back to normal',
   CAR_OFFLINE: 'Car offline',
@@ -56,7 +57,7 @@ const ALERT_WORDS = {
 const DETAIL_WORDS = {
   distanceM: ['distance from the zone centre', ' m'], radiusM: ['zone radius', ' m'], lastSeen: ['last seen'],
   cause: ['cause'], offlineAfter: ['offline after'], bookingId: ['booking'], end: ['booked end'], signal: ['signal'],
-  voltage: ['voltage', ' V'], lat: ['latitude'], lon: ['longitude'],
+  voltage: ['voltage', ' V'], lat: ['latitude'], lon: ['longitude'], door: ['door'], lock: ['lock'],
 };
 
 /** An event's type in words (the alerts page and a car's events share it). */

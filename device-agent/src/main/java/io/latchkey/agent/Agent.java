@@ -239,6 +239,11 @@ public final class Agent implements AutoCloseable {
                 events.publish("TAMPER", Map.of("signal", name));
             }
         }));
+        registrations.add(io.latchkey.agent.vehicle.LockedDoorWatch.watch(signals, locks, (type, details) -> {
+            if (!closed) {
+                events.publish(type, details);
+            }
+        }));
         telemetry.start();
         if (offlineKeysStart != null) {
             registrations.add(offlineKeysStart.get());

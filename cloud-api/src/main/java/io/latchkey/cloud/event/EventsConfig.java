@@ -17,12 +17,13 @@ import java.util.regex.Pattern;
  *                      10 seconds to 1 hour)
  * @param alertTypes    {@code latchkey.events.alert-types}: the event types that are alerts: counted as open
  *                      alerts until acknowledged and mailed to the tenant's operators and tenant-admins (default
- *                      TAMPER, LOW_VOLTAGE, CAR_OFFLINE, LEFT_HOME_ZONE, BOOKING_OVERDUE, JOURNAL_DAMAGED)
+ *                      TAMPER, DOOR_OPENED_WHILE_LOCKED, LOW_VOLTAGE, CAR_OFFLINE, LEFT_HOME_ZONE, BOOKING_OVERDUE,
+ *                      JOURNAL_DAMAGED)
  */
 @ConfigurationProperties("latchkey.events")
 public record EventsConfig(@Bindable(defaultValue = "10m") Duration offlineAfter,
                            @Bindable(defaultValue = "1m") Duration sweepInterval,
-                           @Bindable(defaultValue = "TAMPER,LOW_VOLTAGE,CAR_OFFLINE,LEFT_HOME_ZONE,BOOKING_OVERDUE,JOURNAL_DAMAGED")
+                           @Bindable(defaultValue = "TAMPER,DOOR_OPENED_WHILE_LOCKED,LOW_VOLTAGE,CAR_OFFLINE,LEFT_HOME_ZONE,BOOKING_OVERDUE,JOURNAL_DAMAGED")
                            List<String> alertTypes) {
     public static final String PREFIX = "latchkey.events.";
     /** What an event type looks like: upper-case words joined by underscores, as the cars send them. */

@@ -273,6 +273,28 @@ public class BackendMqttClient {
         return client.publishWith().topic(topic).qos(MqttQos.AT_MOST_ONCE).payload(payload).send().thenApply(r -> null);
     }
 
+    /**
+     * Publishes at QoS 1 to one other replica (a topic under {@code lk/_} it subscribes to), with MQTT 5 user
+     * properties, if connected; completes when the broker acknowledged it (PUBACK), fails at once when not connected.
+     */
+    public CompletableFuture<Void> publishToReplica(String topic, byte[] payload, java.util.Map<String, String> properties) {
+        if (!topic.startsWith(Topic.ROOT + "/_")) {
+            throw new IllegalArgumentException("not a topic between replicas: " + topic);
+        }
+        if (!client.getState().isConnected()) {
+            return CompletableFuture.failedFuture(new MqttException("not connected to the MQTT broker; " + topic + " not sent", null));
+        }
+        var user = com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties.builder();
+        properties.forEach(user::add);
+        return client.publish(Mqtt5Publish.builder().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload)
+                .userProperties(user.build()).build()).thenApply(result -> {
+                    if (result.getError().isPresent()) {
+                        throw new MqttException("publish to " + topic + " failed", result.getError().get());
+                    }
+                    return null;
+                });
+    }
+
     private CompletableFuture<Void> publish(Topic topic, byte[] payload, Duration expiry, boolean retain) {
         if (!client.getState().isConnected()) {
             return CompletableFuture.failedFuture(new MqttException("not connected to the MQTT broker; " + topic

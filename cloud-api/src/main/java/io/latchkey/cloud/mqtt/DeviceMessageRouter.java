@@ -5,10 +5,12 @@ import io.latchkey.protocol.Channel;
 import io.latchkey.protocol.ProtocolException;
 import io.latchkey.protocol.Topic;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * this backend has not acknowledged yet. Acknowledgements have a thread of their own: a borrower waits for each
  * one, and it must not queue behind telemetry batches being stored (one fsync each). A message is acknowledged to
  * the broker only after its listeners ran.
+ *
+ * <p>With several replicas on an external broker ({@link StickyIngestion}), a message of a car that another live
+ * replica owns is forwarded there (everything of the car but acknowledgements, so that one car's messages are
+ * stored by one replica in order) and acknowledged once the broker took the forward; a forward that fails, or
+ * does not complete within {@link #FORWARD_TIMEOUT_MS} ms, is processed here. Forwards this replica receives are
+ * processed here, whatever its view of the replicas.
  */
 @Context
 public class DeviceMessageRouter {
@@ -38,6 +46,8 @@ public class DeviceMessageRouter {
      * 3 store round trips); 64 gave 21,760 (docs/benchmarks-scale.md, "Ingestion: batches in flight").
      */
     private static final int STRIPES = 64;
+    /** A forward the broker has not acknowledged within this is processed here instead (the ledger drops a repeat). */
+    static final long FORWARD_TIMEOUT_MS = 5_000;
 
     private final Map<Channel, List<DeviceMessageListener>> listeners = new EnumMap<>(Channel.class);
     private final ExecutorService[] stripes = new ExecutorService[STRIPES];
@@ -47,10 +57,12 @@ public class DeviceMessageRouter {
         return t;
     });
     private final IngestionCounters counters;
+    private final StickyIngestion sticky;
 
     public DeviceMessageRouter(BackendMqttClient client, CommandMqttClient commands, List<DeviceMessageListener> all,
-                               IngestionCounters counters) {
+                               IngestionCounters counters, @Nullable StickyIngestion sticky) {
         this.counters = counters;
+        this.sticky = sticky;
         for (int i = 0; i < STRIPES; i++) {
             int n = i;
             stripes[i] = Executors.newSingleThreadExecutor(r -> {
@@ -68,8 +80,9 @@ public class DeviceMessageRouter {
                 client.subscribe(shared(Channel.STATE), this::dispatch),
                 client.subscribe(shared(Channel.EVENT), this::dispatch),
                 client.subscribe(shared(Channel.CSR), this::dispatch),
-                client.subscribe(shared(Channel.OTA_STATUS), this::dispatch)).join();
-        LOG.info("Subscribed to device channels (shared group {})", SHARE_GROUP);
+                client.subscribe(shared(Channel.OTA_STATUS), this::dispatch),
+                sticky == null ? CompletableFuture.completedFuture(null) : sticky.start(this::dispatchForwarded)).join();
+        LOG.info("Subscribed to device channels (shared group {}{})", SHARE_GROUP, sticky == null ? "" : ", car-sticky");
     }
 
     static String shared(Channel channel) {
@@ -87,17 +100,63 @@ public class DeviceMessageRouter {
             return;
         }
         byte[] payload = message.getPayloadAsBytes();
+        if (sticky != null && topic.channel() != Channel.ACK) {
+            Optional<String> owner = sticky.ownerElsewhere(topic);
+            if (owner.isPresent()) {
+                sticky.forward(owner.get(), topic, payload).orTimeout(FORWARD_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                        .whenComplete((ok, e) -> {
+                            if (e == null) {
+                                counters.forwarded();
+                                message.acknowledge();
+                            } else {
+                                counters.forwardFailed();
+                                LOG.debug("forward of {} to {} failed, processed here: {}", topic, owner.get(), e.toString());
+                                process(message, topic, payload);
+                            }
+                        });
+                return;
+            }
+        }
+        process(message, topic, payload);
+    }
+
+    /** A message another replica forwarded here: processed here, never forwarded again. */
+    private void dispatchForwarded(Mqtt5Publish message) {
+        Topic topic;
+        try {
+            topic = Topic.parse(StickyIngestion.deviceTopic(message).orElseThrow(
+                    () -> new ProtocolException("a forward without its device topic")));
+        } catch (ProtocolException e) {
+            counters.dropped();
+            message.acknowledge();
+            return;
+        }
+        if (topic.channel() == Channel.ACK || !topic.channel().fromCar()) {
+            counters.dropped();
+            message.acknowledge();
+            return;
+        }
+        counters.forwardReceived();
+        process(message, topic, message.getPayloadAsBytes());
+    }
+
+    /** Hands the message to its listeners on the car's ingestion thread; acknowledges it when they ran. */
+    private void process(Mqtt5Publish message, Topic topic, byte[] payload) {
         ExecutorService executor = topic.channel() == Channel.ACK ? acks
                 : stripes[Math.floorMod((topic.tenant() + "/" + topic.deviceId()).hashCode(), STRIPES)];
-        executor.execute(() -> {
-            try {
-                for (DeviceMessageListener listener : listeners.getOrDefault(topic.channel(), List.of())) {
-                    deliver(listener, topic, payload);
+        try {
+            executor.execute(() -> {
+                try {
+                    for (DeviceMessageListener listener : listeners.getOrDefault(topic.channel(), List.of())) {
+                        deliver(listener, topic, payload);
+                    }
+                } finally {
+                    message.acknowledge();
                 }
-            } finally {
-                message.acknowledge();
-            }
-        });
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: left unacknowledged, the broker delivers it again
+        }
     }
 
     private void deliver(DeviceMessageListener listener, Topic topic, byte[] payload) {

@@ -130,6 +130,39 @@ class BrokerExportIT {
         assertThat(connects(client("acme:dev-001", ports.get("acme"), device))).isFalse();
     }
 
+    /** Car-sticky ingestion's forwards are processed as the device topic they name: only a backend may send them. */
+    @Test
+    void aDevice_cannotPublishOrSubscribe_onTheTopicsBetweenReplicas() throws Exception {
+        LinkedBlockingQueue<String> forwards = new LinkedBlockingQueue<>();
+        backend.subscribeWith().topicFilter("lk/_ingest/latchkey-cloud-1").qos(MqttQos.AT_LEAST_ONCE)
+                .callback(p -> forwards.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))).send().get(15, TimeUnit.SECONDS);
+        DeviceCredentials creds = app.device("acme", "dev-001");
+        TlsIdentity device = new TlsIdentity(creds.key().getPrivate(), Pem.certificates(creds.certificatePem()));
+        Mqtt5AsyncClient car = client("acme:dev-001", ports.get("acme"), device);
+        car.connect().get(15, TimeUnit.SECONDS);
+        try {
+            for (String topic : List.of("lk/_ingest/latchkey-cloud-1", "lk/_replicas/latchkey-cloud-9")) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> car.publishWith().topic(topic)
+                                .payload("forged".getBytes(StandardCharsets.UTF_8)).qos(MqttQos.AT_LEAST_ONCE).send().get(15, TimeUnit.SECONDS))
+                        .as("Mosquitto refuses " + topic).hasRootCauseInstanceOf(com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException.class);
+            }
+            LinkedBlockingQueue<String> overheard = new LinkedBlockingQueue<>();
+            for (String filter : List.of("lk/_ingest/latchkey-cloud-1", "lk/_ingest/#", "lk/_replicas/+")) {
+                // Mosquitto may grant a subscription and filter each message by the ACL: what counts is that none arrives
+                car.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(p -> overheard.add(p.getTopic().toString())).send()
+                        .handle((a, e) -> a).get(15, TimeUnit.SECONDS);
+            }
+            backend.publishWith().topic("lk/_ingest/latchkey-cloud-1").payload("from a replica".getBytes(StandardCharsets.UTF_8))
+                    .qos(MqttQos.AT_LEAST_ONCE).send().get(15, TimeUnit.SECONDS);
+            assertThat(forwards.poll(10, TimeUnit.SECONDS)).isEqualTo("from a replica");
+            assertThat(forwards.poll(500, TimeUnit.MILLISECONDS)).as("the device's forgeries were dropped").isNull();
+            assertThat(overheard).as("the device overheard nothing between replicas").isEmpty();
+        } finally {
+            car.disconnect().get(15, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void theCommand_startsTheBackendsComponentsAlone_andWritesTheFiles(@TempDir Path otherData, @TempDir Path out) throws Exception {
         BrokerExport.Options parsed = BrokerExportMain.parse(new String[] {"--out", out.toString(), "--host", "mqtt.example.test",

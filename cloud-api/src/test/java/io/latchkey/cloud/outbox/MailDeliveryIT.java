@@ -139,6 +139,23 @@ class MailDeliveryIT {
                 .containsExactlyInAnyOrder("pia@acme.test", "quin@acme.test", "rey@acme.test");
     }
 
+    @Test
+    void withoutARelay_messagesStayInTheOutbox_andTheLogSaysSoOnce() {
+        CloudApp app = CloudApp.start(dataDir, Map.of());
+        apps.add(app);
+        app.tenantWithAdmin("acme");
+        register(app, "sia@acme.test");
+
+        expect(202, app.http.postJson("/t/acme/password-resets", null, Map.of("email", "sia@acme.test")));
+        expect(202, app.http.postJson("/t/acme/password-resets", null, Map.of("email", "sia@acme.test")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Mailbox.all(dataDir, "acme").size() == 2);
+        assertThat(outboxText()).contains("sia@acme.test", "Reset your Latchkey password");
+        assertThat(rawOutbox()).as("kept sealed").doesNotContain("sia@acme.test");
+        assertThat(logs.count("No SMTP relay configured (latchkey.mail.smtp.host)")).as("said once, at start").isEqualTo(1);
+        assertThat(logs.text()).doesNotContain("sia@acme.test", "delivered to the mail relay", "mail relay is unavailable");
+    }
+
     private CloudApp startApp() {
         Map<String, Object> props = new HashMap<>();
         props.put("latchkey.mail.smtp.host", "127.0.0.1");

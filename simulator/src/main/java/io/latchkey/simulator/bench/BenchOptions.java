@@ -31,6 +31,8 @@ import java.nio.file.Path;
  *                        1-vs-N-replica comparison
  * @param tenants         tenants the cars are split over evenly, each with its own storage account (with Azurite on an
  *                        Azurite process of its own) and its own Mosquitto listener
+ * @param capacitySeconds length of the ingestion capacity phase (its second half, after the JIT has compiled the
+ *                        hot paths, is what the target is judged on)
  */
 public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double commandsPerSecond, int unlockSeconds,
                            int parkedSeconds, int batchSize, boolean unlockOnly,
@@ -38,11 +40,14 @@ public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double c
                            long seed, java.util.List<String> backendJvmOptions, int replicas, Deployment.Broker broker,
                            Deployment.Store store, int fleetProcesses, String fleetHeap, int crashSeconds,
                            boolean skipIngestion, boolean capacityOnly,
-                           java.time.Duration receiptTimeout, int tenants) {
+                           java.time.Duration receiptTimeout, int tenants, int capacitySeconds) {
     public BenchOptions {
         backendJvmOptions = java.util.List.copyOf(backendJvmOptions);
         if (tenants < 1) {
             throw new IllegalArgumentException("--tenants must be at least 1, got " + tenants);
+        }
+        if (capacitySeconds < 10) {
+            throw new IllegalArgumentException("--capacity-seconds must be at least 10, got " + capacitySeconds);
         }
         if (cars < tenants) {
             throw new IllegalArgumentException("--cars " + cars + " cannot be split over --tenants " + tenants);
@@ -53,6 +58,6 @@ public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double c
     public BenchOptions withWorkDir(Path dir) {
         return new BenchOptions(cloudApiTarget, dir, cars, commandsPerSecond, unlockSeconds, parkedSeconds, batchSize, unlockOnly,
                 stormDowntimeSeconds, backlogSeconds, faultCars, faultSeconds, backendHeap, seed, backendJvmOptions, replicas, broker,
-                store, fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly, receiptTimeout, tenants);
+                store, fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly, receiptTimeout, tenants, capacitySeconds);
     }
 }

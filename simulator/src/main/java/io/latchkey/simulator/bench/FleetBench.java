@@ -367,7 +367,7 @@ public final class FleetBench {
     /** The fleet has stopped: what broker and backend store from light senders, same flow control. */
     private void ingestionCapacity(List<FleetSetup.Result> worlds, String brokerUrl, RecordCounter store,
                                    ProcessSampler sampler) throws IOException {
-        out.println("ingestion capacity: light senders (no agents) with the agents' flow control, 30 s");
+        out.println("ingestion capacity: light senders (no agents) with the agents' flow control, " + o.capacitySeconds() + " s");
         sampler.startPhase();
         Map<String, String> devices = new LinkedHashMap<>();
         worlds.forEach(w -> w.cars().forEach(c -> devices.put(c.deviceId(), w.tenant())));
@@ -375,18 +375,19 @@ public final class FleetBench {
         IngestionCapacity capacity;
         try {
             capacity = new IngestionCapacity(brokerUrl, devices, o.batchSize(), 4);
-            rate = capacity.run(store, 30);
+            rate = capacity.run(store, o.capacitySeconds());
         } catch (Exception e) {
             throw new IOException("ingestion capacity phase failed", e);
         }
         usage("ingestion capacity", sampler.endPhase());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("devices / records per batch", devices.size() + " / " + o.batchSize());
-        r.put("stored (records/s, from the store, 30 s average)", Math.round(rate[0]));
+        r.put("stored (records/s, from the store, " + o.capacitySeconds() + " s average)", Math.round(rate[0]));
+        r.put("stored over the phase's second half (records/s, after warm-up)", Math.round(rate[2]));
         r.put("highest sustained over 5 s (records/s)", Math.round(rate[1]));
         r.put("batches sent again (no receipt within 5 s)", capacity.resent());
         r.put("count check after the phase (a mark resolved vs. a full read)", capacity.countCheck());
-        r.put("target >= 20,000 records/s", rate[1] >= 20_000 ? "met" : "NOT met");
+        r.put("target >= 20,000 records/s (second half)", rate[2] >= 20_000 ? "met" : "NOT met");
         put("ingestion capacity (broker + backend, light senders)", r);
     }
 

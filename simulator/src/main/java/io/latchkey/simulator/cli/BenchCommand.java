@@ -102,6 +102,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "only the reference pair and the ingestion capacity with light senders (no agents): compare --replicas 1 and 2")
     boolean capacityOnly;
 
+    @Option(names = "--capacity-seconds", defaultValue = "30",
+            description = "length of the ingestion capacity phase; the rate over its second half (after warm-up) is the one "
+                    + "judged against the target (default ${DEFAULT-VALUE})")
+    int capacitySeconds;
+
     @Option(names = "--receipt-timeout", description = "the agents' telemetry.receipt-timeout, e.g. 120s (default: the agent's, 10 s); "
             + "longer keeps agents from renewing their sessions when a starved backend receipts late")
     String receiptTimeout;
@@ -132,7 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
                     backendHeap, seed, backendJvmOptions, replicas, choice("--broker", Deployment.Broker.class, broker),
                     choice("--store", Deployment.Store.class, store), fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly,
                     receiptTimeout == null ? null : io.latchkey.hal.config.ConfigValues.duration("--receipt-timeout", receiptTimeout),
-                    tenants);
+                    tenants, capacitySeconds);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -33,7 +33,7 @@ class TenantsBenchIT {
         BenchOptions options = new BenchOptions(CLOUD_API, dir.resolve("work"), 2 * CARS_PER_TENANT, 2, 5, 1, 50, false,
                 1, 0, 0, 0, "512m", 42, List.of(), 1, Deployment.Broker.MOSQUITTO, Deployment.Store.AZURITE, 0, "256m", 0,
                 // a batch in flight when the broker is killed is sent again after the receipt time-out: 5 s, not 10
-                true, false, Duration.ofSeconds(5), 2);
+                true, false, Duration.ofSeconds(5), 2, 30);
         Map<String, Long> ownRecords = new LinkedHashMap<>();
         Map<String, Integer> foreignRecords = new LinkedHashMap<>();
         Map<String, String> where = new LinkedHashMap<>();

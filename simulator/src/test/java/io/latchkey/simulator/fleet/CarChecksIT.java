@@ -21,6 +21,7 @@ import io.latchkey.protocol.command.CommandSigner;
 import io.latchkey.protocol.command.CommandType;
 import io.latchkey.protocol.command.HomeZone;
 import io.latchkey.protocol.device.DeviceKeys;
+import io.latchkey.protocol.telemetry.DeviceEvent;
 import io.latchkey.simulator.car.CarProfiles;
 import io.latchkey.simulator.car.GnssCondition;
 import io.latchkey.simulator.car.SimulatedCar;
@@ -33,10 +34,12 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +65,7 @@ class CarChecksIT {
     private final KeyPair deviceKey = p256();
     private final CarProfiles profiles = new CarProfiles();
     private final Map<String, CompletableFuture<CommandAck>> answers = new ConcurrentHashMap<>();
+    private final List<DeviceEvent> events = new CopyOnWriteArrayList<>();
     private EmbeddedBroker broker;
     private Fleet fleet;
     private Mqtt5AsyncClient cloud;
@@ -91,6 +95,13 @@ class CarChecksIT {
                     answers.computeIfAbsent(ack.commandId(), id -> new CompletableFuture<>()).complete(ack);
                 })
                 .send().get(10, TimeUnit.SECONDS);
+        cloud.subscribeWith().topicFilter(Topic.allDevices(Channel.EVENT)).qos(MqttQos.AT_LEAST_ONCE)
+                .callback(m -> events.add(Json.read(m.getPayloadAsBytes(), DeviceEvent.class)))
+                .send().get(10, TimeUnit.SECONDS);
+    }
+
+    private List<DeviceEvent> events(String type) {
+        return events.stream().filter(e -> e.type().equals(type)).toList();
     }
 
     @AfterEach
@@ -168,6 +179,16 @@ class CarChecksIT {
         assertThat(ended.lockState()).isEqualTo(LockState.LOCKED);
         assertThat(car.isLocked()).isTrue();
         assertThat(car.lockActivations()).isEqualTo(1);
+
+        // a door opened while the car is locked (a break-in): the car reports it, naming the door; the door the
+        // borrower opened while it was unlocked, above, raised nothing
+        assertThat(events("DOOR_OPENED_WHILE_LOCKED")).isEmpty();
+        car.openDoor(VehicleModel.Door.REAR_LEFT);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events("DOOR_OPENED_WHILE_LOCKED").isEmpty());
+        assertThat(events("DOOR_OPENED_WHILE_LOCKED")).singleElement().satisfies(e -> {
+            assertThat(e.deviceId()).isEqualTo("car-1");
+            assertThat(e.details()).containsEntry("door", "rear left").containsEntry("lock", "LOCKED");
+        });
     }
 
     @Test

@@ -146,6 +146,37 @@ class BrokerSecurityIT {
         disconnect(victim);
     }
 
+    /** Car-sticky ingestion's forwards are processed as the device topic they name: only a backend may send them. */
+    @Test
+    void device_cannotPublishOrSubscribe_onTheTopicsBetweenReplicas() throws Exception {
+        Mqtt5AsyncClient cloud = connect("latchkey-cloud-a", platform.issueService("latchkey-cloud", Duration.ofDays(1)).tls());
+        List<String> forwards = new CopyOnWriteArrayList<>();
+        cloud.subscribeWith().topicFilter("lk/_ingest/latchkey-cloud-a").qos(MqttQos.AT_LEAST_ONCE)
+                .callback(p -> forwards.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))).send().join();
+        TlsIdentity car = TestPki.provision(acme, "dev-040", "car-40");
+        for (String topic : List.of("lk/_ingest/latchkey-cloud-a", "lk/_replicas/latchkey-cloud-z")) {
+            Mqtt5AsyncClient device = connect("acme:dev-040", car);
+            assertThat(publish(device, topic).getError()).as(topic).isPresent();
+            disconnect(device);
+        }
+        Mqtt5AsyncClient device = connect("acme:dev-040", car);
+        List<String> overheard = new CopyOnWriteArrayList<>();
+        for (String filter : List.of("lk/_ingest/latchkey-cloud-a", "lk/_ingest/#", "lk/_replicas/+")) {
+            Throwable refusal = device.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(p -> overheard.add(p.getTopic().toString())).send()
+                    .handle((ack, error) -> error != null ? error
+                            : ack.getReasonCodes().contains(Mqtt5SubAckReasonCode.NOT_AUTHORIZED) ? new IllegalStateException("refused") : null)
+                    .join();
+            assertThat(refusal).as(filter).isNotNull();
+        }
+        assertThat(publish(cloud, "lk/_ingest/latchkey-cloud-a").getError()).as("a backend forwards").isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> forwards.size() == 1);
+        Thread.sleep(300);
+        assertThat(forwards).as("only the backend's forward arrived").hasSize(1);
+        assertThat(overheard).isEmpty();
+        disconnect(device, cloud);
+    }
+
     @Test
     void device_subscribingToAnotherDevicesCommandsOrReceipts_isRefused() {
         Mqtt5AsyncClient device = connect("acme:dev-020", TestPki.provision(acme, "dev-020", "car-20"));

@@ -114,6 +114,27 @@ class TopicPolicyTest {
         assertThat(policy.mayPublish(service, "elsewhere/cmd", false).allowed()).isFalse();
     }
 
+    /**
+     * The topics between replicas (car-sticky ingestion's forwards and heartbeats, the live relay): a forward is
+     * processed as the device topic it names, so a device that could publish there could speak for any car.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lk/_ingest/latchkey-cloud-a", "lk/_ingest/latchkey-cloud-a/x", "lk/_replicas/latchkey-cloud-a",
+        "lk/_live/0011223344556677"})
+    void device_cannotPublishOrSubscribe_betweenReplicas(String topic) {
+        assertThat(policy.mayPublish(device, topic, false).allowed()).as("publish " + topic).isFalse();
+        assertThat(policy.maySubscribe(device, topic).allowed()).as("subscribe " + topic).isFalse();
+        assertThat(policy.mayPublish(service, topic, false).allowed()).as("the backend publishes " + topic).isTrue();
+        assertThat(policy.maySubscribe(service, topic).allowed()).as("the backend subscribes " + topic).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lk/_ingest/+", "lk/_ingest/#", "lk/_replicas/+", "lk/+/+", "lk/+/latchkey-cloud-a",
+        "$share/g/lk/_ingest/latchkey-cloud-a"})
+    void device_cannotSubscribeToReplicaTopics_byWildcard(String filter) {
+        assertThat(policy.maySubscribe(device, filter).allowed()).isFalse();
+    }
+
     @Test
     void identity_roundTripsThroughTheConnectionAttribute() {
         assertThat(MqttIdentity.decode(device.encode())).contains(device);
