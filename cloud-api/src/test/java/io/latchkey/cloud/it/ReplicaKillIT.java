@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
-import io.latchkey.cloud.pki.Pem;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import io.micronaut.http.client.HttpClient;
 import java.net.URI;
@@ -16,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -88,21 +85,13 @@ class ReplicaKillIT {
                 Map.of("email", "olga@acme.test", "name", "Olga", "password", PASSWORD, "roles", List.of("operator"))));
         operator = token("olga@acme.test");
         Map<String, PublicKey> keys = TestDevice.keys(expect(200, lb.get("/t/acme/.well-known/latchkey-device", null)).json());
-        X509Certificate brokerCa = Pem.certificates(Files.readString(set.brokerDir().resolve("platform-ca.pem"))).get(0);
         ExecutorService pool = Executors.newFixedThreadPool(SETUP_THREADS);
         try {
             List<Future<TestDevice>> connecting = new ArrayList<>();
             for (int i = 0; i < CARS; i++) {
                 String car = String.format("car-%03d", i);
                 String device = String.format("dev-%03d", i);
-                connecting.add(pool.submit(() -> {
-                    expect(201, lb.postJson("/t/acme/cars", operator, Map.of("id", car, "name", car, "plate", "B-" + car, "deviceId", device)));
-                    java.security.KeyPair key = DeviceCredentials.newKey();
-                    String certificate = expect(201, lb.postJson("/t/acme/devices/" + device + "/certificate", tenantAdmin,
-                            Map.of("carId", car, "csr", DeviceCredentials.csr("acme", device, key)))).text("certificate");
-                    return TestDevice.overMutualTls("127.0.0.1", set.tenantPort("acme"), brokerCa,
-                            new DeviceCredentials("acme", device, key, certificate), keys, Clock.systemUTC());
-                }));
+                connecting.add(pool.submit(() -> set.enrolCar(lb, "acme", operator, tenantAdmin, car, device, keys)));
             }
             for (Future<TestDevice> f : connecting) {
                 cars.add(f.get(120, TimeUnit.SECONDS));
@@ -116,16 +105,7 @@ class ReplicaKillIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (TestDevice car : cars) {
-            try {
-                car.close();
-            } catch (Exception ignored) {
-                // the others matter more
-            }
-        }
-        if (lbClient != null) {
-            lbClient.close();
-        }
+        ReplicaSet.closeAll(cars, lbClient);
         if (set != null) {
             set.close();
         }

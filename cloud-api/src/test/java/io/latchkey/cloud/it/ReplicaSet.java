@@ -285,6 +285,37 @@ public final class ReplicaSet implements AutoCloseable {
         return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
     }
 
+    /**
+     * Registers {@code car} with {@code device} in {@code tenant} through the balancer ({@code lb}), enrols the device's
+     * own key (a CSR, the certificate from the tenant's CA) and connects it over mutual TLS to the tenant's listener.
+     */
+    public TestDevice enrolCar(Http lb, String tenant, String operator, String tenantAdmin, String car, String device,
+                               Map<String, java.security.PublicKey> keys) throws Exception {
+        java.security.cert.X509Certificate brokerCa = io.latchkey.cloud.pki.Pem.certificates(
+                Files.readString(brokerDir().resolve("platform-ca.pem"))).get(0);
+        CloudApp.expect(201, lb.postJson("/t/" + tenant + "/cars", operator,
+                Map.of("id", car, "name", car, "plate", "B-" + car, "deviceId", device)));
+        java.security.KeyPair key = DeviceCredentials.newKey();
+        String certificate = CloudApp.expect(201, lb.postJson("/t/" + tenant + "/devices/" + device + "/certificate", tenantAdmin,
+                Map.of("carId", car, "csr", DeviceCredentials.csr(tenant, device, key)))).text("certificate");
+        return TestDevice.overMutualTls("127.0.0.1", tenantPort(tenant), brokerCa,
+                new DeviceCredentials(tenant, device, key, certificate), keys, java.time.Clock.systemUTC());
+    }
+
+    /** Closes every car (one that fails to close does not keep the others open), then the balancer's client. */
+    public static void closeAll(List<TestDevice> cars, AutoCloseable lbClient) throws Exception {
+        for (TestDevice car : cars) {
+            try {
+                car.close();
+            } catch (Exception ignored) {
+                // the others matter more
+            }
+        }
+        if (lbClient != null) {
+            lbClient.close();
+        }
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();

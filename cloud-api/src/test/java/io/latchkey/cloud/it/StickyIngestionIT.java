@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.cloud.mqtt.ReplicaMembership;
-import io.latchkey.cloud.pki.Pem;
 import io.latchkey.protocol.telemetry.TelemetryRecord;
 import io.micronaut.http.client.HttpClient;
 import java.net.URI;
@@ -16,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,16 +73,8 @@ class StickyIngestionIT {
                 Map.of("email", "olga@acme.test", "name", "Olga", "password", PASSWORD, "roles", List.of("operator"))));
         operator = token("olga@acme.test");
         Map<String, PublicKey> keys = TestDevice.keys(expect(200, lb.get("/t/acme/.well-known/latchkey-device", null)).json());
-        X509Certificate brokerCa = Pem.certificates(Files.readString(set.brokerDir().resolve("platform-ca.pem"))).get(0);
         for (int i = 0; i < CARS; i++) {
-            String car = String.format("car-%03d", i);
-            String device = String.format("dev-%03d", i);
-            expect(201, lb.postJson("/t/acme/cars", operator, Map.of("id", car, "name", car, "plate", "B-" + car, "deviceId", device)));
-            java.security.KeyPair key = DeviceCredentials.newKey();
-            String certificate = expect(201, lb.postJson("/t/acme/devices/" + device + "/certificate", tenantAdmin,
-                    Map.of("carId", car, "csr", DeviceCredentials.csr("acme", device, key)))).text("certificate");
-            cars.add(TestDevice.overMutualTls("127.0.0.1", set.tenantPort("acme"), brokerCa,
-                    new DeviceCredentials("acme", device, key, certificate), keys, Clock.systemUTC()));
+            cars.add(set.enrolCar(lb, "acme", operator, tenantAdmin, String.format("car-%03d", i), String.format("dev-%03d", i), keys));
         }
         assertThat(owned("latchkey-cloud-a")).as("each replica owns some of the cars").isNotEmpty();
         assertThat(owned("latchkey-cloud-b")).isNotEmpty();
@@ -94,16 +83,7 @@ class StickyIngestionIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (TestDevice car : cars) {
-            try {
-                car.close();
-            } catch (Exception ignored) {
-                // the others matter more
-            }
-        }
-        if (lbClient != null) {
-            lbClient.close();
-        }
+        ReplicaSet.closeAll(cars, lbClient);
         if (set != null) {
             set.close();
         }
