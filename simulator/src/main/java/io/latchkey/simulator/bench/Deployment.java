@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -18,6 +19,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
@@ -118,7 +120,8 @@ public final class Deployment implements AutoCloseable {
                 sharedProperties.put("latchkey.store.azure.tenants." + tenant + ".connection-string",
                         azurite.connectionString(account(tenant)));
                 sharedProperties.put("latchkey.store.azure.tenants." + tenant + ".container", AzuriteCounter.CONTAINER);
-                out.printf("store: Azurite %s on %s (accounts %s)%n", name, azurite.endpoint(), String.join(", ", azurite.accounts()));
+                out.printf("store: Azurite %s on %s (accounts %s, extent GC %s)%n", name, azurite.endpoint(),
+                        String.join(", ", azurite.accounts()), azurite.gc());
             }
             sharedProperties.put("latchkey.secrets.type", "store");
             byte[] kek = new byte[32];
@@ -492,14 +495,25 @@ public final class Deployment implements AutoCloseable {
             }
             port = freePort();
             Path dir = Files.createDirectories(workDir);
-            process = ChildProcess.command("azurite", List.of("bash", "-c", "cd '" + dir + "' && exec " + bin
-                            + " --inMemoryPersistence --extentMemoryLimit 4096 --skipApiVersionCheck --disableTelemetry"
+            Path launcher = dir.resolve("azurite-launcher.js");
+            try (InputStream in = AzuriteProcess.class.getResourceAsStream("azurite-launcher.js")) {
+                Files.copy(in, launcher, StandardCopyOption.REPLACE_EXISTING);
+            }
+            // node_modules/.bin/azurite-blob -> azurite/dist/src/blob/main.js: the package is four levels up.
+            Path azurite = bin.toRealPath().getParent().getParent().getParent().getParent();
+            process = ChildProcess.command("azurite", List.of("bash", "-c", "cd '" + dir + "' && exec node '" + launcher
+                            + "' --inMemoryPersistence --extentMemoryLimit 4096 --skipApiVersionCheck --disableTelemetry"
                             + (System.getenv("LATCHKEY_AZURITE_DEBUG") != null
                                     ? " --debug '" + System.getenv("LATCHKEY_AZURITE_DEBUG") + "'" : " --silent")
                             + " --blobHost 127.0.0.1 --blobPort " + port),
                     Map.of("AZURITE_ACCOUNTS", String.join(";", keys.entrySet().stream()
-                            .map(e -> e.getKey() + ":" + e.getValue()).toList()),
-                            "NODE_OPTIONS", "--max-old-space-size=6144"), log);
+                                    .map(e -> e.getKey() + ":" + e.getValue()).toList()),
+                            "NODE_OPTIONS", "--max-old-space-size=6144",
+                            "LATCHKEY_AZURITE_PACKAGE", azurite.toString(),
+                            // The emulator's extent GC stops it for minutes once a fleet has overwritten documents
+                            // (azurite-launcher.js says why); off unless LATCHKEY_AZURITE_GC says otherwise.
+                            "LATCHKEY_AZURITE_GC", gc()),
+                    log);
             process.awaitPort(port, Duration.ofSeconds(60));
         }
 
@@ -527,6 +541,11 @@ public final class Deployment implements AutoCloseable {
 
         String endpoint() {
             return "http://127.0.0.1:" + port;
+        }
+
+        /** The emulator's extent GC: "off", or its interval in milliseconds (azurite-launcher.js). */
+        String gc() {
+            return Objects.requireNonNullElse(System.getenv("LATCHKEY_AZURITE_GC"), "off");
         }
 
         String key(String account) {

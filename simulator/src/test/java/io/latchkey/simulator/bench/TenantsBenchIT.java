@@ -40,6 +40,14 @@ class TenantsBenchIT {
         BenchReport report = new FleetBench(options, System.out).warmUpSeconds(3).beforeStop(deployment -> {
             assertThat(deployment.tenants()).containsExactly("bench", "bench-2");
             assertThat(deployment.processes()).containsKeys("azurite-bench", "azurite-bench-2");
+            // started through the bench's launcher, with the emulator's extent GC off (azurite-launcher.js says why)
+            for (String azurite : List.of("azurite-bench", "azurite-bench-2")) {
+                try {
+                    assertThat(Files.readString(dir.resolve("work").resolve(azurite + ".log"))).contains("extent GC: off");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             for (String tenant : deployment.tenants()) {
                 AzuriteCounter store = (AzuriteCounter) deployment.counter(tenant);
                 where.put(tenant, store.where());
