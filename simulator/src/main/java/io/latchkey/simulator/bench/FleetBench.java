@@ -35,6 +35,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -482,6 +483,11 @@ public final class FleetBench {
             Path csv = o.workDir().resolve("unlock-commands.csv");
             Files.writeString(csv, breakdown.csv());
             r.put("each command's instants (µs from the request)", csv.toString());
+            // Every command, also where the car's instants are unknown (fleet in other processes): when it was sent
+            // and what it took, to line the slow ones up with the replicas' and the store's logs.
+            Path trips = o.workDir().resolve("unlock-round-trips.csv");
+            Files.writeString(trips, roundTrips(log.entries()));
+            r.put("each command's round trip", trips.toString());
         } catch (IOException e) {
             out.println("unlock-commands.csv not written: " + e);
         }
@@ -734,5 +740,16 @@ public final class FleetBench {
         byte[] b = new byte[18];
         new SecureRandom().nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** One line per command: sent at (UTC), car, HTTP status, round trip in ms. */
+    static String roundTrips(List<CommandLog.Entry> entries) {
+        StringBuilder b = new StringBuilder("sent_at,car,command,status,round_trip_ms\n");
+        for (var e : entries) {
+            b.append(e.sentAt()).append(',').append(e.carId()).append(',').append(e.commandId()).append(',')
+                    .append(e.status()).append(',').append(String.format(Locale.ROOT, "%.1f", e.roundTripMicros() / 1000.0))
+                    .append('\n');
+        }
+        return b.toString();
     }
 }
