@@ -31,6 +31,16 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_for_port(port):
+    """Until Azurite accepts connections on the port (at most ~30 s)."""
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 class Client:
     def __init__(self, port):
         self.c = http.client.HTTPConnection("127.0.0.1", port)
@@ -61,12 +71,7 @@ def main():
                              "--silent", "--blobHost", "127.0.0.1", "--blobPort", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         c = Client(port)
         c.req("PUT", "/cnt", {"restype": "container"})
         n = 0

@@ -11,7 +11,7 @@ prints the longest wait, the 99th percentile, and how many seconds the emulator 
 LATCHKEY_AZURITE_DIR or ~/.cache/latchkey/azurite-* (installed by cloud-api's Azurite ITs). docs/benchmarks-scale.md,
 "Azurite's extent GC".
 """
-import importlib.util, os, socket, subprocess, sys, time
+import importlib.util, os, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("azcost", os.path.join(HERE, "azurite-cost.py"))
@@ -28,12 +28,7 @@ def run(gc, extents, garbage):
                              "--silent", "--blobHost", "127.0.0.1", "--blobPort", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        azcost.wait_for_port(port)
         c = azcost.Client(port)
         c.req("PUT", "/cnt", {"restype": "container"})
         for b in range(extents // 1000 + 1):
