@@ -2,11 +2,12 @@ package io.latchkey.hal.gnss.nmea;
 
 import io.latchkey.hal.gnss.GnssFix;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Writes a {@link GnssFix} as the sentences of one receiver cycle (RMC, GGA, GSA, VTG) with correct
@@ -18,6 +19,7 @@ import java.util.Locale;
  */
 public final class NmeaWriter {
     private static final double KNOTS_PER_MPS = 3600.0 / 1852.0;
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final String talker;
 
@@ -48,7 +50,9 @@ public final class NmeaWriter {
 
     /** Frames a sentence body ({@code GPRMC,...}) with {@code $} and its checksum. */
     public static String frame(String body) {
-        return "$" + body + String.format(Locale.ROOT, "*%02X", NmeaParser.checksum(body));
+        int checksum = NmeaParser.checksum(body);
+        return new StringBuilder(body.length() + 4).append('$').append(body).append('*')
+                .append(HEX[checksum >> 4 & 0xF]).append(HEX[checksum & 0xF]).toString();
     }
 
     private String rmc(GnssFix fix) {
@@ -86,39 +90,78 @@ public final class NmeaWriter {
                 + coordinate(fix.lon(), 3) + "," + (fix.lon() < 0 ? "W" : "E");
     }
 
-    private static String coordinate(double degrees, int degreeDigits) {
+    // The fields below are written without java.util.Formatter: a fleet of simulated cars writes these sentences
+    // every cycle, and Formatter (a regex per call) was most of a fleet process's CPU (docs/benchmarks-scale.md).
+    // Each gives exactly what String.format gave (NmeaWriterFormatTest compares them).
+
+    /** {@code %0Nd%09.6f}: whole degrees, then minutes to 1e-6. */
+    static String coordinate(double degrees, int degreeDigits) {
         double abs = Math.abs(degrees);
         int whole = (int) Math.floor(abs);
-        double minutes = Math.round((abs - whole) * 60.0 * 1e6) / 1e6;
-        if (minutes >= 60.0) {
+        long micros = Math.round((abs - whole) * 60.0 * 1e6);
+        if (micros >= 60_000_000L) {
             whole++;
-            minutes = 0.0;
+            micros = 0;
         }
-        return String.format(Locale.ROOT, "%0" + degreeDigits + "d%09.6f", whole, minutes);
+        StringBuilder b = new StringBuilder(degreeDigits + 10);
+        padded(b, whole, degreeDigits);
+        padded(b, micros / 1_000_000L, 2);
+        b.append('.');
+        padded(b, micros % 1_000_000L, 6);
+        return b.toString();
     }
 
-    private static String time(Instant time) {
+    /** {@code hhmmss.ss}, the hundredths truncated. */
+    static String time(Instant time) {
         if (time == null) {
             return "";
         }
         ZonedDateTime t = time.atZone(ZoneOffset.UTC);
-        return String.format(Locale.ROOT, "%02d%02d%02d.%02d", t.getHour(), t.getMinute(), t.getSecond(),
-                t.getNano() / 10_000_000);
+        StringBuilder b = new StringBuilder(9);
+        padded(b, t.getHour(), 2);
+        padded(b, t.getMinute(), 2);
+        padded(b, t.getSecond(), 2);
+        b.append('.');
+        padded(b, t.getNano() / 10_000_000, 2);
+        return b.toString();
     }
 
-    private static String date(Instant time) {
+    /** {@code ddmmyy}. */
+    static String date(Instant time) {
         if (time == null) {
             return "";
         }
         ZonedDateTime t = time.atZone(ZoneOffset.UTC);
-        return String.format(Locale.ROOT, "%02d%02d%02d", t.getDayOfMonth(), t.getMonthValue(), t.getYear() % 100);
+        StringBuilder b = new StringBuilder(6);
+        padded(b, t.getDayOfMonth(), 2);
+        padded(b, t.getMonthValue(), 2);
+        padded(b, t.getYear() % 100, 2);
+        return b.toString();
     }
 
     private static String knots(Double mps) {
         return mps == null ? "" : decimal(mps * KNOTS_PER_MPS, 3);
     }
 
-    private static String decimal(Double value, int places) {
-        return value == null ? "" : String.format(Locale.ROOT, "%." + places + "f", value);
+    /**
+     * {@code %.Nf}: Formatter rounds the shortest decimal that identifies the double ({@link Double#toString})
+     * half up, as {@link BigDecimal#valueOf(double)} with {@link RoundingMode#HALF_UP} does, and keeps the minus
+     * sign of a negative value that rounds to zero.
+     */
+    static String decimal(Double value, int places) {
+        if (value == null) {
+            return "";
+        }
+        BigDecimal rounded = BigDecimal.valueOf(value).setScale(places, RoundingMode.HALF_UP);
+        String plain = rounded.toPlainString();
+        return rounded.signum() == 0 && Math.copySign(1.0, value) < 0 ? "-" + plain : plain;
+    }
+
+    private static void padded(StringBuilder b, long value, int digits) {
+        String s = Long.toString(value);
+        for (int i = s.length(); i < digits; i++) {
+            b.append('0');
+        }
+        b.append(s);
     }
 }
