@@ -13,10 +13,14 @@ import java.util.List;
  * @param resend  {@code latchkey.commands.resend}: while no answer came the same signed command is sent
  *                again (a command or answer lost with a broker's session costs a resend) after this long, then after
  *                twice, four times as long..., as long as a whole interval of its lifetime is left
+ * @param slowAfter {@code latchkey.commands.slow-after}: a command whose answer took this long or longer inside the
+ *                replica is logged with where its time went (checks, record, publish, car, answer; docs/operations.md,
+ *                "Slow commands"); {@code 0} logs none
  */
 @ConfigurationProperties("latchkey.commands")
 public record CommandConfig(@Bindable(defaultValue = "10s") Duration timeout,
-                            @Bindable(defaultValue = "1s") Duration resend) {
+                            @Bindable(defaultValue = "1s") Duration resend,
+                            @Bindable(defaultValue = "1s") Duration slowAfter) {
     private static final Duration MAX = Duration.ofMinutes(2);
     private static final Duration MIN_RESEND = Duration.ofMillis(100);
 
@@ -30,6 +34,12 @@ public record CommandConfig(@Bindable(defaultValue = "10s") Duration timeout,
         if (resend.compareTo(MIN_RESEND) < 0) {
             throw new ConfigurationException("latchkey.commands.resend must be at least " + MIN_RESEND.toMillis()
                     + " ms, got " + resend);
+        }
+        if (slowAfter == null) {
+            slowAfter = Duration.ofSeconds(1);
+        }
+        if (slowAfter.isNegative()) {
+            throw new ConfigurationException("latchkey.commands.slow-after must be 0 (off) or more, got " + slowAfter);
         }
     }
 

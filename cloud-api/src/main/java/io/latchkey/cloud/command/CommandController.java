@@ -4,6 +4,7 @@ import io.latchkey.cloud.http.Problem;
 import io.latchkey.cloud.identity.Caller;
 import io.latchkey.cloud.identity.Roles;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -65,8 +66,10 @@ public class CommandController {
     @Post
     @Secured({Roles.BORROWER, Roles.OPERATOR, Roles.TENANT_ADMIN})
     public CompletableFuture<HttpResponse<CommandResult>> send(@PathVariable String tenant, @PathVariable String carId,
-                                                               @Body CommandRequest body, Authentication caller) {
-        return commands.submit(tenant, carId, Caller.of(caller), body.type(), body.id())
+                                                               @Body CommandRequest body, Authentication caller,
+                                                               HttpRequest<?> request) {
+        return commands.submit(tenant, carId, Caller.of(caller), body.type(), body.id(),
+                        new CommandPhases(CommandRequestClock.receivedAt(request)))
                 .thenApply(result -> HttpResponse.status(statusOf(result)).body(result));
     }
 

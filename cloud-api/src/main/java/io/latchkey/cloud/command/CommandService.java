@@ -115,6 +115,11 @@ public class CommandService {
      */
     public CompletableFuture<CommandResult> submit(String tenant, String carId, Caller caller, String typeName,
                                                    String requestedId) {
+        return submit(tenant, carId, caller, typeName, requestedId, new CommandPhases());
+    }
+
+    CompletableFuture<CommandResult> submit(String tenant, String carId, Caller caller, String typeName,
+                                            String requestedId, CommandPhases phases) {
         String userId = caller.userId();
         Car car;
         Optional<String> refused;
@@ -149,12 +154,13 @@ public class CommandService {
         if (!Ids.isValid(id)) {
             throw new InvalidRequestException(Ids.mustMatch("id"));
         }
+        phases.checked();
         if (state != null) {
             // the id's record is not read first: the PENDING record's conditional create (If-None-Match: *) is
             // the existence check; only an id that exists is read, and answered as dispatch answers it
-            return send(tenant, car, type, null, id, userId, null, !caller.actsForTenant(), state, true);
+            return send(tenant, car, type, null, id, userId, null, !caller.actsForTenant(), state, true, phases);
         }
-        return dispatch(tenant, car, type, id, userId, !caller.actsForTenant());
+        return dispatch(tenant, car, type, id, userId, !caller.actsForTenant(), phases);
     }
 
     /** The value of a read issued in parallel, or its own exception (a store failure, a 404). */
@@ -189,23 +195,23 @@ public class CommandService {
     public CompletableFuture<CommandResult> endRental(String tenant, String carId, String actorId, HomeZone zone) {
         Car car = cars.require(tenant, carId);
         return send(tenant, car, CommandType.END_RENTAL, zone, UUID.randomUUID().toString(), actorId, null, false, null,
-                false);
+                false, new CommandPhases());
     }
     /** Answers a known id from its record or the call sending it, or sends the command. */
     private CompletableFuture<CommandResult> dispatch(String tenant, Car car, CommandType type, String id, String userId,
-                                                      boolean borrower) {
+                                                      boolean borrower, CommandPhases phases) {
         String carId = car.id();
         Optional<Versioned<CommandRecord>> existing = records(tenant).find(id);
         if (existing.isEmpty()) {
-            return send(tenant, car, type, null, id, userId, null, borrower, null, false);
+            return send(tenant, car, type, null, id, userId, null, borrower, null, false, phases);
         }
-        return answerKnown(tenant, car, type, id, userId, borrower, existing.get());
+        return answerKnown(tenant, car, type, id, userId, borrower, existing.get(), phases);
     }
 
     /** An id whose record exists: a conflict, the recorded answer, the call sending it, or a new attempt at it. */
     private CompletableFuture<CommandResult> answerKnown(String tenant, Car car, CommandType type, String id,
                                                          String userId, boolean borrower,
-                                                         Versioned<CommandRecord> found) {
+                                                         Versioned<CommandRecord> found, CommandPhases phases) {
         String carId = car.id();
         Optional<Versioned<CommandRecord>> existing = Optional.of(found);
         CommandRecord previous = existing.get().value();
@@ -228,7 +234,7 @@ public class CommandService {
         if (previous.status().isAnswer()) {
             return CompletableFuture.completedFuture(CommandResult.of(previous, elapsed(previous)));
         }
-        return send(tenant, car, type, null, id, userId, existing.get().version(), borrower, null, false);
+        return send(tenant, car, type, null, id, userId, existing.get().version(), borrower, null, false, phases);
     }
 
     /**
@@ -245,7 +251,7 @@ public class CommandService {
     public CompletableFuture<CommandResult> immobiliser(String tenant, String carId, String actorId, boolean immobilise) {
         Car car = cars.require(tenant, carId);
         return send(tenant, car, immobilise ? CommandType.IMMOBILISE : CommandType.MOBILISE, null, UUID.randomUUID().toString(),
-                actorId, null, false, null, false);
+                actorId, null, false, null, false, new CommandPhases());
     }
 
     /**
@@ -329,7 +335,7 @@ public class CommandService {
      */
     private CompletableFuture<CommandResult> send(String tenant, Car car, CommandType type, HomeZone zone, String id,
                                                   String userId, String previousVersion, boolean borrower,
-                                                  CarState state, boolean unchecked) {
+                                                  CarState state, boolean unchecked, CommandPhases phases) {
         Instant now = clock.instant();
         CarState current = state != null ? state : cars.state(tenant, car.id());
         Optional<Instant> asleep = current.asleepUntil(now);
@@ -360,7 +366,7 @@ public class CommandService {
             }
             // timed out or not sent a moment ago, its record not yet written: wait for it, then send again
             running.settled().exceptionally(e -> null).join();
-            return dispatch(tenant, car, type, id, userId, borrower);
+            return dispatch(tenant, car, type, id, userId, borrower, phases);
         }
         boolean writeWhileSending = stores.writtenByThisProcessOnly();
         // the PENDING record's version, so that the outcome replaces it without reading it again
@@ -390,11 +396,12 @@ public class CommandService {
             if (existing.isEmpty()) {
                 throw new ConflictException("command " + id + " is being sent by another request; retry");
             }
-            return answerKnown(tenant, car, type, id, userId, borrower, existing.get());
+            return answerKnown(tenant, car, type, id, userId, borrower, existing.get(), phases);
         } catch (RuntimeException e) {
             inFlight.remove(key, entry);
             throw e;
         }
+        phases.recorded();
         long started = System.nanoTime();
         CompletableFuture<PendingCommands.Answer> answer = pending.register(tenant, id, car.deviceId());
         CompletableFuture<Void> published;
@@ -403,11 +410,13 @@ public class CommandService {
         try {
             signed = Json.write(keys.signer(tenant).sign(command));
             published = mqtt.publish(topic, signed, timeout);
+            phases.published();
         } catch (RuntimeException e) {
             pending.forget(tenant, id);
             inFlight.remove(key, entry);
             throw e;
         }
+        answer.thenRun(phases::answered);
         resend(topic, signed, answer, config.copiesAt(), 1, timeout);
         // The car's answer is verified with its device key: read it now, while the command travels, so that the
         // answer does not wait on the device's record and certificate being read (the key cache holds a key 60 s).
@@ -424,6 +433,7 @@ public class CommandService {
                 // an I/O thread: the answer may complete on the MQTT client's event loop; concluding writes
                 .handleAsync((ack, error) -> conclude(tenant, record, ack, error, started), io);
         concluded.thenApply(Concluded::resultOrThrow).whenComplete((result, error) -> {
+            logIfSlow(tenant, record, phases, error);
             if (error != null) {
                 response.completeExceptionally(error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error);
@@ -454,6 +464,22 @@ public class CommandService {
                     }
                 });
         return response;
+    }
+
+    /**
+     * A command whose answer took {@code latchkey.commands.slow-after} or more inside this replica is logged with
+     * where its time went ({@link CommandPhases}); {@code 0} logs none.
+     */
+    private void logIfSlow(String tenant, CommandRecord record, CommandPhases phases, Throwable error) {
+        long end = System.nanoTime();
+        Duration slowAfter = config.slowAfter();
+        if (slowAfter.isZero() || phases.totalMs() < slowAfter.toMillis()) {
+            return;
+        }
+        LOG.info("slow command {} ({}) to car {} of tenant {}: {} ms{}: {}", record.id(), record.type(), record.carId(),
+                tenant, String.format(java.util.Locale.ROOT, "%.1f", phases.totalMs()),
+                error == null ? "" : " (" + (error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error).getClass().getSimpleName() + ")", phases.describe(end));
     }
 
     /**

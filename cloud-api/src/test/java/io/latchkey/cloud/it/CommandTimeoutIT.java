@@ -60,6 +60,26 @@ class CommandTimeoutIT {
     }
 
     @Test
+    void aTimedOutCommand_isLoggedAsSlow_withWhereItsTimeWent() throws Exception {
+        PiiShreddingIT.LogCapture log = PiiShreddingIT.LogCapture.attach();
+        try {
+            RefusalsIT.assertProblem(app.http.postJson("/t/acme/cars/car-1/commands", operator,
+                    Map.of("type", "UNLOCK", "id", "slow-1")), 504, "slow-1");
+            // the line is written as the caller's answer completes: wait for it rather than race it
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!log.text().contains("slow command slow-1") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } finally {
+            log.stop();
+        }
+        // slow-after defaults to 1 s; the car never answered (car -), the request's arrival was noted (caller n ms)
+        assertThat(log.text()).containsPattern("slow command slow-1 \\(UNLOCK\\) to car car-1 of tenant acme: [0-9.]+ ms "
+                + "\\(CommandTimeoutException\\): caller [0-9.]+ ms, checks [0-9.]+ ms, record [0-9.]+ ms, "
+                + "publish [0-9.]+ ms, car -, answer -");
+    }
+
+    @Test
     void retry_afterTimeout_sendsTheSameIdAgain_withAFreshLifetime() {
         RefusalsIT.assertProblem(app.http.postJson("/t/acme/cars/car-1/commands", operator,
                 Map.of("type", "LOCK", "id", "again-1")), 504, "again-1");
