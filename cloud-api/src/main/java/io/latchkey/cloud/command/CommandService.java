@@ -292,7 +292,8 @@ public class CommandService {
      * {@code PENDING} record (a document forced to disk) is written while the command travels instead of before:
      * the car's answer no longer waits on that fsync. The outcome is written after it, and until then a retry of
      * the id joins this call. Where replicas share the store, the conditional write of the record is what keeps
-     * two replicas from sending one id, so it stays before the publish.
+     * two replicas from sending one id, so it stays before the publish, written together with the attempt's tracking
+     * entry ({@link #writePending}).
      */
     /**
      * The car answers a command id this backend holds no record of. Where the {@code PENDING} record is written
@@ -515,10 +516,59 @@ public class CommandService {
 
     /**
      * The {@code PENDING} record: a new document, or the timed-out one of an earlier attempt at this version; the
-     * attempt is tracked first, so that any replica concludes it should this one go away ({@link OrphanedCommands}).
+     * attempt is tracked too, so that any replica concludes it should this one go away ({@link OrphanedCommands}).
+     *
+     * <p>Where this process is the store's only writer the entry is written first, then the record (this runs while
+     * the command travels). On a shared store both are written <em>together</em>, before the publish: one store round
+     * trip on the command's path instead of two. The command is published only once both are stored, so a crash
+     * between them never leaves a sent command untracked: with the entry alone there is nothing to conclude (no
+     * record, nothing sent; the sweep drops the entry); with the record alone the command was not sent either, and
+     * its {@code PENDING} record waits for a retry of the id, which sends it again (docs/storage.md, "Replicas").
+     * An entry the store refuses (an error, not a crash) concludes the record {@code NOT_SENT} and fails the call.
      */
     private String writePending(String tenant, CommandRecord record, String previousVersion) {
-        orphans.track(tenant, record);
+        if (stores.writtenByThisProcessOnly()) {
+            orphans.track(tenant, record);
+            try {
+                return createOrReplace(tenant, record, previousVersion);
+            } catch (IdTaken e) {
+                orphans.untrack(tenant, record);
+                throw e;
+            }
+        }
+        CompletableFuture<Void> tracked = CompletableFuture.runAsync(() -> orphans.track(tenant, record), io);
+        String version;
+        try {
+            version = createOrReplace(tenant, record, previousVersion);
+        } catch (RuntimeException e) {
+            // not written (the id exists, or the store failed): the entry, once stored, is not needed
+            tracked.thenRun(() -> orphans.untrack(tenant, record));
+            throw e instanceof IdTaken ? e : notStored(record, e);
+        }
+        try {
+            tracked.join();
+        } catch (CompletionException e) {
+            try {
+                records(tenant).replace(record.id(), record.withStatus(CommandStatus.NOT_SENT, clock.instant()), version);
+            } catch (RuntimeException again) {
+                LOG.warn("command {} of tenant {} not sent, and its PENDING record not concluded: {}", record.id(),
+                        tenant, again.toString());
+            }
+            throw notStored(record, e.getCause() != null ? e.getCause() : e);
+        }
+        return version;
+    }
+
+    /** The store did not take the command's entry or record: nothing was sent (503, retry). */
+    private static RuntimeException notStored(CommandRecord record, Throwable cause) {
+        if (cause instanceof io.latchkey.cloud.store.StoreException) {
+            return new UnavailableException("the store did not take the record of command " + record.id()
+                    + "; nothing was sent, retry", cause);
+        }
+        return cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+    }
+
+    private String createOrReplace(String tenant, CommandRecord record, String previousVersion) {
         try {
             if (previousVersion == null) {
                 return records(tenant).create(record.id(), record);
@@ -526,7 +576,6 @@ public class CommandService {
                 return records(tenant).replace(record.id(), record, previousVersion);
             }
         } catch (DocumentExistsException | VersionConflictException e) {
-            orphans.untrack(tenant, record);
             throw new IdTaken();
         }
     }

@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * Concludes the commands whose sending replica went away (SIGKILL, crash, power loss) before it recorded their
  * outcome: without this their {@code commands/{id}} record would say {@code PENDING} for ever.
  *
- * <p>Every attempt to send a command is tracked, before its {@code PENDING} record is written, by an entry in the
- * tenant's {@value #INDEX} collection named after the command id and the attempt's {@code issuedAt}; the replica
+ * <p>Every attempt to send a command is tracked, before the command is published, by an entry in the
+ * tenant's {@value #INDEX} collection (written before its {@code PENDING} record by a store's only writer, together
+ * with it on a shared store: a crash between the two never leaves a sent command untracked, since the publish waits
+ * for both) named after the command id and the attempt's {@code issuedAt}; the replica
  * that concludes the attempt deletes it. Every {@code latchkey.commands.sweep-interval} each replica looks at the
  * entries left (only commands in flight, and orphans): an attempt whose lifetime ended more than
  * {@code latchkey.commands.orphan-after} ago and whose record still says {@code PENDING} at that {@code issuedAt}
@@ -80,7 +82,7 @@ public class OrphanedCommands {
         this.after = after;
     }
 
-    /** Tracks an attempt before its {@code PENDING} record is written (a crash between the two leaves only the entry). */
+    /** Tracks an attempt before the command is published (an entry left without a record is dropped by the sweep). */
     void track(String tenant, CommandRecord record) {
         Attempt attempt = new Attempt(record.id(), record.issuedAt(), record.expiresAt());
         try {

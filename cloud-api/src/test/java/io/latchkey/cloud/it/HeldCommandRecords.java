@@ -22,12 +22,42 @@ import java.util.function.Consumer;
 @Requires(property = HeldCommandRecords.ENABLED, value = "true")
 public class HeldCommandRecords implements Stores {
     public static final String ENABLED = "latchkey.test.hold-command-records";
+    /**
+     * With {@code true} the stores say they are shared ({@link Stores#writtenByThisProcessOnly()} false), so that the
+     * backend writes as a replica on a shared store does (the command's entry and {@code PENDING} record before the
+     * publish).
+     */
+    public static final String SHARED = "latchkey.test.hold-command-records.shared";
 
     private final FileStores files;
+    private final boolean shared;
     private final Gate gate = new Gate();
+    private final Gate entries = new Gate();
+    private volatile boolean failEntries;
 
-    public HeldCommandRecords(FileStores files) {
+    public HeldCommandRecords(FileStores files,
+                              @io.micronaut.context.annotation.Value("${" + SHARED + ":false}") boolean shared) {
         this.files = files;
+        this.shared = shared;
+    }
+
+    /** From now on, the commands' tracking entries ({@code commands-pending}) wait until {@link #releaseEntries()}. */
+    public void holdEntries() {
+        entries.close();
+    }
+
+    public void releaseEntries() {
+        entries.open();
+    }
+
+    /** Tracking entries waiting right now. */
+    public int entriesWaiting() {
+        return entries.waiting();
+    }
+
+    /** While {@code true}, the store refuses to write tracking entries (a store failure, not a crash). */
+    public void failEntries(boolean fail) {
+        failEntries = fail;
     }
 
     /** From now on, command records wait until {@link #release()}. */
@@ -56,10 +86,16 @@ public class HeldCommandRecords implements Stores {
 
     @Override
     public boolean writtenByThisProcessOnly() {
-        return files.writtenByThisProcessOnly();
+        return !shared && files.writtenByThisProcessOnly();
     }
 
     private void pause(String collection) {
+        if ("commands-pending".equals(collection)) {
+            entries.pass(java.time.Duration.ofSeconds(30));
+            if (failEntries) {
+                throw new io.latchkey.cloud.store.StoreException("test: the store refuses the tracking entry");
+            }
+        }
         if (!"commands".equals(collection)) {
             return;
         }

@@ -1,0 +1,126 @@
+package io.latchkey.cloud.it;
+
+import static io.latchkey.cloud.it.CloudApp.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.latchkey.cloud.command.OrphanedCommands;
+import io.latchkey.cloud.store.Stores;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On a shared store (replicas) a command's tracking entry ({@link OrphanedCommands}) and its {@code PENDING} record
+ * are written together, one store round trip before the publish instead of two, and the car gets the command only
+ * once both are stored; an entry the store refuses fails the call (503) with nothing sent and the record concluded
+ * {@code NOT_SENT}, and a retry of the id then sends it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PendingRecordAndEntryIT {
+    @TempDir
+    static Path dataDir;
+    CloudApp app;
+    TestDevice device;
+    String operator;
+    HeldCommandRecords held;
+
+    @BeforeAll
+    void start() throws Exception {
+        app = CloudApp.start(dataDir, Map.of(HeldCommandRecords.ENABLED, "true", HeldCommandRecords.SHARED, "true",
+                "latchkey.commands.timeout", "5s"));
+        held = app.context().getBean(HeldCommandRecords.class);
+        String tenantAdmin = app.tenantWithAdmin("acme");
+        operator = app.user("acme", tenantAdmin, "olga@acme.test", "operator");
+        app.car("acme", operator, "car-1", "dev-001");
+        JsonNode discovery = expect(200, app.http.get("/t/acme/.well-known/latchkey-device", null)).json();
+        device = new TestDevice(app, "acme", "dev-001", TestDevice.keys(discovery), Clock.systemUTC());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (held != null) {
+            held.failEntries(false);
+            held.releaseEntries();
+        }
+        if (device != null) {
+            device.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void theStoreSaysItIsShared() {
+        assertThat(app.context().getBean(Stores.class).writtenByThisProcessOnly()).isFalse();
+    }
+
+    @Test
+    void theRecordIsWrittenWhileTheEntryIs_andTheCarGetsTheCommandOnlyOnceBothAreStored() throws Exception {
+        int received = device.receivedCommands().size();
+        held.holdEntries();
+        CompletableFuture<Http.Reply> call;
+        try {
+            call = CompletableFuture.supplyAsync(() -> app.http.postJson("/t/acme/cars/car-1/commands", operator,
+                    Map.of("type", "UNLOCK", "id", "together-1")));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(held.entriesWaiting()).isEqualTo(1));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(commandRecord("together-1"))
+                    .as("the PENDING record, written while the entry's write is held").contains("\"status\":\"PENDING\""));
+            Thread.sleep(300);
+            assertThat(device.receivedCommands()).as("not published before the entry is stored").hasSize(received);
+            assertThat(call).isNotDone();
+        } finally {
+            held.releaseEntries();
+        }
+        JsonNode answer = expect(200, call.get()).json();
+        assertThat(answer.path("outcome").asText()).isEqualTo("EXECUTED");
+        assertThat(device.receivedCommands()).hasSize(received + 1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(commandRecord("together-1")).contains("\"status\":\"EXECUTED\"");
+            assertThat(entries("together-1")).as("concluded: its entry deleted").isZero();
+        });
+    }
+
+    @Test
+    void anEntryTheStoreRefuses_fails503_sendsNothing_concludesTheRecordNotSent_andARetrySends() throws Exception {
+        int received = device.receivedCommands().size();
+        held.failEntries(true);
+        try {
+            Http.Reply refused = app.http.postJson("/t/acme/cars/car-1/commands", operator,
+                    Map.of("type", "UNLOCK", "id", "refused-1"));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+        } finally {
+            held.failEntries(false);
+        }
+        assertThat(commandRecord("refused-1")).contains("\"status\":\"NOT_SENT\"");
+        Thread.sleep(300);
+        assertThat(device.receivedCommands()).as("nothing sent").hasSize(received);
+
+        JsonNode retried = expect(200, app.http.postJson("/t/acme/cars/car-1/commands", operator,
+                Map.of("type", "UNLOCK", "id", "refused-1"))).json();
+        assertThat(retried.path("outcome").asText()).isEqualTo("EXECUTED");
+        assertThat(device.receivedCommands()).hasSize(received + 1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(commandRecord("refused-1")).contains("\"status\":\"EXECUTED\""));
+    }
+
+    private String commandRecord(String id) throws Exception {
+        Path file = dataDir.resolve("tenants/acme/docs/commands/" + id + ".json");
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    private long entries(String id) {
+        return app.context().getBean(Stores.class).tenant("acme").list(OrphanedCommands.INDEX).stream()
+                .filter(n -> n.startsWith(id + ".")).count();
+    }
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Sums up the replicas' "slow command" lines (latchkey.commands.slow-after, docs/operations.md "Slow commands").
+
+usage: slow-commands.py REPLICA_LOG... [--from HH:MM:SS] [--to HH:MM:SS]
+
+For every slow command: its total and its phases; then, per phase, how many slow commands it was the largest phase
+of, and the phase's median and maximum over them. Also lists the slow commands per 10 s, to line them up with the
+bench's unlock-round-trips.csv.
+"""
+import re
+import statistics
+import sys
+from collections import Counter, defaultdict
+
+LINE = re.compile(r"^(\d\d:\d\d:\d\d)\.\d+ .*slow command (\S+) \((\w+)\) to car (\S+) of tenant (\S+): ([0-9.]+) ms"
+                  r"(?: \((\w+)\))?: (.*)$")
+PHASE = re.compile(r"(\w+) (-|[0-9.]+ ms)")
+
+
+def main(argv):
+    frm = to = None
+    files = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--from":
+            frm = argv[i + 1]; i += 2
+        elif argv[i] == "--to":
+            to = argv[i + 1]; i += 2
+        else:
+            files.append(argv[i]); i += 1
+    rows = []
+    for f in files:
+        with open(f, errors="replace") as fh:
+            for line in fh:
+                m = LINE.match(line)
+                if not m:
+                    continue
+                t = m.group(1)
+                if (frm and t < frm) or (to and t > to):
+                    continue
+                phases = {}
+                for name, value in PHASE.findall(m.group(8)):
+                    phases[name] = None if value == "-" else float(value.split()[0])
+                rows.append((t, f, m.group(3), float(m.group(6)), m.group(7), phases))
+    if not rows:
+        print("no slow commands")
+        return
+    print(f"{len(rows)} slow commands")
+    largest = Counter()
+    per_phase = defaultdict(list)
+    for _, _, _, total, _, phases in rows:
+        known = {k: v for k, v in phases.items() if v is not None}
+        if known:
+            largest[max(known, key=known.get)] += 1
+        for k, v in known.items():
+            per_phase[k].append(v)
+    print(f"total ms: median {statistics.median(r[3] for r in rows):.1f}, max {max(r[3] for r in rows):.1f}")
+    print("phase      largest-in  median ms  p90 ms  max ms")
+    for k in ["caller", "checks", "record", "publish", "car", "answer"]:
+        v = sorted(per_phase.get(k, []))
+        if not v:
+            continue
+        p90 = v[min(len(v) - 1, int(0.9 * len(v)))]
+        print(f"{k:10} {largest[k]:10d} {statistics.median(v):10.1f} {p90:7.1f} {v[-1]:7.1f}")
+    buckets = Counter(r[0][:7] + "0" for r in rows)
+    print("per 10 s: " + ", ".join(f"{b} {n}" for b, n in sorted(buckets.items())))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
