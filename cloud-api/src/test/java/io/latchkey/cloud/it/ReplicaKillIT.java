@@ -393,9 +393,11 @@ class ReplicaKillIT {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/t/acme/fleet/stream"))
                 .header("Authorization", "Bearer " + operator).header("Accept", "text/event-stream").build();
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
         var future = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
             assertThat(response.statusCode()).isEqualTo(200);
             response.body().forEach(line -> {
+                open.countDown();
                 if (line.startsWith("data:")) {
                     int at = line.indexOf("\"carId\":\"");
                     if (at >= 0) {
@@ -404,6 +406,13 @@ class ReplicaKillIT {
                 }
             });
         });
+        // the stream's first line (its snapshot) shows it is subscribed: only changes after that are expected on it
+        try {
+            assertThat(open.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the stream on " + url + " opened").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
         return () -> future.cancel(true);
     }
 
