@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Sums up the replicas' "slow command" lines (latchkey.commands.slow-after, docs/operations.md "Slow commands").
 
-usage: slow-commands.py REPLICA_LOG... [--from HH:MM:SS] [--to HH:MM:SS]
+usage: slow-commands.py REPLICA_LOG... [--from HH:MM:SS] [--to HH:MM:SS] [--trips unlock-round-trips.csv]
+
+With --trips only the bench's measured commands are counted (joined on the command id), and the part of each round
+trip outside the replica (the bench's HTTP client and HAProxy, both ways) is shown as "outside". Run the bench with
+--backend-jvm-option=-Dlatchkey.commands.slow-after=1ms to have every command logged.
 
 For every slow command: its total and its phases; then, per phase, how many slow commands it was the largest phase
 of, and the phase's median and maximum over them. Also lists the slow commands per 10 s, to line them up with the
@@ -18,7 +22,7 @@ PHASE = re.compile(r"(\w+) (-|[0-9.]+ ms)")
 
 
 def main(argv):
-    frm = to = None
+    frm = to = trips = None
     files = []
     i = 0
     while i < len(argv):
@@ -26,6 +30,15 @@ def main(argv):
             frm = argv[i + 1]; i += 2
         elif argv[i] == "--to":
             to = argv[i + 1]; i += 2
+        elif argv[i] == "--trips":
+            trips = {}
+            with open(argv[i + 1]) as fh:
+                next(fh)
+                for row in fh:
+                    cols = row.strip().split(",")
+                    if len(cols) >= 5 and cols[3] == "200":
+                        trips[cols[2]] = float(cols[4])
+            i += 2
         else:
             files.append(argv[i]); i += 1
     rows = []
@@ -41,6 +54,10 @@ def main(argv):
                 phases = {}
                 for name, value in PHASE.findall(m.group(8)):
                     phases[name] = None if value == "-" else float(value.split()[0])
+                if trips is not None:
+                    if m.group(2) not in trips:
+                        continue
+                    phases["outside"] = trips[m.group(2)] - float(m.group(6))
                 rows.append((t, f, m.group(3), float(m.group(6)), m.group(7), phases))
     if not rows:
         print("no slow commands")
@@ -56,7 +73,9 @@ def main(argv):
             per_phase[k].append(v)
     print(f"total ms: median {statistics.median(r[3] for r in rows):.1f}, max {max(r[3] for r in rows):.1f}")
     print("phase      largest-in  median ms  p90 ms  max ms")
-    for k in ["caller", "checks", "record", "publish", "car", "answer"]:
+    if trips is not None:
+        print(f"measured commands (--trips): {len(trips)}, found in the logs: {len(rows)}")
+    for k in ["outside", "caller", "checks", "record", "publish", "car", "answer"]:
         v = sorted(per_phase.get(k, []))
         if not v:
             continue
