@@ -143,8 +143,7 @@ class CommandRecordOffThePathIT {
     }
 
     private String commandRecord(String id) throws Exception {
-        Path file = dataDir.resolve("tenants/acme/docs/commands/" + id + ".json");
-        return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
+        return HeldCommandRecords.commandRecord(dataDir, id);
     }
 
     private List<String> commandLog() {

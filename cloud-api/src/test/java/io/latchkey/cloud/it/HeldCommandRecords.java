@@ -60,6 +60,12 @@ public class HeldCommandRecords implements Stores {
         failEntries = fail;
     }
 
+    /** The stored record of command {@code id} of tenant {@code acme} in the file store under {@code dataDir}, or "". */
+    public static String commandRecord(java.nio.file.Path dataDir, String id) throws java.io.IOException {
+        java.nio.file.Path file = dataDir.resolve("tenants/acme/docs/commands/" + id + ".json");
+        return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
+    }
+
     /** From now on, command records wait until {@link #release()}. */
     public void hold() {
         gate.close();

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.cloud.command.OrphanedCommands;
 import io.latchkey.cloud.store.Stores;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,8 +114,7 @@ class PendingRecordAndEntryIT {
     }
 
     private String commandRecord(String id) throws Exception {
-        Path file = dataDir.resolve("tenants/acme/docs/commands/" + id + ".json");
-        return Files.exists(file) ? Files.readString(file) : "";
+        return HeldCommandRecords.commandRecord(dataDir, id);
     }
 
     private long entries(String id) {
