@@ -72,8 +72,10 @@ public class LiveFeed {
 
     /**
      * Publishes a change another replica made ({@link LiveEvent#json} as that replica published it): a state is
-     * also kept as the car's latest. Not relayed again. Input that is not a live event is refused.
+     * also kept as the car's latest. Not relayed again. Input that is not a live event is refused. A telemetry state
+     * older than one this feed already published for the car is dropped (see {@link #publishState}).
      *
+     * @return the event, or null for a dropped state
      * @throws IllegalArgumentException if the type is unknown or the JSON does not fit it
      */
     public LiveEvent publishRemote(String tenant, String carId, String type, String json) {
@@ -97,6 +99,9 @@ public class LiveFeed {
         TenantLog log = log(tenant);
         synchronized (log) {
             if (data instanceof LiveState s) {
+                if (log.olderThanSeen(s)) {
+                    return null;
+                }
                 log.latest.put(carId, s);
             }
             return log.publish(carId, type, data, json, false);
@@ -119,14 +124,23 @@ public class LiveFeed {
      * {@link LiveEvent#POSITION} when the source is telemetry and only position, speed, odometer or readings
      * moved, else a {@link LiveEvent#STATE}.
      *
+     * <p>A telemetry state whose {@code lastSeq} is below that of a telemetry state this feed already published for
+     * the car publishes nothing: two replicas ingest a car's records side by side and a relayed change may arrive
+     * after a newer one of this replica's own (or the other way round), so a stream shows each car's records in
+     * the car's order, never one going back.
+     *
      * @param readings   the record's readings (null: keep the last known)
      * @param recordedAt when the car recorded it (device clock), or null for now
+     * @return the event, or null for a telemetry state older than one already published
      */
     public LiveEvent publishState(String tenant, String carId, String source, CarState state, LiveState.Readings readings,
                                   Instant recordedAt) {
         TenantLog log = log(tenant);
         synchronized (log) {
             LiveState previous = log.latest.get(carId);
+            if (LiveState.TELEMETRY.equals(source) && log.olderThanSeen(carId, state.lastSeq())) {
+                return null;
+            }
             LiveState next = new LiveState(carId, source, state,
                     readings == null ? previous == null ? null : previous.readings() : readings.over(previous == null ? null : previous.readings()),
                     recordedAt == null ? clock.instant() : recordedAt);
@@ -257,10 +271,29 @@ public class LiveFeed {
         final ArrayDeque<LiveEvent> ring = new ArrayDeque<>();
         final List<Consumer<LiveEvent>> listeners = new CopyOnWriteArrayList<>();
         final Map<String, LiveState> latest = new ConcurrentHashMap<>();
+        /** Per car, the highest {@code lastSeq} of a telemetry state published here (under this log's lock). */
+        final Map<String, Long> telemetrySeq = new java.util.HashMap<>();
 
         TenantLog(String tenant, long first) {
             this.tenant = tenant;
             this.next = first;
+        }
+
+        /** A telemetry state older than one published already; else remembered as the newest. Under this log's lock. */
+        boolean olderThanSeen(LiveState s) {
+            return LiveState.TELEMETRY.equals(s.source()) && s.state() != null && olderThanSeen(s.carId(), s.state().lastSeq());
+        }
+
+        boolean olderThanSeen(String carId, Long seq) {
+            if (seq == null) {
+                return false;
+            }
+            Long seen = telemetrySeq.get(carId);
+            if (seen != null && seq < seen) {
+                return true;
+            }
+            telemetrySeq.put(carId, seq);
+            return false;
         }
 
         /** Under this log's lock; {@code json} null: written from {@code data}. */

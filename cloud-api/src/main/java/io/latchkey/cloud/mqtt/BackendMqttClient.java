@@ -142,8 +142,10 @@ public class BackendMqttClient {
             client.connectWith().cleanStart(false).sessionExpiryInterval(Duration.ofHours(1).toSeconds())
                     .send().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
+            stopReconnecting();
             throw new MqttException("cannot connect to the MQTT broker at " + url, e);
         } catch (InterruptedException e) {
+            stopReconnecting();
             Thread.currentThread().interrupt();
             throw new MqttException("interrupted while connecting to " + url, e);
         }
@@ -432,6 +434,15 @@ public class BackendMqttClient {
             LOG.debug("MQTT disconnect did not complete cleanly", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A client that never connected stops its reconnect attempts (it is not used; they would go on for ever). */
+    private void stopReconnecting() {
+        try {
+            client.disconnect().exceptionally(e -> null);
+        } catch (RuntimeException e) {
+            LOG.debug("stopping the reconnects of {}: {}", clientId, e.toString());
         }
     }
 }

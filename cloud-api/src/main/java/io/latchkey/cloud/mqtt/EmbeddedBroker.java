@@ -17,7 +17,6 @@ import io.micronaut.context.annotation.Requires;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -65,34 +64,27 @@ public class EmbeddedBroker implements MqttEndpoint {
     public EmbeddedBroker(MqttConfig config, LatchkeyConfig latchkey, StartupChecks checks, BrokerTrust authorities,
                           TenantDirectory tenants, Clock clock, SecureRandom random, DeviceKeys deviceKeys) {
         Path home = latchkey.dataDirPath().resolve("broker");
-        int port = config.plainListener() ? (config.port() == 0 ? freePort(config.host()) : config.port()) : -1;
-        int tlsPort = config.tlsPort() == 0 ? freePort(config.host()) : config.tlsPort();
-        try {
-            Path conf = PrivateFiles.createDirectories(home.resolve("conf"));
-            PrivateFiles.createDirectories(home.resolve("data"));
-            PrivateFiles.createDirectories(home.resolve("extensions"));
-            BrokerTlsFiles tls = tlsFiles(home.resolve("tls"), config, authorities, tenants, random);
-            PrivateFiles.write(conf.resolve("config.xml"), configXml(config.host(), port, tls.listenerXml(config.host(), tlsPort),
-                    config.persistence()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            hivemq = EmbeddedHiveMQ.builder()
-                    .withConfigurationFolder(conf)
-                    .withDataFolder(home.resolve("data"))
-                    .withExtensionsFolder(home.resolve("extensions"))
-                    .withEmbeddedExtension(BrokerSecurityExtension.embedded(authorities.trust(), deviceKeys, authorities.platform().certificate(),
-                            clock, config.plainListener()))
-                    .withoutLoggingBootstrap()
-                    .build();
-            hivemq.start().get(60, TimeUnit.SECONDS);
-            // HiveMQ writes its own files (meta.id, file persistence) with the umask; its 0700 directory keeps
-            // them private meanwhile, and the modes are narrowed here and at every start (DataDirectoryGuard).
-            PrivateFiles.tighten(home.resolve("data"));
-        } catch (IOException | ExecutionException | TimeoutException e) {
-            throw new MqttException("cannot start the embedded MQTT broker on " + config.host() + " ports " + port + "/" + tlsPort
-                    + " (are latchkey.mqtt.port and latchkey.mqtt.tls-port free?)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MqttException("interrupted while starting the embedded MQTT broker", e);
+        boolean chosenHere = config.tlsPort() == 0;
+        int port = -1;
+        int tlsPort = -1;
+        EmbeddedHiveMQ started = null;
+        for (int attempt = 1; started == null; attempt++) {
+            port = config.plainListener() ? (config.port() == 0 ? freePort(config.host()) : config.port()) : -1;
+            tlsPort = config.tlsPort() == 0 ? freePort(config.host()) : config.tlsPort();
+            started = start(home, config, authorities, tenants, random, deviceKeys, clock, port, tlsPort);
+            String refusal = tlsListenerRefusal(connectHost(config.host()), tlsPort, authorities.platform().certificate());
+            if (refusal != null) {
+                stopUnused(started);
+                started = null;
+                if (!chosenHere || attempt == 3) {
+                    throw new MqttException("the embedded MQTT broker's TLS listener on " + config.host() + ":" + tlsPort
+                            + " is not serving: " + refusal + " (is latchkey.mqtt.tls-port free?)", null);
+                }
+                LOG.warn("Embedded MQTT broker: its TLS listener on port {} is not serving ({}); starting again on other ports",
+                        tlsPort, refusal);
+            }
         }
+        this.hivemq = started;
         this.tlsUrl = "ssl://" + config.deviceHost() + ":" + tlsPort;
         this.backendUrl = "ssl://" + connectHost(config.host()) + ":" + tlsPort;
         this.url = config.plainListener() ? "tcp://" + config.host() + ":" + port : tlsUrl;
@@ -166,6 +158,95 @@ public class EmbeddedBroker implements MqttEndpoint {
         return List.copyOf(names);
     }
 
+    /** HiveMQ on a configuration written for these ports; its start fails only on its own errors, not a port in use. */
+    private static EmbeddedHiveMQ start(Path home, MqttConfig config, BrokerTrust authorities, TenantDirectory tenants,
+                                        SecureRandom random, DeviceKeys deviceKeys, Clock clock, int port, int tlsPort) {
+        try {
+            Path conf = PrivateFiles.createDirectories(home.resolve("conf"));
+            PrivateFiles.createDirectories(home.resolve("data"));
+            PrivateFiles.createDirectories(home.resolve("extensions"));
+            BrokerTlsFiles tls = tlsFiles(home.resolve("tls"), config, authorities, tenants, random);
+            PrivateFiles.write(conf.resolve("config.xml"), configXml(config.host(), port, tls.listenerXml(config.host(), tlsPort),
+                    config.persistence()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
+                    .withConfigurationFolder(conf)
+                    .withDataFolder(home.resolve("data"))
+                    .withExtensionsFolder(home.resolve("extensions"))
+                    .withEmbeddedExtension(BrokerSecurityExtension.embedded(authorities.trust(), deviceKeys, authorities.platform().certificate(),
+                            clock, config.plainListener()))
+                    .withoutLoggingBootstrap()
+                    .build();
+            hivemq.start().get(60, TimeUnit.SECONDS);
+            // HiveMQ writes its own files (meta.id, file persistence) with the umask; its 0700 directory keeps
+            // them private meanwhile, and the modes are narrowed here and at every start (DataDirectoryGuard).
+            PrivateFiles.tighten(home.resolve("data"));
+            return hivemq;
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            throw new MqttException("cannot start the embedded MQTT broker on " + config.host() + " ports " + port + "/" + tlsPort
+                    + " (are latchkey.mqtt.port and latchkey.mqtt.tls-port free?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MqttException("interrupted while starting the embedded MQTT broker", e);
+        }
+    }
+
+    /**
+     * Why the TLS listener on {@code port} is not this broker's, or null if it is: HiveMQ starts without a listener
+     * whose port is in use (it only logs it), so the port is asked for a certificate, which must be one the platform
+     * CA issued (the broker asks for the client's certificate after it sent its own: what it sent is what counts).
+     */
+    static String tlsListenerRefusal(String host, int port, java.security.cert.X509Certificate platformCa) {
+        java.util.concurrent.atomic.AtomicReference<java.security.cert.X509Certificate> presented =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        javax.net.ssl.X509TrustManager seen = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                    throws java.security.cert.CertificateException {
+                throw new java.security.cert.CertificateException("a client only");
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                presented.set(chain.length == 0 ? null : chain[0]);
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {seen}, null);
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket()) {
+                socket.connect(new java.net.InetSocketAddress(host, port), 10_000);
+                socket.setSoTimeout(10_000);
+                socket.startHandshake();
+            } catch (IOException e) {
+                if (presented.get() == null) {
+                    return "no TLS handshake (" + e + ")";
+                }
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS client in this JVM", e);
+        }
+        try {
+            presented.get().verify(platformCa.getPublicKey());
+            return null;
+        } catch (java.security.GeneralSecurityException e) {
+            return "a certificate the platform CA did not issue (" + presented.get().getSubjectX500Principal() + ")";
+        }
+    }
+
+    private static void stopUnused(EmbeddedHiveMQ hivemq) {
+        try {
+            hivemq.stop().get(30, TimeUnit.SECONDS);
+            hivemq.close();
+        } catch (Exception e) {
+            LOG.warn("the embedded MQTT broker did not stop: {}", e.toString());
+        }
+    }
+
     private static String connectHost(String bindHost) {
         return isWildcard(bindHost) ? "127.0.0.1" : bindHost;
     }
@@ -212,10 +293,9 @@ public class EmbeddedBroker implements MqttEndpoint {
     }
 
     private static int freePort(String host) {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
+        try {
+            return io.latchkey.protocol.net.FreePorts.pick(InetAddress.getByName(host));
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new MqttException("cannot find a free port on " + host, e);
         }
     }

@@ -9,7 +9,6 @@ import io.latchkey.cloud.store.azure.AzuriteServer;
 import io.micronaut.http.client.HttpClient;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.file.Files;
@@ -210,8 +209,6 @@ class LoadBalancedReplicasIT {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return io.latchkey.protocol.net.FreePorts.pick();
     }
 }

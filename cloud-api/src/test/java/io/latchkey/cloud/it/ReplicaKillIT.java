@@ -243,7 +243,13 @@ class ReplicaKillIT {
                 recorded.put(carId, store.read("commands", "kill-" + carId)
                         .map(v -> readTree(v.value()).path("status").asText()).orElse("NONE"));
             }
-            if (!recorded.containsValue("PENDING") && store.list("commands-pending").isEmpty()) {
+            // a late answer (the car's answer after its attempt timed out, or seen by the replica that was not
+            // waiting) is recorded by the sweep once the attempt's lifetime and orphan-after have passed
+            boolean answersRecorded = cars.stream().filter(c -> c.executions() == 1)
+                    .map(c -> c.deviceId().replace("dev-", "car-"))
+                    .filter(recorded::containsKey)
+                    .allMatch(c -> "EXECUTED".equals(recorded.get(c)));
+            if (!recorded.containsValue("PENDING") && store.list("commands-pending").isEmpty() && answersRecorded) {
                 break;
             }
             Thread.sleep(500);

@@ -181,4 +181,29 @@ class LiveFeedTest {
         assertThatThrownBy(() -> other.publishRemote("acme", "car-1", LiveEvent.STATE, "{nope")).isInstanceOf(IllegalArgumentException.class);
         assertThat(seen).hasSize(2);
     }
+
+    /** Seen in ReplicaKillIT: a change relayed from the other replica arrived after a newer one of this replica. */
+    @Test
+    void aTelemetryStateOlderThanOnePublished_localOrRelayed_publishesNothing_otherSourcesStill() {
+        LiveFeed other = new LiveFeed(Clock.fixed(T, ZoneOffset.UTC), config(100), TAG + 1);
+        List<LiveEvent> relayed = new ArrayList<>();
+        other.relayTo(relayed::add);
+        LiveEvent older = other.publishState("acme", "car-1", LiveState.TELEMETRY, seq(32), null, null);
+        List<LiveEvent> seen = new ArrayList<>();
+        feed.subscribe("acme", null, seen::add);
+        LiveEvent newer = feed.publishState("acme", "car-1", LiveState.TELEMETRY, seq(34), null, null);
+        assertThat(feed.publishRemote("acme", "car-1", older.type(), older.json())).as("relayed, older").isNull();
+        assertThat(feed.publishState("acme", "car-1", LiveState.TELEMETRY, seq(33), null, null)).as("local, older").isNull();
+        assertThat(feed.latest("acme").get("car-1").state().lastSeq()).isEqualTo(34L);
+        LiveEvent sameRecord = feed.publishState("acme", "car-1", LiveState.TELEMETRY, seq(34), null, null);
+        LiveEvent lock = feed.publishState("acme", "car-1", LiveState.COMMAND, seq(33), null, null);
+        LiveEvent next = feed.publishRemote("acme", "car-1", LiveEvent.STATE,
+                other.publishState("acme", "car-1", LiveState.TELEMETRY, seq(35), null, null).json());
+        assertThat(seen).containsExactly(newer, sameRecord, lock, next);
+        assertThat(next.json()).contains("\"lastSeq\":35");
+    }
+
+    private static CarState seq(long lastSeq) {
+        return new CarState(true, LockState.LOCKED, false, false, 52.0, 13.4, 0.0, 1.0, lastSeq, T, null, null, null);
+    }
 }

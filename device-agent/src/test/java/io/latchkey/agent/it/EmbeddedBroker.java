@@ -2,8 +2,6 @@ package io.latchkey.agent.it;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -43,9 +41,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return io.latchkey.protocol.net.FreePorts.pick();
     }
 
     @Override

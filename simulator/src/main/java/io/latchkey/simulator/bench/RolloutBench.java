@@ -5,8 +5,6 @@ import io.latchkey.simulator.rollout.BackendSetup;
 import io.latchkey.simulator.rollout.FleetRollout;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -41,8 +39,6 @@ public final class RolloutBench {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return io.latchkey.protocol.net.FreePorts.pick();
     }
 }

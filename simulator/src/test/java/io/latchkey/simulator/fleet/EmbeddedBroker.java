@@ -2,8 +2,6 @@ package io.latchkey.simulator.fleet;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,9 +11,7 @@ final class EmbeddedBroker implements AutoCloseable {
     private final int port;
 
     EmbeddedBroker(Path workDir) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            this.port = s.getLocalPort();
-        }
+        this.port = io.latchkey.protocol.net.FreePorts.pick();
         Path conf = Files.createDirectories(workDir.resolve("conf"));
         Files.writeString(conf.resolve("config.xml"), """
                 <?xml version="1.0"?>

@@ -2,7 +2,6 @@ package io.latchkey.simulator.interop;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,9 +127,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return io.latchkey.protocol.net.FreePorts.pick();
     }
 
     private static Path locateDocs() {

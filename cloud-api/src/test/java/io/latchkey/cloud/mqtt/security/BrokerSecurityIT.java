@@ -17,8 +17,6 @@ import io.latchkey.cloud.pki.DeviceCertificateAuthority;
 import io.latchkey.cloud.pki.FileRevocationRegistry;
 import io.latchkey.cloud.pki.PlatformCertificateAuthority;
 import io.latchkey.cloud.pki.TlsIdentity;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -281,9 +279,7 @@ class BrokerSecurityIT {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return io.latchkey.protocol.net.FreePorts.pick();
     }
 
     private record FailedPublish(Throwable error) implements Mqtt5PublishResult {
