@@ -42,6 +42,12 @@ interface BenchFleet extends AutoCloseable {
     /** Each car's {lastSeq, ackedSeq}. */
     Map<String, long[]> journals();
 
+    /**
+     * Every command the cars received and answered, by command id, with its instants on the car
+     * ({@link UnlockBreakdown.CarInstants}); a fleet split over processes has each write its own to {@code workDir}.
+     */
+    Map<String, UnlockBreakdown.CarInstants> commandInstants(java.nio.file.Path workDir);
+
     /** The fleet when it runs in this JVM (relay activations, command ledgers); null when split over processes. */
     Fleet local();
 

@@ -468,15 +468,13 @@ public final class FleetBench {
                             java.util.stream.Collectors.counting())));
         }
         r.put("telemetry stored meanwhile (records/s)", Math.round(stored / seconds));
-        Map<String, String> deviceOfCar = new java.util.HashMap<>();
-        worlds.forEach(w -> w.cars().forEach(c -> deviceOfCar.put(c.id(), c.deviceId())));
         Path backendData = deployment.fileStoreDir();
         List<Path> commandDocs = backendData == null ? List.of() : worlds.stream()
                 .map(w -> backendData.resolve("tenants").resolve(w.tenant()).resolve("docs").resolve("commands")).toList();
-        io.latchkey.simulator.fleet.Fleet local = fleet.local();
-        UnlockBreakdown breakdown = UnlockBreakdown.of(log.entries(),
-                carId -> local == null ? java.util.Optional.empty()
-                        : java.util.Optional.ofNullable(deviceOfCar.get(carId)).map(local::ledger),
+        // the cars' instants from wherever the fleet runs: this JVM, or each fleet process writes its own
+        Map<String, UnlockBreakdown.CarInstants> onCars = fleet.commandInstants(o.workDir());
+        UnlockBreakdown breakdown = UnlockBreakdown.ofInstants(log.entries(),
+                (carId, commandId) -> java.util.Optional.ofNullable(onCars.get(commandId)),
                 id -> commandDocs.stream().map(dir -> backendInstants(dir, id)).flatMap(java.util.Optional::stream).findFirst());
         r.put("where the time went", breakdown.report());
         try {

@@ -31,7 +31,7 @@ import java.util.Map;
  * from a spec file written by {@link RemoteBenchFleet}, starts their agents, and answers the benchmark's
  * questions on stdin/stdout, one line each way; answers start with {@code @@ } (anything else on stdout is
  * log output). Commands: {@code status}, {@code mark}, {@code drained}, {@code drive KMH}, {@code journals},
- * {@code quit}.
+ * {@code commands FILE} (every command its cars answered, with their instants, written to the file), {@code quit}.
  */
 public final class FleetWorkerMain {
     /** The spec file: the cars' setup and each car's device identity. */
@@ -89,6 +89,7 @@ public final class FleetWorkerMain {
                     case "drained" -> answer.put("drained", fleet.drainedSinceMark());
                     case "drive" -> fleet.drive(Double.parseDouble(cmd[1]));
                     case "journals" -> answer.put("journals", fleet.journals());
+                    case "commands" -> answer.put("commands", writeCommandInstants(fleet, Path.of(line.trim().substring(9))));
                     case "quit" -> {
                         answers.println("@@ {}");
                         return;
@@ -100,6 +101,18 @@ public final class FleetWorkerMain {
         } finally {
             answers.flush();
         }
+    }
+
+    /** Writes the instants of every command the cars answered ({@link UnlockBreakdown.CarInstants}); returns how many. */
+    static int writeCommandInstants(BenchFleet fleet, Path file) throws java.io.IOException {
+        Map<String, UnlockBreakdown.CarInstants> all = fleet.commandInstants(file.getParent());
+        Files.write(file, Json.write(all));
+        return all.size();
+    }
+
+    static Map<String, UnlockBreakdown.CarInstants> readCommandInstants(Path file) throws java.io.IOException {
+        return Json.mapper().readValue(Files.readAllBytes(file),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, UnlockBreakdown.CarInstants>>() { });
     }
 
     static X509Certificate certificate(String base64Der) throws Exception {

@@ -66,6 +66,13 @@ final class LocalBenchFleet implements BenchFleet {
     }
 
     @Override
+    public Map<String, UnlockBreakdown.CarInstants> commandInstants(java.nio.file.Path workDir) {
+        Map<String, UnlockBreakdown.CarInstants> all = new LinkedHashMap<>();
+        fleet.deviceIds().forEach(id -> all.putAll(UnlockBreakdown.CarInstants.all(fleet.ledger(id))));
+        return all;
+    }
+
+    @Override
     public Fleet local() {
         return fleet;
     }

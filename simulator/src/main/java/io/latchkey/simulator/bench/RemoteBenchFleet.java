@@ -117,6 +117,21 @@ final class RemoteBenchFleet implements BenchFleet {
     }
 
     @Override
+    public Map<String, UnlockBreakdown.CarInstants> commandInstants(Path workDir) {
+        Map<String, UnlockBreakdown.CarInstants> all = new LinkedHashMap<>();
+        for (Worker w : workers) {
+            Path file = workDir.resolve(w.name + "-commands.json");
+            w.ask("commands " + file);
+            try {
+                all.putAll(FleetWorkerMain.readCommandInstants(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException(w.name + ": its command instants not read from " + file, e);
+            }
+        }
+        return all;
+    }
+
+    @Override
     public Fleet local() {
         return null;
     }

@@ -57,6 +57,35 @@ public final class UnlockBreakdown {
     public record BackendInstants(Instant issuedAt, Instant receivedAt, Instant answeredAt) {
     }
 
+    /**
+     * What a car's ledger shows of one command, on its clock: its first reception, its first answer that was not a
+     * duplicate, and its "begun" record (null where it wrote none). Written by fleet processes for the benchmark
+     * ({@code FleetWorkerMain}'s {@code commands}), so that a fleet split over processes is broken down too.
+     */
+    public record CarInstants(Instant received, Instant answered, Instant begunStarted, Instant begunDurable) {
+        /** The command's instants in this ledger, if the car received and answered it. */
+        public static Optional<CarInstants> of(CarLedger ledger, String commandId) {
+            Optional<Instant> received = ledger.received().stream().filter(r -> commandId.equals(r.id()))
+                    .map(CarLedger.Received::receivedAt).findFirst();
+            Optional<Instant> answered = ledger.answers().stream()
+                    .filter(a -> commandId.equals(a.commandId()) && !a.duplicate())
+                    .map(CarLedger.Answered::at).min(Comparator.naturalOrder());
+            if (received.isEmpty() || answered.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<CarLedger.Begun> begun = ledger.begun(commandId);
+            return Optional.of(new CarInstants(received.get(), answered.get(),
+                    begun.map(CarLedger.Begun::startedAt).orElse(null), begun.map(CarLedger.Begun::durableAt).orElse(null)));
+        }
+
+        /** Every command the ledger shows received and answered, by id. */
+        public static Map<String, CarInstants> all(CarLedger ledger) {
+            Map<String, CarInstants> all = new LinkedHashMap<>();
+            ledger.received().forEach(r -> of(ledger, r.id()).ifPresent(i -> all.putIfAbsent(r.id(), i)));
+            return all;
+        }
+    }
+
     private final List<Legs> legs;
     private final int unmatched;
 
@@ -78,30 +107,39 @@ public final class UnlockBreakdown {
     /** As {@link #of(List, Function)}, with the backend's instants of each command id where it has them. */
     public static UnlockBreakdown of(List<CommandLog.Entry> entries, Function<String, Optional<CarLedger>> ledgerOfCar,
                                      Function<String, Optional<BackendInstants>> backendOf) {
+        return ofInstants(entries, (carId, commandId) -> ledgerOfCar.apply(carId).flatMap(l -> CarInstants.of(l, commandId)),
+                backendOf);
+    }
+
+    /**
+     * As {@link #of(List, Function, Function)}, with each command's instants on the car from wherever they were
+     * collected (the fleet's processes).
+     *
+     * @param carOf the car's instants of a command, by the car's API id and the command id
+     */
+    public static UnlockBreakdown ofInstants(List<CommandLog.Entry> entries,
+                                             java.util.function.BiFunction<String, String, Optional<CarInstants>> carOf,
+                                             Function<String, Optional<BackendInstants>> backendOf) {
         List<Legs> legs = new ArrayList<>();
         int unmatched = 0;
         for (CommandLog.Entry e : entries) {
             if (e.status() != 200 || e.commandId() == null || e.roundTripMicros() < 0) {
                 continue;
             }
-            Optional<CarLedger> ledger = ledgerOfCar.apply(e.carId());
-            Optional<Instant> received = ledger.flatMap(l -> l.received().stream()
-                    .filter(r -> e.commandId().equals(r.id())).map(CarLedger.Received::receivedAt).findFirst());
-            Optional<Instant> answered = ledger.flatMap(l -> l.answers().stream()
-                    .filter(a -> e.commandId().equals(a.commandId()) && !a.duplicate())
-                    .map(CarLedger.Answered::at).min(Comparator.naturalOrder()));
-            if (received.isEmpty() || answered.isEmpty()) {
+            Optional<CarInstants> car = carOf.apply(e.carId(), e.commandId());
+            if (car.isEmpty()) {
                 unmatched++;
                 continue;
             }
+            Instant received = car.get().received();
+            Instant answered = car.get().answered();
             Instant responded = e.sentAt().plus(Duration.ofNanos(e.roundTripMicros() * 1000));
-            Optional<CarLedger.Begun> begun = ledger.flatMap(l -> l.begun(e.commandId()));
             Optional<BackendInstants> backend = backendOf.apply(e.commandId());
-            Phases phases = new Phases(begun.map(CarLedger.Begun::startedAt).orElse(null),
-                    begun.map(CarLedger.Begun::durableAt).orElse(null), backend.map(BackendInstants::issuedAt).orElse(null),
+            Phases phases = new Phases(car.get().begunStarted(), car.get().begunDurable(),
+                    backend.map(BackendInstants::issuedAt).orElse(null),
                     backend.map(BackendInstants::receivedAt).orElse(null), backend.map(BackendInstants::answeredAt).orElse(null));
-            legs.add(new Legs(e.commandId(), e.sentAt(), micros(e.sentAt(), received.get()), micros(received.get(), answered.get()),
-                    micros(answered.get(), responded), phases));
+            legs.add(new Legs(e.commandId(), e.sentAt(), micros(e.sentAt(), received), micros(received, answered),
+                    micros(answered, responded), phases));
         }
         return new UnlockBreakdown(legs, unmatched);
     }

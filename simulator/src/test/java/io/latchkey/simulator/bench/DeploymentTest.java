@@ -48,6 +48,8 @@ class DeploymentTest {
             fleet.mark();
             assertThat(fleet.drainedSinceMark()).isTrue();
             assertThat(fleet.journals()).isEqualTo(Map.of());
+            assertThat(fleet.commandInstants(dir)).isEqualTo(Map.of());
+            assertThat(dir.resolve("fleet-1-commands.json")).as("written by the fleet process").hasContent("{}");
             assertThat(fleet.processes()).containsOnlyKeys("fleet-1");
             assertThat(fleet.processes().get("fleet-1").getAsLong()).isPositive();
         }

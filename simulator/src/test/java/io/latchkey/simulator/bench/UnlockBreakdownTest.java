@@ -106,4 +106,25 @@ class UnlockBreakdownTest {
         assertThat(csv.get(1)).isEqualTo("c0," + T + ",1000,4000,5000,7000,9000,10000,11000,12000");
         assertThat(csv.get(2)).as("no backend instants for c1").isEqualTo("c1," + T.plusMillis(100) + ",,4000,5000,7000,9000,,,12000");
     }
+
+    /** How a fleet process hands its cars' instants to the bench: written as JSON, read back, split the same way. */
+    @Test
+    void theCarsInstantsWrittenByAFleetProcess_splitTheCommandsAsTheLedgerDoes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        command("c1", 0, 4, 7, 10);
+        command("c2", 100, 130, 160, 70);
+        ledger.begun("c2", T.plusMillis(131));
+        java.util.Map<String, UnlockBreakdown.CarInstants> written = UnlockBreakdown.CarInstants.all(ledger);
+        assertThat(written).containsOnlyKeys("c1", "c2");
+        java.nio.file.Path file = dir.resolve("fleet-1-commands.json");
+        java.nio.file.Files.write(file, Json.write(written));
+        java.util.Map<String, UnlockBreakdown.CarInstants> read = FleetWorkerMain.readCommandInstants(file);
+        assertThat(read).isEqualTo(written);
+
+        UnlockBreakdown fromFile = UnlockBreakdown.ofInstants(entries, (car, id) -> Optional.ofNullable(read.get(id)), id -> Optional.empty());
+        UnlockBreakdown fromLedger = UnlockBreakdown.of(entries, carId -> Optional.of(ledger));
+        assertThat(fromFile.legs()).isEqualTo(fromLedger.legs());
+        assertThat(fromFile.legs().get(1).carMicros()).isEqualTo(30_000);
+        assertThat(fromFile.legs().get(1).phases().begunStarted()).isEqualTo(T.plusMillis(131));
+    }
 }
