@@ -660,7 +660,11 @@ async function signOut() {
 }
 
 // ---------- routing ----------
+// Each navigation's number: a screen still loading when the user went elsewhere must not send them back.
+let routeSeq = 0;
+
 async function route() {
+  const seq = ++routeSeq;
   const [, screen, id] = (location.hash || '#/').split('/').map(decodeURIComponent);
   stopLive();
   if (!currentSession()) {
@@ -674,7 +678,7 @@ async function route() {
     else if (screen === 'receipt' && id) await receiptScreen(id);
     else if (screen === 'find') await findScreen();
     else if (screen === 'account') await accountScreen();
-    else await home();
+    else await home(seq);
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 401)) {
       show('Something went wrong', h('p', {class: 'outcome bad', role: 'alert'}, e.message || String(e)), h('a', {href: '#/bookings'}, 'My bookings'));
@@ -682,11 +686,12 @@ async function route() {
   }
 }
 
-async function home() {
+async function home(seq) {
   await loadCarNames();
   const page = await expectOk('GET', `${api}/bookings?state=CONFIRMED,ACTIVE&size=50`);
   const now = current(page.items || []);
   await saveSnapshot(now);
+  if (seq !== routeSeq) return; // the user opened another screen meanwhile (e.g. My account right after signing in)
   if (now) location.replace(`#/car/${encodeURIComponent(now.id)}`);
   else location.replace('#/find');
 }

@@ -65,9 +65,10 @@ public final class FreePorts {
 
     /** The first port of the kernel's ephemeral range (Linux), or the IANA one where it cannot be read. */
     static int ephemeralLow() {
-        try {
-            String[] range = Files.readString(RANGE).trim().split("\\s+");
-            return Integer.parseInt(range[0]);
+        // read as a line: Files.readAllBytes on this procfs file returns only its first byte (JDK 17, seen here)
+        try (java.io.BufferedReader reader = Files.newBufferedReader(RANGE)) {
+            String line = reader.readLine();
+            return Integer.parseInt(line.trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 49_152;
         }

@@ -11,6 +11,9 @@ class FreePortsTest {
     @Test
     void aPickedPort_isBelowTheEphemeralRange_andCanBeBound() throws Exception {
         int low = FreePorts.ephemeralLow();
+        if (java.nio.file.Files.exists(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            assertThat(low).as("the kernel's range read (Linux default 32768)").isGreaterThan(10_000);
+        }
         for (int i = 0; i < 20; i++) {
             int port = FreePorts.pick();
             if (low > 10_000) {
