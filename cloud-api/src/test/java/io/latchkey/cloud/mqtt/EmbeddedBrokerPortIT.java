@@ -23,6 +23,18 @@ class EmbeddedBrokerPortIT {
     @Test
     void aConfiguredTlsPortInUse_failsTheStartAtOnce_sayingSo() throws Exception {
         try (ServerSocket taken = new ServerSocket(FreePorts.pick(), 1, InetAddress.getLoopbackAddress())) {
+            // another service on the port: it takes the connection and closes it (no TLS)
+            Thread other = new Thread(() -> {
+                while (!taken.isClosed()) {
+                    try {
+                        taken.accept().close();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }, "another-service");
+            other.setDaemon(true);
+            other.start();
             assertThatThrownBy(() -> CloudApp.start(dir, Map.of("latchkey.mqtt.tls-port", taken.getLocalPort())).close())
                     .rootCause().isInstanceOf(MqttException.class)
                     .hasMessageContaining("TLS listener on 127.0.0.1:" + taken.getLocalPort() + " is not serving")
