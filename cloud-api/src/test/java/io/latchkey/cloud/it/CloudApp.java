@@ -54,6 +54,20 @@ public final class CloudApp implements AutoCloseable {
             server.start();
             return new CloudApp(server);
         } catch (RuntimeException e) {
+            // A context that failed to start does not destroy what it created on close: the embedded broker would
+            // run on (its threads, ports and TLS reloads) for the rest of the test JVM; the real process exits.
+            // Its MQTT clients first (else they reconnect to it for ever), then the broker.
+            List<Class<?>> started = List.of(io.latchkey.cloud.mqtt.CommandMqttClient.class,
+                    io.latchkey.cloud.mqtt.BackendMqttClient.class, io.latchkey.cloud.mqtt.EmbeddedBroker.class);
+            for (Class<?> type : started) {
+                for (var bean : context.getActiveBeanRegistrations(type)) {
+                    try {
+                        context.destroyBean(bean);
+                    } catch (RuntimeException again) {
+                        e.addSuppressed(again);
+                    }
+                }
+            }
             context.findBean(DataDirectoryGuard.class).ifPresent(DataDirectoryGuard::release);
             context.close();
             throw e;
