@@ -291,7 +291,16 @@ public final class UndergroundCarPark implements AutoCloseable {
         List<Event> newestFirst = api.events(w.operatorToken(), w.tenant(), car.id(), OFFLINE_KEY_USE, 50).events();
         List<Event> oldestFirst = new ArrayList<>(newestFirst);
         java.util.Collections.reverse(oldestFirst);
+        // the history orders by the millisecond and then by id; uses in one millisecond (the simulator's phones are
+        // that quick) are put in the car's order by the car's own time of each, which it records to the nanosecond
+        oldestFirst.sort(java.util.Comparator.comparing(UndergroundCarPark::carTime));
         return oldestFirst;
+    }
+
+    /** When the car says the use happened (its own clock, to the nanosecond), else the event's time. */
+    private static java.time.Instant carTime(Event e) {
+        Object carTime = e.details() == null ? null : e.details().get("carTime");
+        return carTime == null ? e.at() : java.time.Instant.parse(carTime.toString());
     }
 
     private List<AuditRecord> auditedUses(World w, CarDetail car) {
