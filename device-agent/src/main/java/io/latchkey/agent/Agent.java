@@ -81,6 +81,12 @@ public final class Agent implements AutoCloseable {
     private volatile boolean connectionStarted;
     private volatile boolean started;
     private volatile boolean closed;
+    /**
+     * Held by the timers' tasks that write to the data directory (the status file, the power marker): {@link #close}
+     * takes it after {@code closed} is set, so none is still writing when the agent has stopped (a cancelled task
+     * already running is not stopped by its cancel).
+     */
+    private final Object timerWrites = new Object();
     private volatile boolean everOnline;
     /** The state status.json and the indicator last showed. */
     private volatile AgentState shownState;
@@ -371,6 +377,14 @@ public final class Agent implements AutoCloseable {
     }
 
     private void checkPower() {
+        synchronized (timerWrites) {
+            if (!closed) {
+                checkPowerNow();
+            }
+        }
+    }
+
+    private void checkPowerNow() {
         try {
             io.latchkey.agent.power.PowerState before = power.state();
             power.check();
@@ -426,16 +440,18 @@ public final class Agent implements AutoCloseable {
     }
 
     private void refreshStatus() {
-        if (closed) {
-            return;
-        }
-        try {
-            AgentStatus s = status();
-            indicator.show(s.state());
-            shownState = s.state();
-            statusFile.write(s);
-        } catch (Exception e) {
-            LOG.debug("{}: status not written: {}", config.deviceId(), e.toString());
+        synchronized (timerWrites) {
+            if (closed) {
+                return;
+            }
+            try {
+                AgentStatus s = status();
+                indicator.show(s.state());
+                shownState = s.state();
+                statusFile.write(s);
+            } catch (Exception e) {
+                LOG.debug("{}: status not written: {}", config.deviceId(), e.toString());
+            }
         }
     }
 
@@ -512,6 +528,9 @@ public final class Agent implements AutoCloseable {
         closed = true;
         registrations.forEach(Registration::close);
         periodic.forEach(f -> f.cancel(false));
+        synchronized (timerWrites) {
+            // a status or power write under way has ended; none starts now
+        }
         if (obd != null) {
             obd.close();
         }
