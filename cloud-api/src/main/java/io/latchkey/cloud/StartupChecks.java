@@ -18,7 +18,7 @@ import java.util.Map;
  * {@code abc}) would otherwise be silently replaced by the default; the records check ranges.
  */
 @Context
-public class StartupChecks {
+public class StartupChecks implements ConfigurationCheck {
     private static final Map<String, Class<?>> TYPED_KEYS = Map.ofEntries(
             Map.entry("micronaut.server.port", Integer.class),
             Map.entry("latchkey.mqtt.port", Integer.class),

@@ -10,7 +10,7 @@ import java.time.Duration;
  * not a duration at all (which Micronaut would silently replace by the default), stops the start.
  */
 @Context
-public class AccountsConfigCheck {
+public class AccountsConfigCheck implements io.latchkey.cloud.ConfigurationCheck {
     public AccountsConfigCheck(Environment environment, AccountsConfig config) {
         String key = AccountsConfig.RESET_WINDOW_KEY;
         if (environment.containsProperty(key) && environment.getProperty(key, Duration.class).isEmpty()) {

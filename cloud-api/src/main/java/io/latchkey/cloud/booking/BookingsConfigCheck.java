@@ -11,7 +11,7 @@ import java.util.Map;
  * number at all (which Micronaut would silently replace by the default), stops the start naming the key.
  */
 @Context
-public class BookingsConfigCheck {
+public class BookingsConfigCheck implements io.latchkey.cloud.ConfigurationCheck {
     private static final Map<String, Class<?>> KEYS = Map.of("max-advance", Duration.class, "max-length", Duration.class,
             "max-backdate", Duration.class, "max-open-per-borrower", Integer.class, "reservation-hold", Duration.class, "immediate-length", Duration.class,
             "sweep-interval", Duration.class);

@@ -11,7 +11,7 @@ import java.util.Map;
  * (which Micronaut would silently replace by the default), stops the start naming the key.
  */
 @Context
-public class EventsConfigCheck {
+public class EventsConfigCheck implements io.latchkey.cloud.ConfigurationCheck {
     private static final Map<String, Class<?>> KEYS = Map.of("offline-after", Duration.class, "sweep-interval", Duration.class);
 
     public EventsConfigCheck(Environment environment, EventsConfig config) {

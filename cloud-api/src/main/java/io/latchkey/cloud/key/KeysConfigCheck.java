@@ -10,7 +10,7 @@ import java.time.Duration;
  * Micronaut would silently replace by the default), stops the start naming the key.
  */
 @Context
-public class KeysConfigCheck {
+public class KeysConfigCheck implements io.latchkey.cloud.ConfigurationCheck {
     public KeysConfigCheck(Environment environment, KeysConfig config) {
         String key = KeysConfig.PREFIX + "lifetime";
         if (environment.containsProperty(key) && environment.getProperty(key, Duration.class).isEmpty()) {

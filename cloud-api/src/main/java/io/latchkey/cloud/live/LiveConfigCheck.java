@@ -11,7 +11,7 @@ import java.util.Map;
  * all (which Micronaut would silently replace by the default), stops the start naming the key.
  */
 @Context
-public class LiveConfigCheck {
+public class LiveConfigCheck implements io.latchkey.cloud.ConfigurationCheck {
     private static final Map<String, Class<?>> KEYS = Map.of("replay-events", Integer.class, "connection-queue", Integer.class,
             "keep-alive", Duration.class, "access-recheck", Duration.class, "snapshot-refresh", Duration.class);
 

@@ -2,7 +2,7 @@ package io.latchkey.cloud.mqtt;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import io.latchkey.cloud.LatchkeyConfig;
-import io.latchkey.cloud.StartupChecks;
+import io.latchkey.cloud.ConfigurationCheck;
 import io.latchkey.cloud.datadir.PrivateFiles;
 import io.latchkey.cloud.mqtt.security.BrokerSecurityExtension;
 import io.latchkey.cloud.mqtt.security.BrokerTlsFiles;
@@ -60,8 +60,8 @@ public class EmbeddedBroker implements MqttEndpoint {
     private final String backendUrl;
     private final SessionControl sessions = new HiveMqSessionControl();
 
-    /** {@code checks}: the configuration is checked before a broker starts on it. */
-    public EmbeddedBroker(MqttConfig config, LatchkeyConfig latchkey, StartupChecks checks, BrokerTrust authorities,
+    /** {@code checks}: every configuration check has passed before a broker starts ({@link ConfigurationCheck}). */
+    public EmbeddedBroker(MqttConfig config, LatchkeyConfig latchkey, List<ConfigurationCheck> checks, BrokerTrust authorities,
                           TenantDirectory tenants, Clock clock, SecureRandom random, DeviceKeys deviceKeys) {
         Path home = latchkey.dataDirPath().resolve("broker");
         boolean chosenHere = config.tlsPort() == 0;

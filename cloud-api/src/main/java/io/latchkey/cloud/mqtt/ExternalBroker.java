@@ -1,6 +1,5 @@
 package io.latchkey.cloud.mqtt;
 
-import io.latchkey.cloud.StartupChecks;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import io.micronaut.core.value.PropertyResolver;
@@ -25,7 +24,7 @@ public class ExternalBroker implements MqttEndpoint {
     private final PropertyResolver properties;
 
     @Inject
-    public ExternalBroker(MqttConfig config, StartupChecks checks, Environment environment) {
+    public ExternalBroker(MqttConfig config, java.util.List<io.latchkey.cloud.ConfigurationCheck> checks, Environment environment) {
         this(config.url(), environment);
     }
 

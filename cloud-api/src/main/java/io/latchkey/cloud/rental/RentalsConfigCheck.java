@@ -10,7 +10,7 @@ import java.time.Duration;
  * (which Micronaut would silently replace by the default), stops the start naming the key.
  */
 @Context
-public class RentalsConfigCheck {
+public class RentalsConfigCheck implements io.latchkey.cloud.ConfigurationCheck {
     public RentalsConfigCheck(Environment environment, RentalsConfig config) {
         String key = RentalsConfig.PREFIX + "sweep-interval";
         if (environment.containsProperty(key) && environment.getProperty(key, Duration.class).isEmpty()) {

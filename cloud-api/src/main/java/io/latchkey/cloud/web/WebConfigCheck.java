@@ -11,7 +11,7 @@ import java.util.List;
  * default otherwise) or a bad tile source stops the start.
  */
 @Context
-public class WebConfigCheck {
+public class WebConfigCheck implements io.latchkey.cloud.ConfigurationCheck {
     public WebConfigCheck(Environment environment, WebConfig config, TilesConfig tiles) {
         for (String key : List.of(WebConfig.IDLE_KEY, WebConfig.MAX_KEY, WebConfig.SWEEP_KEY)) {
             if (environment.containsProperty(key) && environment.getProperty(key, Duration.class).isEmpty()) {
