@@ -82,9 +82,9 @@ public final class Agent implements AutoCloseable {
     private volatile boolean started;
     private volatile boolean closed;
     /**
-     * Held by the timers' tasks that write to the data directory (the status file, the power marker): {@link #close}
-     * takes it after {@code closed} is set, so none is still writing when the agent has stopped (a cancelled task
-     * already running is not stopped by its cancel).
+     * Held while the status file is written (from a timer, or the power manager's sleep): {@link #close} takes it after
+     * {@code closed} is set, so no write is under way when the agent has stopped (a cancelled task already running is
+     * not stopped by its cancel). Nothing is locked while it is held: the power manager calls in holding its own lock.
      */
     private final Object timerWrites = new Object();
     private volatile boolean everOnline;
@@ -377,14 +377,6 @@ public final class Agent implements AutoCloseable {
     }
 
     private void checkPower() {
-        synchronized (timerWrites) {
-            if (!closed) {
-                checkPowerNow();
-            }
-        }
-    }
-
-    private void checkPowerNow() {
         try {
             io.latchkey.agent.power.PowerState before = power.state();
             power.check();
@@ -529,7 +521,7 @@ public final class Agent implements AutoCloseable {
         registrations.forEach(Registration::close);
         periodic.forEach(f -> f.cancel(false));
         synchronized (timerWrites) {
-            // a status or power write under way has ended; none starts now
+            // a status write under way has ended; none starts now
         }
         if (obd != null) {
             obd.close();
