@@ -660,12 +660,19 @@ async function signOut() {
 }
 
 // ---------- routing ----------
-// Each navigation's number: a screen still loading when the user went elsewhere must not send them back.
+// Each navigation's number and address: a screen still loading when the user went elsewhere must not send them
+// back. The address changes at once, the hashchange that routes it comes a moment later: both are compared.
 let routeSeq = 0;
+
+/** Whether the navigation {@code seq} routed (to {@code hash}) is still where the user is. */
+function stillAt(seq, hash) {
+  return seq === routeSeq && (location.hash || '#/') === hash;
+}
 
 async function route() {
   const seq = ++routeSeq;
-  const [, screen, id] = (location.hash || '#/').split('/').map(decodeURIComponent);
+  const hash = location.hash || '#/';
+  const [, screen, id] = hash.split('/').map(decodeURIComponent);
   stopLive();
   if (!currentSession()) {
     if (screen === 'register') registerScreen();
@@ -678,7 +685,7 @@ async function route() {
     else if (screen === 'receipt' && id) await receiptScreen(id);
     else if (screen === 'find') await findScreen();
     else if (screen === 'account') await accountScreen();
-    else await home(seq);
+    else await home(seq, hash);
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 401)) {
       show('Something went wrong', h('p', {class: 'outcome bad', role: 'alert'}, e.message || String(e)), h('a', {href: '#/bookings'}, 'My bookings'));
@@ -686,12 +693,12 @@ async function route() {
   }
 }
 
-async function home(seq) {
+async function home(seq, hash) {
   await loadCarNames();
   const page = await expectOk('GET', `${api}/bookings?state=CONFIRMED,ACTIVE&size=50`);
   const now = current(page.items || []);
   await saveSnapshot(now);
-  if (seq !== routeSeq) return; // the user opened another screen meanwhile (e.g. My account right after signing in)
+  if (!stillAt(seq, hash)) return; // the user opened another screen meanwhile (e.g. My account right after signing in)
   if (now) location.replace(`#/car/${encodeURIComponent(now.id)}`);
   else location.replace('#/find');
 }
