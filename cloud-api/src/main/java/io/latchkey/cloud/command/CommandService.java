@@ -369,6 +369,7 @@ public class CommandService {
             running.settled().exceptionally(e -> null).join();
             return dispatch(tenant, car, type, id, userId, borrower, phases);
         }
+        readDeviceKeyAhead(tenant, car.deviceId());
         boolean writeWhileSending = stores.writtenByThisProcessOnly();
         // the PENDING record's version, so that the outcome replaces it without reading it again
         java.util.concurrent.atomic.AtomicReference<String> pendingVersion = new java.util.concurrent.atomic.AtomicReference<>();
@@ -419,15 +420,6 @@ public class CommandService {
         }
         answer.thenRun(phases::answered);
         resend(topic, signed, answer, config.copiesAt(), 1, timeout);
-        // The car's answer is verified with its device key: read it now, while the command travels, so that the
-        // answer does not wait on the device's record and certificate being read (the key cache holds a key 60 s).
-        io.execute(() -> {
-            try {
-                deviceKeys.activeKey(tenant, car.deviceId());
-            } catch (RuntimeException e) {
-                LOG.debug("device key of {} not read ahead: {}", car.deviceId(), e.toString());
-            }
-        });
         CompletableFuture<Concluded> concluded = published
                 .thenCompose(done -> answer)
                 .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -471,6 +463,27 @@ public class CommandService {
      * A command whose answer took {@code latchkey.commands.slow-after} or more inside this replica is logged with
      * where its time went ({@link CommandPhases}); {@code 0} logs none.
      */
+    /**
+     * The car's answer is verified with its device key: read it (and the tenant's revocations) now, beside the
+     * {@code PENDING} record's write and while the command travels, so that the answer does not wait on the device's
+     * record and certificate being read (the key cache holds a key 60 s; an answer arriving while this read is under
+     * way waits for it instead of reading again). Started after the publish, the read was often still under way when
+     * the answer came, and the answer then read the record a second time (docs/benchmarks-scale.md, "The way back").
+     */
+    private void readDeviceKeyAhead(String tenant, String deviceId) {
+        try {
+            io.execute(() -> {
+                try {
+                    deviceKeys.activeKey(tenant, deviceId);
+                } catch (RuntimeException e) {
+                    LOG.debug("device key of {} not read ahead: {}", deviceId, e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: the answer reads the key itself
+        }
+    }
+
     private void logIfSlow(String tenant, CommandRecord record, CommandPhases phases, Throwable error) {
         long end = System.nanoTime();
         Duration slowAfter = config.slowAfter();

@@ -18,6 +18,25 @@ public class PendingCommands {
     }
 
     private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
+    /** How many concluded ids are remembered ({@link #howConcluded}): at 10 commands/s, the last ~17 minutes. */
+    static final int REMEMBERED = 10_000;
+    /** The ids concluded here lately, oldest first, and whether the car's answer concluded them. */
+    private final Map<String, Boolean> concluded = new java.util.LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    /** What this replica knows of a command id it is not (or no longer) waiting for. */
+    enum Concluded {
+        /** Never sent from here, or concluded too long ago to be remembered. */
+        UNKNOWN,
+        /** Its answer came, and was handed to the caller. */
+        ANSWERED,
+        /** Given up on here without the car's answer (timed out, or not sent): an answer now is a late one. */
+        GAVE_UP
+    }
 
     CompletableFuture<Answer> register(String tenant, String commandId, String deviceId) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
@@ -31,7 +50,24 @@ public class PendingCommands {
     }
 
     void forget(String tenant, String commandId) {
-        waiting.remove(key(tenant, commandId));
+        if (waiting.remove(key(tenant, commandId)) != null) {
+            remember(key(tenant, commandId), false);
+        }
+    }
+
+    /** What this replica knows of a command it no longer waits for: answered here, given up on here, or neither. */
+    Concluded howConcluded(String tenant, String commandId) {
+        Boolean answered;
+        synchronized (concluded) {
+            answered = concluded.get(key(tenant, commandId));
+        }
+        return answered == null ? Concluded.UNKNOWN : answered ? Concluded.ANSWERED : Concluded.GAVE_UP;
+    }
+
+    private void remember(String key, boolean answered) {
+        synchronized (concluded) {
+            concluded.put(key, answered);
+        }
     }
 
     /** What became of an answer offered to the waiters. */
@@ -48,7 +84,11 @@ public class PendingCommands {
             return Delivery.OTHER_DEVICE;
         }
         waiting.remove(key, waiter);
-        return waiter.answer().complete(new Answer(ack, receivedAt)) ? Delivery.COMPLETED : Delivery.NOT_WAITING;
+        boolean completed = waiter.answer().complete(new Answer(ack, receivedAt));
+        if (completed) {
+            remember(key, true);
+        }
+        return completed ? Delivery.COMPLETED : Delivery.NOT_WAITING;
     }
 
     private static String key(String tenant, String commandId) {

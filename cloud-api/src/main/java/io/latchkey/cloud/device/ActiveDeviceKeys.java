@@ -3,6 +3,7 @@ package io.latchkey.cloud.device;
 import io.latchkey.cloud.mqtt.security.DeviceKeys;
 import io.latchkey.cloud.pki.RevocationRegistry;
 import io.latchkey.cloud.store.JsonCollection;
+import io.latchkey.cloud.store.SharedReads;
 import io.latchkey.cloud.store.Stores;
 import io.latchkey.protocol.Topic;
 import jakarta.inject.Singleton;
@@ -42,6 +43,8 @@ public class ActiveDeviceKeys implements DeviceKeys {
     private final RevocationRegistry revocations;
     private final Clock clock;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    /** Reads under way, by device: a second lookup of the device meanwhile waits for that read instead of its own. */
+    private final SharedReads<String, Optional<Entry>> reading = new SharedReads<>();
 
     public ActiveDeviceKeys(Stores stores, io.latchkey.cloud.tenant.TenantDirectory tenants, DeviceAuthorities authorities, Clock clock) {
         this.stores = stores;
@@ -59,17 +62,32 @@ public class ActiveDeviceKeys implements DeviceKeys {
         String key = tenant + "/" + deviceId;
         Entry entry = cache.get(key);
         if (entry == null || now.isAfter(entry.readAt().plus(TTL))) {
-            entry = read(tenant, deviceId, now).orElse(null);
+            entry = readOnce(key, tenant, deviceId, now).orElse(null);
             if (entry == null) {
-                cache.remove(key);
                 return Optional.empty();
             }
-            cache.put(key, entry);
         }
         if (!now.isBefore(entry.notAfter()) || revocations.isRevoked(tenant, entry.serial())) {
             return Optional.empty();
         }
         return Optional.of(entry.key());
+    }
+
+    /**
+     * Reads the device's record into the cache, or waits for the read of it already under way (the command path
+     * reads a car's key ahead while the command travels, and the car's answer then waits for that read instead of
+     * sending a second one to the store).
+     */
+    private Optional<Entry> readOnce(String key, String tenant, String deviceId, Instant now) {
+        return reading.read(key, () -> {
+            Optional<Entry> read = read(tenant, deviceId, now);
+            if (read.isPresent()) {
+                cache.put(key, read.get());
+            } else {
+                cache.remove(key);
+            }
+            return read;
+        });
     }
 
     /** The device's certificate changed here (issued, revoked): read it again next time. */

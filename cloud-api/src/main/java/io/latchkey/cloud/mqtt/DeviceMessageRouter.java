@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * command is the one waiting for its answer, and so that the broker does not hold an answer back behind telemetry
  * this backend has not acknowledged yet. Acknowledgements have a thread of their own: a borrower waits for each
  * one, and it must not queue behind telemetry batches being stored (one fsync each). A message is acknowledged to
- * the broker only after its listeners ran.
+ * the broker only after its listeners ran. Every answer comes once more on the ingestion connection (a plain
+ * subscription too), and the answers no caller of this replica waits for (late ones; with replicas, half of them,
+ * those of the commands another replica sent) are handled from that copy on the car's ingestion thread: they need
+ * the store, and on the command connection they held up the answers behind them (a broker may deliver nothing new
+ * to a connection while a message is unacknowledged: HiveMQ CE does so).
  *
  * <p>With several replicas on an external broker ({@link StickyIngestion}), a message of a car that another live
  * replica owns is forwarded there (everything of the car but acknowledgements, so that one car's messages are
@@ -76,6 +80,9 @@ public class DeviceMessageRouter {
         }
         CompletableFuture.allOf(
                 commands.subscribeToAnswers(this::dispatch),
+                // every answer once more, on the ingestion connection: the ones no caller here waits for are handled
+                // from this copy (they need the store), so that the command connection never waits on the store
+                client.subscribe(Topic.allDevices(Channel.ACK), this::dispatchAnswerCopy),
                 client.subscribe(shared(Channel.TELEMETRY), this::dispatch),
                 client.subscribe(shared(Channel.STATE), this::dispatch),
                 client.subscribe(shared(Channel.EVENT), this::dispatch),
@@ -120,6 +127,39 @@ public class DeviceMessageRouter {
         process(message, topic, payload);
     }
 
+    /** The ingestion connection's copy of a car's answer ({@link DeviceMessageListener#onAnswerCopy}). */
+    private void dispatchAnswerCopy(Mqtt5Publish message) {
+        Topic topic;
+        try {
+            topic = Topic.parse(message.getTopic().toString());
+        } catch (ProtocolException e) {
+            message.acknowledge();
+            return;
+        }
+        if (topic.channel() != Channel.ACK) {
+            message.acknowledge();
+            return;
+        }
+        byte[] payload = message.getPayloadAsBytes();
+        try {
+            stripeOf(topic).execute(() -> {
+                try {
+                    for (DeviceMessageListener listener : listeners.getOrDefault(Channel.ACK, List.of())) {
+                        try {
+                            listener.onAnswerCopy(topic, payload);
+                        } catch (RuntimeException e) {
+                            LOG.debug("dropped an answer on {}: {}", topic, e.toString());
+                        }
+                    }
+                } finally {
+                    message.acknowledge();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: left unacknowledged, the broker delivers it again
+        }
+    }
+
     /** A message another replica forwarded here: processed here, never forwarded again. */
     private void dispatchForwarded(Mqtt5Publish message) {
         Topic topic;
@@ -142,8 +182,7 @@ public class DeviceMessageRouter {
 
     /** Hands the message to its listeners on the car's ingestion thread; acknowledges it when they ran. */
     private void process(Mqtt5Publish message, Topic topic, byte[] payload) {
-        ExecutorService executor = topic.channel() == Channel.ACK ? acks
-                : stripes[Math.floorMod((topic.tenant() + "/" + topic.deviceId()).hashCode(), STRIPES)];
+        ExecutorService executor = topic.channel() == Channel.ACK ? acks : stripeOf(topic);
         try {
             executor.execute(() -> {
                 try {
@@ -157,6 +196,10 @@ public class DeviceMessageRouter {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // shutting down: left unacknowledged, the broker delivers it again
         }
+    }
+
+    private ExecutorService stripeOf(Topic topic) {
+        return stripes[Math.floorMod((topic.tenant() + "/" + topic.deviceId()).hashCode(), STRIPES)];
     }
 
     private void deliver(DeviceMessageListener listener, Topic topic, byte[] payload) {

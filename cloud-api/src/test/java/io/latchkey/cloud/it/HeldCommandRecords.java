@@ -33,6 +33,8 @@ public class HeldCommandRecords implements Stores {
     private final boolean shared;
     private final Gate gate = new Gate();
     private final Gate entries = new Gate();
+    private final Gate reads = new Gate();
+    private volatile String heldRead;
     private volatile boolean failEntries;
 
     public HeldCommandRecords(FileStores files,
@@ -64,6 +66,22 @@ public class HeldCommandRecords implements Stores {
     public static String commandRecord(java.nio.file.Path dataDir, String id) throws java.io.IOException {
         java.nio.file.Path file = dataDir.resolve("tenants/acme/docs/commands/" + id + ".json");
         return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
+    }
+
+    /** From now on, reads of the record of command {@code id} (only) wait until {@link #releaseReads()}. */
+    public void holdReadsOf(String id) {
+        heldRead = id;
+        reads.close();
+    }
+
+    public void releaseReads() {
+        reads.open();
+        heldRead = null;
+    }
+
+    /** Reads of the held command record waiting right now. */
+    public int readsWaiting() {
+        return reads.waiting();
     }
 
     /** From now on, command records wait until {@link #release()}. */
@@ -117,6 +135,9 @@ public class HeldCommandRecords implements Stores {
 
         @Override
         public Optional<Versioned<byte[]>> read(String collection, String id) {
+            if ("commands".equals(collection) && id.equals(heldRead)) {
+                reads.pass(java.time.Duration.ofSeconds(30));
+            }
             return store.read(collection, id);
         }
 
