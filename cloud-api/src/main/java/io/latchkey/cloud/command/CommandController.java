@@ -69,7 +69,7 @@ public class CommandController {
                                                                @Body CommandRequest body, Authentication caller,
                                                                HttpRequest<?> request) {
         return commands.submit(tenant, carId, Caller.of(caller), body.type(), body.id(),
-                        new CommandPhases(CommandRequestClock.receivedAt(request)))
+                        new CommandPhases(CommandRequestClock.receivedAt(request)), CommandReadAhead.of(request))
                 .thenApply(result -> HttpResponse.status(statusOf(result)).body(result));
     }
 

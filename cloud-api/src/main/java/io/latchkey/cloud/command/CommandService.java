@@ -120,6 +120,16 @@ public class CommandService {
 
     CompletableFuture<CommandResult> submit(String tenant, String carId, Caller caller, String typeName,
                                             String requestedId, CommandPhases phases) {
+        return submit(tenant, carId, caller, typeName, requestedId, phases, Optional.empty());
+    }
+
+    /**
+     * As {@link #submit(String, String, Caller, String, String)}, with the checks' reads already started for this
+     * request ({@link CommandReadAhead}, while the caller's session was checked); used only if they are for this car
+     * and caller.
+     */
+    CompletableFuture<CommandResult> submit(String tenant, String carId, Caller caller, String typeName,
+                                            String requestedId, CommandPhases phases, Optional<CheckReads> readAhead) {
         String userId = caller.userId();
         Car car;
         Optional<String> refused;
@@ -128,14 +138,11 @@ public class CommandService {
             // A shared store: the car, the caller's right to it (a borrower's bookings) and the car's state are
             // independent reads, issued together (one round trip instead of three); the decisions are taken in the
             // same order as below, and nothing is cached.
-            CompletableFuture<Optional<Car>> carRead = CompletableFuture.supplyAsync(() -> cars.find(tenant, carId), io);
-            CompletableFuture<Optional<String>> refusalRead = caller.actsForTenant()
-                    ? CompletableFuture.completedFuture(access.refusal(tenant, carId, caller))
-                    : CompletableFuture.supplyAsync(() -> access.refusal(tenant, carId, caller), io);
-            CompletableFuture<CarState> stateRead = CompletableFuture.supplyAsync(() -> cars.state(tenant, carId), io);
-            car = joined(carRead).orElseThrow(() -> new NotFoundException("unknown car " + carId));
-            refused = joined(refusalRead);
-            state = joined(stateRead);
+            CheckReads reads = readAhead.filter(r -> r.isFor(tenant, carId, caller))
+                    .orElseGet(() -> CheckReads.start(tenant, carId, caller, cars, access, io));
+            car = joined(reads.car()).orElseThrow(() -> new NotFoundException("unknown car " + carId));
+            refused = joined(reads.refusal());
+            state = joined(reads.state());
         } else {
             car = cars.require(tenant, carId);
             refused = access.refusal(tenant, carId, caller);

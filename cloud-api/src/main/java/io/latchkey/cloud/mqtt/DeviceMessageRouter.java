@@ -148,6 +148,7 @@ public class DeviceMessageRouter {
                         try {
                             listener.onAnswerCopy(topic, payload);
                         } catch (RuntimeException e) {
+                            counters.dropped(); // counted here, once: the command connection's copy is not
                             LOG.debug("dropped an answer on {}: {}", topic, e.toString());
                         }
                     }

@@ -150,7 +150,7 @@ class CommandRecordOffThePathIT {
      */
     @Test
     void theCarsAnswer_doesNotWaitBehindALateAnswersStoreRead() throws Exception {
-        held.holdReadsOf("ghost-late-1");
+        held.holdReadsOf("commands", "ghost-late-1");
         try {
             device.publishAck(new CommandAck("ghost-late-1", null, "dev-001", CommandOutcome.EXECUTED, null,
                     LockState.UNLOCKED, false, false, Instant.now()));

@@ -33,8 +33,11 @@ public class HeldCommandRecords implements Stores {
     private final boolean shared;
     private final Gate gate = new Gate();
     private final Gate entries = new Gate();
-    private final Gate reads = new Gate();
-    private volatile String heldRead;
+    private final Gate readGate = new Gate();
+    private volatile String heldReadCollection;
+    private volatile String heldReadId;
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> reads =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean failEntries;
 
     public HeldCommandRecords(FileStores files,
@@ -68,20 +71,30 @@ public class HeldCommandRecords implements Stores {
         return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
     }
 
-    /** From now on, reads of the record of command {@code id} (only) wait until {@link #releaseReads()}. */
-    public void holdReadsOf(String id) {
-        heldRead = id;
-        reads.close();
+    /**
+     * From now on, reads of document {@code id} of {@code collection} (any of its documents where {@code id} is null)
+     * wait until {@link #releaseReads()}.
+     */
+    public void holdReadsOf(String collection, String id) {
+        heldReadCollection = collection;
+        heldReadId = id;
+        readGate.close();
     }
 
     public void releaseReads() {
-        reads.open();
-        heldRead = null;
+        readGate.open();
+        heldReadCollection = null;
     }
 
-    /** Reads of the held command record waiting right now. */
+    /** Reads of held documents waiting right now. */
     public int readsWaiting() {
-        return reads.waiting();
+        return readGate.waiting();
+    }
+
+    /** Reads of documents of {@code collection} so far (started, held ones included). */
+    public long readsOf(String collection) {
+        java.util.concurrent.atomic.AtomicLong n = reads.get(collection);
+        return n == null ? 0 : n.get();
     }
 
     /** From now on, command records wait until {@link #release()}. */
@@ -135,8 +148,9 @@ public class HeldCommandRecords implements Stores {
 
         @Override
         public Optional<Versioned<byte[]>> read(String collection, String id) {
-            if ("commands".equals(collection) && id.equals(heldRead)) {
-                reads.pass(java.time.Duration.ofSeconds(30));
+            reads.computeIfAbsent(collection, c -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+            if (collection.equals(heldReadCollection) && (heldReadId == null || id.equals(heldReadId))) {
+                readGate.pass(java.time.Duration.ofSeconds(30));
             }
             return store.read(collection, id);
         }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,7 @@ class PendingRecordAndEntryIT {
     @AfterAll
     void stop() throws Exception {
         if (held != null) {
+            held.releaseReads();
             held.failEntries(false);
             held.releaseEntries();
         }
@@ -57,6 +59,37 @@ class PendingRecordAndEntryIT {
         if (app != null) {
             app.close();
         }
+    }
+
+    /**
+     * The caller's session (account and security record) and the command's checks (the car, its bookings, its state)
+     * are read side by side ({@code CommandReadAhead}): one round trip instead of two one after the other. Nothing is
+     * decided on the checks before the session is admitted: the call waits for it.
+     */
+    @Test
+    void theCarIsReadWhileTheCallersSessionIs_andTheCommandWaitsForTheSession() throws Exception {
+        long carReads = held.readsOf("cars");
+        long stateReads = held.readsOf("car-states");
+        int received = device.receivedCommands().size();
+        CompletableFuture<Http.Reply> call;
+        held.holdReadsOf("account-security", null);
+        try {
+            call = CompletableFuture.supplyAsync(() -> app.http.postJson("/t/acme/cars/car-1/commands", operator,
+                    Map.of("type", "UNLOCK", "id", "ahead-1")));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(held.readsWaiting())
+                    .as("the caller's security record, being read").isEqualTo(1));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertThat(held.readsOf("cars")).as("the car, read while the session is").isGreaterThan(carReads);
+                assertThat(held.readsOf("car-states")).as("and its state").isGreaterThan(stateReads);
+            });
+            Thread.sleep(300);
+            assertThat(call).as("no decision before the session is admitted").isNotDone();
+            assertThat(device.receivedCommands()).hasSize(received);
+        } finally {
+            held.releaseReads();
+        }
+        assertThat(call.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(held.readsOf("cars")).as("the car was read once, ahead").isEqualTo(carReads + 1);
     }
 
     @Test
