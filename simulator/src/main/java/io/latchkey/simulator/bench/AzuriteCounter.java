@@ -22,7 +22,8 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Counts telemetry records in one tenant's Azurite container (its own account) — JSON lines in the append blobs
+ * Counts telemetry records in one tenant's container in its own storage account (on an Azurite process the bench
+ * started, or an account from outside, {@link StorageAccount}) — JSON lines in the append blobs
  * {@code streams/telemetry-{deviceId}/{segment}.jsonl} — through the Blob REST API (Shared Key), reading only
  * what each blob grew by since the last look, like {@link StoreCounter} does with files.
  *
@@ -41,8 +42,7 @@ final class AzuriteCounter implements RecordCounter {
     private static final Pattern NEXT = Pattern.compile("<NextMarker>([^<]+)</NextMarker>");
     private static final Pattern SEQ = Pattern.compile("\"seq\"\\s*:\\s*(\\d+)");
 
-    private final String endpoint;
-    private final String account;
+    private final StorageAccount account;
     private final byte[] key;
     private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(java.time.Duration.ofSeconds(60)).build();
     /** Per blob: how far it was read, and the line breaks up to there. */
@@ -52,16 +52,28 @@ final class AzuriteCounter implements RecordCounter {
     private final List<Map<String, Long>> marks = new ArrayList<>();
     private long lines;
 
-    /** The telemetry of the tenant whose storage account is {@code account} on {@code azurite}. */
-    AzuriteCounter(Deployment.AzuriteProcess azurite, String account) {
-        this.endpoint = azurite.endpoint();
+    /** The telemetry of the tenant whose storage account this is. */
+    AzuriteCounter(StorageAccount account) {
         this.account = account;
-        this.key = Base64.getDecoder().decode(azurite.key(account));
+        this.key = Base64.getDecoder().decode(account.key());
     }
 
-    /** The Azurite process (its blob endpoint) and the account this counter reads. */
+    /** The account's blob endpoint (on Azurite: the process's, then the account's name). */
     String where() {
-        return endpoint + "/" + account;
+        return account.blobEndpoint();
+    }
+
+    /**
+     * Whether {@code container} of the account holds no blob (or does not exist): an account from outside must not hold
+     * an earlier run's data, which the audit would count and the bench's tenants would collide with.
+     */
+    boolean isEmpty(String container) throws IOException {
+        Map<String, String> query = new TreeMap<>();
+        query.put("comp", "list");
+        query.put("restype", "container");
+        query.put("maxresults", "1");
+        byte[] xml = call("/" + container, query, null, true);
+        return xml == null || !BLOB.matcher(new String(xml, StandardCharsets.UTF_8)).find();
     }
 
     @Override
@@ -193,7 +205,7 @@ final class AzuriteCounter implements RecordCounter {
             if (marker != null) {
                 query.put("marker", marker);
             }
-            String xml = new String(call("/" + CONTAINER, query, null), StandardCharsets.UTF_8);
+            String xml = new String(call("/" + CONTAINER, query, null, false), StandardCharsets.UTF_8);
             Matcher m = BLOB.matcher(xml);
             while (m.find()) {
                 blobs.put(m.group(1), Long.parseLong(m.group(2)));
@@ -207,10 +219,11 @@ final class AzuriteCounter implements RecordCounter {
     /** Bytes {@code from} up to {@code to} (exclusive), or to the end if {@code to} is -1. */
     private byte[] get(String blob, long from, long to) throws IOException {
         String range = to >= 0 ? "bytes=" + from + "-" + (to - 1) : from > 0 ? "bytes=" + from + "-" : null;
-        return call("/" + CONTAINER + "/" + blob, Map.of(), range);
+        return call("/" + CONTAINER + "/" + blob, Map.of(), range, false);
     }
 
-    private byte[] call(String path, Map<String, String> query, String range) throws IOException {
+    /** A signed GET; with {@code absentIsNull} a 404 gives null. */
+    private byte[] call(String path, Map<String, String> query, String range, boolean absentIsNull) throws IOException {
         String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
         TreeMap<String, String> headers = new TreeMap<>();
         headers.put("x-ms-date", date);
@@ -221,23 +234,27 @@ final class AzuriteCounter implements RecordCounter {
         StringBuilder sign = new StringBuilder("GET\n\n\n\n\n\n\n\n\n\n\n\n");
         headers.forEach((k, v) -> sign.append(k).append(':').append(v).append('\n'));
         // Path-style (Azurite): the account is the URL's first segment and is named again in front of it.
-        sign.append('/').append(account).append('/').append(account).append(path);
+        sign.append(account.canonicalResource(path));
         new TreeMap<>(query).forEach((k, v) -> sign.append('\n').append(k).append(':').append(v));
-        StringBuilder url = new StringBuilder(endpoint).append('/').append(account).append(encodePath(path));
+        StringBuilder url = new StringBuilder(account.blobEndpoint()).append(encodePath(path));
         String sep = "?";
         for (Map.Entry<String, String> q : query.entrySet()) {
             url.append(sep).append(q.getKey()).append('=').append(URLEncoder.encode(q.getValue(), StandardCharsets.UTF_8));
             sep = "&";
         }
         Request.Builder request = new Request.Builder().url(url.toString())
-                .header("Authorization", "SharedKey " + account + ":" + hmac(sign.toString()));
+                .header("Authorization", "SharedKey " + account.name() + ":" + hmac(sign.toString()));
         headers.forEach(request::header);
         try (Response r = http.newCall(request.build()).execute()) {
             if (r.code() == 416) {
                 return new byte[0];
             }
+            if (r.code() == 404 && absentIsNull) {
+                return null;
+            }
             if (!r.isSuccessful()) {
-                throw new IOException("Azurite " + r.code() + " for " + path + ": " + (r.body() == null ? "" : r.body().string()));
+                throw new IOException("the store (" + account + ") answered " + r.code() + " for " + path + ": "
+                        + (r.body() == null ? "" : r.body().string()));
             }
             return r.body() == null ? new byte[0] : r.body().bytes();
         }

@@ -33,6 +33,8 @@ import java.nio.file.Path;
  *                        Azurite process of its own) and its own Mosquitto listener
  * @param capacitySeconds length of the ingestion capacity phase (its second half, after the JIT has compiled the
  *                        hot paths, is what the target is judged on)
+ * @param storeAccounts   with {@code store} AZURITE: storage accounts from outside the bench by {@code platform} or
+ *                        tenant id (connection strings, {@code --store-accounts}); the others get an Azurite process
  */
 public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double commandsPerSecond, int unlockSeconds,
                            int parkedSeconds, int batchSize, boolean unlockOnly,
@@ -40,9 +42,11 @@ public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double c
                            long seed, java.util.List<String> backendJvmOptions, int replicas, Deployment.Broker broker,
                            Deployment.Store store, int fleetProcesses, String fleetHeap, int crashSeconds,
                            boolean skipIngestion, boolean capacityOnly,
-                           java.time.Duration receiptTimeout, int tenants, int capacitySeconds) {
+                           java.time.Duration receiptTimeout, int tenants, int capacitySeconds,
+                           java.util.Map<String, String> storeAccounts) {
     public BenchOptions {
         backendJvmOptions = java.util.List.copyOf(backendJvmOptions);
+        storeAccounts = java.util.Map.copyOf(storeAccounts);
         if (tenants < 1) {
             throw new IllegalArgumentException("--tenants must be at least 1, got " + tenants);
         }
@@ -52,12 +56,14 @@ public record BenchOptions(Path cloudApiTarget, Path workDir, int cars, double c
         if (cars < tenants) {
             throw new IllegalArgumentException("--cars " + cars + " cannot be split over --tenants " + tenants);
         }
+        Deployment.checkStoreAccounts(store, FleetBench.tenants(tenants), storeAccounts);
     }
 
     /** The same options with this work directory. */
     public BenchOptions withWorkDir(Path dir) {
         return new BenchOptions(cloudApiTarget, dir, cars, commandsPerSecond, unlockSeconds, parkedSeconds, batchSize, unlockOnly,
                 stormDowntimeSeconds, backlogSeconds, faultCars, faultSeconds, backendHeap, seed, backendJvmOptions, replicas, broker,
-                store, fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly, receiptTimeout, tenants, capacitySeconds);
+                store, fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly, receiptTimeout, tenants, capacitySeconds,
+                storeAccounts);
     }
 }

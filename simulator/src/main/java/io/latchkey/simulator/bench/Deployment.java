@@ -46,12 +46,22 @@ public final class Deployment implements AutoCloseable {
      * @param workDir        everything of this deployment: data, configuration, logs
      * @param tenants        the tenants the benchmark creates (Azurite needs their accounts and Mosquitto their listeners
      *                       before the replicas start)
+     * @param storeAccounts  storage accounts from outside the bench by {@code platform} or tenant id, as connection
+     *                       strings ({@code --store-accounts}): those tenants' (and the platform's) data is there, and
+     *                       no Azurite is started for them
      */
     public record Options(Path cloudApiTarget, Path workDir, int replicas, Broker broker, Store store, List<String> tenants,
-                          String heap, List<String> jvmOptions, Duration commandTimeout) {
+                          String heap, List<String> jvmOptions, Duration commandTimeout, Map<String, String> storeAccounts) {
+        public Options(Path cloudApiTarget, Path workDir, int replicas, Broker broker, Store store, List<String> tenants,
+                       String heap, List<String> jvmOptions, Duration commandTimeout) {
+            this(cloudApiTarget, workDir, replicas, broker, store, tenants, heap, jvmOptions, commandTimeout, Map.of());
+        }
+
         public Options {
             jvmOptions = List.copyOf(jvmOptions);
             tenants = List.copyOf(tenants);
+            storeAccounts = Map.copyOf(storeAccounts);
+            checkStoreAccounts(store, tenants, storeAccounts);
             if (tenants.isEmpty() || new java.util.HashSet<>(tenants).size() != tenants.size()) {
                 throw new IllegalArgumentException("the tenants must be one or more distinct ids, got " + tenants);
             }
@@ -65,6 +75,41 @@ public final class Deployment implements AutoCloseable {
         }
     }
 
+    /**
+     * Storage accounts from outside ({@code --store-accounts}) are checked before anything starts: only with Azurite,
+     * only for the platform and the bench's tenants, each a connection string with a name, a key and an endpoint, and
+     * the platform's among them when every tenant's is.
+     *
+     * @throws IllegalArgumentException saying what is wrong (never repeating a key)
+     */
+    static void checkStoreAccounts(Store store, List<String> tenants, Map<String, String> storeAccounts) {
+        if (!storeAccounts.isEmpty()) {
+            if (store != Store.AZURITE) {
+                throw new IllegalArgumentException("--store-accounts needs --store azurite (the accounts are Azure "
+                        + "Blob storage accounts)");
+            }
+            for (String name : storeAccounts.keySet()) {
+                if (!name.equals(PLATFORM) && !tenants.contains(name)) {
+                    throw new IllegalArgumentException("--store-accounts names " + name + ", which is neither "
+                            + PLATFORM + " nor one of the bench's tenants " + tenants);
+                }
+                try {
+                    StorageAccount.parse(storeAccounts.get(name));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--store-accounts, " + name + ": " + e.getMessage());
+                }
+            }
+            if (!storeAccounts.containsKey(PLATFORM) && storeAccounts.keySet().containsAll(tenants)) {
+                throw new IllegalArgumentException("--store-accounts gives every tenant's account but not the "
+                        + PLATFORM + "'s: name it too (no Azurite is started to hold it)");
+            }
+        }
+    }
+
+    /** The key of the platform's account in {@link Options#storeAccounts}. */
+    public static final String PLATFORM = "platform";
+    /** The platform's container (cloud-api's default, {@code latchkey.store.azure.platform.container}). */
+    private static final String PLATFORM_CONTAINER = "latchkey-platform";
     private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
     private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
 
@@ -76,6 +121,8 @@ public final class Deployment implements AutoCloseable {
     private final Map<String, String> sharedProperties = new LinkedHashMap<>();
     /** Each tenant's Azurite process (the first one also holds the platform's account), in the order of the tenants. */
     private final Map<String, AzuriteProcess> azurites = new LinkedHashMap<>();
+    /** Each tenant's storage account, on its Azurite process or from outside ({@link Options#storeAccounts}). */
+    private final Map<String, StorageAccount> accounts = new LinkedHashMap<>();
     private final Map<String, Integer> tenantPorts = new LinkedHashMap<>();
     private BrokerProcess hivemq;
     private MosquittoProcess mosquitto;
@@ -106,20 +153,34 @@ public final class Deployment implements AutoCloseable {
         Files.createDirectories(o.workDir());
         if (o.store() == Store.AZURITE) {
             sharedProperties.put("latchkey.store.type", "azure");
+            String outsidePlatform = o.storeAccounts().get(PLATFORM);
+            if (outsidePlatform != null) {
+                StorageAccount platform = outside(PLATFORM, outsidePlatform, PLATFORM_CONTAINER);
+                sharedProperties.put("latchkey.store.azure.platform.connection-string", platform.connectionString());
+            }
             for (String tenant : o.tenants()) {
-                boolean first = azurites.isEmpty();
-                String name = azuriteName(tenant);
-                AzuriteProcess azurite = new AzuriteProcess(o.workDir().resolve(name + ".log"), o.workDir().resolve(name),
-                        first ? List.of("platform", account(tenant)) : List.of(account(tenant)));
-                azurites.put(tenant, azurite);
-                if (first) {
-                    sharedProperties.put("latchkey.store.azure.platform.connection-string", azurite.connectionString("platform"));
+                StorageAccount account;
+                String given = o.storeAccounts().get(tenant);
+                if (given != null) {
+                    account = outside(tenant, given, AzuriteCounter.CONTAINER);
+                } else {
+                    boolean platform = outsidePlatform == null && azurites.isEmpty();
+                    String name = azuriteName(tenant);
+                    AzuriteProcess azurite = new AzuriteProcess(o.workDir().resolve(name + ".log"), o.workDir().resolve(name),
+                            platform ? List.of(PLATFORM, account(tenant)) : List.of(account(tenant)));
+                    azurites.put(tenant, azurite);
+                    if (platform) {
+                        sharedProperties.put("latchkey.store.azure.platform.connection-string",
+                                azurite.account(PLATFORM).connectionString());
+                    }
+                    account = azurite.account(account(tenant));
+                    out.printf("store: Azurite %s on %s (accounts %s, extent GC %s)%n", name, azurite.endpoint(),
+                            String.join(", ", azurite.accounts()), azurite.gc());
                 }
+                accounts.put(tenant, account);
                 sharedProperties.put("latchkey.store.azure.tenants." + tenant + ".connection-string",
-                        azurite.connectionString(account(tenant)));
+                        account.connectionString());
                 sharedProperties.put("latchkey.store.azure.tenants." + tenant + ".container", AzuriteCounter.CONTAINER);
-                out.printf("store: Azurite %s on %s (accounts %s, extent GC %s)%n", name, azurite.endpoint(),
-                        String.join(", ", azurite.accounts()), azurite.gc());
             }
             sharedProperties.put("latchkey.secrets.type", "store");
             byte[] kek = new byte[32];
@@ -313,6 +374,28 @@ public final class Deployment implements AutoCloseable {
     }
 
     /**
+     * A storage account from outside the bench ({@link Options#storeAccounts}), checked before anything is written to
+     * it: reachable with its key, and {@code container} empty (an earlier run's data would be counted by the audit, and
+     * its tenants would collide with the bench's). Not sampled: its processes are not this machine's.
+     */
+    private StorageAccount outside(String owner, String connectionString, String container) throws IOException {
+        StorageAccount account = StorageAccount.parse(connectionString);
+        boolean empty;
+        try {
+            empty = new AzuriteCounter(account).isEmpty(container);
+        } catch (IOException e) {
+            throw new IOException("--store-accounts, " + owner + ": cannot list container " + container + " of "
+                    + account + ": " + e.getMessage(), e);
+        }
+        if (!empty) {
+            throw new IllegalStateException("--store-accounts, " + owner + ": container " + container + " of " + account
+                    + " holds blobs (an earlier run's?): give an account whose container is empty or absent");
+        }
+        out.printf("store: %s's account %s, from outside the bench (not sampled)%n", owner, account);
+        return account;
+    }
+
+    /**
      * A tenant's storage account name on Azurite: its id without hyphens (an Azure account name is 3 to 24 lowercase
      * letters and digits), distinct for distinct bench tenants ({@code bench}, {@code bench-2}, ...).
      */
@@ -370,7 +453,7 @@ public final class Deployment implements AutoCloseable {
         if (!o.tenants().contains(tenant)) {
             throw new IllegalArgumentException("not a tenant of this deployment: " + tenant);
         }
-        return o.store() == Store.AZURITE ? new AzuriteCounter(azurites.get(tenant), account(tenant))
+        return o.store() == Store.AZURITE ? new AzuriteCounter(accounts.get(tenant))
                 : new StoreCounter(dataDir(0), tenant);
     }
 
@@ -544,17 +627,14 @@ public final class Deployment implements AutoCloseable {
             return Objects.requireNonNullElse(System.getenv("LATCHKEY_AZURITE_GC"), "off");
         }
 
-        String key(String account) {
-            return keys.get(account);
-        }
-
         List<String> accounts() {
             return List.copyOf(keys.keySet());
         }
 
-        String connectionString(String account) {
-            return "DefaultEndpointsProtocol=http;AccountName=" + account + ";AccountKey=" + keys.get(account)
-                    + ";BlobEndpoint=" + endpoint() + "/" + account + ";";
+        /** One of this process's accounts (path-style: {@code http://127.0.0.1:port/account}). */
+        StorageAccount account(String account) {
+            return StorageAccount.parse("DefaultEndpointsProtocol=http;AccountName=" + account + ";AccountKey="
+                    + keys.get(account) + ";BlobEndpoint=" + endpoint() + "/" + account + ";");
         }
 
         long pid() {

@@ -97,7 +97,8 @@ public final class FleetBench {
         out.printf("work directory %s (logs: broker, backend/replica, fleet-N logs)%n", o.workDir());
         List<String> tenants = tenants(o.tenants());
         try (Deployment deployment = Deployment.start(new Deployment.Options(o.cloudApiTarget(), o.workDir(), o.replicas(),
-                o.broker(), o.store(), tenants, o.backendHeap(), o.backendJvmOptions(), Duration.ofSeconds(10)), adminPassword, out)) {
+                o.broker(), o.store(), tenants, o.backendHeap(), o.backendJvmOptions(), Duration.ofSeconds(10),
+                o.storeAccounts()), adminPassword, out)) {
             Map<String, LongSupplier> pids = new LinkedHashMap<>(deployment.processes());
             pids.put("simulator", () -> ProcessHandle.current().pid());
             try (ProcessSampler sampler = new ProcessSampler(pids)) {
@@ -110,8 +111,11 @@ public final class FleetBench {
                 int[] split = split(o.cars(), tenants.size());
                 put("tenants", tenants.size() + ": " + String.join(", ", tenants) + " with " + Arrays.stream(split)
                         .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(" / ")) + " cars"
-                        + (o.store() == Deployment.Store.AZURITE ? ", each its own storage account on its own Azurite process"
-                                + " (the platform's account on the first)" : ", one data directory"));
+                        + (o.store() != Deployment.Store.AZURITE ? ", one data directory"
+                                : o.storeAccounts().isEmpty() ? ", each its own storage account on its own Azurite process"
+                                        + " (the platform's account on the first)"
+                                : ", each its own storage account; from outside the bench: "
+                                        + String.join(", ", new java.util.TreeSet<>(o.storeAccounts().keySet()))));
                 reference(deployment.referenceBrokerUrl(), sampler);
                 LatchkeyClient api = new LatchkeyClient(deployment.url(), Duration.ofSeconds(60));
                 List<FleetSetup.Result> worlds = new ArrayList<>();

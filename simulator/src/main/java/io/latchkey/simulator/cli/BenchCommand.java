@@ -83,6 +83,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "file (the backend's data directory) or azurite (Azure Blob emulator, shared by the replicas) (default ${DEFAULT-VALUE})")
     String store;
 
+    @Option(names = "--store-accounts", paramLabel = "FILE",
+            description = "with --store azurite: storage accounts from outside the bench (Azurite on another machine, or "
+                    + "Azure Storage), a properties file of connection strings: platform=..., bench=..., bench-2=...; "
+                    + "each container must be empty; tenants not named get an Azurite process here")
+    Path storeAccounts;
+
     @Option(names = "--fleet-processes", defaultValue = "0",
             description = "split the cars over this many child JVMs (0: run them in this JVM; default ${DEFAULT-VALUE})")
     int fleetProcesses;
@@ -127,6 +133,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "write the results as JSON to this file")
     Path json;
 
+    /** The accounts of {@code --store-accounts}: a properties file, name to connection string. */
+    static java.util.Map<String, String> storeAccounts(Path file) {
+        if (file == null) {
+            return java.util.Map.of();
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read --store-accounts " + file + ": " + e.getMessage());
+        }
+        java.util.Map<String, String> accounts = new java.util.TreeMap<>();
+        p.stringPropertyNames().forEach(name -> accounts.put(name, p.getProperty(name)));
+        if (accounts.isEmpty()) {
+            throw new IllegalArgumentException("--store-accounts " + file + " names no account");
+        }
+        return accounts;
+    }
+
     @Override
     public Integer call() throws Exception {
         common.applyLogging();
@@ -137,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
                     backendHeap, seed, backendJvmOptions, replicas, choice("--broker", Deployment.Broker.class, broker),
                     choice("--store", Deployment.Store.class, store), fleetProcesses, fleetHeap, crashSeconds, skipIngestion, capacityOnly,
                     receiptTimeout == null ? null : io.latchkey.hal.config.ConfigValues.duration("--receipt-timeout", receiptTimeout),
-                    tenants, capacitySeconds);
+                    tenants, capacitySeconds, storeAccounts(storeAccounts));
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

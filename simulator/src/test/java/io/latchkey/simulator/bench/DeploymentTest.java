@@ -26,6 +26,34 @@ class DeploymentTest {
     }
 
     @Test
+    void accountsFromOutside_areCheckedBeforeAnythingStarts_andTheirKeysAreNeverRepeated() {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[64]);
+        String account = "AccountName=outside1;AccountKey=" + key + ";BlobEndpoint=http://10.0.0.7:10000/outside1";
+        List<String> tenants = List.of("bench", "bench-2");
+        assertThatThrownBy(() -> Deployment.checkStoreAccounts(Deployment.Store.FILE, tenants, Map.of("bench", account)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs --store azurite");
+        assertThatThrownBy(() -> Deployment.checkStoreAccounts(Deployment.Store.AZURITE, tenants, Map.of("bench-3", account)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bench-3")
+                .hasMessageContaining("neither platform nor one of the bench's tenants");
+        assertThatThrownBy(() -> Deployment.checkStoreAccounts(Deployment.Store.AZURITE, tenants,
+                Map.of("bench", account, "bench-2", account)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not the platform's");
+        assertThatThrownBy(() -> Deployment.checkStoreAccounts(Deployment.Store.AZURITE, tenants,
+                Map.of("bench", "AccountName=x;BlobEndpoint=http://h/x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bench: ")
+                .hasMessageContaining("AccountKey");
+        String badKey = "AccountName=x;AccountKey=not*base64*secret;BlobEndpoint=http://h/x";
+        assertThatThrownBy(() -> Deployment.checkStoreAccounts(Deployment.Store.AZURITE, tenants, Map.of("bench", badKey)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not base64")
+                .message().doesNotContain("not*base64*secret");
+        // one tenant from outside, the other (and the platform) on an Azurite of the bench's; or all with the platform
+        Deployment.checkStoreAccounts(Deployment.Store.AZURITE, tenants, Map.of("bench-2", account));
+        Deployment.checkStoreAccounts(Deployment.Store.AZURITE, tenants,
+                Map.of("platform", account, "bench", account, "bench-2", account));
+        Deployment.checkStoreAccounts(Deployment.Store.FILE, tenants, Map.of());
+    }
+
+    @Test
     void theGeneratedLoadBalancerConfiguration_checksEveryReplica_andRetriesOnlyWhatChangesNothing() {
         String config = Deployment.haproxyConfig("127.0.0.1:9000", List.of("replica-a 127.0.0.1:9001",
                 "replica-b 127.0.0.1:9002", "replica-c 127.0.0.1:9003"));
