@@ -48,6 +48,29 @@ class BenchCommandTest {
     }
 
     @Test
+    void storeAccounts_areReadWhole_andAWrongOneIsAUsageError_beforeAnythingStarts() throws Exception {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[64]);
+        Path file = dir.resolve("accounts.properties");
+        Files.writeString(file, "# each tenant's account\n"
+                + "bench-2=DefaultEndpointsProtocol=http;AccountName=bench2;AccountKey=" + key
+                + ";BlobEndpoint=http://10.0.0.7:10000/bench2\n");
+        assertThat(BenchCommand.storeAccounts(file)).containsOnlyKeys("bench-2");
+        assertThat(BenchCommand.storeAccounts(file).get("bench-2"))
+                .isEqualTo("DefaultEndpointsProtocol=http;AccountName=bench2;AccountKey=" + key
+                        + ";BlobEndpoint=http://10.0.0.7:10000/bench2");
+
+        Run notAzurite = bench("--tenants", "2", "--store-accounts", file.toString());
+        assertThat(notAzurite.exitCode()).isEqualTo(2);
+        assertThat(notAzurite.out()).contains("--store-accounts needs --store azurite").doesNotContain(key);
+
+        Files.writeString(file, "bench-7=AccountName=x;AccountKey=" + key + ";BlobEndpoint=http://h/x\n");
+        Run unknown = bench("--tenants", "2", "--store", "azurite", "--store-accounts", file.toString());
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.out()).contains("bench-7", "neither platform nor one of the bench's tenants [bench, bench-2]")
+                .doesNotContain("deleting the work directory");
+    }
+
+    @Test
     void withoutDataDir_theTemporaryWorkDirectoryIsDeleted_evenWhenTheRunFails() {
         Run run = bench("--broker", "mosquitto");
         Path work = run.said("deleting the work directory");
